@@ -1,0 +1,2 @@
+class InputError(Exception):
+    """Bad user input: the CLI prints it on one line and exits 2."""

@@ -1,0 +1,187 @@
+"""The network as a networkx graph: resources are nodes, relations are edges.
+
+Node key: the AWS id. Node attributes: ``kind``, ``item`` (the verbatim AWS item), ``account``,
+``region``, plus parsed views the trace evaluates (``routes``, ``acl_in``/``acl_out``,
+``sg_egress``, ``prefixes``). Edges carry ``rel``:
+
+- subnet -> vpc ``in-vpc``; subnet -> route-table ``uses-route-table`` (``explicit``: bool; the main
+  table *of the same VPC* when the subnet has no explicit association); subnet -> nacl ``uses-nacl``
+- route-table, sg, nacl, vpce -> vpc ``in-vpc``; nat, vpce -> subnet ``in-subnet``
+- route-table -> target ``routes-to`` (``destinations``); a target absent from the snapshot gets a
+  node of kind ``missing``
+- igw, eigw -> vpc ``attached`` (``state``); pcx -> both vpcs ``peers``
+
+``graph.graph["regions"]`` maps (account, region) to the snapshot's ``RegionData`` so the trace can
+tell "not collected" from "does not exist".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from fargate_netcheck.parse import (
+    parse_acl_entries,
+    parse_prefix_list_entries,
+    parse_route,
+    parse_sg_rules,
+)
+from fargate_netcheck.snapshot import RegionData, Snapshot
+from fargate_netcheck.snapshot_schema import ID_FIELDS
+
+KIND_OF = {
+    "Vpcs": "vpc",
+    "Subnets": "subnet",
+    "RouteTables": "route-table",
+    "InternetGateways": "igw",
+    "NatGateways": "nat",
+    "EgressOnlyInternetGateways": "eigw",
+    "SecurityGroups": "sg",
+    "NetworkAcls": "nacl",
+    "VpcEndpoints": "vpce",
+    "ManagedPrefixLists": "prefix-list",
+    "VpcPeeringConnections": "pcx",
+    "NetworkInterfaces": "eni",
+    "TransitGateways": "tgw",
+    "TransitGatewayAttachments": "tgw-attachment",
+    "TransitGatewayRouteTables": "tgw-route-table",
+}
+# The kind of snapshot data that describes a route target of each kind.
+SNAPSHOT_KIND_OF_TARGET = {
+    "igw": "InternetGateways",
+    "nat": "NatGateways",
+    "eigw": "EgressOnlyInternetGateways",
+    "pcx": "VpcPeeringConnections",
+    "vpce": "VpcEndpoints",
+    "tgw": "TransitGateways",
+    "eni": "NetworkInterfaces",
+}
+
+
+def build_graph(snapshot: Snapshot) -> nx.DiGraph:
+    g = nx.DiGraph(regions={(r.account_id, r.region): r for r in snapshot.regions})
+    for rd in snapshot.regions:
+        _add_region(g, rd)
+    return g
+
+
+def region_of(g: nx.DiGraph, node: str) -> RegionData:
+    attrs = g.nodes[node]
+    return g.graph["regions"][(attrs["account"], attrs["region"])]
+
+
+def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
+    where = {"account": rd.account_id, "region": rd.region}
+    for kind, items in rd.items.items():
+        node_kind = KIND_OF.get(kind)
+        if node_kind is None:
+            continue
+        id_field = ID_FIELDS[kind]
+        for item in items:
+            g.add_node(item[id_field], kind=node_kind, item=item, **where)
+
+    for subnet in rd.items.get("Subnets", []):
+        g.add_edge(subnet["SubnetId"], subnet["VpcId"], rel="in-vpc")
+    _add_route_tables(g, rd, where)
+    _add_acls(g, rd)
+    for sg in rd.items.get("SecurityGroups", []):
+        g.nodes[sg["GroupId"]]["sg_egress"] = parse_sg_rules(sg.get("IpPermissionsEgress") or [])
+        if sg.get("VpcId"):
+            g.add_edge(sg["GroupId"], sg["VpcId"], rel="in-vpc")
+    for kind, id_field in (
+        ("InternetGateways", "InternetGatewayId"),
+        ("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId"),
+    ):
+        for gw in rd.items.get(kind, []):
+            for att in gw.get("Attachments") or []:
+                if att.get("VpcId"):
+                    g.add_edge(gw[id_field], att["VpcId"], rel="attached", state=att.get("State"))
+    for nat in rd.items.get("NatGateways", []):
+        if nat.get("SubnetId") in g:
+            g.add_edge(nat["NatGatewayId"], nat["SubnetId"], rel="in-subnet")
+    for vpce in rd.items.get("VpcEndpoints", []):
+        if vpce.get("VpcId"):
+            g.add_edge(vpce["VpcEndpointId"], vpce["VpcId"], rel="in-vpc")
+        for subnet_id in vpce.get("SubnetIds") or []:
+            g.add_edge(vpce["VpcEndpointId"], subnet_id, rel="in-subnet")
+    for pl in rd.items.get("ManagedPrefixLists", []):
+        g.nodes[pl["PrefixListId"]]["prefixes"] = parse_prefix_list_entries(pl)
+    for pcx in rd.items.get("VpcPeeringConnections", []):
+        for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
+            vpc_id = (pcx.get(side) or {}).get("VpcId")
+            if vpc_id:
+                g.add_edge(pcx["VpcPeeringConnectionId"], vpc_id, rel="peers", side=side)
+
+
+def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+    main_of_vpc: dict[str, str] = {}
+    explicit: dict[str, str] = {}
+    for rtb in rd.items.get("RouteTables", []):
+        rtb_id = rtb["RouteTableId"]
+        routes = tuple(r for r in map(parse_route, rtb.get("Routes") or []) if r is not None)
+        g.nodes[rtb_id]["routes"] = routes
+        if rtb.get("VpcId"):
+            g.add_edge(rtb_id, rtb["VpcId"], rel="in-vpc")
+        for assoc in rtb.get("Associations") or []:
+            state = (assoc.get("AssociationState") or {}).get("State", "associated")
+            if state != "associated":
+                continue
+            if assoc.get("Main") and rtb.get("VpcId"):
+                main_of_vpc[rtb["VpcId"]] = rtb_id
+            elif assoc.get("SubnetId"):
+                explicit[assoc["SubnetId"]] = rtb_id
+        destinations: dict[str, list[str]] = {}
+        for route in routes:
+            if route.target_id and route.target_kind != "local":
+                destinations.setdefault(route.target_id, []).append(route.destination)
+        for target, dests in destinations.items():
+            if target not in g:
+                g.add_node(target, kind="missing", item={}, **where)
+            g.add_edge(rtb_id, target, rel="routes-to", destinations=dests)
+    for subnet in rd.items.get("Subnets", []):
+        subnet_id = subnet["SubnetId"]
+        if subnet_id in explicit:
+            g.add_edge(subnet_id, explicit[subnet_id], rel="uses-route-table", explicit=True)
+        elif subnet.get("VpcId") in main_of_vpc:
+            # The main route table of the subnet's *own* VPC, never another VPC's.
+            g.add_edge(subnet_id, main_of_vpc[subnet["VpcId"]], rel="uses-route-table", explicit=False)
+
+
+def _add_acls(g: nx.DiGraph, rd: RegionData) -> None:
+    default_of_vpc: dict[str, str] = {}
+    associated: dict[str, str] = {}
+    for acl in rd.items.get("NetworkAcls", []):
+        acl_id = acl["NetworkAclId"]
+        node = g.nodes[acl_id]
+        node["acl_in"], node["acl_out"] = parse_acl_entries(acl.get("Entries") or [])
+        if acl.get("VpcId"):
+            g.add_edge(acl_id, acl["VpcId"], rel="in-vpc")
+            if acl.get("IsDefault"):
+                default_of_vpc[acl["VpcId"]] = acl_id
+        for assoc in acl.get("Associations") or []:
+            if assoc.get("SubnetId"):
+                associated[assoc["SubnetId"]] = acl_id
+    for subnet in rd.items.get("Subnets", []):
+        subnet_id = subnet["SubnetId"]
+        # A subnet without an explicit association uses its VPC's default ACL (AWS documents this).
+        acl_id = associated.get(subnet_id) or default_of_vpc.get(subnet.get("VpcId", ""))
+        if acl_id:
+            g.add_edge(subnet_id, acl_id, rel="uses-nacl")
+
+
+def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:
+    for nbr, data in g.succ[node].items():
+        if data.get("rel") == rel:
+            return nbr
+    return None
+
+
+def vpc_cidrs(item: dict[str, Any]) -> list[str]:
+    cidrs = [a["CidrBlock"] for a in item.get("CidrBlockAssociationSet") or [] if a.get("CidrBlock")]
+    if item.get("CidrBlock") and item["CidrBlock"] not in cidrs:
+        cidrs.insert(0, item["CidrBlock"])
+    cidrs += [
+        a["Ipv6CidrBlock"] for a in item.get("Ipv6CidrBlockAssociationSet") or [] if a.get("Ipv6CidrBlock")
+    ]
+    return cidrs

@@ -1,0 +1,194 @@
+"""The analysis model: targets, the checks of a walk, verdicts, findings and the report.
+
+Plain dataclasses and enums; every later stage (trace, rules, report writers) speaks these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    REACHABLE = "reachable"
+    UNREACHABLE = "unreachable"
+    UNKNOWN = "unknown"
+
+
+class Status(StrEnum):
+    """Outcome of one check along a path."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class CheckCode(StrEnum):
+    """Stable machine codes for what a single check looked at. Rules subscribe to these."""
+
+    DATA_MISSING = "data.missing"
+    SUBNET_MISSING = "subnet.missing"
+    ROUTE_TABLE = "route-table"
+    ROUTE_TABLE_MISSING = "route-table.missing"
+    ROUTE = "route"
+    NO_ROUTE = "route.no-route"
+    BLACKHOLE = "route.blackhole"
+    TARGET_MISSING = "route.target-missing"
+    ROUTE_LOOP = "route.loop"
+    UNSUPPORTED_TARGET = "route.unsupported-target"
+    PREFIX_LIST_UNKNOWN = "route.prefix-list-unknown"
+    LOCAL = "route.local"
+    IGW = "igw"
+    IGW_NOT_ATTACHED = "igw.not-attached"
+    NO_PUBLIC_IP = "igw.no-public-ip"
+    NAT = "nat"
+    NAT_NOT_AVAILABLE = "nat.not-available"
+    NAT_PRIVATE = "nat.private"
+    NAT_PRIVATE_SUBNET = "nat.private-subnet"
+    EIGW_IPV4 = "eigw.ipv4"
+    PEERING = "pcx"
+    PEERING_NOT_TRANSITIVE = "pcx.not-transitive"
+    SG = "sg"
+    SG_EGRESS_DENIED = "sg.egress-denied"
+    SG_PARTIAL = "sg.partial"
+    SG_WRONG_VPC = "sg.wrong-vpc"
+    SG_MISSING = "sg.missing"
+    SG_NOT_EVALUATED = "sg.not-evaluated"
+    NACL = "nacl"
+    NACL_REQUEST_DENIED = "nacl.request-denied"
+    NACL_REPLY_DENIED = "nacl.reply-denied"
+    NACL_PARTIAL = "nacl.partial"
+    NACL_MISSING = "nacl.missing"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a target's configuration came from (a deployment config file and line)."""
+
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One subnet a task may land in, with the task's security groups and public-IP choice."""
+
+    target_id: str
+    source: str  # "cli", "audit", "ecs-service:<cluster>/<service>", "deploy-config:<env>/<task>"
+    subnet_id: str
+    security_group_ids: tuple[str, ...] = ()
+    assign_public_ip: bool = False
+    evaluate_security_groups: bool = True  # False in an account audit: no task groups are known
+    account_id: str | None = None
+    region: str | None = None
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One thing verified along a path: which resource, what was found."""
+
+    code: CheckCode
+    status: Status
+    resource_id: str
+    reason: str
+
+
+@dataclass(slots=True)
+class PathResult:
+    """The verdict of one walk (internet egress, ECR pull, ...), with every hop and check."""
+
+    verdict: Verdict
+    path: list[str]
+    blocked_at: str | None
+    reason: str
+    checks: list[Check] = field(default_factory=list)
+    via: str | None = None  # for ecr_pull: "internet" | "vpc-endpoints"
+
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.status is Status.FAIL]
+
+    def unknown(self) -> list[Check]:
+        return [c for c in self.checks if c.status is Status.UNKNOWN]
+
+
+@dataclass(slots=True)
+class TargetResult:
+    target: Target
+    vpc_id: str | None
+    internet_egress: PathResult
+    ecr_pull: PathResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    resource_id: str
+    target_id: str | None
+    message: str
+    remediation: str
+    suppressed: str | None = None  # the suppression's reason, when one matched
+    baseline: str | None = None  # "new" | "unchanged" (resolved ones live in Report.resolved)
+
+    def sort_key(self) -> tuple:
+        return (-self.severity.rank, self.rule_id, self.target_id or "", self.resource_id, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a report needs to know about a rule (SARIF rule table, HTML docs)."""
+
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    docs: str
+    remediation: str
+
+
+@dataclass(slots=True)
+class Diagnosis:
+    task_arn: str
+    stopped_reason: str
+    cause: str  # network | permissions | capacity | image | other
+    explanation: str
+
+
+@dataclass(slots=True)
+class Report:
+    tool_version: str
+    targets: list[TargetResult]
+    findings: list[Finding]
+    rules: dict[str, RuleInfo]
+    collected_at: str | None = None
+    account_ids: tuple[str, ...] = ()
+    errors: dict[str, str] = field(default_factory=dict)  # "<account>/<region>/<Kind>" -> message
+    diagnosis: Diagnosis | None = None
+    resolved: list[Finding] = field(default_factory=list)  # baseline findings gone since
+    notes: list[str] = field(default_factory=list)
+    topology: list = field(default_factory=list)  # list[fargate_netcheck.report.topology.VpcView]
+
+    def active_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed is None]
+
+    def summary(self) -> dict[str, int]:
+        active = self.active_findings()
+        return {
+            "targets": len(self.targets),
+            "unreachable": sum(t.internet_egress.verdict is Verdict.UNREACHABLE for t in self.targets),
+            "unknown": sum(t.internet_egress.verdict is Verdict.UNKNOWN for t in self.targets),
+            "errors": sum(f.severity is Severity.ERROR for f in active),
+            "warnings": sum(f.severity is Severity.WARNING for f in active),
+            "infos": sum(f.severity is Severity.INFO for f in active),
+        }

@@ -1,0 +1,178 @@
+"""Typed views of the AWS fields the trace evaluates: routes, network ACL entries, security group
+rules. Built once per resource when the graph is built, so the trace never re-parses strings."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+ALL_PORTS = (0, 65535)
+TCP = "6"
+
+# Route target fields, in the order AWS documents them; the first present wins.
+_TARGET_FIELDS = (
+    ("NatGatewayId", "nat"),
+    ("TransitGatewayId", "tgw"),
+    ("VpcPeeringConnectionId", "pcx"),
+    ("EgressOnlyInternetGatewayId", "eigw"),
+    ("NetworkInterfaceId", "eni"),
+    ("InstanceId", "instance"),
+    ("LocalGatewayId", "lgw"),
+    ("CarrierGatewayId", "cagw"),
+    ("CoreNetworkArn", "core-network"),
+    ("GatewayId", None),  # igw-, vgw-, vpce- or "local": kind from the id
+)
+_GATEWAY_PREFIXES = {"igw-": "igw", "vgw-": "vgw", "vpce-": "vpce", "eigw-": "eigw"}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    destination: str  # as AWS wrote it: a CIDR or a prefix-list id
+    network: Network | None  # None for a prefix-list destination
+    prefix_list_id: str | None
+    target_id: str
+    target_kind: str  # local igw nat tgw pcx eigw eni instance vgw vpce lgw cagw core-network unknown
+    state: str  # active | blackhole
+    origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
+
+    def describe(self) -> str:
+        return f"{self.destination} -> {self.target_id}"
+
+
+def parse_route(raw: dict[str, Any]) -> Route | None:
+    cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
+    pl = raw.get("DestinationPrefixListId")
+    if not cidr and not pl:
+        return None
+    target_id, kind = "", "unknown"
+    for field_name, field_kind in _TARGET_FIELDS:
+        value = raw.get(field_name)
+        if value:
+            target_id = value
+            kind = field_kind or _gateway_kind(value)
+            break
+    return Route(
+        destination=cidr or pl,
+        network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
+        prefix_list_id=None if cidr else pl,
+        target_id=target_id,
+        target_kind=kind,
+        state=raw.get("State", "active"),
+        origin=raw.get("Origin", "CreateRoute"),
+    )
+
+
+def _gateway_kind(gateway_id: str) -> str:
+    if gateway_id == "local":
+        return "local"
+    for prefix, kind in _GATEWAY_PREFIXES.items():
+        if gateway_id.startswith(prefix):
+            return kind
+    return "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AclEntry:
+    number: int
+    protocol: str  # "-1" (all) or an IANA number as a string
+    allow: bool
+    network: Network
+    ports: tuple[int, int]
+
+    def describe(self) -> str:
+        action = "allows" if self.allow else "denies"
+        proto = "all traffic" if self.protocol == "-1" else _proto_name(self.protocol)
+        ports = "" if self.ports == ALL_PORTS else f" ports {self.ports[0]}-{self.ports[1]}"
+        return f"rule {self.number} {action} {proto}{ports} {self.network}"
+
+
+def parse_acl_entries(raw_entries: list[dict[str, Any]]) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:
+    """(inbound, outbound) entries, lowest rule number first, as AWS evaluates them."""
+    inbound: list[AclEntry] = []
+    outbound: list[AclEntry] = []
+    for raw in raw_entries:
+        cidr = raw.get("CidrBlock") or raw.get("Ipv6CidrBlock")
+        protocol = _normalise_protocol(str(raw.get("Protocol", "-1")))
+        port_range = raw.get("PortRange")
+        if protocol in ("6", "17") and isinstance(port_range, dict):
+            ports = (int(port_range["From"]), int(port_range["To"]))
+        else:
+            ports = ALL_PORTS
+        entry = AclEntry(
+            number=int(raw["RuleNumber"]),
+            protocol=protocol,
+            allow=raw["RuleAction"] == "allow",
+            network=ipaddress.ip_network(cidr, strict=False),
+            ports=ports,
+        )
+        (outbound if raw["Egress"] else inbound).append(entry)
+    return tuple(sorted(inbound, key=_rule_number)), tuple(sorted(outbound, key=_rule_number))
+
+
+def _rule_number(entry: AclEntry) -> int:
+    return entry.number
+
+
+@dataclass(frozen=True, slots=True)
+class SgRule:
+    protocol: str  # "-1" or an IANA number as a string
+    ports: tuple[int, int]
+    networks: tuple[Network, ...]
+    prefix_list_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+
+    def covers(self, protocol: str, port: int) -> bool:
+        if self.protocol not in ("-1", protocol):
+            return False
+        return self.ports[0] <= port <= self.ports[1]
+
+
+def parse_sg_rules(raw_rules: list[dict[str, Any]]) -> tuple[SgRule, ...]:
+    rules = []
+    for raw in raw_rules:
+        protocol = _normalise_protocol(str(raw.get("IpProtocol", "-1")))
+        lo, hi = raw.get("FromPort"), raw.get("ToPort")
+        if protocol in ("6", "17") and isinstance(lo, int) and isinstance(hi, int) and lo >= 0:
+            ports = (lo, hi)
+        else:
+            ports = ALL_PORTS
+        networks = [ipaddress.ip_network(r["CidrIp"], strict=False) for r in raw.get("IpRanges") or []]
+        networks += [ipaddress.ip_network(r["CidrIpv6"], strict=False) for r in raw.get("Ipv6Ranges") or []]
+        rules.append(
+            SgRule(
+                protocol=protocol,
+                ports=ports,
+                networks=tuple(networks),
+                prefix_list_ids=tuple(p["PrefixListId"] for p in raw.get("PrefixListIds") or []),
+                group_ids=tuple(g.get("GroupId", "") for g in raw.get("UserIdGroupPairs") or []),
+            )
+        )
+    return tuple(rules)
+
+
+_PROTOCOL_NAMES = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
+
+
+def _normalise_protocol(value: str) -> str:
+    return _PROTOCOL_NAMES.get(value.lower(), value)
+
+
+def _proto_name(number: str) -> str:
+    return {"6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMPv6"}.get(number, f"protocol {number}")
+
+
+def parse_prefix_list_entries(raw: dict[str, Any]) -> tuple[Network, ...] | None:
+    """The CIDRs of a managed prefix list, or None when its entries were not collected."""
+    entries = raw.get("Entries")
+    if entries is None:
+        return None
+    nets = []
+    for entry in entries:
+        try:
+            nets.append(ipaddress.ip_network(entry.get("Cidr", ""), strict=False))
+        except ValueError:
+            continue
+    return tuple(nets)

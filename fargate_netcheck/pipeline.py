@@ -1,0 +1,51 @@
+"""The analysis pipeline after collection: snapshot -> graph -> trace -> rules -> report.
+
+Offline by construction: it reads a snapshot and never calls AWS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from fargate_netcheck import __version__
+from fargate_netcheck.model import Report, Severity, Target
+from fargate_netcheck.registry import Selection, load_rules, rule_info, run_rules
+from fargate_netcheck.rules_api import Rule, RuleContext
+from fargate_netcheck.snapshot import Snapshot
+from fargate_netcheck.trace import TraceOptions, trace_targets
+
+
+@dataclass(slots=True)
+class AnalysisOptions:
+    trace: TraceOptions = field(default_factory=TraceOptions)
+    selection: Selection = field(default_factory=Selection)
+    rules_dirs: tuple[Path, ...] = ()
+    plugins: bool = True
+
+
+def select_rules(options: AnalysisOptions) -> list[Rule]:
+    return options.selection.pick(load_rules(options.rules_dirs, plugins=options.plugins))
+
+
+def analyze(snapshot: Snapshot, graph: nx.DiGraph, targets: list[Target], options: AnalysisOptions) -> Report:
+    rules = select_rules(options)
+    results = trace_targets(graph, targets, options.trace)
+    ctx = RuleContext(results=results, graph=graph, params={"ports": options.trace.ports})
+    findings = run_rules(rules, ctx, options.selection)
+    return Report(
+        tool_version=__version__,
+        targets=results,
+        findings=findings,
+        rules={r.id: rule_info(r, options.selection) for r in rules},
+        collected_at=snapshot.collected_at,
+        account_ids=snapshot.account_ids,
+        errors=snapshot.errors(),
+    )
+
+
+def exit_code(report: Report, fail_on: Severity = Severity.ERROR) -> int:
+    failing = any(f.severity.rank >= fail_on.rank for f in report.active_findings())
+    return 1 if failing else 0

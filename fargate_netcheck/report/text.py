@@ -1,0 +1,89 @@
+"""The text report: per target the path and the first blocking hop, then the findings; readable in
+a terminal and in a CI log (plain ASCII markers, no colour codes). Every string that came from AWS
+is stripped of control characters, so a tag value cannot move the cursor or forge a line."""
+
+from __future__ import annotations
+
+import re
+
+from fargate_netcheck.model import PathResult, Report, TargetResult, Verdict
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MARK = {Verdict.REACHABLE: "[ OK ]", Verdict.UNREACHABLE: "[FAIL]", Verdict.UNKNOWN: "[ ?? ]"}
+
+
+def terminal_text(value: object) -> str:
+    """Untrusted text made safe for a terminal: control and bidi-override characters become '?'."""
+    return _CONTROL.sub("?", str(value))
+
+
+def render(report: Report) -> str:
+    s = report.summary()
+    lines = [
+        f"fargate-netcheck {report.tool_version}: {s['targets']} target(s), {s['unreachable']} unreachable, "
+        f"{s['unknown']} unknown; {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info",
+    ]
+    if report.collected_at:
+        lines.append(f"snapshot collected at {terminal_text(report.collected_at)}")
+    if report.diagnosis is not None:
+        d = report.diagnosis
+        lines += [
+            "",
+            f"Diagnosis of {terminal_text(d.task_arn)}",
+            f"  stopped reason: {terminal_text(d.stopped_reason)}",
+            f"  cause:          {d.cause}",
+            f"  explanation:    {terminal_text(d.explanation)}",
+        ]
+    for result in report.targets:
+        lines += ["", *_target(result)]
+    active = [f for f in report.findings if f.suppressed is None]
+    if active:
+        lines += ["", "Findings"]
+        for f in active:
+            where = f" [{terminal_text(f.target_id)}]" if f.target_id else ""
+            new = " (new)" if f.baseline == "new" else ""
+            lines.append(f"  {f.severity.value:<7} {f.rule_id:<7} {terminal_text(f.resource_id)}{where}{new}")
+            lines.append(f"          {terminal_text(f.message)}")
+            lines.append(f"          fix: {terminal_text(f.remediation)}")
+    suppressed = [f for f in report.findings if f.suppressed is not None]
+    if suppressed:
+        lines += ["", f"Suppressed ({len(suppressed)})"]
+        lines += [
+            f"  {f.rule_id:<7} {terminal_text(f.resource_id)}: {terminal_text(f.suppressed)}" for f in suppressed
+        ]
+    if report.resolved:
+        lines += ["", f"Resolved since the baseline ({len(report.resolved)})"]
+        lines += [f"  {f.rule_id:<7} {terminal_text(f.resource_id)}" for f in report.resolved]
+    if report.errors:
+        lines += ["", "Collection errors (verdicts that need this data are unknown)"]
+        lines += [f"  {terminal_text(k)}: {terminal_text(v)}" for k, v in sorted(report.errors.items())]
+    for note in report.notes:
+        lines += ["", f"note: {terminal_text(note)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _target(result: TargetResult) -> list[str]:
+    t = result.target
+    ip = "ENABLED" if t.assign_public_ip else "DISABLED"
+    groups = ", ".join(t.security_group_ids) or "no groups"
+    head = (
+        f"{_MARK[result.internet_egress.verdict]} {terminal_text(t.target_id)}  "
+        f"({terminal_text(result.vpc_id or '?')}, assignPublicIp={ip}, {terminal_text(groups)})"
+    )
+    if t.location is not None:
+        head += f"  from {terminal_text(t.location.path)}:{t.location.line or '?'}"
+    lines = [head, *_path("internet egress", result.internet_egress)]
+    if result.ecr_pull is not None:
+        lines += _path(f"ECR pull via {result.ecr_pull.via or '?'}", result.ecr_pull)
+    return lines
+
+
+def _path(label: str, path: PathResult) -> list[str]:
+    lines = [
+        f"    {label}: {path.verdict.value}",
+        f"      path:       {terminal_text(' -> '.join(path.path))}",
+    ]
+    if path.blocked_at:
+        lines.append(f"      blocked at: {terminal_text(path.blocked_at)}")
+    lines.append(f"      reason:     {terminal_text(path.reason)}")
+    return lines

@@ -1,0 +1,115 @@
+"""What a rule is, and what rule authors import.
+
+A rule is metadata (a stable id with a family prefix, a name, a title, a default severity, docs in
+the shape *What it checks / Why it matters / Example / Fix*, a remediation) plus a function from a
+``RuleContext`` to hits. Rules keep no state between runs. A rule module simply defines ``Rule``
+objects at module level; the loader collects them, so nothing is registered at import time.
+
+Most rules report the failed checks of the egress walks: ``from_checks`` builds those from the
+check codes they watch, so such a rule is one declaration, not a copied function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from fargate_netcheck.model import CheckCode, PathResult, Severity, Status, TargetResult
+
+RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One thing a rule found. The engine adds the rule id, severity and default remediation."""
+
+    resource_id: str
+    message: str
+    target_id: str | None = None
+    remediation: str | None = None
+
+
+@dataclass(slots=True)
+class RuleContext:
+    results: list[TargetResult]
+    graph: nx.DiGraph
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def paths(self) -> Iterator[tuple[TargetResult, str, PathResult]]:
+        """Every walk of every target: (target result, label, path result)."""
+        for result in self.results:
+            yield result, "internet egress", result.internet_egress
+            if result.ecr_pull is not None:
+                yield result, "ECR pull", result.ecr_pull
+
+
+RuleFunction = Callable[[RuleContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    docs: str
+    remediation: str
+    check: RuleFunction
+    origin: str = "built-in"
+
+    def __post_init__(self) -> None:
+        if not RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} must be 2-5 capital letters and 3 digits, like RT001")
+        for section in ("What it checks", "Why it matters", "Example", "Fix"):
+            if section not in self.docs:
+                raise ValueError(f"rule {self.id}: docs lack the section {section!r}")
+
+    @property
+    def prefix(self) -> str:
+        return self.id.rstrip("0123456789")
+
+
+def rule(
+    *, id: str, name: str, title: str, severity: Severity | str, docs: str, remediation: str
+) -> Callable[[RuleFunction], Rule]:
+    """Decorator: turn a function of a RuleContext into a Rule (nothing is registered)."""
+
+    def wrap(fn: RuleFunction) -> Rule:
+        return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, fn)
+
+    return wrap
+
+
+def from_checks(
+    *,
+    id: str,
+    name: str,
+    title: str,
+    severity: Severity | str,
+    docs: str,
+    remediation: str,
+    codes: Iterable[CheckCode],
+    status: Status = Status.FAIL,
+) -> Rule:
+    """A rule that reports each check of the given codes and status in every traced path."""
+    watched = frozenset(codes)
+
+    def report(ctx: RuleContext) -> Iterator[Hit]:
+        for result, label, path in ctx.paths():
+            seen: set[tuple[str, str]] = set()
+            for check in path.checks:
+                if check.code in watched and check.status is status and (check.resource_id, check.reason) not in seen:
+                    seen.add((check.resource_id, check.reason))
+                    yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id)
+
+    return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report)
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip()

@@ -1,0 +1,173 @@
+"""The snapshot contract: load and validate a snapshot file, write one atomically.
+
+A snapshot holds verbatim AWS Describe* items (see DESIGN.md). Loading checks structure, version,
+ids, the fields the analysis reads and the references between resources, so that every later stage
+can trust what it gets. Any problem is an ``InputError`` naming the file and the item at fault.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fargate_netcheck.errors import InputError
+from fargate_netcheck.snapshot_schema import ID_FIELDS, KINDS, validate_item, validate_references
+
+SNAPSHOT_VERSION = 1
+
+
+@dataclass(slots=True)
+class RegionData:
+    """One account's region: the items of each collected kind and the errors met collecting."""
+
+    account_id: str | None
+    region: str
+    items: dict[str, list[dict[str, Any]]]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def collected(self, kind: str) -> bool:
+        return kind in self.items and kind not in self.errors
+
+    def gap(self, kind: str) -> str:
+        """Why ``kind`` is unavailable here (for an ``unknown`` verdict's reason)."""
+        if kind in self.errors:
+            return f"{kind} could not be collected in {self.region}: {self.errors[kind]}"
+        return f"{kind} were not collected in {self.region}"
+
+
+@dataclass(slots=True)
+class Snapshot:
+    source: str  # file name or "live", for messages
+    collected_at: str | None
+    regions: list[RegionData]
+    raw: dict[str, Any]
+
+    @property
+    def account_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({r.account_id for r in self.regions if r.account_id}))
+
+    def errors(self) -> dict[str, str]:
+        return {
+            f"{r.account_id or '-'}/{r.region}/{kind}": msg
+            for r in self.regions
+            for kind, msg in sorted(r.errors.items())
+        }
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    """Read and validate a snapshot file. Raises InputError with one line naming file and fault."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply") from None
+    return parse_snapshot(data, name)
+
+
+def parse_snapshot(data: Any, name: str = "snapshot") -> Snapshot:
+    if not isinstance(data, dict):
+        raise InputError(f"{name}: a snapshot is a JSON object, found {type(data).__name__}")
+    version = data.get("snapshot_version")
+    if version != SNAPSHOT_VERSION or isinstance(version, bool):
+        raise InputError(
+            f"{name}: unsupported snapshot_version {version!r} (this fargate-netcheck reads {SNAPSHOT_VERSION})"
+        )
+    collected_at = data.get("collected_at")
+    if collected_at is not None and not isinstance(collected_at, str):
+        raise InputError(f"{name}: collected_at must be a string")
+    regions = list(_regions(data, name))
+    seen: dict[str, str] = {}
+    for rd in regions:
+        where = f"{name}: {rd.account_id or '-'}/{rd.region}"
+        for kind, items in rd.items.items():
+            id_field = ID_FIELDS[kind]
+            for i, item in enumerate(items):
+                at = f"{where}: {kind}[{i}]"
+                if not isinstance(item, dict):
+                    raise InputError(f"{at}: an item must be an object")
+                rid = item.get(id_field)
+                if not isinstance(rid, str) or not rid:
+                    raise InputError(f"{at}: missing {id_field}")
+                validate_item(kind, item, f"{where}: {rid}")
+                if (
+                    kind != "TransitGatewayVpcAttachments"
+                ):  # the same attachment as in TransitGatewayAttachments
+                    other = seen.setdefault(f"{kind}:{rid}", at)
+                    if other != at:
+                        raise InputError(f"{at}: duplicate id {rid} (also at {other.split(': ', 1)[1]})")
+        validate_references(rd.items, where)
+    return Snapshot(source=name, collected_at=collected_at, regions=regions, raw=data)
+
+
+def _regions(data: dict[str, Any], name: str) -> Iterator[RegionData]:
+    if "accounts" in data:
+        accounts = data["accounts"]
+        if not isinstance(accounts, dict):
+            raise InputError(f"{name}: accounts must be an object of account id -> {{regions}}")
+        for account_id, account in sorted(accounts.items()):
+            if not isinstance(account, dict):
+                raise InputError(f"{name}: accounts.{account_id} must be an object")
+            yield from _account_regions(account.get("regions"), account_id, f"{name}: accounts.{account_id}")
+        return
+    account_id = data.get("account_id")
+    if account_id is not None and not isinstance(account_id, str):
+        raise InputError(f"{name}: account_id must be a string")
+    yield from _account_regions(data.get("regions"), account_id, name)
+
+
+def _account_regions(regions: Any, account_id: str | None, where: str) -> Iterator[RegionData]:
+    if not isinstance(regions, dict):
+        raise InputError(f"{where}: regions must be an object of region name -> resources")
+    for region, body in sorted(regions.items()):
+        if not isinstance(body, dict):
+            raise InputError(f"{where}: regions.{region} must be an object")
+        errors = body.get("Errors", {})
+        if not isinstance(errors, dict) or not all(isinstance(v, str) for v in errors.values()):
+            raise InputError(f"{where}: regions.{region}.Errors must map a kind to a message")
+        items: dict[str, list[dict[str, Any]]] = {}
+        for key, value in body.items():
+            if key == "Errors":
+                continue
+            if key not in KINDS:
+                raise InputError(f"{where}: regions.{region}: unknown key {key!r}{_suggest(key)}")
+            if not isinstance(value, list):
+                raise InputError(f"{where}: regions.{region}.{key} must be a list")
+            items[key] = value
+        yield RegionData(account_id=account_id, region=region, items=items, errors=dict(errors))
+
+
+def _suggest(key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, KINDS, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(KINDS)})"
+
+
+def write_snapshot(data: dict[str, Any], path: Path) -> None:
+    """Write atomically: a temporary file in the same folder, then rename, so an interrupted
+    write never leaves a half-written file that looks valid."""
+    text = json.dumps(data, indent=1, sort_keys=True, default=str) + "\n"
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

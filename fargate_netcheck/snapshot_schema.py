@@ -1,0 +1,200 @@
+"""What the analysis reads from each kind of snapshot item, checked once at load time.
+
+Only the fields the analysis uses are checked (a hand-written snapshot may hold just those); every
+other AWS field passes through untouched. A field that is present must have the right type, and a
+CIDR must parse, so later stages never meet a malformed value.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from fargate_netcheck.errors import InputError
+
+ID_FIELDS: dict[str, str] = {
+    "Vpcs": "VpcId",
+    "Subnets": "SubnetId",
+    "RouteTables": "RouteTableId",
+    "InternetGateways": "InternetGatewayId",
+    "NatGateways": "NatGatewayId",
+    "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId",
+    "SecurityGroups": "GroupId",
+    "NetworkAcls": "NetworkAclId",
+    "VpcEndpoints": "VpcEndpointId",
+    "ManagedPrefixLists": "PrefixListId",
+    "VpcPeeringConnections": "VpcPeeringConnectionId",
+    "NetworkInterfaces": "NetworkInterfaceId",
+    "TransitGateways": "TransitGatewayId",
+    "TransitGatewayAttachments": "TransitGatewayAttachmentId",
+    "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId",
+    "TransitGatewayRouteTables": "TransitGatewayRouteTableId",
+}
+KINDS: tuple[str, ...] = tuple(ID_FIELDS)
+
+STR, BOOL, INT, LIST, DICT = str, bool, int, list, dict
+CIDR4, CIDR6 = "cidr4", "cidr6"
+
+# kind -> {field: type}; nested lists of objects as {field: (LIST, {sub: type})}
+_FIELDS: dict[str, dict[str, Any]] = {
+    "Vpcs": {
+        "VpcId": STR,
+        "CidrBlock": CIDR4,
+        "EnableDnsSupport": BOOL,
+        "EnableDnsHostnames": BOOL,
+        "CidrBlockAssociationSet": (LIST, {"CidrBlock": CIDR4}),
+        "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
+    },
+    "Subnets": {
+        "VpcId": STR,
+        "CidrBlock": CIDR4,
+        "AvailabilityZone": STR,
+        "AvailableIpAddressCount": INT,
+        "MapPublicIpOnLaunch": BOOL,
+        "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
+    },
+    "RouteTables": {
+        "VpcId": STR,
+        "Associations": (LIST, {"Main": BOOL, "SubnetId": STR, "GatewayId": STR, "AssociationState": DICT}),
+        "Routes": (
+            LIST,
+            {
+                "DestinationCidrBlock": CIDR4,
+                "DestinationIpv6CidrBlock": CIDR6,
+                "DestinationPrefixListId": STR,
+                "GatewayId": STR,
+                "NatGatewayId": STR,
+                "TransitGatewayId": STR,
+                "VpcPeeringConnectionId": STR,
+                "NetworkInterfaceId": STR,
+                "InstanceId": STR,
+                "EgressOnlyInternetGatewayId": STR,
+                "State": STR,
+            },
+        ),
+    },
+    "InternetGateways": {"Attachments": (LIST, {"VpcId": STR, "State": STR})},
+    "EgressOnlyInternetGateways": {"Attachments": (LIST, {"VpcId": STR, "State": STR})},
+    "NatGateways": {"SubnetId": STR, "VpcId": STR, "State": STR, "ConnectivityType": STR},
+    "SecurityGroups": {
+        "VpcId": STR,
+        "IpPermissionsEgress": (
+            LIST,
+            {
+                "IpProtocol": STR,
+                "FromPort": INT,
+                "ToPort": INT,
+                "IpRanges": (LIST, {"CidrIp": CIDR4}),
+                "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
+                "PrefixListIds": (LIST, {"PrefixListId": STR}),
+                "UserIdGroupPairs": (LIST, {"GroupId": STR}),
+            },
+        ),
+        "IpPermissions": LIST,
+    },
+    "NetworkAcls": {
+        "VpcId": STR,
+        "IsDefault": BOOL,
+        "Associations": (LIST, {"SubnetId": STR}),
+        "Entries": (
+            LIST,
+            {
+                "RuleNumber": INT,
+                "Protocol": STR,
+                "RuleAction": STR,
+                "Egress": BOOL,
+                "CidrBlock": CIDR4,
+                "Ipv6CidrBlock": CIDR6,
+                "PortRange": DICT,
+            },
+        ),
+    },
+    "ManagedPrefixLists": {"PrefixListName": STR, "Entries": (LIST, {"Cidr": STR})},
+    "VpcEndpoints": {"VpcId": STR, "ServiceName": STR, "VpcEndpointType": STR, "State": STR},
+    "VpcPeeringConnections": {"Status": DICT, "AccepterVpcInfo": DICT, "RequesterVpcInfo": DICT},
+}
+
+
+def validate_item(kind: str, item: dict[str, Any], where: str) -> None:
+    _check_fields(item, _FIELDS.get(kind, {}), where)
+    if kind == "NetworkAcls":
+        for entry in item.get("Entries", []):
+            _check_acl_entry(entry, where)
+
+
+def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None:
+    for name, expected in spec.items():
+        if name not in obj or obj[name] is None:
+            continue
+        value = obj[name]
+        if isinstance(expected, tuple):
+            if not isinstance(value, list):
+                raise InputError(f"{where}: {name} must be a list")
+            for i, sub in enumerate(value):
+                if not isinstance(sub, dict):
+                    raise InputError(f"{where}: {name}[{i}] must be an object")
+                _check_fields(sub, expected[1], f"{where}: {name}[{i}]")
+        elif expected in (CIDR4, CIDR6):
+            _check_cidr(value, expected, f"{where}: {name}")
+        elif expected is INT:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InputError(f"{where}: {name} must be an integer, found {value!r}")
+        elif not isinstance(value, expected):
+            raise InputError(f"{where}: {name} must be a {expected.__name__}, found {type(value).__name__}")
+
+
+def _check_cidr(value: Any, family: str, where: str) -> None:
+    if not isinstance(value, str):
+        raise InputError(f"{where} must be a CIDR string, found {value!r}")
+    try:
+        net = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not a CIDR block") from None
+    if (net.version == 4) != (family == CIDR4):
+        raise InputError(f"{where}: {value!r} is not an IPv{4 if family == CIDR4 else 6} CIDR block")
+
+
+def _check_acl_entry(entry: dict[str, Any], where: str) -> None:
+    at = f"{where}: rule {entry.get('RuleNumber')!r}"
+    if not isinstance(entry.get("RuleNumber"), int) or isinstance(entry.get("RuleNumber"), bool):
+        raise InputError(f"{at}: RuleNumber must be an integer")
+    if entry.get("RuleAction") not in ("allow", "deny"):
+        raise InputError(f"{at}: RuleAction must be 'allow' or 'deny'")
+    if not isinstance(entry.get("Egress"), bool):
+        raise InputError(f"{at}: Egress must be true or false")
+    if "CidrBlock" not in entry and "Ipv6CidrBlock" not in entry:
+        raise InputError(f"{at}: needs CidrBlock or Ipv6CidrBlock")
+    ports = entry.get("PortRange")
+    if ports is not None and not all(isinstance(ports.get(k), int) for k in ("From", "To")):
+        raise InputError(f"{at}: PortRange needs integer From and To")
+
+
+def validate_references(items: dict[str, list[dict[str, Any]]], where: str) -> None:
+    """References between items of one region must resolve, where the referenced kind was collected.
+
+    Route *targets* are not checked here: a route to a deleted gateway is a finding, not bad input.
+    """
+    ids = {kind: {item[ID_FIELDS[kind]] for item in items[kind]} for kind in items}
+
+    def need(kind: str, ref: Any, owner: str, field_name: str) -> None:
+        if kind in ids and isinstance(ref, str) and ref not in ids[kind]:
+            raise InputError(f"{where}: {owner}: {field_name} {ref} is not in {kind}")
+
+    for kind, field_name in (("Subnets", "VpcId"), ("RouteTables", "VpcId"), ("NetworkAcls", "VpcId")):
+        for item in items.get(kind, []):
+            need("Vpcs", item.get("VpcId"), item[ID_FIELDS[kind]], field_name)
+    for item in items.get("SecurityGroups", []):
+        need("Vpcs", item.get("VpcId"), item["GroupId"], "VpcId")
+    for kind in ("RouteTables", "NetworkAcls"):
+        for item in items.get(kind, []):
+            for assoc in item.get("Associations") or []:
+                if _associated(assoc):
+                    need("Subnets", assoc.get("SubnetId"), item[ID_FIELDS[kind]], "association SubnetId")
+    for nat in items.get("NatGateways", []):
+        if nat.get("State") not in ("deleted", "deleting", "failed"):
+            need("Subnets", nat.get("SubnetId"), nat["NatGatewayId"], "SubnetId")
+
+
+def _associated(assoc: dict[str, Any]) -> bool:
+    state = assoc.get("AssociationState")
+    return not isinstance(state, dict) or state.get("State", "associated") == "associated"

@@ -1,0 +1,79 @@
+"""Targets from the command line and from an account audit.
+
+A target is one subnet with the task's security groups and public-IP choice; a task listing
+several subnets gives one target per subnet, because Fargate may place it in any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from fargate_netcheck.errors import InputError
+from fargate_netcheck.graph import successor
+from fargate_netcheck.model import SourceLocation, Target
+from fargate_netcheck.trace import INTERNET
+from fargate_netcheck.trace.routing import choose_route
+
+
+def make_target(
+    g: nx.DiGraph,
+    source: str,
+    subnet_id: str,
+    security_group_ids: Iterable[str] = (),
+    assign_public_ip: bool = False,
+    *,
+    evaluate_security_groups: bool = True,
+    location: SourceLocation | None = None,
+) -> Target:
+    node = g.nodes.get(subnet_id, {})
+    return Target(
+        target_id=f"{source}:{subnet_id}",
+        source=source,
+        subnet_id=subnet_id,
+        security_group_ids=tuple(dict.fromkeys(security_group_ids)),
+        assign_public_ip=assign_public_ip,
+        evaluate_security_groups=evaluate_security_groups,
+        account_id=node.get("account"),
+        region=node.get("region"),
+        location=location,
+    )
+
+
+def cli_targets(g: nx.DiGraph, subnets: list[str], groups: list[str], assign_public_ip: bool) -> list[Target]:
+    """Targets named on the command line; an id the snapshot does not hold is an input error."""
+    for subnet_id in subnets:
+        if g.nodes.get(subnet_id, {}).get("kind") != "subnet":
+            raise InputError(f"unknown subnet {subnet_id}: not in the snapshot{_scope(g)}")
+    for sg in groups:
+        if g.nodes.get(sg, {}).get("kind") != "sg":
+            raise InputError(f"unknown security group {sg}: not in the snapshot{_scope(g)}")
+    return [make_target(g, "cli", s, groups, assign_public_ip, evaluate_security_groups=bool(groups)) for s in subnets]
+
+
+def audit_targets(g: nx.DiGraph) -> list[Target]:
+    """Every subnet in scope. A subnet whose internet route goes to an internet gateway is evaluated
+    as a task with a public IP would be (that is how a task must be launched there); any other
+    without one. No task security groups are known, so groups are not evaluated."""
+    targets = []
+    for subnet_id, attrs in sorted(g.nodes(data=True)):
+        if attrs.get("kind") != "subnet":
+            continue
+        targets.append(
+            make_target(g, "audit", subnet_id, (), _routes_to_igw(g, subnet_id), evaluate_security_groups=False)
+        )
+    return targets
+
+
+def _routes_to_igw(g: nx.DiGraph, subnet_id: str) -> bool:
+    rtb = successor(g, subnet_id, "uses-route-table")
+    if rtb is None:
+        return False
+    route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET).route
+    return route is not None and route.target_kind == "igw"
+
+
+def _scope(g: nx.DiGraph) -> str:
+    regions = sorted({r for (_, r) in g.graph["regions"]})
+    return f" (regions: {', '.join(regions)})" if regions else ""

@@ -1,0 +1,23 @@
+"""Egress tracing: hop-by-hop walks from each target to the destinations it needs."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from fargate_netcheck.graph import successor
+from fargate_netcheck.model import Target, TargetResult
+from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer
+from fargate_netcheck.trace.walk import worst
+
+__all__ = ["INTERNET", "TraceOptions", "Tracer", "trace_targets"]
+
+
+def trace_targets(
+    graph: nx.DiGraph, targets: list[Target], options: TraceOptions | None = None
+) -> list[TargetResult]:
+    tracer = Tracer(graph, options or TraceOptions())
+    results = []
+    for target in targets:
+        vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
+        results.append(TargetResult(target, vpc_id, worst(tracer.internet_egress(target))))
+    return results

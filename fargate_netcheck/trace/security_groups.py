@@ -1,0 +1,56 @@
+"""Security group egress: does the union of a task's groups allow a protocol and port to a set of
+addresses? Groups are stateful, so replies need no rule. A rule naming another group never covers
+internet addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from fargate_netcheck.model import Status
+from fargate_netcheck.parse import Network, SgRule
+
+
+@dataclass(frozen=True, slots=True)
+class SgOutcome:
+    status: Status  # PASS: all of the destination allowed; FAIL: none; UNKNOWN: part, or unreadable
+    detail: str
+
+
+def evaluate_egress(
+    rules: list[SgRule],
+    destination: Network,
+    port: int,
+    prefix_lists: dict[str, tuple[Network, ...] | None],
+    protocol: str = "6",
+) -> SgOutcome:
+    """``prefix_lists`` maps each referenced prefix-list id to its CIDRs, or None if unreadable."""
+    allowed: list[Network] = []
+    unreadable: list[str] = []
+    for rule in rules:
+        if not rule.covers(protocol, port):
+            continue
+        allowed.extend(n for n in rule.networks if n.version == destination.version)
+        for pl_id in rule.prefix_list_ids:
+            cidrs = prefix_lists.get(pl_id)
+            if cidrs is None:
+                unreadable.append(pl_id)
+            else:
+                allowed.extend(n for n in cidrs if n.version == destination.version)
+    merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[arg-type]
+    if any(destination.subnet_of(net) for net in merged):
+        return SgOutcome(Status.PASS, f"egress allows TCP {port} to {destination}")
+    if unreadable:
+        return SgOutcome(
+            Status.UNKNOWN,
+            f"egress to {destination} on TCP {port} depends on prefix list(s) {', '.join(sorted(set(unreadable)))}"
+            " whose entries were not collected",
+        )
+    if any(net.overlaps(destination) for net in merged):
+        part = ", ".join(str(n) for n in merged if n.overlaps(destination))
+        return SgOutcome(
+            Status.UNKNOWN,
+            f"egress allows TCP {port} only to part of {destination} ({part}); "
+            "whether the task reaches its service depends on the address: pass --destination",
+        )
+    return SgOutcome(Status.FAIL, f"no egress rule allows TCP {port} to {destination}")

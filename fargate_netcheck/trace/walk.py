@@ -1,0 +1,70 @@
+"""The state of one walk: the hops it went through and every check it made, in order.
+
+The verdict follows from the checks alone: any failed check means unreachable (the first one, in
+walk order, is where the path is blocked); otherwise any check that could not be decided means
+unknown; only a walk whose every check passed is reachable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fargate_netcheck.model import Check, CheckCode, PathResult, Status, Verdict
+from fargate_netcheck.parse import Network
+
+
+@dataclass(slots=True)
+class Crossing:
+    """A subnet boundary the traffic crosses, where that subnet's network ACL applies.
+
+    ``source`` is None for the task's own subnet (the request starts there); for a subnet the
+    traffic passes through (a NAT gateway's), it is the address range the traffic arrives from.
+    """
+
+    subnet_id: str
+    source: Network | None
+    origin: bool = False
+
+
+@dataclass(slots=True)
+class Walk:
+    path: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    crossings: list[Crossing] = field(default_factory=list)
+    reached: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def hop(self, resource_id: str) -> None:
+        self.path.append(resource_id)
+
+    def passed(self, code: CheckCode, resource_id: str, reason: str) -> None:
+        self.checks.append(Check(code, Status.PASS, resource_id, reason))
+
+    def failed(self, code: CheckCode, resource_id: str, reason: str) -> None:
+        self.checks.append(Check(code, Status.FAIL, resource_id, reason))
+
+    def unknown(self, code: CheckCode, resource_id: str, reason: str) -> None:
+        self.checks.append(Check(code, Status.UNKNOWN, resource_id, reason))
+
+    def add(self, code: CheckCode, status: Status, resource_id: str, reason: str) -> None:
+        self.checks.append(Check(code, status, resource_id, reason))
+
+    def result(self, success_reason: str, via: str | None = None) -> PathResult:
+        for check in self.checks:
+            if check.status is Status.FAIL:
+                return PathResult(
+                    Verdict.UNREACHABLE, self.path, check.resource_id, check.reason, self.checks, via
+                )
+        for check in self.checks:
+            if check.status is Status.UNKNOWN:
+                return PathResult(Verdict.UNKNOWN, self.path, None, check.reason, self.checks, via)
+        if not self.reached:  # defensive: a walk that stopped without saying why is not a pass
+            return PathResult(Verdict.UNKNOWN, self.path, None, "the walk stopped early", self.checks, via)
+        reason = "; ".join([success_reason, *self.notes])
+        return PathResult(Verdict.REACHABLE, self.path, None, reason, self.checks, via)
+
+
+def worst(results: list[PathResult]) -> PathResult:
+    """Of several walks (one per destination), the one a user must see first."""
+    order = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1, Verdict.REACHABLE: 2}
+    return min(results, key=lambda r: order[r.verdict])

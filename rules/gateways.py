@@ -1,0 +1,139 @@
+"""Gateway rules (GW): internet gateways, NAT gateways, peering on the way out."""
+
+from collections.abc import Iterator
+
+from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
+
+GW001 = from_checks(
+    id="GW001",
+    name="igw-not-attached",
+    title="Internet gateway not attached to the VPC",
+    severity="error",
+    codes=[CheckCode.IGW_NOT_ATTACHED],
+    docs="""
+    What it checks: the internet gateway a route uses is attached to the route table's VPC.
+    Why it matters: a detached gateway forwards nothing.
+    Example: `0.0.0.0/0 -> igw-0abc` while igw-0abc is detached or attached to another VPC.
+    Fix: attach the gateway to the VPC (aws ec2 attach-internet-gateway) or route to the VPC's own.
+    """,
+    remediation="Attach the internet gateway to this VPC, or route to the gateway that is attached.",
+)
+
+GW002 = from_checks(
+    id="GW002",
+    name="public-subnet-no-public-ip",
+    title="Public subnet, but the task gets no public IP",
+    severity="error",
+    codes=[CheckCode.NO_PUBLIC_IP],
+    docs="""
+    What it checks: a task whose subnet routes to an internet gateway is launched with
+    `assignPublicIp=ENABLED`.
+    Why it matters: an internet gateway only translates addresses that have a public IP. Fargate
+    ignores the subnet's `MapPublicIpOnLaunch`; without `assignPublicIp` the task's packets leave
+    but replies never come back: `CannotPullContainerError ... i/o timeout`.
+    Example: CloudReactor's `deploy_config/vars/common.yml` lists public subnets but leaves
+    `assign_public_ip` unset.
+    Fix: set `assignPublicIp=ENABLED` (CloudReactor: `assign_public_ip: true`), or move the task to
+    private subnets routed to a NAT gateway.
+    """,
+    remediation="Launch with assignPublicIp=ENABLED, or use private subnets routed to a NAT gateway.",
+)
+
+GW003 = from_checks(
+    id="GW003",
+    name="nat-not-available",
+    title="NAT gateway not available",
+    severity="error",
+    codes=[CheckCode.NAT_NOT_AVAILABLE],
+    docs="""
+    What it checks: the NAT gateway a route uses is in state `available`.
+    Why it matters: pending, failed, deleting or deleted NAT gateways forward nothing.
+    Example: `0.0.0.0/0 -> nat-0abc` with nat-0abc `failed` (no free Elastic IP at creation).
+    Fix: create a new NAT gateway in a public subnet and point the route at it.
+    """,
+    remediation="Create a working NAT gateway in a public subnet and point the route at it.",
+)
+
+GW004 = from_checks(
+    id="GW004",
+    name="private-nat-gateway",
+    title="Private NAT gateway used for internet egress",
+    severity="error",
+    codes=[CheckCode.NAT_PRIVATE],
+    docs="""
+    What it checks: the NAT gateway used for internet traffic has connectivity type `public`
+    (a missing ConnectivityType means public).
+    Why it matters: a private NAT gateway has no Elastic IP and cannot reach the internet.
+    Example: `0.0.0.0/0 -> nat-0abc` where nat-0abc was created with `--connectivity-type private`.
+    Fix: route internet traffic to a public NAT gateway in a public subnet.
+    """,
+    remediation="Route internet traffic to a public NAT gateway.",
+)
+
+GW005 = from_checks(
+    id="GW005",
+    name="nat-in-private-subnet",
+    title="NAT gateway in a private subnet",
+    severity="error",
+    codes=[CheckCode.NAT_PRIVATE_SUBNET],
+    docs="""
+    What it checks: the subnet a NAT gateway sits in routes the destination to an internet gateway.
+    Why it matters: a NAT gateway sends translated traffic by its own subnet's route table; placed
+    in a private subnet it has no way out, and every task behind it times out.
+    Example: the NAT gateway was created in `private-a`, whose route table sends 0.0.0.0/0 to the
+    NAT gateway itself, or has no default route.
+    Fix: create the NAT gateway in a public subnet (one whose route table sends 0.0.0.0/0 to an
+    attached internet gateway) and point the private route tables at it.
+    """,
+    remediation="Recreate the NAT gateway in a public subnet (0.0.0.0/0 -> internet gateway).",
+)
+
+GW006 = from_checks(
+    id="GW006",
+    name="peering-not-transitive",
+    title="VPC peering used as a way to the internet",
+    severity="error",
+    codes=[CheckCode.PEERING_NOT_TRANSITIVE, CheckCode.EIGW_IPV4],
+    docs="""
+    What it checks: the route for an internet destination does not lead into a peering connection
+    (or an IPv6-only egress-only gateway for IPv4 traffic).
+    Why it matters: AWS does not support edge-to-edge routing: a peer VPC's internet or NAT
+    gateway is never usable through the peering connection.
+    Example: `0.0.0.0/0 -> pcx-0abc` towards a "shared services" VPC with the NAT gateways.
+    Fix: give this VPC its own NAT gateway, or use a transit gateway for centralised egress.
+    """,
+    remediation="Use a NAT gateway in this VPC, or centralise egress with a transit gateway.",
+)
+
+
+@rule(
+    id="GW100",
+    name="public-ip-behind-nat",
+    title="Public IP on a task in a NAT-routed subnet",
+    severity="info",
+    docs="""
+    What it checks: tasks launched with `assignPublicIp=ENABLED` into subnets whose internet route
+    goes to a NAT gateway.
+    Why it matters: the public IP is never used for egress (traffic leaves through the NAT
+    gateway), but it costs money and invites confusion.
+    Example: a CloudReactor config with `assign_public_ip: true` and private subnets.
+    Fix: set `assignPublicIp=DISABLED` for tasks in private subnets.
+    """,
+    remediation="Set assignPublicIp=DISABLED for tasks in NAT-routed subnets.",
+)
+def public_ip_behind_nat(ctx: RuleContext) -> Iterator[Hit]:
+    for result in ctx.results:
+        target = result.target
+        if not target.assign_public_ip:
+            continue
+        first_nat = next(
+            (c for c in result.internet_egress.checks if c.code is CheckCode.NAT and c.status is Status.PASS), None
+        )
+        if first_nat is not None:
+            yield Hit(
+                target.subnet_id,
+                f"{target.subnet_id} sends internet traffic through {first_nat.resource_id}; "
+                "the task's public IP is unused",
+                target.target_id,
+            )

@@ -1,0 +1,46 @@
+"""Network ACL rules (ACL): stateless filters on every subnet the traffic crosses."""
+
+from fargate_netcheck.model import CheckCode
+from fargate_netcheck.rules_api import from_checks
+
+_EXAMPLE_FIX = """
+    Fix: add allow entries with a rule number lower than any deny that matches: outbound TCP 443
+    to 0.0.0.0/0 and inbound TCP 1024-65535 from 0.0.0.0/0 on the task subnet; on a NAT gateway's
+    subnet also inbound TCP 443 from the private subnets and outbound TCP 1024-65535 to them.
+    """
+
+ACL001 = from_checks(
+    id="ACL001",
+    name="request-blocked",
+    title="Network ACL blocks the request",
+    severity="error",
+    codes=[CheckCode.NACL_REQUEST_DENIED],
+    docs="""
+    What it checks: the network ACL of every subnet on the path (the task's, the NAT gateway's)
+    lets the request through: outbound TCP to the destination port, and inbound into a NAT
+    gateway's subnet from the task subnet. Entries are evaluated lowest rule number first; the
+    first match decides.
+    Why it matters: ACLs are stateless; a deny (or no allow) drops the request silently.
+    Example: a custom ACL with only `100 allow inbound 10.0.0.0/16` and the default `* deny`.
+    """
+    + _EXAMPLE_FIX,
+    remediation="Allow the request in the network ACL (outbound TCP 443 to 0.0.0.0/0) before any matching deny.",
+)
+
+ACL002 = from_checks(
+    id="ACL002",
+    name="replies-blocked",
+    title="Network ACL drops the replies",
+    severity="error",
+    codes=[CheckCode.NACL_REPLY_DENIED],
+    docs="""
+    What it checks: the network ACL of every subnet on the path lets the replies back: inbound
+    TCP to the ephemeral ports 1024-65535 from the destination, and on a NAT gateway's subnet
+    outbound to the task subnet.
+    Why it matters: ACLs are stateless: allowing 443 out is not enough. Without the ephemeral
+    range inbound, connections open and then hang: `context deadline exceeded`.
+    Example: `100 allow outbound 443 0.0.0.0/0`, `100 allow inbound 443 0.0.0.0/0`, `* deny`.
+    """
+    + _EXAMPLE_FIX,
+    remediation="Allow inbound TCP 1024-65535 from 0.0.0.0/0 in the network ACL before any matching deny.",
+)

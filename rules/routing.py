@@ -1,0 +1,69 @@
+"""Route-table rules (RT): the subnet's route to the destination."""
+
+from fargate_netcheck.model import CheckCode
+from fargate_netcheck.rules_api import from_checks
+
+RT001 = from_checks(
+    id="RT001",
+    name="no-route",
+    title="No route to the destination",
+    severity="error",
+    codes=[CheckCode.NO_ROUTE],
+    docs="""
+    What it checks: the task subnet's route table (its explicit association, otherwise the main
+    route table of the same VPC) holds a route that covers the destination (0.0.0.0/0 by default).
+    Why it matters: without one, packets to ECR, CloudReactor or your API are dropped and the task
+    dies at launch with `CannotPullContainerError ... i/o timeout`.
+    Example: a private subnet left on its VPC's main route table, which holds only the `local` route.
+    Fix: add `0.0.0.0/0 -> nat-...` (private subnet) or `0.0.0.0/0 -> igw-...` (public subnet with
+    `assignPublicIp=ENABLED`), or associate the subnet with a route table that has it.
+    """,
+    remediation="Add a 0.0.0.0/0 route to a NAT gateway (private subnet) or an internet gateway (public subnet).",
+)
+
+RT002 = from_checks(
+    id="RT002",
+    name="blackhole-route",
+    title="The chosen route is a blackhole",
+    severity="error",
+    codes=[CheckCode.BLACKHOLE],
+    docs="""
+    What it checks: the most specific route for the destination is not in state `blackhole`.
+    Why it matters: AWS does not fall back to a less specific route; traffic matching a blackhole
+    route is dropped. This happens after a NAT gateway or peering connection is deleted.
+    Example: `0.0.0.0/0 -> nat-0abc (blackhole)` after the NAT gateway was replaced.
+    Fix: replace the route's target with a live NAT gateway or internet gateway, or delete the route.
+    """,
+    remediation="Point the blackhole route at a live gateway (aws ec2 replace-route) or delete it.",
+)
+
+RT003 = from_checks(
+    id="RT003",
+    name="route-target-missing",
+    title="A route points to a gateway that does not exist",
+    severity="error",
+    codes=[CheckCode.TARGET_MISSING],
+    docs="""
+    What it checks: the gateway a chosen route names still exists in the snapshot.
+    Why it matters: a route to a deleted gateway carries no traffic.
+    Example: `0.0.0.0/0 -> igw-0dead` where no igw-0dead exists any more.
+    Fix: replace the route's target with an existing gateway.
+    """,
+    remediation="Replace the route's target with an existing gateway.",
+)
+
+RT004 = from_checks(
+    id="RT004",
+    name="routing-loop",
+    title="The path loops between route tables",
+    severity="error",
+    codes=[CheckCode.ROUTE_LOOP],
+    docs="""
+    What it checks: following routes from the task subnet never returns to a route table already
+    visited.
+    Why it matters: looping traffic never leaves the network.
+    Example: a NAT gateway whose own subnet routes 0.0.0.0/0 back through a path to itself.
+    Fix: give the last subnet on the path a route to an internet gateway.
+    """,
+    remediation="Break the loop: the last subnet on the path needs a route to an internet gateway.",
+)

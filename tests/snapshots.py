@@ -1,0 +1,125 @@
+"""Small hand-written snapshots for unit tests, in the documented format (verbatim AWS shapes,
+only the fields that matter). ``healthy()`` is one VPC done right; each test breaks one thing."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+ALLOW_ALL_ACL = [
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": True, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+]
+
+ALL_EGRESS = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+
+
+def healthy() -> dict[str, Any]:
+    """vpc-app 10.0.0.0/16: subnet-public (-> igw-app, hosts nat-app), subnet-private (-> nat-app),
+    subnet-isolated (main route table: local only); sg-open (all egress), sg-closed (none)."""
+    return {
+        "snapshot_version": 1,
+        "collected_at": "2026-11-26T00:00:00Z",
+        "account_id": "123456789012",
+        "regions": {
+            "us-east-1": {
+                "Vpcs": [
+                    {"VpcId": "vpc-app", "CidrBlock": "10.0.0.0/16", "EnableDnsSupport": True, "EnableDnsHostnames": True}
+                ],
+                "Subnets": [
+                    _subnet("subnet-public", "10.0.0.0/24", "us-east-1a"),
+                    _subnet("subnet-private", "10.0.1.0/24", "us-east-1a"),
+                    _subnet("subnet-isolated", "10.0.2.0/24", "us-east-1b"),
+                ],
+                "RouteTables": [
+                    {
+                        "RouteTableId": "rtb-main",
+                        "VpcId": "vpc-app",
+                        "Associations": [{"Main": True, "RouteTableAssociationId": "rtbassoc-main"}],
+                        "Routes": [_local()],
+                    },
+                    {
+                        "RouteTableId": "rtb-public",
+                        "VpcId": "vpc-app",
+                        "Associations": [{"Main": False, "SubnetId": "subnet-public"}],
+                        "Routes": [_local(), {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-app", "State": "active"}],
+                    },
+                    {
+                        "RouteTableId": "rtb-private",
+                        "VpcId": "vpc-app",
+                        "Associations": [{"Main": False, "SubnetId": "subnet-private"}],
+                        "Routes": [
+                            _local(),
+                            {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-app", "State": "active"},
+                        ],
+                    },
+                ],
+                "InternetGateways": [
+                    {"InternetGatewayId": "igw-app", "Attachments": [{"VpcId": "vpc-app", "State": "available"}]}
+                ],
+                "NatGateways": [
+                    {"NatGatewayId": "nat-app", "SubnetId": "subnet-public", "VpcId": "vpc-app", "State": "available"}
+                ],
+                "EgressOnlyInternetGateways": [],
+                "SecurityGroups": [
+                    {"GroupId": "sg-open", "VpcId": "vpc-app", "IpPermissionsEgress": copy.deepcopy(ALL_EGRESS)},
+                    {"GroupId": "sg-closed", "VpcId": "vpc-app", "IpPermissionsEgress": []},
+                ],
+                "NetworkAcls": [
+                    {
+                        "NetworkAclId": "acl-default",
+                        "VpcId": "vpc-app",
+                        "IsDefault": True,
+                        "Associations": [
+                            {"SubnetId": s} for s in ("subnet-public", "subnet-private", "subnet-isolated")
+                        ],
+                        "Entries": copy.deepcopy(ALLOW_ALL_ACL),
+                    }
+                ],
+                "VpcEndpoints": [],
+                "ManagedPrefixLists": [],
+                "VpcPeeringConnections": [],
+            }
+        },
+    }
+
+
+def _subnet(subnet_id: str, cidr: str, az: str) -> dict[str, Any]:
+    return {
+        "SubnetId": subnet_id,
+        "VpcId": "vpc-app",
+        "CidrBlock": cidr,
+        "AvailabilityZone": az,
+        "AvailableIpAddressCount": 250,
+        "MapPublicIpOnLaunch": False,
+    }
+
+
+def _local() -> dict[str, Any]:
+    return {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}
+
+
+def region(snap: dict[str, Any], name: str = "us-east-1") -> dict[str, Any]:
+    return snap["regions"][name]
+
+
+def item(snap: dict[str, Any], kind: str, item_id: str) -> dict[str, Any]:
+    from fargate_netcheck.snapshot_schema import ID_FIELDS
+
+    for candidate in region(snap)[kind]:
+        if candidate[ID_FIELDS[kind]] == item_id:
+            return candidate
+    raise KeyError(item_id)
+
+
+def default_route(snap: dict[str, Any], rtb_id: str) -> dict[str, Any]:
+    return next(r for r in item(snap, "RouteTables", rtb_id)["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0")
+
+
+def write(snap: dict[str, Any], path: Path) -> Path:
+    path.write_text(json.dumps(snap, indent=1))
+    return path
