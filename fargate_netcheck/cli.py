@@ -6,7 +6,6 @@ Nothing here imports boto3 unless a command really calls AWS.
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -36,28 +35,56 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
 ) -> None:
     """fargate-netcheck: audit the egress path of ECS Fargate tasks, hop by hop."""
 
 
 @app.command()
 def check(
-    snapshot: Annotated[Path | None, typer.Option(help="Read this snapshot instead of collecting live (never calls AWS).")] = None,
+    snapshot: Annotated[
+        Path | None, typer.Option(help="Read this snapshot instead of collecting live (never calls AWS).")
+    ] = None,
     subnet: Annotated[list[str], typer.Option(help="Subnet a task may run in (repeatable).")] = [],  # noqa: B006
     security_group: Annotated[list[str], typer.Option(help="Task security group (repeatable).")] = [],  # noqa: B006
-    assign_public_ip: Annotated[bool, typer.Option("--assign-public-ip/--no-assign-public-ip", help="The task's assignPublicIp choice.")] = False,
-    region: Annotated[list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")] = [],  # noqa: B006
+    assign_public_ip: Annotated[
+        bool,
+        typer.Option("--assign-public-ip/--no-assign-public-ip", help="The task's assignPublicIp choice."),
+    ] = False,
+    region: Annotated[
+        list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
+    ] = [],  # noqa: B006
     profile: Annotated[str | None, typer.Option(help="AWS profile for live collection.")] = None,
-    port: Annotated[list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")] = [],  # noqa: B006
-    destination: Annotated[list[str], typer.Option(help="Destination CIDR (repeatable; default 0.0.0.0/0).")] = [],  # noqa: B006
-    format: Annotated[list[str], typer.Option("--format", "-f", help="text, json, html, sarif, junit, markdown (repeatable or comma-separated).")] = [],  # noqa: B006
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")] = None,
-    output_dir: Annotated[Path | None, typer.Option(help="Write every requested format into this folder.")] = None,
-    select: Annotated[str | None, typer.Option(help="Comma-separated rule ids or prefixes to run (default: all).")] = None,
-    extend_select: Annotated[str | None, typer.Option(help="Rule ids or prefixes to add to the selection.")] = None,
+    port: Annotated[
+        list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")
+    ] = [],  # noqa: B006
+    destination: Annotated[
+        list[str], typer.Option(help="Destination CIDR (repeatable; default 0.0.0.0/0).")
+    ] = [],  # noqa: B006
+    format: Annotated[
+        list[str],
+        typer.Option(
+            "--format", "-f", help="text, json, html, sarif, junit, markdown (repeatable or comma-separated)."
+        ),
+    ] = [],  # noqa: B006
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Write every requested format into this folder.")
+    ] = None,
+    select: Annotated[
+        str | None, typer.Option(help="Comma-separated rule ids or prefixes to run (default: all).")
+    ] = None,
+    extend_select: Annotated[
+        str | None, typer.Option(help="Rule ids or prefixes to add to the selection.")
+    ] = None,
     ignore: Annotated[str | None, typer.Option(help="Rule ids or prefixes to skip.")] = None,
-    fail_on: Annotated[str, typer.Option(help="Lowest severity that makes the exit code 1: error, warning or info.")] = "error",
+    fail_on: Annotated[
+        str, typer.Option(help="Lowest severity that makes the exit code 1: error, warning or info.")
+    ] = "error",
     rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
 ) -> None:
     """Check the egress of Fargate targets: from a snapshot, or collected live."""
@@ -75,11 +102,15 @@ def check(
             destinations=tuple(_cidr(d) for d in destination) or TraceOptions().destinations,
             ports=tuple(_port(p) for p in port) or TraceOptions().ports,
         ),
-        selection=Selection(select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore)),
+        selection=Selection(
+            select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore)
+        ),
         rules_dirs=tuple(rules_dir),
     )
     if security_group and not subnet:
-        raise InputError("--security-group needs --subnet (an account audit evaluates subnets without groups)")
+        raise InputError(
+            "--security-group needs --subnet (an account audit evaluates subnets without groups)"
+        )
     snap = _load_or_collect(snapshot, region, profile)
     graph = build_graph(snap)
     targets = cli_targets(graph, subnet, security_group, assign_public_ip) if subnet else audit_targets(graph)
@@ -91,7 +122,9 @@ def check(
 @app.command()
 def scan(
     output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write.")],
-    region: Annotated[list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")] = [],  # noqa: B006
+    region: Annotated[
+        list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
+    ] = [],  # noqa: B006
     profile: Annotated[str | None, typer.Option(help="AWS profile.")] = None,
 ) -> None:
     """Collect a read-only snapshot of the account's network into a JSON file."""
@@ -109,7 +142,9 @@ def scan(
 
 @app.command()
 def demo(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path("report.json"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path(
+        "report.json"
+    ),
 ) -> None:
     """Build a sample account in an embedded moto (no AWS needed), check it, print the report."""
     from fargate_netcheck.demo.runner import run_demo
@@ -140,7 +175,9 @@ def explain(
     rule = rules.get(rule_id.upper())
     if rule is None:
         raise InputError(f"unknown rule {rule_id!r} (see `fargate-netcheck rules`)")
-    typer.echo(f"{rule.id} {rule.name}: {rule.title} (default severity: {rule.severity.value})\n\n{rule.docs}")
+    typer.echo(
+        f"{rule.id} {rule.name}: {rule.title} (default severity: {rule.severity.value})\n\n{rule.docs}"
+    )
 
 
 @app.command("iam-policy")
@@ -176,8 +213,10 @@ def _severity(value: str, option: str) -> Severity:
 
 
 def _cidr(value: str):
+    from fargate_netcheck.trace import Destination
+
     try:
-        return ipaddress.ip_network(value, strict=False)
+        return Destination.of(value)
     except ValueError:
         raise InputError(f"--destination: {value!r} is not a CIDR block") from None
 

@@ -24,7 +24,9 @@ def parse_formats(values: list[str]) -> list[str]:
     return formats
 
 
-def write_report(report: Report, formats: list[str], output: Path | None, output_dir: Path | None) -> list[Path]:
+def write_report(
+    report: Report, formats: list[str], output: Path | None, output_dir: Path | None
+) -> list[Path]:
     """Render each format once. Returns the files written (stdout is not a file)."""
     if output is not None and len(formats) > 1:
         raise InputError("--output takes one format; use --output-dir for several")

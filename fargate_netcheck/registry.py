@@ -85,7 +85,9 @@ def _rules_in(obj: object, origin: str) -> list[Rule]:
 
 def _add(rules: dict[str, Rule], rule: Rule) -> None:
     if rule.id in rules:
-        raise InputError(f"duplicate rule id {rule.id}: defined by {rules[rule.id].origin} and by {rule.origin}")
+        raise InputError(
+            f"duplicate rule id {rule.id}: defined by {rules[rule.id].origin} and by {rule.origin}"
+        )
     rules[rule.id] = rule
 
 

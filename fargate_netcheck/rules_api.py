@@ -102,7 +102,11 @@ def from_checks(
         for result, label, path in ctx.paths():
             seen: set[tuple[str, str]] = set()
             for check in path.checks:
-                if check.code in watched and check.status is status and (check.resource_id, check.reason) not in seen:
+                if (
+                    check.code in watched
+                    and check.status is status
+                    and (check.resource_id, check.reason) not in seen
+                ):
                     seen.add((check.resource_id, check.reason))
                     yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id)
 

@@ -49,7 +49,10 @@ def cli_targets(g: nx.DiGraph, subnets: list[str], groups: list[str], assign_pub
     for sg in groups:
         if g.nodes.get(sg, {}).get("kind") != "sg":
             raise InputError(f"unknown security group {sg}: not in the snapshot{_scope(g)}")
-    return [make_target(g, "cli", s, groups, assign_public_ip, evaluate_security_groups=bool(groups)) for s in subnets]
+    return [
+        make_target(g, "cli", s, groups, assign_public_ip, evaluate_security_groups=bool(groups))
+        for s in subnets
+    ]
 
 
 def audit_targets(g: nx.DiGraph) -> list[Target]:
@@ -61,7 +64,9 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
         if attrs.get("kind") != "subnet":
             continue
         targets.append(
-            make_target(g, "audit", subnet_id, (), _routes_to_igw(g, subnet_id), evaluate_security_groups=False)
+            make_target(
+                g, "audit", subnet_id, (), _routes_to_igw(g, subnet_id), evaluate_security_groups=False
+            )
         )
     return targets
 
@@ -70,7 +75,7 @@ def _routes_to_igw(g: nx.DiGraph, subnet_id: str) -> bool:
     rtb = successor(g, subnet_id, "uses-route-table")
     if rtb is None:
         return False
-    route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET).route
+    route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET.network).route
     return route is not None and route.target_kind == "igw"
 
 

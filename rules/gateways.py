@@ -128,7 +128,8 @@ def public_ip_behind_nat(ctx: RuleContext) -> Iterator[Hit]:
         if not target.assign_public_ip:
             continue
         first_nat = next(
-            (c for c in result.internet_egress.checks if c.code is CheckCode.NAT and c.status is Status.PASS), None
+            (c for c in result.internet_egress.checks if c.code is CheckCode.NAT and c.status is Status.PASS),
+            None,
         )
         if first_nat is not None:
             yield Hit(

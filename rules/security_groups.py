@@ -79,11 +79,15 @@ def all_outbound_tcp(ctx: RuleContext) -> Iterator[Hit]:
         if not groups or not result.target.evaluate_security_groups or groups in seen:
             continue
         seen.add(groups)
-        nodes = [ctx.graph.nodes[g] for g in groups if g in ctx.graph and ctx.graph.nodes[g].get("kind") == "sg"]
+        nodes = [
+            ctx.graph.nodes[g] for g in groups if g in ctx.graph and ctx.graph.nodes[g].get("kind") == "sg"
+        ]
         if len(nodes) != len(groups):
             continue  # missing groups are SG003's business
         rules = [r for node in nodes for r in node.get("sg_egress", ())]
-        if not any(r.protocol in ("-1", "6") and r.ports == (0, 65535) and _ALL_V4 in r.networks for r in rules):
+        if not any(
+            r.protocol in ("-1", "6") and r.ports == (0, 65535) and _ALL_V4 in r.networks for r in rules
+        ):
             yield Hit(
                 groups[0] if len(groups) == 1 else ",".join(groups),
                 f"security groups {', '.join(groups)} do not allow all outbound TCP to 0.0.0.0/0",

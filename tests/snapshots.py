@@ -8,6 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fargate_netcheck.graph import build_graph
+from fargate_netcheck.model import CheckCode, PathResult
+from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.targets import make_target
+from fargate_netcheck.trace import Destination, TraceOptions, trace_targets
+
 ALLOW_ALL_ACL = [
     {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0"},
     {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": True, "CidrBlock": "0.0.0.0/0"},
@@ -28,7 +34,12 @@ def healthy() -> dict[str, Any]:
         "regions": {
             "us-east-1": {
                 "Vpcs": [
-                    {"VpcId": "vpc-app", "CidrBlock": "10.0.0.0/16", "EnableDnsSupport": True, "EnableDnsHostnames": True}
+                    {
+                        "VpcId": "vpc-app",
+                        "CidrBlock": "10.0.0.0/16",
+                        "EnableDnsSupport": True,
+                        "EnableDnsHostnames": True,
+                    }
                 ],
                 "Subnets": [
                     _subnet("subnet-public", "10.0.0.0/24", "us-east-1a"),
@@ -46,7 +57,10 @@ def healthy() -> dict[str, Any]:
                         "RouteTableId": "rtb-public",
                         "VpcId": "vpc-app",
                         "Associations": [{"Main": False, "SubnetId": "subnet-public"}],
-                        "Routes": [_local(), {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-app", "State": "active"}],
+                        "Routes": [
+                            _local(),
+                            {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-app", "State": "active"},
+                        ],
                     },
                     {
                         "RouteTableId": "rtb-private",
@@ -54,19 +68,35 @@ def healthy() -> dict[str, Any]:
                         "Associations": [{"Main": False, "SubnetId": "subnet-private"}],
                         "Routes": [
                             _local(),
-                            {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-app", "State": "active"},
+                            {
+                                "DestinationCidrBlock": "0.0.0.0/0",
+                                "NatGatewayId": "nat-app",
+                                "State": "active",
+                            },
                         ],
                     },
                 ],
                 "InternetGateways": [
-                    {"InternetGatewayId": "igw-app", "Attachments": [{"VpcId": "vpc-app", "State": "available"}]}
+                    {
+                        "InternetGatewayId": "igw-app",
+                        "Attachments": [{"VpcId": "vpc-app", "State": "available"}],
+                    }
                 ],
                 "NatGateways": [
-                    {"NatGatewayId": "nat-app", "SubnetId": "subnet-public", "VpcId": "vpc-app", "State": "available"}
+                    {
+                        "NatGatewayId": "nat-app",
+                        "SubnetId": "subnet-public",
+                        "VpcId": "vpc-app",
+                        "State": "available",
+                    }
                 ],
                 "EgressOnlyInternetGateways": [],
                 "SecurityGroups": [
-                    {"GroupId": "sg-open", "VpcId": "vpc-app", "IpPermissionsEgress": copy.deepcopy(ALL_EGRESS)},
+                    {
+                        "GroupId": "sg-open",
+                        "VpcId": "vpc-app",
+                        "IpPermissionsEgress": copy.deepcopy(ALL_EGRESS),
+                    },
                     {"GroupId": "sg-closed", "VpcId": "vpc-app", "IpPermissionsEgress": []},
                 ],
                 "NetworkAcls": [
@@ -103,6 +133,19 @@ def _local() -> dict[str, Any]:
     return {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}
 
 
+def trace(
+    snap, subnet, groups=("sg-open",), public=False, destination="0.0.0.0/0", ports=(443,)
+) -> PathResult:
+    g = build_graph(parse_snapshot(snap))
+    target = make_target(g, "test", subnet, groups, public, evaluate_security_groups=bool(groups))
+    options = TraceOptions(destinations=(Destination.of(destination),), ports=ports)
+    return trace_targets(g, [target], options)[0].internet_egress
+
+
+def codes(result: PathResult) -> set[CheckCode]:
+    return {c.code for c in result.failed() + result.unknown()}
+
+
 def region(snap: dict[str, Any], name: str = "us-east-1") -> dict[str, Any]:
     return snap["regions"][name]
 
@@ -117,7 +160,9 @@ def item(snap: dict[str, Any], kind: str, item_id: str) -> dict[str, Any]:
 
 
 def default_route(snap: dict[str, Any], rtb_id: str) -> dict[str, Any]:
-    return next(r for r in item(snap, "RouteTables", rtb_id)["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0")
+    return next(
+        r for r in item(snap, "RouteTables", rtb_id)["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"
+    )
 
 
 def write(snap: dict[str, Any], path: Path) -> Path:

@@ -71,7 +71,12 @@ def path_dict(path: PathResult) -> dict[str, Any]:
         "blocked_at": path.blocked_at,
         "reason": path.reason,
         "checks": [
-            {"check": c.code.value, "status": c.status.value, "resource_id": c.resource_id, "reason": c.reason}
+            {
+                "check": c.code.value,
+                "status": c.status.value,
+                "resource_id": c.resource_id,
+                "reason": c.reason,
+            }
             for c in path.checks
         ],
     }

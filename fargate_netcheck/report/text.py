@@ -49,7 +49,8 @@ def render(report: Report) -> str:
     if suppressed:
         lines += ["", f"Suppressed ({len(suppressed)})"]
         lines += [
-            f"  {f.rule_id:<7} {terminal_text(f.resource_id)}: {terminal_text(f.suppressed)}" for f in suppressed
+            f"  {f.rule_id:<7} {terminal_text(f.resource_id)}: {terminal_text(f.suppressed)}"
+            for f in suppressed
         ]
     if report.resolved:
         lines += ["", f"Resolved since the baseline ({len(report.resolved)})"]

@@ -6,10 +6,11 @@ import networkx as nx
 
 from fargate_netcheck.graph import successor
 from fargate_netcheck.model import Target, TargetResult
+from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer
 from fargate_netcheck.trace.walk import worst
 
-__all__ = ["INTERNET", "TraceOptions", "Tracer", "trace_targets"]
+__all__ = ["INTERNET", "Destination", "TraceOptions", "Tracer", "trace_targets"]
 
 
 def trace_targets(

@@ -1,7 +1,7 @@
 """Network ACL evaluation, as AWS does it: stateless, lowest rule number first, first match decides,
 the catch-all ``*`` rule denies what no numbered rule matched.
 
-Traffic is a set of addresses (the peer's CIDR: for the internet, 0.0.0.0/0) and a port range
+Traffic is a set of addresses (the peer's CIDR blocks: for the internet, the public space) and a port range
 (443, or the reply's ephemeral range). An entry may decide only part of that set; the rest falls
 through to later entries. The outcome says whether all of it, none of it or part of it is allowed.
 """
@@ -21,15 +21,17 @@ class AclOutcome:
 
 
 def evaluate_acl(
-    entries: tuple[AclEntry, ...], peer: Network, ports: tuple[int, int], protocol: str = "6"
+    entries: tuple[AclEntry, ...], peer: tuple[Network, ...], ports: tuple[int, int], protocol: str = "6"
 ) -> AclOutcome:
-    undecided: list[tuple[Network, tuple[int, int]]] = [(peer, ports)]
+    """``peer``: the addresses on the other side (destination outbound, source inbound)."""
+    undecided: list[tuple[Network, tuple[int, int]]] = [(net, ports) for net in peer]
+    version = peer[0].version
     allowed_by: list[AclEntry] = []
     denied_by: list[AclEntry] = []
     for entry in entries:
         if not undecided:
             break
-        if entry.protocol not in ("-1", protocol) or entry.network.version != peer.version:
+        if entry.protocol not in ("-1", protocol) or entry.network.version != version:
             continue
         rest: list[tuple[Network, tuple[int, int]]] = []
         for net, (lo, hi) in undecided:

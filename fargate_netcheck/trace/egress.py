@@ -18,18 +18,19 @@ from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, successor
 from fargate_netcheck.model import CheckCode, PathResult, Status, Target
 from fargate_netcheck.parse import Network
 from fargate_netcheck.trace.acl import evaluate_acl
+from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.hops import Handler, Position, default_handlers, not_followed
 from fargate_netcheck.trace.routing import RouteChoice, choose_route
 from fargate_netcheck.trace.security_groups import evaluate_egress
 from fargate_netcheck.trace.walk import Crossing, Walk
 
-INTERNET = ipaddress.ip_network("0.0.0.0/0")
+INTERNET = Destination.internet(4)
 MAX_HOPS = 16
 
 
 @dataclass(frozen=True, slots=True)
 class TraceOptions:
-    destinations: tuple[Network, ...] = (INTERNET,)
+    destinations: tuple[Destination, ...] = (INTERNET,)
     ports: tuple[int, ...] = (443,)
     ephemeral: tuple[int, int] = (1024, 65535)
 
@@ -49,7 +50,7 @@ class Tracer:
     def internet_egress(self, target: Target) -> list[PathResult]:
         return [self.walk(target, dest) for dest in self.options.destinations]
 
-    def walk(self, target: Target, destination: Network) -> PathResult:
+    def walk(self, target: Target, destination: Destination) -> PathResult:
         g = self.graph
         walk = Walk(path=[target.subnet_id])
         if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
@@ -74,13 +75,15 @@ class Tracer:
         if not target.evaluate_security_groups:
             walk.notes.append("security groups not evaluated (no task security groups given)")
         ports = ", ".join(str(p) for p in self.options.ports)
-        gateways = [hop for hop in walk.path[1:] if g.nodes.get(hop, {}).get("kind") not in ("subnet", "route-table")]
+        gateways = [
+            hop for hop in walk.path[1:] if g.nodes.get(hop, {}).get("kind") not in ("subnet", "route-table")
+        ]
         return walk.result(f"reaches {destination} on TCP {ports} through {', '.join(gateways) or 'the VPC'}")
 
     # -- step 1-3: routes and next hops ---------------------------------------------------------
     def _route(self, walk: Walk, pos: Position | None) -> None:
         g = self.graph
-        seen: set[str] = set()
+        seen: set[tuple[str, str | None]] = set()
         while pos is not None:
             rd = region_of(g, pos.subnet_id)
             if not rd.collected("RouteTables"):
@@ -95,18 +98,19 @@ class Tracer:
                     f"of {pos.vpc_id} is in the snapshot",
                 )
                 return
-            if rtb in seen or len(seen) >= MAX_HOPS:
+            if (rtb, pos.translated_by) in seen or len(seen) >= MAX_HOPS:
                 walk.failed(CheckCode.ROUTE_LOOP, rtb, f"routing loop: the path returns to {rtb}")
                 return
-            seen.add(rtb)
+            seen.add((rtb, pos.translated_by))
             walk.hop(rtb)
             choice = self._choose(rtb, pos.destination)
             pos = self._follow(walk, rtb, choice, pos)
 
-    def _choose(self, rtb: str, destination: Network) -> RouteChoice:
-        key = (rtb, destination)
+    def _choose(self, rtb: str, destination: Destination) -> RouteChoice:
+        key = (rtb, destination.network)
         if key not in self._routes:
-            self._routes[key] = choose_route(self.graph, self.graph.nodes[rtb].get("routes", ()), destination)
+            routes = self.graph.nodes[rtb].get("routes", ())
+            self._routes[key] = choose_route(self.graph, routes, destination.network)
         return self._routes[key]
 
     def _follow(self, walk: Walk, rtb: str, choice: RouteChoice, pos: Position) -> Position | None:
@@ -172,7 +176,7 @@ class Tracer:
             )
 
     # -- step 4: security groups ----------------------------------------------------------------
-    def _security_groups(self, walk: Walk, target: Target, vpc_id: str, dest: Network, port: int) -> None:
+    def _security_groups(self, walk: Walk, target: Target, vpc_id: str, dest: Destination, port: int) -> None:
         g = self.graph
         region = region_of(g, target.subnet_id)
         if not region.collected("SecurityGroups"):
@@ -194,7 +198,7 @@ class Tracer:
                 )
                 return
             rules.extend(node.get("sg_egress", ()))
-        key = (target.security_group_ids, dest, port)
+        key = (target.security_group_ids, dest.addresses, port)
         if key not in self._sgs:
             self._sgs[key] = evaluate_egress(rules, dest, port, self._prefix_lists(rules))
         outcome = self._sgs[key]
@@ -214,7 +218,7 @@ class Tracer:
         return {pl: (g.nodes[pl].get("prefixes") if pl in g else None) for pl in ids}
 
     # -- step 5: network ACLs -------------------------------------------------------------------
-    def _acl(self, walk: Walk, crossing: Crossing, dest: Network, port: int) -> None:
+    def _acl(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> None:
         g = self.graph
         subnet_id, source = crossing.subnet_id, crossing.source
         region = region_of(g, subnet_id)
@@ -230,11 +234,11 @@ class Tracer:
         eph = self.options.ephemeral
         port_range = (port, port)
         # (egress?, peer addresses, ports, what the traffic is)
-        legs = [(True, dest, port_range, f"request to {dest} on TCP {port}")]
-        legs.append((False, dest, eph, f"replies from {dest} to ports {eph[0]}-{eph[1]}"))
+        legs = [(True, dest.addresses, port_range, f"request to {dest} on TCP {port}")]
+        legs.append((False, dest.addresses, eph, f"replies from {dest} to ports {eph[0]}-{eph[1]}"))
         if source is not None:
-            legs.insert(0, (False, source, port_range, f"request from {source} on TCP {port}"))
-            legs.append((True, source, eph, f"replies to {source} on ports {eph[0]}-{eph[1]}"))
+            legs.insert(0, (False, (source,), port_range, f"request from {source} on TCP {port}"))
+            legs.append((True, (source,), eph, f"replies to {source} on ports {eph[0]}-{eph[1]}"))
         elif not crossing.origin:
             walk.unknown(
                 CheckCode.NACL_MISSING, acl, "the task subnet's address range is unknown (no CidrBlock)"

@@ -15,6 +15,7 @@ import networkx as nx
 from fargate_netcheck.graph import vpc_cidrs
 from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 
@@ -24,7 +25,7 @@ class Position:
 
     subnet_id: str
     vpc_id: str
-    destination: Network
+    destination: Destination
     public_source: bool  # a public IPv4 address (the task's own, or a NAT gateway's) or IPv6
     task_source: Network | None  # the task subnet's range, for the ACLs of subnets passed through
     translated_by: str | None = None  # the NAT gateway that translated the source, if any
@@ -134,11 +135,11 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position 
     return None
 
 
-def _contains(cidr: str, destination: Network) -> bool:
+def _contains(cidr: str, destination: Destination) -> bool:
     import ipaddress
 
     net = ipaddress.ip_network(cidr, strict=False)
-    return net.version == destination.version and destination.subnet_of(net)
+    return net.version == destination.version and destination.network.subnet_of(net)
 
 
 _LABELS = {

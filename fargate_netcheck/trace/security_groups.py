@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from fargate_netcheck.model import Status
 from fargate_netcheck.parse import Network, SgRule
+from fargate_netcheck.trace.destination import Destination
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class SgOutcome:
 
 def evaluate_egress(
     rules: list[SgRule],
-    destination: Network,
+    destination: Destination,
     port: int,
     prefix_lists: dict[str, tuple[Network, ...] | None],
     protocol: str = "6",
@@ -38,7 +39,8 @@ def evaluate_egress(
             else:
                 allowed.extend(n for n in cidrs if n.version == destination.version)
     merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[arg-type]
-    if any(destination.subnet_of(net) for net in merged):
+    wanted = destination.addresses
+    if all(any(piece.subnet_of(net) for net in merged) for piece in wanted):
         return SgOutcome(Status.PASS, f"egress allows TCP {port} to {destination}")
     if unreadable:
         return SgOutcome(
@@ -46,8 +48,9 @@ def evaluate_egress(
             f"egress to {destination} on TCP {port} depends on prefix list(s) {', '.join(sorted(set(unreadable)))}"
             " whose entries were not collected",
         )
-    if any(net.overlaps(destination) for net in merged):
-        part = ", ".join(str(n) for n in merged if n.overlaps(destination))
+    overlapping = [n for n in merged if any(n.overlaps(piece) for piece in wanted)]
+    if overlapping:
+        part = ", ".join(str(n) for n in overlapping[:5]) + (", ..." if len(overlapping) > 5 else "")
         return SgOutcome(
             Status.UNKNOWN,
             f"egress allows TCP {port} only to part of {destination} ({part}); "

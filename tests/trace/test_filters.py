@@ -1,0 +1,318 @@
+"""Security groups and network ACLs along the walk, and missing data: one behaviour per test."""
+
+from __future__ import annotations
+
+from snapshots import codes, healthy, item, region, trace
+
+from fargate_netcheck.model import CheckCode, Verdict
+
+
+def acl_entries(*entries):
+    """(number, egress, action, cidr, protocol, ports) tuples to AWS NetworkAcl entries."""
+    out = []
+    for number, egress, action, cidr, protocol, ports in entries:
+        entry = {
+            "RuleNumber": number,
+            "Egress": egress,
+            "RuleAction": action,
+            "CidrBlock": cidr,
+            "Protocol": protocol,
+        }
+        if ports:
+            entry["PortRange"] = {"From": ports[0], "To": ports[1]}
+        out.append(entry)
+    return out
+
+
+def custom_acl(snap, subnet, entries):
+    reg = region(snap)
+    for acl in reg["NetworkAcls"]:
+        acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] != subnet]
+    reg["NetworkAcls"].append(
+        {
+            "NetworkAclId": f"acl-{subnet}",
+            "VpcId": "vpc-app",
+            "Associations": [{"SubnetId": subnet}],
+            "Entries": entries,
+        }
+    )
+
+
+# -- security groups ---------------------------------------------------------------------------
+
+
+def test_closed_security_group_blocks_at_the_group():
+    r = trace(healthy(), "subnet-private", groups=("sg-closed",))
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "sg-closed")
+    assert codes(r) == {CheckCode.SG_EGRESS_DENIED}
+
+
+def test_groups_are_a_union_one_open_group_is_enough():
+    assert trace(healthy(), "subnet-private", groups=("sg-closed", "sg-open")).verdict is Verdict.REACHABLE
+
+
+def test_egress_rule_must_cover_the_port():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ]
+    assert trace(snap, "subnet-private", groups=("sg-closed",)).verdict is Verdict.UNREACHABLE
+    assert trace(snap, "subnet-private", groups=("sg-closed",), ports=(80,)).verdict is Verdict.REACHABLE
+
+
+def test_udp_rule_does_not_allow_tcp():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {"IpProtocol": "udp", "FromPort": 0, "ToPort": 65535, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ]
+    assert trace(snap, "subnet-private", groups=("sg-closed",)).verdict is Verdict.UNREACHABLE
+
+
+def test_rule_naming_another_group_does_not_cover_the_internet():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-open"}]}
+    ]
+    assert trace(snap, "subnet-private", groups=("sg-closed",)).verdict is Verdict.UNREACHABLE
+
+
+def test_ipv6_rule_does_not_allow_ipv4():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+    ]
+    assert trace(snap, "subnet-private", groups=("sg-closed",)).verdict is Verdict.UNREACHABLE
+
+
+def test_rules_that_together_cover_the_internet_allow_it():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/1"}]},
+        {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 1000, "IpRanges": [{"CidrIp": "128.0.0.0/1"}]},
+    ]
+    assert trace(snap, "subnet-private", groups=("sg-closed",)).verdict is Verdict.REACHABLE
+
+
+def test_rule_allowing_part_of_the_internet_is_unknown_until_a_destination_is_given():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": "pl-s3"}]}
+    ]
+    region(snap)["ManagedPrefixLists"].append(
+        {"PrefixListId": "pl-s3", "Entries": [{"Cidr": "52.216.0.0/15"}]}
+    )
+    assert trace(snap, "subnet-private", groups=("sg-closed",)).verdict is Verdict.UNKNOWN
+    assert (
+        trace(snap, "subnet-private", groups=("sg-closed",), destination="52.216.1.1/32").verdict
+        is Verdict.REACHABLE
+    )
+    assert (
+        trace(snap, "subnet-private", groups=("sg-closed",), destination="8.8.8.8/32").verdict
+        is Verdict.UNREACHABLE
+    )
+
+
+def test_prefix_list_rule_with_unreadable_entries_is_unknown():
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["IpPermissionsEgress"] = [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "PrefixListIds": [{"PrefixListId": "pl-unread"}],
+        }
+    ]
+    r = trace(snap, "subnet-private", groups=("sg-closed",))
+    assert r.verdict is Verdict.UNKNOWN
+    assert "pl-unread" in r.reason
+
+
+def test_security_group_of_another_vpc_is_refused():
+    snap = healthy()
+    region(snap)["Vpcs"].append({"VpcId": "vpc-old", "CidrBlock": "10.9.0.0/16"})
+    item(snap, "SecurityGroups", "sg-open")["VpcId"] = "vpc-old"
+    r = trace(snap, "subnet-private", groups=("sg-open",))
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "sg-open")
+    assert codes(r) == {CheckCode.SG_WRONG_VPC}
+
+
+# -- network ACLs ------------------------------------------------------------------------------
+
+
+def test_acl_lowest_rule_number_decides_deny_first():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-private",
+        acl_entries(
+            (90, True, "deny", "0.0.0.0/0", "6", (443, 443)),
+            (100, True, "allow", "0.0.0.0/0", "-1", None),
+            (100, False, "allow", "0.0.0.0/0", "-1", None),
+        ),
+    )
+    r = trace(snap, "subnet-private")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-subnet-private")
+    assert codes(r) == {CheckCode.NACL_REQUEST_DENIED}
+    assert "rule 90" in r.reason
+
+
+def test_acl_lowest_rule_number_decides_allow_first():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-private",
+        acl_entries(
+            (80, True, "allow", "0.0.0.0/0", "6", (443, 443)),
+            (90, True, "deny", "0.0.0.0/0", "-1", None),
+            (100, False, "allow", "0.0.0.0/0", "6", (1024, 65535)),
+        ),
+    )
+    assert trace(snap, "subnet-private").verdict is Verdict.REACHABLE
+
+
+def test_acl_order_is_by_rule_number_not_by_position_in_the_list():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-private",
+        acl_entries(
+            (200, True, "allow", "0.0.0.0/0", "-1", None),
+            (100, True, "deny", "0.0.0.0/0", "-1", None),
+            (100, False, "allow", "0.0.0.0/0", "-1", None),
+        ),
+    )
+    assert trace(snap, "subnet-private").verdict is Verdict.UNREACHABLE
+
+
+def test_acl_that_drops_replies_is_unreachable():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-private",
+        acl_entries(
+            (100, True, "allow", "0.0.0.0/0", "6", (443, 443)),
+            (100, False, "allow", "0.0.0.0/0", "6", (443, 443)),
+        ),
+    )
+    r = trace(snap, "subnet-private")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-subnet-private")
+    assert codes(r) == {CheckCode.NACL_REPLY_DENIED}
+
+
+def test_acl_must_allow_the_whole_ephemeral_range():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-private",
+        acl_entries(
+            (100, True, "allow", "0.0.0.0/0", "-1", None),
+            (100, False, "allow", "0.0.0.0/0", "6", (32768, 65535)),
+        ),
+    )
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN  # part of the reply range (1024-32767) is dropped
+    assert codes(r) == {CheckCode.NACL_PARTIAL}
+
+
+def test_acl_of_the_nat_subnet_must_let_task_traffic_in():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-public",
+        acl_entries(
+            (100, True, "allow", "0.0.0.0/0", "-1", None),
+            (100, False, "deny", "10.0.1.0/24", "-1", None),  # from the private subnet
+            (110, False, "allow", "0.0.0.0/0", "-1", None),
+        ),
+    )
+    r = trace(snap, "subnet-private")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-subnet-public")
+    assert "request from 10.0.1.0/24" in r.reason
+    # the public subnet's own tasks are not affected: their traffic does not come from 10.0.1.0/24
+    assert trace(snap, "subnet-public", public=True).verdict is Verdict.REACHABLE
+
+
+def test_acl_of_the_nat_subnet_must_let_replies_out_to_the_task():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-public",
+        acl_entries(
+            (90, True, "deny", "10.0.1.0/24", "-1", None),
+            (100, True, "allow", "0.0.0.0/0", "-1", None),
+            (100, False, "allow", "0.0.0.0/0", "-1", None),
+        ),
+    )
+    r = trace(snap, "subnet-private")
+    assert codes(r) == {CheckCode.NACL_REPLY_DENIED}
+    assert r.blocked_at == "acl-subnet-public"
+
+
+def test_acl_partial_deny_of_the_destination_is_unknown():
+    snap = healthy()
+    custom_acl(
+        snap,
+        "subnet-private",
+        acl_entries(
+            (90, True, "deny", "203.0.113.0/24", "-1", None),
+            (100, True, "allow", "0.0.0.0/0", "-1", None),
+            (100, False, "allow", "0.0.0.0/0", "-1", None),
+        ),
+    )
+    assert trace(snap, "subnet-private").verdict is Verdict.UNKNOWN
+    assert trace(snap, "subnet-private", destination="198.51.100.1/32").verdict is Verdict.REACHABLE
+    assert trace(snap, "subnet-private", destination="203.0.113.1/32").verdict is Verdict.UNREACHABLE
+
+
+def test_subnet_without_acl_association_uses_the_vpc_default_acl():
+    snap = healthy()
+    acl = item(snap, "NetworkAcls", "acl-default")
+    acl["Associations"] = []
+    assert trace(snap, "subnet-private").verdict is Verdict.REACHABLE
+    acl["IsDefault"] = False
+    assert trace(snap, "subnet-private").verdict is Verdict.UNKNOWN
+
+
+# -- missing data ------------------------------------------------------------------------------
+
+
+def test_kind_not_collected_is_unknown_never_reachable():
+    snap = healthy()
+    del region(snap)["NatGateways"]
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN
+    assert "NatGateways were not collected" in r.reason
+
+
+def test_kind_with_collection_error_is_unknown_with_the_error():
+    snap = healthy()
+    del region(snap)["NatGateways"]
+    region(snap)["Errors"] = {"NatGateways": "AccessDenied: ec2:DescribeNatGateways"}
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN
+    assert "AccessDenied" in r.reason
+
+
+def test_missing_kind_matters_only_where_needed():
+    snap = healthy()
+    del region(snap)["NatGateways"]
+    assert trace(snap, "subnet-public", public=True).verdict is Verdict.REACHABLE
+
+
+def test_acls_not_collected_is_unknown():
+    snap = healthy()
+    del region(snap)["NetworkAcls"]
+    assert trace(snap, "subnet-private").verdict is Verdict.UNKNOWN
+
+
+def test_security_groups_not_collected_is_unknown():
+    snap = healthy()
+    del region(snap)["SecurityGroups"]
+    assert trace(snap, "subnet-private", groups=("sg-x",)).verdict is Verdict.UNKNOWN
+
+
+def test_definite_block_wins_over_unknown():
+    snap = healthy()
+    del region(snap)["NetworkAcls"]
+    r = trace(snap, "subnet-private", groups=("sg-closed",))
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "sg-closed")
