@@ -1,0 +1,76 @@
+"""``fargate-netcheck demo``: the whole pipeline on a sample account inside an embedded moto.
+
+The real collector reads the sample account through boto3 (moto answers in-process), then the
+real checker runs on that snapshot. No AWS account, credentials or network are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fargate_netcheck.errors import InputError
+
+REGION = "us-east-1"
+_FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
+_CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_STS")
+
+
+@contextmanager
+def _isolated_environment() -> Iterator[None]:
+    """Fake credentials for moto; never a real profile or endpoint, whatever the shell has."""
+    saved = {k: os.environ.get(k) for k in (*_FAKE_ENV, *_CLEARED)}
+    os.environ.update(_FAKE_ENV)
+    for key in _CLEARED:
+        os.environ.pop(key, None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_demo(output: Path) -> int:
+    try:
+        import boto3
+        from moto import mock_aws
+    except ImportError:
+        raise InputError("the demo needs moto: pip install 'fargate-netcheck[demo]'") from None
+    from fargate_netcheck.collect import collect
+    from fargate_netcheck.demo.account import build_demo_account
+    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.pipeline import AnalysisOptions, analyze
+    from fargate_netcheck.report import json_report, text
+    from fargate_netcheck.snapshot import parse_snapshot
+    from fargate_netcheck.targets import make_target
+
+    with _isolated_environment(), mock_aws():
+        session = boto3.Session(region_name=REGION)
+        demo_targets = build_demo_account(session.client("ec2"), REGION)
+        data, calls = collect([REGION], session=session)
+    snapshot = parse_snapshot(data, "demo account")
+    graph = build_graph(snapshot)
+    targets = [
+        make_target(graph, f"demo:{t.name}", t.subnet_id, t.security_group_ids, t.assign_public_ip)
+        for t in demo_targets
+    ]
+    report = analyze(snapshot, graph, targets, AnalysisOptions(plugins=False))
+    report.notes.append(
+        f"demo: a sample account in an embedded moto, collected with {calls.total} read-only API calls; "
+        "its failures are deliberate (see README)"
+    )
+    sys.stdout.write(text.render(report))
+    output.write_text(json_report.render(report), encoding="utf-8")
+    print(f"\nwrote {output}", file=sys.stderr)
+    return 0
