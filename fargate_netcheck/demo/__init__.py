@@ -1,0 +1,1 @@
+"""A sample AWS account (built in moto) with one Fargate target per classic egress failure."""

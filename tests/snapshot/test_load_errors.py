@@ -1,0 +1,130 @@
+"""Bad snapshot files: one clear line naming the file and the fault, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cli_helpers import run_cli
+from snapshots import healthy, item, region, write
+
+from fargate_netcheck.errors import InputError
+from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
+
+
+def check_exit_2(capsys, path, *expected):
+    result = run_cli(capsys, "check", "--snapshot", str(path))
+    assert result.code == 2
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert "Traceback" not in result.err
+    assert str(path) in lines[0]
+    for text in expected:
+        assert text in lines[0]
+
+
+def test_not_json(tmp_path, capsys):
+    path = tmp_path / "snap.json"
+    path.write_text("this is not json")
+    check_exit_2(capsys, path, "not valid JSON")
+
+
+def test_truncated_file_names_the_line(tmp_path, capsys):
+    path = tmp_path / "snap.json"
+    text = json.dumps(healthy(), indent=1)
+    path.write_text(text[: len(text) // 2])
+    check_exit_2(capsys, path, "not valid JSON", f"{path}:")
+
+
+def test_missing_file(tmp_path, capsys):
+    check_exit_2(capsys, tmp_path / "nope.json", "no such file")
+
+
+def test_unknown_snapshot_version(tmp_path, capsys):
+    snap = healthy()
+    snap["snapshot_version"] = 99
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "unsupported snapshot_version 99")
+
+
+def test_top_level_not_an_object(tmp_path, capsys):
+    path = tmp_path / "s.json"
+    path.write_text("[1, 2]")
+    check_exit_2(capsys, path, "a snapshot is a JSON object")
+
+
+def test_item_without_id(tmp_path, capsys):
+    snap = healthy()
+    del item(snap, "Subnets", "subnet-private")["SubnetId"]
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "Subnets[1]", "missing SubnetId")
+
+
+def test_reference_to_missing_vpc(tmp_path, capsys):
+    snap = healthy()
+    item(snap, "Subnets", "subnet-private")["VpcId"] = "vpc-gone"
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "subnet-private", "vpc-gone is not in Vpcs")
+
+
+def test_association_to_missing_subnet(tmp_path, capsys):
+    snap = healthy()
+    item(snap, "RouteTables", "rtb-private")["Associations"][0]["SubnetId"] = "subnet-gone"
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "rtb-private", "subnet-gone")
+
+
+def test_bad_cidr(tmp_path, capsys):
+    snap = healthy()
+    item(snap, "Subnets", "subnet-private")["CidrBlock"] = "10.0.1.0/99"
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "subnet-private", "not a CIDR block")
+
+
+def test_wrong_type(tmp_path, capsys):
+    snap = healthy()
+    item(snap, "RouteTables", "rtb-private")["Routes"] = "0.0.0.0/0"
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "rtb-private", "Routes must be a list")
+
+
+def test_acl_entry_without_action(tmp_path, capsys):
+    snap = healthy()
+    del item(snap, "NetworkAcls", "acl-default")["Entries"][0]["RuleAction"]
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "acl-default", "RuleAction")
+
+
+def test_unknown_kind_suggests_the_right_name(tmp_path, capsys):
+    snap = healthy()
+    region(snap)["Subnet"] = region(snap).pop("Subnets")
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "unknown key 'Subnet'", "did you mean 'Subnets'")
+
+
+def test_duplicate_ids(tmp_path, capsys):
+    snap = healthy()
+    region(snap)["Subnets"].append(dict(item(snap, "Subnets", "subnet-private")))
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "duplicate id subnet-private")
+
+
+def test_minimal_hand_written_snapshot_loads(tmp_path):
+    snap = {
+        "snapshot_version": 1,
+        "regions": {
+            "eu-west-1": {
+                "Vpcs": [{"VpcId": "vpc-1"}],
+                "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1"}],
+            }
+        },
+    }
+    loaded = load_snapshot(write(snap, tmp_path / "s.json"))
+    assert [r.region for r in loaded.regions] == ["eu-west-1"]
+    assert loaded.regions[0].collected("Subnets") and not loaded.regions[0].collected("RouteTables")
+
+
+def test_multi_account_form_is_accepted():
+    one = healthy()
+    data = {"snapshot_version": 1, "accounts": {"111111111111": {"regions": one["regions"]}}}
+    snap = parse_snapshot(data)
+    assert snap.account_ids == ("111111111111",)
+
+
+def test_errors_must_be_strings():
+    snap = healthy()
+    region(snap)["Errors"] = {"NatGateways": 5}
+    with pytest.raises(InputError, match="Errors"):
+        parse_snapshot(snap)
