@@ -184,3 +184,11 @@ def run_task_event(cloudtrail_client: Any, task_arn: str, max_pages: int = 5) ->
             return None
         raise
     return None
+
+
+def service_networks(ecs_client: Any, cluster: str, names: list[str] | None = None) -> list[TaskNetwork]:
+    """The network of each service of ``cluster`` (all of them when ``names`` is empty): one
+    paginated ListServices, DescribeServices in batches of 10, each task definition described once."""
+    found = services(ecs_client, cluster, names or None)
+    definitions = task_definitions(ecs_client, sorted({s["taskDefinition"] for s in found if s.get("taskDefinition")}))
+    return [service_network(s, definitions.get(s.get("taskDefinition", "")), cluster) for s in found]
