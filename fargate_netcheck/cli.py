@@ -12,9 +12,8 @@ from typing import Annotated
 
 import typer
 
-from fargate_netcheck import __version__
+from fargate_netcheck import __version__, cli_support
 from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Severity
 
 app = typer.Typer(
     name="fargate-netcheck",
@@ -53,6 +52,38 @@ def check(
         bool,
         typer.Option("--assign-public-ip/--no-assign-public-ip", help="The task's assignPublicIp choice."),
     ] = False,
+    cluster: Annotated[
+        str | None, typer.Option(help="ECS cluster: check its services' network configuration.")
+    ] = None,
+    service: Annotated[
+        list[str], typer.Option(help="ECS service of --cluster (repeatable; default: all).")
+    ] = [],  # noqa: B006
+    deploy_config: Annotated[
+        Path | None, typer.Option(help="CloudReactor project root or deploy config folder.")
+    ] = None,
+    env: Annotated[
+        str | None, typer.Option(help="Deployment environment of --deploy-config (e.g. staging).")
+    ] = None,
+    task: Annotated[str | None, typer.Option(help="Only this task of --deploy-config.")] = None,
+    run_environment: Annotated[
+        Path | None, typer.Option(help="CloudReactor Run Environment JSON: network defaults.")
+    ] = None,
+    default_subnet: Annotated[
+        list[str], typer.Option(help="Run Environment default subnet (repeatable).")
+    ] = [],  # noqa: B006
+    default_security_group: Annotated[
+        list[str], typer.Option(help="Run Environment default security group (repeatable).")
+    ] = [],  # noqa: B006
+    default_assign_public_ip: Annotated[
+        bool | None,
+        typer.Option(
+            "--default-assign-public-ip/--no-default-assign-public-ip",
+            help="Run Environment default public-IP choice.",
+        ),
+    ] = None,
+    audit: Annotated[
+        bool, typer.Option(help="Also audit every subnet in scope (the default when no target is named).")
+    ] = False,
     region: Annotated[
         list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
     ] = [],  # noqa: B006
@@ -61,7 +92,7 @@ def check(
         list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")
     ] = [],  # noqa: B006
     destination: Annotated[
-        list[str], typer.Option(help="Destination CIDR (repeatable; default 0.0.0.0/0).")
+        list[str], typer.Option(help="Destination CIDR (repeatable; default: the internet).")
     ] = [],  # noqa: B006
     format: Annotated[
         list[str],
@@ -88,35 +119,137 @@ def check(
     rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
 ) -> None:
     """Check the egress of Fargate targets: from a snapshot, or collected live."""
+    from fargate_netcheck.cli_support import Aws, codes, load_or_collect
     from fargate_netcheck.graph import build_graph
     from fargate_netcheck.output import parse_formats, write_report
     from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
     from fargate_netcheck.registry import Selection
-    from fargate_netcheck.targets import audit_targets, cli_targets
+    from fargate_netcheck.target_sources import TargetRequest, resolve_targets
     from fargate_netcheck.trace import TraceOptions
 
     formats = parse_formats(format or ["text"])
-    severity = _severity(fail_on, "--fail-on")
+    failing = cli_support.severity(fail_on, "--fail-on")
     options = AnalysisOptions(
         trace=TraceOptions(
-            destinations=tuple(_cidr(d) for d in destination) or TraceOptions().destinations,
-            ports=tuple(_port(p) for p in port) or TraceOptions().ports,
+            destinations=tuple(cli_support.destination(d) for d in destination)
+            or TraceOptions().destinations,
+            ports=tuple(cli_support.port(p) for p in port) or TraceOptions().ports,
         ),
-        selection=Selection(
-            select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore)
-        ),
+        selection=Selection(select=codes(select), extend_select=codes(extend_select), ignore=codes(ignore)),
         rules_dirs=tuple(rules_dir),
     )
-    if security_group and not subnet:
-        raise InputError(
-            "--security-group needs --subnet (an account audit evaluates subnets without groups)"
-        )
-    snap = _load_or_collect(snapshot, region, profile)
+    request = TargetRequest(
+        subnets=tuple(subnet),
+        security_groups=tuple(security_group),
+        assign_public_ip=assign_public_ip,
+        cluster=cluster,
+        services=tuple(service),
+        deploy_config=deploy_config,
+        env=env,
+        task=task,
+        run_environment=run_environment,
+        default_subnets=tuple(default_subnet),
+        default_security_groups=tuple(default_security_group),
+        default_assign_public_ip=default_assign_public_ip,
+        audit=audit,
+    )
+    request.validate()
+    if snapshot is not None and (region or profile) and not cluster:
+        raise InputError("--snapshot reads a file: --region and --profile apply to live AWS calls only")
+    aws = Aws(list(region), profile)
+    snap = load_or_collect(snapshot, aws)
     graph = build_graph(snap)
-    targets = cli_targets(graph, subnet, security_group, assign_public_ip) if subnet else audit_targets(graph)
+    targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
+    options.params["config_problems"] = problems
     report = analyze(snap, graph, targets, options)
     write_report(report, formats, output, output_dir)
-    raise typer.Exit(exit_code(report, severity))
+    raise typer.Exit(exit_code(report, failing))
+
+
+@app.command()
+def diagnose(
+    task_id: Annotated[
+        str | None, typer.Argument(metavar="TASK", help="Task id or ARN (stopped tasks included).")
+    ] = None,
+    cluster: Annotated[str, typer.Option(help="ECS cluster of the task.")] = ...,  # type: ignore[assignment]
+    service: Annotated[
+        str | None, typer.Option(help="Diagnose this service's most recent stopped task.")
+    ] = None,
+    snapshot: Annotated[
+        Path | None, typer.Option(help="Network snapshot to check against (default: collect live).")
+    ] = None,
+    security_group: Annotated[
+        list[str], typer.Option(help="The task's security groups, if AWS no longer knows them.")
+    ] = [],  # noqa: B006
+    assign_public_ip: Annotated[
+        bool | None,
+        typer.Option(
+            "--assign-public-ip/--no-assign-public-ip",
+            help="The task's public-IP choice, if AWS no longer knows it.",
+        ),
+    ] = None,
+    region: Annotated[
+        list[str], typer.Option(help="Region (default: from the task ARN, else the environment).")
+    ] = [],  # noqa: B006
+    profile: Annotated[str | None, typer.Option(help="AWS profile.")] = None,
+    format: Annotated[list[str], typer.Option("--format", "-f", help="Report format(s).")] = [],  # noqa: B006
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
+    ] = None,
+) -> None:
+    """Explain why a Fargate task stopped: the cause, the blocking hop, the fix."""
+    from fargate_netcheck.cli_support import Aws, load_or_collect
+    from fargate_netcheck.collect import ecs as ecs_api
+    from fargate_netcheck.diagnose import explain, task_facts
+    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.output import parse_formats, write_report
+    from fargate_netcheck.pipeline import AnalysisOptions, analyze
+    from fargate_netcheck.targets import make_target
+
+    if (task_id is None) == (service is None):
+        raise InputError(
+            "diagnose takes a TASK id or ARN, or --service (its most recent stopped task), not both"
+        )
+    formats = parse_formats(format or ["text"])
+    task_region = task_id.split(":")[3] if task_id and task_id.startswith("arn:") else None
+    aws = Aws(list(region) or ([task_region] if task_region else []), profile)
+    ecs = aws.client("ecs")
+    if service is not None:
+        stopped = ecs_api.recent_stopped_tasks(ecs, cluster, service, limit=1)
+        if not stopped:
+            raise InputError(
+                f"service {service}: no stopped tasks in cluster {cluster} (ECS keeps them about an hour)"
+            )
+        task = stopped[0]
+    else:
+        task = ecs_api.tasks(ecs, cluster, [task_id or ""])[0]
+    try:
+        cloudtrail = aws.client("cloudtrail")
+    except Exception:  # CloudTrail is a last resort; its absence is reported as missing facts
+        cloudtrail = None
+    facts = task_facts(
+        ecs, aws.client("ec2"), cloudtrail, cluster, task, tuple(security_group), assign_public_ip
+    )
+    snap = load_or_collect(snapshot, aws)
+    graph = build_graph(snap)
+    source = f"task:{task.get('taskArn', '?').rsplit('/', 1)[-1]}"
+    notes = tuple(f"{what}: from {where}" for what, where in sorted(facts.sources.items()))
+    targets = [
+        make_target(
+            graph,
+            source,
+            s,
+            facts.security_groups or (),
+            bool(facts.assign_public_ip),
+            evaluate_security_groups=facts.security_groups is not None,
+            needs=facts.needs,
+            notes=notes,
+        )
+        for s in facts.subnets
+    ]
+    report = analyze(snap, graph, targets, AnalysisOptions())
+    report.diagnosis = explain(facts, report)
+    write_report(report, formats, output, None)
 
 
 @app.command()
@@ -186,45 +319,6 @@ def iam_policy() -> None:
     from fargate_netcheck.collect.iam import render_policy
 
     typer.echo(render_policy(), nl=False)
-
-
-def _load_or_collect(snapshot: Path | None, regions: list[str], profile: str | None):
-    from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
-
-    if snapshot is not None:
-        if regions or profile:
-            raise InputError("--snapshot reads a file: --region and --profile apply to live collection only")
-        return load_snapshot(snapshot)
-    from fargate_netcheck.collect import collect
-
-    data, _ = collect(regions, profile)
-    return parse_snapshot(data, "live collection")
-
-
-def _codes(value: str | None) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip()) if value else ()
-
-
-def _severity(value: str, option: str) -> Severity:
-    try:
-        return Severity(value.lower())
-    except ValueError:
-        raise InputError(f"{option}: {value!r} is not one of error, warning, info") from None
-
-
-def _cidr(value: str):
-    from fargate_netcheck.trace import Destination
-
-    try:
-        return Destination.of(value)
-    except ValueError:
-        raise InputError(f"--destination: {value!r} is not a CIDR block") from None
-
-
-def _port(value: int) -> int:
-    if not 0 <= value <= 65535:
-        raise InputError(f"--port: {value} is not a TCP port")
-    return value
 
 
 def main() -> None:

@@ -92,6 +92,8 @@ class Target:
     account_id: str | None = None
     region: str | None = None
     location: SourceLocation | None = None
+    needs: tuple[str, ...] = ()  # AWS services the task reads at launch: "logs", "secretsmanager", "ssm"
+    notes: tuple[str, ...] = ()  # how the configuration was resolved (e.g. "no groups: the VPC default")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class AnalysisOptions:
     selection: Selection = field(default_factory=Selection)
     rules_dirs: tuple[Path, ...] = ()
     plugins: bool = True
+    params: dict = field(default_factory=dict)  # run-time rule parameters (see each rule's docs)
 
 
 def select_rules(options: AnalysisOptions) -> list[Rule]:
@@ -33,7 +34,7 @@ def select_rules(options: AnalysisOptions) -> list[Rule]:
 def analyze(snapshot: Snapshot, graph: nx.DiGraph, targets: list[Target], options: AnalysisOptions) -> Report:
     rules = select_rules(options)
     results = trace_targets(graph, targets, options.trace)
-    ctx = RuleContext(results=results, graph=graph, params={"ports": options.trace.ports})
+    ctx = RuleContext(results=results, graph=graph, params={"ports": options.trace.ports, **options.params})
     findings = run_rules(rules, ctx, options.selection)
     return Report(
         tool_version=__version__,

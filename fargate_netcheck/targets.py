@@ -26,6 +26,8 @@ def make_target(
     *,
     evaluate_security_groups: bool = True,
     location: SourceLocation | None = None,
+    needs: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> Target:
     node = g.nodes.get(subnet_id, {})
     return Target(
@@ -38,6 +40,8 @@ def make_target(
         account_id=node.get("account"),
         region=node.get("region"),
         location=location,
+        needs=needs,
+        notes=notes,
     )
 
 
