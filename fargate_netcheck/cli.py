@@ -222,7 +222,12 @@ def diagnose(
             )
         task = stopped[0]
     else:
-        task = ecs_api.tasks(ecs, cluster, [task_id or ""])[0]
+        found = ecs_api.tasks(ecs, cluster, [task_id or ""])
+        if not found:
+            raise InputError(
+                f"task {task_id}: not found in cluster {cluster} (ECS keeps stopped tasks about an hour)"
+            )
+        task = found[0]
     try:
         cloudtrail = aws.client("cloudtrail")
     except Exception:  # CloudTrail is a last resort; its absence is reported as missing facts

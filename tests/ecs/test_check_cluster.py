@@ -27,7 +27,9 @@ def test_two_services_one_without_a_way_out(account, capsys):
 
 
 def test_one_named_service(account, capsys):
-    r = run_cli(capsys, "check", "--cluster", "jobs", "--service", "api", "--region", "us-east-1", "-f", "json")
+    r = run_cli(
+        capsys, "check", "--cluster", "jobs", "--service", "api", "--region", "us-east-1", "-f", "json"
+    )
     assert r.code == 0, r.err
     assert [t["source"] for t in json.loads(r.out)["targets"]] == ["ecs-service:jobs/api"]
 

@@ -1,0 +1,66 @@
+"""`diagnose`: cause, explanation and verdict for a stopped task."""
+
+from __future__ import annotations
+
+import json
+
+from cli_helpers import run_cli
+from ecs_account import ACCESS_DENIED, PULL_TIMEOUT, stopped_task
+
+
+def diagnose(capsys, *args):
+    r = run_cli(capsys, "diagnose", "--cluster", "jobs", "--region", "us-east-1", *args)
+    return r
+
+
+def test_pull_timeout_in_a_subnet_without_a_way_out_is_a_network_cause_with_the_blocking_hop(account, capsys):
+    arn = stopped_task(account, account.isolated, PULL_TIMEOUT)
+    r = diagnose(capsys, arn, "-f", "json")
+    assert r.code == 0, r.err
+    report = json.loads(r.out)
+    d = report["diagnosis"]
+    assert d["task_arn"] == arn
+    assert d["cause"] == "network"
+    assert "i/o timeout" in d["stopped_reason"]
+    target = report["targets"][0]
+    assert target["subnet_id"] == account.isolated
+    assert target["security_group_ids"] == [account.sg]
+    assert target["internet_egress"]["verdict"] == "unreachable"
+    assert target["internet_egress"]["blocked_at"] in d["explanation"]
+    assert "Fix:" in d["explanation"]
+
+
+def test_access_denied_is_permissions_not_network(account, capsys):
+    arn = stopped_task(account, account.private, ACCESS_DENIED)
+    r = diagnose(capsys, arn, "-f", "json")
+    report = json.loads(r.out)
+    d = report["diagnosis"]
+    assert d["cause"] == "permissions"
+    assert "not a network problem" in d["explanation"]
+    assert report["targets"][0]["internet_egress"]["verdict"] == "reachable"
+
+
+def test_text_output_answers_in_plain_language(account, capsys):
+    arn = stopped_task(account, account.isolated, PULL_TIMEOUT)
+    r = diagnose(capsys, arn)
+    assert "Diagnosis of" in r.out
+    assert "cause:          network" in r.out
+    assert "blocked at:" in r.out
+
+
+def test_service_most_recent_stopped_task(account, capsys):
+    stopped_task(account, account.isolated, PULL_TIMEOUT, group="service:worker")
+    r = diagnose(capsys, "--service", "worker", "-f", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["diagnosis"]["cause"] == "network"
+
+
+def test_task_and_service_together_is_a_usage_error(account, capsys):
+    r = diagnose(capsys, "abc", "--service", "worker")
+    assert r.code == 2
+
+
+def test_unknown_task_is_exit_2(account, capsys):
+    r = diagnose(capsys, "0123456789abcdef")
+    assert r.code == 2
+    assert "0123456789abcdef" in r.err
