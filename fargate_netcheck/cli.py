@@ -161,7 +161,7 @@ def check(
     graph = build_graph(snap)
     targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
     options.params["config_problems"] = problems
-    report = analyze(snap, graph, targets, options)
+    report = analyze(snap, graph, targets, options, with_topology="html" in formats)
     write_report(report, formats, output, output_dir)
     raise typer.Exit(exit_code(report, failing))
 
@@ -252,7 +252,7 @@ def diagnose(
         )
         for s in facts.subnets
     ]
-    report = analyze(snap, graph, targets, AnalysisOptions())
+    report = analyze(snap, graph, targets, AnalysisOptions(), with_topology="html" in formats)
     report.diagnosis = explain(facts, report)
     write_report(report, formats, output, None)
 
@@ -280,14 +280,13 @@ def scan(
 
 @app.command()
 def demo(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path(
-        "report.json"
-    ),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path("report.json"),
+    html: Annotated[Path | None, typer.Option(help="Also write the HTML report here.")] = Path("report.html"),
 ) -> None:
     """Build a sample account in an embedded moto (no AWS needed), check it, print the report."""
     from fargate_netcheck.demo.runner import run_demo
 
-    raise typer.Exit(run_demo(output))
+    raise typer.Exit(run_demo(output, html))
 
 
 @app.command("rules")

@@ -31,12 +31,20 @@ def select_rules(options: AnalysisOptions) -> list[Rule]:
     return options.selection.pick(load_rules(options.rules_dirs, plugins=options.plugins))
 
 
-def analyze(snapshot: Snapshot, graph: nx.DiGraph, targets: list[Target], options: AnalysisOptions) -> Report:
+def analyze(
+    snapshot: Snapshot,
+    graph: nx.DiGraph,
+    targets: list[Target],
+    options: AnalysisOptions,
+    *,
+    with_topology: bool = False,
+) -> Report:
+    """``with_topology`` adds the per-VPC view the HTML report draws (built only when asked for)."""
     rules = select_rules(options)
     results = trace_targets(graph, targets, options.trace)
     ctx = RuleContext(results=results, graph=graph, params={"ports": options.trace.ports, **options.params})
     findings = run_rules(rules, ctx, options.selection)
-    return Report(
+    report = Report(
         tool_version=__version__,
         targets=results,
         findings=findings,
@@ -45,6 +53,11 @@ def analyze(snapshot: Snapshot, graph: nx.DiGraph, targets: list[Target], option
         account_ids=snapshot.account_ids,
         errors=snapshot.errors(),
     )
+    if with_topology:
+        from fargate_netcheck.report.topology import build_topology
+
+        report.topology = build_topology(graph)
+    return report
 
 
 def exit_code(report: Report, fail_on: Severity = Severity.ERROR) -> int:

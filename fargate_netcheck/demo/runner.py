@@ -41,7 +41,7 @@ def _isolated_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_demo(output: Path) -> int:
+def run_demo(output: Path, html: Path | None = None) -> int:
     try:
         import boto3
         from moto import mock_aws
@@ -65,12 +65,18 @@ def run_demo(output: Path) -> int:
         make_target(graph, f"demo:{t.name}", t.subnet_id, t.security_group_ids, t.assign_public_ip)
         for t in demo_targets
     ]
-    report = analyze(snapshot, graph, targets, AnalysisOptions(plugins=False))
+    report = analyze(snapshot, graph, targets, AnalysisOptions(plugins=False), with_topology=html is not None)
     report.notes.append(
         f"demo: a sample account in an embedded moto, collected with {calls.total} read-only API calls; "
         "its failures are deliberate (see README)"
     )
     sys.stdout.write(text.render(report))
     output.write_text(json_report.render(report), encoding="utf-8")
-    print(f"\nwrote {output}", file=sys.stderr)
+    written = [output]
+    if html is not None:
+        from fargate_netcheck.report import html as html_report
+
+        html.write_text(html_report.render(report), encoding="utf-8")
+        written.append(html)
+    print(f"\nwrote {', '.join(map(str, written))}", file=sys.stderr)
     return 0

@@ -1,0 +1,48 @@
+"""Escaping for untrusted strings (AWS tags, names, descriptions, reasons) in non-HTML report formats.
+
+HTML is escaped by jinja2's autoescape; these helpers cover Markdown, XML text and URIs.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+# Characters that carry meaning in CommonMark/GFM inline text or tables. Each gets a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
+# XML 1.0 allows tab, newline, carriage return and these ranges; anything else makes a parser fail.
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# GitHub reads "@name" as a mention only where "@" does not follow a letter or digit.
+_MENTION = re.compile(r"(?<![0-9A-Za-z])@")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def markdown_text(value: object) -> str:
+    """Make an untrusted string inert inline Markdown, safe inside a GFM table cell.
+
+    HTML metacharacters become entities (no raw tag survives), Markdown punctuation is
+    backslash-escaped (no emphasis, link, code span or table pipe), line breaks become spaces, and
+    an ``@`` that could start a mention gets a zero-width space after it, so a tag value cannot ping
+    a GitHub user or team.
+    """
+    text = _MENTION.sub("@" + _ZERO_WIDTH_SPACE, str(value))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return " ".join(text.split())
+
+
+def xml_text(value: object) -> str:
+    """Drop the characters XML 1.0 cannot carry (ElementTree escapes ``<``, ``&`` and quotes itself)."""
+    return _XML_INVALID.sub("\ufffd", str(value))
+
+
+def uri_segment(value: object, empty: str = "unknown") -> str:
+    """One percent-encoded URI path segment; never empty, never containing ``/``."""
+    text = str(value) if value is not None else ""
+    return quote(text, safe="") if text else empty
+
+
+def uri_path(path: str) -> str:
+    """A file path as a URI reference: forward slashes, each segment percent-encoded."""
+    parts = path.replace("\\", "/").split("/")
+    return "/".join(quote(part, safe=":@!$&'()*+,;=") if part else "" for part in parts) or "unknown"

@@ -1,0 +1,294 @@
+"""The HTML report: one self-contained file (inline CSS, JS and SVG; no network), autoescaped.
+
+This module prepares a view of the report (hop diagrams laid out as boxes and arrows, findings
+grouped by severity, counts); the markup lives in ``reports/templates/report.html.j2`` and its
+partials under ``html/``. The page's Content-Security-Policy allows only its own inline style and
+script (by hash), so even a string that escaped escaping could not run or load anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from fargate_netcheck.model import Finding, PathResult, Report, RuleInfo, Severity, TargetResult, Verdict
+from fargate_netcheck.resources import templates_dir
+
+# Diagram geometry (SVG user units = CSS px).
+BOX_W, BOX_H = 180, 58
+GAP, ROW_GAP, PAD = 38, 34, 8
+PER_ROW = 5
+MAX_LABEL = 26
+
+# Kind labels by id prefix; longer prefixes first.
+_HOP_KINDS = (
+    ("tgw-attach-", "TGW attachment"),
+    ("tgw-rtb-", "TGW route table"),
+    ("subnet-", "subnet"),
+    ("rtb-", "route table"),
+    ("nat-", "NAT gateway"),
+    ("igw-", "internet gateway"),
+    ("eigw-", "egress-only IGW"),
+    ("sg-", "security group"),
+    ("acl-", "network ACL"),
+    ("vpce-", "VPC endpoint"),
+    ("pcx-", "peering connection"),
+    ("tgw-", "transit gateway"),
+    ("eni-", "network interface"),
+    ("pl-", "prefix list"),
+    ("vgw-", "VPN gateway"),
+    ("vpc-", "VPC"),
+    ("i-", "instance"),
+)
+_VERDICT_ORDER = (Verdict.UNREACHABLE, Verdict.UNKNOWN, Verdict.REACHABLE)
+_SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    hop_id: str
+    kind: str
+    label: str
+    name: str
+    state: str  # ok | blocked | unknown | unreached
+    x: int
+    y: int
+    w: int = BOX_W
+    h: int = BOX_H
+
+    @property
+    def cx(self) -> int:
+        return self.x + self.w // 2
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind} {self.hop_id}" + (f" ({self.name})" if self.name else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    points: str
+    state: str  # ok | unreached
+
+
+@dataclass(frozen=True, slots=True)
+class PathDiagram:
+    check: str  # "internet egress" | "ECR pull"
+    result: PathResult
+    boxes: tuple[Box, ...]
+    arrows: tuple[Arrow, ...]
+    width: int
+    height: int
+
+    @property
+    def aria_label(self) -> str:
+        return f"{self.check} path: " + " → ".join(b.hop_id for b in self.boxes)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    finding: Finding
+    index: int
+    rule: RuleInfo | None
+
+    @property
+    def anchor(self) -> str:
+        return f"finding-{self.index}"
+
+
+@dataclass(slots=True)
+class TargetCard:
+    result: TargetResult
+    verdict: Verdict
+    diagrams: list[PathDiagram]
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityGroup:
+    severity: Severity
+    findings: tuple[FindingView, ...]
+
+    @property
+    def active(self) -> int:
+        return sum(v.finding.suppressed is None for v in self.findings)
+
+    @property
+    def suppressed(self) -> int:
+        return len(self.findings) - self.active
+
+
+def render(report: Report) -> str:
+    """The report as one self-contained HTML document (same report in, same bytes out)."""
+    env = _environment()
+    css = _static(env, "html/report.css")
+    js = _static(env, "html/report.js")
+    views = _finding_views(report)
+    names = _names(report)
+    context = {
+        "report": report,
+        "accounts": sorted(report.account_ids),
+        "summary": report.summary(),
+        "verdict_counts": _verdict_counts(report),
+        "severity_counts": _severity_counts(report),
+        "suppressed_count": sum(f.suppressed is not None for f in report.findings),
+        "new_count": sum(f.baseline == "new" for f in report.findings),
+        "cards": _target_cards(report, views, names),
+        "finding_groups": _severity_groups(views),
+        "resolved": sorted(report.resolved, key=Finding.sort_key),
+        "errors": sorted(report.errors.items()),
+        "topology": list(report.topology),
+        "verdicts": [v.value for v in _VERDICT_ORDER],
+        "severities": [s.value for s in _SEVERITY_ORDER],
+        "css": Markup(css),
+        "js": Markup(js),
+        "csp": _content_security_policy(css, js),
+    }
+    return env.get_template("report.html.j2").render(context)
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _static(env: Environment, name: str) -> str:
+    """A CSS/JS file from the template folder, verbatim (not rendered: it is code, not a template)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    if "</" in source:
+        raise ValueError(f"{name}: inline CSS/JS must not contain '</'")
+    return source
+
+
+def _content_security_policy(css: str, js: str) -> str:
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    return f"default-src 'none'; style-src {digest(css)}; script-src {digest(js)}; img-src data:"
+
+
+def hop_kind(hop_id: str) -> str:
+    """What a hop id names, for a reader ("route table" for rtb-…)."""
+    if hop_id == "local":
+        return "VPC local"
+    for prefix, label in _HOP_KINDS:
+        if hop_id.startswith(prefix):
+            return label
+    return "hop"
+
+
+def _shorten(text: str, limit: int = MAX_LABEL) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def layout_path(check: str, result: PathResult, names: dict[str, str]) -> PathDiagram:
+    """Boxes per hop, left to right, wrapping every PER_ROW hops; the blocking hop marked."""
+    hops = list(result.path)
+    if result.blocked_at and result.blocked_at not in hops:
+        hops.append(result.blocked_at)
+    stop = hops.index(result.blocked_at) if result.blocked_at else None
+    last_state = {"reachable": "ok", "unreachable": "blocked", "unknown": "unknown"}[result.verdict.value]
+    boxes = []
+    for i, hop in enumerate(hops):
+        if stop is not None and i == stop:
+            state = last_state if result.verdict is not Verdict.REACHABLE else "ok"
+        elif stop is not None and i > stop:
+            state = "unreached"
+        elif stop is None and i == len(hops) - 1 and result.verdict is Verdict.UNKNOWN:
+            state = "unknown"
+        else:
+            state = "ok"
+        row, col = divmod(i, PER_ROW)
+        x, y = PAD + col * (BOX_W + GAP), PAD + row * (BOX_H + ROW_GAP)
+        name = _shorten(names.get(hop, ""))
+        boxes.append(Box(hop, hop_kind(hop), _shorten(hop), name, state, x, y))
+    arrows = [_arrow(a, b) for a, b in itertools.pairwise(boxes)]
+    cols = min(len(boxes), PER_ROW)
+    rows = -(-len(boxes) // PER_ROW)
+    width = 2 * PAD + cols * (BOX_W + GAP) - GAP if boxes else 0
+    height = 2 * PAD + rows * (BOX_H + ROW_GAP) - ROW_GAP if boxes else 0
+    return PathDiagram(check, result, tuple(boxes), tuple(arrows), width, height)
+
+
+def _arrow(a: Box, b: Box) -> Arrow:
+    state = "unreached" if b.state == "unreached" else "ok"
+    if a.y == b.y:
+        mid = a.y + BOX_H // 2
+        return Arrow(f"{a.x + BOX_W},{mid} {b.x - 3},{mid}", state)
+    turn = a.y + BOX_H + ROW_GAP // 2
+    points = f"{a.cx},{a.y + BOX_H} {a.cx},{turn} {b.cx},{turn} {b.cx},{b.y - 3}"
+    return Arrow(points, state)
+
+
+def _names(report: Report) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for vpc in report.topology:
+        names |= vpc.names()
+    return names
+
+
+def _worst(results: list[PathResult]) -> Verdict:
+    verdicts = {r.verdict for r in results}
+    return next(v for v in _VERDICT_ORDER if v in verdicts)
+
+
+def _target_cards(report: Report, views: list[FindingView], names: dict[str, str]) -> list[TargetCard]:
+    by_target: dict[str, list[FindingView]] = {}
+    for view in views:
+        if view.finding.target_id is not None:
+            by_target.setdefault(view.finding.target_id, []).append(view)
+    cards = []
+    for result in sorted(report.targets, key=lambda t: t.target.target_id):
+        checks = [("internet egress", result.internet_egress)]
+        if result.ecr_pull is not None:
+            checks.append(("ECR pull", result.ecr_pull))
+        diagrams = [layout_path(name, path, names) for name, path in checks]
+        verdict = _worst([path for _, path in checks])
+        cards.append(TargetCard(result, verdict, diagrams, by_target.get(result.target.target_id, [])))
+    order = {v: i for i, v in enumerate(_VERDICT_ORDER)}
+    return sorted(cards, key=lambda c: (order[c.verdict], c.result.target.target_id))
+
+
+def _finding_views(report: Report) -> list[FindingView]:
+    ordered = sorted(report.findings, key=Finding.sort_key)
+    return [FindingView(f, i, report.rules.get(f.rule_id)) for i, f in enumerate(ordered, start=1)]
+
+
+def _severity_groups(views: list[FindingView]) -> list[SeverityGroup]:
+    groups = []
+    for severity in _SEVERITY_ORDER:
+        members = tuple(v for v in views if v.finding.severity is severity)
+        groups.append(SeverityGroup(severity, members))
+    return groups
+
+
+def _verdict_counts(report: Report) -> list[tuple[str, int, int]]:
+    """(verdict, internet egress count, ECR pull count) per verdict."""
+    rows = []
+    for verdict in _VERDICT_ORDER:
+        egress = sum(t.internet_egress.verdict is verdict for t in report.targets)
+        ecr = sum(t.ecr_pull is not None and t.ecr_pull.verdict is verdict for t in report.targets)
+        rows.append((verdict.value, egress, ecr))
+    return rows
+
+
+def _severity_counts(report: Report) -> list[tuple[str, int, int]]:
+    """(severity, active count, suppressed count) per severity."""
+    rows = []
+    for severity in _SEVERITY_ORDER:
+        of_severity = [f for f in report.findings if f.severity is severity]
+        suppressed = sum(f.suppressed is not None for f in of_severity)
+        rows.append((severity.value, len(of_severity) - suppressed, suppressed))
+    return rows

@@ -1,0 +1,182 @@
+"""SARIF 2.1.0 for GitHub code scanning: one run, every rule in the table, one result per finding.
+
+A finding whose target came from a deployment config points at that file (and line); any other
+points at a stable pseudo path ``aws/<account>/<region>/<resource-id>`` so alerts keep their identity
+across runs. Suppressed findings carry an external suppression with its justification. ``<``, ``>``
+and ``&`` are written as JSON ``\\u`` escapes, so the file stays inert even if pasted into HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from fargate_netcheck.model import Finding, Report, RuleInfo, Severity, Target
+from fargate_netcheck.report.escape import uri_path, uri_segment
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_NAME = "fargate-netcheck"
+INFORMATION_URI = "https://pypi.org/project/fargate-netcheck/"
+MAX_RESULTS = 25_000  # GitHub code scanning's limit per run
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
+FINGERPRINT_KEY = "fargateNetcheckFinding/v1"
+
+
+def render(report: Report, max_results: int = MAX_RESULTS) -> str:
+    """The report as a SARIF 2.1.0 log (a JSON document ending in a newline)."""
+    return dumps(build(report, max_results))
+
+
+def dumps(log: dict[str, Any]) -> str:
+    text = json.dumps(log, indent=2, ensure_ascii=False, sort_keys=False)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return text + "\n"
+
+
+def build(report: Report, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    """The SARIF log as plain data."""
+    rules = _rule_table(report)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    targets = {t.target.target_id: t for t in report.targets}
+    findings = sorted(report.findings, key=Finding.sort_key)
+    kept = findings[:max_results]
+    results = [_result(f, index[f.rule_id], targets, report) for f in kept]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        },
+        "invocations": [_invocation(report)],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    properties: dict[str, Any] = {"accounts": sorted(report.account_ids)}
+    if report.collected_at:
+        properties["collectedAt"] = report.collected_at
+    if len(findings) > len(kept):
+        properties |= {
+            "truncated": True,
+            "totalResults": len(findings),
+            "truncationNote": f"Only the first {len(kept)} of {len(findings)} results (most severe first) "
+            "are included: GitHub code scanning accepts at most 25,000 results per run.",
+        }
+    run["properties"] = properties
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _rule_table(report: Report) -> list[dict[str, Any]]:
+    infos = dict(report.rules)
+    for finding in report.findings:  # a finding of a rule missing from the table still needs an entry
+        if finding.rule_id not in infos:
+            infos[finding.rule_id] = RuleInfo(
+                finding.rule_id, finding.rule_id, finding.rule_id, finding.severity, "", finding.remediation
+            )
+    return [_rule(infos[rule_id]) for rule_id in sorted(infos)]
+
+
+def _rule(info: RuleInfo) -> dict[str, Any]:
+    docs = info.docs.strip()
+    first_paragraph = docs.split("\n\n", 1)[0].strip() if docs else ""
+    help_text = docs or info.title
+    if info.remediation and info.remediation not in help_text:
+        help_text += f"\n\nFix: {info.remediation}"
+    family = info.id.split("-", 1)[0].split(".", 1)[0].lower()
+    return {
+        "id": info.id,
+        "name": info.name or info.id,
+        "shortDescription": {"text": info.title or info.id},
+        "fullDescription": {"text": first_paragraph or info.title or info.id},
+        "help": {"text": help_text, "markdown": help_text},
+        "defaultConfiguration": {"level": LEVELS[info.severity]},
+        "properties": {
+            "security-severity": SECURITY_SEVERITY[info.severity],
+            "tags": ["security", "network", "aws", "fargate", family],
+            "precision": "very-high",
+        },
+    }
+
+
+def _where(target: Target | None, report: Report) -> tuple[str | None, str | None]:
+    account = target.account_id if target else None
+    if account is None and len(report.account_ids) == 1:
+        account = report.account_ids[0]
+    return account, target.region if target else None
+
+
+def pseudo_path(account: str | None, region: str | None, resource_id: str) -> str:
+    """``aws/<account>/<region>/<resource-id>``, each segment percent-encoded, never empty."""
+    segments = (uri_segment(account), uri_segment(region), uri_segment(resource_id, empty="unknown-resource"))
+    return "aws/" + "/".join(segments)
+
+
+def fingerprint(finding: Finding) -> str:
+    key = "\x1f".join((finding.rule_id, finding.resource_id, finding.target_id or ""))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _result(finding: Finding, rule_index: int, targets: dict, report: Report) -> dict[str, Any]:
+    result_of_target = targets.get(finding.target_id) if finding.target_id else None
+    target = result_of_target.target if result_of_target else None
+    account, region = _where(target, report)
+    if target is not None and target.location is not None:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri_path(target.location.path)}}
+        if target.location.line and target.location.line >= 1:
+            physical["region"] = {"startLine": target.location.line}
+    else:
+        physical = {"artifactLocation": {"uri": pseudo_path(account, region, finding.resource_id)}}
+    logical = [
+        {
+            "name": finding.resource_id,
+            "fullyQualifiedName": "/".join(x or "unknown" for x in (account, region, finding.resource_id)),
+            "kind": "resource",
+        }
+    ]
+    properties: dict[str, Any] = {"resourceId": finding.resource_id}
+    if target is not None:
+        logical.append({"name": target.subnet_id, "kind": "resource"})
+        properties |= {"targetId": target.target_id, "subnetId": target.subnet_id, "source": target.source}
+        if result_of_target.vpc_id:
+            properties["vpcId"] = result_of_target.vpc_id
+        if target.security_group_ids:
+            properties["securityGroupIds"] = list(target.security_group_ids)
+    elif finding.target_id:
+        properties["targetId"] = finding.target_id
+    if account:
+        properties["accountId"] = account
+    if region:
+        properties["region"] = region
+    if finding.baseline:
+        properties["baseline"] = finding.baseline
+    message = finding.message + (f"\nFix: {finding.remediation}" if finding.remediation else "")
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": message},
+        "locations": [{"physicalLocation": physical, "logicalLocations": logical}],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
+        "properties": properties,
+    }
+    if finding.baseline in ("new", "unchanged"):
+        result["baselineState"] = finding.baseline
+    if finding.suppressed is not None:
+        result["suppressions"] = [{"kind": "external", "justification": finding.suppressed}]
+    return result
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    notes = [
+        {"level": "warning", "message": {"text": f"{where}: {message}"}}
+        for where, message in sorted(report.errors.items())
+    ]
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return invocation

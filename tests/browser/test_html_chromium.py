@@ -1,0 +1,86 @@
+"""The HTML report opened in headless Chromium: its script runs, filters work, hostile text stays text."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+from browser.chromium import dump_dom, screenshot
+from report.htmltree import parse_html
+from report.sample_report import HOSTILE, sample_report
+
+from fargate_netcheck.report import html
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(tmp_path: Path, chromium: str) -> Path:
+    path = tmp_path / "report.html"
+    path.write_text(html.render(sample_report()), encoding="utf-8")
+    return path
+
+
+# The hostile payload minus alert(): a dialog would stall headless --dump-dom.
+RAW_PAYLOAD = '"><img src=x onerror="window.pwned=2"><script>window.pwned=1</script>'
+
+
+def _inject_raw_hostile(page: Path, keep_csp: bool) -> Path:
+    """A copy of the page with a hostile payload pasted in unescaped, as a broken writer would."""
+    text = page.read_text(encoding="utf-8")
+    if not keep_csp:
+        start = text.index('<meta http-equiv="Content-Security-Policy"')
+        text = text[:start] + text[text.index(">", start) + 1 :]
+    text = text.replace("<main>", f"<main><p>{RAW_PAYLOAD}</p>", 1)
+    broken = page.with_name("broken.html")
+    broken.write_text(text, encoding="utf-8")
+    return broken
+
+
+def test_script_runs_and_initialises_the_filters(page):
+    dom = parse_html(dump_dom(page))
+    body = dom.find("body")
+    assert body.attrs["data-filters"] == "ready"
+    assert "hidden" not in dom.find("form", id="filters").attrs
+    assert dom.find("output", id="filter-status").text() == "Showing 3 targets and 4 findings"
+    assert body.attrs["data-pwned"] == "false"
+
+
+def test_hostile_name_renders_as_text_and_injects_nothing(page):
+    dom = parse_html(dump_dom(page))
+    assert dom.find_all("img") == []
+    assert len(dom.find_all("script")) == 1
+    assert not [n for n in dom.iter() if "onerror" in n.attrs]
+    assert HOSTILE in dom.find("div", cls="subnet", data_subnet="subnet-0b22legacy").text()
+    assert dom.find("body").attrs["data-pwned"] == "false"
+
+
+def test_filters_preset_from_the_address_hide_other_verdicts_and_severities(page):
+    dom = parse_html(dump_dom(page, "#verdict=unreachable&severity=error&suppressed=0"))
+    cards = {c.attrs["data-verdict"]: "hidden" in c.attrs for c in dom.find_all("article", cls="target")}
+    assert cards == {"unreachable": False, "unknown": True, "reachable": True}
+    shown = [
+        f.attrs["data-severity"] for f in dom.find_all("article", cls="finding") if "hidden" not in f.attrs
+    ]
+    assert shown == ["error"]
+    assert dom.find("body").attrs["data-visible-targets"] == "1"
+
+
+def test_canary_detects_an_injected_script_when_nothing_blocks_it(page):
+    dom = parse_html(dump_dom(_inject_raw_hostile(page, keep_csp=False)))
+    assert dom.find("body").attrs["data-pwned"] == "true"
+    assert dom.find_all("img", src="x")
+
+
+def test_csp_blocks_an_injected_script_but_runs_the_pages_own(page):
+    dom = parse_html(dump_dom(_inject_raw_hostile(page, keep_csp=True)))
+    body = dom.find("body")
+    assert body.attrs["data-pwned"] == "false"
+    assert body.attrs["data-filters"] == "ready"  # the page's own script matched its hash
+
+
+def test_screenshot_writes_a_png_of_the_requested_size(page, tmp_path):
+    png = screenshot(page, tmp_path / "report.png", width=800, height=600)
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    assert (width, height) == (800, 600)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import pytest
+from report.sample_report import HOSTILE, sample_report
+
+from fargate_netcheck.model import Report
+
+
+@pytest.fixture
+def report() -> Report:
+    return sample_report()
+
+
+@pytest.fixture
+def hostile() -> str:
+    return HOSTILE

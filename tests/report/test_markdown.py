@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from fargate_netcheck.model import Verdict
+from fargate_netcheck.report import markdown
+from fargate_netcheck.report.escape import markdown_text
+
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+@pytest.fixture
+def text(report) -> str:
+    return markdown.render(report)
+
+
+def _table(text: str, header_start: str) -> list[list[str]]:
+    """The rows of the table whose header starts with ``header_start``, as cells split on bare pipes."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in UNESCAPED_PIPE.split(line)[1:-1]])
+    return rows
+
+
+def test_status_line_names_the_problems(text):
+    assert "**:x: 3 targets checked: 1 unreachable, 1 unknown, 1 error finding**" in text
+
+
+def test_status_line_when_everything_is_reachable(report):
+    report.targets = report.targets[:1]
+    report.findings = [f for f in report.findings if f.severity.value != "error"]
+    assert ":white_check_mark: 1 targets checked: all reachable" in markdown.render(report)
+
+
+def test_summary_table_counts(text):
+    header, _, row = _table(text, "| Targets |")
+    assert header == [
+        "Targets",
+        "Reachable",
+        "Unreachable",
+        "Unknown",
+        "Errors",
+        "Warnings",
+        "Info",
+        "Suppressed",
+    ]
+    assert row == ["3", "1", "1", "1", "1", "1", "1", "1"]
+
+
+def test_non_reachable_targets_table_names_the_blocking_hop_and_reason(text):
+    header, _, *rows = _table(text, "| Target |")
+    assert header == ["Target", "Check", "Verdict", "Subnet", "Blocking hop", "Reason"]
+    assert len(rows) == 2 and all(len(r) == len(header) for r in rows)
+    unreachable, unknown = rows
+    assert unreachable[2] == "**unreachable**" and unreachable[4] == r"igw\-0a11"
+    assert "no public IP" in unreachable[5]
+    assert unknown[2] == "**unknown**" and unknown[4] == "—"
+
+
+def test_ecr_pull_failures_get_their_own_row(report):
+    report.targets[1].ecr_pull = dataclasses.replace(report.targets[1].internet_egress, via="internet")
+    rows = _table(markdown.render(report), "| Target |")[2:]
+    assert [r[1] for r in rows] == ["ECR pull", "internet egress", "internet egress"]
+
+
+def test_findings_list_active_then_suppressed_with_fix_and_reason(text):
+    findings = text.split("### Findings", 1)[1]
+    active, suppressed = findings.split("#### Suppressed (1)")
+    assert active.index("**ERROR**") < active.index("**WARNING**") < active.index("**INFO**")
+    assert r"Fix: Set assignPublicIp=ENABLED" in active
+    assert "SG\\-002" in suppressed and "suppressed: Egress is restricted to 443 on purpose" in suppressed
+    assert "_new_" in active
+
+
+def test_resolved_errors_and_diagnosis_sections(text):
+    assert "### Resolved since the baseline (1)" in text
+    assert "### Collection errors" in text and "TransitGatewayRouteTables" in text
+    assert "### Diagnosis of the stopped task" in text and "**network**" in text
+
+
+def test_hostile_strings_are_escaped(text, hostile):
+    assert hostile not in text
+    assert "<" not in text and ">" not in text
+    assert r"&lt;script&gt;window\.pwned=1&lt;/script&gt;" in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "unescaped"),
+    [
+        ("a|b", r"(?<!\\)\|"),
+        ("`code`", r"(?<!\\)`"),
+        ("[x](https://evil.example)", r"(?<!\\)[\[\]()]"),
+        ("**bold** _it_", r"(?<!\\)[*_]"),
+        ("<b>x</b>", r"[<>]"),
+        ("$x^2$", r"(?<!\\)\$"),
+        ("~~gone~~", r"(?<!\\)~"),
+        ("# heading", r"(?<!\\)#"),
+        ("line\nbreak", r"\n"),
+    ],
+)
+def test_markdown_metacharacters_are_neutralised(raw, unescaped):
+    assert re.search(unescaped, raw)
+    assert not re.search(unescaped, markdown_text(raw))
+
+
+def test_pipes_in_untrusted_strings_do_not_split_table_cells(report):
+    report.targets[1].internet_egress.reason = "a | b | c"
+    rows = _table(markdown.render(report), "| Target |")[2:]
+    assert all(len(r) == 6 for r in rows)
+    assert r"a \| b \| c" in rows[0][5]
+
+
+def test_mentions_cannot_ping_but_ids_with_at_signs_stay_intact():
+    assert markdown_text("@org/team") == "@\u200borg/team"
+    assert "\u200b" not in markdown_text("cli@subnet")
+
+
+def test_long_reports_are_truncated_under_the_limit_with_a_note(report):
+    unreachable = report.targets[1]
+    report.targets = [
+        dataclasses.replace(
+            unreachable, target=dataclasses.replace(unreachable.target, target_id=f"t-{i:04}")
+        )
+        for i in range(1500)
+    ]
+    assert all(t.internet_egress.verdict is Verdict.UNREACHABLE for t in report.targets)
+    text = markdown.render(report)
+    assert len(text) <= markdown.MAX_CHARS
+    assert text.rstrip().endswith("the JSON and HTML reports have everything._")
+    assert "\n\n_Truncated:" in text  # a blank line ends the table before the note
+    assert markdown.render(report, max_chars=10**7).count(r"| t\-") == 1500
+
+
+def test_one_huge_field_is_clipped(report):
+    report.targets[1].internet_egress.reason = "x" * 100_000
+    text = markdown.render(report)
+    assert len(text) < 20_000 and "x" * markdown.MAX_FIELD not in text
+
+
+def test_same_report_renders_the_same_bytes(report):
+    from report.sample_report import sample_report
+
+    assert markdown.render(report) == markdown.render(sample_report())
