@@ -7,6 +7,7 @@ Nothing here imports boto3 unless a command really calls AWS.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -114,30 +115,66 @@ def check(
     ] = None,
     ignore: Annotated[str | None, typer.Option(help="Rule ids or prefixes to skip.")] = None,
     fail_on: Annotated[
-        str, typer.Option(help="Lowest severity that makes the exit code 1: error, warning or info.")
-    ] = "error",
+        str | None,
+        typer.Option(
+            help="Lowest severity that makes the exit code 1: error, warning or info (default: error)."
+        ),
+    ] = None,
     rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Configuration file (default: .fargate-netcheck.toml or [tool.fargate-netcheck] in "
+            "pyproject.toml, searched from the current folder up to the repository root).",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="A previous JSON report: mark findings new or unchanged and list resolved ones."),
+    ] = None,
+    fail_on_new: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-new", help="Exit 1 only for new findings at or above --fail-on (needs --baseline)."
+        ),
+    ] = False,
 ) -> None:
     """Check the egress of Fargate targets: from a snapshot, or collected live."""
+    from fargate_netcheck.baseline import apply_baseline, load_baseline
+    from fargate_netcheck.baseline import fail_on_new as has_failing_new
     from fargate_netcheck.cli_support import Aws, codes, load_or_collect
+    from fargate_netcheck.config import load_config, to_selection
     from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.model import Finding, Severity
     from fargate_netcheck.output import parse_formats, write_report
     from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
-    from fargate_netcheck.registry import Selection
+    from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
     from fargate_netcheck.target_sources import TargetRequest, resolve_targets
     from fargate_netcheck.trace import TraceOptions
 
     formats = parse_formats(format or ["text"])
-    failing = cli_support.severity(fail_on, "--fail-on")
+    cfg = load_config(Path.cwd(), config).merged_with_cli(
+        fail_on=cli_support.severity(fail_on, "--fail-on") if fail_on is not None else None,
+        ports=[cli_support.port(p) for p in port],
+        destinations=destination,
+        rules_dir=rules_dir,
+    )
+    failing = cfg.fail_on or Severity.ERROR
+    if fail_on_new and baseline is None:
+        raise InputError("--fail-on-new needs --baseline FILE")
+    baseline_report = load_baseline(baseline) if baseline is not None else None
     options = AnalysisOptions(
         trace=TraceOptions(
-            destinations=tuple(cli_support.destination(d) for d in destination)
+            destinations=tuple(cli_support.destination(d) for d in cfg.destinations or ())
             or TraceOptions().destinations,
-            ports=tuple(cli_support.port(p) for p in port) or TraceOptions().ports,
+            ports=cfg.ports or TraceOptions().ports,
         ),
-        selection=Selection(select=codes(select), extend_select=codes(extend_select), ignore=codes(ignore)),
-        rules_dirs=tuple(rules_dir),
+        selection=to_selection(cfg, codes(select), codes(ignore), codes(extend_select)),
+        rules_dirs=cfg.rules_dir or (),
     )
+    if cfg.min_free_ips is not None:
+        options.params["min_free_ips"] = cfg.min_free_ips
     request = TargetRequest(
         subnets=tuple(subnet),
         security_groups=tuple(security_group),
@@ -162,7 +199,14 @@ def check(
     targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
     options.params["config_problems"] = problems
     report = analyze(snap, graph, targets, options, with_topology="html" in formats)
+    findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
+    report.findings = sorted([*findings, *extras], key=Finding.sort_key)
+    report.rules.update({i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)})
+    if baseline_report is not None:
+        report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
     write_report(report, formats, output, output_dir)
+    if fail_on_new:
+        raise typer.Exit(1 if has_failing_new(report.findings, failing) else 0)
     raise typer.Exit(exit_code(report, failing))
 
 
@@ -257,6 +301,26 @@ def diagnose(
     write_report(report, formats, output, None)
 
 
+@app.command("graph")
+def graph_command(
+    snapshot: Annotated[Path, typer.Option(help="Snapshot file whose network graph to export.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="dot, graphml or json.")] = "dot",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the graph here (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a snapshot's network graph: Graphviz DOT, GraphML or node-link JSON."""
+    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.graph_export import export_graph
+    from fargate_netcheck.snapshot import load_snapshot
+
+    text = export_graph(build_graph(load_snapshot(snapshot)), format.lower())
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 @app.command()
 def scan(
     output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write.")],
@@ -280,7 +344,9 @@ def scan(
 
 @app.command()
 def demo(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path("report.json"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path(
+        "report.json"
+    ),
     html: Annotated[Path | None, typer.Option(help="Also write the HTML report here.")] = Path("report.html"),
 ) -> None:
     """Build a sample account in an embedded moto (no AWS needed), check it, print the report."""

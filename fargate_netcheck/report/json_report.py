@@ -25,7 +25,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in report.findings],
         "summary": report.summary(),
     }
-    if report.resolved:
+    if report.resolved or any(f.baseline is not None for f in report.findings):
         out["resolved_findings"] = [finding_dict(f) for f in report.resolved]
         out["summary"]["new"] = sum(f.baseline == "new" for f in report.findings)
         out["summary"]["resolved"] = len(report.resolved)
