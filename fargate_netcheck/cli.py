@@ -25,6 +25,23 @@ app = typer.Typer(
 )
 
 Repeated = Annotated[list[str], typer.Option()]
+# Live-collection scope, shared by `scan` and `check`.
+AccountsOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--accounts", help="Account ids (comma-separated or repeated); --role-name is assumed in each."
+    ),
+]
+OrganizationOpt = Annotated[
+    bool, typer.Option("--organization", help="Every ACTIVE account of the AWS Organization.")
+]
+RoleNameOpt = Annotated[str, typer.Option(help="Role assumed in each account of --accounts/--organization.")]
+ExternalIdOpt = Annotated[str | None, typer.Option(help="ExternalId for AssumeRole.")]
+AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region each account has enabled.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+VerboseOpt = Annotated[
+    int, typer.Option("--verbose", "-v", count=True, help="Log each API call and retry (-vv: debug).")
+]
 
 
 def _version(value: bool) -> None:
@@ -89,6 +106,13 @@ def check(
         list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
     ] = [],  # noqa: B006
     profile: Annotated[str | None, typer.Option(help="AWS profile for live collection.")] = None,
+    accounts: AccountsOpt = [],  # noqa: B006
+    organization: OrganizationOpt = False,
+    role_name: RoleNameOpt = "fargate-netcheck-read",
+    external_id: ExternalIdOpt = None,
+    all_regions: AllRegionsOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
     port: Annotated[
         list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")
     ] = [],  # noqa: B006
@@ -193,8 +217,21 @@ def check(
     request.validate()
     if snapshot is not None and (region or profile) and not cluster:
         raise InputError("--snapshot reads a file: --region and --profile apply to live AWS calls only")
+    scope = cli_support.Scope(
+        cli_support.split_accounts(accounts),
+        organization,
+        role_name,
+        external_id,
+        all_regions,
+        quiet,
+        verbose,
+    )
+    if cluster and scope.many_accounts:
+        raise InputError(
+            "--cluster reads ECS in the caller's account: it does not combine with --accounts/--organization"
+        )
     aws = Aws(list(region), profile)
-    snap = load_or_collect(snapshot, aws)
+    snap = load_or_collect(snapshot, aws, scope)
     graph = build_graph(snap)
     targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
     options.params["config_problems"] = problems
@@ -328,16 +365,29 @@ def scan(
         list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
     ] = [],  # noqa: B006
     profile: Annotated[str | None, typer.Option(help="AWS profile.")] = None,
+    accounts: AccountsOpt = [],  # noqa: B006
+    organization: OrganizationOpt = False,
+    role_name: RoleNameOpt = "fargate-netcheck-read",
+    external_id: ExternalIdOpt = None,
+    all_regions: AllRegionsOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
 ) -> None:
-    """Collect a read-only snapshot of the account's network into a JSON file."""
-    from fargate_netcheck.collect import collect
+    """Collect a read-only snapshot of the account's (or accounts') network into a JSON file."""
+    from fargate_netcheck.cli_support import Aws, Scope, collect_live, split_accounts
     from fargate_netcheck.snapshot import write_snapshot
 
-    data, calls = collect(region, profile)
+    scope = Scope(split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose)
+    data, calls = collect_live(Aws(list(region), profile), scope)
     write_snapshot(data, output)
-    errors = sum(len(r.get("Errors", {})) for r in data["regions"].values())
+    by_account = data.get("accounts") or {data.get("account_id") or "-": data}
+    bodies = [body for account in by_account.values() for body in account["regions"].values()]
+    errors = sum(len(b.get("Errors", {})) for b in bodies) + sum(
+        len(a.get("Errors", {})) for a in by_account.values()
+    )
     typer.echo(
-        f"wrote {output}: {len(data['regions'])} region(s), {calls.total} API call(s), {errors} collection error(s)",
+        f"wrote {output}: {len(by_account)} account(s), {len(bodies)} region(s), {calls.total} API call(s), "
+        f"{calls.total_retries} retries, {errors} collection error(s)",
         err=True,
     )
 

@@ -74,12 +74,68 @@ class Aws:
         return self._clients[key]
 
 
-def load_or_collect(snapshot: Path | None, aws: Aws) -> Snapshot:
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a live collection covers beyond the caller's regions: other accounts, every region."""
+
+    accounts: tuple[str, ...] = ()
+    organization: bool = False
+    role_name: str = "fargate-netcheck-read"
+    external_id: str | None = None
+    all_regions: bool = False
+    quiet: bool = False
+    verbose: int = 0
+
+    @property
+    def many_accounts(self) -> bool:
+        return bool(self.accounts or self.organization)
+
+    @property
+    def live_only(self) -> bool:
+        return self.many_accounts or self.all_regions
+
+
+def split_accounts(values: list[str]) -> tuple[str, ...]:
+    ids = tuple(dict.fromkeys(a.strip() for v in values for a in v.split(",") if a.strip()))
+    for account_id in ids:
+        if not (account_id.isdigit() and len(account_id) == 12):
+            raise InputError(f"--accounts: {account_id!r} is not a 12-digit AWS account id")
+    return ids
+
+
+def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
+    """Collect a snapshot dict (and the call log): one account, or many through an assumed role."""
+    from fargate_netcheck.collect import collect, collect_accounts
+    from fargate_netcheck.progress import collection_progress, configure_logging
+
+    configure_logging(scope.verbose)
+    with collection_progress(quiet=scope.quiet) as progress:
+        if scope.many_accounts:
+            return collect_accounts(
+                list(scope.accounts),
+                organization=scope.organization,
+                role_name=scope.role_name,
+                external_id=scope.external_id,
+                regions=aws.regions,
+                all_regions=scope.all_regions,
+                profile=aws.profile,
+                progress=progress,
+                session=aws.session(),
+            )
+        return collect(
+            aws.regions, aws.profile, session=aws.session(), all_regions=scope.all_regions, progress=progress
+        )
+
+
+def load_or_collect(snapshot: Path | None, aws: Aws, scope: Scope | None = None) -> Snapshot:
     from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
 
+    scope = scope or Scope()
     if snapshot is not None:
+        if scope.live_only:
+            raise InputError(
+                "--snapshot reads a file: --accounts, --organization and --all-regions apply to live collection"
+            )
         return load_snapshot(snapshot)
-    from fargate_netcheck.collect import collect
-
-    data, _ = collect(aws.regions, aws.profile, session=aws.session())
+    data, _ = collect_live(aws, scope)
     return parse_snapshot(data, "live collection")

@@ -52,11 +52,17 @@ class Snapshot:
         return tuple(sorted({r.account_id for r in self.regions if r.account_id}))
 
     def errors(self) -> dict[str, str]:
-        return {
+        """Every collection error: "<account>/<region>/<kind>", or "<account>/-/<step>" when a whole
+        account could not be read (AssumeRole refused, say)."""
+        found = {
             f"{r.account_id or '-'}/{r.region}/{kind}": msg
             for r in self.regions
             for kind, msg in sorted(r.errors.items())
         }
+        for account_id, account in sorted((self.raw.get("accounts") or {}).items()):
+            for step, msg in sorted((account.get("Errors") or {}).items()):
+                found[f"{account_id}/-/{step}"] = msg
+        return found
 
 
 def load_snapshot(path: Path) -> Snapshot:
@@ -102,10 +108,11 @@ def parse_snapshot(data: Any, name: str = "snapshot") -> Snapshot:
                 if not isinstance(rid, str) or not rid:
                     raise InputError(f"{at}: missing {id_field}")
                 validate_item(kind, item, f"{where}: {rid}")
-                if (
-                    kind != "TransitGatewayVpcAttachments"
-                ):  # the same attachment as in TransitGatewayAttachments
-                    other = seen.setdefault(f"{kind}:{rid}", at)
+                # Ids are unique within an account. Across accounts the same id is the same shared
+                # resource (a RAM-shared subnet, an AWS-managed prefix list): not an error.
+                # TransitGatewayVpcAttachments repeat TransitGatewayAttachments' ids by design.
+                if kind != "TransitGatewayVpcAttachments":
+                    other = seen.setdefault(f"{rd.account_id}:{kind}:{rid}", at)
                     if other != at:
                         raise InputError(f"{at}: duplicate id {rid} (also at {other.split(': ', 1)[1]})")
         validate_references(rd.items, where)
@@ -120,6 +127,9 @@ def _regions(data: dict[str, Any], name: str) -> Iterator[RegionData]:
         for account_id, account in sorted(accounts.items()):
             if not isinstance(account, dict):
                 raise InputError(f"{name}: accounts.{account_id} must be an object")
+            errors = account.get("Errors", {})
+            if not isinstance(errors, dict) or not all(isinstance(v, str) for v in errors.values()):
+                raise InputError(f"{name}: accounts.{account_id}.Errors must map a step to a message")
             yield from _account_regions(account.get("regions"), account_id, f"{name}: accounts.{account_id}")
         return
     account_id = data.get("account_id")

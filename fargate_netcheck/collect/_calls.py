@@ -6,11 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
+
+SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (DESIGN.md)
+
+
+def utc_now() -> str:
+    """The snapshot's ``collected_at``: UTC, to the second, ``Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Truncated(Exception):

@@ -13,11 +13,16 @@ leaves its field absent on the item it would have decorated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.collect._calls import Job, Truncated, call, chunks, jsonable, paginate, run_jobs
+
+if TYPE_CHECKING:
+    from fargate_netcheck.progress import ProgressSink
 
 Item = dict[str, Any]
 
@@ -132,12 +137,20 @@ TGW_ROUTE_STATES = ["active", "blackhole"]
 FILTER_VALUES_MAX = 200  # EC2 accepts at most 200 values per filter
 
 
-def collect_region(client: Any, *, max_workers: int = 8) -> dict[str, Any]:
+# Progress steps of one region: one per kind, one for the dependent calls that decorate them.
+REGION_STEPS = len(KINDS) + 1
+
+
+def collect_region(
+    client: Any, *, max_workers: int = 8, progress: ProgressSink | None = None
+) -> dict[str, Any]:
     """One region's snapshot body (kinds in DESIGN.md order, then ``Errors``) from an EC2 client.
-    With ``max_workers`` 1 every call is made in a fixed order on this thread (for Stubber)."""
+    With ``max_workers`` 1 every call is made in a fixed order on this thread (for Stubber).
+    ``progress`` advances by one as each kind finishes and once when the dependent calls have
+    (``REGION_STEPS`` in all)."""
     errors: dict[str, str] = {}
     found: dict[str, list[Item]] = {}
-    run_jobs(_kind_jobs(client, found), errors, max_workers)
+    run_jobs(_kind_jobs(client, found, progress), errors, max_workers)
     interfaces: list[Item] = []
     jobs = [
         *_vpc_attribute_jobs(client, found.get("Vpcs", [])),
@@ -146,6 +159,8 @@ def collect_region(client: Any, *, max_workers: int = 8) -> dict[str, Any]:
         *_network_interface_jobs(client, found.get("RouteTables", []), interfaces),
     ]
     failed = run_jobs(jobs, errors, max_workers)
+    if progress is not None:
+        progress.advance(1)
     if "RouteTables" in found and NETWORK_INTERFACES.error_key not in failed:
         found["NetworkInterfaces"] = _unique(interfaces, "NetworkInterfaceId")
     region: dict[str, Any] = {key: found[key] for key in REGION_KEYS if key in found}
@@ -153,15 +168,50 @@ def collect_region(client: Any, *, max_workers: int = 8) -> dict[str, Any]:
     return region
 
 
-def _kind_jobs(client: Any, into: dict[str, list[Item]]) -> list[Job]:
+def collect_regions(
+    clients: dict[str, Any], *, max_workers: int = 8, progress: ProgressSink | None = None
+) -> dict[str, dict[str, Any]]:
+    """``{region: body}`` from one EC2 client per region. At most ``max_workers`` calls at once:
+    regions in parallel, the calls within a region sharing what is left (make each client with a
+    connection pool of ``worker_split(max_workers, len(clients))[1]``)."""
+    region_workers, per_region = worker_split(max_workers, len(clients))
+    collect = partial(collect_region, max_workers=per_region, progress=progress)
+    if region_workers == 1:
+        return {region: collect(c) for region, c in clients.items()}
+    with ThreadPoolExecutor(max_workers=region_workers) as pool:
+        futures = {region: pool.submit(collect, c) for region, c in clients.items()}
+        return {region: future.result() for region, future in futures.items()}
+
+
+def worker_split(max_workers: int, regions: int) -> tuple[int, int]:
+    """``(regions collected at once, calls at once within each)`` for ``max_workers`` calls in all."""
+    region_workers = max(1, min(max_workers, regions))
+    return region_workers, max(1, max_workers // region_workers)
+
+
+def _kind_jobs(client: Any, into: dict[str, list[Item]], progress: ProgressSink | None) -> list[Job]:
     return [
         Job(
             kind.key,
-            partial(paginate, client, kind.operation, kind.result_key),
+            _ticking(partial(paginate, client, kind.operation, kind.result_key), progress),
             partial(_store_field, into, kind.key),
         )
         for kind in KINDS
     ]
+
+
+def _ticking(fetch: Callable[[], Any], progress: ProgressSink | None) -> Callable[[], Any]:
+    """``fetch``, advancing ``progress`` by one when it is done (on the worker thread, failed or not)."""
+    if progress is None:
+        return fetch
+
+    def run() -> Any:
+        try:
+            return fetch()
+        finally:
+            progress.advance(1)
+
+    return run
 
 
 def _vpc_attribute_jobs(client: Any, vpcs: list[Item]) -> list[Job]:

@@ -190,5 +190,7 @@ def service_networks(ecs_client: Any, cluster: str, names: list[str] | None = No
     """The network of each service of ``cluster`` (all of them when ``names`` is empty): one
     paginated ListServices, DescribeServices in batches of 10, each task definition described once."""
     found = services(ecs_client, cluster, names or None)
-    definitions = task_definitions(ecs_client, sorted({s["taskDefinition"] for s in found if s.get("taskDefinition")}))
+    definitions = task_definitions(
+        ecs_client, sorted({s["taskDefinition"] for s in found if s.get("taskDefinition")})
+    )
     return [service_network(s, definitions.get(s.get("taskDefinition", "")), cluster) for s in found]

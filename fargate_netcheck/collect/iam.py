@@ -1,28 +1,50 @@
-"""The least-privilege IAM policy: exactly the actions the collectors declare they call.
+"""The least-privilege IAM policies: exactly the actions the collectors declare they call.
 
-Each collector module declares ``IAM_ACTIONS: tuple[str, ...]``. ``policy/iam-policy.json`` is the
-shipped copy of ``policy_document()``; regenerate it with
-``python -m fargate_netcheck.collect.iam > policy/iam-policy.json`` (a test keeps them equal).
+Each collector module declares ``IAM_ACTIONS: tuple[str, ...]``. Two principals are involved when
+many accounts are read, and each gets only what it uses:
+
+- the read policy (``policy_document``), for whoever reads an account's network: the caller in a
+  single-account run, the role assumed in each account otherwise;
+- the management policy (``management_policy_document``), for the caller that fans out: AssumeRole
+  on the read role only, and ListAccounts for ``--organization``.
+
+``policy/iam-policy.json`` and ``policy/iam-policy-management.json`` are the shipped copies;
+regenerate them with ``python -m fargate_netcheck.collect.iam`` (a test keeps them equal).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from fargate_netcheck.collect.assume import DEFAULT_ROLE_NAME
 
 # The collector modules, in a fixed list. A module not written yet (ecs) is skipped.
 COLLECTOR_MODULES: tuple[str, ...] = (
     "fargate_netcheck.collect.account",
     "fargate_netcheck.collect.ec2",
     "fargate_netcheck.collect.ecs",
+    "fargate_netcheck.collect.regions",
 )
+# What the caller of a many-account run does before reading anything.
+MANAGEMENT_MODULES: tuple[str, ...] = (
+    "fargate_netcheck.collect.assume",
+    "fargate_netcheck.collect.organization",
+)
+ASSUME_ROLE_ACTION = "sts:AssumeRole"
+POLICY_FILES: dict[str, str] = {
+    "iam-policy.json": "read",
+    "iam-policy-management.json": "management",
+}
 
 
-def declared_actions() -> list[str]:
-    """Every action the collector modules declare, sorted and without duplicates."""
+def declared_actions(modules: tuple[str, ...] = COLLECTOR_MODULES) -> list[str]:
+    """Every action ``modules`` declare, sorted and without duplicates."""
     actions: set[str] = set()
-    for name in COLLECTOR_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -47,10 +69,45 @@ def policy_document() -> dict[str, Any]:
     }
 
 
-def render_policy() -> str:
-    """The policy as shipped: 2-space indent, trailing newline."""
-    return json.dumps(policy_document(), indent=2) + "\n"
+def management_policy_document(role_name: str = DEFAULT_ROLE_NAME, partition: str = "aws") -> dict[str, Any]:
+    """The caller's policy for ``--accounts``/``--organization``: assume ``role_name`` in any account
+    (each account's trust policy decides who may), and list the organisation's accounts."""
+    actions = declared_actions(MANAGEMENT_MODULES)
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "FargateNetcheckAssumeReadRole",
+            "Effect": "Allow",
+            "Action": [a for a in actions if a == ASSUME_ROLE_ACTION],
+            "Resource": f"arn:{partition}:iam::*:role/{role_name}",
+        }
+    ]
+    others = [a for a in actions if a != ASSUME_ROLE_ACTION]
+    if others:
+        statements.append(
+            {"Sid": "FargateNetcheckListAccounts", "Effect": "Allow", "Action": others, "Resource": "*"}
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def render_policy(which: str = "read", role_name: str = DEFAULT_ROLE_NAME) -> str:
+    """A policy as shipped (2-space indent, trailing newline): ``read`` or ``management``."""
+    if which == "read":
+        document = policy_document()
+    elif which == "management":
+        document = management_policy_document(role_name)
+    else:
+        raise ValueError(f"unknown policy {which!r}: read or management")
+    return json.dumps(document, indent=2) + "\n"
+
+
+def write_policies(folder: Path) -> None:
+    """Regenerate the shipped policy files in ``folder``."""
+    for file_name, which in POLICY_FILES.items():
+        (folder / file_name).write_text(render_policy(which), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    print(render_policy(), end="")
+    if len(sys.argv) > 1:
+        write_policies(Path(sys.argv[1]))
+    else:
+        print(render_policy(), end="")

@@ -3,19 +3,24 @@
 ``make_session`` installs a guard on the session's event system: every client made from it (ours,
 another collector's, even the clients botocore makes to resolve credentials) refuses any operation
 that is not a Describe/List/Get/Search call, before its parameters are built, so nothing is sent.
-``CallLog`` counts the API calls a collection makes, per ``service:Operation``, with their time.
+``CallLog`` counts the API calls a collection makes, per ``service:Operation``, with their time and
+the retries botocore made for them, and logs each call and each retry on the ``fargate_netcheck``
+logger (INFO; ``progress.configure_logging`` shows them with ``-v``).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ProfileNotFound
+from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 
 from fargate_netcheck.errors import InputError
 
@@ -37,6 +42,10 @@ ALLOWED_OPERATIONS = frozenset(
 RETRIES = {"mode": "adaptive", "max_attempts": 10}
 _GUARD_ID = "fargate-netcheck-read-only-guard"
 _START_KEY = "fargate_netcheck_call_started"
+_OPERATION_KEY = "fargate_netcheck_operation"
+_FAILURE_KEY = "fargate_netcheck_last_failure"
+
+log = logging.getLogger("fargate_netcheck.collect")
 
 
 class ReadOnlyViolation(Exception):
@@ -82,24 +91,40 @@ def client(session: boto3.Session, service: str, region: str, *, pool_size: int 
 @dataclass(slots=True)
 class CallLog:
     """API calls made through the clients attached to it: count and total seconds per
-    ``service:Operation`` (one logical call each, however many retries it took). Thread-safe."""
+    ``service:Operation`` (one logical call each, however many retries it took), and the retries
+    botocore made: every one in ``retries``, those answering a throttling error in ``throttled``.
+    Thread-safe."""
 
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    retries: dict[str, int] = field(default_factory=dict)
+    throttled: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _throttling: ThrottlingErrorDetector = field(
+        default_factory=lambda: ThrottlingErrorDetector(RetryEventAdapter()), repr=False, compare=False
+    )
 
-    def attach(self, made_client: Any) -> None:
-        """Count every call ``made_client`` makes from now on (calls refused by the guard are not made)."""
+    def attach(self, made_client: Any, where: str = "") -> None:
+        """Count every call ``made_client`` makes from now on (calls refused by the guard are not made).
+        ``where`` (e.g. ``"111111111111/us-east-1"``) labels its calls in the log."""
         events = made_client.meta.events
         tag = f"fargate-netcheck-call-log-{id(self)}"
         events.register("before-parameter-build", self._started, unique_id=f"{tag}-start")
-        events.register("after-call", self._finished, unique_id=f"{tag}-done")
-        events.register("after-call-error", self._finished, unique_id=f"{tag}-error")
+        events.register("after-call", partial(self._finished, where), unique_id=f"{tag}-done")
+        events.register("after-call-error", partial(self._finished, where), unique_id=f"{tag}-error")
+        events.register("needs-retry", self._attempt_failed, unique_id=f"{tag}-attempt")
+        events.register("request-created", partial(self._retrying, where), unique_id=f"{tag}-retry")
 
     def record(self, operation: str, seconds: float) -> None:
         with self._lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1
             self.seconds[operation] = self.seconds.get(operation, 0.0) + seconds
+
+    def record_retry(self, operation: str, throttled: bool) -> None:
+        with self._lock:
+            self.retries[operation] = self.retries.get(operation, 0) + 1
+            if throttled:
+                self.throttled[operation] = self.throttled.get(operation, 0) + 1
 
     @property
     def total(self) -> int:
@@ -111,15 +136,71 @@ class CallLog:
         with self._lock:
             return sum(self.seconds.values())
 
+    @property
+    def total_retries(self) -> int:
+        with self._lock:
+            return sum(self.retries.values())
+
     def rows(self) -> list[tuple[str, int, float]]:
         """(operation, count, seconds), sorted by operation."""
         with self._lock:
             return [(op, self.counts[op], self.seconds.get(op, 0.0)) for op in sorted(self.counts)]
 
-    def _started(self, context: dict[str, Any], **_: Any) -> None:
+    def _started(self, model: Any, context: dict[str, Any], **_: Any) -> None:
         context[_START_KEY] = time.perf_counter()
+        context[_OPERATION_KEY] = _operation(model)
 
-    def _finished(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+    def _finished(self, where: str, model: Any, context: dict[str, Any], **kwargs: Any) -> None:
         started = context.get(_START_KEY)
         elapsed = time.perf_counter() - started if started is not None else 0.0
-        self.record(f"{model.service_model.service_name}:{model.name}", elapsed)
+        operation = _operation(model)
+        self.record(operation, elapsed)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s %s %.0f ms%s", operation, where or "-", elapsed * 1000, _outcome(kwargs))
+
+    def _attempt_failed(self, request_dict: dict[str, Any], **kwargs: Any) -> None:
+        """``needs-retry`` observer (runs after every attempt; returns None so botocore's own retry
+        handler decides): remembers why the attempt failed, for the retry that may follow."""
+        response, exc = kwargs.get("response"), kwargs.get("caught_exception")
+        failed = exc is not None or (response is not None and response[0].status_code >= 300)
+        if failed:
+            throttled = self._throttling.is_throttling_error(request_dict=request_dict, **kwargs)
+            reason = type(exc).__name__ if exc is not None else _error_code(response[1])
+            request_dict["context"][_FAILURE_KEY] = (reason, throttled)
+
+    def _retrying(self, where: str, request: Any, operation_name: str, **_: Any) -> None:
+        """``request-created`` for attempt 2 or later: botocore decided to retry; count and log it."""
+        context = getattr(request, "context", None) or {}
+        attempt = context.get("retries", {}).get("attempt", 1)
+        if attempt < 2:
+            return
+        reason, throttled = context.get(_FAILURE_KEY, ("unknown", False))
+        operation = context.get(_OPERATION_KEY, operation_name)
+        self.record_retry(operation, throttled)
+        log.info(
+            "retry %d of %s %s after %s%s",
+            attempt - 1,
+            operation,
+            where or "-",
+            reason,
+            " (throttled)" if throttled else "",
+        )
+
+
+def _operation(model: Any) -> str:
+    return f"{model.service_model.service_name}:{model.name}"
+
+
+def _error_code(parsed: Any) -> str:
+    error = parsed.get("Error", {}) if isinstance(parsed, dict) else {}
+    return error.get("Code") or "error"
+
+
+def _outcome(kwargs: dict[str, Any]) -> str:
+    exc = kwargs.get("exception")
+    if exc is not None:
+        return f" -> {type(exc).__name__}"
+    http = kwargs.get("http_response")
+    if http is not None and http.status_code >= 300:
+        return f" -> {_error_code(kwargs.get('parsed'))}"
+    return ""

@@ -1,0 +1,167 @@
+"""Collect many accounts at once: the accounts named, or every ACTIVE account of the organisation.
+
+For each account: STS AssumeRole into ``arn:<partition>:iam::<id>:role/<role name>`` with the
+caller's credentials (the caller's own account, when it is one of them, is read with the caller's
+credentials: no role needed there), a guarded session on the temporary credentials, then each region
+(those asked for, or every region the account has enabled) through ``ec2.collect_regions``.
+Accounts run on a bounded pool. An account that cannot be reached is recorded, not fatal:
+``{"regions": {}, "Errors": {"AssumeRole": "<Code>: <message>"}}`` (or ``"DescribeRegions"``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from fargate_netcheck.collect import assume
+from fargate_netcheck.collect._calls import COLLECT_ERRORS, SNAPSHOT_VERSION, error_text, utc_now
+from fargate_netcheck.collect.account import caller_account_id
+from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
+from fargate_netcheck.collect.organization import active_accounts
+from fargate_netcheck.collect.regions import enabled_regions, home_region, partition_of, resolve_regions
+from fargate_netcheck.collect.session import CallLog, client, install_read_only_guard, make_session
+from fargate_netcheck.errors import InputError
+from fargate_netcheck.progress import ProgressSink, SilentProgress
+
+ASSUME_ROLE_ERROR = "AssumeRole"
+DESCRIBE_REGIONS_ERROR = "DescribeRegions"
+# An account's own progress step (assuming the role, listing its regions), before its regions' steps.
+ACCOUNT_STEPS = 1
+
+log = logging.getLogger("fargate_netcheck.collect")
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every account's collection shares."""
+
+    caller: boto3.Session
+    caller_lock: threading.Lock  # boto3 sessions are not thread-safe, and the caller's is shared
+    caller_account: str | None
+    sts: Any  # the caller's STS client (clients are thread-safe)
+    profile: str | None
+    home_region: str
+    partition: str
+    role_name: str
+    external_id: str | None
+    regions: tuple[str, ...]  # empty: every region each account has enabled
+    max_workers: int
+    calls: CallLog
+    progress: ProgressSink
+
+
+def collect_accounts(
+    accounts: Sequence[str] | None,
+    *,
+    organization: bool,
+    role_name: str,
+    external_id: str | None = None,
+    regions: Sequence[str] = (),
+    all_regions: bool = False,
+    profile: str | None = None,
+    max_accounts: int = 4,
+    max_workers: int = 8,
+    progress: ProgressSink | None = None,
+    session: boto3.Session | None = None,
+) -> tuple[dict[str, Any], CallLog]:
+    """Collect ``accounts`` (ids; each string may hold several, comma-separated) or, with
+    ``organization``, every ACTIVE account the caller's ListAccounts returns. Returns the
+    multi-account snapshot ``{"snapshot_version", "collected_at", "accounts": {id: {"regions": …}}}``
+    and the calls made. ``regions`` (default: the session's region) or ``all_regions`` (each
+    account's enabled regions). At most ``max_accounts`` accounts at once, each with at most
+    ``max_workers`` calls at once. Bad options are an ``InputError``; an unreachable account is not."""
+    name = assume.role_name(role_name)
+    external = assume.external_id(external_id)
+    ids = assume.account_ids(accounts or [])
+    if organization and ids:
+        raise InputError("--accounts and --organization: pass one of them")
+    if not organization and not ids:
+        raise InputError("--accounts: no account id given (or pass --organization)")
+    if all_regions and any(r.strip() for r in regions):
+        raise InputError("--region and --all-regions: pass one of them")
+
+    if session is None:
+        session = make_session(profile)
+    else:
+        install_read_only_guard(session.events)
+    wanted = [] if all_regions else resolve_regions(list(regions), session)
+    home = wanted[0] if wanted else home_region(session)
+    if session.get_credentials() is None:
+        raise InputError("no AWS credentials: set a profile (--profile, AWS_PROFILE) or AWS_ACCESS_KEY_ID")
+    collected_at = utc_now()
+
+    calls = CallLog()
+    sts = client(session, "sts", home)
+    calls.attach(sts, "caller")
+    if organization:
+        organizations = client(session, "organizations", home)
+        calls.attach(organizations, "caller")
+        ids = active_accounts(organizations)
+    caller_account, _ = caller_account_id(sts)  # unknown caller: every account through its role
+    run = _Run(
+        caller=session,
+        caller_lock=threading.Lock(),
+        caller_account=caller_account,
+        sts=sts,
+        profile=profile,
+        home_region=home,
+        partition=partition_of(session)(home) or "aws",
+        role_name=name,
+        external_id=external,
+        regions=tuple(wanted),
+        max_workers=max(1, max_workers),
+        calls=calls,
+        progress=progress or SilentProgress(),
+    )
+    run.progress.add_total(len(ids) * (ACCOUNT_STEPS + len(wanted) * REGION_STEPS))
+    with ThreadPoolExecutor(max_workers=max(1, min(max_accounts, len(ids) or 1))) as pool:
+        futures = {account_id: pool.submit(_collect_account, run, account_id) for account_id in ids}
+        bodies = {account_id: futures[account_id].result() for account_id in sorted(futures)}
+    snapshot = {"snapshot_version": SNAPSHOT_VERSION, "collected_at": collected_at, "accounts": bodies}
+    return snapshot, calls
+
+
+def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
+    """One account's ``{"regions": {...}}``, or its ``Errors`` when it cannot be reached."""
+    if account_id == run.caller_account:
+        session, lock = run.caller, run.caller_lock
+    else:
+        arn = assume.role_arn(run.partition, account_id, run.role_name)
+        try:
+            credentials = assume.assume_role(run.sts, arn, run.external_id)
+        except COLLECT_ERRORS as exc:
+            return _unreached(run, account_id, ASSUME_ROLE_ERROR, exc, len(run.regions) * REGION_STEPS)
+        # A session of its own, used on this thread only (regions' threads use its clients).
+        session, lock = assume.assumed_session(credentials, run.profile, run.home_region), threading.Lock()
+
+    names = list(run.regions)
+    if not names:
+        with lock:
+            home = client(session, "ec2", run.home_region)
+        run.calls.attach(home, f"{account_id}/{run.home_region}")
+        try:
+            names = enabled_regions(home, partition_of(session))
+        except COLLECT_ERRORS as exc:
+            return _unreached(run, account_id, DESCRIBE_REGIONS_ERROR, exc, 0)
+        run.progress.add_total(len(names) * REGION_STEPS)
+    run.progress.advance(ACCOUNT_STEPS)
+
+    _, pool_size = worker_split(run.max_workers, len(names))
+    with lock:
+        clients = {region: client(session, "ec2", region, pool_size=pool_size) for region in names}
+    for region, made in clients.items():
+        run.calls.attach(made, f"{account_id}/{region}")
+    return {"regions": collect_regions(clients, max_workers=run.max_workers, progress=run.progress)}
+
+
+def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> dict[str, Any]:
+    message = error_text(exc)
+    log.warning("account %s not collected: %s failed: %s", account_id, step, message)
+    run.progress.advance(ACCOUNT_STEPS + skipped)
+    return {"regions": {}, "Errors": {step: message}}
