@@ -69,6 +69,43 @@ class CheckCode(StrEnum):
     NACL_REPLY_DENIED = "nacl.reply-denied"
     NACL_PARTIAL = "nacl.partial"
     NACL_MISSING = "nacl.missing"
+    # ECR pull: which way ECR goes, interface endpoints (ecr.api, ecr.dkr), the S3 gateway endpoint
+    ECR_VIA_INTERNET = "ecr.via-internet"
+    EP_DNS = "vpce.private-dns"
+    EP_SERVICE = "vpce.service"
+    EP_SERVICE_MISSING = "vpce.service-missing"
+    EP_NO_SUBNETS = "vpce.no-subnets"
+    EP_SG_INGRESS = "vpce.sg-ingress"
+    EP_SG_INGRESS_DENIED = "vpce.sg-ingress-denied"
+    EP_SG_INGRESS_PARTIAL = "vpce.sg-ingress-partial"
+    EP_TASK_EGRESS = "vpce.task-egress"
+    EP_TASK_EGRESS_DENIED = "vpce.task-egress-denied"
+    EP_TASK_EGRESS_PARTIAL = "vpce.task-egress-partial"
+    EP_S3 = "vpce.s3"
+    EP_S3_MISSING = "vpce.s3-missing"
+    VPCE_NOT_AVAILABLE = "vpce.not-available"
+    VPCE_NOT_INTERNET = "vpce.gateway-not-internet"
+    # Gateway Load Balancer / Network Firewall endpoints on the path
+    FIREWALL = "firewall"
+    FIREWALL_POLICY = "firewall.policy-not-evaluated"
+    FIREWALL_RETURN = "firewall.return"
+    FIREWALL_ASYMMETRIC = "firewall.asymmetric"
+    # NAT instances (a route to an instance or a network interface)
+    NAT_INSTANCE = "nat-instance"
+    NAT_INSTANCE_DOWN = "nat-instance.not-in-use"
+    NAT_INSTANCE_SRC_DST = "nat-instance.source-dest-check"
+    NAT_INSTANCE_NO_PUBLIC_IP = "nat-instance.no-public-ip"
+    # Transit gateways
+    TGW = "tgw"
+    TGW_NOT_AVAILABLE = "tgw.not-available"
+    TGW_NO_ATTACHMENT = "tgw.no-attachment"
+    TGW_AZ = "tgw.no-attachment-in-az"
+    TGW_NOT_ASSOCIATED = "tgw.not-associated"
+    TGW_UNREADABLE = "tgw.unreadable"
+    TGW_NO_ROUTE = "tgw.no-route"
+    TGW_BLACKHOLE = "tgw.blackhole"
+    TGW_RETURN = "tgw.return"
+    TGW_NO_RETURN = "tgw.no-return"
 
 
 @dataclass(frozen=True, slots=True)

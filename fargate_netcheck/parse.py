@@ -139,14 +139,24 @@ def parse_sg_rules(raw_rules: list[dict[str, Any]]) -> tuple[SgRule, ...]:
             ports = (lo, hi)
         else:
             ports = ALL_PORTS
-        networks = [ipaddress.ip_network(r["CidrIp"], strict=False) for r in raw.get("IpRanges") or []]
-        networks += [ipaddress.ip_network(r["CidrIpv6"], strict=False) for r in raw.get("Ipv6Ranges") or []]
+        networks = [
+            ipaddress.ip_network(r["CidrIp"], strict=False)
+            for r in raw.get("IpRanges") or []
+            if r.get("CidrIp")
+        ]
+        networks += [
+            ipaddress.ip_network(r["CidrIpv6"], strict=False)
+            for r in raw.get("Ipv6Ranges") or []
+            if r.get("CidrIpv6")
+        ]
         rules.append(
             SgRule(
                 protocol=protocol,
                 ports=ports,
                 networks=tuple(networks),
-                prefix_list_ids=tuple(p["PrefixListId"] for p in raw.get("PrefixListIds") or []),
+                prefix_list_ids=tuple(
+                    p["PrefixListId"] for p in raw.get("PrefixListIds") or [] if p.get("PrefixListId")
+                ),
                 group_ids=tuple(g.get("GroupId", "") for g in raw.get("UserIdGroupPairs") or []),
             )
         )
@@ -176,3 +186,81 @@ def parse_prefix_list_entries(raw: dict[str, Any]) -> tuple[Network, ...] | None
         except ValueError:
             continue
     return tuple(nets)
+
+
+@dataclass(frozen=True, slots=True)
+class TgwHop:
+    """Where a transit gateway route sends traffic: one attachment."""
+
+    attachment_id: str
+    resource_id: str
+    resource_type: str  # vpc | vpn | direct-connect-gateway | peering | connect | ...
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRoute:
+    """One route of a transit gateway route table (SearchTransitGatewayRoutes)."""
+
+    destination: str  # a CIDR or a prefix-list id, as AWS wrote it
+    network: Network | None
+    prefix_list_id: str | None
+    state: str  # active | blackhole
+    type: str  # static | propagated
+    hops: tuple[TgwHop, ...]
+
+    def describe(self) -> str:
+        target = ", ".join(h.attachment_id for h in self.hops) or self.state
+        blackhole = " (blackhole)" if self.state == "blackhole" and self.hops else ""
+        return f"{self.destination} -> {target}{blackhole}"
+
+
+def parse_tgw_route(raw: dict[str, Any]) -> TgwRoute | None:
+    cidr = raw.get("DestinationCidrBlock")
+    pl = raw.get("PrefixListId")
+    if not cidr and not pl:
+        return None
+    hops = tuple(
+        TgwHop(a.get("TransitGatewayAttachmentId", ""), a.get("ResourceId", ""), a.get("ResourceType", ""))
+        for a in raw.get("TransitGatewayAttachments") or []
+        if a.get("TransitGatewayAttachmentId")
+    )
+    return TgwRoute(
+        destination=cidr or pl,
+        network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
+        prefix_list_id=None if cidr else pl,
+        state=raw.get("State", "active"),
+        type=raw.get("Type", "static"),
+        hops=hops,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TgwAttachment:
+    """A transit gateway attachment, merged from DescribeTransitGatewayAttachments (resource type,
+    associated route table) and DescribeTransitGatewayVpcAttachments (the subnets)."""
+
+    attachment_id: str
+    tgw_id: str | None
+    resource_type: str | None
+    resource_id: str | None  # the VPC id for a VPC attachment
+    state: str
+    subnet_ids: tuple[str, ...] | None  # None: not collected
+    route_table_id: str | None  # the associated TGW route table, when the attachment says so
+
+
+def parse_tgw_attachment(
+    attachment_id: str, generic: dict[str, Any] | None, vpc: dict[str, Any] | None
+) -> TgwAttachment:
+    generic, vpc = generic or {}, vpc or {}
+    association = generic.get("Association") or {}
+    associated = association.get("State", "associated") == "associated"
+    subnets = vpc.get("SubnetIds")
+    return TgwAttachment(
+        attachment_id=attachment_id,
+        tgw_id=generic.get("TransitGatewayId") or vpc.get("TransitGatewayId"),
+        resource_type=generic.get("ResourceType") or ("vpc" if vpc else None),
+        resource_id=generic.get("ResourceId") or vpc.get("VpcId"),
+        state=generic.get("State") or vpc.get("State") or "unknown",
+        subnet_ids=tuple(subnets) if isinstance(subnets, list) else None,
+        route_table_id=association.get("TransitGatewayRouteTableId") if associated else None,
+    )

@@ -33,7 +33,7 @@ ID_FIELDS: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(ID_FIELDS)
 
 STR, BOOL, INT, LIST, DICT = str, bool, int, list, dict
-CIDR4, CIDR6 = "cidr4", "cidr6"
+CIDR4, CIDR6, CIDR_ANY = "cidr4", "cidr6", "cidr"
 
 # kind -> {field: type}; nested lists of objects as {field: (LIST, {sub: type})}
 _FIELDS: dict[str, dict[str, Any]] = {
@@ -90,7 +90,18 @@ _FIELDS: dict[str, dict[str, Any]] = {
                 "UserIdGroupPairs": (LIST, {"GroupId": STR}),
             },
         ),
-        "IpPermissions": LIST,
+        "IpPermissions": (
+            LIST,
+            {
+                "IpProtocol": STR,
+                "FromPort": INT,
+                "ToPort": INT,
+                "IpRanges": (LIST, {"CidrIp": CIDR4}),
+                "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
+                "PrefixListIds": (LIST, {"PrefixListId": STR}),
+                "UserIdGroupPairs": (LIST, {"GroupId": STR}),
+            },
+        ),
     },
     "NetworkAcls": {
         "VpcId": STR,
@@ -110,13 +121,66 @@ _FIELDS: dict[str, dict[str, Any]] = {
         ),
     },
     "ManagedPrefixLists": {"PrefixListName": STR, "Entries": (LIST, {"Cidr": STR})},
-    "VpcEndpoints": {"VpcId": STR, "ServiceName": STR, "VpcEndpointType": STR, "State": STR},
+    "VpcEndpoints": {
+        "VpcId": STR,
+        "ServiceName": STR,
+        "VpcEndpointType": STR,
+        "State": STR,
+        "PrivateDnsEnabled": BOOL,
+        "SubnetIds": (LIST, STR),
+        "RouteTableIds": (LIST, STR),
+        "Groups": (LIST, {"GroupId": STR}),
+    },
+    "NetworkInterfaces": {
+        "SubnetId": STR,
+        "VpcId": STR,
+        "Status": STR,
+        "SourceDestCheck": BOOL,
+        "Association": DICT,
+        "Attachment": DICT,
+        "Groups": (LIST, {"GroupId": STR}),
+    },
+    "TransitGateways": {"State": STR, "OwnerId": STR},
+    "TransitGatewayAttachments": {
+        "TransitGatewayId": STR,
+        "ResourceType": STR,
+        "ResourceId": STR,
+        "State": STR,
+        "Association": DICT,
+    },
+    "TransitGatewayVpcAttachments": {
+        "TransitGatewayId": STR,
+        "VpcId": STR,
+        "State": STR,
+        "SubnetIds": (LIST, STR),
+    },
+    "TransitGatewayRouteTables": {
+        "TransitGatewayId": STR,
+        "Associations": (LIST, {"TransitGatewayAttachmentId": STR, "ResourceId": STR, "State": STR}),
+        "Routes": (
+            LIST,
+            {
+                "DestinationCidrBlock": CIDR_ANY,
+                "PrefixListId": STR,
+                "State": STR,
+                "Type": STR,
+                "TransitGatewayAttachments": (
+                    LIST,
+                    {"TransitGatewayAttachmentId": STR, "ResourceId": STR, "ResourceType": STR},
+                ),
+            },
+        ),
+    },
     "VpcPeeringConnections": {"Status": DICT, "AccepterVpcInfo": DICT, "RequesterVpcInfo": DICT},
 }
 
 
+# Every kind may carry tags; reports show their values (the Name tag), so their shape is checked too.
+_TAGS = {"Tags": (LIST, {"Key": STR, "Value": STR})}
+
+
 def validate_item(kind: str, item: dict[str, Any], where: str) -> None:
-    _check_fields(item, _FIELDS.get(kind, {}), where)
+    _check_fields(item, {**_TAGS, **_FIELDS.get(kind, {})}, where)
     if kind == "NetworkAcls":
         for entry in item.get("Entries", []):
             _check_acl_entry(entry, where)
@@ -131,10 +195,14 @@ def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None
             if not isinstance(value, list):
                 raise InputError(f"{where}: {name} must be a list")
             for i, sub in enumerate(value):
+                if expected[1] is STR:  # a list of ids
+                    if not isinstance(sub, str):
+                        raise InputError(f"{where}: {name}[{i}] must be a string")
+                    continue
                 if not isinstance(sub, dict):
                     raise InputError(f"{where}: {name}[{i}] must be an object")
                 _check_fields(sub, expected[1], f"{where}: {name}[{i}]")
-        elif expected in (CIDR4, CIDR6):
+        elif expected in (CIDR4, CIDR6, CIDR_ANY):
             _check_cidr(value, expected, f"{where}: {name}")
         elif expected is INT:
             if not isinstance(value, int) or isinstance(value, bool):
@@ -150,7 +218,7 @@ def _check_cidr(value: Any, family: str, where: str) -> None:
         net = ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise InputError(f"{where}: {value!r} is not a CIDR block") from None
-    if (net.version == 4) != (family == CIDR4):
+    if family != CIDR_ANY and (net.version == 4) != (family == CIDR4):
         raise InputError(f"{where}: {value!r} is not an IPv{4 if family == CIDR4 else 6} CIDR block")
 
 

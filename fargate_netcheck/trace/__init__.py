@@ -16,9 +16,11 @@ __all__ = ["INTERNET", "Destination", "TraceOptions", "Tracer", "trace_targets"]
 def trace_targets(
     graph: nx.DiGraph, targets: list[Target], options: TraceOptions | None = None
 ) -> list[TargetResult]:
+    """Each target's internet egress (the worst of its destinations) and its ECR pull."""
     tracer = Tracer(graph, options or TraceOptions())
     results = []
     for target in targets:
         vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
-        results.append(TargetResult(target, vpc_id, worst(tracer.internet_egress(target))))
+        egress = worst(tracer.internet_egress(target))
+        results.append(TargetResult(target, vpc_id, egress, tracer.ecr_pull(target, egress)))
     return results

@@ -2,9 +2,13 @@
 
 1. the subnet's route table (explicit association, else the main table of the same VPC);
 2. the route for the destination (longest prefix; blackholes and missing targets break the path);
-3. the next hop (see ``hops``), repeated from the NAT gateway's subnet when there is one;
+3. the next hop (see ``hops``, ``transit``, ``appliances``), repeated from each subnet the traffic
+   enters (a NAT gateway's, a firewall endpoint's, a transit gateway attachment's);
 4. the union of the task's security groups;
-5. the network ACL of every subnet crossed, request and reply, both ways.
+5. the network ACL of every subnet crossed, request and reply, both ways;
+then the way back that hops left to check (transit gateway and firewall return routes).
+
+The ECR pull walk (``ecr``) reuses the same tracer, so its caches serve both.
 """
 
 from __future__ import annotations
@@ -15,17 +19,29 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, successor
-from fargate_netcheck.model import CheckCode, PathResult, Status, Target
+from fargate_netcheck.model import CheckCode, PathResult, Target
 from fargate_netcheck.parse import Network
-from fargate_netcheck.trace.acl import evaluate_acl
+from fargate_netcheck.trace.appliances import appliance_handlers
 from fargate_netcheck.trace.destination import Destination
-from fargate_netcheck.trace.hops import Handler, Position, default_handlers, not_followed
+from fargate_netcheck.trace.ecr import ecr_pull
+from fargate_netcheck.trace.filters import Filters
+from fargate_netcheck.trace.hops import Handler, Position, default_handlers, not_followed, translated_in
 from fargate_netcheck.trace.routing import RouteChoice, choose_route
-from fargate_netcheck.trace.security_groups import evaluate_egress
+from fargate_netcheck.trace.transit import transit_gateway
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 INTERNET = Destination.internet(4)
 MAX_HOPS = 16
+ECR_PORTS = (443,)
+# Route targets that, absent from a snapshot that holds their kind, are unreadable rather than gone:
+# a transit gateway shared from another account need not appear in this account's TransitGateways.
+_UNREADABLE_WHEN_ABSENT = {"tgw"}
+_NOT_GATEWAYS = {"subnet", "route-table", "tgw-route-table", "tgw-attachment"}
+
+
+def all_handlers() -> dict[str, Handler]:
+    """Next-hop handlers by route target kind; kinds not listed are ``not_followed`` (unknown)."""
+    return {**default_handlers(), **appliance_handlers(), "tgw": transit_gateway}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +58,45 @@ class Tracer:
 
     graph: nx.DiGraph
     options: TraceOptions = field(default_factory=TraceOptions)
-    handlers: dict[str, Handler] = field(default_factory=default_handlers)
+    handlers: dict[str, Handler] = field(default_factory=all_handlers)
+    filters: Filters = field(init=False)
     _routes: dict = field(default_factory=dict)
-    _acls: dict = field(default_factory=dict)
-    _sgs: dict = field(default_factory=dict)
+    _ecr: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.filters = Filters(self.graph, self.options.ephemeral)
 
     def internet_egress(self, target: Target) -> list[PathResult]:
         return [self.walk(target, dest) for dest in self.options.destinations]
 
-    def walk(self, target: Target, destination: Destination) -> PathResult:
+    def internet_for_ecr(self, target: Target, internet_egress: PathResult | None = None) -> PathResult:
+        """The internet walk ECR needs (TCP 443 to the internet): the target's own internet-egress
+        result when the options asked exactly that, else a walk of its own."""
+        if (
+            internet_egress is not None
+            and self.options.destinations == (INTERNET,)
+            and self.options.ports == ECR_PORTS
+        ):
+            return internet_egress
+        return self.walk(target, INTERNET, ECR_PORTS)
+
+    def ecr_pull(self, target: Target, internet_egress: PathResult | None = None) -> PathResult:
+        """How the task pulls its image (see ``ecr``); one evaluation per subnet, groups and IP choice."""
+        key = (
+            target.subnet_id,
+            target.security_group_ids,
+            target.assign_public_ip,
+            target.evaluate_security_groups,
+        )
+        if key not in self._ecr:
+            self._ecr[key] = ecr_pull(self, target, internet_egress)
+        return self._ecr[key]
+
+    def walk(
+        self, target: Target, destination: Destination, ports: tuple[int, ...] | None = None
+    ) -> PathResult:
         g = self.graph
+        ports = ports or self.options.ports
         walk = Walk(path=[target.subnet_id])
         if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
             self._subnet_missing(walk, target)
@@ -67,18 +112,21 @@ class Tracer:
         )
         walk.crossings.append(Crossing(target.subnet_id, None, origin=True))
         self._route(walk, pos)
-        for port in self.options.ports:
+        if walk.reached:
+            for leg in walk.returns:
+                leg.verify(g, walk)
+        for port in ports:
             if target.evaluate_security_groups:
-                self._security_groups(walk, target, pos.vpc_id, destination, port)
+                self.filters.task_egress(walk, target, pos.vpc_id, destination, port)
             for crossing in walk.crossings:
-                self._acl(walk, crossing, destination, port)
+                self.filters.acl_crossing(walk, crossing, destination, port)
         if not target.evaluate_security_groups:
             walk.notes.append("security groups not evaluated (no task security groups given)")
-        ports = ", ".join(str(p) for p in self.options.ports)
-        gateways = [
-            hop for hop in walk.path[1:] if g.nodes.get(hop, {}).get("kind") not in ("subnet", "route-table")
-        ]
-        return walk.result(f"reaches {destination} on TCP {ports} through {', '.join(gateways) or 'the VPC'}")
+        port_list = ", ".join(str(p) for p in ports)
+        gateways = [hop for hop in walk.path[1:] if g.nodes.get(hop, {}).get("kind") not in _NOT_GATEWAYS]
+        return walk.result(
+            f"reaches {destination} on TCP {port_list} through {', '.join(gateways) or 'the VPC'}"
+        )
 
     # -- step 1-3: routes and next hops ---------------------------------------------------------
     def _route(self, walk: Walk, pos: Position | None) -> None:
@@ -122,17 +170,19 @@ class Tracer:
             return None
         route = choice.route
         if route is None:
-            if pos.translated_by:
+            if translated_in(g, pos):
                 walk.failed(
                     CheckCode.NAT_PRIVATE_SUBNET,
                     pos.translated_by,
-                    f"NAT gateway {pos.translated_by} sits in {pos.subnet_id}, whose route table {rtb} has no "
-                    f"route to {pos.destination}: a NAT gateway must sit in a public subnet (a route to an "
-                    "internet gateway)",
+                    f"NAT {pos.translated_by} sits in {pos.subnet_id}, whose route table {rtb} has no "
+                    f"route to {pos.destination}: a NAT gateway or instance must sit in a public subnet "
+                    "(a route to an internet gateway)",
                 )
             else:
                 walk.failed(
-                    CheckCode.NO_ROUTE, rtb, f"route table {rtb} ({how}) has no route to {pos.destination}"
+                    CheckCode.NO_ROUTE,
+                    rtb,
+                    f"route table {rtb} ({how}) has no route to {pos.destination}{_ipv6_only(g, rtb, pos)}",
                 )
             return None
         if route.state == "blackhole":
@@ -150,7 +200,16 @@ class Tracer:
         snapshot_kind = SNAPSHOT_KIND_OF_TARGET.get(route.target_kind)
         if snapshot_kind and g.nodes.get(route.target_id, {}).get("kind") in (None, "missing"):
             rd = region_of(g, rtb)
-            if rd.collected(snapshot_kind):
+            if rd.collected(snapshot_kind) and route.target_kind in _UNREADABLE_WHEN_ABSENT:
+                walk.hop(route.target_id)
+                walk.unknown(
+                    CheckCode.TGW_UNREADABLE,
+                    route.target_id,
+                    f"route {route.describe()} in {rtb} goes to transit gateway {route.target_id}, which is not "
+                    f"in the snapshot's {snapshot_kind}: it is likely owned by another account; scan that "
+                    "account too to follow the path",
+                )
+            elif rd.collected(snapshot_kind):
                 walk.failed(
                     CheckCode.TARGET_MISSING,
                     rtb,
@@ -175,100 +234,29 @@ class Tracer:
                 f"subnet {target.subnet_id} is not in the snapshot, and not every region's subnets were collected",
             )
 
-    # -- step 4: security groups ----------------------------------------------------------------
-    def _security_groups(self, walk: Walk, target: Target, vpc_id: str, dest: Destination, port: int) -> None:
-        g = self.graph
-        region = region_of(g, target.subnet_id)
-        if not region.collected("SecurityGroups"):
-            walk.unknown(CheckCode.DATA_MISSING, target.subnet_id, region.gap("SecurityGroups"))
-            return
-        label = ", ".join(target.security_group_ids) or "(none)"
-        rules = []
-        for sg in target.security_group_ids:
-            node = g.nodes.get(sg)
-            if node is None or node.get("kind") != "sg":
-                walk.failed(CheckCode.SG_MISSING, sg, f"security group {sg} does not exist")
-                return
-            if node["item"].get("VpcId") != vpc_id:
-                walk.failed(
-                    CheckCode.SG_WRONG_VPC,
-                    sg,
-                    f"security group {sg} belongs to {node['item'].get('VpcId')}, not to {vpc_id} of "
-                    f"{target.subnet_id}: ECS refuses to launch the task",
-                )
-                return
-            rules.extend(node.get("sg_egress", ()))
-        key = (target.security_group_ids, dest.addresses, port)
-        if key not in self._sgs:
-            self._sgs[key] = evaluate_egress(rules, dest, port, self._prefix_lists(rules))
-        outcome = self._sgs[key]
-        blame = target.security_group_ids[0] if len(target.security_group_ids) == 1 else label
-        walk.add(
-            {Status.PASS: CheckCode.SG, Status.FAIL: CheckCode.SG_EGRESS_DENIED}.get(
-                outcome.status, CheckCode.SG_PARTIAL
-            ),
-            outcome.status,
-            blame if target.security_group_ids else target.subnet_id,
-            f"security groups {label}: {outcome.detail}",
-        )
-
-    def _prefix_lists(self, rules: list) -> dict[str, tuple[Network, ...] | None]:
-        g = self.graph
-        ids = {pl for rule in rules for pl in rule.prefix_list_ids}
-        return {pl: (g.nodes[pl].get("prefixes") if pl in g else None) for pl in ids}
-
-    # -- step 5: network ACLs -------------------------------------------------------------------
-    def _acl(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> None:
-        g = self.graph
-        subnet_id, source = crossing.subnet_id, crossing.source
-        region = region_of(g, subnet_id)
-        if not region.collected("NetworkAcls"):
-            walk.unknown(CheckCode.DATA_MISSING, subnet_id, region.gap("NetworkAcls"))
-            return
-        acl = successor(g, subnet_id, "uses-nacl")
-        if acl is None:
-            walk.unknown(
-                CheckCode.NACL_MISSING, subnet_id, f"no network ACL of {subnet_id} is in the snapshot"
-            )
-            return
-        eph = self.options.ephemeral
-        port_range = (port, port)
-        # (egress?, peer addresses, ports, what the traffic is)
-        legs = [(True, dest.addresses, port_range, f"request to {dest} on TCP {port}")]
-        legs.append((False, dest.addresses, eph, f"replies from {dest} to ports {eph[0]}-{eph[1]}"))
-        if source is not None:
-            legs.insert(0, (False, (source,), port_range, f"request from {source} on TCP {port}"))
-            legs.append((True, (source,), eph, f"replies to {source} on ports {eph[0]}-{eph[1]}"))
-        elif not crossing.origin:
-            walk.unknown(
-                CheckCode.NACL_MISSING, acl, "the task subnet's address range is unknown (no CidrBlock)"
-            )
-        node = g.nodes[acl]
-        for egress, peer, ports, what in legs:
-            key = (acl, egress, peer, ports)
-            if key not in self._acls:
-                self._acls[key] = evaluate_acl(node["acl_out" if egress else "acl_in"], peer, ports)
-            outcome = self._acls[key]
-            direction = "outbound" if egress else "inbound"
-            is_reply = what.startswith("replies")
-            code = {
-                Status.PASS: CheckCode.NACL,
-                Status.FAIL: CheckCode.NACL_REPLY_DENIED if is_reply else CheckCode.NACL_REQUEST_DENIED,
-                Status.UNKNOWN: CheckCode.NACL_PARTIAL,
-            }[outcome.status]
-            verb = {Status.PASS: "allows", Status.FAIL: "blocks", Status.UNKNOWN: "blocks part of"}[
-                outcome.status
-            ]
-            walk.add(
-                code,
-                outcome.status,
-                acl,
-                f"network ACL {acl} of {subnet_id} {verb} {direction} {what} ({outcome.deciding})",
-            )
-
 
 def _network(cidr: str | None) -> Network | None:
     return ipaddress.ip_network(cidr, strict=False) if cidr else None
+
+
+def _ipv6_only(g: nx.DiGraph, rtb: str, pos: Position) -> str:
+    """Why an IPv4 walk found no route, when the table's only default route is IPv6."""
+    if pos.destination.version != 4:
+        return ""
+    v6_default = next(
+        (
+            r
+            for r in g.nodes[rtb].get("routes", ())
+            if r.network is not None and r.network.version == 6 and r.network.prefixlen == 0
+        ),
+        None,
+    )
+    if v6_default is None:
+        return ""
+    return (
+        f": its default route {v6_default.describe()} is IPv6 only, and there is no 0.0.0.0/0 route; "
+        "a dual-stack task still needs IPv4 egress to reach ECR and most services"
+    )
 
 
 def _has_ipv6(subnet: dict) -> bool:

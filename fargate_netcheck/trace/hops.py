@@ -28,7 +28,14 @@ class Position:
     destination: Destination
     public_source: bool  # a public IPv4 address (the task's own, or a NAT gateway's) or IPv6
     task_source: Network | None  # the task subnet's range, for the ACLs of subnets passed through
-    translated_by: str | None = None  # the NAT gateway that translated the source, if any
+    translated_by: str | None = None  # the NAT gateway (or NAT instance ENI) that translated the source
+
+
+def translated_in(g: nx.DiGraph, pos: Position) -> bool:
+    """Does the traffic stand in the subnet of the NAT that translated it (a NAT's own subnet)?"""
+    if not pos.translated_by or pos.translated_by not in g:
+        return False
+    return g.nodes[pos.translated_by].get("item", {}).get("SubnetId") == pos.subnet_id
 
 
 Handler = Callable[[nx.DiGraph, Walk, Route, Position], Position | None]

@@ -57,3 +57,51 @@ def evaluate_egress(
             "whether the task reaches its service depends on the address: pass --destination",
         )
     return SgOutcome(Status.FAIL, f"no egress rule allows TCP {port} to {destination}")
+
+
+def evaluate_ingress(
+    rules: list[SgRule],
+    source: Network,
+    port: int,
+    from_groups: tuple[str, ...] | None,
+    prefix_lists: dict[str, tuple[Network, ...] | None],
+    protocol: str = "6",
+) -> SgOutcome:
+    """Does the union of a resource's groups let TCP ``port`` in from every address of ``source``
+    (a task subnet), or from one of the task's groups? ``from_groups`` None: the task's groups are
+    not known (an account audit), so a rule naming a group cannot be decided."""
+    allowed: list[Network] = []
+    refs: set[str] = set()
+    unreadable: list[str] = []
+    for rule in rules:
+        if not rule.covers(protocol, port):
+            continue
+        allowed.extend(n for n in rule.networks if n.version == source.version)
+        refs.update(g for g in rule.group_ids if g)
+        for pl_id in rule.prefix_list_ids:
+            cidrs = prefix_lists.get(pl_id)
+            if cidrs is None:
+                unreadable.append(pl_id)
+            else:
+                allowed.extend(n for n in cidrs if n.version == source.version)
+    merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[arg-type]
+    if any(source.subnet_of(net) for net in merged):
+        return SgOutcome(Status.PASS, f"ingress allows TCP {port} from {source}")
+    shared = sorted(refs & set(from_groups or ()))
+    if shared:
+        return SgOutcome(Status.PASS, f"ingress allows TCP {port} from the task's group {shared[0]}")
+    if unreadable:
+        return SgOutcome(
+            Status.UNKNOWN,
+            f"ingress from {source} on TCP {port} depends on prefix list(s) {', '.join(sorted(set(unreadable)))}"
+            " whose entries were not collected",
+        )
+    if refs and from_groups is None:
+        return SgOutcome(
+            Status.UNKNOWN,
+            f"ingress allows TCP {port} only from groups {', '.join(sorted(refs))}; the task's groups are not known",
+        )
+    if any(net.overlaps(source) for net in merged):
+        return SgOutcome(Status.UNKNOWN, f"ingress allows TCP {port} from only part of {source}")
+    groups = f" or from the task's groups {', '.join(from_groups)}" if from_groups else ""
+    return SgOutcome(Status.FAIL, f"no ingress rule allows TCP {port} from {source}{groups}")

@@ -8,9 +8,19 @@ unknown; only a walk whose every check passed is reachable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
+
+import networkx as nx
 
 from fargate_netcheck.model import Check, CheckCode, PathResult, Status, Verdict
 from fargate_netcheck.parse import Network
+
+
+class ReturnLeg(Protocol):
+    """A check of the way back that a hop leaves for the end of a walk (a transit gateway's or a
+    firewall's return route): it can only be verified once the rest of the path is known."""
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None: ...
 
 
 @dataclass(slots=True)
@@ -33,6 +43,7 @@ class Walk:
     crossings: list[Crossing] = field(default_factory=list)
     reached: bool = False
     notes: list[str] = field(default_factory=list)
+    returns: list[ReturnLeg] = field(default_factory=list)
 
     def hop(self, resource_id: str) -> None:
         self.path.append(resource_id)

@@ -1,0 +1,251 @@
+"""Appliances on the path: VPC endpoints used as route targets and NAT instances.
+
+- A route to a ``vpce-`` whose type is ``GatewayLoadBalancer`` (a Gateway Load Balancer endpoint,
+  which is also what an AWS Network Firewall endpoint is) is followed into the endpoint's subnet and
+  on by that subnet's route table. The firewall's own rules are never evaluated: the walk records
+  that as a passed ``firewall.policy-not-evaluated`` check (rule GW008 turns it into a warning) and
+  says so in the reason. The way back is checked at the end of the walk (``FirewallReturn``).
+- A route to a ``Gateway`` endpoint (S3, DynamoDB) carries only traffic to that service's prefix
+  list, never internet traffic.
+- A route to an instance or a network interface is a NAT instance: the interface must be in use,
+  have a public IP and its source/destination check off; the walk goes on from its subnet, which
+  must route to an internet gateway like a NAT gateway's.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, replace
+
+import networkx as nx
+
+from fargate_netcheck.graph import endpoint_service, region_of, successor, successors
+from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.trace.hops import Handler, Position
+from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.trace.walk import Crossing, Walk
+
+# Devices that can follow a firewall on a path (a route to an instance shows as instance, then its ENI).
+_NEXT_DEVICES = {"igw", "eigw", "nat", "eni", "tgw", "vpce", "pcx", "vgw"}
+
+
+def appliance_handlers() -> dict[str, Handler]:
+    return {"vpce": vpc_endpoint, "eni": nat_instance, "instance": nat_instance}
+
+
+# -- VPC endpoints as route targets ---------------------------------------------------------------
+def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+    vpce = route.target_id
+    walk.hop(vpce)
+    item = g.nodes[vpce]["item"]
+    kind = item.get("VpcEndpointType", "")
+    if kind == "Gateway":
+        return _gateway_endpoint(g, walk, route, pos)
+    if kind != "GatewayLoadBalancer":
+        walk.unknown(
+            CheckCode.UNSUPPORTED_TARGET,
+            vpce,
+            f"route {route.describe()} goes to VPC endpoint {vpce} of type {kind or 'unknown'}, "
+            "which fargate-netcheck cannot follow",
+        )
+        return None
+    label = _firewall_label(item)
+    state = item.get("State", "unknown")
+    if state.lower() != "available":
+        walk.failed(CheckCode.VPCE_NOT_AVAILABLE, vpce, f"{label} {vpce} is {state}, not available")
+        return None
+    subnet = next(iter(item.get("SubnetIds") or []), None)
+    if subnet is None or g.nodes.get(subnet, {}).get("kind") != "subnet":
+        walk.unknown(CheckCode.DATA_MISSING, vpce, f"the subnet of {label} {vpce} is not in the snapshot")
+        return None
+    walk.passed(
+        CheckCode.FIREWALL, vpce, f"{label} {vpce} is available; traffic passes through it in {subnet}"
+    )
+    walk.add(
+        CheckCode.FIREWALL_POLICY,
+        Status.PASS,
+        vpce,
+        f"the rules behind {label} {vpce} (firewall policy or appliance) are not evaluated: it may still "
+        f"drop traffic to {pos.destination}",
+    )
+    walk.notes.append(f"the firewall rules behind {vpce} are not evaluated")
+    source = current_source(g, pos)
+    walk.hop(subnet)
+    if subnet != pos.subnet_id:
+        walk.crossings.append(Crossing(subnet, source))
+    walk.returns.append(FirewallReturn(vpce, len(walk.path), source))
+    return replace(pos, subnet_id=subnet)
+
+
+def _gateway_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+    vpce = route.target_id
+    item = g.nodes[vpce]["item"]
+    service = endpoint_service(item.get("ServiceName", ""), g.nodes[vpce].get("region", ""))
+    if route.prefix_list_id is None:
+        walk.failed(
+            CheckCode.VPCE_NOT_INTERNET,
+            vpce,
+            f"route {route.describe()} sends {pos.destination} to gateway endpoint {vpce} ({service}), "
+            f"which carries only traffic to {service}, never to the internet",
+        )
+        return None
+    state = item.get("State", "unknown")
+    if state.lower() != "available":
+        walk.failed(CheckCode.VPCE_NOT_AVAILABLE, vpce, f"gateway endpoint {vpce} is {state}, not available")
+        return None
+    walk.passed(
+        CheckCode.EP_SERVICE,
+        vpce,
+        f"{pos.destination} is in prefix list {route.prefix_list_id} of {service}: it reaches {service} "
+        f"through gateway endpoint {vpce}, not the internet",
+    )
+    walk.reached = True
+    return None
+
+
+def _firewall_label(item: dict) -> str:
+    tags = {t.get("Key") for t in item.get("Tags") or []}
+    if "AWSNetworkFirewallManaged" in tags or "network-firewall" in item.get("ServiceName", ""):
+        return "Network Firewall endpoint"
+    return "Gateway Load Balancer endpoint"
+
+
+def current_source(g: nx.DiGraph, pos: Position) -> Network | None:
+    """The range the traffic's source address is in: the NAT's subnet after translation, else the task's."""
+    if pos.translated_by and pos.translated_by in g:
+        subnet = g.nodes[pos.translated_by].get("item", {}).get("SubnetId")
+        cidr = g.nodes.get(subnet, {}).get("item", {}).get("CidrBlock") if subnet else None
+        if cidr:
+            return ipaddress.ip_network(cidr, strict=False)
+    return pos.task_source
+
+
+@dataclass(frozen=True, slots=True)
+class FirewallReturn:
+    """Replies must come back through the same firewall endpoint, or a stateful firewall (which saw
+    only one direction) drops the flow. Where replies re-enter depends on the next device after the
+    firewall: an internet gateway uses its edge route table (a route table associated with the
+    gateway); a NAT gateway or instance uses its subnet's route table. Without such a route the
+    path is asymmetric: ``unknown``, since whether the appliance drops it is in its configuration."""
+
+    vpce: str
+    index: int  # position in the walk's path just after the firewall's subnet
+    source: Network | None
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        nxt = next(
+            (h for h in walk.path[self.index :] if g.nodes.get(h, {}).get("kind") in _NEXT_DEVICES), None
+        )
+        kind = g.nodes.get(nxt, {}).get("kind") if nxt else None
+        source = self.source
+        if source is None or nxt is None or kind not in ("igw", "nat", "eni"):
+            walk.notes.append(f"the return path through firewall endpoint {self.vpce} is not verified")
+            return
+        if kind == "igw":
+            tables = successors(g, nxt, "edge-route-table")
+            if not tables:
+                walk.unknown(
+                    CheckCode.FIREWALL_ASYMMETRIC,
+                    nxt,
+                    f"no route table is associated with internet gateway {nxt} (an edge association): "
+                    f"replies to {source} enter the VPC without passing firewall endpoint {self.vpce}; "
+                    "the path is asymmetric and a stateful firewall drops such flows",
+                )
+                return
+            self._expect(g, walk, tables[0], source, f"edge route table {tables[0]} of {nxt}")
+            return
+        subnet = g.nodes[nxt].get("item", {}).get("SubnetId")
+        rtb = successor(g, subnet, "uses-route-table") if subnet in g else None
+        if rtb is None:
+            walk.notes.append(f"the return path through firewall endpoint {self.vpce} is not verified")
+            return
+        self._expect(g, walk, rtb, source, f"route table {rtb} of {nxt}'s subnet {subnet}")
+
+    def _expect(self, g: nx.DiGraph, walk: Walk, rtb: str, source: Network, where: str) -> None:
+        choice = choose_route(g, g.nodes[rtb].get("routes", ()), source)
+        route = choice.route
+        if choice.unknown:
+            walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, choice.unknown)
+        elif route is not None and route.target_id == self.vpce and route.state != "blackhole":
+            walk.passed(
+                CheckCode.FIREWALL_RETURN,
+                rtb,
+                f"{where} routes replies to {source} back through firewall endpoint {self.vpce}",
+            )
+        else:
+            by = route.describe() if route is not None else "no route"
+            walk.unknown(
+                CheckCode.FIREWALL_ASYMMETRIC,
+                rtb,
+                f"{where} sends replies to {source} by {by}, not back through firewall endpoint "
+                f"{self.vpce}: the path is asymmetric and a stateful firewall drops such flows",
+            )
+
+
+# -- NAT instances --------------------------------------------------------------------------------
+def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+    target = route.target_id
+    walk.hop(target)
+    eni = target
+    if route.target_kind == "instance":
+        enis = sorted(
+            successors(g, target, "has-eni"), key=lambda e: g.edges[target, e].get("device_index", 0)
+        )
+        if not enis:
+            rd = region_of(g, target)
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                target,
+                rd.gap("NetworkInterfaces")
+                if not rd.collected("NetworkInterfaces")
+                else f"no network interface of instance {target} is in the snapshot: its NAT cannot be verified",
+            )
+            return None
+        eni = enis[0]
+        walk.hop(eni)
+    item = g.nodes[eni]["item"]
+    instance = (item.get("Attachment") or {}).get("InstanceId")
+    label = f"NAT instance {instance} ({eni})" if instance else f"network interface {eni}"
+    if pos.translated_by:
+        walk.failed(
+            CheckCode.NAT_PRIVATE_SUBNET,
+            pos.translated_by,
+            f"NAT {pos.translated_by} sits in {pos.subnet_id}, whose route table sends {pos.destination} "
+            f"to {label} instead of an internet gateway",
+        )
+        return None
+    status = item.get("Status", "unknown")
+    if status != "in-use":
+        walk.failed(CheckCode.NAT_INSTANCE_DOWN, eni, f"{label} is {status}, not in use: it forwards nothing")
+        return None
+    if item.get("SourceDestCheck") is not False:
+        walk.failed(
+            CheckCode.NAT_INSTANCE_SRC_DST,
+            eni,
+            f"{label} has its source/destination check on: it drops traffic not addressed to itself, so "
+            "it cannot forward the task's packets",
+        )
+        return None
+    public_ip = (item.get("Association") or {}).get("PublicIp")
+    if pos.destination.version == 4 and not public_ip:
+        walk.failed(
+            CheckCode.NAT_INSTANCE_NO_PUBLIC_IP,
+            eni,
+            f"{label} has no public IP: it cannot translate the task's traffic to the internet",
+        )
+        return None
+    subnet = item.get("SubnetId")
+    if g.nodes.get(subnet, {}).get("kind") != "subnet":
+        walk.unknown(CheckCode.DATA_MISSING, eni, f"the subnet of {label} is not in the snapshot")
+        return None
+    walk.passed(
+        CheckCode.NAT_INSTANCE,
+        eni,
+        f"{label} is in use with public IP {public_ip} and source/destination check off",
+    )
+    walk.notes.append(f"the security groups and NAT setup inside {label} are not evaluated")
+    walk.hop(subnet)
+    if subnet != pos.subnet_id:
+        walk.crossings.append(Crossing(subnet, pos.task_source))
+    return replace(pos, subnet_id=subnet, public_source=True, translated_by=eni)

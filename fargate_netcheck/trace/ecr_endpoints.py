@@ -1,0 +1,339 @@
+"""The ECR pull through VPC endpoints (see ``ecr`` for when the pull goes this way).
+
+For ``ecr.api`` and ``ecr.dkr``: the endpoint's groups let TCP 443 in from the task subnet (CIDR, or a
+group reference to a task group), the task's groups let 443 out to the endpoint's subnets (CIDR, or
+the endpoint's groups), and the network ACLs pass request and replies both ways between the task
+subnet and each endpoint subnet. For S3 (the image layers): the task subnet's route table routes the
+S3 prefix list to an available gateway endpoint, and the task's groups and subnet ACL let TCP 443 to
+the prefix list's ranges. A service without its endpoint uses the internet path, which must then be
+reachable. Endpoint policies are not evaluated (the reason says so).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from fargate_netcheck.graph import region_of, successor
+from fargate_netcheck.model import CheckCode, PathResult, Status, Target, Verdict
+from fargate_netcheck.parse import Network, SgRule
+from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.endpoints import ECR_SERVICES, gateway_endpoints, is_available
+from fargate_netcheck.trace.security_groups import evaluate_ingress
+from fargate_netcheck.trace.walk import Walk
+
+if TYPE_CHECKING:
+    from fargate_netcheck.trace.egress import Tracer
+
+HTTPS = 443
+_ANY_V4 = ipaddress.ip_network("0.0.0.0/0")
+_INGRESS = {Status.PASS: CheckCode.EP_SG_INGRESS, Status.FAIL: CheckCode.EP_SG_INGRESS_DENIED}
+_EGRESS = {Status.PASS: CheckCode.EP_TASK_EGRESS, Status.FAIL: CheckCode.EP_TASK_EGRESS_DENIED}
+
+
+class EndpointWalk:
+    """One ECR pull through interface endpoints (and S3 through its gateway endpoint)."""
+
+    def __init__(self, tracer: Tracer, target: Target, vpc_id: str, internet_egress: PathResult | None):
+        self.tracer, self.target, self.vpc_id = tracer, target, vpc_id
+        self.g = tracer.graph
+        self.subnet = target.subnet_id
+        self.cidr = _cidr(self.g, self.subnet)
+        self.walk = Walk(path=[self.subnet])
+        self.ways: list[str] = []
+        self._acl_pairs: set[str] = set()
+        self._internet: Callable[[], PathResult] = _once(
+            lambda: tracer.internet_for_ecr(target, internet_egress)
+        )
+
+    def run(self, endpoints: dict[str, list[str]]) -> PathResult:
+        walk, target = self.walk, self.target
+        walk.passed(
+            CheckCode.EP_DNS,
+            self.vpc_id,
+            f"{self.vpc_id} resolves ECR to its interface endpoints (private DNS on; EnableDnsSupport and "
+            "EnableDnsHostnames on)",
+        )
+        rules: list[SgRule] | None = None
+        if target.evaluate_security_groups:
+            rules = self.tracer.filters.task_rules(walk, target, self.vpc_id)
+        else:
+            walk.notes.append("task security groups not evaluated (no task security groups given)")
+        for service in ECR_SERVICES:
+            if endpoints[service]:
+                self._interface(service, endpoints[service][0], rules)
+            else:
+                self._over_internet(
+                    self.vpc_id,
+                    f"{self.vpc_id} has no {service} interface endpoint with private DNS",
+                    service,
+                )
+        self._s3(rules)
+        walk.reached = True  # every service has its way; the checks alone decide the verdict
+        walk.notes.append("endpoint policies are not evaluated")
+        return walk.result(f"pulls the image with {', '.join(self.ways)}", via="vpc-endpoints")
+
+    # -- interface endpoints --------------------------------------------------------------------
+    def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
+        g, walk = self.g, self.walk
+        walk.hop(vpce)
+        item = g.nodes[vpce]["item"]
+        subnets = [s for s in item.get("SubnetIds") or [] if g.nodes.get(s, {}).get("kind") == "subnet"]
+        if not subnets:
+            walk.failed(
+                CheckCode.EP_NO_SUBNETS,
+                vpce,
+                f"{service} interface endpoint {vpce} has no subnet in the snapshot: it has no network interface to connect to",
+            )
+            return
+        walk.passed(
+            CheckCode.EP_SERVICE,
+            vpce,
+            f"{service} resolves to interface endpoint {vpce} in {', '.join(subnets)}",
+        )
+        self.ways.append(f"{service} via {vpce}")
+        groups = tuple(grp.get("GroupId", "") for grp in item.get("Groups") or [])
+        self._endpoint_ingress(service, vpce, groups)
+        if rules is not None:
+            self._task_to_endpoint(vpce, groups, subnets, rules)
+        for subnet in subnets:
+            if subnet != self.subnet and subnet not in self._acl_pairs:
+                self._acl_pairs.add(subnet)
+                self._acl_pair(subnet)
+
+    def _endpoint_ingress(self, service: str, vpce: str, groups: tuple[str, ...]) -> None:
+        g, walk = self.g, self.walk
+        rd = region_of(g, vpce)
+        if not rd.collected("SecurityGroups"):
+            walk.unknown(CheckCode.DATA_MISSING, vpce, rd.gap("SecurityGroups"))
+            return
+        if not groups or self.cidr is None:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                vpce,
+                f"the security groups of {vpce} or the task subnet's range are unknown",
+            )
+            return
+        ingress: list[SgRule] = []
+        for gid in groups:
+            if g.nodes.get(gid, {}).get("kind") != "sg":
+                walk.unknown(
+                    CheckCode.DATA_MISSING, gid, f"security group {gid} of {vpce} is not in the snapshot"
+                )
+                return
+            ingress.extend(g.nodes[gid].get("sg_ingress", ()))
+        task_groups = self.target.security_group_ids if self.target.evaluate_security_groups else None
+        outcome = evaluate_ingress(
+            ingress, self.cidr, HTTPS, task_groups, self.tracer.filters.prefix_lists(ingress)
+        )
+        walk.add(
+            _INGRESS.get(outcome.status, CheckCode.EP_SG_INGRESS_PARTIAL),
+            outcome.status,
+            groups[0] if len(groups) == 1 else ", ".join(groups),
+            f"security groups {', '.join(groups)} of {service} endpoint {vpce}: {outcome.detail}",
+        )
+
+    def _task_to_endpoint(
+        self, vpce: str, groups: tuple[str, ...], subnets: list[str], rules: list[SgRule]
+    ) -> None:
+        task_groups = self.target.security_group_ids
+        label = ", ".join(task_groups) or "(none)"
+        blame = task_groups[0] if len(task_groups) == 1 else label
+        shared = sorted({grp for r in rules if r.covers("6", HTTPS) for grp in r.group_ids} & set(groups))
+        if shared:
+            self.walk.passed(
+                CheckCode.EP_TASK_EGRESS,
+                blame,
+                f"security groups {label}: egress allows TCP {HTTPS} to {vpce}'s group {shared[0]}",
+            )
+            return
+        cidrs = tuple(c for c in (_cidr(self.g, s) for s in subnets) if c is not None)
+        if not cidrs:
+            self.walk.unknown(
+                CheckCode.DATA_MISSING, vpce, f"the address ranges of {vpce}'s subnets are unknown"
+            )
+            return
+        dest = Destination(cidrs[0], cidrs, f"{vpce} ({', '.join(str(c) for c in cidrs)})")
+        outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
+        code = _EGRESS.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
+        self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
+
+    def _acl_pair(self, other: str) -> None:
+        """Request and replies between the task subnet and an endpoint subnet, through both ACLs."""
+        other_cidr = _cidr(self.g, other)
+        if self.cidr is None or other_cidr is None:
+            self.walk.unknown(
+                CheckCode.NACL_MISSING, other, f"the address range of {self.subnet} or {other} is unknown"
+            )
+            return
+        filters, walk, eph = self.tracer.filters, self.walk, self.tracer.filters.ephemeral
+        port = (HTTPS, HTTPS)
+        acl = filters.subnet_acl(walk, self.subnet)
+        if acl is not None:
+            filters.acl_leg(
+                walk,
+                self.subnet,
+                acl,
+                True,
+                (other_cidr,),
+                port,
+                f"request to {other} ({other_cidr}) on TCP {HTTPS}",
+            )
+            filters.acl_leg(
+                walk,
+                self.subnet,
+                acl,
+                False,
+                (other_cidr,),
+                eph,
+                f"replies from {other} ({other_cidr}) to ports {eph[0]}-{eph[1]}",
+            )
+        acl = filters.subnet_acl(walk, other)
+        if acl is not None:
+            filters.acl_leg(
+                walk,
+                other,
+                acl,
+                False,
+                (self.cidr,),
+                port,
+                f"request from {self.subnet} ({self.cidr}) on TCP {HTTPS}",
+            )
+            filters.acl_leg(
+                walk,
+                other,
+                acl,
+                True,
+                (self.cidr,),
+                eph,
+                f"replies to {self.subnet} ({self.cidr}) on ports {eph[0]}-{eph[1]}",
+            )
+
+    # -- S3 (image layers) ----------------------------------------------------------------------
+    def _s3(self, rules: list[SgRule] | None) -> None:
+        g, walk = self.g, self.walk
+        rd = region_of(g, self.subnet)
+        if not rd.collected("RouteTables"):
+            walk.unknown(CheckCode.DATA_MISSING, self.subnet, rd.gap("RouteTables"))
+            return
+        rtb = successor(g, self.subnet, "uses-route-table")
+        if rtb is None:
+            walk.unknown(
+                CheckCode.ROUTE_TABLE_MISSING,
+                self.subnet,
+                f"no route table of {self.subnet} is in the snapshot",
+            )
+            return
+        walk.hop(rtb)
+        gateways = gateway_endpoints(g, self.vpc_id, "s3")
+        route = next((r for r in g.nodes[rtb].get("routes", ()) if r.target_id in gateways), None)
+        if route is None:
+            elsewhere = f" ({', '.join(gateways)} is not on it)" if gateways else ""
+            self._over_internet(
+                rtb, f"{rtb} has no route to an S3 gateway endpoint{elsewhere}", "S3 (the image layers)"
+            )
+            return
+        vpce = route.target_id
+        walk.hop(vpce)
+        state = g.nodes[vpce]["item"].get("State", "unknown")
+        if not is_available(g.nodes[vpce]["item"]):
+            walk.failed(
+                CheckCode.VPCE_NOT_AVAILABLE, vpce, f"S3 gateway endpoint {vpce} is {state}, not available"
+            )
+            return
+        if route.state == "blackhole":
+            walk.failed(CheckCode.BLACKHOLE, rtb, f"route {route.describe()} in {rtb} is a blackhole")
+            return
+        pl = route.prefix_list_id or route.destination
+        walk.passed(CheckCode.EP_S3, rtb, f"{rtb} routes S3 ({pl}) to gateway endpoint {vpce}")
+        self.ways.append(f"S3 via {vpce}")
+        ranges = g.nodes[pl].get("prefixes") if pl in g else None
+        if rules is not None:
+            self._task_to_s3(pl, ranges, rules)
+        self._acl_to_s3(pl, ranges)
+
+    def _task_to_s3(self, pl: str, ranges: tuple[Network, ...] | None, rules: list[SgRule]) -> None:
+        task_groups = self.target.security_group_ids
+        label = ", ".join(task_groups) or "(none)"
+        blame = task_groups[0] if len(task_groups) == 1 else label
+        if any(r.covers("6", HTTPS) and pl in r.prefix_list_ids for r in rules):
+            self.walk.passed(
+                CheckCode.EP_TASK_EGRESS, blame, f"security groups {label}: egress allows TCP {HTTPS} to {pl}"
+            )
+            return
+        dest = (
+            Destination(_ANY_V4, ranges, f"S3 ({pl})")
+            if ranges
+            else Destination(_ANY_V4, (_ANY_V4,), "0.0.0.0/0")
+        )
+        outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
+        if ranges is None and outcome.status is not Status.PASS:
+            self.walk.unknown(
+                CheckCode.EP_TASK_EGRESS_PARTIAL,
+                blame,
+                f"security groups {label} do not allow TCP {HTTPS} to {pl} or to all addresses, and the entries "
+                f"of {pl} were not collected",
+            )
+            return
+        code = _EGRESS.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
+        self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
+
+    def _acl_to_s3(self, pl: str, ranges: tuple[Network, ...] | None) -> None:
+        filters, walk, eph = self.tracer.filters, self.walk, self.tracer.filters.ephemeral
+        acl = filters.subnet_acl(walk, self.subnet)
+        if acl is None:
+            return
+        peer = ranges or (_ANY_V4,)
+        legs = [
+            (True, (HTTPS, HTTPS), f"request to S3 ({pl}) on TCP {HTTPS}"),
+            (False, eph, f"replies from S3 ({pl}) to ports {eph[0]}-{eph[1]}"),
+        ]
+        for egress, ports, what in legs:
+            if ranges is None and filters.acl_outcome(acl, egress, peer, ports).status is not Status.PASS:
+                walk.unknown(
+                    CheckCode.NACL_PARTIAL,
+                    acl,
+                    f"network ACL {acl} of {self.subnet} does not pass {what} for every address, and the "
+                    f"entries of {pl} were not collected",
+                )
+                continue
+            filters.acl_leg(walk, self.subnet, acl, egress, peer, ports, what)
+
+    # -- services without an endpoint -----------------------------------------------------------
+    def _over_internet(self, resource: str, missing: str, what: str) -> None:
+        internet = self._internet()
+        if internet.verdict is Verdict.REACHABLE:
+            self.walk.passed(
+                CheckCode.EP_S3 if what.startswith("S3") else CheckCode.EP_SERVICE,
+                resource,
+                f"{missing}: {what} is reached over the internet path, which is reachable",
+            )
+            self.ways.append(f"{what.split(' ')[0]} over the internet")
+            return
+        code = CheckCode.EP_S3_MISSING if what.startswith("S3") else CheckCode.EP_SERVICE_MISSING
+        state = "unreachable" if internet.verdict is Verdict.UNREACHABLE else "unknown"
+        where = f" at {internet.blocked_at}" if internet.blocked_at else ""
+        reason = f"{missing}, and the internet path is {state}{where}: {what} cannot be reached ({internet.reason})"
+        if internet.verdict is Verdict.UNREACHABLE:
+            self.walk.failed(code, resource, reason)
+        else:
+            self.walk.unknown(code, resource, reason)
+
+
+def _cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
+    cidr = g.nodes.get(subnet_id, {}).get("item", {}).get("CidrBlock")
+    return ipaddress.ip_network(cidr, strict=False) if cidr else None
+
+
+def _once(fn: Callable[[], PathResult]) -> Callable[[], PathResult]:
+    cache: list[PathResult] = []
+
+    def get() -> PathResult:
+        if not cache:
+            cache.append(fn())
+        return cache[0]
+
+    return get

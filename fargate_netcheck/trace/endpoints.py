@@ -1,0 +1,77 @@
+"""VPC endpoint lookups shared by the ECR pull walk and the endpoint rules.
+
+They read the per-VPC index ``graph.py`` builds once (vpc node ``endpoints``: service short name ->
+endpoint ids), never all endpoints of the snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+ECR_SERVICES = ("ecr.api", "ecr.dkr")
+
+
+def endpoint_ids(g: nx.DiGraph, vpc_id: str | None, service: str) -> tuple[str, ...]:
+    if vpc_id is None or vpc_id not in g:
+        return ()
+    return g.nodes[vpc_id].get("endpoints", {}).get(service, ())
+
+
+def item(g: nx.DiGraph, vpce: str) -> dict[str, Any]:
+    return g.nodes[vpce].get("item", {})
+
+
+def is_available(endpoint: dict[str, Any]) -> bool:
+    return str(endpoint.get("State", "")).lower() == "available"
+
+
+def private_dns_endpoints(g: nx.DiGraph, vpc_id: str | None, service: str) -> list[str]:
+    """Available interface endpoints of ``service`` with private DNS on: where the service's public
+    name resolves inside the VPC, provided the VPC's DNS attributes are both on."""
+    return [
+        e
+        for e in endpoint_ids(g, vpc_id, service)
+        if item(g, e).get("VpcEndpointType", "Interface") == "Interface"
+        and is_available(item(g, e))
+        and item(g, e).get("PrivateDnsEnabled") is True
+    ]
+
+
+def unusable_endpoints(g: nx.DiGraph, vpc_id: str | None, service: str) -> list[str]:
+    """Interface endpoints of ``service`` that do not take its traffic, with why."""
+    out = []
+    for e in endpoint_ids(g, vpc_id, service):
+        found = item(g, e)
+        if found.get("VpcEndpointType", "Interface") != "Interface":
+            continue
+        if not is_available(found):
+            out.append(f"{e} is {found.get('State', 'unknown')}")
+        elif found.get("PrivateDnsEnabled") is not True:
+            out.append(f"{e} has private DNS off")
+    return out
+
+
+def gateway_endpoints(g: nx.DiGraph, vpc_id: str | None, service: str) -> list[str]:
+    return [e for e in endpoint_ids(g, vpc_id, service) if item(g, e).get("VpcEndpointType") == "Gateway"]
+
+
+def vpc_dns(g: nx.DiGraph, vpc_id: str | None) -> tuple[bool | None, bool | None]:
+    """(EnableDnsSupport, EnableDnsHostnames); None where not collected."""
+    vpc = g.nodes[vpc_id].get("item", {}) if vpc_id in g else {}
+    support, hostnames = vpc.get("EnableDnsSupport"), vpc.get("EnableDnsHostnames")
+    return (
+        support if isinstance(support, bool) else None,
+        hostnames if isinstance(hostnames, bool) else None,
+    )
+
+
+def dns_off(g: nx.DiGraph, vpc_id: str | None) -> list[str]:
+    """The DNS attributes of a VPC that are known to be off (private DNS needs both on)."""
+    support, hostnames = vpc_dns(g, vpc_id)
+    return [
+        name
+        for name, value in (("EnableDnsSupport", support), ("EnableDnsHostnames", hostnames))
+        if value is False
+    ]

@@ -1,0 +1,374 @@
+"""Transit gateways: from a VPC route to ``tgw-`` through the transit gateway's route table into
+another VPC (centralised egress), and the way back.
+
+1. The transit gateway must be ``available`` and the task's VPC attached to it (an ``available``
+   attachment, from TransitGatewayVpcAttachments or TransitGatewayAttachments) with a subnet in the
+   task subnet's Availability Zone: AWS forwards nothing to a transit gateway from an AZ where the
+   attachment has no subnet.
+2. The attachment's associated TGW route table decides, by longest prefix (on equal prefixes a
+   static route beats a prefix-list route, which beats a propagated one). A ``blackhole`` route
+   stops the traffic at that table.
+3. A route to a VPC attachment enters that VPC through the attachment's subnet **in the task
+   subnet's AZ** (the transit gateway keeps traffic in its AZ when it can), else the attachment's
+   first subnet. That subnet's network ACL applies (source: the task subnet), and its route table
+   is followed on (to a NAT gateway and internet gateway, typically).
+4. Return path (``TransitReturn``, checked once the walk has reached its destination): the route
+   table of the subnet where the traffic was translated (the NAT's) must route the task's range back
+   to the same transit gateway (through a firewall endpoint first is fine), and the route table
+   associated with the egress attachment must route it back to the task VPC's attachment.
+
+What cannot be read (a transit gateway or route table owned by another account and not in the
+snapshot, AccessDenied in ``Errors``) makes the verdict ``unknown`` with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from fargate_netcheck.graph import region_of, successor, successors
+from fargate_netcheck.model import CheckCode
+from fargate_netcheck.parse import Network, Route, TgwAttachment, TgwRoute
+from fargate_netcheck.trace.appliances import current_source
+from fargate_netcheck.trace.hops import Position
+from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.trace.walk import Crossing, Walk
+
+_ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
+
+
+def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+    tgw = route.target_id
+    walk.hop(tgw)
+    state = g.nodes[tgw]["item"].get("State", "available")  # a hand-written item may omit it
+    if state != "available":
+        walk.failed(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}, not available")
+        return None
+    att = _vpc_attachment(g, walk, pos, tgw)
+    if att is None or not _attached_in_az(g, walk, att, pos.subnet_id):
+        return None
+    table = associated_table(g, walk, att.attachment_id, tgw)
+    if table is None:
+        return None
+    walk.hop(table)
+    choice = _choose(g, walk, table, pos.destination.network, tgw, CheckCode.TGW_NO_ROUTE)
+    if choice is None:
+        return None
+    if choice.state == "blackhole":
+        walk.failed(
+            CheckCode.TGW_BLACKHOLE,
+            table,
+            f"transit gateway route {choice.destination} in {table} is a blackhole: {tgw} drops the traffic",
+        )
+        return None
+    if not choice.hops:
+        walk.unknown(
+            CheckCode.TGW_UNREADABLE,
+            table,
+            f"transit gateway route {choice.destination} in {table} names no attachment: where it leads is unknown",
+        )
+        return None
+    hop = choice.hops[0]
+    if hop.resource_type != "vpc":
+        walk.hop(hop.attachment_id)
+        walk.unknown(
+            CheckCode.UNSUPPORTED_TARGET,
+            hop.attachment_id,
+            f"{table} routes {pos.destination} to a {hop.resource_type or 'non-VPC'} attachment "
+            f"{hop.attachment_id}; what lies beyond it cannot be followed",
+        )
+        return None
+    ecmp = f" (one of {len(choice.hops)} equal-cost attachments)" if len(choice.hops) > 1 else ""
+    walk.passed(
+        CheckCode.TGW,
+        table,
+        f"{table} of {tgw} routes {pos.destination} by {choice.describe()} ({choice.type}){ecmp}",
+    )
+    walk.hop(hop.attachment_id)
+    return _enter_vpc(g, walk, pos, tgw, att.attachment_id, hop.attachment_id, hop.resource_id)
+
+
+def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
+    found = [
+        g.nodes[a]["attachment"]
+        for a in successors(g, pos.vpc_id, "tgw-attachment")
+        if g.nodes[a]["attachment"].tgw_id == tgw
+    ]
+    usable = [a for a in found if a.state == "available"]
+    if usable:
+        return usable[0]
+    if found:
+        att = found[0]
+        walk.failed(
+            CheckCode.TGW_NO_ATTACHMENT,
+            att.attachment_id,
+            f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}, not available",
+        )
+        return None
+    rd = region_of(g, pos.subnet_id)
+    missing = [k for k in _ATTACHMENT_KINDS if not rd.collected(k)]
+    if len(missing) == len(_ATTACHMENT_KINDS):
+        walk.unknown(
+            CheckCode.DATA_MISSING, tgw, f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}"
+        )
+    else:
+        walk.failed(
+            CheckCode.TGW_NO_ATTACHMENT,
+            tgw,
+            f"{pos.vpc_id} has no attachment to transit gateway {tgw}: its route to {tgw} carries nothing",
+        )
+    return None
+
+
+def _attached_in_az(g: nx.DiGraph, walk: Walk, att: TgwAttachment, subnet_id: str) -> bool:
+    az = g.nodes[subnet_id]["item"].get("AvailabilityZone")
+    if att.subnet_ids is None or az is None:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            att.attachment_id,
+            f"the subnets of attachment {att.attachment_id} (TransitGatewayVpcAttachments) or the AZ of "
+            f"{subnet_id} are not in the snapshot: whether {subnet_id}'s AZ can reach the transit gateway is unknown",
+        )
+        return False
+    if any(_az(g, s) == az for s in att.subnet_ids):
+        return True
+    walk.failed(
+        CheckCode.TGW_AZ,
+        att.attachment_id,
+        f"attachment {att.attachment_id} has no subnet in {az}: traffic from {subnet_id} ({az}) never "
+        "reaches the transit gateway",
+    )
+    return False
+
+
+def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | None) -> str | None:
+    """The TGW route table associated with an attachment; None (with the reason recorded) if unknown."""
+    att = g.nodes.get(attachment_id, {}).get("attachment")
+    table = att.route_table_id if att is not None else None
+    if table is None or g.nodes.get(table, {}).get("kind") != "tgw-route-table":
+        table = successor(g, attachment_id, "associated") if attachment_id in g else None
+    if table is not None and g.nodes.get(table, {}).get("kind") == "tgw-route-table":
+        return table
+    tgw = tgw or (att.tgw_id if att else None)
+    tables = successors(g, tgw, "has-route-table") if tgw in g else []
+    if not tables:
+        owner = g.nodes.get(tgw, {}).get("item", {}).get("OwnerId") if tgw else None
+        rd = region_of(g, tgw) if tgw in g and "account" in g.nodes[tgw] else None
+        if rd is not None and not rd.collected("TransitGatewayRouteTables"):
+            reason = rd.gap("TransitGatewayRouteTables")
+        else:
+            reason = (
+                f"no route table of transit gateway {tgw} is in the snapshot"
+                + (f" (it is owned by account {owner})" if owner else "")
+                + ": its routes cannot be followed; scan the account that owns it"
+            )
+        walk.unknown(CheckCode.TGW_UNREADABLE, tgw or attachment_id, reason)
+        return None
+    if table is None and all(g.nodes[t].get("associations_known") for t in tables):
+        walk.failed(
+            CheckCode.TGW_NOT_ASSOCIATED,
+            attachment_id,
+            f"attachment {attachment_id} is associated with no route table of {tgw}: the transit gateway "
+            "drops its traffic",
+        )
+    else:
+        walk.unknown(
+            CheckCode.TGW_UNREADABLE,
+            attachment_id,
+            f"the route table associated with {attachment_id} is not in the snapshot "
+            "(TransitGatewayRouteTables associations not collected or owned by another account)",
+        )
+    return None
+
+
+def _choose(
+    g: nx.DiGraph, walk: Walk, table: str, destination: Network, tgw: str, no_route: CheckCode
+) -> TgwRoute | None:
+    """The TGW route for ``destination``; None (with the failure or gap recorded) when there is none."""
+    routes = g.nodes[table].get("tgw_routes")
+    if routes is None:
+        rd = region_of(g, table)
+        reason = (
+            rd.gap("TransitGatewayRoutes")
+            if "TransitGatewayRoutes" in rd.errors
+            else f"the routes of {table} were not collected"
+        )
+        walk.unknown(CheckCode.TGW_UNREADABLE, table, reason)
+        return None
+    route, unknown = choose_tgw_route(g, routes, destination)
+    if unknown:
+        walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, table, unknown)
+        return None
+    if route is None:
+        walk.failed(
+            no_route, table, f"transit gateway route table {table} of {tgw} has no route to {destination}"
+        )
+    return route
+
+
+def choose_tgw_route(
+    g: nx.DiGraph, routes: tuple[TgwRoute, ...], destination: Network
+) -> tuple[TgwRoute | None, str | None]:
+    """Longest prefix; on equal prefixes static, then prefix-list, then propagated routes."""
+    best: TgwRoute | None = None
+    best_rank = (-1, -1)
+    unreadable: list[TgwRoute] = []
+    for route in routes:
+        if route.network is not None:
+            if route.network.version != destination.version or not destination.subnet_of(route.network):
+                continue
+            prefixlen = route.network.prefixlen
+        else:
+            cidrs = g.nodes[route.prefix_list_id].get("prefixes") if route.prefix_list_id in g else None
+            if cidrs is None:
+                unreadable.append(route)
+                continue
+            lengths = [
+                n.prefixlen for n in cidrs if n.version == destination.version and destination.subnet_of(n)
+            ]
+            if not lengths:
+                continue
+            prefixlen = max(lengths)
+        rank = (prefixlen, _tier(route))
+        if rank > best_rank:
+            best, best_rank = route, rank
+    for route in unreadable:
+        if (destination.prefixlen, _tier(route)) > best_rank:
+            return None, (
+                f"transit gateway route {route.destination} uses prefix list {route.prefix_list_id} whose "
+                "entries were not collected; it may match the destination"
+            )
+    return best, None
+
+
+def _tier(route: TgwRoute) -> int:
+    if route.prefix_list_id:
+        return 1
+    return 0 if route.type == "propagated" else 2
+
+
+def _enter_vpc(
+    g: nx.DiGraph, walk: Walk, pos: Position, tgw: str, spoke_att: str, egress_att: str, resource_id: str
+) -> Position | None:
+    att = g.nodes.get(egress_att, {}).get("attachment")
+    vpc = (att.resource_id if att is not None else None) or resource_id
+    if g.nodes.get(vpc, {}).get("kind") != "vpc":
+        walk.unknown(
+            CheckCode.TGW_UNREADABLE,
+            egress_att,
+            f"VPC {vpc} of attachment {egress_att} is not in the snapshot (another account or region?): "
+            "the path beyond it cannot be followed",
+        )
+        return None
+    subnets = [s for s in (att.subnet_ids if att is not None else None) or () if s in g]
+    if not subnets:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            egress_att,
+            f"the subnets of attachment {egress_att} in {vpc} are not in the snapshot",
+        )
+        return None
+    az = _az(g, pos.subnet_id)
+    subnet = next((s for s in subnets if _az(g, s) == az), subnets[0])
+    source = current_source(g, pos)
+    walk.hop(subnet)
+    walk.crossings.append(Crossing(subnet, source))
+    walk.returns.append(TransitReturn(tgw, spoke_att, egress_att, source, vpc, len(walk.path)))
+    return Position(
+        subnet_id=subnet,
+        vpc_id=vpc,
+        destination=pos.destination,
+        public_source=False,  # a private address: only this VPC's NAT can translate it
+        task_source=source,
+    )
+
+
+def _az(g: nx.DiGraph, subnet_id: str) -> str | None:
+    return g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
+
+
+@dataclass(frozen=True, slots=True)
+class TransitReturn:
+    tgw: str
+    spoke_attachment: str
+    egress_attachment: str
+    source: Network | None
+    vpc_id: str
+    index: int  # position in the walk's path just after the attachment subnet
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        if self.source is None:
+            walk.notes.append(
+                f"the return path through {self.tgw} is not verified (the task's range is unknown)"
+            )
+            return
+        self._vpc_side(g, walk, self.source)
+        self._tgw_side(g, walk, self.source)
+
+    def _vpc_side(self, g: nx.DiGraph, walk: Walk, source: Network) -> None:
+        nat = next(
+            (h for h in walk.path[self.index :] if g.nodes.get(h, {}).get("kind") in ("nat", "eni")), None
+        )
+        subnet = g.nodes[nat]["item"].get("SubnetId") if nat else None
+        if subnet not in g:
+            walk.notes.append(
+                f"the route back to {source} inside {self.vpc_id} is not verified (no NAT after {self.tgw})"
+            )
+            return
+        via = ""
+        for _ in range(3):  # a firewall endpoint in between is followed to its own subnet
+            rtb = successor(g, subnet, "uses-route-table")
+            if rtb is None:
+                walk.unknown(
+                    CheckCode.ROUTE_TABLE_MISSING, subnet, f"no route table of {subnet} is in the snapshot"
+                )
+                return
+            route = choose_route(g, g.nodes[rtb].get("routes", ()), source).route
+            target = g.nodes.get(route.target_id, {}) if route is not None else {}
+            if (
+                route is not None
+                and route.target_kind == "vpce"
+                and target.get("item", {}).get("VpcEndpointType") == "GatewayLoadBalancer"
+                and (target["item"].get("SubnetIds") or [None])[0] in g
+            ):
+                via += f" (through firewall endpoint {route.target_id})"
+                subnet = target["item"]["SubnetIds"][0]
+                continue
+            break
+        if route is not None and route.target_id == self.tgw and route.state != "blackhole":
+            walk.passed(
+                CheckCode.TGW_RETURN, rtb, f"{rtb} routes replies to {source} back to {self.tgw}{via}"
+            )
+            return
+        by = (
+            route.describe() + (" (blackhole)" if route.state == "blackhole" else "") if route else "no route"
+        )
+        walk.failed(
+            CheckCode.TGW_NO_RETURN,
+            rtb,
+            f"route table {rtb} of {subnet} (the way back from {nat}{via}) has no route for {source} to "
+            f"{self.tgw} ({by}): replies to the task are dropped",
+        )
+
+    def _tgw_side(self, g: nx.DiGraph, walk: Walk, source: Network) -> None:
+        table = associated_table(g, walk, self.egress_attachment, self.tgw)
+        if table is None:
+            return
+        route = _choose(g, walk, table, source, self.tgw, CheckCode.TGW_NO_RETURN)
+        if route is None:
+            return
+        if route.state != "blackhole" and any(h.attachment_id == self.spoke_attachment for h in route.hops):
+            walk.passed(
+                CheckCode.TGW_RETURN,
+                table,
+                f"{table} (associated with {self.egress_attachment}) routes replies to {source} back to "
+                f"{self.spoke_attachment}",
+            )
+            return
+        walk.failed(
+            CheckCode.TGW_NO_RETURN,
+            table,
+            f"{table} (associated with {self.egress_attachment}) routes replies to {source} by "
+            f"{route.describe()}, not to {self.spoke_attachment}: replies never reach the task",
+        )

@@ -1,0 +1,205 @@
+"""Firewall (GWLB) endpoints, gateway endpoints as routes, NAT instances and IPv6 default routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from depth.builders import firewalled, route, s3_gateway_endpoint, s3_prefix_list
+from depth.harness import codes, passed, result
+from snapshots import default_route, healthy, item, region
+
+from fargate_netcheck.model import CheckCode, Status, Verdict
+
+OPEN = ("sg-open",)
+
+
+# -- Gateway Load Balancer / Network Firewall endpoints -----------------------------------------
+def test_firewall_path_is_followed_through_the_endpoint_subnet():
+    r = result(firewalled(), "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.REACHABLE
+    assert r.path == [
+        "subnet-private", "rtb-private", "nat-app", "subnet-public", "rtb-public",
+        "vpce-fw", "subnet-firewall", "rtb-firewall", "igw-app",
+    ]  # fmt: skip
+    assert passed(r, CheckCode.FIREWALL_RETURN)
+
+
+def test_firewall_policy_is_never_silently_passed():
+    r = result(firewalled(), "subnet-private", OPEN).internet_egress
+    policy = [c for c in r.checks if c.code is CheckCode.FIREWALL_POLICY]
+    assert [c.status for c in policy] == [Status.PASS]
+    assert "Network Firewall endpoint vpce-fw" in policy[0].reason
+    assert "firewall rules behind vpce-fw are not evaluated" in r.reason
+
+
+def test_firewall_subnet_acl_sees_the_nat_subnet_as_source():
+    r = result(firewalled(), "subnet-private", OPEN).internet_egress
+    assert any("of subnet-firewall allows inbound request from 10.0.0.0/24" in c.reason for c in r.checks)
+
+
+def test_no_edge_route_table_means_asymmetric_return_and_unknown():
+    r = result(firewalled(edge=False), "subnet-private", OPEN).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNKNOWN, None)
+    assert codes(r) == {CheckCode.FIREWALL_ASYMMETRIC}
+    assert "igw-app" in r.reason and "asymmetric" in r.reason
+
+
+def test_edge_route_table_sending_replies_elsewhere_is_asymmetric():
+    snap = firewalled()
+    item(snap, "RouteTables", "rtb-edge")["Routes"].pop()
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert codes(r) == {CheckCode.FIREWALL_ASYMMETRIC}
+    assert "rtb-edge" in r.reason
+
+
+def test_firewall_before_the_nat_needs_the_nat_subnet_to_route_back_through_it():
+    snap = firewalled(edge=False)
+    default_route(snap, "rtb-public")["GatewayId"] = "igw-app"
+    default_route(snap, "rtb-private").pop("NatGatewayId")
+    default_route(snap, "rtb-private")["GatewayId"] = "vpce-fw"
+    to_nat = default_route(snap, "rtb-firewall")
+    to_nat.pop("GatewayId")
+    to_nat["NatGatewayId"] = "nat-app"
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.path[:5] == ["subnet-private", "rtb-private", "vpce-fw", "subnet-firewall", "rtb-firewall"]
+    assert codes(r) == {CheckCode.FIREWALL_ASYMMETRIC}  # rtb-public returns 10.0.1.0/24 by the local route
+    item(snap, "RouteTables", "rtb-public")["Routes"].append(route("10.0.1.0/24", GatewayId="vpce-fw"))
+    assert result(snap, "subnet-private", OPEN).internet_egress.verdict is Verdict.REACHABLE
+
+
+def test_unavailable_firewall_endpoint_blocks():
+    snap = firewalled()
+    region(snap)["VpcEndpoints"][0]["State"] = "deleting"
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert (r.blocked_at, codes(r)) == ("vpce-fw", {CheckCode.VPCE_NOT_AVAILABLE})
+
+
+# -- gateway endpoints as route targets -----------------------------------------------------------
+def test_gateway_endpoint_never_carries_internet_traffic():
+    snap = healthy()
+    region(snap)["VpcEndpoints"] = [s3_gateway_endpoint("vpce-s3", "vpc-app", ["rtb-private"])]
+    default_route(snap, "rtb-private").pop("NatGatewayId")
+    default_route(snap, "rtb-private")["GatewayId"] = "vpce-s3"
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert (r.blocked_at, codes(r)) == ("vpce-s3", {CheckCode.VPCE_NOT_INTERNET})
+
+
+def test_destination_inside_the_s3_prefix_list_reaches_s3_through_the_gateway_endpoint():
+    snap = healthy()
+    region(snap)["VpcEndpoints"] = [s3_gateway_endpoint("vpce-s3", "vpc-app", ["rtb-main"])]
+    region(snap)["ManagedPrefixLists"] = [s3_prefix_list()]
+    item(snap, "RouteTables", "rtb-main")["Routes"].append(route("pl-s3", GatewayId="vpce-s3"))
+    r = result(snap, "subnet-isolated", OPEN, destination="52.216.10.1/32").internet_egress
+    assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-isolated", "rtb-main", "vpce-s3"])
+
+
+# -- NAT instances ----------------------------------------------------------------------------------
+def nat_instance(**eni: Any) -> dict[str, Any]:
+    """healthy() with rtb-private sending 0.0.0.0/0 to NAT instance i-nat (eni-nat in subnet-public)."""
+    snap = healthy()
+    default_route(snap, "rtb-private").pop("NatGatewayId")
+    default_route(snap, "rtb-private").update(InstanceId="i-nat", NetworkInterfaceId="eni-nat")
+    region(snap)["NetworkInterfaces"] = [
+        {
+            "NetworkInterfaceId": "eni-nat",
+            "SubnetId": "subnet-public",
+            "VpcId": "vpc-app",
+            "Status": "in-use",
+            "SourceDestCheck": False,
+            "Association": {"PublicIp": "198.51.100.10"},
+            "Attachment": {"InstanceId": "i-nat", "DeviceIndex": 0},
+            **eni,
+        }
+    ]
+    return snap
+
+
+def test_nat_instance_with_public_ip_and_check_off_is_reachable():
+    r = result(nat_instance(), "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.REACHABLE
+    assert r.path == ["subnet-private", "rtb-private", "eni-nat", "subnet-public", "rtb-public", "igw-app"]
+    assert "NAT setup inside NAT instance i-nat (eni-nat) are not evaluated" in r.reason
+
+
+def test_route_naming_only_the_instance_finds_its_interface():
+    snap = nat_instance()
+    default_route(snap, "rtb-private").pop("NetworkInterfaceId")
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.REACHABLE
+    assert r.path[:4] == ["subnet-private", "rtb-private", "i-nat", "eni-nat"]
+
+
+def test_source_dest_check_on_is_unreachable_at_the_eni():
+    r = result(nat_instance(SourceDestCheck=True), "subnet-private", OPEN).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "eni-nat")
+    assert codes(r) == {CheckCode.NAT_INSTANCE_SRC_DST}
+
+
+def test_nat_instance_without_public_ip_is_unreachable_at_the_eni():
+    r = result(nat_instance(Association=None), "subnet-private", OPEN).internet_egress
+    assert (r.blocked_at, codes(r)) == ("eni-nat", {CheckCode.NAT_INSTANCE_NO_PUBLIC_IP})
+
+
+def test_nat_instance_in_a_private_subnet_is_unreachable_at_the_eni():
+    r = result(nat_instance(SubnetId="subnet-isolated"), "subnet-private", OPEN).internet_egress
+    assert (r.blocked_at, codes(r)) == ("eni-nat", {CheckCode.NAT_PRIVATE_SUBNET})
+
+
+def test_nat_instance_interface_not_collected_is_unknown():
+    snap = nat_instance()
+    del region(snap)["NetworkInterfaces"]
+    assert result(snap, "subnet-private", OPEN).internet_egress.verdict is Verdict.UNKNOWN
+    default_route(snap, "rtb-private").pop("NetworkInterfaceId")
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.UNKNOWN and "NetworkInterfaces were not collected" in r.reason
+
+
+# -- IPv6 -----------------------------------------------------------------------------------------
+def ipv6_only_default() -> dict[str, Any]:
+    snap = healthy()
+    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:1::/56"}]
+    item(snap, "Subnets", "subnet-private")["Ipv6CidrBlockAssociationSet"] = [
+        {"Ipv6CidrBlock": "2600:1f18:1:1::/64"}
+    ]
+    rtb = item(snap, "RouteTables", "rtb-private")
+    rtb["Routes"] = [r for r in rtb["Routes"] if r.get("DestinationCidrBlock") != "0.0.0.0/0"]
+    rtb["Routes"].append(route("::/0", EgressOnlyInternetGatewayId="eigw-app"))
+    region(snap)["EgressOnlyInternetGateways"] = [
+        {
+            "EgressOnlyInternetGatewayId": "eigw-app",
+            "Attachments": [{"VpcId": "vpc-app", "State": "attached"}],
+        }
+    ]
+    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"].append(
+        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+    )
+    item(snap, "NetworkAcls", "acl-default")["Entries"] += [
+        {
+            "RuleNumber": 101,
+            "Protocol": "-1",
+            "RuleAction": "allow",
+            "Egress": egress,
+            "Ipv6CidrBlock": "::/0",
+        }
+        for egress in (True, False)
+    ]
+    return snap
+
+
+def test_ipv6_only_default_route_is_no_ipv4_egress_and_says_so():
+    r = result(ipv6_only_default(), "subnet-private", OPEN)
+    assert (r.internet_egress.verdict, r.internet_egress.blocked_at) == (Verdict.UNREACHABLE, "rtb-private")
+    assert codes(r.internet_egress) == {CheckCode.NO_ROUTE}
+    assert "::/0 -> eigw-app is IPv6 only" in r.internet_egress.reason
+    assert "still needs IPv4 egress to reach ECR" in r.internet_egress.reason
+    assert r.ecr_pull.verdict is Verdict.UNREACHABLE
+
+
+def test_ipv6_destination_goes_out_through_the_egress_only_gateway():
+    r = result(ipv6_only_default(), "subnet-private", OPEN, destination="::/0").internet_egress
+    assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-private", "rtb-private", "eigw-app"])
+
+
+def test_plain_missing_route_message_does_not_mention_ipv6():
+    r = result(healthy(), "subnet-isolated", OPEN).internet_egress
+    assert "IPv6" not in r.reason

@@ -1,0 +1,245 @@
+"""ECR pull verdicts: which way the pull goes (via) and what blocks it. One behaviour per test."""
+
+from __future__ import annotations
+
+from depth.builders import (
+    endpoints_only,
+    endpoints_only_no_s3,
+    https_rule,
+    interface_endpoint,
+    nat_with_endpoints,
+    route,
+)
+from depth.harness import codes, passed, result
+from snapshots import healthy, item, region
+
+from fargate_netcheck.model import CheckCode, Verdict
+
+TASK = ("sg-task",)
+
+
+def test_endpoints_only_vpc_pulls_through_the_endpoints_while_the_internet_is_unreachable():
+    r = result(endpoints_only(), "subnet-app-a", TASK)
+    assert r.internet_egress.verdict is Verdict.UNREACHABLE
+    ecr = r.ecr_pull
+    assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.REACHABLE, "vpc-endpoints", None)
+    assert ecr.path == ["subnet-app-a", "vpce-ecr-api", "vpce-ecr-dkr", "rtb-app", "vpce-s3"]
+    assert "endpoint policies are not evaluated" in ecr.reason
+
+
+def test_endpoint_walk_checks_both_groups_and_the_acls_between_the_subnets():
+    ecr = result(endpoints_only(), "subnet-app-a", TASK).ecr_pull
+    assert passed(ecr, CheckCode.EP_SG_INGRESS)  # sg-endpoints lets 443 in from the task subnet
+    assert any("vpce-ecr-dkr" in reason for reason in passed(ecr, CheckCode.EP_TASK_EGRESS))
+    acl_reasons = [c.reason for c in ecr.checks if c.code is CheckCode.NACL]
+    assert any("of subnet-endpoints-b allows inbound request from subnet-app-a" in a for a in acl_reasons)
+    assert any("to S3 (pl-s3)" in a for a in acl_reasons)
+
+
+def test_without_the_s3_gateway_endpoint_and_no_internet_the_pull_is_unreachable():
+    ecr = result(endpoints_only_no_s3(), "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpc-endpoints", "rtb-app")
+    assert codes(ecr) == {CheckCode.EP_S3_MISSING}
+    assert "image layers" in ecr.reason
+
+
+def test_private_dns_endpoints_take_ecr_traffic_even_when_a_nat_gateway_exists():
+    r = result(nat_with_endpoints([https_rule("10.0.80.0/24")]), "subnet-private", ("sg-open",))
+    assert r.internet_egress.verdict is Verdict.REACHABLE
+    ecr = r.ecr_pull
+    assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpc-endpoints", "sg-endpoints")
+    assert codes(ecr) == {CheckCode.EP_SG_INGRESS_DENIED}
+
+
+def test_endpoint_group_admitting_a_task_group_is_enough():
+    ingress = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": "sg-open"}]}
+    ]
+    ecr = result(nat_with_endpoints(ingress), "subnet-private", ("sg-open",)).ecr_pull
+    assert ecr.verdict is Verdict.REACHABLE
+    assert any("task's group sg-open" in reason for reason in passed(ecr, CheckCode.EP_SG_INGRESS))
+
+
+def test_group_reference_cannot_be_decided_without_task_groups():
+    ingress = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": "sg-open"}]}
+    ]
+    ecr = result(nat_with_endpoints(ingress), "subnet-private", ()).ecr_pull
+    assert ecr.verdict is Verdict.UNKNOWN
+    assert codes(ecr) == {CheckCode.EP_SG_INGRESS_PARTIAL}
+
+
+def test_task_egress_limited_to_the_vpc_misses_s3_through_the_gateway_endpoint():
+    snap = endpoints_only()
+    item(snap, "SecurityGroups", "sg-task")["IpPermissionsEgress"] = [https_rule("10.20.0.0/16")]
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "sg-task")
+    assert codes(ecr) == {CheckCode.EP_TASK_EGRESS_DENIED}
+    assert "S3 (pl-s3)" in ecr.reason
+
+
+def test_task_egress_may_name_the_endpoint_group():
+    snap = endpoints_only()
+    item(snap, "SecurityGroups", "sg-task")["IpPermissionsEgress"] = [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "UserIdGroupPairs": [{"GroupId": "sg-endpoints"}],
+        },
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": "pl-s3"}]},
+    ]
+    assert result(snap, "subnet-app-a", TASK).ecr_pull.verdict is Verdict.REACHABLE
+
+
+def test_endpoint_subnet_acl_dropping_replies_blocks_the_pull():
+    snap = endpoints_only()
+    reg = region(snap)
+    reg["NetworkAcls"][0]["Associations"] = [
+        {"SubnetId": s} for s in ("subnet-app-a", "subnet-app-b", "subnet-endpoints-b")
+    ]
+    reg["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-endpoints-a",
+            "VpcId": "vpc-private",
+            "Associations": [{"SubnetId": "subnet-endpoints-a"}],
+            "Entries": [
+                {
+                    "RuleNumber": 100,
+                    "Protocol": "6",
+                    "RuleAction": "allow",
+                    "Egress": False,
+                    "CidrBlock": "10.20.0.0/16",
+                    "PortRange": {"From": 443, "To": 443},
+                },
+                {
+                    "RuleNumber": 100,
+                    "Protocol": "6",
+                    "RuleAction": "allow",
+                    "Egress": True,
+                    "CidrBlock": "10.20.0.0/16",
+                    "PortRange": {"From": 443, "To": 443},
+                },
+            ],
+        }
+    )
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "acl-endpoints-a")
+    assert codes(ecr) == {CheckCode.NACL_REPLY_DENIED}
+
+
+def test_one_missing_ecr_endpoint_falls_back_to_the_internet_when_there_is_one():
+    snap = nat_with_endpoints([https_rule("10.0.0.0/16")])
+    region(snap)["VpcEndpoints"] = [
+        e for e in region(snap)["VpcEndpoints"] if e["VpcEndpointId"] != "vpce-ecr-api"
+    ]
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "vpc-endpoints")
+    assert any("ecr.api is reached over the internet path" in r for r in passed(ecr, CheckCode.EP_SERVICE))
+
+
+def test_one_missing_ecr_endpoint_without_internet_is_unreachable_at_the_vpc():
+    snap = endpoints_only()
+    region(snap)["VpcEndpoints"] = [
+        e for e in region(snap)["VpcEndpoints"] if e["VpcEndpointId"] != "vpce-ecr-dkr"
+    ]
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpc-private")
+    assert codes(ecr) == {CheckCode.EP_SERVICE_MISSING}
+
+
+def test_without_private_dns_ecr_goes_the_internet_way():
+    snap = nat_with_endpoints([])
+    for endpoint in region(snap)["VpcEndpoints"]:
+        endpoint["PrivateDnsEnabled"] = False
+    r = result(snap, "subnet-private", ("sg-open",))
+    ecr = r.ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")
+    assert ecr.path == r.internet_egress.path
+    assert "private DNS off" in ecr.reason
+
+
+def test_internet_way_repeats_the_verdict_but_not_the_checks_of_internet_egress():
+    r = result(healthy(), "subnet-public", ("sg-open",), public=False)
+    assert (r.ecr_pull.verdict, r.ecr_pull.via, r.ecr_pull.blocked_at) == (
+        Verdict.UNREACHABLE,
+        "internet",
+        "igw-app",
+    )
+    assert [c.code for c in r.ecr_pull.checks] == [CheckCode.ECR_VIA_INTERNET]
+
+
+def test_internet_way_walks_443_itself_when_the_options_ask_for_another_destination():
+    r = result(healthy(), "subnet-private", ("sg-open",), destination="10.0.2.10/32", ports=(5432,))
+    assert r.internet_egress.reason.startswith("reaches 10.0.2.10/32")
+    assert r.ecr_pull.via == "internet"
+    assert "reaches the internet (0.0.0.0/0) on TCP 443" in r.ecr_pull.reason
+    assert CheckCode.NAT in {c.code for c in r.ecr_pull.checks}
+
+
+def test_vpc_dns_hostnames_off_makes_private_dns_ineffective():
+    snap = nat_with_endpoints([])  # the endpoint group admits nothing: it must not matter
+    item(snap, "Vpcs", "vpc-app")["EnableDnsHostnames"] = False
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")
+    assert "EnableDnsHostnames off" in ecr.reason
+
+
+def test_vpc_dns_attributes_not_collected_make_the_pull_unknown():
+    snap = nat_with_endpoints([https_rule("10.0.0.0/16")])
+    del item(snap, "Vpcs", "vpc-app")["EnableDnsHostnames"]
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert ecr.verdict is Verdict.UNKNOWN
+    assert "DNS attributes" in ecr.reason
+
+
+def test_endpoints_not_collected_make_the_pull_unknown_never_reachable():
+    snap = healthy()
+    del region(snap)["VpcEndpoints"]
+    r = result(snap, "subnet-private", ("sg-open",))
+    assert r.internet_egress.verdict is Verdict.REACHABLE
+    assert (r.ecr_pull.verdict, r.ecr_pull.via) == (Verdict.UNKNOWN, None)
+    assert "VpcEndpoints were not collected" in r.ecr_pull.reason
+
+
+def test_endpoints_access_denied_is_unknown_with_the_error():
+    snap = healthy()
+    del region(snap)["VpcEndpoints"]
+    region(snap)["Errors"] = {"VpcEndpoints": "AccessDenied: ec2:DescribeVpcEndpoints"}
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert ecr.verdict is Verdict.UNKNOWN and "AccessDenied" in ecr.reason
+
+
+def test_pending_endpoint_does_not_take_the_traffic():
+    snap = nat_with_endpoints([])
+    for endpoint in region(snap)["VpcEndpoints"]:
+        endpoint["State"] = "pending"
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")
+    assert "vpce-ecr-api is pending" in ecr.reason
+
+
+def test_s3_gateway_endpoint_on_another_route_table_is_named():
+    snap = endpoints_only()
+    region(snap)["VpcEndpoints"][-1]["RouteTableIds"] = ["rtb-endpoints"]
+    rtb = item(snap, "RouteTables", "rtb-app")
+    rtb["Routes"] = [r for r in rtb["Routes"] if r.get("GatewayId") != "vpce-s3"]
+    item(snap, "RouteTables", "rtb-endpoints")["Routes"].append(route("pl-s3", GatewayId="vpce-s3"))
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert ecr.blocked_at == "rtb-app" and "vpce-s3 is not on it" in ecr.reason
+
+
+def test_endpoint_without_subnets_is_unreachable_at_the_endpoint():
+    snap = endpoints_only()
+    region(snap)["VpcEndpoints"][0]["SubnetIds"] = []
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpce-ecr-api")
+
+
+def test_a_new_interface_endpoint_for_another_service_changes_nothing():
+    snap = healthy()
+    region(snap)["VpcEndpoints"] = [
+        interface_endpoint("vpce-sts", "vpc-app", "sts", ["subnet-public"], "sg-open")
+    ]
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")

@@ -1,0 +1,231 @@
+"""Centralised egress through a transit gateway: the way out, the way back, and what cannot be read."""
+
+from __future__ import annotations
+
+from depth.harness import codes, passed, result
+from depth.tgw_builders import tgw_egress, tgw_egress_no_return
+from snapshots import item, region
+
+from fargate_netcheck.model import CheckCode, Verdict
+
+TASK = ("sg-spoke-task",)
+FULL_PATH = [
+    "subnet-spoke",
+    "rtb-spoke",
+    "tgw-1",
+    "tgw-rtb-spoke",
+    "tgw-attach-egress",
+    "subnet-egress-tgw",
+    "rtb-egress-tgw",
+    "nat-egress",
+    "subnet-egress-public",
+    "rtb-egress-public",
+    "igw-egress",
+]
+
+
+def tgw_table(snap, table_id):
+    return item(snap, "TransitGatewayRouteTables", table_id)
+
+
+def test_centralised_egress_is_reachable_hop_by_hop():
+    r = result(tgw_egress(), "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.REACHABLE, None)
+    assert r.path == FULL_PATH
+    assert "through tgw-1, nat-egress, igw-egress" in r.reason
+
+
+def test_both_return_routes_are_verified():
+    r = result(tgw_egress(), "subnet-spoke", TASK).internet_egress
+    returns = {c.resource_id for c in r.checks if c.code is CheckCode.TGW_RETURN}
+    assert returns == {"rtb-egress-public", "tgw-rtb-egress"}
+
+
+def test_attachment_subnet_acl_sees_the_task_subnet_as_source():
+    r = result(tgw_egress(), "subnet-spoke", TASK).internet_egress
+    assert any("of subnet-egress-tgw allows inbound request from 10.1.1.0/24" in c.reason for c in r.checks)
+
+
+def test_traffic_enters_the_egress_vpc_in_the_task_subnets_az():
+    r = result(tgw_egress(), "subnet-spoke-b", TASK).internet_egress
+    assert r.path[5] == "subnet-egress-tgw-b"
+
+
+def test_missing_route_back_to_the_spoke_is_unreachable_at_the_nat_subnets_table():
+    r = result(tgw_egress_no_return(), "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "rtb-egress-public")
+    assert codes(r) == {CheckCode.TGW_NO_RETURN}
+    assert "10.1.1.0/24" in r.reason and "tgw-1" in r.reason
+
+
+def test_egress_tgw_table_without_the_spoke_route_is_unreachable_there():
+    snap = tgw_egress()
+    tgw_table(snap, "tgw-rtb-egress")["Routes"] = []
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "tgw-rtb-egress")
+    assert codes(r) == {CheckCode.TGW_NO_RETURN}
+
+
+def test_blackhole_tgw_route_is_unreachable_at_the_tgw_route_table():
+    snap = tgw_egress()
+    tgw_table(snap, "tgw-rtb-spoke")["Routes"] = [
+        {"DestinationCidrBlock": "0.0.0.0/0", "State": "blackhole", "Type": "static"}
+    ]
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "tgw-rtb-spoke")
+    assert codes(r) == {CheckCode.TGW_BLACKHOLE}
+    assert r.path == FULL_PATH[:4]
+
+
+def test_no_tgw_route_for_the_destination_is_unreachable():
+    snap = tgw_egress()
+    tgw_table(snap, "tgw-rtb-spoke")["Routes"][0]["DestinationCidrBlock"] = "10.0.0.0/8"
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.blocked_at, codes(r)) == ("tgw-rtb-spoke", {CheckCode.TGW_NO_ROUTE})
+
+
+def test_longer_tgw_prefix_wins_and_a_propagated_route_loses_to_a_static_one():
+    snap = tgw_egress()
+    routes = tgw_table(snap, "tgw-rtb-spoke")["Routes"]
+    routes.append({"DestinationCidrBlock": "0.0.0.0/0", "State": "blackhole", "Type": "propagated"})
+    assert result(snap, "subnet-spoke", TASK).internet_egress.verdict is Verdict.REACHABLE
+    routes.append({"DestinationCidrBlock": "203.0.113.0/24", "State": "blackhole", "Type": "static"})
+    r = result(snap, "subnet-spoke", TASK, destination="203.0.113.5/32").internet_egress
+    assert codes(r) == {CheckCode.TGW_BLACKHOLE}
+
+
+def test_tgw_of_another_account_is_unknown_with_the_reason():
+    snap = tgw_egress()
+    reg = region(snap)
+    reg["TransitGateways"][0]["OwnerId"] = "222222222222"
+    reg["TransitGatewayRouteTables"] = []  # owned by the other account: not visible here
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNKNOWN, None)
+    assert codes(r) == {CheckCode.TGW_UNREADABLE}
+    assert "owned by account 222222222222" in r.reason
+
+
+def test_tgw_absent_from_the_snapshot_is_unknown_not_a_missing_target():
+    snap = tgw_egress()
+    region(snap)["TransitGateways"] = []
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.TGW_UNREADABLE}
+    assert "another account" in r.reason
+
+
+def test_tgw_route_tables_access_denied_is_unknown_with_the_error():
+    snap = tgw_egress()
+    reg = region(snap)
+    del reg["TransitGatewayRouteTables"]
+    for att in reg["TransitGatewayAttachments"]:
+        del att["Association"]
+    reg["Errors"] = {"TransitGatewayRouteTables": "AccessDenied: ec2:DescribeTransitGatewayRouteTables"}
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert r.verdict is Verdict.UNKNOWN and "AccessDenied" in r.reason
+
+
+def test_tgw_routes_not_collected_is_unknown():
+    snap = tgw_egress()
+    del tgw_table(snap, "tgw-rtb-spoke")["Routes"]
+    region(snap)["Errors"] = {"TransitGatewayRoutes": "AccessDenied: ec2:SearchTransitGatewayRoutes"}
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, codes(r)) == (Verdict.UNKNOWN, {CheckCode.TGW_UNREADABLE})
+    assert "SearchTransitGatewayRoutes" in r.reason
+
+
+def test_attachment_without_a_subnet_in_the_task_az_is_unreachable():
+    snap = tgw_egress()
+    item(snap, "TransitGatewayVpcAttachments", "tgw-attach-spoke")["SubnetIds"] = ["subnet-spoke-tgw"]
+    assert result(snap, "subnet-spoke", TASK).internet_egress.verdict is Verdict.REACHABLE
+    r = result(snap, "subnet-spoke-b", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "tgw-attach-spoke")
+    assert codes(r) == {CheckCode.TGW_AZ}
+
+
+def test_vpc_without_an_attachment_to_the_tgw_is_unreachable():
+    snap = tgw_egress()
+    reg = region(snap)
+    for kind in ("TransitGatewayVpcAttachments", "TransitGatewayAttachments"):
+        reg[kind] = [a for a in reg[kind] if a["TransitGatewayAttachmentId"] != "tgw-attach-spoke"]
+    tgw_table(snap, "tgw-rtb-spoke")["Associations"] = []
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.blocked_at, codes(r)) == ("tgw-1", {CheckCode.TGW_NO_ATTACHMENT})
+
+
+def test_unassociated_attachment_is_unreachable():
+    snap = tgw_egress()
+    del item(snap, "TransitGatewayAttachments", "tgw-attach-spoke")["Association"]
+    tgw_table(snap, "tgw-rtb-spoke")["Associations"] = []
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.blocked_at, codes(r)) == ("tgw-attach-spoke", {CheckCode.TGW_NOT_ASSOCIATED})
+
+
+def test_association_known_only_from_the_route_table_is_followed():
+    snap = tgw_egress()
+    region(snap)["TransitGatewayAttachments"] = []
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.path) == (Verdict.REACHABLE, FULL_PATH)
+
+
+def test_egress_vpc_routing_back_to_the_tgw_is_dropped_there_or_loops():
+    snap = tgw_egress()
+    rtb = item(snap, "RouteTables", "rtb-egress-tgw")
+    rtb["Routes"][-1] = {"DestinationCidrBlock": "0.0.0.0/0", "TransitGatewayId": "tgw-1", "State": "active"}
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.blocked_at, codes(r)) == ("tgw-rtb-egress", {CheckCode.TGW_NO_ROUTE})
+    tgw_table(snap, "tgw-rtb-egress")["Routes"].append(
+        {
+            "DestinationCidrBlock": "0.0.0.0/0",
+            "State": "active",
+            "Type": "static",
+            "TransitGatewayAttachments": [
+                {"TransitGatewayAttachmentId": "tgw-attach-egress", "ResourceType": "vpc"}
+            ],
+        }
+    )
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.blocked_at, codes(r)) == ("rtb-egress-tgw", {CheckCode.ROUTE_LOOP})
+
+
+def test_ecr_pull_over_the_tgw_follows_the_same_path():
+    r = result(tgw_egress(), "subnet-spoke", TASK)
+    assert (r.ecr_pull.verdict, r.ecr_pull.via, r.ecr_pull.path) == (Verdict.REACHABLE, "internet", FULL_PATH)
+
+
+def test_return_route_through_a_firewall_endpoint_counts():
+    snap = tgw_egress()
+    rtb = item(snap, "RouteTables", "rtb-egress-public")
+    rtb["Routes"][-1] = {"DestinationCidrBlock": "10.1.0.0/16", "GatewayId": "vpce-fw", "State": "active"}
+    reg = region(snap)
+    reg["Subnets"].append(
+        {
+            "SubnetId": "subnet-egress-fw",
+            "VpcId": "vpc-egress",
+            "CidrBlock": "10.100.2.0/24",
+            "AvailabilityZone": "us-east-1a",
+        }
+    )
+    reg["NetworkAcls"][1]["Associations"].append({"SubnetId": "subnet-egress-fw"})
+    reg["VpcEndpoints"] = [
+        {
+            "VpcEndpointId": "vpce-fw",
+            "VpcId": "vpc-egress",
+            "VpcEndpointType": "GatewayLoadBalancer",
+            "State": "available",
+            "SubnetIds": ["subnet-egress-fw"],
+        }
+    ]
+    reg["RouteTables"].append(
+        {
+            "RouteTableId": "rtb-egress-fw",
+            "VpcId": "vpc-egress",
+            "Associations": [{"SubnetId": "subnet-egress-fw"}],
+            "Routes": [
+                {"DestinationCidrBlock": "10.1.0.0/16", "TransitGatewayId": "tgw-1", "State": "active"}
+            ],
+        }
+    )
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert r.verdict is Verdict.REACHABLE
+    assert any("through firewall endpoint vpce-fw" in reason for reason in passed(r, CheckCode.TGW_RETURN))
