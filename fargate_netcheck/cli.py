@@ -145,6 +145,9 @@ def check(
         ),
     ] = None,
     rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
+    min_free_ips: Annotated[
+        int | None, typer.Option(help="Warn (LB002) when a task subnet has fewer free addresses (default 8).")
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -183,6 +186,7 @@ def check(
         ports=[cli_support.port(p) for p in port],
         destinations=destination,
         rules_dir=rules_dir,
+        min_free_ips=min_free_ips,
     )
     failing = cfg.fail_on or Severity.ERROR
     if fail_on_new and baseline is None:
@@ -326,8 +330,8 @@ def diagnose(
             source,
             s,
             facts.security_groups or (),
-            bool(facts.assign_public_ip),
-            evaluate_security_groups=facts.security_groups is not None,
+            facts.assign_public_ip,
+            security_groups_known=facts.security_groups is not None,
             needs=facts.needs,
             notes=notes,
         )

@@ -96,6 +96,10 @@ def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
             continue
         id_field = ID_FIELDS[kind]
         for item in items:
+            # The same id in another account is the same shared resource (RAM-shared subnet,
+            # AWS-managed prefix list): its first (lowest) account's view stands.
+            if g.nodes.get(item[id_field], {}).get("kind") == node_kind:
+                continue
             g.add_node(item[id_field], kind=node_kind, item=item, **where)
 
     for subnet in rd.items.get("Subnets", []):

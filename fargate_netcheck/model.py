@@ -124,8 +124,9 @@ class Target:
     source: str  # "cli", "audit", "ecs-service:<cluster>/<service>", "deploy-config:<env>/<task>"
     subnet_id: str
     security_group_ids: tuple[str, ...] = ()
-    assign_public_ip: bool = False
+    assign_public_ip: bool | None = False  # None: unknown (a stopped task whose record is gone)
     evaluate_security_groups: bool = True  # False in an account audit: no task groups are known
+    security_groups_known: bool = True  # False: the task had groups, but none of our sources has them
     account_id: str | None = None
     region: str | None = None
     location: SourceLocation | None = None

@@ -42,7 +42,11 @@ def analyze(
     """``with_topology`` adds the per-VPC view the HTML report draws (built only when asked for)."""
     rules = select_rules(options)
     results = trace_targets(graph, targets, options.trace)
-    ctx = RuleContext(results=results, graph=graph, params={"ports": options.trace.ports, **options.params})
+    ctx = RuleContext(
+        results=results,
+        graph=graph,
+        params={**_derived_params(targets), "ports": options.trace.ports, **options.params},
+    )
     findings = run_rules(rules, ctx, options.selection)
     report = Report(
         tool_version=__version__,
@@ -58,6 +62,17 @@ def analyze(
 
         report.topology = build_topology(graph)
     return report
+
+
+# Sources whose targets come with the task definition, so what the task needs at launch is known.
+_DEFINITION_SOURCES = ("ecs-service:", "deploy-config:", "task:")
+
+
+def _derived_params(targets: list[Target]) -> dict:
+    params: dict = {}
+    if targets and all(t.source.startswith(_DEFINITION_SOURCES) for t in targets):
+        params["awslogs_target_ids"] = frozenset(t.target_id for t in targets if "logs" in t.needs)
+    return params
 
 
 def exit_code(report: Report, fail_on: Severity = Severity.ERROR) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.model import CheckCode, PathResult, Severity, Status, TargetResult
+from fargate_netcheck.model import CheckCode, PathResult, Severity, Status, TargetResult, Verdict
 
 RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 
@@ -94,12 +94,17 @@ def from_checks(
     remediation: str,
     codes: Iterable[CheckCode],
     status: Status = Status.FAIL,
+    verdicts: Iterable[Verdict] | None = None,
 ) -> Rule:
-    """A rule that reports each check of the given codes and status in every traced path."""
+    """A rule that reports each check of the given codes and status in every traced path (only in
+    paths whose verdict is one of ``verdicts``, when given)."""
     watched = frozenset(codes)
+    wanted = frozenset(verdicts) if verdicts is not None else None
 
     def report(ctx: RuleContext) -> Iterator[Hit]:
         for result, label, path in ctx.paths():
+            if wanted is not None and path.verdict not in wanted:
+                continue
             seen: set[tuple[str, str]] = set()
             for check in path.checks:
                 if (

@@ -22,12 +22,13 @@ def make_target(
     source: str,
     subnet_id: str,
     security_group_ids: Iterable[str] = (),
-    assign_public_ip: bool = False,
+    assign_public_ip: bool | None = False,
     *,
     evaluate_security_groups: bool = True,
     location: SourceLocation | None = None,
     needs: tuple[str, ...] = (),
     notes: tuple[str, ...] = (),
+    security_groups_known: bool = True,
 ) -> Target:
     node = g.nodes.get(subnet_id, {})
     return Target(
@@ -42,6 +43,7 @@ def make_target(
         location=location,
         needs=needs,
         notes=notes,
+        security_groups_known=security_groups_known,
     )
 
 

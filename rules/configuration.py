@@ -36,6 +36,8 @@ def _needs_rule(service: str, label: str):
                 continue
             if _has_endpoint(ctx, result.vpc_id, target.region, service):
                 continue
+            if service == "logs" and result.ecr_pull is not None and result.ecr_pull.via == "vpc-endpoints":
+                continue  # a private-by-design VPC: EP006 reports the missing logs endpoint
             yield Hit(
                 target.subnet_id,
                 f"{target.source} needs {label} at launch, but {target.subnet_id} reaches neither the "

@@ -1,6 +1,6 @@
 """Data rules (DATA): verdicts that could not be decided."""
 
-from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.model import CheckCode, Status, Verdict
 from fargate_netcheck.rules_api import from_checks
 
 DATA001 = from_checks(
@@ -10,8 +10,12 @@ DATA001 = from_checks(
     severity="error",
     codes=list(CheckCode),
     status=Status.UNKNOWN,
+    # Only where the unknown decides the verdict: once a path is blocked, what else is
+    # undecidable on it changes nothing.
+    verdicts=[Verdict.UNKNOWN],
     docs="""
-    What it checks: every check on a target's path could be decided from the collected data.
+    What it checks: a target's verdict could be decided from the collected data (reported when the
+    verdict is `unknown`, once for each check that could not be decided).
     Why it matters: fargate-netcheck never guesses "reachable". Missing permissions
     (AccessDenied on a Describe call), a region or kind not collected, a prefix list whose entries
     are unreadable, a rule that allows only part of the destination, or a hop it cannot follow

@@ -65,7 +65,7 @@ def render(report: Report) -> str:
 
 def _target(result: TargetResult) -> list[str]:
     t = result.target
-    ip = "ENABLED" if t.assign_public_ip else "DISABLED"
+    ip = {True: "ENABLED", False: "DISABLED", None: "unknown"}[t.assign_public_ip]
     groups = ", ".join(t.security_group_ids) or "no groups"
     head = (
         f"{_MARK[result.internet_egress.verdict]} {terminal_text(t.target_id)}  "

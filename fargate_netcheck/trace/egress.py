@@ -115,8 +115,15 @@ class Tracer:
         if walk.reached:
             for leg in walk.returns:
                 leg.verify(g, walk)
+        if not target.security_groups_known:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                target.subnet_id,
+                "the task's security groups could not be found (its network interface, service and RunTask "
+                "event are gone or unreadable): pass --security-group",
+            )
         for port in ports:
-            if target.evaluate_security_groups:
+            if target.evaluate_security_groups and target.security_groups_known:
                 self.filters.task_egress(walk, target, pos.vpc_id, destination, port)
             for crossing in walk.crossings:
                 self.filters.acl_crossing(walk, crossing, destination, port)

@@ -26,7 +26,9 @@ class Position:
     subnet_id: str
     vpc_id: str
     destination: Destination
-    public_source: bool  # a public IPv4 address (the task's own, or a NAT gateway's) or IPv6
+    public_source: (
+        bool | None
+    )  # a public IPv4 address (the task's own, or a NAT gateway's) or IPv6; None: unknown
     task_source: Network | None  # the task subnet's range, for the ACLs of subnets passed through
     translated_by: str | None = None  # the NAT gateway (or NAT instance ENI) that translated the source
 
@@ -49,6 +51,14 @@ def internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> 
         state = f" (attachment state {edge.get('state')})" if edge else ""
         walk.failed(
             CheckCode.IGW_NOT_ATTACHED, igw, f"internet gateway {igw} is not attached to {pos.vpc_id}{state}"
+        )
+        return None
+    if pos.destination.version == 4 and pos.public_source is None:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            igw,
+            f"{pos.subnet_id} routes {route.destination} to internet gateway {igw}, which needs a public IP on "
+            "the task, and whether the task had one is unknown (pass --assign-public-ip or --no-assign-public-ip)",
         )
         return None
     if pos.destination.version == 4 and not pos.public_source:

@@ -128,3 +128,28 @@ def test_errors_must_be_strings():
     region(snap)["Errors"] = {"NatGateways": 5}
     with pytest.raises(InputError, match="Errors"):
         parse_snapshot(snap)
+
+
+def test_same_id_in_two_accounts_is_a_shared_resource_not_a_duplicate():
+    one, two = healthy(), healthy()
+    for snap in (one, two):
+        region(snap)["ManagedPrefixLists"] = [{"PrefixListId": "pl-63a5400a", "Entries": [{"Cidr": "52.216.0.0/15"}]}]
+    data = {
+        "snapshot_version": 1,
+        "accounts": {"111111111111": {"regions": one["regions"]}, "222222222222": {"regions": two["regions"]}},
+    }
+    from fargate_netcheck.graph import build_graph
+
+    g = build_graph(parse_snapshot(data))
+    assert g.nodes["pl-63a5400a"]["account"] == "111111111111"
+
+
+def test_account_level_errors_are_reported():
+    data = {
+        "snapshot_version": 1,
+        "accounts": {
+            "111111111111": {"regions": healthy()["regions"]},
+            "333333333333": {"regions": {}, "Errors": {"AssumeRole": "AccessDenied: not authorized"}},
+        },
+    }
+    assert parse_snapshot(data).errors()["333333333333/-/AssumeRole"] == "AccessDenied: not authorized"
