@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fargate_netcheck.hosting import egress_mode
 from fargate_netcheck.model import Finding, PathResult, Report, TargetResult
 
 REPORT_VERSION = 1
@@ -55,6 +56,7 @@ def _target(result: TargetResult) -> dict[str, Any]:
         "vpc_id": result.vpc_id,
         "security_group_ids": list(t.security_group_ids),
         "assign_public_ip": t.assign_public_ip,
+        "egress_mode": egress_mode(result),
         "internet_egress": path_dict(result.internet_egress),
     }
     if t.location is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from fargate_netcheck.hosting import egress_mode
 from fargate_netcheck.model import PathResult, Report, TargetResult, Verdict
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -73,7 +74,7 @@ def _target(result: TargetResult) -> list[str]:
     )
     if t.location is not None:
         head += f"  from {terminal_text(t.location.path)}:{t.location.line or '?'}"
-    lines = [head, *_path("internet egress", result.internet_egress)]
+    lines = [head, f"    way out: {egress_mode(result)}", *_path("internet egress", result.internet_egress)]
     if result.ecr_pull is not None:
         lines += _path(f"ECR pull via {result.ecr_pull.via or '?'}", result.ecr_pull)
     return lines
