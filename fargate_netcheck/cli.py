@@ -7,6 +7,7 @@ Nothing here imports boto3 unless a command really calls AWS.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -39,6 +40,12 @@ RoleNameOpt = Annotated[str, typer.Option(help="Role assumed in each account of 
 ExternalIdOpt = Annotated[str | None, typer.Option(help="ExternalId for AssumeRole.")]
 AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region each account has enabled.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+RedactOpt = Annotated[
+    bool,
+    typer.Option(
+        "--redact", help="Mask account ids, IP addresses and tag values (consistently), for sharing."
+    ),
+]
 VerboseOpt = Annotated[
     int, typer.Option("--verbose", "-v", count=True, help="Log each API call and retry (-vv: debug).")
 ]
@@ -113,6 +120,7 @@ def check(
     all_regions: AllRegionsOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
+    redact: RedactOpt = False,
     port: Annotated[
         list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")
     ] = [],  # noqa: B006
@@ -235,7 +243,16 @@ def check(
             "--cluster reads ECS in the caller's account: it does not combine with --accounts/--organization"
         )
     aws = Aws(list(region), profile)
-    snap = load_or_collect(snapshot, aws, scope)
+    redactor = None
+    if redact:
+        from fargate_netcheck.redact import Redactor
+
+        redactor = Redactor()
+        if cfg.destinations:
+            # the user's destinations name real addresses: mask them the same way
+            masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
+            options.trace = replace(options.trace, destinations=masked)
+    snap = load_or_collect(snapshot, aws, scope, redactor)
     graph = build_graph(snap)
     targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
     options.params["config_problems"] = problems
@@ -376,6 +393,7 @@ def scan(
     all_regions: AllRegionsOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
+    redact: RedactOpt = False,
 ) -> None:
     """Collect a read-only snapshot of the account's (or accounts') network into a JSON file."""
     from fargate_netcheck.cli_support import Aws, Scope, collect_live, split_accounts
@@ -383,6 +401,10 @@ def scan(
 
     scope = Scope(split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose)
     data, calls = collect_live(Aws(list(region), profile), scope)
+    if redact:
+        from fargate_netcheck.redact import Redactor
+
+        data = Redactor().redact_snapshot(data)
     write_snapshot(data, output)
     by_account = data.get("accounts") or {data.get("account_id") or "-": data}
     bodies = [body for account in by_account.values() for body in account["regions"].values()]
@@ -449,7 +471,9 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
-        print(f"fargate-netcheck: error: {exc}", file=sys.stderr)
+        # One line, and no control characters from the snapshot (a region name, a key) reach the terminal.
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(exc))
+        print(f"fargate-netcheck: error: {message}", file=sys.stderr)
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(1)

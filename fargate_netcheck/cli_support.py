@@ -127,7 +127,11 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
         )
 
 
-def load_or_collect(snapshot: Path | None, aws: Aws, scope: Scope | None = None) -> Snapshot:
+def load_or_collect(
+    snapshot: Path | None, aws: Aws, scope: Scope | None = None, redactor: Any = None
+) -> Snapshot:
+    """The snapshot a run analyses; with a ``redactor``, masked before anything reads it, so every
+    report written from it is masked too (consistently: one id, one mask)."""
     from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
 
     scope = scope or Scope()
@@ -136,6 +140,11 @@ def load_or_collect(snapshot: Path | None, aws: Aws, scope: Scope | None = None)
             raise InputError(
                 "--snapshot reads a file: --accounts, --organization and --all-regions apply to live collection"
             )
-        return load_snapshot(snapshot)
+        loaded = load_snapshot(snapshot)
+        if redactor is None:
+            return loaded
+        return parse_snapshot(redactor.redact_snapshot(loaded.raw), loaded.source)
     data, _ = collect_live(aws, scope)
+    if redactor is not None:
+        data = redactor.redact_snapshot(data)
     return parse_snapshot(data, "live collection")

@@ -130,7 +130,7 @@ def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
     for pcx in rd.items.get("VpcPeeringConnections", []):
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
             vpc_id = (pcx.get(side) or {}).get("VpcId")
-            if vpc_id:
+            if isinstance(vpc_id, str) and vpc_id:
                 g.add_edge(pcx["VpcPeeringConnectionId"], vpc_id, rel="peers", side=side)
 
 

@@ -69,6 +69,9 @@ _FIELDS: dict[str, dict[str, Any]] = {
                 "NetworkInterfaceId": STR,
                 "InstanceId": STR,
                 "EgressOnlyInternetGatewayId": STR,
+                "LocalGatewayId": STR,
+                "CarrierGatewayId": STR,
+                "CoreNetworkArn": STR,
                 "State": STR,
             },
         ),
@@ -137,7 +140,7 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "Status": STR,
         "SourceDestCheck": BOOL,
         "Association": DICT,
-        "Attachment": DICT,
+        "Attachment": (DICT, {"InstanceId": STR, "DeviceIndex": INT}),
         "Groups": (LIST, {"GroupId": STR}),
     },
     "TransitGateways": {"State": STR, "OwnerId": STR},
@@ -146,7 +149,7 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "ResourceType": STR,
         "ResourceId": STR,
         "State": STR,
-        "Association": DICT,
+        "Association": (DICT, {"TransitGatewayRouteTableId": STR, "State": STR}),
     },
     "TransitGatewayVpcAttachments": {
         "TransitGatewayId": STR,
@@ -171,7 +174,11 @@ _FIELDS: dict[str, dict[str, Any]] = {
             },
         ),
     },
-    "VpcPeeringConnections": {"Status": DICT, "AccepterVpcInfo": DICT, "RequesterVpcInfo": DICT},
+    "VpcPeeringConnections": {
+        "Status": (DICT, {"Code": STR}),
+        "AccepterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
+        "RequesterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
+    },
 }
 
 
@@ -191,7 +198,11 @@ def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None
         if name not in obj or obj[name] is None:
             continue
         value = obj[name]
-        if isinstance(expected, tuple):
+        if isinstance(expected, tuple) and expected[0] is DICT:  # one nested object
+            if not isinstance(value, dict):
+                raise InputError(f"{where}: {name} must be an object")
+            _check_fields(value, expected[1], f"{where}: {name}")
+        elif isinstance(expected, tuple):
             if not isinstance(value, list):
                 raise InputError(f"{where}: {name} must be a list")
             for i, sub in enumerate(value):

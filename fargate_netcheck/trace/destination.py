@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from fargate_netcheck.parse import Network
 
 # Non-global ranges (IANA special-purpose registries) that are never "the internet".
-_NOT_INTERNET_V4 = [
+NOT_INTERNET_V4 = [
     "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
     "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
 ]  # fmt: skip
-_NOT_INTERNET_V6 = ["::/8", "fc00::/7", "fe80::/10", "ff00::/8"]
+NOT_INTERNET_V6 = ["::/8", "fc00::/7", "fe80::/10", "ff00::/8"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ class Destination:
     @classmethod
     def internet(cls, version: int = 4) -> Destination:
         everything = ipaddress.ip_network("0.0.0.0/0" if version == 4 else "::/0")
-        excluded = [ipaddress.ip_network(c) for c in (_NOT_INTERNET_V4 if version == 4 else _NOT_INTERNET_V6)]
+        excluded = [ipaddress.ip_network(c) for c in (NOT_INTERNET_V4 if version == 4 else NOT_INTERNET_V6)]
         pieces = [everything]
         for block in excluded:
             pieces = [p for piece in pieces for p in _without(piece, block)]

@@ -1,0 +1,297 @@
+"""Benchmark an offline whole-account audit against the cost of merely reading the snapshot.
+
+For each size (subnets): write a synthetic snapshot (``synth.py``, the file format ``scan`` writes),
+then measure, each in a fresh process:
+
+- the floor: ``json.load`` of the file (in-process time, and the whole ``python -c`` process);
+- the stages in one process: load_snapshot, build_graph, audit_targets, trace_targets, rules,
+  JSON render, HTML render; with the process's peak RSS;
+- the whole CLI from the shell: ``fargate-netcheck check --snapshot F -f json -o /dev/null``
+  (wall time and peak RSS of that child).
+
+Prints Markdown tables and writes ``benchmarks/out/results.{json,md}``; ``--importtime`` adds the
+CLI's ``python -X importtime`` summary, ``--profile N`` a cProfile of the stages at N subnets.
+
+    python benchmarks/run.py [--sizes 1000 10000 50000] [--repeat 3] [--importtime] [--profile 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CLI_MAIN = "from fargate_netcheck.cli import main; main()"
+FLOOR = "import json, sys, time\nt = time.perf_counter()\njson.load(open(sys.argv[1]))\nprint(time.perf_counter() - t)"
+TARGET_WHOLE_OVER_FLOOR = 2.0
+TARGET_RSS_OVER_FILE = 5.0
+
+
+def cli_args(snapshot: Path, fmt: str = "json") -> list[str]:
+    return ["check", "--snapshot", str(snapshot), "-f", fmt, "-o", os.devnull]
+
+
+def cli_command(snapshot: Path, fmt: str = "json") -> list[str]:
+    """The installed console script, as a user runs it from the shell."""
+    script = Path(sys.executable).parent / "fargate-netcheck"
+    head = [str(script)] if script.exists() else [sys.executable, "-c", CLI_MAIN]
+    return [*head, *cli_args(snapshot, fmt)]
+
+
+def timed_child(cmd: list[str]) -> tuple[float, int, str, float]:
+    """(wall seconds, peak RSS in KiB, stdout, CPU seconds) of one child; exit codes 0 and 1 are fine."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)  # reaps the child and returns its own rusage
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.read()[-2000:]}")
+        return wall, usage.ru_maxrss, out.read(), usage.ru_utime + usage.ru_stime
+
+
+def best(cmd: list[str], repeat: int) -> tuple[float, int, list[str], float]:
+    """Fastest wall time, highest peak RSS, every run's stdout, least CPU time."""
+    runs = [timed_child(cmd) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs), [r[2] for r in runs], min(r[3] for r in runs)
+
+
+def run_stages(path: Path, html: bool) -> dict[str, float]:
+    """The pipeline stage by stage. ``rules`` is ``analyze`` minus its trace (timed by wrapping the
+    trace_targets that pipeline.py calls), so the stages follow whatever ``analyze`` does."""
+    import importlib.util
+    import resource
+
+    times: dict[str, float] = {}
+    clock = time.process_time()  # CPU seconds: steadier than wall time on a shared machine
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.process_time()
+        times[name] = now - clock
+        clock = now
+
+    from fargate_netcheck import pipeline
+    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.report import writer
+    from fargate_netcheck.snapshot import load_snapshot
+    from fargate_netcheck.targets import audit_targets
+
+    lap("imports")
+    snapshot = load_snapshot(path)
+    lap("load_snapshot")
+    graph = build_graph(snapshot)
+    lap("build_graph")
+    targets = audit_targets(graph)
+    lap("audit_targets")
+    trace = pipeline.trace_targets
+
+    def timed_trace(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return trace(*args, **kwargs)
+        finally:
+            times["trace_targets"] = time.process_time() - start
+
+    pipeline.trace_targets = timed_trace
+    report = pipeline.analyze(snapshot, graph, targets, pipeline.AnalysisOptions())
+    lap("rules")
+    times["rules"] -= times["trace_targets"]
+    writer("json")(report)
+    lap("render_json")
+    if html and importlib.util.find_spec("fargate_netcheck.report.html"):
+        from fargate_netcheck.report.topology import build_topology
+
+        report.topology = build_topology(graph)  # what analyze(with_topology=True) adds for HTML
+        writer("html")(report)
+        lap("render_html")
+    times["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    times["targets"] = len(targets)
+    times["findings"] = len(report.findings)
+    return times
+
+
+def measure(subnets: int, args: argparse.Namespace) -> dict:
+    import synth
+
+    path = args.out / f"synth-{subnets}.json"
+    synth.main(["--subnets", str(subnets), "--per-vpc", str(args.per_vpc), "--output", str(path)])
+    floor_process, _, floor_outs, floor_cpu = best([sys.executable, "-c", FLOOR, str(path)], args.repeat)
+    floor_inproc = min(float(out) for out in floor_outs)
+    stage_cmd = [sys.executable, str(Path(__file__)), "--stages", str(path)]
+    if args.no_html:
+        stage_cmd.append("--no-html")
+    stages = json.loads(timed_child(stage_cmd)[2])
+    whole, whole_rss, _, whole_cpu = best(cli_command(path), args.repeat)
+    return {
+        "subnets": subnets,
+        "file_bytes": path.stat().st_size,
+        "floor_json_load_s": floor_inproc,
+        "floor_process_s": floor_process,
+        "whole_cli_s": whole,
+        "floor_process_cpu_s": floor_cpu,
+        "whole_cli_cpu_s": whole_cpu,
+        "whole_cli_maxrss_kib": whole_rss,
+        "stages": stages,
+    }
+
+
+def baseline_rss(args: argparse.Namespace) -> int:
+    """Peak RSS of the CLI on a three-subnet snapshot: the interpreter and its imports."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from snapshots import healthy, write
+
+    tiny = write(healthy(), args.out / "healthy.json")
+    return best(cli_command(tiny), args.repeat)[1]
+
+
+def markdown(rows: list[dict], base_rss: int) -> str:
+    names = stage_names(rows)
+    out = [
+        "Whole process from the shell (`fargate-netcheck check --snapshot F -f json -o /dev/null`) against the "
+        "floor (`python -c 'json.load(open(F))'`); best of the runs, wall and CPU seconds:",
+        "",
+        "| subnets | file MB | json.load s (in-process) | floor process s (wall / CPU) | CLI s (wall / CPU) "
+        "| CLI / floor (wall / CPU) | µs per subnet (CLI CPU) | µs per subnet (analysis CPU) | CLI peak RSS MB "
+        "| RSS / file | (RSS - base) / file |",
+        "|" + "---:|" * 11,
+    ]
+    for r in rows:
+        mb = r["file_bytes"] / 2**20
+        rss = r["whole_cli_maxrss_kib"] / 1024
+        out.append(
+            f"| {r['subnets']:,} | {mb:.1f} | {r['floor_json_load_s']:.3f} "
+            f"| {r['floor_process_s']:.3f} / {r['floor_process_cpu_s']:.3f} "
+            f"| {r['whole_cli_s']:.2f} / {r['whole_cli_cpu_s']:.2f} "
+            f"| {r['whole_cli_s'] / r['floor_process_s']:.1f}x / {r['whole_cli_cpu_s'] / r['floor_process_cpu_s']:.1f}x "
+            f"| {1e6 * r['whole_cli_cpu_s'] / r['subnets']:.0f} | {1e6 * analysis_s(r, names) / r['subnets']:.0f} "
+            f"| {rss:.0f} | {rss / mb:.1f}x | {(rss - base_rss / 1024) / mb:.1f}x |"
+        )
+    out += ["", "Stages (CPU seconds, one fresh process; the json.load floor beside them):", ""]
+    out.append("| subnets | json.load | " + " | ".join(names) + " | stage process peak RSS MB |")
+    out.append("|" + "---:|" * (len(names) + 3))
+    for r in rows:
+        cells = " | ".join(f"{r['stages'][k]:.3f}" for k in names)
+        rss = r["stages"]["maxrss_kib"] / 1024
+        out.append(f"| {r['subnets']:,} | {r['floor_json_load_s']:.3f} | {cells} | {rss:.0f} |")
+    out += ["", f"Baseline CLI peak RSS (3-subnet snapshot): {base_rss / 1024:.0f} MB", ""]
+    out += verdicts(rows, names)
+    return "\n".join(out) + "\n"
+
+
+def stage_names(rows: list[dict]) -> list[str]:
+    return [k for k in rows[0]["stages"] if k not in ("maxrss_kib", "targets", "findings")]
+
+
+def analysis_s(row: dict, names: list[str]) -> float:
+    """CPU seconds of every stage but the imports (and the HTML render, which `-f json` skips)."""
+    return sum(row["stages"][k] for k in names if k not in ("imports", "render_html"))
+
+
+def verdicts(rows: list[dict], names: list[str]) -> list[str]:
+    lines = []
+    ten = next((r for r in rows if r["subnets"] == 10_000), None)
+    if ten:
+        wall = ten["whole_cli_s"] / ten["floor_process_s"]
+        cpu = ten["whole_cli_cpu_s"] / ten["floor_process_cpu_s"]
+        ok = "met" if min(wall, cpu) <= TARGET_WHOLE_OVER_FLOOR else "MISSED"
+        lines.append(
+            f"- 10,000 subnets, whole process within {TARGET_WHOLE_OVER_FLOOR}x the json.load floor: {ok} "
+            f"({wall:.1f}x wall, {cpu:.1f}x CPU)"
+        )
+    per = [analysis_s(r, names) / r["subnets"] for r in rows]
+    spread = max(per) / min(per)
+    ok = "met" if spread <= 1.5 else "MISSED"
+    lines.append(f"- analysis time per subnet flat across sizes (max/min <= 1.5): {ok} ({spread:.2f})")
+    big = rows[-1]
+    ratio = big["whole_cli_maxrss_kib"] * 1024 / big["file_bytes"]
+    ok = "met" if ratio < TARGET_RSS_OVER_FILE else "MISSED"
+    lines.append(
+        f"- peak memory under {TARGET_RSS_OVER_FILE}x the snapshot at {big['subnets']:,}: {ok} ({ratio:.1f}x)"
+    )
+    return lines
+
+
+def importtime(args: argparse.Namespace) -> str:
+    """Top-level imports of the CLI on the snapshot path, by cumulative microseconds."""
+    tiny = args.out / "healthy.json"
+    cmd = [sys.executable, "-X", "importtime", "-c", CLI_MAIN, *cli_args(tiny)]
+    err = subprocess.run(cmd, capture_output=True, text=True).stderr
+    (args.out / "importtime.txt").write_text(err)
+    rows = []
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        self_us, cumulative, name = line[len("import time:") :].split("|")
+        depth = (len(name) - len(name.lstrip()) - 1) // 2
+        rows.append((int(cumulative), int(self_us), depth, name.strip()))
+    top = sorted((r for r in rows if r[2] == 0), reverse=True)
+    total = sum(r[0] for r in top)
+    lines = [f"CLI import time (check --snapshot, -X importtime): {total / 1000:.0f} ms in all", ""]
+    lines += ["| package (top level) | cumulative ms |", "|---|---:|"]
+    lines += [f"| {name} | {cum / 1000:.1f} |" for cum, _, _, name in top[:15]]
+    return "\n".join(lines) + "\n"
+
+
+def profile(subnets: int, args: argparse.Namespace) -> str:
+    import cProfile
+    import io
+    import pstats
+
+    path = args.out / f"synth-{subnets}.json"
+    if not path.exists():
+        import synth
+
+        synth.main(["--subnets", str(subnets), "--per-vpc", str(args.per_vpc), "--output", str(path)])
+    prof = cProfile.Profile()
+    prof.runcall(run_stages, path, not args.no_html)
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf).strip_dirs()
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(40)
+    (args.out / f"profile-{subnets}.txt").write_text(buf.getvalue())
+    return buf.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
+    parser.add_argument("--per-vpc", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the fastest counts")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML render stage")
+    parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--profile", type=int, metavar="SUBNETS", help="cProfile the stages at this size")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)  # internal: one stage process
+    args = parser.parse_args()
+    if args.stages:
+        print(json.dumps(run_stages(args.stages, not args.no_html)))
+        return
+    sys.path.insert(0, str(HERE))
+    args.out.mkdir(parents=True, exist_ok=True)
+    base = baseline_rss(args)
+    rows = []
+    for n in args.sizes:
+        rows.append(measure(n, args))
+        print(f"measured {n:,} subnets: CLI {rows[-1]['whole_cli_s']:.2f}s", file=sys.stderr)
+    text = markdown(rows, base)
+    if args.importtime:
+        text += "\n" + importtime(args)
+    print(text)
+    (args.out / "results.md").write_text(text)
+    (args.out / "results.json").write_text(json.dumps({"baseline_rss_kib": base, "rows": rows}, indent=1))
+    if args.profile:
+        print(profile(args.profile, args)[:6000])
+
+
+if __name__ == "__main__":
+    main()
