@@ -80,6 +80,12 @@ def build_graph(snapshot: Snapshot) -> nx.DiGraph:
     # Attachments and TGW route tables may sit in different accounts: link them once all are nodes.
     for rd in snapshot.regions:
         _add_transit(g, rd)
+    # The trace asks "this node's route table / ACL / VPC" tens of thousands of times: index the
+    # first neighbour by relation once, now that the graph is complete.
+    index: dict[tuple[str, str], str] = {}
+    for u, v, rel in g.edges(data="rel"):
+        index.setdefault((u, rel), v)
+    g.graph["successor"] = index
     return g
 
 
@@ -282,6 +288,9 @@ def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachme
 
 
 def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:
+    index = g.graph.get("successor")
+    if index is not None:
+        return index.get((node, rel))
     if node not in g:
         return None
     for nbr, data in g.succ[node].items():

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.model import CheckCode, PathResult, Severity, Status, TargetResult, Verdict
+from fargate_netcheck.model import Check, CheckCode, PathResult, Severity, Status, TargetResult, Verdict
 
 RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 
@@ -38,6 +38,7 @@ class RuleContext:
     results: list[TargetResult]
     graph: nx.DiGraph
     params: dict[str, Any] = field(default_factory=dict)
+    _by_code: dict[CheckCode, list[tuple[TargetResult, str, PathResult, Check]]] | None = None
 
     def paths(self) -> Iterator[tuple[TargetResult, str, PathResult]]:
         """Every walk of every target: (target result, label, path result)."""
@@ -45,6 +46,17 @@ class RuleContext:
             yield result, "internet egress", result.internet_egress
             if result.ecr_pull is not None:
                 yield result, "ECR pull", result.ecr_pull
+
+    def checks_by_code(self) -> dict[CheckCode, list[tuple[TargetResult, str, PathResult, Check]]]:
+        """Every check of every walk, by code: built once per run, shared by all check rules
+        (so a run costs one pass over the checks, not one per rule)."""
+        if self._by_code is None:
+            by_code: dict[CheckCode, list[tuple[TargetResult, str, PathResult, Check]]] = {}
+            for result, label, path in self.paths():
+                for check in path.checks:
+                    by_code.setdefault(check.code, []).append((result, label, path, check))
+            self._by_code = by_code
+        return self._by_code
 
 
 RuleFunction = Callable[[RuleContext], Iterable[Hit]]
@@ -102,17 +114,15 @@ def from_checks(
     wanted = frozenset(verdicts) if verdicts is not None else None
 
     def report(ctx: RuleContext) -> Iterator[Hit]:
-        for result, label, path in ctx.paths():
-            if wanted is not None and path.verdict not in wanted:
-                continue
-            seen: set[tuple[str, str]] = set()
-            for check in path.checks:
-                if (
-                    check.code in watched
-                    and check.status is status
-                    and (check.resource_id, check.reason) not in seen
-                ):
-                    seen.add((check.resource_id, check.reason))
+        index = ctx.checks_by_code()
+        seen: set[tuple[str, str, str, str]] = set()
+        for code in watched:
+            for result, label, path, check in index.get(code, ()):
+                if check.status is not status or (wanted is not None and path.verdict not in wanted):
+                    continue
+                key = (result.target.target_id, label, check.resource_id, check.reason)
+                if key not in seen:
+                    seen.add(key)
                     yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id)
 
     return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report)
