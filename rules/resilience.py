@@ -82,7 +82,8 @@ def single_az_configuration(ctx: RuleContext) -> Iterator[Hit]:
     skip = set(ctx.params.get("single_az_skip_sources", ("audit", "cli")))
     by_source: dict[str, set[str]] = {}
     for result in ctx.results:
-        if result.target.source not in skip:
+        # a source is skipped by its kind ("audit", "cli", "demo") or by its full name
+        if result.target.source not in skip and result.target.source.split(":", 1)[0] not in skip:
             by_source.setdefault(result.target.source, set()).add(result.target.subnet_id)
     for source, subnet_ids in sorted(by_source.items()):
         zones = {

@@ -65,7 +65,13 @@ def run_demo(output: Path, html: Path | None = None) -> int:
         make_target(graph, f"demo:{t.name}", t.subnet_id, t.security_group_ids, t.assign_public_ip)
         for t in demo_targets
     ]
-    report = analyze(snapshot, graph, targets, AnalysisOptions(plugins=False), with_topology=html is not None)
+    report = analyze(
+        snapshot,
+        graph,
+        targets,
+        AnalysisOptions(plugins=False, params={"single_az_skip_sources": ("audit", "cli", "demo")}),
+        with_topology=html is not None,
+    )
     report.notes.append(
         f"demo: a sample account in an embedded moto, collected with {calls.total} read-only API calls; "
         "its failures are deliberate (see README)"
