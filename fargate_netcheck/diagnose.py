@@ -133,7 +133,7 @@ def explain(facts: TaskFacts, report: Report) -> Diagnosis:
             parts.append(
                 "It may have been fixed since the task stopped, or the failure was transient or DNS."
             )
-    if cause == "permissions":
+    if cause == "permissions" and "not a network problem" not in explanation:
         parts.append("This is a permissions problem, not a network problem: fix the IAM role first.")
     if facts.missing:
         parts.append(

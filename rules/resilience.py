@@ -70,7 +70,7 @@ def nat_in_other_az(ctx: RuleContext) -> Iterator[Hit]:
     What it checks: the subnets of one task configuration (the targets of one source: an ECS
     service, a deployment config) span more than one Availability Zone. Sources listed in the
     parameter `single_az_skip_sources` are not checked (default: `audit`, which is not a task
-    configuration, and `cli`, the subnets named on the command line).
+    configuration; `cli`, the subnets named on the command line; `task`, one diagnosed task).
     Why it matters: ECS spreads tasks over the subnets it is given; if they all sit in one AZ, an AZ
     outage stops the whole service.
     Example: a service with `subnets: [subnet-a1, subnet-a2]`, both in us-east-1a.
@@ -79,7 +79,7 @@ def nat_in_other_az(ctx: RuleContext) -> Iterator[Hit]:
     remediation="Add subnets in at least one other Availability Zone to the task configuration.",
 )
 def single_az_configuration(ctx: RuleContext) -> Iterator[Hit]:
-    skip = set(ctx.params.get("single_az_skip_sources", ("audit", "cli")))
+    skip = set(ctx.params.get("single_az_skip_sources", ("audit", "cli", "task")))
     by_source: dict[str, set[str]] = {}
     for result in ctx.results:
         # a source is skipped by its kind ("audit", "cli", "demo") or by its full name

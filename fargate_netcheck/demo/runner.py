@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.model import Report
 
 REGION = "us-east-1"
 _FAKE_ENV = {
@@ -41,7 +42,8 @@ def _isolated_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_demo(output: Path, html: Path | None = None) -> int:
+def demo_report(*, with_topology: bool = True) -> Report:
+    """The report of the sample account: built in moto, collected and checked for real."""
     try:
         import boto3
         from moto import mock_aws
@@ -51,7 +53,6 @@ def run_demo(output: Path, html: Path | None = None) -> int:
     from fargate_netcheck.demo.account import build_demo_account
     from fargate_netcheck.graph import build_graph
     from fargate_netcheck.pipeline import AnalysisOptions, analyze
-    from fargate_netcheck.report import json_report, text
     from fargate_netcheck.snapshot import parse_snapshot
     from fargate_netcheck.targets import make_target
 
@@ -65,17 +66,20 @@ def run_demo(output: Path, html: Path | None = None) -> int:
         make_target(graph, f"demo:{t.name}", t.subnet_id, t.security_group_ids, t.assign_public_ip)
         for t in demo_targets
     ]
-    report = analyze(
-        snapshot,
-        graph,
-        targets,
-        AnalysisOptions(plugins=False, params={"single_az_skip_sources": ("audit", "cli", "demo")}),
-        with_topology=html is not None,
-    )
+    # Each demo target is one scenario, not a task configuration: no single-AZ warnings for them.
+    options = AnalysisOptions(plugins=False, params={"single_az_skip_sources": ("audit", "cli", "demo")})
+    report = analyze(snapshot, graph, targets, options, with_topology=with_topology)
     report.notes.append(
         f"demo: a sample account in an embedded moto, collected with {calls.total} read-only API calls; "
         "its failures are deliberate (see README)"
     )
+    return report
+
+
+def run_demo(output: Path, html: Path | None = None) -> int:
+    from fargate_netcheck.report import json_report, text
+
+    report = demo_report(with_topology=html is not None)
     sys.stdout.write(text.render(report))
     output.write_text(json_report.render(report), encoding="utf-8")
     written = [output]
