@@ -25,18 +25,17 @@ def evaluate_acl(
 ) -> AclOutcome:
     """``peer``: the addresses on the other side (destination outbound, source inbound)."""
     undecided: list[tuple[Network, tuple[int, int]]] = [(net, ports) for net in peer]
-    version = peer[0].version
     allowed_by: list[AclEntry] = []
     denied_by: list[AclEntry] = []
     for entry in entries:
         if not undecided:
             break
-        if entry.protocol not in ("-1", protocol) or entry.network.version != version:
+        if entry.protocol not in ("-1", protocol):
             continue
         rest: list[tuple[Network, tuple[int, int]]] = []
         for net, (lo, hi) in undecided:
             olo, ohi = max(lo, entry.ports[0]), min(hi, entry.ports[1])
-            if olo > ohi or not net.overlaps(entry.network):
+            if olo > ohi or net.version != entry.network.version or not net.overlaps(entry.network):
                 rest.append((net, (lo, hi)))
                 continue
             if lo < olo:

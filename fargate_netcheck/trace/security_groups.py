@@ -31,16 +31,16 @@ def evaluate_egress(
     for rule in rules:
         if not rule.covers(protocol, port):
             continue
-        allowed.extend(n for n in rule.networks if n.version == destination.version)
+        allowed.extend(rule.networks)
         for pl_id in rule.prefix_list_ids:
             cidrs = prefix_lists.get(pl_id)
             if cidrs is None:
                 unreadable.append(pl_id)
             else:
-                allowed.extend(n for n in cidrs if n.version == destination.version)
-    merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[arg-type]
-    wanted = destination.addresses
-    if all(any(piece.subnet_of(net) for net in merged) for piece in wanted):
+                allowed.extend(cidrs)
+    merged = _collapse(allowed)
+    wanted = destination.addresses  # may mix families (a prefix list's entries, say)
+    if all(any(_within(piece, net) for net in merged) for piece in wanted):
         return SgOutcome(Status.PASS, f"egress allows TCP {port} to {destination}")
     if unreadable:
         return SgOutcome(
@@ -48,7 +48,7 @@ def evaluate_egress(
             f"egress to {destination} on TCP {port} depends on prefix list(s) {', '.join(sorted(set(unreadable)))}"
             " whose entries were not collected",
         )
-    overlapping = [n for n in merged if any(n.overlaps(piece) for piece in wanted)]
+    overlapping = [n for n in merged if any(n.version == p.version and n.overlaps(p) for p in wanted)]
     if overlapping:
         part = ", ".join(str(n) for n in overlapping[:5]) + (", ..." if len(overlapping) > 5 else "")
         return SgOutcome(
@@ -57,6 +57,20 @@ def evaluate_egress(
             "whether the task reaches its service depends on the address: pass --destination",
         )
     return SgOutcome(Status.FAIL, f"no egress rule allows TCP {port} to {destination}")
+
+
+def _collapse(networks: list[Network]) -> list[Network]:
+    """Merge adjacent and nested blocks, each address family on its own."""
+    merged: list[Network] = []
+    for version in (4, 6):
+        same = [n for n in networks if n.version == version]
+        if same:
+            merged.extend(ipaddress.collapse_addresses(same))  # type: ignore[arg-type]
+    return merged
+
+
+def _within(piece: Network, net: Network) -> bool:
+    return piece.version == net.version and piece.subnet_of(net)
 
 
 def evaluate_ingress(

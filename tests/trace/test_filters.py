@@ -316,3 +316,36 @@ def test_definite_block_wins_over_unknown():
     del region(snap)["NetworkAcls"]
     r = trace(snap, "subnet-private", groups=("sg-closed",))
     assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "sg-closed")
+
+
+def test_mixed_family_destinations_do_not_crash_the_filters():
+    import ipaddress
+
+    from fargate_netcheck.parse import parse_acl_entries, parse_sg_rules
+    from fargate_netcheck.trace.acl import evaluate_acl
+    from fargate_netcheck.trace.destination import Destination
+    from fargate_netcheck.trace.security_groups import evaluate_egress
+
+    mixed = Destination(
+        ipaddress.ip_network("52.216.0.0/15"),
+        (ipaddress.ip_network("52.216.0.0/15"), ipaddress.ip_network("2600::/16")),
+        "s3",
+    )
+    rules = parse_sg_rules(
+        [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]
+    )
+    assert evaluate_egress(list(rules), mixed, 443, {}).status.value == "pass"
+    inbound, _ = parse_acl_entries(
+        [
+            {
+                "RuleNumber": 100,
+                "Protocol": "-1",
+                "RuleAction": "allow",
+                "Egress": False,
+                "CidrBlock": "0.0.0.0/0",
+            }
+        ]
+    )
+    assert (
+        evaluate_acl(inbound, mixed.addresses, (443, 443)).status.value == "unknown"
+    )  # the IPv6 part is denied
