@@ -14,13 +14,13 @@ right: two before and three now is one new.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.jsonfile import read_json
 from fargate_netcheck.model import Finding, Severity
 from fargate_netcheck.report.json_report import REPORT_VERSION
 
@@ -37,16 +37,7 @@ def identity(finding: Finding) -> Identity:
 
 def load_baseline(path: Path) -> dict[str, Any]:
     """Read and validate a previous JSON report (``report_version`` 1)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: baseline report not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the baseline report: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not a JSON report: {exc.msg} at line {exc.lineno}") from None
+    data, _ = read_json(path, "baseline report")
     baseline_findings(data, str(path))
     return data
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.jsonfile import read_json
 from fargate_netcheck.snapshot_schema import ID_FIELDS, KINDS, validate_item, validate_references
 
 SNAPSHOT_VERSION = 1
@@ -68,18 +69,7 @@ class Snapshot:
 def load_snapshot(path: Path) -> Snapshot:
     """Read and validate a snapshot file. Raises InputError with one line naming file and fault."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise InputError(f"{name}: JSON nested too deeply") from None
+    data, _ = read_json(path, "snapshot file")
     return parse_snapshot(data, name)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.jsonfile import read_json
 from fargate_netcheck.model import SourceLocation
 
 _SETTINGS_PATH = ("infrastructure_settings", "AWS", "__default__", "settings", "network")
@@ -132,14 +133,5 @@ def load_run_environment(path: Path) -> NetworkDefaults:
     """The network defaults of the Run Environment saved in ``path`` (a single object, or the list
     response ``{"count": 1, "results": [...]}``). Raises ``InputError`` naming the file (and line)."""
     shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{shown}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{shown}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{shown}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    data, text = read_json(path, "Run Environment file")
     return parse_run_environment(data, text, shown)

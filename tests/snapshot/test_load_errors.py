@@ -38,7 +38,7 @@ def test_truncated_file_names_the_line(tmp_path, capsys):
 
 
 def test_missing_file(tmp_path, capsys):
-    check_exit_2(capsys, tmp_path / "nope.json", "no such file")
+    check_exit_2(capsys, tmp_path / "nope.json", "no such snapshot file")
 
 
 def test_unknown_snapshot_version(tmp_path, capsys):

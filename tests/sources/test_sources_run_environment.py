@@ -109,7 +109,7 @@ def test_run_environment_without_network_sets_nothing(tmp_path: Path) -> None:
 def test_bad_json_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "run_environment.json"
     path.write_text('{\n  "name": "staging",\n  "infrastructure_settings": {,\n}\n')
-    with pytest.raises(InputError, match=r"run_environment\.json:3: invalid JSON"):
+    with pytest.raises(InputError, match=r"run_environment\.json:3:\d+: not valid JSON"):
         load_run_environment(path)
 
 
@@ -124,7 +124,7 @@ def test_subnets_that_are_not_a_list_are_an_input_error(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"nope\.json: file not found"):
+    with pytest.raises(InputError, match=r"nope\.json: no such Run Environment file"):
         load_run_environment(tmp_path / "nope.json")
 
 
