@@ -32,7 +32,7 @@ from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Position
-from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.trace.routing import choose_route, longest_prefix
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 _ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
@@ -211,34 +211,12 @@ def choose_tgw_route(
     g: nx.DiGraph, routes: tuple[TgwRoute, ...], destination: Network
 ) -> tuple[TgwRoute | None, str | None]:
     """Longest prefix; on equal prefixes static, then prefix-list, then propagated routes."""
-    best: TgwRoute | None = None
-    best_rank = (-1, -1)
-    unreadable: list[TgwRoute] = []
-    for route in routes:
-        if route.network is not None:
-            if route.network.version != destination.version or not destination.subnet_of(route.network):
-                continue
-            prefixlen = route.network.prefixlen
-        else:
-            cidrs = g.nodes[route.prefix_list_id].get("prefixes") if route.prefix_list_id in g else None
-            if cidrs is None:
-                unreadable.append(route)
-                continue
-            lengths = [
-                n.prefixlen for n in cidrs if n.version == destination.version and destination.subnet_of(n)
-            ]
-            if not lengths:
-                continue
-            prefixlen = max(lengths)
-        rank = (prefixlen, _tier(route))
-        if rank > best_rank:
-            best, best_rank = route, rank
-    for route in unreadable:
-        if (destination.prefixlen, _tier(route)) > best_rank:
-            return None, (
-                f"transit gateway route {route.destination} uses prefix list {route.prefix_list_id} whose "
-                "entries were not collected; it may match the destination"
-            )
+    best, unreadable = longest_prefix(g, routes, destination, _tier)
+    if unreadable is not None:
+        return None, (
+            f"transit gateway route {unreadable.destination} uses prefix list {unreadable.prefix_list_id} "
+            "whose entries were not collected; it may match the destination"
+        )
     return best, None
 
 
