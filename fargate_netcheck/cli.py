@@ -300,13 +300,9 @@ def diagnose(
     ] = None,
 ) -> None:
     """Explain why a Fargate task stopped: the cause, the blocking hop, the fix."""
-    from fargate_netcheck.cli_support import Aws, load_or_collect
-    from fargate_netcheck.collect import ecs as ecs_api
-    from fargate_netcheck.diagnose import explain, task_facts
-    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.cli_support import Aws
+    from fargate_netcheck.diagnose import diagnose_task
     from fargate_netcheck.output import parse_formats, write_report
-    from fargate_netcheck.pipeline import AnalysisOptions, analyze
-    from fargate_netcheck.targets import make_target
 
     if (task_id is None) == (service is None):
         raise InputError(
@@ -315,47 +311,16 @@ def diagnose(
     formats = parse_formats(format or ["text"])
     task_region = task_id.split(":")[3] if task_id and task_id.startswith("arn:") else None
     aws = Aws(list(region) or ([task_region] if task_region else []), profile)
-    ecs = aws.client("ecs")
-    if service is not None:
-        stopped = ecs_api.recent_stopped_tasks(ecs, cluster, service, limit=1)
-        if not stopped:
-            raise InputError(
-                f"service {service}: no stopped tasks in cluster {cluster} (ECS keeps them about an hour)"
-            )
-        task = stopped[0]
-    else:
-        found = ecs_api.tasks(ecs, cluster, [task_id or ""])
-        if not found:
-            raise InputError(
-                f"task {task_id}: not found in cluster {cluster} (ECS keeps stopped tasks about an hour)"
-            )
-        task = found[0]
-    try:
-        cloudtrail = aws.client("cloudtrail")
-    except Exception:  # CloudTrail is a last resort; its absence is reported as missing facts
-        cloudtrail = None
-    facts = task_facts(
-        ecs, aws.client("ec2"), cloudtrail, cluster, task, tuple(security_group), assign_public_ip
+    report = diagnose_task(
+        aws,
+        cluster,
+        task_id,
+        service,
+        snapshot,
+        tuple(security_group),
+        assign_public_ip,
+        with_topology="html" in formats,
     )
-    snap = load_or_collect(snapshot, aws)
-    graph = build_graph(snap)
-    source = f"task:{task.get('taskArn', '?').rsplit('/', 1)[-1]}"
-    notes = tuple(f"{what}: from {where}" for what, where in sorted(facts.sources.items()))
-    targets = [
-        make_target(
-            graph,
-            source,
-            s,
-            facts.security_groups or (),
-            facts.assign_public_ip,
-            security_groups_known=facts.security_groups is not None,
-            needs=facts.needs,
-            notes=notes,
-        )
-        for s in facts.subnets
-    ]
-    report = analyze(snap, graph, targets, AnalysisOptions(), with_topology="html" in formats)
-    report.diagnosis = explain(facts, report)
     write_report(report, formats, output, None)
 
 

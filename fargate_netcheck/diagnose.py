@@ -11,8 +11,10 @@ that depend on it are ``unknown``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from fargate_netcheck.errors import InputError
 from fargate_netcheck.model import Diagnosis, Report, TargetResult, Verdict
 
 
@@ -28,6 +30,62 @@ class TaskFacts:
     needs: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)  # what -> where it was found
     missing: list[str] = field(default_factory=list)
+
+
+def diagnose_task(
+    aws: Any,
+    cluster: str,
+    task_id: str | None,
+    service: str | None,
+    snapshot: Path | None,
+    flag_groups: tuple[str, ...],
+    flag_public_ip: bool | None,
+    *,
+    with_topology: bool = False,
+) -> Report:
+    """Read the task (or the service's most recent stopped one), its facts, the network; check the
+    egress of its subnet and explain. ``aws`` is a ``cli_support.Aws``."""
+    from fargate_netcheck.cli_support import load_or_collect
+    from fargate_netcheck.collect import ecs as ecs_api
+    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.pipeline import AnalysisOptions, analyze
+    from fargate_netcheck.targets import make_target
+
+    ecs = aws.client("ecs")
+    if service is not None:
+        found = ecs_api.recent_stopped_tasks(ecs, cluster, service, limit=1)
+        missing = f"service {service}: no stopped tasks in cluster {cluster}"
+    else:
+        found = ecs_api.tasks(ecs, cluster, [task_id or ""])
+        missing = f"task {task_id}: not found in cluster {cluster}"
+    if not found:
+        raise InputError(f"{missing} (ECS keeps stopped tasks about an hour)")
+    task = found[0]
+    try:
+        cloudtrail = aws.client("cloudtrail")
+    except Exception:  # CloudTrail is a last resort; its absence is reported as missing facts
+        cloudtrail = None
+    facts = task_facts(ecs, aws.client("ec2"), cloudtrail, cluster, task, flag_groups, flag_public_ip)
+    snap = load_or_collect(snapshot, aws)
+    graph = build_graph(snap)
+    source = f"task:{task.get('taskArn', '?').rsplit('/', 1)[-1]}"
+    notes = tuple(f"{what}: from {where}" for what, where in sorted(facts.sources.items()))
+    targets = [
+        make_target(
+            graph,
+            source,
+            subnet,
+            facts.security_groups or (),
+            facts.assign_public_ip,
+            security_groups_known=facts.security_groups is not None,
+            needs=facts.needs,
+            notes=notes,
+        )
+        for subnet in facts.subnets
+    ]
+    report = analyze(snap, graph, targets, AnalysisOptions(), with_topology=with_topology)
+    report.diagnosis = explain(facts, report)
+    return report
 
 
 def task_facts(
