@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from fargate_netcheck.model import Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, rule
+from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints
 
 
 @rule(
@@ -49,21 +50,8 @@ def _needs_rule(service: str, label: str):
 
 
 def _has_endpoint(ctx: RuleContext, vpc_id: str | None, region: str | None, service: str) -> bool:
-    g = ctx.graph
-    if vpc_id not in g:
-        return False
-    for node, attrs in g.pred[vpc_id].items():
-        item = g.nodes[node].get("item", {})
-        if (
-            attrs.get("rel") == "in-vpc"
-            and g.nodes[node].get("kind") == "vpce"
-            and item.get("ServiceName") == f"com.amazonaws.{region}.{service}"
-            and item.get("VpcEndpointType", "Interface") == "Interface"
-            and item.get("PrivateDnsEnabled")
-            and item.get("State", "available").lower() == "available"
-        ):
-            return True
-    return False
+    """A usable interface endpoint of ``service``: available, private DNS on, VPC DNS attributes on."""
+    return bool(private_dns_endpoints(ctx.graph, vpc_id, service)) and not dns_off(ctx.graph, vpc_id)
 
 
 SVC001 = rule(
