@@ -27,6 +27,7 @@ tell "not collected" from "does not exist".
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import fields, replace
 from typing import Any
 
@@ -109,6 +110,8 @@ def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
             g.add_node(item[id_field], kind=node_kind, item=item, **where)
 
     for subnet in rd.items.get("Subnets", []):
+        cidr = subnet.get("CidrBlock")
+        g.nodes[subnet["SubnetId"]]["cidr"] = ipaddress.ip_network(cidr, strict=False) if cidr else None
         if subnet.get("VpcId"):
             g.add_edge(subnet["SubnetId"], subnet["VpcId"], rel="in-vpc")
     _add_interfaces(g, rd, where)
@@ -285,6 +288,11 @@ def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachme
         f.name: getattr(more, f.name) for f in fields(more) if getattr(known, f.name) in (None, "unknown")
     }
     return replace(known, **gaps)
+
+
+def subnet_cidr(g: nx.DiGraph, subnet_id: str):
+    """The subnet's IPv4 block, parsed once when the graph was built (None if unknown)."""
+    return g.nodes[subnet_id].get("cidr") if subnet_id in g else None
 
 
 def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:

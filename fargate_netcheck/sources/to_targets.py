@@ -8,12 +8,15 @@ security group (ECS's behaviour for awsvpc tasks).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from fargate_netcheck.model import Target
-from fargate_netcheck.sources.deploy_config import TaskNetwork
 from fargate_netcheck.targets import make_target
+
+if TYPE_CHECKING:  # deploy_config imports PyYAML: not needed on a plain snapshot run
+    from fargate_netcheck.sources.deploy_config import TaskNetwork
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of, successor
+from fargate_netcheck.graph import region_of, subnet_cidr, successor
 from fargate_netcheck.model import CheckCode, PathResult, Status, Target, Verdict
 from fargate_netcheck.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
@@ -324,8 +324,7 @@ class EndpointWalk:
 
 
 def _cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
-    cidr = g.nodes.get(subnet_id, {}).get("item", {}).get("CidrBlock")
-    return ipaddress.ip_network(cidr, strict=False) if cidr else None
+    return subnet_cidr(g, subnet_id)
 
 
 def _once(fn: Callable[[], PathResult]) -> Callable[[], PathResult]:

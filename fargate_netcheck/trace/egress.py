@@ -13,14 +13,12 @@ The ECR pull walk (``ecr``) reuses the same tracer, so its caches serve both.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, successor
+from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, successor
 from fargate_netcheck.model import CheckCode, PathResult, Target
-from fargate_netcheck.parse import Network
 from fargate_netcheck.trace.appliances import appliance_handlers
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.ecr import ecr_pull
@@ -102,7 +100,7 @@ class Tracer:
             self._subnet_missing(walk, target)
             return walk.result("")
         subnet = g.nodes[target.subnet_id]["item"]
-        task_source = _network(subnet.get("CidrBlock")) if destination.version == 4 else None
+        task_source = subnet_cidr(g, target.subnet_id) if destination.version == 4 else None
         pos = Position(
             subnet_id=target.subnet_id,
             vpc_id=subnet.get("VpcId", ""),
@@ -240,10 +238,6 @@ class Tracer:
                 target.subnet_id,
                 f"subnet {target.subnet_id} is not in the snapshot, and not every region's subnets were collected",
             )
-
-
-def _network(cidr: str | None) -> Network | None:
-    return ipaddress.ip_network(cidr, strict=False) if cidr else None
 
 
 def _ipv6_only(g: nx.DiGraph, rtb: str, pos: Position) -> str:
