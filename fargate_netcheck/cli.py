@@ -25,7 +25,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-Repeated = Annotated[list[str], typer.Option()]
 # Live-collection scope, shared by `scan` and `check`.
 AccountsOpt = Annotated[
     list[str],

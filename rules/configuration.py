@@ -35,7 +35,7 @@ def _needs_rule(service: str, label: str):
             target = result.target
             if service not in target.needs or result.internet_egress.verdict is not Verdict.UNREACHABLE:
                 continue
-            if _has_endpoint(ctx, result.vpc_id, target.region, service):
+            if _has_endpoint(ctx, result.vpc_id, service):
                 continue
             if service == "logs" and result.ecr_pull is not None and result.ecr_pull.via == "vpc-endpoints":
                 continue  # a private-by-design VPC: EP006 reports the missing logs endpoint
@@ -49,7 +49,7 @@ def _needs_rule(service: str, label: str):
     return check
 
 
-def _has_endpoint(ctx: RuleContext, vpc_id: str | None, region: str | None, service: str) -> bool:
+def _has_endpoint(ctx: RuleContext, vpc_id: str | None, service: str) -> bool:
     """A usable interface endpoint of ``service``: available, private DNS on, VPC DNS attributes on."""
     return bool(private_dns_endpoints(ctx.graph, vpc_id, service)) and not dns_off(ctx.graph, vpc_id)
 

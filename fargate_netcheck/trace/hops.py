@@ -7,6 +7,7 @@ or stopped with a failed or unknown check). Handlers are looked up by the route'
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -153,8 +154,6 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position 
 
 
 def _contains(cidr: str, destination: Destination) -> bool:
-    import ipaddress
-
     net = ipaddress.ip_network(cidr, strict=False)
     return net.version == destination.version and destination.network.subnet_of(net)
 

@@ -250,29 +250,26 @@ def test_local_destination_stays_in_the_vpc():
     assert r.path == ["subnet-isolated", "rtb-main"]
 
 
-def test_unknown_public_ip_choice_is_unknown_at_an_igw_not_a_failure():
+def trace_made(*make_args, **make_kwargs):
+    """Trace one target built with make_target(g, "task:x", *make_args, **make_kwargs) on healthy()."""
     from fargate_netcheck.graph import build_graph
     from fargate_netcheck.snapshot import parse_snapshot
     from fargate_netcheck.targets import make_target
     from fargate_netcheck.trace import trace_targets
 
     g = build_graph(parse_snapshot(healthy()))
-    public = make_target(g, "task:x", "subnet-public", ("sg-open",), None)
-    private = make_target(g, "task:x", "subnet-private", ("sg-open",), None)
-    results = trace_targets(g, [public, private])
-    assert results[0].internet_egress.verdict is Verdict.UNKNOWN
-    assert "--assign-public-ip" in results[0].internet_egress.reason
-    assert results[1].internet_egress.verdict is Verdict.REACHABLE  # behind a NAT the choice does not matter
+    return trace_targets(g, [make_target(g, "task:x", *make_args, **make_kwargs)])[0].internet_egress
+
+
+def test_unknown_public_ip_choice_is_unknown_at_an_igw_not_a_failure():
+    public = trace_made("subnet-public", ("sg-open",), None)
+    assert public.verdict is Verdict.UNKNOWN
+    assert "--assign-public-ip" in public.reason
+    # behind a NAT the choice does not matter
+    assert trace_made("subnet-private", ("sg-open",), None).verdict is Verdict.REACHABLE
 
 
 def test_unknown_security_groups_make_the_verdict_unknown_not_reachable():
-    from fargate_netcheck.graph import build_graph
-    from fargate_netcheck.snapshot import parse_snapshot
-    from fargate_netcheck.targets import make_target
-    from fargate_netcheck.trace import trace_targets
-
-    g = build_graph(parse_snapshot(healthy()))
-    target = make_target(g, "task:x", "subnet-private", (), False, security_groups_known=False)
-    result = trace_targets(g, [target])[0].internet_egress
+    result = trace_made("subnet-private", (), False, security_groups_known=False)
     assert result.verdict is Verdict.UNKNOWN
     assert "--security-group" in result.reason
