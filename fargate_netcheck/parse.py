@@ -4,10 +4,13 @@ rules. Built once per resource when the graph is built, so the trace never re-pa
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# A network as (IP version, first address, last address): set arithmetic on integers, not on
+# ipaddress objects (whose comparisons run Python code per call).
+Span = tuple[int, int, int]
 
 ALL_PORTS = (0, 65535)
 TCP = "6"
@@ -81,12 +84,25 @@ class AclEntry:
     allow: bool
     network: Network
     ports: tuple[int, int]
+    # Derived once here, because the trace evaluates and quotes each entry for thousands of subnets:
+    span: Span = field(init=False, compare=False)  # the network as integers, for interval arithmetic
+    text: str = field(init=False, compare=False)  # describe()
 
-    def describe(self) -> str:
+    def __post_init__(self) -> None:
         action = "allows" if self.allow else "denies"
         proto = "all traffic" if self.protocol == "-1" else _proto_name(self.protocol)
         ports = "" if self.ports == ALL_PORTS else f" ports {self.ports[0]}-{self.ports[1]}"
-        return f"rule {self.number} {action} {proto}{ports} {self.network}"
+        object.__setattr__(self, "span", span_of(self.network))
+        object.__setattr__(self, "text", f"rule {self.number} {action} {proto}{ports} {self.network}")
+
+    def describe(self) -> str:
+        return self.text
+
+
+def span_of(net: Network) -> Span:
+    """Without ``broadcast_address``, a cached property whose first use per network is slow."""
+    first = int(net.network_address)
+    return (net.version, first, first | ((1 << (net.max_prefixlen - net.prefixlen)) - 1))
 
 
 def parse_acl_entries(raw_entries: list[dict[str, Any]]) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:

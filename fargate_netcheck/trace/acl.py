@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fargate_netcheck.model import Status
-from fargate_netcheck.parse import AclEntry, Network
+from fargate_netcheck.parse import AclEntry, Network, span_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,32 +23,49 @@ class AclOutcome:
 def evaluate_acl(
     entries: tuple[AclEntry, ...], peer: tuple[Network, ...], ports: tuple[int, int], protocol: str = "6"
 ) -> AclOutcome:
-    """``peer``: the addresses on the other side (destination outbound, source inbound)."""
-    undecided: list[tuple[Network, tuple[int, int]]] = [(net, ports) for net in peer]
-    allowed_by: list[AclEntry] = []
-    denied_by: list[AclEntry] = []
+    """``peer``: the addresses on the other side (destination outbound, source inbound).
+
+    The traffic not yet decided is a list of pieces (version, first address, last address, first
+    port, last port); each entry takes what it covers out of every piece, and what it leaves (an
+    address or port remainder) goes on to the next entry. Integers throughout: this runs for every
+    ACL a task's traffic crosses, for every subnet of an account."""
+    undecided = [(*span_of(net), ports[0], ports[1]) for net in peer]
+    allowed_by: AclEntry | None = None
+    denied_by: AclEntry | None = None
     for entry in entries:
         if not undecided:
             break
-        if entry.protocol not in ("-1", protocol):
+        if entry.protocol != "-1" and entry.protocol != protocol:
             continue
-        rest: list[tuple[Network, tuple[int, int]]] = []
-        for net, (lo, hi) in undecided:
-            olo, ohi = max(lo, entry.ports[0]), min(hi, entry.ports[1])
-            if olo > ohi or net.version != entry.network.version or not net.overlaps(entry.network):
-                rest.append((net, (lo, hi)))
+        ev, elo, ehi = entry.span
+        eplo, ephi = entry.ports
+        rest: list[tuple[int, int, int, int, int]] = []
+        matched = False
+        for piece in undecided:
+            v, lo, hi, plo, phi = piece
+            olo = plo if plo > eplo else eplo
+            ohi = phi if phi < ephi else ephi
+            if olo > ohi or v != ev or hi < elo or ehi < lo:
+                rest.append(piece)
                 continue
-            if lo < olo:
-                rest.append((net, (lo, olo - 1)))
-            if ohi < hi:
-                rest.append((net, (ohi + 1, hi)))
-            if not net.subnet_of(entry.network):  # the entry covers only part of these addresses
-                rest.extend((piece, (olo, ohi)) for piece in net.address_exclude(entry.network))
-            (allowed_by if entry.allow else denied_by).append(entry)
+            matched = True
+            if plo < olo:
+                rest.append((v, lo, hi, plo, olo - 1))
+            if ohi < phi:
+                rest.append((v, lo, hi, ohi + 1, phi))
+            if lo < elo:  # the entry covers only part of these addresses
+                rest.append((v, lo, elo - 1, olo, ohi))
+            if ehi < hi:
+                rest.append((v, ehi + 1, hi, olo, ohi))
+        if matched:
+            if entry.allow:
+                allowed_by = allowed_by or entry
+            else:
+                denied_by = denied_by or entry
         undecided = rest
-    if not denied_by and not undecided:
-        return AclOutcome(Status.PASS, allowed_by[0].describe() if allowed_by else "")
-    first_deny = denied_by[0].describe() if denied_by else "the default rule * denies all traffic"
-    if not allowed_by:
+    if denied_by is None and not undecided:
+        return AclOutcome(Status.PASS, allowed_by.text if allowed_by else "")
+    first_deny = denied_by.text if denied_by else "the default rule * denies all traffic"
+    if allowed_by is None:
         return AclOutcome(Status.FAIL, first_deny)
     return AclOutcome(Status.UNKNOWN, first_deny)

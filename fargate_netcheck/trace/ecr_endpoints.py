@@ -156,7 +156,9 @@ class EndpointWalk:
                 CheckCode.DATA_MISSING, vpce, f"the address ranges of {vpce}'s subnets are unknown"
             )
             return
-        dest = Destination(cidrs[0], cidrs, f"{vpce} ({', '.join(str(c) for c in cidrs)})")
+        dest = Destination(
+            cidrs[0], cidrs, f"{vpce} ({', '.join(self.tracer.filters.text(c) for c in cidrs)})"
+        )
         outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
         code = _EGRESS.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
         self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
@@ -180,7 +182,7 @@ class EndpointWalk:
                 True,
                 (other_cidr,),
                 port,
-                f"request to {other} ({other_cidr}) on TCP {HTTPS}",
+                f"request to {other} ({filters.text(other_cidr)}) on TCP {HTTPS}",
             )
             filters.acl_leg(
                 walk,
@@ -189,7 +191,7 @@ class EndpointWalk:
                 False,
                 (other_cidr,),
                 eph,
-                f"replies from {other} ({other_cidr}) to ports {eph[0]}-{eph[1]}",
+                f"replies from {other} ({filters.text(other_cidr)}) to ports {eph[0]}-{eph[1]}",
             )
         acl = filters.subnet_acl(walk, other)
         if acl is not None:
@@ -200,7 +202,7 @@ class EndpointWalk:
                 False,
                 (self.cidr,),
                 port,
-                f"request from {self.subnet} ({self.cidr}) on TCP {HTTPS}",
+                f"request from {self.subnet} ({filters.text(self.cidr)}) on TCP {HTTPS}",
             )
             filters.acl_leg(
                 walk,
@@ -209,7 +211,7 @@ class EndpointWalk:
                 True,
                 (self.cidr,),
                 eph,
-                f"replies to {self.subnet} ({self.cidr}) on ports {eph[0]}-{eph[1]}",
+                f"replies to {self.subnet} ({filters.text(self.cidr)}) on ports {eph[0]}-{eph[1]}",
             )
 
     # -- S3 (image layers) ----------------------------------------------------------------------

@@ -13,13 +13,23 @@ import networkx as nx
 
 from fargate_netcheck.graph import region_of, successor
 from fargate_netcheck.model import CheckCode, Status, Target
-from fargate_netcheck.parse import Network, SgRule
+from fargate_netcheck.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.security_groups import SgOutcome, evaluate_egress
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 _SG_CODES = {Status.PASS: CheckCode.SG, Status.FAIL: CheckCode.SG_EGRESS_DENIED}
+# (outcome, is it a reply?) -> check code; outcome -> what the ACL does to the traffic
+_ACL_CODES = {
+    (Status.PASS, False): CheckCode.NACL,
+    (Status.PASS, True): CheckCode.NACL,
+    (Status.FAIL, False): CheckCode.NACL_REQUEST_DENIED,
+    (Status.FAIL, True): CheckCode.NACL_REPLY_DENIED,
+    (Status.UNKNOWN, False): CheckCode.NACL_PARTIAL,
+    (Status.UNKNOWN, True): CheckCode.NACL_PARTIAL,
+}
+_ACL_VERBS = {Status.PASS: "allows", Status.FAIL: "blocks", Status.UNKNOWN: "blocks part of"}
 
 
 @dataclass(slots=True)
@@ -28,6 +38,28 @@ class Filters:
     ephemeral: tuple[int, int] = (1024, 65535)
     _acls: dict = field(default_factory=dict)
     _sgs: dict = field(default_factory=dict)
+    _networks: dict = field(default_factory=dict)
+
+    def _peer_key(self, peer: tuple[Network, ...]) -> object:
+        """A cache key for a set of addresses. Hashing ip_network objects runs Python code per
+        network. One network (a subnet's block, held by the graph for the whole run) is keyed by its
+        integer span, looked up by identity; a tuple of several (the internet's address space, a
+        prefix list's entries) recurs as the same object for every subnet, so it is keyed by
+        identity. The caches keep the object beside what they store, so its id cannot be reused by
+        another object while the cache lives, and compare it on a hit."""
+        if len(peer) != 1:
+            return id(peer)
+        return self._network(peer[0])[1]
+
+    def text(self, net: Network) -> str:
+        """``str(net)``, once per network: the reasons quote a subnet's block for every leg."""
+        return self._network(net)[2]
+
+    def _network(self, net: Network) -> tuple[Network, Span, str]:
+        hit = self._networks.get(id(net))
+        if hit is None or hit[0] is not net:
+            hit = self._networks[id(net)] = (net, span_of(net), str(net))
+        return hit
 
     # -- security groups ------------------------------------------------------------------------
     def task_rules(self, walk: Walk, target: Target, vpc_id: str) -> list[SgRule] | None:
@@ -71,7 +103,7 @@ class Filters:
     def egress_outcome(
         self, groups: tuple[str, ...], rules: list[SgRule], dest: Destination, port: int
     ) -> SgOutcome:
-        key = (groups, _peer_key(dest.addresses), dest.label, port)
+        key = (groups, self._peer_key(dest.addresses), dest.label, port)
         hit = self._sgs.get(key)
         if hit is not None and hit[0] == dest.addresses:
             return hit[1]
@@ -111,8 +143,9 @@ class Filters:
         legs = [(True, dest.addresses, port_range, f"request to {dest} on TCP {port}")]
         legs.append((False, dest.addresses, eph, f"replies from {dest} to ports {eph[0]}-{eph[1]}"))
         if source is not None:
-            legs.insert(0, (False, (source,), port_range, f"request from {source} on TCP {port}"))
-            legs.append((True, (source,), eph, f"replies to {source} on ports {eph[0]}-{eph[1]}"))
+            text = self.text(source)
+            legs.insert(0, (False, (source,), port_range, f"request from {text} on TCP {port}"))
+            legs.append((True, (source,), eph, f"replies to {text} on ports {eph[0]}-{eph[1]}"))
         elif not crossing.origin:
             walk.unknown(
                 CheckCode.NACL_MISSING, acl, "the task subnet's address range is unknown (no CidrBlock)"
@@ -123,7 +156,7 @@ class Filters:
     def acl_outcome(
         self, acl: str, egress: bool, peer: tuple[Network, ...], ports: tuple[int, int]
     ) -> AclOutcome:
-        key = (acl, egress, _peer_key(peer), ports)
+        key = (acl, egress, self._peer_key(peer), ports)
         hit = self._acls.get(key)
         if hit is not None and hit[0] == peer:  # the same tuple: compared item by identity, cheaply
             return hit[1]
@@ -145,28 +178,13 @@ class Filters:
         """One direction of traffic through one ACL, recorded as a check; ``what`` starting with
         "replies" marks replies."""
         outcome = self.acl_outcome(acl, egress, peer, ports)
+        status = outcome.status
+        code = _ACL_CODES[status, what.startswith("replies")]
         direction = "outbound" if egress else "inbound"
-        is_reply = what.startswith("replies")
-        code = {
-            Status.PASS: CheckCode.NACL,
-            Status.FAIL: CheckCode.NACL_REPLY_DENIED if is_reply else CheckCode.NACL_REQUEST_DENIED,
-            Status.UNKNOWN: CheckCode.NACL_PARTIAL,
-        }[outcome.status]
-        verb = {Status.PASS: "allows", Status.FAIL: "blocks", Status.UNKNOWN: "blocks part of"}[
-            outcome.status
-        ]
         walk.add(
             code,
-            outcome.status,
+            status,
             acl,
-            f"network ACL {acl} of {subnet_id} {verb} {direction} {what} ({outcome.deciding})",
+            f"network ACL {acl} of {subnet_id} {_ACL_VERBS[status]} {direction} {what} ({outcome.deciding})",
         )
         return outcome
-
-
-def _peer_key(peer: tuple[Network, ...]) -> object:
-    """A cache key for a set of addresses. Hashing a tuple of ip_network objects runs Python code
-    per network, and the same tuple object (the internet's address space, a prefix list's entries)
-    recurs for every subnet: such tuples are keyed by identity. The cache keeps the tuple beside
-    the outcome, so its id cannot be reused by another object, and compares it on a hit."""
-    return peer[0] if len(peer) == 1 else id(peer)
