@@ -66,21 +66,17 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
     as a task with a public IP would be (that is how a task must be launched there); any other
     without one. No task security groups are known, so groups are not evaluated."""
     targets = []
-    for subnet_id, attrs in sorted(g.nodes(data=True)):
-        if attrs.get("kind") != "subnet":
-            continue
-        targets.append(
-            make_target(
-                g, "audit", subnet_id, (), _routes_to_igw(g, subnet_id), evaluate_security_groups=False
-            )
-        )
+    igw_tables: dict[str, bool] = {}  # route table -> routes the internet to an IGW (tables are shared)
+    for subnet_id in sorted(n for n, kind in g.nodes(data="kind") if kind == "subnet"):
+        rtb = successor(g, subnet_id, "uses-route-table")
+        if rtb is not None and rtb not in igw_tables:
+            igw_tables[rtb] = _routes_to_igw(g, rtb)
+        public = igw_tables[rtb] if rtb is not None else False
+        targets.append(make_target(g, "audit", subnet_id, (), public, evaluate_security_groups=False))
     return targets
 
 
-def _routes_to_igw(g: nx.DiGraph, subnet_id: str) -> bool:
-    rtb = successor(g, subnet_id, "uses-route-table")
-    if rtb is None:
-        return False
+def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
     route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET.network).route
     return route is not None and route.target_kind == "igw"
 
