@@ -274,7 +274,10 @@ def main() -> None:
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)  # internal: one stage process
     args = parser.parse_args()
     if args.stages:
-        print(json.dumps(run_stages(args.stages, not args.no_html)))
+        from fargate_netcheck.gc_quiet import gc_quiet
+
+        with gc_quiet():  # as the CLI runs an offline audit
+            print(json.dumps(run_stages(args.stages, not args.no_html)))
         return
     sys.path.insert(0, str(HERE))
     args.out.mkdir(parents=True, exist_ok=True)

@@ -179,6 +179,7 @@ def check(
     from fargate_netcheck.baseline import fail_on_new as has_failing_new
     from fargate_netcheck.cli_support import Aws, codes, load_or_collect
     from fargate_netcheck.config import load_config, to_selection
+    from fargate_netcheck.gc_quiet import gc_quiet
     from fargate_netcheck.graph import build_graph
     from fargate_netcheck.model import Finding, Severity
     from fargate_netcheck.output import parse_formats, write_report
@@ -252,16 +253,19 @@ def check(
             masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
             options.trace = replace(options.trace, destinations=masked)
     snap = load_or_collect(snapshot, aws, scope, redactor)
-    graph = build_graph(snap)
-    targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
-    options.params["config_problems"] = problems
-    report = analyze(snap, graph, targets, options, with_topology="html" in formats)
-    findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
-    report.findings = sorted([*findings, *extras], key=Finding.sort_key)
-    report.rules.update({i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)})
-    if baseline_report is not None:
-        report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
-    write_report(report, formats, output, output_dir)
+    with gc_quiet():
+        graph = build_graph(snap)
+        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
+        options.params["config_problems"] = problems
+        report = analyze(snap, graph, targets, options, with_topology="html" in formats)
+        findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
+        report.findings = sorted([*findings, *extras], key=Finding.sort_key)
+        report.rules.update(
+            {i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)}
+        )
+        if baseline_report is not None:
+            report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
+        write_report(report, formats, output, output_dir)
     if fail_on_new:
         raise typer.Exit(1 if has_failing_new(report.findings, failing) else 0)
     raise typer.Exit(exit_code(report, failing))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.gc_quiet import gc_quiet
 from fargate_netcheck.model import Severity
 from fargate_netcheck.snapshot import Snapshot
 
@@ -140,7 +141,8 @@ def load_or_collect(
             raise InputError(
                 "--snapshot reads a file: --accounts, --organization and --all-regions apply to live collection"
             )
-        loaded = load_snapshot(snapshot)
+        with gc_quiet():
+            loaded = load_snapshot(snapshot)
         if redactor is None:
             return loaded
         return parse_snapshot(redactor.redact_snapshot(loaded.raw), loaded.source)
