@@ -40,6 +40,11 @@ ALLOWED_OPERATIONS = frozenset(
 )
 
 RETRIES = {"mode": "adaptive", "max_attempts": 10}
+# botocore waits 60 s by default for a connection and for each read, and retries timeouts like
+# throttling: a region whose endpoint hangs would hold an unattended scan for ten minutes per call.
+# Describe pages answer in well under a second; these bounds still allow a slow link.
+CONNECT_TIMEOUT_S = 10
+READ_TIMEOUT_S = 30
 _GUARD_ID = "fargate-netcheck-read-only-guard"
 _START_KEY = "fargate_netcheck_call_started"
 _OPERATION_KEY = "fargate_netcheck_operation"
@@ -81,7 +86,12 @@ def make_session(profile: str | None) -> boto3.Session:
 def client(session: boto3.Session, service: str, region: str, *, pool_size: int = 10) -> Any:
     """A guarded client with adaptive retries. ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``)
     are honoured by botocore itself. ``pool_size`` should cover the threads sharing the client."""
-    config = Config(retries=dict(RETRIES), max_pool_connections=max(pool_size, 10))
+    config = Config(
+        retries=dict(RETRIES),
+        max_pool_connections=max(pool_size, 10),
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+    )
     install_read_only_guard(session.events)  # a session not made by make_session is guarded too
     made = session.client(service, region_name=region, config=config)
     install_read_only_guard(made.meta.events)
