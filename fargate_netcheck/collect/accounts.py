@@ -15,6 +15,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import boto3
@@ -138,7 +139,9 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
         except COLLECT_ERRORS as exc:
             return _unreached(run, account_id, ASSUME_ROLE_ERROR, exc, len(run.regions) * REGION_STEPS)
         # A session of its own, used on this thread only (regions' threads use its clients).
-        session, lock = assume.assumed_session(credentials, run.profile, run.home_region), threading.Lock()
+        refresh = partial(assume.assume_role, run.sts, arn, run.external_id)
+        session = assume.assumed_session(credentials, refresh, run.profile, run.home_region)
+        lock = threading.Lock()
 
     names = list(run.regions)
     if not names:

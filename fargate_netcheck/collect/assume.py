@@ -4,10 +4,12 @@ session on the temporary credentials."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import boto3
+import botocore.session
+from botocore.credentials import CredentialProvider, RefreshableCredentials
 
 from fargate_netcheck.collect.session import install_read_only_guard
 from fargate_netcheck.errors import InputError
@@ -65,15 +67,52 @@ def assume_role(sts_client: Any, arn: str, external: str | None) -> dict[str, An
     return sts_client.assume_role(**params)["Credentials"]
 
 
-def assumed_session(credentials: dict[str, Any], profile: str | None, region: str) -> boto3.Session:
-    """A session on ``credentials`` (the profile still supplies its settings, such as an endpoint or a
-    CA bundle), guarded read-only like every session of the tool. Not thread-safe: one per thread."""
-    session = boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=region,
-        profile_name=profile,
+def assumed_session(
+    credentials: dict[str, Any],
+    refresh: Callable[[], dict[str, Any]],
+    profile: str | None,
+    region: str,
+) -> boto3.Session:
+    """A session on ``credentials`` that assumes the role again (``refresh``) before they expire: an
+    account with many regions, throttled, can take longer than the role's hour. The profile still
+    supplies its settings (an endpoint, a CA bundle). Guarded read-only like every session of the
+    tool. Not thread-safe: one per thread (its clients are)."""
+    core = botocore.session.Session(profile=profile)
+    # Ahead of the standard chain: botocore refreshes these itself, 15 minutes before they expire.
+    core.get_component("credential_provider").insert_before(
+        "env", _AssumedRole(_refreshable(credentials, refresh))
     )
+    session = boto3.Session(botocore_session=core, region_name=region)
     install_read_only_guard(session.events)
     return session
+
+
+class _AssumedRole(CredentialProvider):
+    METHOD = "fargate-netcheck-assume-role"
+    CANONICAL_NAME = "custom-fargate-netcheck-assume-role"
+
+    def __init__(self, credentials: RefreshableCredentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> RefreshableCredentials:
+        return self._credentials
+
+
+def _refreshable(first: dict[str, Any], refresh: Callable[[], dict[str, Any]]) -> RefreshableCredentials:
+    return RefreshableCredentials.create_from_metadata(
+        metadata=_metadata(first),
+        refresh_using=lambda: _metadata(refresh()),
+        method=_AssumedRole.METHOD,
+    )
+
+
+def _metadata(credentials: dict[str, Any]) -> dict[str, str]:
+    """STS ``Credentials`` in the shape botocore's RefreshableCredentials takes."""
+    expiration = credentials["Expiration"]
+    return {
+        "access_key": credentials["AccessKeyId"],
+        "secret_key": credentials["SecretAccessKey"],
+        "token": credentials["SessionToken"],
+        "expiry_time": expiration.isoformat() if hasattr(expiration, "isoformat") else str(expiration),
+    }
