@@ -17,9 +17,10 @@ from typing import Any
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.jsonfile import read_json
-from fargate_netcheck.snapshot_schema import ID_FIELDS, KINDS, validate_item, validate_references
+from fargate_netcheck.snapshot_schema import ID_FIELDS, KINDS, ItemChecker, validate_item
 
 SNAPSHOT_VERSION = 1
+_VPC_OWNERS = ("Subnets", "RouteTables", "NetworkAcls", "SecurityGroups")  # kinds whose VpcId must resolve
 
 
 @dataclass(slots=True)
@@ -85,28 +86,113 @@ def parse_snapshot(data: Any, name: str = "snapshot") -> Snapshot:
     if collected_at is not None and not isinstance(collected_at, str):
         raise InputError(f"{name}: collected_at must be a string")
     regions = list(_regions(data, name))
-    seen: dict[str, str] = {}
+    checker = ItemChecker()
+    seen: dict[str, tuple[str, int]] = {}
     for rd in regions:
         where = f"{name}: {rd.account_id or '-'}/{rd.region}"
         for kind, items in rd.items.items():
-            id_field = ID_FIELDS[kind]
-            for i, item in enumerate(items):
-                at = f"{where}: {kind}[{i}]"
-                if not isinstance(item, dict):
-                    raise InputError(f"{at}: an item must be an object")
-                rid = item.get(id_field)
-                if not isinstance(rid, str) or not rid:
-                    raise InputError(f"{at}: missing {id_field}")
-                validate_item(kind, item, f"{where}: {rid}")
-                # Ids are unique within an account. Across accounts the same id is the same shared
-                # resource (a RAM-shared subnet, an AWS-managed prefix list): not an error.
-                # TransitGatewayVpcAttachments repeat TransitGatewayAttachments' ids by design.
-                if kind != "TransitGatewayVpcAttachments":
-                    other = seen.setdefault(f"{rd.account_id}:{kind}:{rid}", at)
-                    if other != at:
-                        raise InputError(f"{at}: duplicate id {rid} (also at {other.split(': ', 1)[1]})")
+            _check_items(kind, items, where, rd.account_id, checker, seen)
         validate_references(rd.items, where)
     return Snapshot(source=name, collected_at=collected_at, regions=regions, raw=data)
+
+
+def _check_items(
+    kind: str,
+    items: list[Any],
+    where: str,
+    account_id: str | None,
+    checker: ItemChecker,
+    seen: dict[str, tuple[str, int]],
+) -> None:
+    """Check one region's items of one kind. Messages are formatted only on a fault: on a large
+    snapshot formatting a location for every item would cost as much as the checks themselves.
+
+    ``seen`` maps "<account>:<kind>:<id>" to the (region location, index) of its first item."""
+    id_field = ID_FIELDS[kind]
+    fits = checker.fits
+    # Ids are unique within an account. Across accounts the same id is the same shared resource (a
+    # RAM-shared subnet, an AWS-managed prefix list): not an error. TransitGatewayVpcAttachments
+    # repeat TransitGatewayAttachments' ids by design.
+    unique = kind != "TransitGatewayVpcAttachments"
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError(f"{where}: {kind}[{i}]: an item must be an object")
+        rid = item.get(id_field)
+        if not isinstance(rid, str) or not rid:
+            raise InputError(f"{where}: {kind}[{i}]: missing {id_field}")
+        if not fits(kind, item):
+            validate_item(kind, item, f"{where}: {rid}")  # raises the message, or accepts an unusual value
+        if unique:
+            at = (where, i)
+            other = seen.setdefault(f"{account_id}:{kind}:{rid}", at)
+            if other is not at:
+                first = f"{other[0]}: {kind}[{other[1]}]".split(": ", 1)[1]
+                raise InputError(f"{where}: {kind}[{i}]: duplicate id {rid} (also at {first})")
+
+
+def validate_references(items: dict[str, list[dict[str, Any]]], where: str) -> None:
+    """References between items of one region must resolve, where the referenced kind was collected.
+
+    Route *targets* are not checked here: a route to a deleted gateway is a finding, not bad input.
+    ``items`` have passed ``validate_item``, so every reference is a string or None.
+    """
+    if not _references_resolve(items):
+        _raise_first_dangling(items, where)
+
+
+def _references_resolve(items: dict[str, list[dict[str, Any]]]) -> bool:
+    """The common case in a few set operations: every reference, whatever its owner's state, resolves.
+
+    False only means "look closer": a disassociated association or a deleted NAT gateway may point
+    at a subnet that is gone."""
+    if "Vpcs" in items:
+        refs = {item.get("VpcId") for kind in _VPC_OWNERS for item in items.get(kind, ())}
+        refs.discard(None)
+        if not refs.issubset({vpc["VpcId"] for vpc in items["Vpcs"]}):
+            return False
+    if "Subnets" in items:
+        refs = {
+            assoc.get("SubnetId")
+            for kind in ("RouteTables", "NetworkAcls")
+            for item in items.get(kind, ())
+            for assoc in item.get("Associations") or ()
+        }
+        refs.update(nat.get("SubnetId") for nat in items.get("NatGateways", ()))
+        refs.discard(None)
+        if not refs.issubset({subnet["SubnetId"] for subnet in items["Subnets"]}):
+            return False
+    return True
+
+
+def _raise_first_dangling(items: dict[str, list[dict[str, Any]]], where: str) -> None:
+    """The first reference that does not resolve, in a fixed order, as an InputError (if any)."""
+    vpcs = {item["VpcId"] for item in items["Vpcs"]} if "Vpcs" in items else None
+    subnets = {item["SubnetId"] for item in items["Subnets"]} if "Subnets" in items else None
+    if vpcs is not None:
+        for kind in _VPC_OWNERS:
+            for item in items.get(kind, ()):
+                _need(vpcs, item.get("VpcId"), "Vpcs", where, item[ID_FIELDS[kind]], "VpcId")
+    if subnets is None:
+        return
+    for kind in ("RouteTables", "NetworkAcls"):
+        for item in items.get(kind, ()):
+            owner = item[ID_FIELDS[kind]]
+            for assoc in item.get("Associations") or ():
+                if _associated(assoc):
+                    _need(subnets, assoc.get("SubnetId"), "Subnets", where, owner, "association SubnetId")
+    for nat in items.get("NatGateways", ()):
+        if nat.get("State") not in ("deleted", "deleting", "failed"):
+            _need(subnets, nat.get("SubnetId"), "Subnets", where, nat["NatGatewayId"], "SubnetId")
+
+
+def _need(ids: set[str], ref: Any, kind: str, where: str, owner: str, field_name: str) -> None:
+    if isinstance(ref, str) and ref not in ids:
+        raise InputError(f"{where}: {owner}: {field_name} {ref} is not in {kind}")
+
+
+def _associated(assoc: dict[str, Any]) -> bool:
+    state = assoc.get("AssociationState")
+    return not isinstance(state, dict) or state.get("State", "associated") == "associated"
 
 
 def _regions(data: dict[str, Any], name: str) -> Iterator[RegionData]:

@@ -6,9 +6,10 @@ import json
 
 import pytest
 from cli_helpers import run_cli
-from snapshots import healthy, item, region, write
+from snapshots import healthy, item, region, trace, write
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.model import Verdict
 from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
 
 
@@ -133,10 +134,15 @@ def test_errors_must_be_strings():
 def test_same_id_in_two_accounts_is_a_shared_resource_not_a_duplicate():
     one, two = healthy(), healthy()
     for snap in (one, two):
-        region(snap)["ManagedPrefixLists"] = [{"PrefixListId": "pl-63a5400a", "Entries": [{"Cidr": "52.216.0.0/15"}]}]
+        region(snap)["ManagedPrefixLists"] = [
+            {"PrefixListId": "pl-63a5400a", "Entries": [{"Cidr": "52.216.0.0/15"}]}
+        ]
     data = {
         "snapshot_version": 1,
-        "accounts": {"111111111111": {"regions": one["regions"]}, "222222222222": {"regions": two["regions"]}},
+        "accounts": {
+            "111111111111": {"regions": one["regions"]},
+            "222222222222": {"regions": two["regions"]},
+        },
     }
     from fargate_netcheck.graph import build_graph
 
@@ -153,3 +159,10 @@ def test_account_level_errors_are_reported():
         },
     }
     assert parse_snapshot(data).errors()["333333333333/-/AssumeRole"] == "AccessDenied: not authorized"
+
+
+def test_null_acl_entries_are_no_entries_and_the_catch_all_denies():
+    snap = healthy()
+    item(snap, "NetworkAcls", "acl-default")["Entries"] = None
+    result = trace(snap, "subnet-private")
+    assert (result.verdict, result.blocked_at) == (Verdict.UNREACHABLE, "acl-default")
