@@ -1,8 +1,11 @@
-"""Report writers. Every writer takes the same ``Report`` and returns text."""
+"""Report writers. Every writer takes the same ``Report`` and returns text; a writer whose module
+also has ``chunks(report)`` can hand that text over piece by piece (``stream``), so a large report
+is written without holding all of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterable
 
 from fargate_netcheck.model import Report
 
@@ -17,16 +20,27 @@ EXTENSIONS = {
 }
 
 
+_MODULES = {
+    "json": "json_report",
+    "text": "text",
+    "html": "html",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown",
+}
+
+
 def writer(fmt: str) -> Callable[[Report], str]:
     """The render function of a format, imported only when that format is asked for."""
-    import importlib
+    return importlib.import_module(f"fargate_netcheck.report.{_MODULES[fmt]}").render
 
-    module = {
-        "json": "json_report",
-        "text": "text",
-        "html": "html",
-        "sarif": "sarif",
-        "junit": "junit",
-        "markdown": "markdown",
-    }[fmt]
-    return importlib.import_module(f"fargate_netcheck.report.{module}").render
+
+def stream(fmt: str) -> Callable[[Report], Iterable[str]]:
+    """The format's text as chunks that join to exactly what ``writer(fmt)`` returns: its module's
+    ``chunks`` when it has one, else the whole text as a single chunk."""
+    module = importlib.import_module(f"fargate_netcheck.report.{_MODULES[fmt]}")
+    chunks = getattr(module, "chunks", None)
+    if chunks is not None:
+        return chunks
+    render = module.render
+    return lambda report: (render(report),)
