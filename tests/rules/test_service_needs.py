@@ -13,7 +13,9 @@ from fargate_netcheck.targets import make_target
 def rule_ids(snap):
     parsed = parse_snapshot(snap)
     g = build_graph(parsed)
-    target = make_target(g, "deploy-config:prod/etl", "subnet-isolated", ("sg-open",), needs=("secretsmanager",))
+    target = make_target(
+        g, "deploy-config:prod/etl", "subnet-isolated", ("sg-open",), needs=("secretsmanager",)
+    )
     return {f.rule_id for f in analyze(parsed, g, [target], AnalysisOptions(plugins=False)).findings}
 
 
