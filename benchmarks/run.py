@@ -82,7 +82,7 @@ def run_stages(path: Path, html: bool) -> dict[str, float]:
 
     from fargate_netcheck import pipeline
     from fargate_netcheck.graph import build_graph
-    from fargate_netcheck.report import writer
+    from fargate_netcheck.output import write_report
     from fargate_netcheck.snapshot import load_snapshot
     from fargate_netcheck.targets import audit_targets
 
@@ -106,13 +106,13 @@ def run_stages(path: Path, html: bool) -> dict[str, float]:
     report = pipeline.analyze(snapshot, graph, targets, pipeline.AnalysisOptions())
     lap("rules")
     times["rules"] -= times["trace_targets"]
-    writer("json")(report)
+    write_report(report, ["json"], Path(os.devnull), None)  # streamed, as the CLI writes it
     lap("render_json")
     if html and importlib.util.find_spec("fargate_netcheck.report.html"):
         from fargate_netcheck.report.topology import build_topology
 
         report.topology = build_topology(graph)  # what analyze(with_topology=True) adds for HTML
-        writer("html")(report)
+        write_report(report, ["html"], Path(os.devnull), None)
         lap("render_html")
     times["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times["targets"] = len(targets)

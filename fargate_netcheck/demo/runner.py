@@ -77,16 +77,15 @@ def demo_report(*, with_topology: bool = True) -> Report:
 
 
 def run_demo(output: Path, html: Path | None = None) -> int:
-    from fargate_netcheck.report import json_report, text
+    from fargate_netcheck.output import write_file
+    from fargate_netcheck.report import stream, text
 
     report = demo_report(with_topology=html is not None)
     sys.stdout.write(text.render(report))
-    output.write_text(json_report.render(report), encoding="utf-8")
+    write_file(output, stream("json")(report))
     written = [output]
     if html is not None:
-        from fargate_netcheck.report import html as html_report
-
-        html.write_text(html_report.render(report), encoding="utf-8")
+        write_file(html, stream("html")(report))
         written.append(html)
     print(f"\nwrote {', '.join(map(str, written))}", file=sys.stderr)
     return 0
