@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of, subnet_cidr, successor
+from fargate_netcheck.graph import region_of, subnet_cidr
 from fargate_netcheck.model import CheckCode, PathResult, Status, Target, Verdict
 from fargate_netcheck.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.endpoints import ECR_SERVICES, gateway_endpoints, is_available
+from fargate_netcheck.trace.routing import subnet_route_table
 from fargate_netcheck.trace.security_groups import evaluate_ingress
 from fargate_netcheck.trace.walk import Walk
 
@@ -217,17 +218,8 @@ class EndpointWalk:
     # -- S3 (image layers) ----------------------------------------------------------------------
     def _s3(self, rules: list[SgRule] | None) -> None:
         g, walk = self.g, self.walk
-        rd = region_of(g, self.subnet)
-        if not rd.collected("RouteTables"):
-            walk.unknown(CheckCode.DATA_MISSING, self.subnet, rd.gap("RouteTables"))
-            return
-        rtb = successor(g, self.subnet, "uses-route-table")
+        rtb = subnet_route_table(g, walk, self.subnet)
         if rtb is None:
-            walk.unknown(
-                CheckCode.ROUTE_TABLE_MISSING,
-                self.subnet,
-                f"no route table of {self.subnet} is in the snapshot",
-            )
             return
         walk.hop(rtb)
         gateways = gateway_endpoints(g, self.vpc_id, "s3")

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, successor
+from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
 from fargate_netcheck.model import CheckCode, PathResult, Target
 from fargate_netcheck.trace.appliances import appliance_handlers
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.ecr import ecr_pull
 from fargate_netcheck.trace.filters import Filters
 from fargate_netcheck.trace.hops import Handler, Position, default_handlers, not_followed, translated_in
-from fargate_netcheck.trace.routing import RouteChoice, choose_route
+from fargate_netcheck.trace.routing import RouteChoice, choose_route, subnet_route_table
 from fargate_netcheck.trace.transit import transit_gateway
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -138,18 +138,8 @@ class Tracer:
         g = self.graph
         seen: set[tuple[str, str | None]] = set()
         while pos is not None:
-            rd = region_of(g, pos.subnet_id)
-            if not rd.collected("RouteTables"):
-                walk.unknown(CheckCode.DATA_MISSING, pos.subnet_id, rd.gap("RouteTables"))
-                return
-            rtb = successor(g, pos.subnet_id, "uses-route-table")
+            rtb = subnet_route_table(g, walk, pos.subnet_id)
             if rtb is None:
-                walk.unknown(
-                    CheckCode.ROUTE_TABLE_MISSING,
-                    pos.subnet_id,
-                    f"{pos.subnet_id} has no explicit route table association and no main route table "
-                    f"of {pos.vpc_id} is in the snapshot",
-                )
                 return
             if (rtb, pos.translated_by) in seen or len(seen) >= MAX_HOPS:
                 walk.failed(CheckCode.ROUTE_LOOP, rtb, f"routing loop: the path returns to {rtb}")

@@ -10,7 +10,10 @@ from typing import Protocol, TypeVar
 
 import networkx as nx
 
+from fargate_netcheck.graph import region_of, successor
+from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.trace.walk import Walk
 
 _PROPAGATED = "EnableVgwRoutePropagation"
 
@@ -81,3 +84,22 @@ def choose_route(g: nx.DiGraph, routes: tuple[Route, ...], destination: Network)
             "were not collected; it may match the destination",
         )
     return RouteChoice(best)
+
+
+def subnet_route_table(g: nx.DiGraph, walk: Walk, subnet_id: str) -> str | None:
+    """The table a subnet's traffic follows (its explicit association, else its VPC's main table,
+    as the graph resolved it); None, with the reason recorded as unknown, when it is not known."""
+    region = region_of(g, subnet_id)
+    if not region.collected("RouteTables"):
+        walk.unknown(CheckCode.DATA_MISSING, subnet_id, region.gap("RouteTables"))
+        return None
+    rtb = successor(g, subnet_id, "uses-route-table")
+    if rtb is None:
+        vpc_id = g.nodes[subnet_id]["item"].get("VpcId", "its VPC")
+        walk.unknown(
+            CheckCode.ROUTE_TABLE_MISSING,
+            subnet_id,
+            f"{subnet_id} has no explicit route table association and no main route table of {vpc_id} "
+            "is in the snapshot",
+        )
+    return rtb

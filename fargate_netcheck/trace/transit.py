@@ -32,7 +32,7 @@ from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Position
-from fargate_netcheck.trace.routing import choose_route, longest_prefix
+from fargate_netcheck.trace.routing import choose_route, longest_prefix, subnet_route_table
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 _ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
@@ -296,11 +296,8 @@ class TransitReturn:
             return
         via = ""
         for _ in range(3):  # a firewall endpoint in between is followed to its own subnet
-            rtb = successor(g, subnet, "uses-route-table")
+            rtb = subnet_route_table(g, walk, subnet)
             if rtb is None:
-                walk.unknown(
-                    CheckCode.ROUTE_TABLE_MISSING, subnet, f"no route table of {subnet} is in the snapshot"
-                )
                 return
             route = choose_route(g, g.nodes[rtb].get("routes", ()), source).route
             target = g.nodes.get(route.target_id, {}) if route is not None else {}
