@@ -1,4 +1,5 @@
-"""The command line (typer). Thin: parse options, run the pipeline, write the report, exit 0/1/2.
+"""The command line (typer). Thin: declare the commands and their options, hand the work over
+(``check`` to ``check_command``, live collection to ``cli_support``), exit 0/1/2.
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error.
 Nothing here imports boto3 unless a command really calls AWS.
@@ -7,14 +8,12 @@ Nothing here imports boto3 unless a command really calls AWS.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fargate_netcheck import __version__, cli_support
+from fargate_netcheck import __version__
 from fargate_netcheck.errors import InputError
 
 app = typer.Typer(
@@ -24,6 +23,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+# Options several commands share, declared once (where the help differs, each command keeps its own).
+RegionOpt = Annotated[
+    list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
+]
+ProfileOpt = Annotated[str | None, typer.Option(help="AWS profile.")]
+ReportOutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
+]
+RulesDirOpt = Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")]
 
 # Live-collection scope, shared by `scan` and `check`.
 AccountsOpt = Annotated[
@@ -108,9 +117,7 @@ def check(
     audit: Annotated[
         bool, typer.Option(help="Also audit every subnet in scope (the default when no target is named).")
     ] = False,
-    region: Annotated[
-        list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
-    ] = [],  # noqa: B006
+    region: RegionOpt = [],  # noqa: B006
     profile: Annotated[str | None, typer.Option(help="AWS profile for live collection.")] = None,
     accounts: AccountsOpt = [],  # noqa: B006
     organization: OrganizationOpt = False,
@@ -132,9 +139,7 @@ def check(
             "--format", "-f", help="text, json, html, sarif, junit, markdown (repeatable or comma-separated)."
         ),
     ] = [],  # noqa: B006
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
-    ] = None,
+    output: ReportOutputOpt = None,
     output_dir: Annotated[
         Path | None, typer.Option(help="Write every requested format into this folder.")
     ] = None,
@@ -151,7 +156,7 @@ def check(
             help="Lowest severity that makes the exit code 1: error, warning or info (default: error)."
         ),
     ] = None,
-    rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
+    rules_dir: RulesDirOpt = [],  # noqa: B006
     min_free_ips: Annotated[
         int | None, typer.Option(help="Warn (LB002) when a task subnet has fewer free addresses (default 8).")
     ] = None,
@@ -175,100 +180,10 @@ def check(
     ] = False,
 ) -> None:
     """Check the egress of Fargate targets: from a snapshot, or collected live."""
-    from fargate_netcheck.baseline import apply_baseline, load_baseline
-    from fargate_netcheck.baseline import fail_on_new as has_failing_new
-    from fargate_netcheck.cli_support import Aws, codes, load_or_collect
-    from fargate_netcheck.config import load_config, to_selection
-    from fargate_netcheck.gc_quiet import gc_quiet
-    from fargate_netcheck.graph import build_graph
-    from fargate_netcheck.model import Finding, Severity
-    from fargate_netcheck.output import parse_formats, write_report
-    from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
-    from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
-    from fargate_netcheck.target_sources import TargetRequest, resolve_targets
-    from fargate_netcheck.trace import TraceOptions
+    parsed = dict(locals())  # a copy, taken first: exactly the options above, by name
+    from fargate_netcheck.check_command import CheckArgs, run_check
 
-    formats = parse_formats(format or ["text"])
-    cfg = load_config(Path.cwd(), config).merged_with_cli(
-        fail_on=cli_support.severity(fail_on, "--fail-on") if fail_on is not None else None,
-        ports=[cli_support.port(p) for p in port],
-        destinations=destination,
-        rules_dir=rules_dir,
-        min_free_ips=min_free_ips,
-    )
-    failing = cfg.fail_on or Severity.ERROR
-    if fail_on_new and baseline is None:
-        raise InputError("--fail-on-new needs --baseline FILE")
-    baseline_report = load_baseline(baseline) if baseline is not None else None
-    options = AnalysisOptions(
-        trace=TraceOptions(
-            destinations=tuple(cli_support.destination(d) for d in cfg.destinations or ())
-            or TraceOptions().destinations,
-            ports=cfg.ports or TraceOptions().ports,
-        ),
-        selection=to_selection(cfg, codes(select), codes(ignore), codes(extend_select)),
-        rules_dirs=cfg.rules_dir or (),
-    )
-    if cfg.min_free_ips is not None:
-        options.params["min_free_ips"] = cfg.min_free_ips
-    request = TargetRequest(
-        subnets=tuple(subnet),
-        security_groups=tuple(security_group),
-        assign_public_ip=assign_public_ip,
-        cluster=cluster,
-        services=tuple(service),
-        deploy_config=deploy_config,
-        env=env,
-        task=task,
-        run_environment=run_environment,
-        default_subnets=tuple(default_subnet),
-        default_security_groups=tuple(default_security_group),
-        default_assign_public_ip=default_assign_public_ip,
-        audit=audit,
-    )
-    request.validate()
-    if snapshot is not None and (region or profile) and not cluster:
-        raise InputError("--snapshot reads a file: --region and --profile apply to live AWS calls only")
-    scope = cli_support.Scope(
-        cli_support.split_accounts(accounts),
-        organization,
-        role_name,
-        external_id,
-        all_regions,
-        quiet,
-        verbose,
-    )
-    if cluster and scope.many_accounts:
-        raise InputError(
-            "--cluster reads ECS in the caller's account: it does not combine with --accounts/--organization"
-        )
-    aws = Aws(list(region), profile)
-    redactor = None
-    if redact:
-        from fargate_netcheck.redact import Redactor
-
-        redactor = Redactor()
-        if cfg.destinations:
-            # the user's destinations name real addresses: mask them the same way
-            masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
-            options.trace = replace(options.trace, destinations=masked)
-    snap = load_or_collect(snapshot, aws, scope, redactor)
-    with gc_quiet():
-        graph = build_graph(snap)
-        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
-        options.params["config_problems"] = problems
-        report = analyze(snap, graph, targets, options, with_topology="html" in formats)
-        findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
-        report.findings = sorted([*findings, *extras], key=Finding.sort_key)
-        report.rules.update(
-            {i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)}
-        )
-        if baseline_report is not None:
-            report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
-        write_report(report, formats, output, output_dir)
-    if fail_on_new:
-        raise typer.Exit(1 if has_failing_new(report.findings, failing) else 0)
-    raise typer.Exit(exit_code(report, failing))
+    raise typer.Exit(run_check(CheckArgs(**parsed)))
 
 
 @app.command()
@@ -296,11 +211,9 @@ def diagnose(
     region: Annotated[
         list[str], typer.Option(help="Region (default: from the task ARN, else the environment).")
     ] = [],  # noqa: B006
-    profile: Annotated[str | None, typer.Option(help="AWS profile.")] = None,
+    profile: ProfileOpt = None,
     format: Annotated[list[str], typer.Option("--format", "-f", help="Report format(s).")] = [],  # noqa: B006
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
-    ] = None,
+    output: ReportOutputOpt = None,
 ) -> None:
     """Explain why a Fargate task stopped: the cause, the blocking hop, the fix."""
     from fargate_netcheck.cli_support import Aws
@@ -350,10 +263,8 @@ def graph_command(
 @app.command()
 def scan(
     output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write.")],
-    region: Annotated[
-        list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
-    ] = [],  # noqa: B006
-    profile: Annotated[str | None, typer.Option(help="AWS profile.")] = None,
+    region: RegionOpt = [],  # noqa: B006
+    profile: ProfileOpt = None,
     accounts: AccountsOpt = [],  # noqa: B006
     organization: OrganizationOpt = False,
     role_name: RoleNameOpt = "fargate-netcheck-read",
@@ -364,26 +275,10 @@ def scan(
     redact: RedactOpt = False,
 ) -> None:
     """Collect a read-only snapshot of the account's (or accounts') network into a JSON file."""
-    from fargate_netcheck.cli_support import Aws, Scope, collect_live, split_accounts
-    from fargate_netcheck.snapshot import write_snapshot
+    from fargate_netcheck.cli_support import Aws, Scope, scan_to_file, split_accounts
 
     scope = Scope(split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose)
-    data, calls = collect_live(Aws(list(region), profile), scope)
-    if redact:
-        from fargate_netcheck.redact import Redactor
-
-        data = Redactor().redact_snapshot(data)
-    write_snapshot(data, output)
-    by_account = data.get("accounts") or {data.get("account_id") or "-": data}
-    bodies = [body for account in by_account.values() for body in account["regions"].values()]
-    errors = sum(len(b.get("Errors", {})) for b in bodies) + sum(
-        len(a.get("Errors", {})) for a in by_account.values()
-    )
-    typer.echo(
-        f"wrote {output}: {len(by_account)} account(s), {len(bodies)} region(s), {calls.total} API call(s), "
-        f"{calls.total_retries} retries, {errors} collection error(s)",
-        err=True,
-    )
+    typer.echo(scan_to_file(output, Aws(list(region), profile), scope, redact), err=True)
 
 
 @app.command()
@@ -400,9 +295,7 @@ def demo(
 
 
 @app.command("rules")
-def list_rules(
-    rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
-) -> None:
+def list_rules(rules_dir: RulesDirOpt = []) -> None:  # noqa: B006
     """List every rule: id, default severity, title."""
     from fargate_netcheck.registry import load_rules
 
@@ -413,7 +306,7 @@ def list_rules(
 @app.command()
 def explain(
     rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. GW002.")],
-    rules_dir: Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")] = [],  # noqa: B006
+    rules_dir: RulesDirOpt = [],  # noqa: B006
 ) -> None:
     """Print a rule's documentation: what it checks, why it matters, an example, the fix."""
     from fargate_netcheck.registry import load_rules

@@ -1,4 +1,4 @@
-"""Small helpers of the command line: option parsing, and the AWS context of a live run.
+"""Small helpers of the command line: option parsing, the AWS context of a live run, and ``scan``.
 
 Kept apart from ``cli`` so the command definitions stay short. Nothing here imports boto3 until a
 live call is really made.
@@ -150,3 +150,24 @@ def load_or_collect(
     if redactor is not None:
         data = redactor.redact_snapshot(data)
     return parse_snapshot(data, "live collection")
+
+
+def scan_to_file(output: Path, aws: Aws, scope: Scope, redact: bool) -> str:
+    """``scan``: collect live, mask if asked, write the snapshot to ``output``; the one-line summary."""
+    from fargate_netcheck.snapshot import write_snapshot
+
+    data, calls = collect_live(aws, scope)
+    if redact:
+        from fargate_netcheck.redact import Redactor
+
+        data = Redactor().redact_snapshot(data)
+    write_snapshot(data, output)
+    by_account = data.get("accounts") or {data.get("account_id") or "-": data}
+    bodies = [body for account in by_account.values() for body in account["regions"].values()]
+    errors = sum(len(b.get("Errors", {})) for b in bodies) + sum(
+        len(a.get("Errors", {})) for a in by_account.values()
+    )
+    return (
+        f"wrote {output}: {len(by_account)} account(s), {len(bodies)} region(s), {calls.total} API call(s), "
+        f"{calls.total_retries} retries, {errors} collection error(s)"
+    )

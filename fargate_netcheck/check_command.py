@@ -1,0 +1,175 @@
+"""``check``, once its options are parsed: configuration, targets, snapshot, analysis, report, exit code.
+
+``cli.check`` declares the options and imports this module only when it runs, so importing the CLI
+stays light (this module pulls networkx through the graph and the pipeline). Nothing here imports
+boto3 unless the run really calls AWS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from fargate_netcheck import cli_support
+from fargate_netcheck.baseline import apply_baseline, load_baseline
+from fargate_netcheck.baseline import fail_on_new as has_failing_new
+from fargate_netcheck.cli_support import Aws, Scope, codes, load_or_collect
+from fargate_netcheck.config import Config, load_config, to_selection
+from fargate_netcheck.errors import InputError
+from fargate_netcheck.gc_quiet import gc_quiet
+from fargate_netcheck.graph import build_graph
+from fargate_netcheck.model import Finding, Severity
+from fargate_netcheck.output import parse_formats, write_report
+from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
+from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
+from fargate_netcheck.target_sources import TargetRequest, resolve_targets
+from fargate_netcheck.trace import TraceOptions
+
+
+@dataclass(frozen=True, slots=True)
+class CheckArgs:
+    """The options of ``check`` as typer parsed them: one field per option, named like its parameter."""
+
+    snapshot: Path | None
+    subnet: list[str]
+    security_group: list[str]
+    assign_public_ip: bool
+    cluster: str | None
+    service: list[str]
+    deploy_config: Path | None
+    env: str | None
+    task: str | None
+    run_environment: Path | None
+    default_subnet: list[str]
+    default_security_group: list[str]
+    default_assign_public_ip: bool | None
+    audit: bool
+    region: list[str]
+    profile: str | None
+    accounts: list[str]
+    organization: bool
+    role_name: str
+    external_id: str | None
+    all_regions: bool
+    quiet: bool
+    verbose: int
+    redact: bool
+    port: list[int]
+    destination: list[str]
+    format: list[str]
+    output: Path | None
+    output_dir: Path | None
+    select: str | None
+    extend_select: str | None
+    ignore: str | None
+    fail_on: str | None
+    rules_dir: list[Path]
+    min_free_ips: int | None
+    config: Path | None
+    baseline: Path | None
+    fail_on_new: bool
+
+
+def run_check(args: CheckArgs) -> int:
+    """Run ``check`` and return its exit code: 0 clean, 1 findings at or above the failing severity
+    (with ``--fail-on-new``: new ones only). Usage and input errors raise ``InputError``."""
+    formats = parse_formats(args.format or ["text"])
+    cfg = load_config(Path.cwd(), args.config).merged_with_cli(
+        fail_on=cli_support.severity(args.fail_on, "--fail-on") if args.fail_on is not None else None,
+        ports=[cli_support.port(p) for p in args.port],
+        destinations=args.destination,
+        rules_dir=args.rules_dir,
+        min_free_ips=args.min_free_ips,
+    )
+    failing = cfg.fail_on or Severity.ERROR
+    if args.fail_on_new and args.baseline is None:
+        raise InputError("--fail-on-new needs --baseline FILE")
+    baseline_report = load_baseline(args.baseline) if args.baseline is not None else None
+    options = _analysis_options(args, cfg)
+    request = _target_request(args)
+    scope = _scope(args)
+    aws = Aws(list(args.region), args.profile)
+    redactor = None
+    if args.redact:
+        from fargate_netcheck.redact import Redactor
+
+        redactor = Redactor()
+        if cfg.destinations:
+            # the user's destinations name real addresses: mask them the same way
+            masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
+            options.trace = replace(options.trace, destinations=masked)
+    snap = load_or_collect(args.snapshot, aws, scope, redactor)
+    with gc_quiet():
+        graph = build_graph(snap)
+        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
+        options.params["config_problems"] = problems
+        report = analyze(snap, graph, targets, options, with_topology="html" in formats)
+        findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
+        report.findings = sorted([*findings, *extras], key=Finding.sort_key)
+        report.rules.update(
+            {i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)}
+        )
+        if baseline_report is not None:
+            report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
+        write_report(report, formats, args.output, args.output_dir)
+    if args.fail_on_new:
+        return 1 if has_failing_new(report.findings, failing) else 0
+    return exit_code(report, failing)
+
+
+def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
+    """What to trace and which rules run: the configuration with the command line applied."""
+    options = AnalysisOptions(
+        trace=TraceOptions(
+            destinations=tuple(cli_support.destination(d) for d in cfg.destinations or ())
+            or TraceOptions().destinations,
+            ports=cfg.ports or TraceOptions().ports,
+        ),
+        selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
+        rules_dirs=cfg.rules_dir or (),
+    )
+    if cfg.min_free_ips is not None:
+        options.params["min_free_ips"] = cfg.min_free_ips
+    return options
+
+
+def _target_request(args: CheckArgs) -> TargetRequest:
+    """The targets the command line names (validated); none named means an audit of every subnet."""
+    request = TargetRequest(
+        subnets=tuple(args.subnet),
+        security_groups=tuple(args.security_group),
+        assign_public_ip=args.assign_public_ip,
+        cluster=args.cluster,
+        services=tuple(args.service),
+        deploy_config=args.deploy_config,
+        env=args.env,
+        task=args.task,
+        run_environment=args.run_environment,
+        default_subnets=tuple(args.default_subnet),
+        default_security_groups=tuple(args.default_security_group),
+        default_assign_public_ip=args.default_assign_public_ip,
+        audit=args.audit,
+    )
+    request.validate()
+    return request
+
+
+def _scope(args: CheckArgs) -> Scope:
+    """The live-collection scope, refused where it cannot apply (a snapshot file, a --cluster read)."""
+    if args.snapshot is not None and (args.region or args.profile) and not args.cluster:
+        raise InputError("--snapshot reads a file: --region and --profile apply to live AWS calls only")
+    scope = Scope(
+        cli_support.split_accounts(args.accounts),
+        args.organization,
+        args.role_name,
+        args.external_id,
+        args.all_regions,
+        args.quiet,
+        args.verbose,
+    )
+    if args.cluster and scope.many_accounts:
+        raise InputError(
+            "--cluster reads ECS in the caller's account: it does not combine with --accounts/--organization"
+        )
+    return scope
