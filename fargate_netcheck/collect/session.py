@@ -160,10 +160,12 @@ class CallLog:
         context[_START_KEY] = time.perf_counter()
         context[_OPERATION_KEY] = _operation(model)
 
-    def _finished(self, where: str, model: Any, context: dict[str, Any], **kwargs: Any) -> None:
+    def _finished(self, where: str, *, context: dict[str, Any], model: Any = None, **kwargs: Any) -> None:
+        """``after-call``, or ``after-call-error`` (the request raised: no response, and botocore
+        passes no ``model``, so the operation is the one ``_started`` noted)."""
         started = context.get(_START_KEY)
         elapsed = time.perf_counter() - started if started is not None else 0.0
-        operation = _operation(model)
+        operation = _operation(model) if model is not None else context.get(_OPERATION_KEY, "unknown")
         self.record(operation, elapsed)
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s %.0f ms%s", operation, where or "-", elapsed * 1000, _outcome(kwargs))

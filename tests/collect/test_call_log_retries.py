@@ -106,3 +106,29 @@ def test_nothing_is_logged_below_info(moto: None, caplog: pytest.LogCaptureFixtu
 
     assert calls.total == 1
     assert [r for r in caplog.records if r.name.startswith("fargate_netcheck")] == []
+
+
+class _Unanswered(Exception):
+    """Raised where the request would be sent: the call fails with no response (no retry either)."""
+
+
+def test_a_call_that_raises_is_counted_and_logged_and_its_error_kept(
+    moto: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """botocore's ``after-call-error`` carries no ``model``: the call log must not fail on it (a
+    TypeError there would replace the real error, e.g. an unreachable endpoint, and stop the scan)."""
+    ec2, calls = _counted_ec2("111111111111/us-east-1")
+
+    def fail(**_: Any) -> None:
+        raise _Unanswered("no answer")
+
+    ec2.meta.events.register_first("before-send.ec2.DescribeVpcs", fail)
+    caplog.set_level(logging.INFO, logger="fargate_netcheck")
+
+    with pytest.raises(_Unanswered):
+        ec2.describe_vpcs()
+
+    assert calls.counts == {"ec2:DescribeVpcs": 1}
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "fargate_netcheck.collect"]
+    assert line.startswith("ec2:DescribeVpcs 111111111111/us-east-1 ")
+    assert line.endswith(" ms -> _Unanswered")
