@@ -3,8 +3,9 @@
 What is masked, consistently (one ``Redactor``: the same input always gives the same mask, in the
 snapshot, the report and any text):
 
-- account ids (any standalone 12-digit number: ``OwnerId``, ARNs, ``accounts`` keys, ECR hosts)
-  become other 12-digit numbers;
+- account ids (any standalone 12-digit number: ``OwnerId``, Block Public Access's ``AwsAccountId``,
+  ARNs such as an exclusion's ``ResourceArn``, ``accounts`` keys, ECR hosts) become other 12-digit
+  numbers;
 - IPv4 and IPv6 addresses and CIDR blocks (also ``ip-10-0-1-5`` / ``ec2-54-1-2-3`` host names)
   become other addresses of the same family; a CIDR keeps its prefix length;
 - tag values (``Tags[].Value``, ECS ``tags[].value``) become ``redacted-<hash>``; keys stay.

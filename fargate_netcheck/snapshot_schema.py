@@ -34,6 +34,9 @@ ID_FIELDS: dict[str, str] = {
     "TransitGatewayAttachments": "TransitGatewayAttachmentId",
     "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId",
     "TransitGatewayRouteTables": "TransitGatewayRouteTableId",
+    # VPC Block Public Access: the region's one options object, and its exclusions.
+    "VpcBlockPublicAccessOptions": "AwsRegion",
+    "VpcBlockPublicAccessExclusions": "ExclusionId",
 }
 KINDS: tuple[str, ...] = tuple(ID_FIELDS)
 
@@ -184,6 +187,18 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "AccepterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
         "RequesterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
     },
+    "VpcBlockPublicAccessOptions": {
+        "AwsRegion": STR,
+        "State": STR,
+        "InternetGatewayBlockMode": STR,
+        "ExclusionsAllowed": STR,
+    },
+    "VpcBlockPublicAccessExclusions": {
+        "ExclusionId": STR,
+        "InternetGatewayExclusionMode": STR,
+        "ResourceArn": STR,
+        "State": STR,
+    },
 }
 
 
@@ -250,7 +265,7 @@ def _check_acl_entry(entry: dict[str, Any], where: str) -> None:
         raise InputError(f"{at}: RuleAction must be 'allow' or 'deny'")
     if not isinstance(entry.get("Egress"), bool):
         raise InputError(f"{at}: Egress must be true or false")
-    if "CidrBlock" not in entry and "Ipv6CidrBlock" not in entry:
+    if entry.get("CidrBlock") is None and entry.get("Ipv6CidrBlock") is None:  # null is absent
         raise InputError(f"{at}: needs CidrBlock or Ipv6CidrBlock")
     ports = entry.get("PortRange")
     if ports is not None and not all(isinstance(ports.get(k), int) for k in ("From", "To")):
@@ -402,7 +417,7 @@ def _acl_entries_fit(acl: dict[str, Any]) -> bool:
             entry.get("RuleNumber").__class__ is not int
             or entry.get("RuleAction") not in ("allow", "deny")
             or entry.get("Egress").__class__ is not bool
-            or ("CidrBlock" not in entry and "Ipv6CidrBlock" not in entry)
+            or (entry.get("CidrBlock") is None and entry.get("Ipv6CidrBlock") is None)
             or (
                 ports is not None
                 and not (isinstance(ports.get("From"), int) and isinstance(ports.get("To"), int))

@@ -1,5 +1,6 @@
-"""Small helpers shared by the collectors: paginate a call, keep items JSON-ready, run independent
-calls on a bounded thread pool and record each failure under an ``Errors`` key."""
+"""Small helpers shared by the collectors: paginate a call (with botocore's paginator, or on
+``NextToken`` by hand where botocore has none), keep items JSON-ready, run independent calls on a
+bounded thread pool and record each failure under an ``Errors`` key."""
 
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ class Truncated(Exception):
     """A call returned only part of the data and offers no way to page on."""
 
 
+class Unsupported(Exception):
+    """The installed botocore does not know the operation (an API newer than it): nothing was sent."""
+
+
 # What a collector records and carries on from; anything else (a bug, ReadOnlyViolation) propagates.
-COLLECT_ERRORS = (ClientError, BotoCoreError, Truncated)
+COLLECT_ERRORS = (ClientError, BotoCoreError, Truncated, Unsupported)
 
 
 def error_text(exc: BaseException) -> str:
@@ -54,6 +59,32 @@ def paginate(client: Any, operation: str, result_key: str, **params: Any) -> lis
     for page in paginator.paginate(**params):
         items.extend(page.get(result_key, []))
     return jsonable(items)
+
+
+def paginate_tokens(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
+    """``paginate`` for an operation botocore has no paginator for: call again with each
+    ``NextToken`` until a page has none. A token that comes back twice would loop for ever and the
+    items so far are not the whole list: ``Truncated``."""
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    token: str | None = None
+    while True:
+        page = call(client, operation, **params, **({"NextToken": token} if token else {}))
+        items.extend(page.get(result_key, []))
+        token = page.get("NextToken")
+        if not token:
+            return items
+        if token in seen:
+            raise Truncated(f"{operation}: NextToken {token!r} came back twice after {len(items)} items")
+        seen.add(token)
+
+
+def require_operation(client: Any, operation: str) -> None:
+    """``Unsupported`` (recorded, not a crash) when the installed botocore does not know ``operation``:
+    an API newer than the botocore that boto3's lower bound allows."""
+    model = client.meta.service_model
+    if operation not in model.operation_names:
+        raise Unsupported(f"{model.service_name}:{operation} is not in this botocore's model: upgrade boto3")
 
 
 def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Collect one region's VPC network from EC2: verbatim Describe* items in the snapshot's region form.
 
 ``KINDS`` is the whole list of what is collected: one paginated call per kind per region, so the
-number of calls does not grow with the number of subnets, route tables or groups. The additions
+number of calls does not grow with the number of subnets, route tables or groups. Two kinds are
+account-and-region settings rather than resources: VPC Block Public Access, whose options object
+(one per region, stored as a one-item list) and exclusions (paged on ``NextToken`` by hand: botocore
+has no paginator for it) say whether internet gateway traffic is blocked. The additions
 DESIGN.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
 on the prefix lists that a route or security group rule names, ``Associations`` and ``Routes`` on
 transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at.
@@ -19,7 +22,17 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from fargate_netcheck.collect._calls import Job, Truncated, call, chunks, jsonable, paginate, run_jobs
+from fargate_netcheck.collect._calls import (
+    Job,
+    Truncated,
+    call,
+    chunks,
+    jsonable,
+    paginate,
+    paginate_tokens,
+    require_operation,
+    run_jobs,
+)
 
 if TYPE_CHECKING:
     from fargate_netcheck.progress import ProgressSink
@@ -27,14 +40,23 @@ if TYPE_CHECKING:
 Item = dict[str, Any]
 
 
+# How a kind's call is paged (``Kind.pages``).
+PAGINATOR = "paginator"  # botocore's paginator for the operation
+TOKEN = "token"  # NextToken by hand: botocore has no paginator for the operation
+SINGLE = "single"  # one object per region under ``result_key``, stored as a one-item list
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """One snapshot list: filled by every page of ``operation``'s ``result_key``."""
+    """One snapshot list: filled by every page of ``operation``'s ``result_key`` (see ``pages``;
+    ``max_results`` is sent as ``MaxResults`` on each ``TOKEN`` page)."""
 
     key: str
     operation: str
     result_key: str
     iam_action: str
+    pages: str = PAGINATOR
+    max_results: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +109,21 @@ KINDS: tuple[Kind, ...] = (
         "TransitGatewayRouteTables",
         "ec2:DescribeTransitGatewayRouteTables",
     ),
+    Kind(
+        "VpcBlockPublicAccessOptions",
+        "DescribeVpcBlockPublicAccessOptions",
+        "VpcBlockPublicAccessOptions",
+        "ec2:DescribeVpcBlockPublicAccessOptions",
+        pages=SINGLE,
+    ),
+    Kind(
+        "VpcBlockPublicAccessExclusions",
+        "DescribeVpcBlockPublicAccessExclusions",
+        "VpcBlockPublicAccessExclusions",
+        "ec2:DescribeVpcBlockPublicAccessExclusions",
+        pages=TOKEN,
+        max_results=1000,  # the largest page the API allows (5..1000)
+    ),
 )
 
 VPC_ATTRIBUTES = Addition("VpcAttributes", "DescribeVpcAttribute", "ec2:DescribeVpcAttribute")
@@ -130,6 +167,8 @@ REGION_KEYS: tuple[str, ...] = (
     "TransitGatewayAttachments",
     "TransitGatewayVpcAttachments",
     "TransitGatewayRouteTables",
+    "VpcBlockPublicAccessOptions",
+    "VpcBlockPublicAccessExclusions",
 )
 
 DNS_ATTRIBUTES = (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames"))
@@ -193,11 +232,23 @@ def _kind_jobs(client: Any, into: dict[str, list[Item]], progress: ProgressSink 
     return [
         Job(
             kind.key,
-            _ticking(partial(paginate, client, kind.operation, kind.result_key), progress),
+            _ticking(partial(fetch_kind, client, kind), progress),
             partial(_store_field, into, kind.key),
         )
         for kind in KINDS
     ]
+
+
+def fetch_kind(client: Any, kind: Kind) -> list[Item]:
+    """Every item of ``kind`` in the client's region: one call, plus its pages."""
+    if kind.pages == PAGINATOR:
+        return paginate(client, kind.operation, kind.result_key)
+    require_operation(client, kind.operation)  # newer than some botocore that boto3>=1.34 allows
+    if kind.pages == TOKEN:
+        params = {} if kind.max_results is None else {"MaxResults": kind.max_results}
+        return paginate_tokens(client, kind.operation, kind.result_key, **params)
+    found = call(client, kind.operation).get(kind.result_key)
+    return [found] if found is not None else []
 
 
 def _ticking(fetch: Callable[[], Any], progress: ProgressSink | None) -> Callable[[], Any]:

@@ -1,4 +1,5 @@
-"""Fixtures for the collector tests: fake credentials, moto, and a small network built in moto."""
+"""Fixtures for the collector tests: fake credentials, moto, a small network built in moto, and a
+guarded EC2 client under botocore's Stubber."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
+
+from fargate_netcheck.collect.session import client, make_session
 
 REGION = "us-east-1"
 
@@ -31,6 +35,15 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+@pytest.fixture
+def stubbed() -> Iterator[tuple[Any, Stubber]]:
+    """A guarded EC2 client and its Stubber; every queued response must have been used."""
+    ec2 = client(make_session(None), "ec2", REGION)
+    with Stubber(ec2) as stubber:
+        yield ec2, stubber
+        stubber.assert_no_pending_responses()
 
 
 @pytest.fixture

@@ -1,53 +1,25 @@
 """The EC2 collector against botocore's Stubber: paging, errors and the dependent calls, call by call.
 
 moto ignores MaxResults and never fails, so these paths are proven with canned responses. With
-``max_workers=1`` the collector makes its calls in a fixed order, which is what Stubber needs.
+``max_workers=1`` the collector makes its calls in a fixed order, which is what Stubber needs
+(the ``stubbed`` fixture is in conftest.py, ``queue_kinds`` in stubs.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from botocore import xform_name
 from botocore.stub import Stubber
+from collect.stubs import empty_response, queue_kinds
 
 from fargate_netcheck.collect.ec2 import KINDS, REGION_KEYS, collect_region
-from fargate_netcheck.collect.session import client, make_session
 
-REGION = "us-east-1"
 VPC = "vpc-0123456789abcdef0"
-
-
-@pytest.fixture
-def stubbed() -> Iterator[tuple[Any, Stubber]]:
-    ec2 = client(make_session(None), "ec2", REGION)
-    with Stubber(ec2) as stubber:
-        yield ec2, stubber
-        stubber.assert_no_pending_responses()
 
 
 def _subnet(n: int) -> dict[str, Any]:
     return {"SubnetId": f"subnet-{n:017x}", "VpcId": VPC, "CidrBlock": f"10.0.{n}.0/24", "State": "available"}
-
-
-def queue_kinds(
-    stubber: Stubber, pages: dict[str, list[dict[str, Any]]] | None = None, *, deny: str = ""
-) -> None:
-    """One empty page per kind in collection order, but ``pages[key]`` (a list of responses) where
-    given, and an AccessDenied error for the kind named ``deny``."""
-    for kind in KINDS:
-        if kind.key == deny:
-            stubber.add_client_error(
-                xform_name(kind.operation),
-                service_error_code="AccessDenied",
-                service_message=f"not authorized to perform ec2:{kind.operation}",
-                http_status_code=403,
-            )
-            continue
-        for response in (pages or {}).get(kind.key, [{kind.result_key: []}]):
-            stubber.add_response(xform_name(kind.operation), response)
 
 
 def test_pages_are_followed_and_concatenated(stubbed: tuple[Any, Stubber]) -> None:
@@ -58,7 +30,7 @@ def test_pages_are_followed_and_concatenated(stubbed: tuple[Any, Stubber]) -> No
             stubber.add_response("describe_subnets", {"Subnets": [first], "NextToken": "page-2"}, {})
             stubber.add_response("describe_subnets", {"Subnets": [second]}, {"NextToken": "page-2"})
         else:
-            stubber.add_response(xform_name(kind.operation), {kind.result_key: []})
+            stubber.add_response(xform_name(kind.operation), empty_response(kind))
 
     region = collect_region(ec2, max_workers=1)
 

@@ -18,6 +18,11 @@ REGION = "us-east-1"
 SERVER_START_TIMEOUT = 30.0
 CLI_TIMEOUT = 180.0
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# ``python -m moto.server`` with the Block Public Access describe calls moto lacks taught to it first.
+SERVE_MOTO = (
+    "import sys; from fargate_netcheck.demo import moto_bpa; moto_bpa.install(); "
+    "from moto.server import main; main(sys.argv[1:])"
+)
 
 
 def _free_port() -> int:
@@ -45,13 +50,13 @@ def reset_moto(endpoint: str) -> None:
 
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start ``python -m moto.server`` on a free local port; yield its endpoint URL."""
+    """Start moto.server (``SERVE_MOTO``) on a free local port; yield its endpoint URL."""
     port = _free_port()
     endpoint = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("moto") / "moto_server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, "-c", SERVE_MOTO, "-H", "127.0.0.1", "-p", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=_clean_environ() | FAKE_CREDENTIALS,

@@ -132,6 +132,15 @@ def test_snapshot_holds_the_demo_resources_verbatim(demo, snapshot):
     assert any(HOSTILE in tag["Value"] for tag in group.get("Tags", []))
 
 
+def test_scan_records_block_public_access_off_without_errors(snapshot):
+    """moto_server answers the BPA calls as a fresh account (conftest.SERVE_MOTO installs them)."""
+    region = json.loads(snapshot.read_text())["regions"][REGION]
+    (options,) = region["VpcBlockPublicAccessOptions"]
+    assert (options["AwsRegion"], options["InternetGatewayBlockMode"]) == (REGION, "off")
+    assert region["VpcBlockPublicAccessExclusions"] == []
+    assert region["Errors"] == {}
+
+
 @pytest.mark.parametrize("fmt", ["html", "markdown", "text", "sarif", "junit"])
 @pytest.mark.parametrize("name", ["closed-security-group", "acl-denies-replies"])
 def test_hostile_names_never_appear_raw_in_reports(fmt, name, demo, snapshot, offline_env, run_cli):

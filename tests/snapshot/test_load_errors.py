@@ -78,6 +78,14 @@ def test_bad_cidr(tmp_path, capsys):
     check_exit_2(capsys, write(snap, tmp_path / "s.json"), "subnet-private", "not a CIDR block")
 
 
+def test_acl_entry_with_a_null_cidr_and_no_other_is_an_input_error():
+    snap = healthy()
+    acl = region(snap)["NetworkAcls"][0]
+    acl["Entries"][0]["CidrBlock"] = None  # null is absent: the entry names no block at all
+    with pytest.raises(InputError, match=r": rule 100: needs CidrBlock or Ipv6CidrBlock$"):
+        parse_snapshot(snap, "s.json")
+
+
 def test_wrong_type(tmp_path, capsys):
     snap = healthy()
     item(snap, "RouteTables", "rtb-private")["Routes"] = "0.0.0.0/0"
