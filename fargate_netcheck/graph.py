@@ -22,7 +22,8 @@ sg ``sg_ingress``, tgw-attachment ``attachment`` (a merged ``TgwAttachment``), t
 ``tgw_routes`` (None when the routes were not collected) and ``associations_known``.
 
 ``graph.graph["regions"]`` maps (account, region) to the snapshot's ``RegionData`` so the trace can
-tell "not collected" from "does not exist".
+tell "not collected" from "does not exist"; ``graph.graph["block_public_access"]`` maps it to the
+region's parsed VPC Block Public Access.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from typing import Any
 import networkx as nx
 
 from fargate_netcheck.parse import (
+    BlockPublicAccess,
     TgwAttachment,
     parse_acl_entries,
+    parse_block_public_access,
     parse_prefix_list_entries,
     parse_route,
     parse_sg_rules,
@@ -75,7 +78,13 @@ SNAPSHOT_KIND_OF_TARGET = {
 
 
 def build_graph(snapshot: Snapshot) -> nx.DiGraph:
-    g = nx.DiGraph(regions={(r.account_id, r.region): r for r in snapshot.regions})
+    g = nx.DiGraph(
+        regions={(r.account_id, r.region): r for r in snapshot.regions},
+        block_public_access={
+            (r.account_id, r.region): parse_block_public_access(r.region, r.items, r.errors)
+            for r in snapshot.regions
+        },
+    )
     for rd in snapshot.regions:
         _add_region(g, rd)
     # Attachments and TGW route tables may sit in different accounts: link them once all are nodes.
@@ -93,6 +102,12 @@ def build_graph(snapshot: Snapshot) -> nx.DiGraph:
 def region_of(g: nx.DiGraph, node: str) -> RegionData:
     attrs = g.nodes[node]
     return g.graph["regions"][(attrs["account"], attrs["region"])]
+
+
+def block_public_access_of(g: nx.DiGraph, node: str) -> BlockPublicAccess:
+    """The VPC Block Public Access of the account and region ``node`` is in."""
+    attrs = g.nodes[node]
+    return g.graph["block_public_access"][(attrs["account"], attrs["region"])]
 
 
 def _add_region(g: nx.DiGraph, rd: RegionData) -> None:

@@ -51,6 +51,9 @@ class CheckCode(StrEnum):
     IGW = "igw"
     IGW_NOT_ATTACHED = "igw.not-attached"
     NO_PUBLIC_IP = "igw.no-public-ip"
+    BPA = "bpa"  # VPC Block Public Access lets the traffic through the gateway
+    BPA_BLOCKED = "bpa.blocked"
+    BPA_UNKNOWN = "bpa.unknown"
     NAT = "nat"
     NAT_NOT_AVAILABLE = "nat.not-available"
     NAT_PRIVATE = "nat.private"

@@ -280,3 +280,84 @@ def parse_tgw_attachment(
         subnet_ids=tuple(subnets) if isinstance(subnets, list) else None,
         route_table_id=association.get("TransitGatewayRouteTableId") if associated else None,
     )
+
+
+# VPC Block Public Access exclusion states: in force, and gone for good. Any other state
+# (create-in-progress, update-in-progress, update-failed, delete-in-progress, disable-in-progress)
+# leaves open whether the exclusion applies.
+BPA_EXCLUSION_IN_FORCE = frozenset({"create-complete", "update-complete"})
+BPA_EXCLUSION_GONE = frozenset({"create-failed", "delete-complete", "disable-complete"})
+
+
+@dataclass(frozen=True, slots=True)
+class BpaExclusion:
+    exclusion_id: str
+    resource_id: str  # vpc-... or subnet-..., from the ResourceArn
+    mode: str  # allow-bidirectional | allow-egress
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPublicAccess:
+    """One account's VPC Block Public Access in one region: its mode and exclusions by resource.
+
+    ``mode`` None: not known; ``unreadable`` says why when the options could not be collected, and
+    is None when the snapshot does not describe BPA at all (written by hand, or before it was
+    collected). ``exclusions`` None: not known either, ``exclusions_gap`` says why."""
+
+    region: str
+    mode: str | None
+    state: str | None = None
+    exclusions_allowed: bool = True
+    exclusions: dict[str, tuple[BpaExclusion, ...]] | None = None
+    exclusions_gap: str = ""
+    unreadable: str | None = None
+
+
+def parse_block_public_access(
+    region: str, items: dict[str, list[dict[str, Any]]], errors: dict[str, str]
+) -> BlockPublicAccess:
+    """The region's BPA from its ``VpcBlockPublicAccessOptions`` (one item) and
+    ``VpcBlockPublicAccessExclusions``, with the collection errors of either."""
+    options = items.get("VpcBlockPublicAccessOptions")
+    if "VpcBlockPublicAccessOptions" in errors:
+        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"])
+    if options is None:
+        return BlockPublicAccess(region, None)
+    if len(options) != 1:
+        return BlockPublicAccess(
+            region, None, unreadable=f"VpcBlockPublicAccessOptions holds {len(options)} items, not 1"
+        )
+    exclusions: dict[str, tuple[BpaExclusion, ...]] | None = None
+    gap = ""
+    if "VpcBlockPublicAccessExclusions" in errors:
+        gap = f"its exclusions could not be collected ({errors['VpcBlockPublicAccessExclusions']})"
+    elif "VpcBlockPublicAccessExclusions" not in items:
+        gap = "its exclusions were not collected"
+    else:
+        by_resource: dict[str, list[BpaExclusion]] = {}
+        for raw in items["VpcBlockPublicAccessExclusions"]:
+            resource = (raw.get("ResourceArn") or "").rsplit("/", 1)[-1]
+            by_resource.setdefault(resource, []).append(
+                BpaExclusion(
+                    raw["ExclusionId"],
+                    resource,
+                    raw.get("InternetGatewayExclusionMode") or "",
+                    raw.get("State") or "",
+                )
+            )
+        exclusions = {k: tuple(v) for k, v in by_resource.items()}
+    option = options[0]
+    mode = option.get("InternetGatewayBlockMode")
+    if not mode:
+        return BlockPublicAccess(
+            region, None, unreadable="VpcBlockPublicAccessOptions has no InternetGatewayBlockMode"
+        )
+    return BlockPublicAccess(
+        region,
+        mode=mode,
+        state=option.get("State"),
+        exclusions_allowed=option.get("ExclusionsAllowed") != "not-allowed",
+        exclusions=exclusions,
+        exclusions_gap=gap,
+    )

@@ -106,6 +106,29 @@ GW006 = from_checks(
     remediation="Use a NAT gateway in this VPC, or centralise egress with a transit gateway.",
 )
 
+GW009 = from_checks(
+    id="GW009",
+    name="block-public-access",
+    title="VPC Block Public Access blocks the way out",
+    severity="error",
+    codes=[CheckCode.BPA_BLOCKED],
+    docs="""
+    What it checks: the account's VPC Block Public Access (BPA) in the region lets the task's traffic
+    through the internet gateway (or egress-only internet gateway) at the end of its path.
+    Why it matters: BPA overrides routes, security groups and ACLs. `block-bidirectional` drops
+    all traffic through internet gateways; `block-ingress` lets only NAT gateway and egress-only
+    traffic through, so a task with its own public IP never gets its replies. Either way the task
+    dies with `CannotPullContainerError ... i/o timeout` although every route looks right.
+    Example: BPA `block-bidirectional` turned on by an Organization declarative policy, with no
+    exclusion for the subnet of the NAT gateway.
+    Fix: exclude the subnet the traffic leaves from (the NAT gateway's subnet; the task's own for a
+    public IP) or its VPC: `aws ec2 create-vpc-block-public-access-exclusion --subnet-id ...
+    --internet-gateway-exclusion-mode allow-egress` (in `block-ingress` mode: `allow-bidirectional`,
+    or move the task behind a NAT gateway).
+    """,
+    remediation="Add a BPA exclusion for the subnet the traffic leaves from, or route through a NAT gateway.",
+)
+
 
 @rule(
     id="GW100",

@@ -16,6 +16,7 @@ import networkx as nx
 from fargate_netcheck.graph import vpc_cidrs
 from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -72,7 +73,7 @@ def internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> 
         )
         return None
     walk.passed(CheckCode.IGW, igw, f"internet gateway {igw} is attached to {pos.vpc_id}")
-    walk.reached = True
+    walk.reached = check_block_public_access(g, walk, pos, igw)
     return None
 
 
@@ -125,7 +126,7 @@ def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) 
         )
         return None
     walk.passed(CheckCode.IGW, eigw, f"egress-only internet gateway {eigw} is attached to {pos.vpc_id}")
-    walk.reached = True
+    walk.reached = check_block_public_access(g, walk, pos, eigw)
     return None
 
 

@@ -1,0 +1,141 @@
+"""VPC Block Public Access (BPA) at an internet gateway or egress-only internet gateway.
+
+AWS (VPC User Guide, "Block public access to VPCs and subnets"; EC2 API VpcBlockPublicAccessOptions
+and VpcBlockPublicAccessExclusion):
+
+- ``off``: nothing is blocked.
+- ``block-bidirectional``: all traffic to and from internet gateways and egress-only internet
+  gateways in the region is blocked, except for excluded VPCs and subnets.
+- ``block-ingress``: all internet traffic to the VPCs is blocked, except for excluded VPCs and
+  subnets; only traffic to and from NAT gateways and egress-only internet gateways is let through.
+  A task with its own public IP never gets its replies back, nor does a NAT instance's traffic.
+- An exclusion covers a VPC or a subnet: ``allow-bidirectional`` lets everything through;
+  ``allow-egress`` lets outbound traffic (and its replies) through and applies only in
+  ``block-bidirectional`` mode. With ``ExclusionsAllowed: not-allowed`` (BPA set by the
+  Organization) exclusions do not apply.
+
+The subnet an exclusion must cover is the one whose address leaves through the gateway: the NAT
+gateway's (or NAT instance's) subnet when the traffic was translated, else the task's own. AWS
+documents that excluding the subnet of a Network Firewall or Gateway Load Balancer endpoint on the
+way does not let traffic through, so those subnets are not the ones looked at.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from fargate_netcheck.graph import block_public_access_of, successor
+from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.parse import BPA_EXCLUSION_GONE, BPA_EXCLUSION_IN_FORCE, BlockPublicAccess, BpaExclusion
+from fargate_netcheck.trace.walk import Walk
+
+if TYPE_CHECKING:
+    from fargate_netcheck.trace.hops import Position
+
+_CODES = {
+    Status.PASS: CheckCode.BPA,
+    Status.FAIL: CheckCode.BPA_BLOCKED,
+    Status.UNKNOWN: CheckCode.BPA_UNKNOWN,
+}
+_MODES = ("off", "block-bidirectional", "block-ingress")
+
+
+def check_block_public_access(g: nx.DiGraph, walk: Walk, pos: Position, gateway: str) -> bool:
+    """Record whether BPA lets the traffic through ``gateway``; False when it stops the walk."""
+    subnet = _source_subnet(g, walk, pos)
+    vpc = successor(g, subnet, "in-vpc") if subnet in g else None
+    bpa = block_public_access_of(g, subnet if subnet in g else gateway)
+    status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, _nat_gateway(g, pos))
+    walk.add(_CODES[status], status, gateway, reason)
+    return status is Status.PASS
+
+
+def evaluate(
+    bpa: BlockPublicAccess, gateway: str, subnet: str, vpc: str, nat_gateway: str | None
+) -> tuple[Status, str]:
+    """BPA's verdict on traffic from ``subnet`` (in ``vpc``) through ``gateway``; ``nat_gateway``:
+    the NAT gateway that translated it, if one did."""
+    name = f"VPC Block Public Access ({bpa.mode}) in {bpa.region}"
+    if bpa.unreadable is not None:
+        return Status.UNKNOWN, (
+            f"VPC Block Public Access in {bpa.region} could not be read ({bpa.unreadable}): it may block "
+            f"{gateway}"
+        )
+    if bpa.mode is None:
+        return Status.PASS, (
+            f"VPC Block Public Access is not in the snapshot (written by hand, or before fargate-netcheck "
+            f"collected it): assumed off in {bpa.region}"
+        )
+    if bpa.mode not in _MODES:
+        return Status.UNKNOWN, f"VPC Block Public Access in {bpa.region} has an unknown mode {bpa.mode!r}"
+    if bpa.state == "update-in-progress":
+        return (
+            Status.UNKNOWN,
+            f"VPC Block Public Access in {bpa.region} is being changed (update-in-progress)",
+        )
+    if bpa.mode == "off":
+        return Status.PASS, f"VPC Block Public Access is off in {bpa.region}"
+    if bpa.mode == "block-ingress" and gateway.startswith("eigw-"):
+        return Status.PASS, f"{name} lets traffic out through egress-only internet gateway {gateway}"
+    if bpa.mode == "block-ingress" and nat_gateway:
+        return Status.PASS, f"{name} lets traffic out through NAT gateway {nat_gateway}"
+    # Only an exclusion can let the traffic through now.
+    needed = (
+        ("allow-bidirectional", "allow-egress")
+        if bpa.mode == "block-bidirectional"
+        else ("allow-bidirectional",)
+    )
+    if not bpa.exclusions_allowed:
+        return (
+            Status.FAIL,
+            f"{name} blocks {gateway}, and exclusions are not allowed (BPA is managed by the organization)",
+        )
+    if bpa.exclusions is None:
+        return Status.UNKNOWN, (
+            f"{name} blocks {gateway} unless {subnet} or {vpc} is excluded, and {bpa.exclusions_gap}"
+        )
+    covering = [e for rid in (subnet, vpc) for e in bpa.exclusions.get(rid, ())]
+    allowing = [e for e in covering if e.mode in needed and e.state not in BPA_EXCLUSION_GONE]
+    in_force = next((e for e in allowing if e.state in BPA_EXCLUSION_IN_FORCE), None)
+    if in_force is not None:
+        return Status.PASS, (
+            f"{name} exempts {in_force.resource_id} (exclusion {in_force.exclusion_id}, {in_force.mode})"
+        )
+    if allowing:
+        pending = allowing[0]
+        return Status.UNKNOWN, (
+            f"{name} blocks {gateway} unless exclusion {pending.exclusion_id} of {pending.resource_id} "
+            f"applies, and it is {pending.state}"
+        )
+    return Status.FAIL, f"{name} blocks {gateway}: {_why_not(bpa, covering, subnet, vpc)}"
+
+
+def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], subnet: str, vpc: str) -> str:
+    if bpa.mode == "block-ingress":
+        head = (
+            "only NAT gateway and egress-only internet gateway traffic is let through, and no "
+            f"allow-bidirectional exclusion covers {subnet} or {vpc}"
+        )
+        egress_only = next((e for e in covering if e.mode == "allow-egress"), None)
+        if egress_only is not None:
+            head += f" (exclusion {egress_only.exclusion_id} allows egress, which applies only in block-bidirectional mode)"
+        return head
+    return f"no exclusion covers {subnet} or {vpc}"
+
+
+def _source_subnet(g: nx.DiGraph, walk: Walk, pos: Position) -> str:
+    """The subnet whose address the traffic carries at the gateway."""
+    nat = pos.translated_by
+    if nat and nat in g:
+        item = g.nodes[nat].get("item") or {}
+        found = item.get("SubnetId") or successor(g, nat, "in-subnet")
+        if found:
+            return found
+    return walk.path[0]
+
+
+def _nat_gateway(g: nx.DiGraph, pos: Position) -> str | None:
+    nat = pos.translated_by
+    return nat if nat and g.nodes.get(nat, {}).get("kind") == "nat" else None
