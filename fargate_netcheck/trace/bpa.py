@@ -46,7 +46,7 @@ def check_block_public_access(g: nx.DiGraph, walk: Walk, pos: Position, gateway:
     """Record whether BPA lets the traffic through ``gateway``; False when it stops the walk."""
     subnet = _source_subnet(g, walk, pos)
     vpc = successor(g, subnet, "in-vpc") if subnet in g else None
-    bpa = block_public_access_of(g, subnet if subnet in g else gateway)
+    bpa = _setting(g, subnet if subnet in g else gateway, subnet)
     status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, _nat_gateway(g, pos))
     walk.add(_CODES[status], status, gateway, reason)
     return status is Status.PASS
@@ -123,6 +123,24 @@ def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], subnet: str, 
             head += f" (exclusion {egress_only.exclusion_id} allows egress, which applies only in block-bidirectional mode)"
         return head
     return f"no exclusion covers {subnet} or {vpc}"
+
+
+def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:
+    """The BPA that governs ``node``: its owner's. A subnet shared through RAM appears in the
+    participant's snapshot with the owner's ``OwnerId``, and the owner's BPA applies to it."""
+    attrs = g.nodes[node]
+    owner = (attrs.get("item") or {}).get("OwnerId")
+    if not owner or not attrs["account"] or owner == attrs["account"]:
+        return block_public_access_of(g, node)
+    found = g.graph["block_public_access"].get((owner, attrs["region"]))
+    if found is None:
+        return BlockPublicAccess(
+            attrs["region"],
+            None,
+            unreadable=f"{subnet} is shared from account {owner}, whose VPC Block Public Access is not in "
+            "the snapshot; scan that account too",
+        )
+    return found
 
 
 def _source_subnet(g: nx.DiGraph, walk: Walk, pos: Position) -> str:

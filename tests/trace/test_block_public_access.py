@@ -215,3 +215,31 @@ def test_gw009_reports_the_blocking_gateway():
 def test_gw009_is_quiet_when_an_exclusion_applies():
     snap = with_bpa("block-bidirectional", ("subnet-public", "allow-egress"))
     assert findings(snap, ("subnet-private", ("sg-open",), False), rule_ids=("GW009",)) == []
+
+
+# -- shared subnets ---------------------------------------------------------------------------------
+OWNER = "999999999999"
+
+
+def test_a_shared_subnet_follows_its_owners_bpa_and_is_unknown_without_it():
+    snap = healthy()
+    nat_subnet = next(s for s in region(snap)["Subnets"] if s["SubnetId"] == "subnet-public")
+    nat_subnet["OwnerId"] = OWNER
+    result = private(snap)
+    assert result.verdict is Verdict.UNKNOWN
+    assert f"shared from account {OWNER}" in result.reason
+
+    owner_region = with_bpa("block-bidirectional")["regions"]["us-east-1"]
+    owner_bpa = {
+        k: owner_region[k] for k in ("VpcBlockPublicAccessOptions", "VpcBlockPublicAccessExclusions")
+    }
+    both = {
+        "snapshot_version": 1,
+        "accounts": {
+            ACCOUNT: {"regions": snap["regions"]},
+            OWNER: {"regions": {"us-east-1": owner_bpa}},
+        },
+    }
+    blocked = private(both)
+    assert blocked.verdict is Verdict.UNREACHABLE
+    assert codes(blocked) == {CheckCode.BPA_BLOCKED}
