@@ -60,6 +60,7 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "AvailableIpAddressCount": INT,
         "MapPublicIpOnLaunch": BOOL,
         "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
+        "OwnerId": STR,  # a RAM-shared subnet's owner, whose Block Public Access applies
     },
     "RouteTables": {
         "VpcId": STR,

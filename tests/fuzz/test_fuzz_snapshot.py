@@ -41,8 +41,29 @@ def _synth_small(tgw_spokes: int) -> dict[str, Any]:
     return synth.generate(2, 4, security_groups=2, sg_rules=3, acl_entries=6, tgw_spokes=tgw_spokes, seed=1)
 
 
-# healthy(); two VPCs as hub and spoke of a transit gateway; two VPCs peered (both with prefix lists).
-BASES = {"healthy": healthy(), "synth-tgw": _synth_small(1), "synth-peering": _synth_small(0)}
+def _healthy_with_bpa() -> dict[str, Any]:
+    """healthy() under VPC Block Public Access, with an exclusion of the NAT gateway's subnet."""
+    snap = healthy()
+    body = snap["regions"]["us-east-1"]
+    body["VpcBlockPublicAccessOptions"] = [
+        {"AwsRegion": "us-east-1", "State": "update-complete", "InternetGatewayBlockMode": "block-bidirectional",
+         "ExclusionsAllowed": "allowed", "AwsAccountId": "123456789012"}
+    ]  # fmt: skip
+    body["VpcBlockPublicAccessExclusions"] = [
+        {"ExclusionId": "exclusion-1", "InternetGatewayExclusionMode": "allow-egress", "State": "create-complete",
+         "ResourceArn": "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-public"}
+    ]  # fmt: skip
+    return snap
+
+
+# healthy(), also under Block Public Access; two VPCs as hub and spoke of a transit gateway; two VPCs
+# peered (both with prefix lists).
+BASES = {
+    "healthy": healthy(),
+    "healthy-bpa": _healthy_with_bpa(),
+    "synth-tgw": _synth_small(1),
+    "synth-peering": _synth_small(0),
+}
 FUZZ = settings(
     max_examples=300,
     deadline=None,
@@ -93,6 +114,8 @@ FIELDS_OF = {
     "AccepterVpcInfo": ["VpcId", "CidrBlock", "CidrBlockSet", "OwnerId", "Region"],
     "Status": ["Code"], "PortRange": ["From", "To"], "AssociationState": ["State"],
     "Association": ["TransitGatewayRouteTableId", "State"],
+    "VpcBlockPublicAccessOptions": ["AwsRegion", "State", "InternetGatewayBlockMode", "ExclusionsAllowed"],
+    "VpcBlockPublicAccessExclusions": ["ExclusionId", "InternetGatewayExclusionMode", "ResourceArn", "State"],
 }  # fmt: skip
 # Field names the analysis reads: a garbage value under one of these reaches deeper code.
 KNOWN_KEYS = sorted(
@@ -115,6 +138,8 @@ ENUMS = [
     "icmp", "all", "Gateway", "Interface", "GatewayLoadBalancer", "EnableVgwRoutePropagation",
     "CreateRoute", "CreateRouteTable", "vpc", "vpn", "peering", "direct-connect-gateway", "attached",
     "detached", "static", "propagated", "rejected", "expired", "igw-app", "nat-app", "local",
+    "off", "block-bidirectional", "block-ingress", "allow-egress", "allow-bidirectional", "not-allowed",
+    "create-complete", "update-in-progress", "delete-complete", "default-state",
 ]  # fmt: skip
 ODD_INTS = st.one_of(
     st.sampled_from([-1, 0, 1, 65535, 65536, 32766, 32767, 32768, 2**31, 2**63, -(2**63)]),
