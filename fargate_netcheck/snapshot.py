@@ -17,7 +17,8 @@ from typing import Any
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.jsonfile import read_json
-from fargate_netcheck.snapshot_schema import ID_FIELDS, KINDS, ItemChecker, validate_item
+from fargate_netcheck.snapshot_fast_check import ItemChecker
+from fargate_netcheck.snapshot_schema import ID_FIELDS, KINDS, validate_item
 
 SNAPSHOT_VERSION = 1
 _VPC_OWNERS = ("Subnets", "RouteTables", "NetworkAcls", "SecurityGroups")  # kinds whose VpcId must resolve

@@ -19,17 +19,15 @@ from snapshots import healthy, item, region
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.snapshot_fast_check import _IPV4_CIDR, _IPV6_CIDR, ItemChecker
 from fargate_netcheck.snapshot_schema import (
-    _FIELDS,
-    _IPV4_CIDR,
-    _IPV6_CIDR,
-    _TAGS,
     CIDR4,
     CIDR6,
     DICT,
+    FIELD_SPECS,
     ID_FIELDS,
     STR,
-    ItemChecker,
+    TAG_SPEC,
     validate_item,
 )
 
@@ -81,7 +79,7 @@ def full_value(expected: Any) -> Any:
 
 
 def full_item(kind: str) -> dict[str, Any]:
-    found = full_value({**_TAGS, **_FIELDS.get(kind, {})})
+    found = full_value({**TAG_SPEC, **FIELD_SPECS.get(kind, {})})
     if kind == "NetworkAcls":
         found["Entries"] = [{**found["Entries"][0], **ACL_ENTRY}, dict(ACL_ENTRY)]  # all fields; the least
     return found
@@ -137,7 +135,7 @@ def test_the_fast_check_agrees_with_validate_item_on_every_single_fault():
 def some_faults(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """A valid item of a drawn kind (optional fields drawn), with up to three odd values or deletions."""
     kind = draw(st.sampled_from(sorted(ID_FIELDS)))
-    found = draw(valid_value({**_TAGS, **_FIELDS.get(kind, {})}))
+    found = draw(valid_value({**TAG_SPEC, **FIELD_SPECS.get(kind, {})}))
     if kind == "NetworkAcls" and "Entries" in found:
         found["Entries"] = [{**ACL_ENTRY, **entry} for entry in found["Entries"]]
     for _ in range(draw(st.integers(0, 3))):
