@@ -139,14 +139,16 @@ class Filters:
             return
         eph = self.ephemeral
         port_range = (port, port)
-        # (egress?, peer addresses, ports, what the traffic is)
-        legs = [(True, dest.addresses, port_range, f"request to {dest} on TCP {port}")]
-        legs.append((False, dest.addresses, eph, f"replies from {dest} to ports {eph[0]}-{eph[1]}"))
-        if source is not None:
+        # (egress?, peer addresses, ports, what the traffic is), in the order the packets meet them
+        legs = []
+        if crossing.toward_destination:
+            legs.append((True, dest.addresses, port_range, f"request to {dest} on TCP {port}"))
+            legs.append((False, dest.addresses, eph, f"replies from {dest} to ports {eph[0]}-{eph[1]}"))
+        if source is not None and crossing.toward_source:
             text = self.text(source)
             legs.insert(0, (False, (source,), port_range, f"request from {text} on TCP {port}"))
             legs.append((True, (source,), eph, f"replies to {text} on ports {eph[0]}-{eph[1]}"))
-        elif not crossing.origin:
+        elif not crossing.origin and crossing.toward_source:
             walk.unknown(
                 CheckCode.NACL_MISSING, acl, "the task subnet's address range is unknown (no CidrBlock)"
             )

@@ -48,6 +48,7 @@ def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> P
     att = _vpc_attachment(g, walk, pos, tgw)
     if att is None or not _attached_in_az(g, walk, att, pos.subnet_id):
         return None
+    _leave_vpc(g, walk, pos, att)
     table = associated_table(g, walk, att.attachment_id, tgw)
     if table is None:
         return None
@@ -251,7 +252,9 @@ def _enter_vpc(
     subnet = next((s for s in subnets if _az(g, s) == az), subnets[0])
     source = current_source(g, pos)
     walk.hop(subnet)
-    walk.crossings.append(Crossing(subnet, source))
+    # The attachment's network interface hands the traffic on inside the VPC: this subnet's ACL
+    # sees the request out to the destination and its replies, not the traffic from the task.
+    walk.crossings.append(Crossing(subnet, source, toward_source=False))
     walk.returns.append(TransitReturn(tgw, spoke_att, egress_att, source, vpc, len(walk.path)))
     return Position(
         subnet_id=subnet,
@@ -260,6 +263,16 @@ def _enter_vpc(
         public_source=False,  # a private address: only this VPC's NAT can translate it
         task_source=source,
     )
+
+
+def _leave_vpc(g: nx.DiGraph, walk: Walk, pos: Position, att: TgwAttachment) -> None:
+    """The traffic reaches the transit gateway through the attachment's subnet in its own AZ. When
+    that is another subnet than the one the traffic stands in, its ACL applies to the request from
+    the task (inbound) and the replies to it (outbound), and to nothing else."""
+    az = _az(g, pos.subnet_id)
+    subnet = next((s for s in att.subnet_ids or () if _az(g, s) == az and s in g), None)
+    if subnet is not None and subnet != pos.subnet_id:
+        walk.crossings.append(Crossing(subnet, current_source(g, pos), toward_destination=False))
 
 
 def _az(g: nx.DiGraph, subnet_id: str) -> str | None:

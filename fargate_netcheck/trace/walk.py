@@ -29,11 +29,20 @@ class Crossing:
 
     ``source`` is None for the task's own subnet (the request starts there); for a subnet the
     traffic passes through (a NAT gateway's), it is the address range the traffic arrives from.
+
+    Which legs apply: ``toward_destination``, the request out to the destination and its replies
+    in; ``toward_source``, the request in from ``source`` and the replies out to it. A subnet the
+    traffic passes through gets both. A transit gateway attachment's subnet gets only the side it
+    faces (AWS, "How network ACLs work with transit gateways": its inbound rules see traffic from
+    the VPC to the transit gateway, its outbound rules traffic from the transit gateway into the
+    VPC): toward the source in the task's VPC, toward the destination in the egress VPC.
     """
 
     subnet_id: str
     source: Network | None
     origin: bool = False
+    toward_destination: bool = True
+    toward_source: bool = True
 
 
 @dataclass(slots=True)

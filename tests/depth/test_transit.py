@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from depth.builders import open_acl
 from depth.harness import codes, passed, result
 from depth.tgw_builders import tgw_egress, tgw_egress_no_return
 from snapshots import item, region
@@ -41,9 +42,80 @@ def test_both_return_routes_are_verified():
     assert returns == {"rtb-egress-public", "tgw-rtb-egress"}
 
 
-def test_attachment_subnet_acl_sees_the_task_subnet_as_source():
+def _acl_reasons(r, subnet: str) -> list[str]:
+    return [c.reason for c in r.checks if f" of {subnet} " in c.reason]
+
+
+def test_spoke_attachment_subnet_acl_sees_only_the_task_side():
+    """AWS: an attachment subnet's inbound rules see traffic from the VPC to the transit gateway,
+    its outbound rules the traffic from the transit gateway into the VPC."""
     r = result(tgw_egress(), "subnet-spoke", TASK).internet_egress
-    assert any("of subnet-egress-tgw allows inbound request from 10.1.1.0/24" in c.reason for c in r.checks)
+    reasons = _acl_reasons(r, "subnet-spoke-tgw")
+    assert len(reasons) == 2
+    assert "allows inbound request from 10.1.1.0/24 on TCP 443" in reasons[0]
+    assert "allows outbound replies to 10.1.1.0/24 on ports 1024-65535" in reasons[1]
+
+
+def test_egress_attachment_subnet_acl_sees_only_the_destination_side():
+    r = result(tgw_egress(), "subnet-spoke", TASK).internet_egress
+    reasons = _acl_reasons(r, "subnet-egress-tgw")
+    assert len(reasons) == 2
+    assert "allows outbound request to the internet (0.0.0.0/0) on TCP 443" in reasons[0]
+    assert "allows inbound replies from the internet (0.0.0.0/0)" in reasons[1]
+
+
+def _split_acl(snap, acl_id: str, subnets: list[str], first_rule: dict) -> None:
+    """Move ``subnets`` to a new open ACL ``acl_id`` whose first rule is ``first_rule``."""
+    acls = region(snap)["NetworkAcls"]
+    for acl in acls:
+        acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] not in subnets]
+    vpc = item(snap, "Subnets", subnets[0])["VpcId"]
+    new = open_acl(acl_id, vpc, subnets)
+    new["IsDefault"] = False
+    new["Entries"].insert(0, {"RuleNumber": 50, "RuleAction": "deny", **first_rule})
+    acls.append(new)
+
+
+def test_spoke_attachment_acl_refusing_the_task_is_unreachable_there():
+    snap = tgw_egress()
+    _split_acl(
+        snap, "acl-spoke-tgw", ["subnet-spoke-tgw", "subnet-spoke-tgw-b"],
+        {"Protocol": "-1", "Egress": False, "CidrBlock": "10.1.0.0/16"},
+    )  # fmt: skip
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-spoke-tgw")
+    assert codes(r) == {CheckCode.NACL_REQUEST_DENIED}
+
+
+def test_spoke_attachment_acl_dropping_the_replies_is_unreachable_there():
+    snap = tgw_egress()
+    _split_acl(
+        snap, "acl-spoke-tgw", ["subnet-spoke-tgw", "subnet-spoke-tgw-b"],
+        {"Protocol": "6", "Egress": True, "CidrBlock": "10.1.1.0/24", "PortRange": {"From": 1024, "To": 65535}},
+    )  # fmt: skip
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-spoke-tgw")
+    assert codes(r) == {CheckCode.NACL_REPLY_DENIED}
+
+
+def test_egress_attachment_acl_rules_on_the_task_range_do_not_apply():
+    """Its inbound rules see the replies from the internet, not the requests from the spoke."""
+    snap = tgw_egress()
+    _split_acl(
+        snap, "acl-egress-tgw", ["subnet-egress-tgw", "subnet-egress-tgw-b"],
+        {"Protocol": "-1", "Egress": False, "CidrBlock": "10.1.0.0/16"},
+    )  # fmt: skip
+    assert result(snap, "subnet-spoke", TASK).internet_egress.verdict is Verdict.REACHABLE
+
+
+def test_egress_attachment_acl_blocking_the_internet_is_unreachable_there():
+    snap = tgw_egress()
+    _split_acl(
+        snap, "acl-egress-tgw", ["subnet-egress-tgw", "subnet-egress-tgw-b"],
+        {"Protocol": "-1", "Egress": True, "CidrBlock": "0.0.0.0/0"},
+    )  # fmt: skip
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-egress-tgw")
 
 
 def test_traffic_enters_the_egress_vpc_in_the_task_subnets_az():
