@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -40,10 +41,12 @@ if TYPE_CHECKING:
 Item = dict[str, Any]
 
 
-# How a kind's call is paged (``Kind.pages``).
-PAGINATOR = "paginator"  # botocore's paginator for the operation
-TOKEN = "token"  # NextToken by hand: botocore has no paginator for the operation
-SINGLE = "single"  # one object per region under ``result_key``, stored as a one-item list
+class Paging(Enum):
+    """How a kind's call is paged (``Kind.pages``)."""
+
+    PAGINATOR = "paginator"  # botocore's paginator for the operation
+    TOKEN = "token"  # NextToken by hand: botocore has no paginator for the operation
+    SINGLE = "single"  # one object per region under ``result_key``, stored as a one-item list
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ class Kind:
     operation: str
     result_key: str
     iam_action: str
-    pages: str = PAGINATOR
+    pages: Paging = Paging.PAGINATOR
     max_results: int | None = None
 
 
@@ -114,14 +117,14 @@ KINDS: tuple[Kind, ...] = (
         "DescribeVpcBlockPublicAccessOptions",
         "VpcBlockPublicAccessOptions",
         "ec2:DescribeVpcBlockPublicAccessOptions",
-        pages=SINGLE,
+        pages=Paging.SINGLE,
     ),
     Kind(
         "VpcBlockPublicAccessExclusions",
         "DescribeVpcBlockPublicAccessExclusions",
         "VpcBlockPublicAccessExclusions",
         "ec2:DescribeVpcBlockPublicAccessExclusions",
-        pages=TOKEN,
+        pages=Paging.TOKEN,
         max_results=1000,  # the largest page the API allows (5..1000)
     ),
 )
@@ -241,10 +244,12 @@ def _kind_jobs(client: Any, into: dict[str, list[Item]], progress: ProgressSink 
 
 def fetch_kind(client: Any, kind: Kind) -> list[Item]:
     """Every item of ``kind`` in the client's region: one call, plus its pages."""
-    if kind.pages == PAGINATOR:
+    if kind.pages is Paging.PAGINATOR:
         return paginate(client, kind.operation, kind.result_key)
-    require_operation(client, kind.operation)  # newer than some botocore that boto3>=1.34 allows
-    if kind.pages == TOKEN:
+    # These operations are recent (botocore 1.35.65, which pyproject requires); an environment that
+    # still carries an older botocore records "Unsupported" for them rather than crashing.
+    require_operation(client, kind.operation)
+    if kind.pages is Paging.TOKEN:
         params = {} if kind.max_results is None else {"MaxResults": kind.max_results}
         return paginate_tokens(client, kind.operation, kind.result_key, **params)
     found = call(client, kind.operation).get(kind.result_key)

@@ -7,7 +7,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.stub import Stubber
 
-from fargate_netcheck.collect.ec2 import KINDS, SINGLE, Kind
+from fargate_netcheck.collect.ec2 import KINDS, Kind, Paging
 from fargate_netcheck.demo.moto_bpa import fresh_options
 
 ACCOUNT = "123456789012"
@@ -16,7 +16,7 @@ REGION = "us-east-1"
 
 def empty_response(kind: Kind) -> dict[str, Any]:
     """What an empty, fresh account answers for ``kind``: no items; Block Public Access off."""
-    if kind.pages == SINGLE:
+    if kind.pages is Paging.SINGLE:
         return {kind.result_key: fresh_options(ACCOUNT, REGION)}
     return {kind.result_key: []}
 
