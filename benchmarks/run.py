@@ -181,55 +181,78 @@ def baseline_rss(args: argparse.Namespace) -> int:
     return best(cli_command(tiny), args.repeat)[1]
 
 
+def table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A right-aligned Markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---:|" * len(headers)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def pair(wall: float, cpu: float, digits: int = 3) -> str:
+    return f"{wall:.{digits}f} / {cpu:.{digits}f}"
+
+
+def mib(kib: float) -> float:
+    """MiB from the KiB that rusage reports."""
+    return kib / 1024
+
+
+WHOLE_HEADERS = [
+    "subnets", "file MB", "json.load s (in-process)", "floor process s (wall / CPU)", "CLI s (wall / CPU)",
+    "CLI / floor (wall / CPU)", "µs per subnet (CLI CPU)", "µs per subnet (analysis CPU)", "CLI peak RSS MB",
+    "RSS / file", "(RSS - base) / file",
+]  # fmt: skip
+FLOOR_HEADERS = [
+    "subnets", "floor process s (wall / CPU)", "floor peak RSS MB", "stack floor s (wall / CPU)",
+    "stack floor / floor (wall / CPU)", "stack floor peak RSS MB", "its RSS / file",
+]  # fmt: skip
+
+
 def markdown(rows: list[dict], base_rss: int) -> str:
     names = stage_names(rows)
+    whole = []
+    floor = []
+    stages = []
+    for r in rows:
+        size = r["file_bytes"] / 2**20
+        rss = mib(r["whole_cli_maxrss_kib"])
+        stack_rss = mib(r["stack_floor_maxrss_kib"])
+        fl, fl_cpu = r["floor_process_s"], r["floor_process_cpu_s"]
+        whole.append([
+            f"{r['subnets']:,}", f"{size:.1f}", f"{r['floor_json_load_s']:.3f}", pair(fl, fl_cpu),
+            pair(r["whole_cli_s"], r["whole_cli_cpu_s"], 2),
+            f"{r['whole_cli_s'] / fl:.1f}x / {r['whole_cli_cpu_s'] / fl_cpu:.1f}x",
+            f"{1e6 * r['whole_cli_cpu_s'] / r['subnets']:.0f}", f"{1e6 * analysis_s(r, names) / r['subnets']:.0f}",
+            f"{rss:.0f}", f"{rss / size:.1f}x", f"{(rss - mib(base_rss)) / size:.1f}x",
+        ])  # fmt: skip
+        floor.append([
+            f"{r['subnets']:,}", pair(fl, fl_cpu), f"{mib(r['floor_maxrss_kib']):.0f}",
+            pair(r["stack_floor_s"], r["stack_floor_cpu_s"]),
+            f"{r['stack_floor_s'] / fl:.1f}x / {r['stack_floor_cpu_s'] / fl_cpu:.1f}x",
+            f"{stack_rss:.0f}", f"{stack_rss / size:.1f}x",
+        ])  # fmt: skip
+        stages.append([
+            f"{r['subnets']:,}", f"{r['floor_json_load_s']:.3f}", *(f"{r['stages'][k]:.3f}" for k in names),
+            f"{mib(r['stages']['maxrss_kib']):.0f}",
+        ])  # fmt: skip
     out = [
         "Whole process from the shell (`fargate-netcheck check --snapshot F -f json -o /dev/null`) against the "
         "floor (`python -c 'json.load(open(F))'`); best of the runs, wall and CPU seconds:",
         "",
-        "| subnets | file MB | json.load s (in-process) | floor process s (wall / CPU) | CLI s (wall / CPU) "
-        "| CLI / floor (wall / CPU) | µs per subnet (CLI CPU) | µs per subnet (analysis CPU) | CLI peak RSS MB "
-        "| RSS / file | (RSS - base) / file |",
-        "|" + "---:|" * 11,
-    ]
-    for r in rows:
-        mb = r["file_bytes"] / 2**20
-        rss = r["whole_cli_maxrss_kib"] / 1024
-        out.append(
-            f"| {r['subnets']:,} | {mb:.1f} | {r['floor_json_load_s']:.3f} "
-            f"| {r['floor_process_s']:.3f} / {r['floor_process_cpu_s']:.3f} "
-            f"| {r['whole_cli_s']:.2f} / {r['whole_cli_cpu_s']:.2f} "
-            f"| {r['whole_cli_s'] / r['floor_process_s']:.1f}x / {r['whole_cli_cpu_s'] / r['floor_process_cpu_s']:.1f}x "
-            f"| {1e6 * r['whole_cli_cpu_s'] / r['subnets']:.0f} | {1e6 * analysis_s(r, names) / r['subnets']:.0f} "
-            f"| {rss:.0f} | {rss / mb:.1f}x | {(rss - base_rss / 1024) / mb:.1f}x |"
-        )
-    out += [
+        *table(WHOLE_HEADERS, whole),
         "",
         "The lower bound of any `check` on the design card's stack (start Python, import typer and "
         "networkx, `json.load` the file; no analysis), against the same floor:",
         "",
-        "| subnets | floor process s (wall / CPU) | floor peak RSS MB | stack floor s (wall / CPU) "
-        "| stack floor / floor (wall / CPU) | stack floor peak RSS MB | its RSS / file |",
-        "|" + "---:|" * 7,
+        *table(FLOOR_HEADERS, floor),
+        "",
+        "Stages (CPU seconds, one fresh process; the json.load floor beside them):",
+        "",
+        *table(["subnets", "json.load", *names, "stage process peak RSS MB"], stages),
+        "",
+        f"Baseline CLI peak RSS (3-subnet snapshot): {mib(base_rss):.0f} MB",
+        "",
+        *verdicts(rows, names),
     ]
-    for r in rows:
-        mb = r["file_bytes"] / 2**20
-        rss = r["stack_floor_maxrss_kib"] / 1024
-        out.append(
-            f"| {r['subnets']:,} | {r['floor_process_s']:.3f} / {r['floor_process_cpu_s']:.3f} "
-            f"| {r['floor_maxrss_kib'] / 1024:.0f} | {r['stack_floor_s']:.3f} / {r['stack_floor_cpu_s']:.3f} "
-            f"| {r['stack_floor_s'] / r['floor_process_s']:.1f}x / {r['stack_floor_cpu_s'] / r['floor_process_cpu_s']:.1f}x "
-            f"| {rss:.0f} | {rss / mb:.1f}x |"
-        )
-    out += ["", "Stages (CPU seconds, one fresh process; the json.load floor beside them):", ""]
-    out.append("| subnets | json.load | " + " | ".join(names) + " | stage process peak RSS MB |")
-    out.append("|" + "---:|" * (len(names) + 3))
-    for r in rows:
-        cells = " | ".join(f"{r['stages'][k]:.3f}" for k in names)
-        rss = r["stages"]["maxrss_kib"] / 1024
-        out.append(f"| {r['subnets']:,} | {r['floor_json_load_s']:.3f} | {cells} | {rss:.0f} |")
-    out += ["", f"Baseline CLI peak RSS (3-subnet snapshot): {base_rss / 1024:.0f} MB", ""]
-    out += verdicts(rows, names)
     return "\n".join(out) + "\n"
 
 
