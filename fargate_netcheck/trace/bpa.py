@@ -127,12 +127,17 @@ def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], subnet: str, 
 
 def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:
     """The BPA that governs ``node``: its owner's. A subnet shared through RAM appears in the
-    participant's snapshot with the owner's ``OwnerId``, and the owner's BPA applies to it."""
+    participant's snapshot with the owner's ``OwnerId``, and the owner's BPA applies to it: unknown
+    when the owner was not scanned, unless the snapshot describes no BPA at all (then, like every
+    other subnet of it, assumed off)."""
     attrs = g.nodes[node]
     owner = (attrs.get("item") or {}).get("OwnerId")
     if not owner or not attrs["account"] or owner == attrs["account"]:
         return block_public_access_of(g, node)
     found = g.graph["block_public_access"].get((owner, attrs["region"]))
+    own = block_public_access_of(g, node)
+    if found is None and own.mode is None and own.unreadable is None:
+        return own  # a snapshot that describes no BPA at all: the owner's is not described either
     if found is None:
         return BlockPublicAccess(
             attrs["region"],

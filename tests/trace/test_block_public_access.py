@@ -221,8 +221,16 @@ def test_gw009_is_quiet_when_an_exclusion_applies():
 OWNER = "999999999999"
 
 
-def test_a_shared_subnet_follows_its_owners_bpa_and_is_unknown_without_it():
+def test_a_shared_subnet_in_a_snapshot_without_bpa_is_read_like_the_others():
     snap = healthy()
+    next(s for s in region(snap)["Subnets"] if s["SubnetId"] == "subnet-public")["OwnerId"] = OWNER
+    result = private(snap)
+    assert result.verdict is Verdict.REACHABLE
+    assert "assumed off" in bpa_checks(result)[0][1]
+
+
+def test_a_shared_subnet_follows_its_owners_bpa_and_is_unknown_without_it():
+    snap = with_bpa("off")
     nat_subnet = next(s for s in region(snap)["Subnets"] if s["SubnetId"] == "subnet-public")
     nat_subnet["OwnerId"] = OWNER
     result = private(snap)
