@@ -107,9 +107,7 @@ class EndpointWalk:
 
     def _endpoint_ingress(self, service: str, vpce: str, groups: tuple[str, ...]) -> None:
         g, walk = self.g, self.walk
-        rd = region_of(g, vpce)
-        if not rd.collected("SecurityGroups"):
-            walk.unknown(CheckCode.DATA_MISSING, vpce, rd.gap("SecurityGroups"))
+        if not walk.collected(region_of(g, vpce), "SecurityGroups", vpce):
             return
         if not groups or self.cidr is None:
             walk.unknown(

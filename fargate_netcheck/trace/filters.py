@@ -65,9 +65,7 @@ class Filters:
     def task_rules(self, walk: Walk, target: Target, vpc_id: str) -> list[SgRule] | None:
         """The egress rules of the task's groups; None (with the reason recorded) when unusable."""
         g = self.graph
-        region = region_of(g, target.subnet_id)
-        if not region.collected("SecurityGroups"):
-            walk.unknown(CheckCode.DATA_MISSING, target.subnet_id, region.gap("SecurityGroups"))
+        if not walk.collected(region_of(g, target.subnet_id), "SecurityGroups", target.subnet_id):
             return None
         rules: list[SgRule] = []
         for sg in target.security_group_ids:
@@ -120,9 +118,7 @@ class Filters:
     def subnet_acl(self, walk: Walk, subnet_id: str) -> str | None:
         """The ACL of a subnet; None (with the reason recorded) when it is not in the snapshot."""
         g = self.graph
-        region = region_of(g, subnet_id)
-        if not region.collected("NetworkAcls"):
-            walk.unknown(CheckCode.DATA_MISSING, subnet_id, region.gap("NetworkAcls"))
+        if not walk.collected(region_of(g, subnet_id), "NetworkAcls", subnet_id):
             return None
         acl = successor(g, subnet_id, "uses-nacl")
         if acl is None:

@@ -89,9 +89,7 @@ def choose_route(g: nx.DiGraph, routes: tuple[Route, ...], destination: Network)
 def subnet_route_table(g: nx.DiGraph, walk: Walk, subnet_id: str) -> str | None:
     """The table a subnet's traffic follows (its explicit association, else its VPC's main table,
     as the graph resolved it); None, with the reason recorded as unknown, when it is not known."""
-    region = region_of(g, subnet_id)
-    if not region.collected("RouteTables"):
-        walk.unknown(CheckCode.DATA_MISSING, subnet_id, region.gap("RouteTables"))
+    if not walk.collected(region_of(g, subnet_id), "RouteTables", subnet_id):
         return None
     rtb = successor(g, subnet_id, "uses-route-table")
     if rtb is None:

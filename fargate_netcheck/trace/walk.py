@@ -8,12 +8,15 @@ unknown; only a walk whose every check passed is reachable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import networkx as nx
 
 from fargate_netcheck.model import Check, CheckCode, PathResult, Status, Verdict
 from fargate_netcheck.parse import Network
+
+if TYPE_CHECKING:
+    from fargate_netcheck.snapshot import RegionData
 
 
 class ReturnLeg(Protocol):
@@ -65,6 +68,13 @@ class Walk:
 
     def unknown(self, code: CheckCode, resource_id: str, reason: str) -> None:
         self.checks.append(Check(code, Status.UNKNOWN, resource_id, reason))
+
+    def collected(self, region: RegionData, kind: str, resource_id: str) -> bool:
+        """Was ``kind`` collected in ``region``? If not, why is recorded as unknown at ``resource_id``."""
+        if region.collected(kind):
+            return True
+        self.unknown(CheckCode.DATA_MISSING, resource_id, region.gap(kind))
+        return False
 
     def add(self, code: CheckCode, status: Status, resource_id: str, reason: str) -> None:
         self.checks.append(Check(code, status, resource_id, reason))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from snapshots import codes, healthy, item, region, trace
 
 from fargate_netcheck.model import CheckCode, Verdict
@@ -309,6 +310,23 @@ def test_security_groups_not_collected_is_unknown():
     snap = healthy()
     del region(snap)["SecurityGroups"]
     assert trace(snap, "subnet-private", groups=("sg-x",)).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize("kind", ["RouteTables", "NetworkAcls", "SecurityGroups"])
+@pytest.mark.parametrize("error", [None, "AccessDenied: not allowed"])
+def test_a_kind_not_collected_is_unknown_and_says_why(kind, error):
+    snap = healthy()
+    del region(snap)[kind]
+    if error:
+        region(snap)["Errors"] = {kind: error}
+    r = trace(snap, "subnet-private", groups=("sg-open",))
+    assert r.verdict is Verdict.UNKNOWN
+    why = (
+        f"{kind} could not be collected in us-east-1: {error}"
+        if error
+        else f"{kind} were not collected in us-east-1"
+    )
+    assert why in [c.reason for c in r.unknown()]
 
 
 def test_definite_block_wins_over_unknown():
