@@ -105,7 +105,10 @@ def test_egress_attachment_acl_rules_on_the_task_range_do_not_apply():
         snap, "acl-egress-tgw", ["subnet-egress-tgw", "subnet-egress-tgw-b"],
         {"Protocol": "-1", "Egress": False, "CidrBlock": "10.1.0.0/16"},
     )  # fmt: skip
-    assert result(snap, "subnet-spoke", TASK).internet_egress.verdict is Verdict.REACHABLE
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert r.verdict is Verdict.REACHABLE
+    reasons = _acl_reasons(r, "subnet-egress-tgw")
+    assert len(reasons) == 2 and all("network ACL acl-egress-tgw " in x for x in reasons)
 
 
 def test_egress_attachment_acl_blocking_the_internet_is_unreachable_there():

@@ -101,6 +101,7 @@ def test_bidirectional_exclusion_of_the_task_subnet_alone_does_not_free_a_nat_pa
 def test_bidirectional_vpc_exclusion_covers_its_subnets():
     result = public(with_bpa("block-bidirectional", ("vpc-app", "allow-bidirectional")))
     assert result.verdict is Verdict.REACHABLE
+    assert "exempts vpc-app (exclusion exclusion-0, allow-bidirectional)" in bpa_checks(result)[0][1]
 
 
 def test_exclusions_not_allowed_by_the_organization_do_not_apply():
@@ -122,6 +123,8 @@ def test_exclusion_in_transition_is_unknown_never_a_pass(state):
 def test_exclusion_that_is_gone_does_not_apply(state):
     result = private(with_bpa("block-bidirectional", ("subnet-public", "allow-egress", state)))
     assert result.verdict is Verdict.UNREACHABLE
+    assert codes(result) == {CheckCode.BPA_BLOCKED}
+    assert "no exclusion covers subnet-public or vpc-app" in result.reason
 
 
 # -- block-ingress ----------------------------------------------------------------------------------
@@ -152,6 +155,7 @@ def test_ingress_ignores_an_egress_exclusion_and_says_why():
 def test_ingress_bidirectional_exclusion_frees_a_public_ip_task():
     result = public(with_bpa("block-ingress", ("subnet-public", "allow-bidirectional")))
     assert result.verdict is Verdict.REACHABLE
+    assert "exempts subnet-public (exclusion exclusion-0, allow-bidirectional)" in bpa_checks(result)[0][1]
 
 
 # -- what is not known ----------------------------------------------------------------------------
@@ -183,7 +187,10 @@ def test_bpa_being_changed_is_unknown():
 
 
 def test_an_unknown_mode_is_unknown():
-    assert private(with_bpa("block-everything")).verdict is Verdict.UNKNOWN
+    result = private(with_bpa("block-everything"))
+    assert result.verdict is Verdict.UNKNOWN
+    assert codes(result) == {CheckCode.BPA_UNKNOWN}
+    assert "unknown mode 'block-everything'" in result.reason
 
 
 # -- egress-only internet gateways (the rule table itself) ----------------------------------------
