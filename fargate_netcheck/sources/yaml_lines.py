@@ -43,7 +43,10 @@ class VaultValue(str):
     """An Ansible ``!vault`` encrypted value: its ciphertext, which cannot be read as an id."""
 
 
-class _LineLoader(yaml.SafeLoader):
+class LocatedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that builds ``LocatedDict``/``LocatedList``; subclass it to add tags
+    (CloudFormation's short forms) and keep the locations and the input bounds."""
+
     def __init__(self, stream: str, display_path: str) -> None:
         super().__init__(stream)
         self.display_path = display_path
@@ -52,7 +55,7 @@ class _LineLoader(yaml.SafeLoader):
         return SourceLocation(self.display_path, node.start_mark.line + 1)
 
 
-def _construct_mapping(loader: _LineLoader, node: MappingNode) -> Any:
+def _construct_mapping(loader: LocatedLoader, node: MappingNode) -> Any:
     data = LocatedDict()
     yield data
     loader.flatten_mapping(node)  # resolves `<<` merge keys; explicit keys come after merged ones
@@ -68,18 +71,18 @@ def _construct_mapping(loader: _LineLoader, node: MappingNode) -> Any:
         data.locations[key] = loader.location(key_node)
 
 
-def _construct_sequence(loader: _LineLoader, node: SequenceNode) -> Any:
+def _construct_sequence(loader: LocatedLoader, node: SequenceNode) -> Any:
     data = LocatedList()
     yield data
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
     data.item_locations = [loader.location(child) for child in node.value]
 
 
-def _construct_vault(loader: _LineLoader, node: Node) -> VaultValue:
+def _construct_vault(loader: LocatedLoader, node: Node) -> VaultValue:
     return VaultValue(loader.construct_scalar(node) if isinstance(node, ScalarNode) else "")
 
 
-def _construct_unsafe(loader: _LineLoader, node: Node) -> Any:
+def _construct_unsafe(loader: LocatedLoader, node: Node) -> Any:
     if isinstance(node, ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, SequenceNode):
@@ -87,10 +90,10 @@ def _construct_unsafe(loader: _LineLoader, node: Node) -> Any:
     return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_LineLoader.add_constructor("!vault", _construct_vault)
-_LineLoader.add_constructor("!unsafe", _construct_unsafe)
+LocatedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+LocatedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+LocatedLoader.add_constructor("!vault", _construct_vault)
+LocatedLoader.add_constructor("!unsafe", _construct_unsafe)
 
 
 def located(value: Any, location: SourceLocation | None) -> Any:
@@ -131,7 +134,9 @@ def _one_line(exc: yaml.YAMLError) -> str:
     return " ".join(text.split())
 
 
-def load_yaml(path: Path, display_path: str | None = None) -> Any:
+def load_yaml(
+    path: Path, display_path: str | None = None, loader_class: type[LocatedLoader] = LocatedLoader
+) -> Any:
     """The YAML document in ``path`` with locations; an empty file loads as an empty ``LocatedDict``.
 
     Raises ``InputError("<file>:<line>: <problem>")`` for broken YAML, and a one-line
@@ -148,7 +153,7 @@ def load_yaml(path: Path, display_path: str | None = None) -> Any:
         raise InputError(
             f"{shown}: encrypted with ansible-vault; pass a decrypted copy (ansible-vault view {shown})"
         )
-    loader = _LineLoader(text, shown)
+    loader = loader_class(text, shown)
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
