@@ -59,6 +59,28 @@ def _store(into: dict[str, Any], key: str, value: Any) -> None:
     into[key] = value
 
 
+def _decorate(
+    client: Any,
+    items: list[Item],
+    operation: str,
+    field: str,
+    id_param: str,
+    error_key: str,
+    errors: dict[str, str],
+    workers: int,
+) -> None:
+    """``item[field]`` = every page of ``operation`` for each item (by its ``Id``); failures under ``error_key``."""
+    jobs = [
+        Job(
+            error_key,
+            partial(paginate, client, operation, field, **{id_param: item["Id"]}),
+            partial(_store, item, field),
+        )
+        for item in items
+    ]
+    run_jobs(jobs, errors, workers)
+
+
 def collect_resolver(client: Any, max_workers: int = 8) -> tuple[dict[str, list[Item]], dict[str, str]]:
     """``({kind: items}, errors)`` for one region's route53resolver client."""
     errors: dict[str, str] = {}
@@ -70,29 +92,25 @@ def collect_resolver(client: Any, max_workers: int = 8) -> tuple[dict[str, list[
     )
     associated = {a.get("FirewallRuleGroupId") for a in found.get("DnsFirewallRuleGroupAssociations", [])}
     groups = [g for g in found.get("DnsFirewallRuleGroups", []) if g.get("Id") in associated]
-    run_jobs(
-        [
-            Job(
-                RULES_ERROR,
-                partial(paginate, client, "ListFirewallRules", "FirewallRules", FirewallRuleGroupId=g["Id"]),
-                partial(_store, g, "FirewallRules"),
-            )
-            for g in groups
-        ],
+    _decorate(
+        client,
+        groups,
+        "ListFirewallRules",
+        "FirewallRules",
+        "FirewallRuleGroupId",
+        RULES_ERROR,
         errors,
         max_workers,
     )
     used = {r.get("FirewallDomainListId") for g in groups for r in g.get("FirewallRules", [])}
     lists = [d for d in found.get("DnsFirewallDomainLists", []) if d.get("Id") in used]
-    run_jobs(
-        [
-            Job(
-                DOMAINS_ERROR,
-                partial(paginate, client, "ListFirewallDomains", "Domains", FirewallDomainListId=d["Id"]),
-                partial(_store, d, "Domains"),
-            )
-            for d in lists
-        ],
+    _decorate(
+        client,
+        lists,
+        "ListFirewallDomains",
+        "Domains",
+        "FirewallDomainListId",
+        DOMAINS_ERROR,
         errors,
         max_workers,
     )
