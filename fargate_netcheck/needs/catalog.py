@@ -43,7 +43,7 @@ class Need:
         return f"{self.name}:{self.port}"
 
 
-def _suffix(region: str) -> str:
+def aws_suffix(region: str) -> str:
     return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
 
 
@@ -58,7 +58,7 @@ def starport_bucket(region: str) -> str:
 
 
 def aws_needs(region: str, account: str | None, services: tuple[str, ...]) -> list[Need]:
-    sfx = _suffix(region)
+    sfx = aws_suffix(region)
     registry = f"{account or '<account>'}.dkr.ecr.{region}.{sfx}"
     needs = [
         Need(f"api.ecr.{region}.{sfx}", service="ecr.api", purpose="ECR API (auth token)", ecr=True),

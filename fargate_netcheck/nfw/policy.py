@@ -25,6 +25,7 @@ class FirewallDecision:
     at: str  # the rule, rule group or default action that decides (or leaves it unknown)
     reason: str
     notes: tuple[str, ...] = field(default=())
+    group: str | None = None  # the rule group that decides; None: the policy (a default action)
 
 
 def _name(arn: str) -> str:
@@ -130,4 +131,5 @@ def _decide(label: str, fates: list[Step], strict: bool, notes: tuple[str, ...])
         doubt.where,
         f"{label}: whether the flow passes depends on {doubt.where}{why}",
         notes,
+        doubt.group,
     )

@@ -57,6 +57,7 @@ class GroupRules:
 class Step:
     kind: str  # pass | drop | continue | unknown
     where: str
+    group: str | None = None  # the rule group that decides; None: the policy's default action
 
 
 def rule_variables(group: dict[str, Any], home_net: list[str]) -> Variables:
@@ -171,10 +172,10 @@ def _packet_steps(
             continue
         where = f"rule group {group.name}: {rule.text}"
         if why is not None or action == "unknown":
-            steps.setdefault("unknown", Step("unknown", f"{where} ({why or rule.problem})"))
+            steps.setdefault("unknown", Step("unknown", f"{where} ({why or rule.problem})", group.name))
             continue
         kind = "pass" if action == "pass" else "drop"
-        steps.setdefault(kind, Step(kind, where))
+        steps.setdefault(kind, Step(kind, where, group.name))
         if match is Match.YES:
             return list(steps.values())
     steps.setdefault("end", _default_step(defaults, packet))

@@ -51,18 +51,14 @@ class EndpointWalk:
         )
 
     def run(self, endpoints: dict[str, list[str]]) -> PathResult:
-        walk, target = self.walk, self.target
+        walk = self.walk
         walk.passed(
             CheckCode.EP_DNS,
             self.vpc_id,
             f"{self.vpc_id} resolves ECR to its interface endpoints (private DNS on; EnableDnsSupport and "
             "EnableDnsHostnames on)",
         )
-        rules: list[SgRule] | None = None
-        if target.evaluate_security_groups:
-            rules = self.tracer.filters.task_rules(walk, target, self.vpc_id)
-        else:
-            walk.notes.append("task security groups not evaluated (no task security groups given)")
+        rules = self._task_rules()
         for service in ECR_SERVICES:
             if endpoints[service]:
                 self._interface(service, endpoints[service][0], rules)
@@ -76,6 +72,24 @@ class EndpointWalk:
         walk.reached = True  # every service has its way; the checks alone decide the verdict
         walk.notes.append("endpoint policies are not evaluated")
         return walk.result(f"pulls the image with {', '.join(self.ways)}", via="vpc-endpoints")
+
+    def interface(self, service: str, vpce: str) -> PathResult:
+        """One interface endpoint alone (a need by name that resolves to it)."""
+        self._interface(service, vpce, self._task_rules())
+        self.walk.reached = True
+        return self.walk.result(f"reaches {service} through interface endpoint {vpce}", via="vpc-endpoint")
+
+    def s3_gateway(self) -> PathResult:
+        """S3 through the gateway endpoint on the task subnet's route table (else the internet)."""
+        self._s3(self._task_rules())
+        self.walk.reached = True
+        return self.walk.result(f"reaches S3 with {', '.join(self.ways)}", via="vpc-endpoint")
+
+    def _task_rules(self) -> list[SgRule] | None:
+        if self.target.evaluate_security_groups:
+            return self.tracer.filters.task_rules(self.walk, self.target, self.vpc_id)
+        self.walk.notes.append("task security groups not evaluated (no task security groups given)")
+        return None
 
     # -- interface endpoints --------------------------------------------------------------------
     def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
