@@ -133,6 +133,10 @@ def check(
     destination: Annotated[
         list[str], typer.Option(help="Destination CIDR (repeatable; default: the internet).")
     ] = [],  # noqa: B006
+    need: Annotated[
+        list[str],
+        typer.Option(help="A host every task needs, HOST[:PORT] (repeatable; port 443 by default)."),
+    ] = [],  # noqa: B006
     format: Annotated[
         list[str],
         typer.Option(

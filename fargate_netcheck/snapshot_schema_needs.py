@@ -57,7 +57,9 @@ _STATELESS_RULES = (
         ),
     },
 )
-_HEADER = {k: STR for k in ("Protocol", "Source", "SourcePort", "Direction", "Destination", "DestinationPort")}
+_HEADER = {
+    k: STR for k in ("Protocol", "Source", "SourcePort", "Direction", "Destination", "DestinationPort")
+}
 
 NEEDS_FIELD_SPECS: dict[str, dict[str, Any]] = {
     "NetworkFirewalls": {
@@ -76,7 +78,10 @@ NEEDS_FIELD_SPECS: dict[str, dict[str, Any]] = {
                 "StatelessFragmentDefaultActions": (LIST, STR),
                 "StatefulDefaultActions": (LIST, STR),
                 "StatelessRuleGroupReferences": (LIST, {"ResourceArn": STR, "Priority": INT}),
-                "StatefulRuleGroupReferences": (LIST, {"ResourceArn": STR, "Priority": INT, "Override": DICT}),
+                "StatefulRuleGroupReferences": (
+                    LIST,
+                    {"ResourceArn": STR, "Priority": INT, "Override": DICT},
+                ),
                 "StatefulEngineOptions": (DICT, {"RuleOrder": STR}),
                 "PolicyVariables": DICT,
             },

@@ -22,7 +22,7 @@ from fargate_netcheck.collect.resolver import KINDS as RESOLVER_KINDS
 from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones
 from fargate_netcheck.collect.session import CallLog, client
-from fargate_netcheck.needs.catalog import CLOUDREACTOR_API, aws_needs
+from fargate_netcheck.needs.catalog import needed_names
 
 # The keys these collectors add to a region, in the order they come after EC2's ``REGION_KEYS``.
 NEED_KEYS: tuple[str, ...] = (
@@ -32,13 +32,6 @@ NEED_KEYS: tuple[str, ...] = (
     *(k.key for k in RESOLVER_KINDS),
     "HostedZones",
 )
-
-
-def needed_names(region: str, account_id: str | None, extra: tuple[str, ...] = ()) -> list[str]:
-    """Every name a task in ``region`` may need (the AWS services it can use, CloudReactor's API,
-    and ``extra``): the records collected from private hosted zones."""
-    services = ("logs", "secretsmanager", "ssm")
-    return [n.name for n in aws_needs(region, account_id, services)] + [CLOUDREACTOR_API, *extra]
 
 
 def collect_need_kinds(

@@ -47,6 +47,7 @@ class DnsInputs:
     hosted_zones: list[dict[str, Any]] | None = field(default_factory=list)  # private, associated
     endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
     gaps: dict[str, str] = field(default_factory=dict)
+    recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,10 +226,10 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
             f"{name} resolves to interface endpoint {found} (its private DNS)",
             found,
         )
-    return _zone_answer(name, found)
+    return _zone_answer(name, found, inputs.recorded)
 
 
-def _zone_answer(name: str, zone: dict[str, Any]) -> DnsDecision:
+def _zone_answer(name: str, zone: dict[str, Any], recorded: frozenset[str] | None = None) -> DnsDecision:
     zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
     label = f"private hosted zone {norm(zone.get('Name', ''))} ({zid})"
     records = zone.get("ResourceRecordSets")

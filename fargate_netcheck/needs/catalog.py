@@ -75,6 +75,13 @@ def aws_needs(region: str, account: str | None, services: tuple[str, ...]) -> li
     return needs
 
 
+def needed_names(region: str, account_id: str | None, extra: tuple[str, ...] = ()) -> list[str]:
+    """Every name a task in ``region`` may need (the AWS services it can use, CloudReactor's API,
+    and ``extra``): the names whose private hosted zone records are collected."""
+    services = ("logs", "secretsmanager", "ssm")
+    return [n.name for n in aws_needs(region, account_id, services)] + [CLOUDREACTOR_API, *extra]
+
+
 def target_needs(target: Target, extra: tuple[Need, ...] = ()) -> list[Need]:
     """Everything ``target`` needs, in a fixed order, without duplicates (name and port)."""
     region = target.region or "us-east-1"

@@ -13,7 +13,7 @@ import networkx as nx
 
 from fargate_netcheck.dns.resolve import DnsInputs
 from fargate_netcheck.graph import region_of, vpc_cidrs
-from fargate_netcheck.needs.catalog import aws_suffix
+from fargate_netcheck.needs.catalog import aws_suffix, needed_names
 from fargate_netcheck.snapshot import RegionData
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, vpc_dns
 
@@ -94,6 +94,7 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
         ],
         endpoint_zones=_endpoint_zones(g, vpc_id, region),
         gaps=gaps,
+        recorded=frozenset(needed_names(region, rd.account_id)),
     )
 
 
