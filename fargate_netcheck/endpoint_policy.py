@@ -30,7 +30,7 @@ class Ref:
     open_tail: bool = False
 
     def __str__(self) -> str:
-        return self.value + ("…" if self.open_tail else "")
+        return self.value + ("*" if self.open_tail else "")
 
 
 @dataclass(frozen=True, slots=True)

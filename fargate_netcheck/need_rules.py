@@ -34,14 +34,21 @@ def need_rule(
     codes: Iterable[CheckCode],
     fix: Fix,
     status: Status = Status.FAIL,
+    per_need: bool = True,
 ) -> Rule:
-    """A rule reporting each need check of ``codes`` and ``status``, with ``fix`` as its remediation."""
+    """A rule reporting each need check of ``codes`` and ``status``, with ``fix`` as its remediation:
+    once per need, or (``per_need`` False) once per target and resource, naming the first need."""
     watched = frozenset(codes)
 
     def report(ctx: RuleContext) -> Iterator[Hit]:
         seen: set[tuple[str, str, int, str]] = set()
         for result, need, check in need_checks(ctx, watched, status):
-            key = (result.target.target_id, need.name, need.port, check.resource_id)
+            key = (
+                result.target.target_id,
+                need.name if per_need else "",
+                need.port if per_need else 0,
+                check.resource_id,
+            )
             if key in seen:
                 continue
             seen.add(key)

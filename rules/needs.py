@@ -68,6 +68,7 @@ NFW003 = need_rule(
     severity="warning",
     codes=[CheckCode.NFW_HOME_NET],
     status=Status.PASS,
+    per_need=False,
     docs="""
     What it checks: each domain list rule group on a need's path has a HOME_NET that includes the
     traffic's source (the task subnet, or the NAT that translated it before the firewall).
@@ -155,9 +156,9 @@ DNS001 = need_rule(
     """,
     remediation="Add an ALLOW rule for the needed name before the blocking rule.",
     fix=lambda ctx, result, need, check: (
-        f"In {check.resource_id.split(' rule ')[0]}, add an ALLOW rule for a domain list holding "
+        f"In {check.resource_id.rsplit(' rule ', 1)[0]}, add an ALLOW rule for a domain list holding "
         f"'{need.name}' (or '*.amazonaws.com') with a lower priority number than rule "
-        f"{check.resource_id.split(' rule ')[-1]}"
+        f"{check.resource_id.rsplit(' rule ', 1)[-1]}"
     ),
 )
 

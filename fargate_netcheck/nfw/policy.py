@@ -57,7 +57,10 @@ def evaluate_firewall(
         )
     first = stateless.evaluate_stateless(rules, policy, flow)
     if first.action == "aws:drop":
-        return FirewallDecision(Verdict.UNREACHABLE, first.where, f"{label}: dropped by {first.where}")
+        group = first.where.split(" stateless rule")[0] if " stateless rule" in first.where else None
+        return FirewallDecision(
+            Verdict.UNREACHABLE, first.where, f"{label}: dropped by {first.where}", (), group
+        )
     if first.action == "unknown":
         return FirewallDecision(
             Verdict.UNKNOWN,
@@ -109,7 +112,7 @@ def _decide(label: str, fates: list[Step], strict: bool, notes: tuple[str, ...])
         step = next((f for f in fates if f.kind == "pass"), fates[0])
         if step.kind == "pass":
             return FirewallDecision(
-                Verdict.REACHABLE, step.where, f"{label}: passed by {step.where}{why}", notes
+                Verdict.REACHABLE, step.where, f"{label}: passed by {step.where}{why}", notes, step.group
             )
         order = "strict order without a dropping default action" if strict else "default action order"
         return FirewallDecision(
@@ -121,7 +124,7 @@ def _decide(label: str, fates: list[Step], strict: bool, notes: tuple[str, ...])
     if kinds == {"drop"}:
         step = fates[0]
         return FirewallDecision(
-            Verdict.UNREACHABLE, step.where, f"{label}: dropped by {step.where}{why}", notes
+            Verdict.UNREACHABLE, step.where, f"{label}: dropped by {step.where}{why}", notes, step.group
         )
     doubt = next((f for f in fates if f.kind == "unknown"), None) or next(
         f for f in fates if f.kind == "drop"
