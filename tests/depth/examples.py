@@ -37,6 +37,16 @@ EXAMPLES = {
 }
 
 
+def check_example(capsys, name: str, subnet: str, group: str, *extra: str) -> tuple[int, dict]:
+    """``check --snapshot data/<name> --subnet ... --security-group ... -f json`` (and ``extra``)."""
+    from cli_helpers import run_cli
+
+    args = ["check", "--snapshot", str(DATA / name), "--subnet", subnet, "--security-group", group]
+    r = run_cli(capsys, *args, "-f", "json", *extra)
+    assert r.code in (0, 1), r.err
+    return r.code, json.loads(r.out)
+
+
 def example_text(name: str) -> str:
     return json.dumps(EXAMPLES[name](), indent=1) + "\n"
 

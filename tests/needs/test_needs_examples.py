@@ -3,31 +3,14 @@ about a central-egress Network Firewall, an S3 endpoint policy and DNS."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from cli_helpers import run_cli
-from depth.examples import DATA
+from depth.examples import check_example
 
 ECR = ("ECR API (auth token)", "ECR registry", "ECR image layers (S3)")
 
 
 def check(capsys, name: str, subnet: str, group: str, *extra: str) -> tuple[dict, list[dict]]:
-    r = run_cli(
-        capsys,
-        "check",
-        "--snapshot",
-        str(DATA / name),
-        "--subnet",
-        subnet,
-        "--security-group",
-        group,
-        "-f",
-        "json",
-        *extra,
-    )
-    assert r.code in (0, 1), r.err
-    report = json.loads(r.out)
+    _, report = check_example(capsys, name, subnet, group, *extra)
     (target,) = report["targets"]
     return target, report["findings"]
 
