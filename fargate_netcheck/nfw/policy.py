@@ -15,7 +15,14 @@ from typing import Any
 from fargate_netcheck.model import Verdict
 from fargate_netcheck.nfw import stateless
 from fargate_netcheck.nfw.flow import Flow
-from fargate_netcheck.nfw.stateful import GroupRules, Step, evaluate_stateful, group_rules, outside_home_net
+from fargate_netcheck.nfw.stateful import (
+    GroupRules,
+    Step,
+    evaluate_stateful,
+    group_rules,
+    outside_home_net,
+    variable_sets,
+)
 from fargate_netcheck.nfw.suricata import RuleError
 
 
@@ -52,9 +59,12 @@ def evaluate_firewall(
         item = rule_groups.get(ref.get("ResourceArn", ""))
         if item is None or not isinstance(item.get("RuleGroup"), dict):
             return _missing(label, ref.get("ResourceArn", ""))
-        rules += stateless.parse_group(
-            item.get("RuleGroupName") or _name(ref["ResourceArn"]), item["RuleGroup"]
-        )
+        try:
+            rules += stateless.parse_group(
+                item.get("RuleGroupName") or _name(ref["ResourceArn"]), item["RuleGroup"]
+            )
+        except RuleError as exc:
+            return FirewallDecision(Verdict.UNKNOWN, ref.get("ResourceArn", "?"), f"{label}: {exc}")
     first = stateless.evaluate_stateless(rules, policy, flow)
     if first.action == "aws:drop":
         group = first.where.split(" stateless rule")[0] if " stateless rule" in first.where else None
@@ -77,8 +87,14 @@ def evaluate_firewall(
     refs = policy.get("StatefulRuleGroupReferences") or []
     if strict:
         refs = sorted(refs, key=lambda r: r.get("Priority", 0))
-    policy_home = ((policy.get("PolicyVariables") or {}).get("RuleVariables") or {}).get("HOME_NET")
-    home = list(policy_home.get("Definition") or []) if policy_home else list(home_net)
+    try:
+        policy_sets = variable_sets(
+            ((policy.get("PolicyVariables") or {}).get("RuleVariables")) or {},
+            "PolicyVariables.RuleVariables",
+        )
+    except (RuleError, AttributeError) as exc:
+        return FirewallDecision(Verdict.UNKNOWN, label, f"{label}: {exc}")
+    home = policy_sets.get("HOME_NET") or list(home_net)
     groups: list[GroupRules] = []
     for ref in refs:
         item = rule_groups.get(ref.get("ResourceArn", ""))

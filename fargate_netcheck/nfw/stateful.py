@@ -60,11 +60,26 @@ class Step:
     group: str | None = None  # the rule group that decides; None: the policy's default action
 
 
+def variable_sets(table: Any, where: str) -> dict[str, list[str]]:
+    """``{"NAME": {"Definition": [...]}, ...}`` (IPSets, PortSets, RuleVariables) as lists of strings."""
+    if not isinstance(table, dict):
+        raise RuleError(f"{where} is not an object of variables")
+    out = {}
+    for name, value in table.items():
+        definition = value.get("Definition") if isinstance(value, dict) else None
+        if not isinstance(definition, list) or not all(isinstance(d, str) for d in definition):
+            raise RuleError(f"{where}.{name} has no list of strings under Definition")
+        out[str(name)] = list(definition)
+    return out
+
+
 def rule_variables(group: dict[str, Any], home_net: list[str]) -> Variables:
     """``HOME_NET`` (the group's, else ``home_net``), ``EXTERNAL_NET`` and the group's other sets."""
     declared = group.get("RuleVariables") or {}
-    ip_sets = {k: list(v.get("Definition") or []) for k, v in (declared.get("IPSets") or {}).items()}
-    port_sets = {k: list(v.get("Definition") or []) for k, v in (declared.get("PortSets") or {}).items()}
+    if not isinstance(declared, dict):
+        raise RuleError("RuleVariables is not an object")
+    ip_sets = variable_sets(declared.get("IPSets") or {}, "RuleVariables.IPSets")
+    port_sets = variable_sets(declared.get("PortSets") or {}, "RuleVariables.PortSets")
     ip_sets.setdefault("HOME_NET", list(home_net))
     ip_sets.setdefault("EXTERNAL_NET", ["!$HOME_NET"])
     return Variables(ip_sets, port_sets)

@@ -16,6 +16,7 @@ from typing import Any
 
 from fargate_netcheck.nfw.flow import TCP, Flow
 from fargate_netcheck.nfw.sets import AddressSet, IntervalSet, ports
+from fargate_netcheck.nfw.suricata import RuleError
 from fargate_netcheck.tristate import Match, all_of
 
 STANDARD_ACTIONS = ("aws:pass", "aws:drop", "aws:forward_to_sfe")
@@ -97,10 +98,20 @@ def _rule(name: str, rule: dict[str, Any]) -> StatelessRule:
         destinations=_address_list(attrs.get("Destinations")),
         source_ports=_port_list(attrs.get("SourcePorts")),
         destination_ports=_port_list(attrs.get("DestinationPorts")),
-        protocols=frozenset(attrs["Protocols"]) if attrs.get("Protocols") else None,
+        protocols=_protocols(attrs.get("Protocols")),
         tcp_flags=flags,
         action=standard_action(definition.get("Actions") or []),
     )
+
+
+def _protocols(values: Any) -> frozenset[int] | None:
+    if not values:
+        return None
+    if not isinstance(values, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
+        raise RuleError(f"Protocols {values!r} is not a list of IP protocol numbers")
+    return frozenset(values)
 
 
 def _address_list(entries: list[dict[str, Any]] | None) -> AddressSet | None:

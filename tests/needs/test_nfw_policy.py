@@ -231,3 +231,19 @@ def test_http_need_on_port_80_meets_the_http_host_rules():
         decide(policy_item(["tls-only"]), [only_tls], "www.other.org", port=80).verdict is Verdict.REACHABLE
     )
     assert decide(policy_item(["tls-only"]), [only_tls], "www.other.org").verdict is Verdict.UNREACHABLE
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"RuleVariables": {"IPSets": {"HOME_NET": {"Definition": "10.0.0.0/8"}}}},
+        {"RuleVariables": {"IPSets": {"HOME_NET": ["10.0.0.0/8"]}}},
+    ],
+)
+def test_malformed_rule_variables_are_unknown_not_a_crash(bad):
+    group = domain_list("allow-aws", [".amazonaws.com"])
+    group["RuleGroup"].update(bad)
+    assert (
+        decide(policy_item(["allow-aws"]), [group], "api.ecr.us-east-1.amazonaws.com").verdict
+        is Verdict.UNKNOWN
+    )
