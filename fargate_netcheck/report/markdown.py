@@ -173,9 +173,14 @@ def _diagnosis(report: Report) -> list[str]:
     return [
         "### Diagnosis of the stopped task",
         "",
-        f"- Task: {md(d.task_arn)}",
-        f"- Stopped reason: {md(d.stopped_reason)}",
+        f"**{md(d.headline, limit=2000)}**",
+        "",
+        f"- Task: {md(d.task_arn or '(not known)')}",
+        f"- Stopped reason: {md(d.stopped_reason or '(not known)')}",
         f"- Cause: **{md(d.cause)}**",
+        f"- Service: {md(d.service or '(not named in the error)')}",
+        f"- Path verdict: {md(d.verdict or '(not checked)')}"
+        + (f", blocked at {md(d.blocked_at)}" if d.blocked_at else ""),
         "",
         md(d.explanation, limit=4000),
         "",

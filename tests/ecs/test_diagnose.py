@@ -27,7 +27,9 @@ def test_pull_timeout_in_a_subnet_without_a_way_out_is_a_network_cause_with_the_
     assert target["security_group_ids"] == [account.sg]
     assert target["internet_egress"]["verdict"] == "unreachable"
     assert target["internet_egress"]["blocked_at"] in d["explanation"]
-    assert "Fix:" in d["explanation"]
+    assert "Change:" in d["explanation"]
+    assert d["service"].startswith("Amazon ECR registry")
+    assert d["verdict"] == "unreachable" and d["blocked_at"] == target["internet_egress"]["blocked_at"]
 
 
 def test_access_denied_is_permissions_not_network(account, capsys):
