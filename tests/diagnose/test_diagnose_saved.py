@@ -46,20 +46,26 @@ def diagnose(capsys, *args):
     return r, (json.loads(r.out) if r.code == 0 and "json" in args else None)
 
 
-def test_pull_timeout_from_a_subnet_without_nat_is_network_blocked_at_its_route_table(capsys, snap):
-    r, report = diagnose(
+def placed(capsys, snap: str, reason: str, subnet: str, *extra: str):
+    """``diagnose --reason`` of a task placed with flags (groups sg-open), JSON report."""
+    return diagnose(
         capsys,
         "--reason",
-        PULL_TIMEOUT,
+        reason,
         "--snapshot",
         snap,
         "--subnet",
-        "subnet-isolated",
+        subnet,
         "--security-group",
         "sg-open",
         "-f",
         "json",
+        *extra,
     )
+
+
+def test_pull_timeout_from_a_subnet_without_nat_is_network_blocked_at_its_route_table(capsys, snap):
+    r, report = placed(capsys, snap, PULL_TIMEOUT, "subnet-isolated")
     assert r.code == 0, r.err
     d = report["diagnosis"]
     assert (d["cause"], d["verdict"], d["blocked_at"]) == ("network", "unreachable", "rtb-main")
@@ -87,19 +93,7 @@ def test_the_text_report_opens_with_what_happened_and_what_to_change(capsys, sna
 
 
 def test_the_same_error_where_the_path_works_now_is_not_reproduced(capsys, snap):
-    _, report = diagnose(
-        capsys,
-        "--reason",
-        PULL_TIMEOUT,
-        "--snapshot",
-        snap,
-        "--subnet",
-        "subnet-private",
-        "--security-group",
-        "sg-open",
-        "-f",
-        "json",
-    )
+    _, report = placed(capsys, snap, PULL_TIMEOUT, "subnet-private")
     d = report["diagnosis"]
     assert (d["cause"], d["verdict"], d["blocked_at"]) == ("network", "reachable", None)
     assert d["headline"].startswith("Network (not reproduced)")
@@ -150,19 +144,7 @@ def test_a_killed_pull_is_network_when_the_path_is_broken_and_unclear_when_it_wo
 
 
 def test_a_registry_403_is_permissions_whatever_the_path(capsys, snap):
-    _, report = diagnose(
-        capsys,
-        "--reason",
-        ECR_403,
-        "--snapshot",
-        snap,
-        "--subnet",
-        "subnet-private",
-        "--security-group",
-        "sg-open",
-        "-f",
-        "json",
-    )
+    _, report = placed(capsys, snap, ECR_403, "subnet-private")
     d = report["diagnosis"]
     assert (d["cause"], d["verdict"]) == ("permissions", "reachable")
     assert d["headline"].startswith("Permissions:") and "ecr:BatchGetImage" in d["headline"]
