@@ -25,9 +25,10 @@ def explain(facts: TaskFacts, found: StopClass, report: Report, paths: list[Serv
     headline = _headline(cause, found, decisive, report)
     parts = [headline, *_evidence(cause, found, decisive, paths)]
     if facts.missing:
+        unread = "".join(f" ({n})" for n in facts.notes if n.startswith("service "))
         parts.append(
-            f"Not known: {', '.join(facts.missing)}; the hops that need them are unknown (pass them as "
-            "--subnet, --security-group, --assign-public-ip/--no-assign-public-ip)."
+            f"Not known: {', '.join(facts.missing)}{unread}; the hops that need them are unknown (pass them "
+            "as --subnet, --security-group, --assign-public-ip/--no-assign-public-ip)."
         )
     return Diagnosis(
         task_arn=facts.task_arn,
