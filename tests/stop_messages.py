@@ -266,14 +266,14 @@ MESSAGES: list[Message] = [
         "CannotPullContainerError: Error response from daemon: pull access denied for example/app, repository does "
         "not exist or may require 'docker login'",
         "image",
-        None,
+        "docker-hub",
         ("does not exist",),
     ),
     Message(
         "wrong-platform",
         "CannotPullContainerError: image Manifest does not contain descriptor matching platform 'linux/arm64/v8'",
         "image",
-        None,
+        "image-registry",
         ("architecture",),
     ),
     Message(
@@ -281,7 +281,7 @@ MESSAGES: list[Message] = [
         "CannotPullContainerError: failed to extract layer sha256:9f3a: write /var/lib/containerd/x: no space left "
         "on device",
         "image",
-        None,
+        "image-registry",
         ("image name",),
     ),
     # -- other ----------------------------------------------------------------------------------------

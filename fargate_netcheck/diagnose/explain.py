@@ -44,13 +44,13 @@ def explain(facts: TaskFacts, found: StopClass, report: Report, paths: list[Serv
 
 def _headline(cause: str, found: StopClass, decisive: ServicePath | None, report: Report) -> str:
     if cause not in _NETWORKISH:
-        return f"{cause.capitalize()}: {sentence(found.what)} Change: {sentence(found.fix)}"
+        return f"{cause.capitalize()}: {_clause(found.what)}. Change: {sentence(found.fix)}"
     label = (
         decisive.label if decisive else (found.service.label if found.service else "the service it needed")
     )
     if decisive is None:
         return (
-            f"{cause.capitalize()}: {sentence(found.what)} The path was not checked: the task's subnet is "
+            f"{cause.capitalize()}: {_clause(found.what)}. The path was not checked: the task's subnet is "
             f"not known. Change: pass --subnet (or --event, --service, --deploy-config), or {found.fix}."
         )
     result = decisive.result
@@ -115,3 +115,7 @@ def _fix_at(report: Report, path: ServicePath) -> str | None:
         ),
         None,
     )
+
+
+def _clause(text: str) -> str:
+    return text.strip().rstrip(".")

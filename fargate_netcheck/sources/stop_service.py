@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # Keys: what ``trace.service_path`` knows how to walk to.
 ECR_API, ECR_REGISTRY, ECR_LAYERS = "ecr.api", "ecr.dkr", "s3-layers"
 SECRETS, SSM, LOGS, ENV_FILES, KMS = "secretsmanager", "ssm", "logs", "s3-env-files", "kms"
-DOCKER_HUB, REGISTRY = "docker-hub", "registry"
+DOCKER_HUB, REGISTRY, IMAGE = "docker-hub", "registry", "image-registry"
 
 LABELS: dict[str, str] = {
     ECR_API: "Amazon ECR API (registry authentication)",
@@ -28,6 +28,7 @@ LABELS: dict[str, str] = {
     KMS: "AWS KMS",
     DOCKER_HUB: "Docker Hub",
     REGISTRY: "a container registry",
+    IMAGE: "the image registry (not named; walked as Amazon ECR)",
 }
 
 
@@ -75,7 +76,9 @@ _HOST_IN_TEXT = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,})",
     re.IGNORECASE,
 )
-_IMAGE_REF = re.compile(r"failed to resolve ref \"?([^\s\":]+(?::\d+)?/[^\s\":]+)", re.IGNORECASE)
+_IMAGE_REF = re.compile(
+    r"(?:failed to resolve ref|pull access denied for) \"?([^\s\":,]+(?::\d+)?/[^\s\":,]+)", re.IGNORECASE
+)
 
 
 def named_service(text: str) -> Service | None:
@@ -91,9 +94,13 @@ def named_service(text: str) -> Service | None:
     registry = _registry_of_ref(text)
     if registry is not None:
         return registry
-    if hosts and "CannotPullContainer" in text:
+    if "CannotPullContainer" not in text:
+        return None
+    if hosts:
         return Service(REGISTRY, hosts[-1])
-    return None
+    # A pull that names no registry: most Fargate images come from ECR, and the ECR pull walk is the
+    # internet walk wherever the VPC has no ECR endpoints, so it answers for other registries too.
+    return Service(IMAGE)
 
 
 def _registry_of_ref(text: str) -> Service | None:

@@ -2,8 +2,9 @@
 
 Which way the service goes, as AWS resolves it:
 
-- ECR (its API, its registry, the image layers on S3): the ECR pull walk (``Tracer.ecr_pull``), which
-  already decides between the interface endpoints and the internet.
+- ECR (its API, its registry, the image layers on S3), and an image registry the error does not
+  name: the ECR pull walk (``Tracer.ecr_pull``), which already decides between the interface
+  endpoints and the internet.
 - CloudWatch Logs, Secrets Manager, SSM, KMS: the service's interface endpoint when the VPC has an
   available one with private DNS and both VPC DNS attributes on (the name then resolves to it, NAT or
   not); otherwise the internet on TCP 443.
@@ -24,6 +25,7 @@ from fargate_netcheck.sources.stop_service import (
     ECR_LAYERS,
     ECR_REGISTRY,
     ENV_FILES,
+    IMAGE,
     KMS,
     LOGS,
     SECRETS,
@@ -35,7 +37,7 @@ from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, unu
 from fargate_netcheck.trace.walk import Walk
 
 HTTPS = (443,)
-_ECR = {ECR_API, ECR_REGISTRY, ECR_LAYERS}
+_ECR = {ECR_API, ECR_REGISTRY, ECR_LAYERS, IMAGE}
 _INTERFACE = {LOGS: "logs", SECRETS: "secretsmanager", SSM: "ssm", KMS: "kms"}
 
 

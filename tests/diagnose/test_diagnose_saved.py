@@ -274,3 +274,22 @@ def test_usage_errors_are_one_line_and_exit_2(capsys, args, message):
     r, _ = diagnose(capsys, *args)
     assert r.code == 2
     assert message in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_without_a_subnet_nothing_is_walked_and_the_report_asks_for_one(capsys, snap):
+    r, report = diagnose(
+        capsys,
+        "--reason",
+        "CannotPullContainerError: dial tcp 52.46.1.2:443: i/o timeout",
+        "--snapshot",
+        snap,
+        "--offline",
+        "-f",
+        "json",
+    )
+    assert r.code == 0, r.err
+    d = report["diagnosis"]
+    assert (d["cause"], d["verdict"], d["blocked_at"]) == ("network", None, None)
+    assert d["service"] == "the image registry (not named; walked as Amazon ECR)"
+    assert "subnet is not known" in d["headline"] and "pass --subnet" in d["headline"]
+    assert report["targets"] == []
