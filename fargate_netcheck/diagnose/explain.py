@@ -55,10 +55,10 @@ def _headline(cause: str, found: StopClass, decisive: ServicePath | None, report
         )
     result = decisive.result
     if result.verdict is Verdict.UNREACHABLE:
-        fix = _fix_at(report, decisive) or found.fix
+        fix = sentence(_fix_at(report, decisive) or found.fix) + _endpoint_option(decisive)
         return (
-            f"Network: {found.what}; the path is blocked at {result.blocked_at}: "
-            f"{result.reason}. Change: {sentence(fix)}"
+            f"Network: {found.what}; the path{_to(label, found)} is blocked at {result.blocked_at}: "
+            f"{result.reason}. Change: {fix}"
         )
     if cause == "unclear":
         now = (
@@ -119,3 +119,18 @@ def _fix_at(report: Report, path: ServicePath) -> str | None:
 
 def _clause(text: str) -> str:
     return text.strip().rstrip(".")
+
+
+def _to(label: str, found: StopClass) -> str:
+    """`` to <label>``, unless the sentence already names it."""
+    return "" if label in found.what else f" to {label}"
+
+
+def _endpoint_option(path: ServicePath) -> str:
+    """For a service that an interface endpoint can serve, reached over a broken internet path."""
+    from fargate_netcheck.trace.service_path import INTERFACE_ENDPOINTS
+
+    name = INTERFACE_ENDPOINTS.get(path.service.key) if path.service else None
+    if name is None or path.result.via != "internet":
+        return ""
+    return f" Or create a com.amazonaws.<region>.{name} interface endpoint with private DNS in the VPC."

@@ -146,23 +146,40 @@ def take_deploy_config(facts: TaskFacts, placement: Placement) -> None:
     _take_network(facts, networks[0])
 
 
-def take_service(facts: TaskFacts, ecs: Callable[[], Any], cluster: str | None, service: str) -> None:
+def take_service(facts: TaskFacts, ecs: Callable[[], Any], cluster: str | None, service: str) -> bool:
     """The service's awsvpc configuration and task definition needs, read with DescribeServices. AWS
-    not being reachable or readable is a missing fact, not an error: the hop that needs it is unknown."""
+    not being reachable or readable, or the service gone, is a missing fact, not an error: the hop
+    that needs it is unknown. False when AWS could not be asked."""
     from fargate_netcheck.collect import ecs as ecs_api
 
     if not cluster:
         facts.notes.append(f"service {service}: its cluster is not known (pass --cluster) so it was not read")
-        return
+        return True
     try:
         networks = ecs_api.service_networks(ecs(), cluster, [service])
-    except InputError:
-        raise
+    except InputError as exc:  # the service or its cluster is gone
+        facts.notes.append(f"service {service} could not be read: {exc}")
+        return True
     except Exception as exc:  # no credentials, no network, AccessDenied: say so and go on
         facts.notes.append(f"service {service} of cluster {cluster} could not be read: {_one_line(exc)}")
-        return
+        return False
     if networks:
         _take_network(facts, networks[0])
+    return True
+
+
+def take_definition(facts: TaskFacts, ecs: Callable[[], Any], arn: str) -> None:
+    """What the task reads at launch (awslogs, secrets from Secrets Manager or SSM), from its task
+    definition; unreadable is a note, and the needs stay unknown."""
+    from fargate_netcheck.collect import ecs as ecs_api
+
+    try:
+        definition = ecs_api.task_definitions(ecs(), [arn])[arn]
+    except Exception as exc:  # no credentials, no network, AccessDenied, deregistered
+        facts.notes.append(f"task definition {arn} could not be read: {_one_line(exc)}")
+        return
+    declared = ecs_api.service_network({"serviceArn": "task"}, definition, "")
+    facts.needs = (("logs",) if declared.uses_awslogs else ()) + declared.secrets_from
 
 
 def _take_network(facts: TaskFacts, network: Any) -> None:

@@ -20,6 +20,7 @@ from fargate_netcheck.diagnose.facts import (
     Placement,
     TaskFacts,
     interface_in_snapshot,
+    take_definition,
     take_deploy_config,
     take_flags,
     take_interface,
@@ -45,6 +46,7 @@ class _Read:
     service: str | None = None
     cluster: str | None = None
     region: str | None = None
+    definition: str | None = None  # the event's task definition ARN
 
 
 def diagnose_saved(
@@ -76,13 +78,21 @@ def diagnose_saved(
             take_interface(facts, interface, where)
     take_deploy_config(facts, placement)
     lacking = facts.security_groups is None or facts.assign_public_ip is None or not facts.subnets
+    live = aws(read.region)  # no call is made until a client is used
+
+    def ecs() -> Any:
+        return live.client("ecs")
+
+    readable = True
     if read.service and lacking:
         if inputs.offline:
             facts.notes.append(
                 f"service {read.service} not read (--offline): pass --security-group and --assign-public-ip"
             )
         else:
-            take_service(facts, lambda: aws(read.region).client("ecs"), read.cluster, read.service)
+            readable = take_service(facts, ecs, read.cluster, read.service)
+    if read.definition and not facts.needs and not inputs.offline and readable:
+        take_definition(facts, ecs, read.definition)
     return report_for(facts, snap, graph, with_topology=with_topology)
 
 
@@ -113,4 +123,5 @@ def _read(inputs: SavedInputs, placement: Placement) -> _Read:
     group = event.group or ""
     service = placement.service or (group.removeprefix("service:") if group.startswith("service:") else None)
     cluster = placement.cluster or cluster_of(event.cluster_arn) or cluster_of(event.task_arn)
-    return _Read(facts, (event.eni_id, event.private_ip), service, cluster, event.region)
+    eni = (event.eni_id, event.private_ip)
+    return _Read(facts, eni, service, cluster, event.region, event.task_definition_arn)

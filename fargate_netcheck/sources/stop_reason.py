@@ -183,8 +183,8 @@ PATTERNS: tuple[StopPattern, ...] = (
         "pull-killed",
         "network",
         r"pull command failed: : signal: killed|signal: killed",
-        "the agent killed the pull of {service} before it finished: what a pull prints when it cannot "
-        "reach its endpoints in time",
+        "the agent killed the pull of the registry credentials or secrets before it finished: what a pull "
+        "prints when it cannot reach its endpoints in time",
         _NETWORK_FIX,
         confirm=True,
     ),

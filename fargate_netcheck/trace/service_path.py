@@ -38,7 +38,7 @@ from fargate_netcheck.trace.walk import Walk
 
 HTTPS = (443,)
 _ECR = {ECR_API, ECR_REGISTRY, ECR_LAYERS, IMAGE}
-_INTERFACE = {LOGS: "logs", SECRETS: "secretsmanager", SSM: "ssm", KMS: "kms"}
+INTERFACE_ENDPOINTS = {LOGS: "logs", SECRETS: "secretsmanager", SSM: "ssm", KMS: "kms"}
 
 
 def path_to_service(tracer: Tracer, target: Target, service: str | None, label: str) -> PathResult:
@@ -48,7 +48,7 @@ def path_to_service(tracer: Tracer, target: Target, service: str | None, label: 
         return tracer.ecr_pull(target)
     g = tracer.graph
     if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet" or (
-        service not in _INTERFACE and service != ENV_FILES
+        service not in INTERFACE_ENDPOINTS and service != ENV_FILES
     ):
         return _internet(tracer, target, label, None)
     vpc_id = g.nodes[target.subnet_id]["item"].get("VpcId", "")
@@ -64,7 +64,7 @@ def path_to_service(tracer: Tracer, target: Target, service: str | None, label: 
         return walk.result("")
     if service == ENV_FILES:
         return EndpointWalk(tracer, target, vpc_id, None).run_s3("S3 (the task's environment files)")
-    name = _INTERFACE[service]
+    name = INTERFACE_ENDPOINTS[service]
     endpoints = private_dns_endpoints(g, vpc_id, name)
     if not endpoints:
         unusable = unusable_endpoints(g, vpc_id, name)

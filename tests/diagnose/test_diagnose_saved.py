@@ -7,6 +7,7 @@ import json
 
 import pytest
 from cli_helpers import run_cli
+from endpoint_snapshots import with_endpoints
 from snapshots import healthy, region, write
 from stop_messages import ECR
 from task_events import PULL_TIMEOUT, task_event
@@ -101,29 +102,7 @@ def test_the_same_error_where_the_path_works_now_is_not_reproduced(capsys, snap)
 
 def test_the_verdict_answers_for_the_service_named_not_the_internet(capsys, tmp_path):
     """A logs timeout from a subnet with no way out but a logs endpoint: the path to logs works."""
-    data = healthy()
-    region(data)["SecurityGroups"].append(
-        {
-            "GroupId": "sg-endpoint",
-            "VpcId": "vpc-app",
-            "IpPermissions": [
-                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}
-            ],
-            "IpPermissionsEgress": [],
-        }
-    )
-    region(data)["VpcEndpoints"].append(
-        {
-            "VpcEndpointId": "vpce-logs",
-            "VpcId": "vpc-app",
-            "ServiceName": "com.amazonaws.us-east-1.logs",
-            "VpcEndpointType": "Interface",
-            "State": "available",
-            "PrivateDnsEnabled": True,
-            "SubnetIds": ["subnet-isolated"],
-            "Groups": [{"GroupId": "sg-endpoint"}],
-        }
-    )
+    data = with_endpoints("logs")
     snap = str(write(data, tmp_path / "endpoints.json"))
     args = ("--snapshot", snap, "--subnet", "subnet-isolated", "--security-group", "sg-open", "-f", "json")
     _, logs = diagnose(capsys, "--reason", LOGS_TIMEOUT, *args)

@@ -3,7 +3,8 @@ resolves to it, else the internet; S3 through its gateway endpoint; ECR through 
 
 from __future__ import annotations
 
-from snapshots import ALLOW_ALL_ACL, healthy, item, region
+from endpoint_snapshots import with_endpoints
+from snapshots import healthy, item, region
 
 from fargate_netcheck.graph import build_graph
 from fargate_netcheck.model import Verdict
@@ -13,32 +14,8 @@ from fargate_netcheck.trace import Tracer
 from fargate_netcheck.trace.service_path import path_to_service
 
 
-def _interface(vpce: str, service: str, subnet: str = "subnet-isolated") -> dict:
-    return {
-        "VpcEndpointId": vpce,
-        "VpcId": "vpc-app",
-        "ServiceName": f"com.amazonaws.us-east-1.{service}",
-        "VpcEndpointType": "Interface",
-        "State": "available",
-        "PrivateDnsEnabled": True,
-        "SubnetIds": [subnet],
-        "Groups": [{"GroupId": "sg-endpoint"}],
-    }
-
-
 def with_logs_endpoint(ingress_cidr: str | None = "10.0.0.0/16") -> dict:
-    """healthy() plus a logs interface endpoint in subnet-isolated, its group admitting 443 from the VPC."""
-    snap = healthy()
-    ingress = (
-        [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": ingress_cidr}]}]
-        if ingress_cidr
-        else []
-    )
-    region(snap)["SecurityGroups"].append(
-        {"GroupId": "sg-endpoint", "VpcId": "vpc-app", "IpPermissions": ingress, "IpPermissionsEgress": []}
-    )
-    region(snap)["VpcEndpoints"].append(_interface("vpce-logs", "logs"))
-    return snap
+    return with_endpoints("logs", ingress_cidr=ingress_cidr)
 
 
 def walk(snap: dict, service: str | None, subnet: str = "subnet-isolated", groups=("sg-open",)):
@@ -93,29 +70,7 @@ def test_dns_attributes_not_collected_is_unknown_when_an_endpoint_would_decide()
 
 
 def test_env_files_on_s3_through_the_gateway_endpoint_of_the_route_table():
-    snap = healthy()
-    region(snap)["ManagedPrefixLists"].append(
-        {
-            "PrefixListId": "pl-s3",
-            "PrefixListName": "com.amazonaws.us-east-1.s3",
-            "Entries": [{"Cidr": "52.216.0.0/15"}],
-        }
-    )
-    region(snap)["VpcEndpoints"].append(
-        {
-            "VpcEndpointId": "vpce-s3",
-            "VpcId": "vpc-app",
-            "ServiceName": "com.amazonaws.us-east-1.s3",
-            "VpcEndpointType": "Gateway",
-            "State": "available",
-            "RouteTableIds": ["rtb-main"],
-        }
-    )
-    item(snap, "RouteTables", "rtb-main")["Routes"].append(
-        {"DestinationPrefixListId": "pl-s3", "GatewayId": "vpce-s3", "State": "active"}
-    )
-    assert item(snap, "NetworkAcls", "acl-default")["Entries"] == ALLOW_ALL_ACL
-    result = walk(snap, "s3-env-files")
+    result = walk(with_endpoints(s3=True), "s3-env-files")
     assert result.verdict is Verdict.REACHABLE, result.reason
     assert "vpce-s3" in result.path
     without = walk(healthy(), "s3-env-files")
