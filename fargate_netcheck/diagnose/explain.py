@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.model import Diagnosis, Report, Verdict
+from fargate_netcheck.model import Diagnosis, Finding, Report, Verdict
 from fargate_netcheck.sources.stop_reason import StopClass, sentence
 
 if TYPE_CHECKING:
@@ -22,7 +22,14 @@ def explain(facts: TaskFacts, found: StopClass, report: Report, paths: list[Serv
     cause = found.cause
     if found.confirm_by_path:
         cause = "network" if decisive and decisive.result.verdict is Verdict.UNREACHABLE else "unclear"
-    headline = _headline(cause, found, decisive, report)
+    verdict = decisive.result.verdict.value if decisive else None
+    blocked_at = decisive.result.blocked_at if decisive else None
+    dns = _dns_off(found, report)
+    if dns is not None:  # the name cannot resolve, whatever the packets could do
+        verdict, blocked_at = Verdict.UNREACHABLE.value, dns.resource_id
+        headline = f"Network: {_clause(found.what)}: {dns.message}. Change: {sentence(dns.remediation)}"
+    else:
+        headline = _headline(cause, found, decisive, report)
     parts = [headline, *_evidence(cause, found, decisive, paths)]
     if facts.missing:
         unread = "".join(f" ({n})" for n in facts.notes if n.startswith("service "))
@@ -36,8 +43,8 @@ def explain(facts: TaskFacts, found: StopClass, report: Report, paths: list[Serv
         cause=cause,
         explanation=" ".join(p for p in parts if p),
         service=found.service.label if found.service else None,
-        verdict=decisive.result.verdict.value if decisive else None,
-        blocked_at=decisive.result.blocked_at if decisive else None,
+        verdict=verdict,
+        blocked_at=blocked_at,
         headline=headline,
     )
 
@@ -134,3 +141,10 @@ def _endpoint_option(path: ServicePath) -> str:
     if name is None or path.result.via != "internet":
         return ""
     return f" Or create a com.amazonaws.<region>.{name} interface endpoint with private DNS in the VPC."
+
+
+def _dns_off(found: StopClass, report: Report) -> Finding | None:
+    """For a name that did not resolve: the finding that DNS resolution is off in the task's VPC."""
+    if found.name != "dns":
+        return None
+    return next((f for f in report.findings if f.rule_id == "LB003"), None)

@@ -272,3 +272,17 @@ def test_without_a_subnet_nothing_is_walked_and_the_report_asks_for_one(capsys, 
     assert d["service"] == "the image registry (not named; walked as Amazon ECR)"
     assert "subnet is not known" in d["headline"] and "pass --subnet" in d["headline"]
     assert report["targets"] == []
+
+
+def test_a_name_that_did_not_resolve_in_a_vpc_without_dns_is_blocked_at_the_vpc(capsys, tmp_path):
+    data = healthy()
+    region(data)["Vpcs"][0]["EnableDnsSupport"] = False
+    snap = str(write(data, tmp_path / "nodns.json"))
+    dns = (
+        "ResourceInitializationError: unable to pull secrets or registry auth: pull command failed: : signal: "
+        "killed; dial tcp: lookup api.ecr.us-east-1.amazonaws.com on 10.0.0.2:53: no such host"
+    )
+    _, report = placed(capsys, snap, dns, "subnet-private")
+    d = report["diagnosis"]
+    assert (d["cause"], d["verdict"], d["blocked_at"]) == ("network", "unreachable", "vpc-app")
+    assert "EnableDnsSupport" in d["headline"] and "modify-vpc-attribute" in d["headline"]
