@@ -52,6 +52,8 @@ def report_for(facts: TaskFacts, snap: Snapshot, graph: nx.DiGraph, *, with_topo
     ]
     report = analyze(snap, graph, targets, AnalysisOptions(), with_topology=with_topology)
     report.notes.extend(facts.notes)
+    if facts.sources:
+        report.notes.append("where the facts came from: " + "; ".join(notes))
     report.diagnosis = explain(facts, found, report, service_paths(graph, report, found, facts.needs))
     return report
 

@@ -86,9 +86,16 @@ def diagnose_saved(
     readable = True
     if read.service and lacking:
         if inputs.offline:
-            facts.notes.append(
-                f"service {read.service} not read (--offline): pass --security-group and --assign-public-ip"
-            )
+            flags = [
+                flag
+                for flag, known in (
+                    ("--subnet", facts.subnets),
+                    ("--security-group", facts.security_groups is not None),
+                    ("--assign-public-ip/--no-assign-public-ip", facts.assign_public_ip is not None),
+                )
+                if not known
+            ]
+            facts.notes.append(f"service {read.service} not read (--offline): pass {' and '.join(flags)}")
         else:
             readable = take_service(facts, ecs, read.cluster, read.service)
     if read.definition and not facts.needs and not inputs.offline and readable:
