@@ -15,10 +15,11 @@ from fargate_netcheck.diagnose.facts import Placement, TaskFacts, take_flags, ta
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.model import Report
 
-GONE_HINT = (
-    "ECS keeps a stopped task about an hour; diagnose it from its error text (--reason TEXT) or its saved "
-    "task-state event (--event FILE), with --snapshot and the placement flags"
+FORGOTTEN = (
+    "diagnose it from its error text (--reason TEXT) or its saved task-state event (--event FILE), with "
+    "--snapshot and the placement flags"
 )
+GONE_HINT = f"ECS keeps a stopped task about an hour; {FORGOTTEN}"
 
 
 def diagnose_task(
@@ -47,11 +48,14 @@ def diagnose_task(
         if not found:
             raise InputError(f"service {service}: no stopped tasks in cluster {cluster} ({GONE_HINT})")
     else:
-        cluster = ref.cluster
+        cluster_flag, cluster = cluster, ref.cluster
         try:
             found = ecs_api.tasks(ecs, cluster, [ref.task])
         except InputError as exc:
-            raise InputError(f"{str(exc).split(' (ECS keeps')[0]} ({GONE_HINT})") from None
+            guessed = (
+                "" if ref.cluster_from_arn or cluster_flag else " (the ARN names no cluster: pass --cluster)"
+            )
+            raise InputError(f"{exc}{guessed}; {FORGOTTEN}") from None
         if not found:
             raise InputError(f"task {ref.task_id}: not found in cluster {cluster} ({GONE_HINT})")
     try:
