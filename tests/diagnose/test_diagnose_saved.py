@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, run_without_boto3
 from endpoint_snapshots import with_endpoints
 from snapshots import healthy, region, write
 from stop_messages import ECR
@@ -286,3 +286,13 @@ def test_a_name_that_did_not_resolve_in_a_vpc_without_dns_is_blocked_at_the_vpc(
     d = report["diagnosis"]
     assert (d["cause"], d["verdict"], d["blocked_at"]) == ("network", "unreachable", "vpc-app")
     assert "EnableDnsSupport" in d["headline"] and "modify-vpc-attribute" in d["headline"]
+
+
+def test_offline_diagnosis_never_imports_boto3(snap, tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(task_event()))
+    result = run_without_boto3(
+        "diagnose", "--event", str(event), "--snapshot", snap, "--offline", "-f", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"diagnosis"' in result.stdout
