@@ -171,6 +171,14 @@ MESSAGES: list[Message] = [
         ("environment files",),
     ),
     Message(
+        "access-denied",
+        "ResourceInitializationError: failed to download env files: file download command: non empty error stream: "
+        "Forbidden: Forbidden status code: 403, request id: 9D2K, host id: xyz=",
+        "permissions",
+        "s3-env-files",
+        ("environment files", "not a network problem"),
+    ),
+    Message(
         "ecr-forbidden",
         f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {ECR}/app:v3: "
         f"pulling from host {ECR} failed with status code [manifests v3]: 403 Forbidden",

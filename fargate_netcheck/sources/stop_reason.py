@@ -64,7 +64,8 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "access-denied",
         "permissions",
-        r"AccessDenied|not authorized to perform|UnauthorizedOperation|is not authorized|Access to KMS is not allowed",
+        r"AccessDenied|not authorized to perform|UnauthorizedOperation|is not authorized|Access to KMS is not allowed"
+        r"|Forbidden: Forbidden",  # the AWS SDK's shape of an S3 403 on a HEAD request (no error body)
         "AWS refused the request{action} to {service}: the request reached AWS and was denied, so this is "
         "not a network problem",
         "grant the permission to the task execution role (or the task role), and check any resource policy "
@@ -155,8 +156,8 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "registry-unauthorized",
         "permissions",
-        r"\b(401 Unauthorized|403 Forbidden)\b|failed to authorize|unauthorized: authentication required"
-        r"|denied: requested access to the resource is denied",
+        r"CannotPullContainer[^|]*(\b(401 Unauthorized|403 Forbidden)\b|failed to authorize"
+        r"|unauthorized: authentication required|denied: requested access to the resource is denied)",
         "{registry} refused the pull ({status}): the task has no valid credentials for it",
         "set repositoryCredentials in the container definition to a Secrets Manager secret holding the "
         "registry's username and password, and let the execution role read that secret",
