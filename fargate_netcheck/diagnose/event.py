@@ -157,7 +157,7 @@ def _task_arn(event: dict[str, Any]) -> str:
     arn = _detail(event).get("taskArn")
     if isinstance(arn, str):
         return arn
-    resources = [r for r in event.get("resources") or [] if isinstance(r, str) and ":task/" in r]
+    resources = [r for r in _items(event.get("resources")) if isinstance(r, str) and ":task/" in r]
     return resources[0] if resources else ""
 
 
@@ -168,6 +168,11 @@ def _when(event: dict[str, Any]) -> tuple[str, int]:
         str(detail.get("stoppedAt") or event.get("time") or ""),
         version if isinstance(version, int) else 0,
     )
+
+
+def _items(value: Any) -> list[Any]:
+    """A list from the event, or nothing: events are untrusted input of any shape."""
+    return value if isinstance(value, list) else []
 
 
 def _text(value: Any) -> str | None:
@@ -187,7 +192,7 @@ def _merge(events: list[tuple[str, dict[str, Any]]], others: int) -> TaskEvent:
                     where = at
         if _text(event.get("region")):
             merged["region"] = event["region"]
-        for container in detail.get("containers") or []:
+        for container in _items(detail.get("containers")):
             if isinstance(container, dict) and _text(container.get("reason")):
                 reasons[str(container.get("name") or container.get("containerArn") or len(reasons))] = (
                     container["reason"]
@@ -211,11 +216,11 @@ def _merge(events: list[tuple[str, dict[str, Any]]], others: int) -> TaskEvent:
 
 
 def _eni(detail: dict[str, Any]) -> dict[str, str]:
-    for attachment in detail.get("attachments") or []:
+    for attachment in _items(detail.get("attachments")):
         if isinstance(attachment, dict) and attachment.get("type") in _ENI_TYPES:
             return {
                 d["name"]: d["value"]
-                for d in attachment.get("details") or []
+                for d in _items(attachment.get("details"))
                 if isinstance(d, dict) and _text(d.get("name")) and _text(d.get("value"))
             }
     return {}

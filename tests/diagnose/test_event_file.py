@@ -119,3 +119,14 @@ def test_missing_empty_and_binary_files_are_one_line_errors(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(InputError, match="cannot read the event file"):
         read_task_event(binary)
+
+
+def test_fields_of_the_wrong_shape_are_ignored_not_a_traceback(tmp_path):
+    event = task_event()
+    event["detail"]["containers"] = 5
+    event["detail"]["attachments"] = {"type": "eni"}
+    event["detail"]["stopCode"] = ["not", "a", "string"]
+    event["resources"] = "arn"
+    found = read_task_event(write(tmp_path, json.dumps(event)))
+    assert found.container_reasons == () and found.subnet_id is None and found.stop_code is None
+    assert found.stopped_reason == "Task failed to start"
