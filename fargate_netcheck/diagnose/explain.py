@@ -31,7 +31,7 @@ def explain(facts: TaskFacts, found: StopClass, report: Report, paths: list[Serv
     else:
         headline = _headline(cause, found, decisive, report)
     parts = [headline, *_evidence(cause, found, decisive, paths)]
-    if facts.missing:
+    if facts.missing and (cause in _NETWORKISH or paths):  # placement matters only to a path
         unread = "".join(f" ({n})" for n in facts.notes if n.startswith("service "))
         parts.append(
             f"Not known: {', '.join(facts.missing)}{unread}; the hops that need them are unknown (pass them "
