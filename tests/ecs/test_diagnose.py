@@ -98,3 +98,27 @@ def test_an_event_of_a_service_task_reads_the_service_for_what_the_event_lacks(a
     d = report["diagnosis"]
     assert (d["cause"], d["verdict"]) == ("network", "unreachable")
     assert "Not known" not in d["explanation"]
+
+
+def test_reason_placed_by_a_service(account, capsys):
+    r = run_cli(
+        capsys,
+        "diagnose",
+        "--reason",
+        PULL_TIMEOUT,
+        "--cluster",
+        "jobs",
+        "--service",
+        "api",
+        "--region",
+        "us-east-1",
+        "-f",
+        "json",
+    )
+    assert r.code == 0, r.err
+    report = json.loads(r.out)
+    target = report["targets"][0]
+    assert (target["subnet_id"], target["security_group_ids"]) == (account.private, [account.sg])
+    assert report["diagnosis"]["cause"] == "network"
+    assert report["diagnosis"]["verdict"] == "reachable"  # the service subnet has a NAT route
+    assert report["diagnosis"]["headline"].startswith("Network (not reproduced)")
