@@ -214,6 +214,7 @@ class Diagnosis:
     verdict: str | None = None
     blocked_at: str | None = None
     headline: str = ""
+    service_key: str | None = None  # stable: ecr.api, ecr.dkr, s3-layers, secretsmanager, ssm, logs, ...
 
 
 @dataclass(slots=True)

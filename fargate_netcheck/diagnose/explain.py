@@ -46,6 +46,7 @@ def explain(facts: TaskFacts, found: StopClass, report: Report, paths: list[Serv
         verdict=verdict,
         blocked_at=blocked_at,
         headline=headline,
+        service_key=found.service.key if found.service else None,
     )
 
 

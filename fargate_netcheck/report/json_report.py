@@ -98,6 +98,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
             "stopped_reason": d.stopped_reason,
             "cause": d.cause,
             "service": d.service,
+            "service_key": d.service_key,
             "verdict": d.verdict,
             "blocked_at": d.blocked_at,
             "headline": d.headline,

@@ -70,7 +70,9 @@ def test_pull_timeout_from_a_subnet_without_nat_is_network_blocked_at_its_route_
     assert r.code == 0, r.err
     d = report["diagnosis"]
     assert (d["cause"], d["verdict"], d["blocked_at"]) == ("network", "unreachable", "rtb-main")
-    assert d["service"].startswith("Amazon ECR registry 123456789012.dkr.ecr")
+    assert (
+        d["service"].startswith("Amazon ECR registry 123456789012.dkr.ecr") and d["service_key"] == "ecr.dkr"
+    )
     assert d["task_arn"] is None and d["stopped_reason"] == PULL_TIMEOUT
     assert d["headline"].startswith("Network:") and "Change: Add a 0.0.0.0/0 route" in d["headline"]
     assert d["explanation"].startswith(d["headline"])
@@ -135,7 +137,7 @@ def test_a_task_quota_is_capacity_and_names_no_service(capsys, snap):
         capsys, "--reason", QUOTA, "--snapshot", snap, "--subnet", "subnet-private", "-f", "json"
     )
     d = report["diagnosis"]
-    assert (d["cause"], d["service"]) == ("capacity", None)
+    assert (d["cause"], d["service"], d["service_key"]) == ("capacity", None, None)
     assert d["headline"].startswith("Capacity:") and "Service Quotas" in d["headline"]
 
 
