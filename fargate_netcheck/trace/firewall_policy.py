@@ -7,6 +7,7 @@ translated it before the firewall.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import networkx as nx
@@ -124,9 +125,10 @@ def _evaluate(
     code, status = _CODES[decision.verdict]
     resource = decision.group or name
     checks = [Check(code, status, resource, f"firewall {name} ({vpce}): {decision.reason}")]
-    checks += [
-        Check(CheckCode.NFW_HOME_NET, Status.PASS, resource, f"firewall {name}: {n}")
-        for n in decision.notes
-        if "HOME_NET" in n
-    ]
+    for note in decision.notes:
+        group = re.search(r"domain list rule group (.+?), so its", note)
+        if group:
+            checks.append(
+                Check(CheckCode.NFW_HOME_NET, Status.PASS, group.group(1), f"firewall {name}: {note}")
+            )
     return checks

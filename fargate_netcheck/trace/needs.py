@@ -167,9 +167,7 @@ class NeedWalker:
         """The need's verdict: the walk's failure, else its own checks' failure, else any unknown."""
         failed = next((c for c in checks if c.status is Status.FAIL), None)
         doubt = next((c for c in checks if c.status is Status.UNKNOWN), None)
-        path = list(
-            dict.fromkeys([*walk.path, *(c.resource_id for c in checks if c.code is not CheckCode.DNS)])
-        )
+        path = list(walk.path)  # a rule group or policy that decides is blocked_at, not a hop
         if walk.verdict is Verdict.UNREACHABLE:
             out = PathResult(walk.verdict, list(walk.path), walk.blocked_at, walk.reason, checks, via)
         elif failed is not None:
