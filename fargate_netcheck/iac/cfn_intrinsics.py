@@ -139,7 +139,7 @@ class Evaluator:
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
-            (key, arg), = node.items()
+            ((key, arg),) = node.items()
             fn = _FUNCTIONS.get(key)
             if fn is not None:
                 return fn(self, arg)
@@ -206,7 +206,9 @@ class Evaluator:
         try:
             return items[int(index)]
         except (ValueError, TypeError, IndexError):
-            raise InputError(f"{self.t.shown}: Fn::Select index {index!r} is out of range of {items!r}") from None
+            raise InputError(
+                f"{self.t.shown}: Fn::Select index {index!r} is out of range of {items!r}"
+            ) from None
 
     def split(self, arg: Any) -> Any:
         delimiter, text = (self.value(a) for a in self._args("Split", arg, 2))
@@ -255,7 +257,9 @@ class Evaluator:
         except (KeyError, TypeError):
             if default is not NO_VALUE:
                 return default
-            raise InputError(f"{self.t.shown}: Fn::FindInMap [{name}, {top}, {second}]: no such entry") from None
+            raise InputError(
+                f"{self.t.shown}: Fn::FindInMap [{name}, {top}, {second}]: no such entry"
+            ) from None
 
 
 def cidr(block: Any, count: Any, bits: Any, where: str = "Fn::Cidr") -> list[str]:
@@ -265,13 +269,19 @@ def cidr(block: Any, count: Any, bits: Any, where: str = "Fn::Cidr") -> list[str
         net = ipaddress.ip_network(str(block), strict=False)
         count, bits = int(count), int(bits)
     except ValueError:
-        raise InputError(f"{where}: Fn::Cidr [{block}, {count}, {bits}]: not a CIDR block and two numbers") from None
+        raise InputError(
+            f"{where}: Fn::Cidr [{block}, {count}, {bits}]: not a CIDR block and two numbers"
+        ) from None
     prefix = net.max_prefixlen - bits
     if not 1 <= count <= 256 or bits < 1 or prefix < net.prefixlen:
-        raise InputError(f"{where}: Fn::Cidr [{block}, {count}, {bits}]: cannot cut {count} /{prefix} from {net}")
+        raise InputError(
+            f"{where}: Fn::Cidr [{block}, {count}, {bits}]: cannot cut {count} /{prefix} from {net}"
+        )
     available = 1 << (prefix - net.prefixlen)
     if count > available:
-        raise InputError(f"{where}: Fn::Cidr [{block}, {count}, {bits}]: {net} holds only {available} /{prefix}")
+        raise InputError(
+            f"{where}: Fn::Cidr [{block}, {count}, {bits}]: {net} holds only {available} /{prefix}"
+        )
     size = 1 << bits
     first = int(net.network_address)
     cls = type(net)

@@ -51,7 +51,9 @@ def _from_file(path: Path) -> dict[str, str]:
                 )
             out[entry["ParameterKey"]] = _scalar(path, entry["ParameterKey"], entry.get("ParameterValue"))
         else:
-            raise InputError(f"{path}: [{i}] is not a {{ParameterKey, ParameterValue}} object or a KEY=VALUE string")
+            raise InputError(
+                f"{path}: [{i}] is not a {{ParameterKey, ParameterValue}} object or a KEY=VALUE string"
+            )
     return out
 
 
@@ -77,11 +79,23 @@ def parameter_values(t: Template, given: dict[str, str]) -> dict[str, Any]:
             )
         if ptype.startswith("AWS::SSM::Parameter::Value<"):
             values[name] = Unknown(f"parameter {name} is read from SSM parameter {value} at deployment")
-        elif ptype.startswith("List<") or ptype == "CommaDelimitedList" or ptype.startswith("AWS::SSM::Parameter::Value<List"):
-            values[name] = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
+        elif (
+            ptype.startswith("List<")
+            or ptype == "CommaDelimitedList"
+            or ptype.startswith("AWS::SSM::Parameter::Value<List")
+        ):
+            values[name] = (
+                value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
+            )
         else:
             values[name] = value if isinstance(value, str) else str(value)
         allowed = spec.get("AllowedValues")
-        if isinstance(allowed, list) and isinstance(values[name], str) and values[name] not in map(str, allowed):
-            raise InputError(f"{t.where(name, declared)}: parameter {name}: {values[name]!r} is not one of its AllowedValues")
+        if (
+            isinstance(allowed, list)
+            and isinstance(values[name], str)
+            and values[name] not in map(str, allowed)
+        ):
+            raise InputError(
+                f"{t.where(name, declared)}: parameter {name}: {values[name]!r} is not one of its AllowedValues"
+            )
     return values

@@ -21,7 +21,9 @@ EC2 = "AWS::EC2::"
 
 
 def vpc_defaults(vpc_id: str) -> VpcDefaults:
-    return VpcDefaults(f"{vpc_id}.MainRouteTable", f"{vpc_id}.DefaultNetworkAcl", f"{vpc_id}.DefaultSecurityGroup")
+    return VpcDefaults(
+        f"{vpc_id}.MainRouteTable", f"{vpc_id}.DefaultNetworkAcl", f"{vpc_id}.DefaultSecurityGroup"
+    )
 
 
 def attribute(ev: Evaluator, logical: str, attr: str) -> Any:
@@ -32,8 +34,11 @@ def attribute(ev: Evaluator, logical: str, attr: str) -> Any:
     props = resource.get("Properties") or {}
     if rtype == f"{EC2}VPC":
         defaults = vpc_defaults(rid)
-        special = {"DefaultSecurityGroup": defaults.security_group, "DefaultNetworkAcl": defaults.network_acl,
-                   "CidrBlockAssociations": [f"{rid}#cidr"]}  # fmt: skip
+        special = {
+            "DefaultSecurityGroup": defaults.security_group,
+            "DefaultNetworkAcl": defaults.network_acl,
+            "CidrBlockAssociations": [f"{rid}#cidr"],
+        }
         if attr in special:
             return special[attr]
     if attr in props and attr not in ("Tags",):
@@ -62,7 +67,9 @@ class CfnResources:
                 continue
             props = resource.get("Properties") or {}
             if not isinstance(props, dict):
-                raise InputError(f"{self.ev.t.where(logical, resources)}: {logical}: Properties must be a mapping")
+                raise InputError(
+                    f"{self.ev.t.where(logical, resources)}: {logical}: Properties must be a mapping"
+                )
             active.append((logical, resource["Type"], props))
             self.active.add(logical)
         for phase in (_ITEMS, _RELATIONS):
@@ -82,7 +89,9 @@ class CfnResources:
         value = self.ev.value(props[name])
         unknown = first_unknown(value)
         if unknown is not None:
-            self.net.unknown(kind, f"{self.where(logical)}: {name} is not known before deployment ({unknown.reason})")
+            self.net.unknown(
+                kind, f"{self.where(logical)}: {name} is not known before deployment ({unknown.reason})"
+            )
             return None
         return value
 
@@ -91,15 +100,20 @@ class CfnResources:
 
     def tags(self, props: dict[str, Any]) -> list[dict[str, str]]:
         tags = self.ev.value(props.get("Tags") or [])
-        return [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in tags if isinstance(t, dict)
-                and not first_unknown(t) and "Key" in t and "Value" in t]  # fmt: skip
+        return [
+            {"Key": str(t["Key"]), "Value": str(t["Value"])}
+            for t in tags
+            if isinstance(t, dict) and not first_unknown(t) and "Key" in t and "Value" in t
+        ]
 
     # -- resources -----------------------------------------------------------------------------
     def vpc(self, logical: str, props: dict[str, Any]) -> None:
         vpc: dict[str, Any] = {"VpcId": self.rid(logical), "Tags": self.tags(props)}
         cidr = self.get("Vpcs", logical, props, "CidrBlock")
         if cidr is None and "CidrBlock" not in props:
-            self.net.unknown("Vpcs", f"{self.where(logical)}: its CIDR block comes from an IPAM pool at deployment")
+            self.net.unknown(
+                "Vpcs", f"{self.where(logical)}: its CIDR block comes from an IPAM pool at deployment"
+            )
         if cidr is not None:
             vpc["CidrBlock"] = cidr
         vpc["EnableDnsSupport"] = _bool(self.get("Vpcs", logical, props, "EnableDnsSupport", True))
@@ -109,8 +123,13 @@ class CfnResources:
 
     def subnet(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("Subnets", logical, props, name, default)  # noqa: E731
-        item: dict[str, Any] = {"SubnetId": self.rid(logical), "VpcId": g("VpcId"), "State": "available",
-                                "MapPublicIpOnLaunch": _bool(g("MapPublicIpOnLaunch", False)), "Tags": self.tags(props)}  # fmt: skip
+        item: dict[str, Any] = {
+            "SubnetId": self.rid(logical),
+            "VpcId": g("VpcId"),
+            "State": "available",
+            "MapPublicIpOnLaunch": _bool(g("MapPublicIpOnLaunch", False)),
+            "Tags": self.tags(props),
+        }
         cidr, az = g("CidrBlock"), g("AvailabilityZone")
         if cidr is not None:
             item["CidrBlock"] = cidr
@@ -119,18 +138,26 @@ class CfnResources:
             item["AvailabilityZone"] = az
         ipv6 = g("Ipv6CidrBlock")
         if ipv6:
-            item["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": ipv6, "Ipv6CidrBlockState": {"State": "associated"}}]
+            item["Ipv6CidrBlockAssociationSet"] = [
+                {"Ipv6CidrBlock": ipv6, "Ipv6CidrBlockState": {"State": "associated"}}
+            ]
         self.net.add("Subnets", {k: v for k, v in item.items() if v is not None})
 
     def route_table(self, logical: str, props: dict[str, Any]) -> None:
-        self.net.add_route_table(self.rid(logical), self.get("RouteTables", logical, props, "VpcId"))["Tags"] = self.tags(props)
+        self.net.add_route_table(self.rid(logical), self.get("RouteTables", logical, props, "VpcId"))[
+            "Tags"
+        ] = self.tags(props)
 
     @staticmethod
     def gateway(kind: str) -> Callable[[CfnResources, str, dict[str, Any]], None]:
         def build(self: CfnResources, logical: str, props: dict[str, Any]) -> None:
             from fargate_netcheck.snapshot_schema import ID_FIELDS
 
-            item: dict[str, Any] = {ID_FIELDS[kind]: self.rid(logical), "Attachments": [], "Tags": self.tags(props)}
+            item: dict[str, Any] = {
+                ID_FIELDS[kind]: self.rid(logical),
+                "Attachments": [],
+                "Tags": self.tags(props),
+            }
             if kind == "EgressOnlyInternetGateways":  # created attached to its VPC
                 vpc = self.get(kind, logical, props, "VpcId")
                 item["Attachments"] = [{"State": "attached", "VpcId": vpc}] if vpc else []
@@ -140,15 +167,22 @@ class CfnResources:
 
     def nat_gateway(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("NatGateways", logical, props, name, default)  # noqa: E731
-        item = {"NatGatewayId": self.rid(logical), "SubnetId": g("SubnetId"), "State": "available",
-                "ConnectivityType": g("ConnectivityType", "public"), "Tags": self.tags(props)}  # fmt: skip
+        item = {
+            "NatGatewayId": self.rid(logical),
+            "SubnetId": g("SubnetId"),
+            "State": "available",
+            "ConnectivityType": g("ConnectivityType", "public"),
+            "Tags": self.tags(props),
+        }
         self.net.add("NatGateways", {k: v for k, v in item.items() if v is not None})
 
     def security_group(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("SecurityGroups", logical, props, name, default)  # noqa: E731
         egress = g("SecurityGroupEgress")
         if "SecurityGroupEgress" not in props:
-            egress_rules = [allow_all_out()]  # AWS adds "all out"; CloudFormation replaces it when egress is declared
+            egress_rules = [
+                allow_all_out()
+            ]  # AWS adds "all out"; CloudFormation replaces it when egress is declared
         else:  # an unknown value is recorded against SecurityGroups: never the default "all out" instead
             egress_rules = [self.rule(logical, r, "Destination") for r in egress or []]
         item = {
@@ -164,15 +198,23 @@ class CfnResources:
 
     def rule(self, logical: str, rule: dict[str, Any], side: str) -> dict[str, Any]:
         pl = rule.get(f"{side}PrefixListId")
-        group = rule.get(f"{side}SecurityGroupId") or (rule.get("SourceSecurityGroupName") if side == "Source" else None)
+        group = rule.get(f"{side}SecurityGroupId") or (
+            rule.get("SourceSecurityGroupName") if side == "Source" else None
+        )
         try:
             return permission(
-                rule.get("IpProtocol", "-1"), rule.get("FromPort"), rule.get("ToPort"),
-                [rule["CidrIp"]] if rule.get("CidrIp") else [], [rule["CidrIpv6"]] if rule.get("CidrIpv6") else [],
-                [pl] if pl else [], [group] if group else [],
-            )  # fmt: skip
+                rule.get("IpProtocol", "-1"),
+                rule.get("FromPort"),
+                rule.get("ToPort"),
+                [rule["CidrIp"]] if rule.get("CidrIp") else [],
+                [rule["CidrIpv6"]] if rule.get("CidrIpv6") else [],
+                [pl] if pl else [],
+                [group] if group else [],
+            )
         except (TypeError, ValueError):
-            raise InputError(f"{self.where(logical)}: a security group rule's ports are not numbers: {rule!r}") from None
+            raise InputError(
+                f"{self.where(logical)}: a security group rule's ports are not numbers: {rule!r}"
+            ) from None
 
     @staticmethod
     def sg_rule(side: str) -> Callable[[CfnResources, str, dict[str, Any]], None]:
@@ -186,7 +228,9 @@ class CfnResources:
         return build
 
     def network_acl(self, logical: str, props: dict[str, Any]) -> None:
-        self.net.add_network_acl(self.rid(logical), self.get("NetworkAcls", logical, props, "VpcId"))["Tags"] = self.tags(props)
+        self.net.add_network_acl(self.rid(logical), self.get("NetworkAcls", logical, props, "VpcId"))[
+            "Tags"
+        ] = self.tags(props)
 
     def vpc_endpoint(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("VpcEndpoints", logical, props, name, default)  # noqa: E731
@@ -195,17 +239,32 @@ class CfnResources:
         vpc = g("VpcId")
         if etype == "Interface" and not groups and isinstance(vpc, str):
             groups = [vpc_defaults(vpc).security_group]
-        item = {"VpcEndpointId": self.rid(logical), "VpcId": vpc, "ServiceName": g("ServiceName"),
-                "VpcEndpointType": etype, "State": "available", "PrivateDnsEnabled": _bool(g("PrivateDnsEnabled", False)),
-                "SubnetIds": g("SubnetIds") or [], "RouteTableIds": g("RouteTableIds") or [],
-                "Groups": [{"GroupId": x} for x in groups], "PolicyDocument": g("PolicyDocument")}  # fmt: skip
+        item = {
+            "VpcEndpointId": self.rid(logical),
+            "VpcId": vpc,
+            "ServiceName": g("ServiceName"),
+            "VpcEndpointType": etype,
+            "State": "available",
+            "PrivateDnsEnabled": _bool(g("PrivateDnsEnabled", False)),
+            "SubnetIds": g("SubnetIds") or [],
+            "RouteTableIds": g("RouteTableIds") or [],
+            "Groups": [{"GroupId": x} for x in groups],
+            "PolicyDocument": g("PolicyDocument"),
+        }
         self.net.add("VpcEndpoints", {k: v for k, v in item.items() if v is not None})
 
     def prefix_list(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("ManagedPrefixLists", logical, props, name, default)  # noqa: E731
-        item = {"PrefixListId": self.rid(logical), "PrefixListName": g("PrefixListName"), "AddressFamily": g("AddressFamily"),
-                "MaxEntries": g("MaxEntries"), "State": "create-complete",
-                "Entries": [{"Cidr": e.get("Cidr"), "Description": e.get("Description", "")} for e in g("Entries") or []]}  # fmt: skip
+        item = {
+            "PrefixListId": self.rid(logical),
+            "PrefixListName": g("PrefixListName"),
+            "AddressFamily": g("AddressFamily"),
+            "MaxEntries": g("MaxEntries"),
+            "State": "create-complete",
+            "Entries": [
+                {"Cidr": e.get("Cidr"), "Description": e.get("Description", "")} for e in g("Entries") or []
+            ],
+        }
         self.net.add("ManagedPrefixLists", {k: v for k, v in item.items() if v is not None})
 
     def peering(self, logical: str, props: dict[str, Any]) -> None:
@@ -213,8 +272,12 @@ class CfnResources:
         mine, peer = g("VpcId"), g("PeerVpcId")
         other_account = g("PeerOwnerId") not in (None, self.ev.ctx.account)
         status = "pending-acceptance" if other_account and not g("PeerRoleArn") else "active"
-        item = {"VpcPeeringConnectionId": self.rid(logical), "Status": {"Code": status},
-                "RequesterVpcInfo": _vpc_info(self.net, mine), "AccepterVpcInfo": _vpc_info(self.net, peer)}  # fmt: skip
+        item = {
+            "VpcPeeringConnectionId": self.rid(logical),
+            "Status": {"Code": status},
+            "RequesterVpcInfo": self.net.vpc_info(mine),
+            "AccepterVpcInfo": self.net.vpc_info(peer),
+        }
         self.net.add("VpcPeeringConnections", item)
 
     # -- relations -----------------------------------------------------------------------------
@@ -253,11 +316,19 @@ class CfnResources:
             return
         ports = values.get("PortRange")
         try:
-            entry = acl_entry(values["RuleNumber"], values["Protocol"], values["RuleAction"], _bool(values.get("Egress", False)),
-                              values.get("CidrBlock"), values.get("Ipv6CidrBlock"),
-                              (ports.get("From"), ports.get("To")) if isinstance(ports, dict) else None)  # fmt: skip
+            entry = acl_entry(
+                values["RuleNumber"],
+                values["Protocol"],
+                values["RuleAction"],
+                _bool(values.get("Egress", False)),
+                values.get("CidrBlock"),
+                values.get("Ipv6CidrBlock"),
+                (ports.get("From"), ports.get("To")) if isinstance(ports, dict) else None,
+            )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{self.where(logical)}: a network ACL entry needs RuleNumber, Protocol, RuleAction and numeric ports ({exc})") from None
+            raise InputError(
+                f"{self.where(logical)}: a network ACL entry needs RuleNumber, Protocol, RuleAction and numeric ports ({exc})"
+            ) from None
         acl["Entries"].append(entry)
 
     def subnet_acl(self, logical: str, props: dict[str, Any]) -> None:
@@ -271,24 +342,23 @@ class CfnResources:
             return
         cidr = self.get("Vpcs", logical, props, "CidrBlock")
         if cidr:
-            vpc.setdefault("CidrBlockAssociationSet", []).append({"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}})
-        if _bool(self.get("Vpcs", logical, props, "AmazonProvidedIpv6CidrBlock", False)) or "Ipv6Pool" in props:
+            vpc.setdefault("CidrBlockAssociationSet", []).append(
+                {"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}}
+            )
+        if (
+            _bool(self.get("Vpcs", logical, props, "AmazonProvidedIpv6CidrBlock", False))
+            or "Ipv6Pool" in props
+        ):
             self.net.unknown("Vpcs", f"{self.where(logical)}: AWS picks the IPv6 block at deployment")
         ipv6 = self.get("Vpcs", logical, props, "Ipv6CidrBlock")
         if ipv6:
-            vpc.setdefault("Ipv6CidrBlockAssociationSet", []).append({"Ipv6CidrBlock": ipv6, "Ipv6CidrBlockState": {"State": "associated"}})
+            vpc.setdefault("Ipv6CidrBlockAssociationSet", []).append(
+                {"Ipv6CidrBlock": ipv6, "Ipv6CidrBlockState": {"State": "associated"}}
+            )
 
 
 def _bool(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
-
-
-def _vpc_info(net: Network, vpc_id: Any) -> dict[str, Any]:
-    vpc = net.get("Vpcs", vpc_id)
-    info: dict[str, Any] = {"VpcId": vpc_id} if isinstance(vpc_id, str) else {}
-    if vpc is not None and isinstance(vpc.get("CidrBlock"), str):
-        info["CidrBlock"] = vpc["CidrBlock"]
-    return info
 
 
 _ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {

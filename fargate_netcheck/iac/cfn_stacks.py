@@ -39,7 +39,12 @@ def load_stacks(inputs: StackInputs, ctx: Context, net: Network) -> list[TaskNet
     evaluators = []
     for t in templates:
         holder: list[Evaluator] = []
-        ev = Evaluator(t, ctx, parameter_values(t, inputs.parameters), lambda lid, attr, h=holder: attribute(h[0], lid, attr))
+        ev = Evaluator(
+            t,
+            ctx,
+            parameter_values(t, inputs.parameters),
+            lambda lid, attr, h=holder: attribute(h[0], lid, attr),
+        )
         holder.append(ev)
         evaluators.append(ev)
         _register_exports(ev, ctx)
@@ -55,7 +60,9 @@ def _unique_stacks(templates: list[Template]) -> None:
     seen: dict[str, str] = {}
     for t in templates:
         if t.stack in seen:
-            raise InputError(f"{t.shown}: stack name {t.stack!r} is also {seen[t.stack]}'s: pass --stack-name for each")
+            raise InputError(
+                f"{t.shown}: stack name {t.stack!r} is also {seen[t.stack]}'s: pass --stack-name for each"
+            )
         seen[t.stack] = t.shown
 
 
@@ -71,7 +78,9 @@ def _register_exports(ev: Evaluator, ctx: Context) -> None:
         if not isinstance(export, str):
             continue  # an export whose name is unknown cannot be imported by name
         if export in ctx.exports:
-            raise InputError(f"{ev.t.where(name, outputs)}: export {export!r} is exported twice (CloudFormation refuses)")
+            raise InputError(
+                f"{ev.t.where(name, outputs)}: export {export!r} is exported twice (CloudFormation refuses)"
+            )
         ctx.exports[export] = _value_of(ev, output.get("Value"))
 
 

@@ -22,7 +22,7 @@ def task_networks(ev: Evaluator, active: set[str]) -> list[TaskNetwork]:
             continue
         rtype, props = resource.get("Type"), resource.get("Properties") or {}
         if rtype == "AWS::ECS::Service":
-            config = (props.get("NetworkConfiguration") or {})
+            config = props.get("NetworkConfiguration") or {}
             if isinstance(config, dict) and "AwsvpcConfiguration" in config:
                 out.append(_network(ev, logical, config["AwsvpcConfiguration"], props.get("TaskDefinition")))
         elif rtype == "AWS::Events::Rule":
@@ -30,7 +30,9 @@ def task_networks(ev: Evaluator, active: set[str]) -> list[TaskNetwork]:
                 ecs = target.get("EcsParameters") if isinstance(target, dict) else None
                 vpc = ((ecs or {}).get("NetworkConfiguration") or {}).get("AwsVpcConfiguration")
                 if vpc is not None:
-                    out.append(_network(ev, logical, vpc, ecs.get("TaskDefinitionArn"), f"#{target.get('Id', i)}"))
+                    out.append(
+                        _network(ev, logical, vpc, ecs.get("TaskDefinitionArn"), f"#{target.get('Id', i)}")
+                    )
         elif rtype == "AWS::Scheduler::Schedule":
             ecs = (props.get("Target") or {}).get("EcsParameters") or {}
             vpc = (ecs.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration")
@@ -47,7 +49,9 @@ def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str =
     problems = []
     unknown = first_unknown([subnets, groups])
     if unknown is not None:
-        problems.append(f"{source}: its subnets or security groups are not known before deployment ({unknown.reason})")
+        problems.append(
+            f"{source}: its subnets or security groups are not known before deployment ({unknown.reason})"
+        )
         subnets = []
     public = config.get("AssignPublicIp")
     if first_unknown(public) is not None:

@@ -24,9 +24,24 @@ from fargate_netcheck.model import SourceLocation
 from fargate_netcheck.sources.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
 
 _FUNCTIONS = (
-    "Base64", "Cidr", "FindInMap", "GetAZs", "If", "ImportValue", "Join", "Select", "Split", "Sub",
-    "Transform", "And", "Equals", "Not", "Or", "Length", "ToJsonString",
-)  # fmt: skip
+    "Base64",
+    "Cidr",
+    "FindInMap",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Select",
+    "Split",
+    "Sub",
+    "Transform",
+    "And",
+    "Equals",
+    "Not",
+    "Or",
+    "Length",
+    "ToJsonString",
+)
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # far above CloudFormation's own 1 MB limit for a template in S3
 
 

@@ -77,7 +77,11 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
     try:
         return IacResult(parse_snapshot(data, name), tuple(networks))
     except InputError as exc:
-        hint = "" if snapshot is not None else " (an id the code does not create: pass --snapshot, a scan of the account)"
+        hint = (
+            ""
+            if snapshot is not None
+            else " (an id the code does not create: pass --snapshot, a scan of the account)"
+        )
         raise InputError(f"{exc}{hint}") from None
 
 
@@ -87,12 +91,24 @@ def _id(kind: str, item: dict[str, Any]) -> str:
     return item[ID_FIELDS[kind]]
 
 
-def _base_data(snapshot: Snapshot | None, options: IacOptions) -> tuple[dict[str, Any], tuple[str | None, str]]:
+def _base_data(
+    snapshot: Snapshot | None, options: IacOptions
+) -> tuple[dict[str, Any], tuple[str | None, str]]:
     if snapshot is None:
-        region = options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        region = (
+            options.region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1"
+        )
         # The code alone is the whole network: every kind it could declare is "seen", none beyond it.
         kinds = {kind: [] for kind in KINDS if not kind.startswith("VpcBlockPublicAccess")}
-        data = {"snapshot_version": SNAPSHOT_VERSION, "collected_at": None, "account_id": options.account, "regions": {region: kinds}}
+        data = {
+            "snapshot_version": SNAPSHOT_VERSION,
+            "collected_at": None,
+            "account_id": options.account,
+            "regions": {region: kinds},
+        }
         return data, (options.account, region)
     data = copy.deepcopy(snapshot.raw)
     keys = [(r.account_id, r.region) for r in snapshot.regions]
@@ -101,8 +117,12 @@ def _base_data(snapshot: Snapshot | None, options: IacOptions) -> tuple[dict[str
     if options.account:
         keys = [k for k in keys if k[0] == options.account]
     if len(keys) != 1:
-        found = ", ".join(f"{a or '-'}/{r}" for a, r in sorted((r.account_id, r.region) for r in snapshot.regions))
-        raise InputError(f"{snapshot.source}: pick the account and region the code deploys to with --account/--region (snapshot holds {found or 'none'})")
+        found = ", ".join(
+            f"{a or '-'}/{r}" for a, r in sorted((r.account_id, r.region) for r in snapshot.regions)
+        )
+        raise InputError(
+            f"{snapshot.source}: pick the account and region the code deploys to with --account/--region (snapshot holds {found or 'none'})"
+        )
     return data, keys[0]
 
 
@@ -115,7 +135,9 @@ def _region_body(data: dict[str, Any], account: str | None, region: str) -> dict
 def _azs(body: dict[str, Any], region: str) -> tuple[str, ...]:
     """Fn::GetAZs: the zones the snapshot's subnets use; without a snapshot, the region's zone names
     in AWS's lettering (a, b, c, ...). Only their identity matters to the checks (same zone or not)."""
-    seen = sorted({s["AvailabilityZone"] for s in body.get("Subnets", []) if isinstance(s.get("AvailabilityZone"), str)})
+    seen = sorted(
+        {s["AvailabilityZone"] for s in body.get("Subnets", []) if isinstance(s.get("AvailabilityZone"), str)}
+    )
     return tuple(seen) if len(seen) >= 2 else tuple(f"{region}{c}" for c in "abcdef")
 
 
@@ -143,7 +165,9 @@ def resolve_ids(snapshot: Snapshot, kind: str, given: tuple[str, ...], option: s
     return tuple(out)
 
 
-def apply_iac(options: IacOptions, request: Any, overlay: bool, load_base: Callable[[], Snapshot]) -> tuple[Snapshot, Any]:
+def apply_iac(
+    options: IacOptions, request: Any, overlay: bool, load_base: Callable[[], Snapshot]
+) -> tuple[Snapshot, Any]:
     """The snapshot a ``check`` run analyses and its target request, with the code applied."""
     from dataclasses import replace
 

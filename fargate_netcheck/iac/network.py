@@ -60,18 +60,31 @@ class Network:
         vpc.setdefault("EnableDnsSupport", True)
         vpc.setdefault("EnableDnsHostnames", False)
         if isinstance(vpc.get("CidrBlock"), str):
-            vpc.setdefault("CidrBlockAssociationSet", [{"CidrBlock": vpc["CidrBlock"], "CidrBlockState": {"State": "associated"}}])
+            vpc.setdefault(
+                "CidrBlockAssociationSet",
+                [{"CidrBlock": vpc["CidrBlock"], "CidrBlockState": {"State": "associated"}}],
+            )
         self.add("Vpcs", vpc)
         table = self.add_route_table(defaults.main_route_table, vpc_id)
         table["Associations"].append(
-            {"Main": True, "RouteTableAssociationId": f"{defaults.main_route_table}#main",
-             "RouteTableId": defaults.main_route_table, "AssociationState": dict(ASSOCIATED)}
-        )  # fmt: skip
+            {
+                "Main": True,
+                "RouteTableAssociationId": f"{defaults.main_route_table}#main",
+                "RouteTableId": defaults.main_route_table,
+                "AssociationState": dict(ASSOCIATED),
+            }
+        )
         entries = [_acl_entry(100, "allow", egress, IPV4_ALL) for egress in (True, False)]
         self.new_acls.add(defaults.network_acl)
         self.add(
             "NetworkAcls",
-            {"NetworkAclId": defaults.network_acl, "VpcId": vpc_id, "IsDefault": True, "Associations": [], "Entries": entries},
+            {
+                "NetworkAclId": defaults.network_acl,
+                "VpcId": vpc_id,
+                "IsDefault": True,
+                "Associations": [],
+                "Entries": entries,
+            },
         )
         self.add(
             "SecurityGroups",
@@ -80,34 +93,50 @@ class Network:
                 "GroupName": "default",
                 "Description": "default VPC security group",
                 "VpcId": vpc_id,
-                "IpPermissions": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": defaults.security_group}]}],
+                "IpPermissions": [
+                    {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": defaults.security_group}]}
+                ],
                 "IpPermissionsEgress": [allow_all_out()],
             },
         )
 
     def add_route_table(self, table_id: str, vpc_id: Any) -> dict[str, Any]:
         self.new_route_tables.add(table_id)
-        return self.add("RouteTables", {"RouteTableId": table_id, "VpcId": vpc_id, "Associations": [], "Routes": []})
+        return self.add(
+            "RouteTables", {"RouteTableId": table_id, "VpcId": vpc_id, "Associations": [], "Routes": []}
+        )
 
     def add_network_acl(self, acl_id: str, vpc_id: Any) -> dict[str, Any]:
         self.new_acls.add(acl_id)
-        return self.add("NetworkAcls", {"NetworkAclId": acl_id, "VpcId": vpc_id, "IsDefault": False, "Associations": [], "Entries": []})
+        return self.add(
+            "NetworkAcls",
+            {"NetworkAclId": acl_id, "VpcId": vpc_id, "IsDefault": False, "Associations": [], "Entries": []},
+        )
 
     # -- relations -----------------------------------------------------------------------------
-    def associate_route_table(self, table_id: str, subnet_id: str | None, gateway_id: str | None, assoc_id: str) -> None:
+    def associate_route_table(
+        self, table_id: str, subnet_id: str | None, gateway_id: str | None, assoc_id: str
+    ) -> None:
         """A subnet (or an edge gateway) uses ``table_id``; a subnet has one table, as in AWS."""
         for table in self.items.get("RouteTables", {}).values():
             table["Associations"] = [
-                a for a in table.get("Associations") or []
-                if not (subnet_id and a.get("SubnetId") == subnet_id) and not (gateway_id and a.get("GatewayId") == gateway_id)
-            ]  # fmt: skip
+                a
+                for a in table.get("Associations") or []
+                if not (subnet_id and a.get("SubnetId") == subnet_id)
+                and not (gateway_id and a.get("GatewayId") == gateway_id)
+            ]
         table = self.get("RouteTables", table_id)
         if table is not None:
             key = {"SubnetId": subnet_id} if subnet_id else {"GatewayId": gateway_id}
             table["Associations"].append(
-                {"Main": False, "RouteTableAssociationId": assoc_id, "RouteTableId": table_id, **key,
-                 "AssociationState": dict(ASSOCIATED)}
-            )  # fmt: skip
+                {
+                    "Main": False,
+                    "RouteTableAssociationId": assoc_id,
+                    "RouteTableId": table_id,
+                    **key,
+                    "AssociationState": dict(ASSOCIATED),
+                }
+            )
 
     def set_main_route_table(self, vpc_id: str, table_id: str, assoc_id: str) -> None:
         for table in self.items.get("RouteTables", {}).values():
@@ -116,7 +145,12 @@ class Network:
         table = self.get("RouteTables", table_id)
         if table is not None:
             table["Associations"].append(
-                {"Main": True, "RouteTableAssociationId": assoc_id, "RouteTableId": table_id, "AssociationState": dict(ASSOCIATED)}
+                {
+                    "Main": True,
+                    "RouteTableAssociationId": assoc_id,
+                    "RouteTableId": table_id,
+                    "AssociationState": dict(ASSOCIATED),
+                }
             )
 
     def associate_network_acl(self, acl_id: str, subnet_id: str, assoc_id: str) -> None:
@@ -124,7 +158,9 @@ class Network:
             acl["Associations"] = [a for a in acl.get("Associations") or [] if a.get("SubnetId") != subnet_id]
         acl = self.get("NetworkAcls", acl_id)
         if acl is not None:
-            acl["Associations"].append({"NetworkAclAssociationId": assoc_id, "NetworkAclId": acl_id, "SubnetId": subnet_id})
+            acl["Associations"].append(
+                {"NetworkAclAssociationId": assoc_id, "NetworkAclId": acl_id, "SubnetId": subnet_id}
+            )
 
     def add_route(self, table_id: str, route: dict[str, Any]) -> None:
         table = self.get("RouteTables", table_id)
@@ -144,6 +180,14 @@ class Network:
         if gateway is not None:
             gateway["Attachments"] = [{"State": state, "VpcId": vpc_id}]
 
+    def vpc_info(self, vpc_id: Any) -> dict[str, Any]:
+        """A peering connection's side: the VPC and its CIDR when known."""
+        vpc = self.get("Vpcs", vpc_id)
+        info: dict[str, Any] = {"VpcId": vpc_id} if isinstance(vpc_id, str) else {}
+        if vpc is not None and isinstance(vpc.get("CidrBlock"), str):
+            info["CidrBlock"] = vpc["CidrBlock"]
+        return info
+
     # -- the end -------------------------------------------------------------------------------
     def finish(self) -> None:
         """What AWS derives: local routes, a custom ACL's deny-all rules, subnet-derived VPC ids."""
@@ -154,10 +198,14 @@ class Network:
             if vpc is None:
                 continue
             local = [
-                {"DestinationCidrBlock" if ":" not in c else "DestinationIpv6CidrBlock": c, "GatewayId": "local",
-                 "State": "active", "Origin": "CreateRouteTable"}
+                {
+                    "DestinationCidrBlock" if ":" not in c else "DestinationIpv6CidrBlock": c,
+                    "GatewayId": "local",
+                    "State": "active",
+                    "Origin": "CreateRouteTable",
+                }
                 for c in vpc_cidrs(vpc)
-            ]  # fmt: skip
+            ]
             table["Routes"] = local + [r for r in table["Routes"] if r.get("GatewayId") != "local"]
         for acl_id in self.new_acls:
             acl = self.get("NetworkAcls", acl_id)
@@ -184,10 +232,18 @@ class Network:
 
 
 def vpc_cidrs(vpc: dict[str, Any]) -> list[str]:
-    cidrs = [a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet") or [] if isinstance(a.get("CidrBlock"), str)]
+    cidrs = [
+        a["CidrBlock"]
+        for a in vpc.get("CidrBlockAssociationSet") or []
+        if isinstance(a.get("CidrBlock"), str)
+    ]
     if not cidrs and isinstance(vpc.get("CidrBlock"), str):
         cidrs = [vpc["CidrBlock"]]
-    cidrs += [a["Ipv6CidrBlock"] for a in vpc.get("Ipv6CidrBlockAssociationSet") or [] if isinstance(a.get("Ipv6CidrBlock"), str)]
+    cidrs += [
+        a["Ipv6CidrBlock"]
+        for a in vpc.get("Ipv6CidrBlockAssociationSet") or []
+        if isinstance(a.get("Ipv6CidrBlock"), str)
+    ]
     return list(dict.fromkeys(cidrs))
 
 

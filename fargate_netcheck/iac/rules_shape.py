@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-_PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "icmpv6": "icmpv6", "all": "-1", "-1": "-1",
-              "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}  # fmt: skip
+_PROTOCOLS = {
+    "tcp": "tcp",
+    "udp": "udp",
+    "icmp": "icmp",
+    "icmpv6": "icmpv6",
+    "all": "-1",
+    "-1": "-1",
+    "6": "tcp",
+    "17": "udp",
+    "1": "icmp",
+    "58": "icmpv6",
+}
 # Route target: (CloudFormation property, Terraform attribute, the Describe field AWS returns it in).
 ROUTE_TARGETS = (
     ("GatewayId", "gateway_id", "GatewayId"),
@@ -58,7 +68,9 @@ def permission(
     return out
 
 
-def acl_entry(number: Any, proto: Any, action: Any, egress: bool, cidr: Any, ipv6: Any, ports: Any) -> dict[str, Any]:
+def acl_entry(
+    number: Any, proto: Any, action: Any, egress: bool, cidr: Any, ipv6: Any, ports: Any
+) -> dict[str, Any]:
     """One NetworkAcls entry. AWS returns the protocol as its number (``-1`` for all)."""
     number_of = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
     text = str(proto).lower()

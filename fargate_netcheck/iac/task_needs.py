@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 
-def container_needs(containers: Any, kind_of: Callable[[str], str | None] = lambda _: None) -> tuple[bool, tuple[str, ...]]:
+def container_needs(
+    containers: Any, kind_of: Callable[[str], str | None] = lambda _: None
+) -> tuple[bool, tuple[str, ...]]:
     """(uses awslogs, secret services) of a list of container definitions in ECS's shape (either
     case: CloudFormation writes ``LogConfiguration``, ECS's JSON ``logConfiguration``).
 
@@ -21,7 +23,10 @@ def container_needs(containers: Any, kind_of: Callable[[str], str | None] = lamb
             continue
         logs = _get(container, "LogConfiguration") or {}
         awslogs = awslogs or (isinstance(logs, dict) and _get(logs, "LogDriver") == "awslogs")
-        for secret in [*(_get(container, "Secrets") or []), *(_get(logs, "SecretOptions") or [] if isinstance(logs, dict) else [])]:
+        for secret in [
+            *(_get(container, "Secrets") or []),
+            *(_get(logs, "SecretOptions") or [] if isinstance(logs, dict) else []),
+        ]:
             if isinstance(secret, dict):
                 services.append(secret_service(_get(secret, "ValueFrom"), kind_of))
         credentials = _get(container, "RepositoryCredentials")

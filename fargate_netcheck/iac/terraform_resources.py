@@ -1,0 +1,549 @@
+"""Terraform aws provider resources as snapshot items (``Network``), as AWS would describe them.
+
+Creates and updates add their planned values; with an overlay (a snapshot of the live network
+underneath), deletes and the old half of updates remove what the resource made, by its AWS id.
+Terraform's own behaviour is followed where it differs from CloudFormation's: an
+``aws_security_group`` loses AWS's default "all out" rule, and ``aws_default_*`` resources replace
+every rule of the defaults they adopt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fargate_netcheck.iac.network import Network, VpcDefaults, free_addresses
+from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS, acl_entry, permission
+from fargate_netcheck.iac.terraform_plan import Instance, Plan
+from fargate_netcheck.iac.values import Unknown, first_unknown
+
+_VPC_DEFAULTS = {
+    "default_security_group_id": "default_security_group",
+    "default_network_acl_id": "default_network_acl",
+    "main_route_table_id": "main_route_table",
+    "default_route_table_id": "main_route_table",
+}
+
+
+def vpc_defaults(vpc_id: str) -> VpcDefaults:
+    return VpcDefaults(
+        f"{vpc_id}/main_route_table", f"{vpc_id}/default_network_acl", f"{vpc_id}/default_security_group"
+    )
+
+
+def computed_attribute(inst: Instance, attr: str) -> Any:
+    """What AWS creates with a new VPC, named after it, when the plan cannot know its id."""
+    if inst.type == "aws_vpc" and attr in _VPC_DEFAULTS and not isinstance((inst.after or {}).get(attr), str):
+        return f"{inst.id()}/{_VPC_DEFAULTS[attr]}"
+    return None
+
+
+class TfResources:
+    def __init__(self, plan: Plan, net: Network, overlay: bool) -> None:
+        self.plan, self.net, self.overlay = plan, net, overlay
+        self.kept: dict[tuple[str, str], dict[str, Any]] = {}  # an updated item's associations, kept
+
+    def apply(self, inst: Instance) -> None:
+        handler = _HANDLERS.get(inst.type)
+        if handler is None:
+            return
+        existing = self.overlay and inst.before is not None
+        if existing and set(inst.actions) <= {"no-op", "read"}:
+            return  # the snapshot already shows it
+        if existing and ("delete" in inst.actions or "update" in inst.actions):
+            self.remove(inst)
+        if not inst.deleted:
+            handler[0](self, inst)
+
+    def remove(self, inst: Instance) -> None:
+        before = inst.before or {}
+        remover = _HANDLERS[inst.type][1]
+        if isinstance(remover, str):
+            old = self.net.get(remover, before.get("id"))
+            if old is not None and "update" in inst.actions:
+                self.kept[(remover, before["id"])] = {k: old[k] for k in ("Associations",) if k in old}
+            if isinstance(before.get("id"), str):
+                self.net.remove(remover, before["id"])
+        elif remover is not None:
+            remover(self, before)
+
+    # -- values ------------------------------------------------------------------------------
+    def v(self, kind: str, inst: Instance, *path: Any, default: Any = None) -> Any:
+        value = self.plan.value(inst, *path)
+        unknown = first_unknown(value)
+        if unknown is not None:
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+            reason = (
+                unknown.reason
+                if unknown.reason.startswith(inst.address)
+                else f"{inst.address}{where}: {unknown.reason}"
+            )
+            self.net.unknown(kind, reason)
+            return None
+        return default if value is None else value
+
+    def one(self, kind: str, inst: Instance, *path: Any) -> Any:
+        value = self.v(kind, inst, *path)
+        if isinstance(value, list):
+            if len(value) == 1:
+                return value[0]
+            self.net.unknown(kind, f"{inst.address}: {path[-1]} resolves to several values {value}")
+            return None
+        return value
+
+    def many(self, kind: str, inst: Instance, *path: Any) -> list[Any]:
+        value = self.v(kind, inst, *path, default=[])
+        return [] if value is None else value if isinstance(value, list) else [value]
+
+    def inline(self, kind: str, inst: Instance, block: str) -> list[Any]:
+        """Inline blocks (``route``, ``ingress``, ...): when the code writes none, the attribute is
+        computed from the separate rule resources, which the plan applies on their own."""
+        if self.plan.value(inst, block) is not None and not first_unknown(self.plan.value(inst, block)):
+            return self.many(kind, inst, block)
+        return self.many(kind, inst, block) if self.plan.expression(inst, block) is not None else []
+
+    def add(self, kind: str, inst: Instance, item: dict[str, Any]) -> None:
+        item = {k: v for k, v in item.items() if v is not None}
+        from fargate_netcheck.snapshot_schema import ID_FIELDS
+
+        item.update(self.kept.pop((kind, item[ID_FIELDS[kind]]), {}))
+        self.net.add(kind, item)
+
+    def tags(self, inst: Instance) -> list[dict[str, str]]:
+        tags = (inst.after or {}).get("tags_all") or (inst.after or {}).get("tags") or {}
+        return (
+            [{"Key": str(k), "Value": str(v)} for k, v in sorted(tags.items())]
+            if isinstance(tags, dict)
+            else []
+        )
+
+    # -- resources ---------------------------------------------------------------------------
+    def vpc(self, inst: Instance) -> None:
+        cidr = self.one("Vpcs", inst, "cidr_block")
+        vpc = {
+            "VpcId": inst.id(),
+            "CidrBlock": cidr,
+            "Tags": self.tags(inst),
+            "EnableDnsSupport": self.v("Vpcs", inst, "enable_dns_support", default=True),
+            "EnableDnsHostnames": self.v("Vpcs", inst, "enable_dns_hostnames", default=False),
+        }
+        if (inst.after or {}).get("assign_generated_ipv6_cidr_block"):
+            self.net.unknown("Vpcs", f"{inst.address}: AWS picks its IPv6 block at apply")
+        self.net.add_vpc({k: v for k, v in vpc.items() if v is not None}, vpc_defaults(inst.id()))
+
+    def subnet(self, inst: Instance) -> None:
+        cidr = self.one("Subnets", inst, "cidr_block")
+        ipv6 = self.one("Subnets", inst, "ipv6_cidr_block")
+        self.add(
+            "Subnets",
+            inst,
+            {
+                "SubnetId": inst.id(),
+                "VpcId": self.one("Subnets", inst, "vpc_id"),
+                "CidrBlock": cidr,
+                "State": "available",
+                "AvailabilityZone": self.one("Subnets", inst, "availability_zone"),
+                "AvailableIpAddressCount": free_addresses(cidr),
+                "MapPublicIpOnLaunch": bool(
+                    self.v("Subnets", inst, "map_public_ip_on_launch", default=False)
+                ),
+                "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": ipv6}] if ipv6 else None,
+                "Tags": self.tags(inst),
+            },
+        )
+
+    def route_table(self, inst: Instance) -> None:
+        self.net.add_route_table(inst.id(), self.one("RouteTables", inst, "vpc_id"))["Tags"] = self.tags(inst)
+        self.net.get("RouteTables", inst.id()).update(self.kept.pop(("RouteTables", inst.id()), {}))
+        for i, _ in enumerate(self.inline("RouteTables", inst, "route")):
+            self._route(inst, inst.id(), ("route", i), "cidr_block", "ipv6_cidr_block")
+
+    def default_route_table(self, inst: Instance) -> None:
+        table = self.net.get("RouteTables", self.one("RouteTables", inst, "default_route_table_id"))
+        if table is None:
+            return
+        table["Routes"] = [r for r in table.get("Routes") or [] if r.get("GatewayId") == "local"]
+        for i, _ in enumerate(self.inline("RouteTables", inst, "route")):
+            self._route(inst, table["RouteTableId"], ("route", i), "cidr_block", "ipv6_cidr_block")
+
+    def route(self, inst: Instance) -> None:
+        table = self.one("RouteTables", inst, "route_table_id")
+        if isinstance(table, str):
+            self._route(inst, table, (), "destination_cidr_block", "destination_ipv6_cidr_block")
+
+    def _route(self, inst: Instance, table: str, at: tuple[Any, ...], cidr4: str, cidr6: str) -> None:
+        route: dict[str, Any] = {"State": "active", "Origin": "CreateRoute"}
+        names = {
+            cidr4: "DestinationCidrBlock",
+            cidr6: "DestinationIpv6CidrBlock",
+            "destination_prefix_list_id": "DestinationPrefixListId",
+        }
+        names |= {tf: aws for _, tf, aws in ROUTE_TARGETS}
+        for tf, aws in names.items():
+            value = self.plan.value(inst, *at, tf)
+            if isinstance(value, Unknown) or first_unknown(value):
+                self.v("RouteTables", inst, *at, tf)  # records the reason
+                return
+            if value:
+                route[aws] = value
+        self.net.add_route(table, route)
+
+    def remove_route(self, before: dict[str, Any]) -> None:
+        route = {aws: before.get(tf) for _, tf, aws in ROUTE_DESTINATIONS}
+        if isinstance(before.get("route_table_id"), str):
+            self.net.remove_route(before["route_table_id"], route)
+
+    def association(self, inst: Instance) -> None:
+        table = self.one("RouteTables", inst, "route_table_id")
+        subnet, gateway = (
+            self.one("RouteTables", inst, "subnet_id"),
+            self.one("RouteTables", inst, "gateway_id"),
+        )
+        if isinstance(table, str) and (subnet or gateway):
+            self.net.associate_route_table(table, subnet, gateway, inst.id())
+
+    def remove_association(self, before: dict[str, Any]) -> None:
+        for table in self.net.items.get("RouteTables", {}).values():
+            table["Associations"] = [
+                a
+                for a in table.get("Associations") or []
+                if a.get("RouteTableAssociationId") != before.get("id")
+                and not (a.get("SubnetId") and a.get("SubnetId") == before.get("subnet_id"))
+            ]
+
+    def main_association(self, inst: Instance) -> None:
+        vpc, table = self.one("RouteTables", inst, "vpc_id"), self.one("RouteTables", inst, "route_table_id")
+        if isinstance(vpc, str) and isinstance(table, str):
+            self.net.set_main_route_table(vpc, table, inst.id())
+
+    @staticmethod
+    def gateway(kind: str, state: str) -> Callable[[TfResources, Instance], None]:
+        def build(self: TfResources, inst: Instance) -> None:
+            vpc = (
+                self.one(kind, inst, "vpc_id")
+                if "vpc_id" in (inst.after or {}) or "vpc_id" in (inst.after_unknown or {})
+                else None
+            )
+            self.add(
+                kind,
+                inst,
+                {
+                    _ID[kind]: inst.id(),
+                    "Attachments": [{"State": state, "VpcId": vpc}] if vpc else [],
+                    "Tags": self.tags(inst),
+                },
+            )
+
+        return build
+
+    def igw_attachment(self, inst: Instance) -> None:
+        igw, vpc = (
+            self.one("InternetGateways", inst, "internet_gateway_id"),
+            self.one("InternetGateways", inst, "vpc_id"),
+        )
+        if isinstance(igw, str) and isinstance(vpc, str):
+            self.net.attach_gateway("InternetGateways", igw, vpc, "available")
+
+    def nat_gateway(self, inst: Instance) -> None:
+        self.add(
+            "NatGateways",
+            inst,
+            {
+                "NatGatewayId": inst.id(),
+                "SubnetId": self.one("NatGateways", inst, "subnet_id"),
+                "State": "available",
+                "ConnectivityType": self.v("NatGateways", inst, "connectivity_type", default="public"),
+                "Tags": self.tags(inst),
+            },
+        )
+
+    def _rules(self, inst: Instance, block: str, group_id: str) -> list[dict[str, Any]]:
+        out = []
+        for i, _ in enumerate(self.inline("SecurityGroups", inst, block)):
+            r = {
+                k: self.v("SecurityGroups", inst, block, i, k)
+                for k in (
+                    "protocol",
+                    "from_port",
+                    "to_port",
+                    "cidr_blocks",
+                    "ipv6_cidr_blocks",
+                    "prefix_list_ids",
+                    "security_groups",
+                    "self",
+                )
+            }
+            groups = list(r["security_groups"] or []) + ([group_id] if r["self"] else [])
+            out.append(
+                permission(
+                    r["protocol"] or "-1",
+                    r["from_port"],
+                    r["to_port"],
+                    r["cidr_blocks"] or [],
+                    r["ipv6_cidr_blocks"] or [],
+                    r["prefix_list_ids"] or [],
+                    groups,
+                )
+            )
+        return out
+
+    def security_group(self, inst: Instance) -> None:
+        gid = inst.id()
+        self.add(
+            "SecurityGroups",
+            inst,
+            {
+                "GroupId": gid,
+                "GroupName": self.v("SecurityGroups", inst, "name", default=inst.address),
+                "VpcId": self.one("SecurityGroups", inst, "vpc_id"),
+                "Tags": self.tags(inst),
+                # Terraform removes AWS's default "all out" rule: only the declared rules remain.
+                "IpPermissions": self._rules(inst, "ingress", gid),
+                "IpPermissionsEgress": self._rules(inst, "egress", gid),
+            },
+        )
+
+    def default_security_group(self, inst: Instance) -> None:
+        vpc = self.one("SecurityGroups", inst, "vpc_id")
+        group = self.net.get("SecurityGroups", f"{vpc}/default_security_group") or next(
+            (
+                g
+                for g in self.net.items.get("SecurityGroups", {}).values()
+                if g.get("VpcId") == vpc and g.get("GroupName") == "default"
+            ),
+            None,
+        )
+        if group is not None:
+            group["IpPermissions"] = self._rules(inst, "ingress", group["GroupId"])
+            group["IpPermissionsEgress"] = self._rules(inst, "egress", group["GroupId"])
+
+    def sg_rule(self, inst: Instance) -> None:
+        group = self.net.get("SecurityGroups", self.one("SecurityGroups", inst, "security_group_id"))
+        if group is None:
+            return
+        g = lambda k: self.v("SecurityGroups", inst, k)  # noqa: E731
+        if inst.type == "aws_security_group_rule":
+            groups = [x for x in (g("source_security_group_id"),) if x] + (
+                [group["GroupId"]] if g("self") else []
+            )
+            rule = permission(
+                g("protocol"),
+                g("from_port"),
+                g("to_port"),
+                g("cidr_blocks") or [],
+                g("ipv6_cidr_blocks") or [],
+                g("prefix_list_ids") or [],
+                groups,
+            )
+            egress = g("type") == "egress"
+        else:
+            one = lambda k: [g(k)] if g(k) else []  # noqa: E731
+            rule = permission(
+                g("ip_protocol"),
+                g("from_port"),
+                g("to_port"),
+                one("cidr_ipv4"),
+                one("cidr_ipv6"),
+                one("prefix_list_id"),
+                one("referenced_security_group_id"),
+            )
+            egress = inst.type.endswith("egress_rule")
+        group["IpPermissionsEgress" if egress else "IpPermissions"].append(rule)
+
+    def _acl_entries(self, inst: Instance) -> list[dict[str, Any]]:
+        entries = []
+        for block, egress in (("ingress", False), ("egress", True)):
+            for i, _ in enumerate(self.inline("NetworkAcls", inst, block)):
+                e = lambda k, i=i, block=block: self.v("NetworkAcls", inst, block, i, k)  # noqa: E731
+                entries.append(
+                    acl_entry(
+                        e("rule_no"),
+                        e("protocol"),
+                        e("action"),
+                        egress,
+                        e("cidr_block"),
+                        e("ipv6_cidr_block"),
+                        (e("from_port"), e("to_port")),
+                    )
+                )
+        return entries
+
+    def network_acl(self, inst: Instance) -> None:
+        acl = self.net.add_network_acl(inst.id(), self.one("NetworkAcls", inst, "vpc_id"))
+        acl["Entries"], acl["Tags"] = self._acl_entries(inst), self.tags(inst)
+        for subnet in self.many("NetworkAcls", inst, "subnet_ids"):
+            self.net.associate_network_acl(inst.id(), subnet, f"{inst.address}#{subnet}")
+
+    def default_network_acl(self, inst: Instance) -> None:
+        acl = self.net.get("NetworkAcls", self.one("NetworkAcls", inst, "default_network_acl_id"))
+        if acl is not None:  # Terraform removes every rule it does not declare
+            acl["Entries"] = self._acl_entries(inst)
+            self.net.new_acls.add(acl["NetworkAclId"])
+
+    def acl_rule(self, inst: Instance) -> None:
+        acl = self.net.get("NetworkAcls", self.one("NetworkAcls", inst, "network_acl_id"))
+        e = lambda k: self.v("NetworkAcls", inst, k)  # noqa: E731
+        if acl is not None:
+            acl["Entries"].append(
+                acl_entry(
+                    e("rule_number"),
+                    e("protocol"),
+                    e("rule_action"),
+                    bool(e("egress")),
+                    e("cidr_block"),
+                    e("ipv6_cidr_block"),
+                    (e("from_port"), e("to_port")),
+                )
+            )
+
+    def acl_association(self, inst: Instance) -> None:
+        acl, subnet = (
+            self.one("NetworkAcls", inst, "network_acl_id"),
+            self.one("NetworkAcls", inst, "subnet_id"),
+        )
+        if isinstance(acl, str) and isinstance(subnet, str):
+            self.net.associate_network_acl(acl, subnet, inst.id())
+
+    def vpc_endpoint(self, inst: Instance) -> None:
+        vpc = self.one("VpcEndpoints", inst, "vpc_id")
+        etype = self.v("VpcEndpoints", inst, "vpc_endpoint_type", default="Gateway")
+        groups = self.many("VpcEndpoints", inst, "security_group_ids")
+        if etype == "Interface" and not groups and isinstance(vpc, str):
+            groups = [vpc_defaults(vpc).security_group]
+        self.add(
+            "VpcEndpoints",
+            inst,
+            {
+                "VpcEndpointId": inst.id(),
+                "VpcId": vpc,
+                "ServiceName": self.v("VpcEndpoints", inst, "service_name"),
+                "VpcEndpointType": etype,
+                "State": "available",
+                "PrivateDnsEnabled": bool(self.v("VpcEndpoints", inst, "private_dns_enabled", default=False)),
+                "SubnetIds": self.many("VpcEndpoints", inst, "subnet_ids"),
+                "RouteTableIds": self.many("VpcEndpoints", inst, "route_table_ids"),
+                "Groups": [{"GroupId": x} for x in groups],
+            },
+        )
+
+    @staticmethod
+    def endpoint_association(field: str, attr: str, wrap: bool) -> Callable[[TfResources, Instance], None]:
+        def build(self: TfResources, inst: Instance) -> None:
+            endpoint = self.net.get("VpcEndpoints", self.one("VpcEndpoints", inst, "vpc_endpoint_id"))
+            value = self.one("VpcEndpoints", inst, attr)
+            if endpoint is not None and isinstance(value, str):
+                endpoint.setdefault(field, []).append({"GroupId": value} if wrap else value)
+
+        return build
+
+    def prefix_list(self, inst: Instance) -> None:
+        entries = [
+            {"Cidr": self.v("ManagedPrefixLists", inst, "entry", i, "cidr")}
+            for i, _ in enumerate(self.many("ManagedPrefixLists", inst, "entry"))
+        ]
+        self.add(
+            "ManagedPrefixLists",
+            inst,
+            {
+                "PrefixListId": inst.id(),
+                "PrefixListName": self.v("ManagedPrefixLists", inst, "name"),
+                "AddressFamily": self.v("ManagedPrefixLists", inst, "address_family"),
+                "State": "create-complete",
+                "Entries": entries,
+            },
+        )
+
+    def peering(self, inst: Instance) -> None:
+        mine, peer = (
+            self.one("VpcPeeringConnections", inst, "vpc_id"),
+            self.one("VpcPeeringConnections", inst, "peer_vpc_id"),
+        )
+        accepted = (
+            self.v("VpcPeeringConnections", inst, "auto_accept", default=False)
+            or (inst.after or {}).get("accept_status") == "active"
+        )
+        self.add(
+            "VpcPeeringConnections",
+            inst,
+            {
+                "VpcPeeringConnectionId": inst.id(),
+                "Status": {"Code": "active" if accepted else "pending-acceptance"},
+                "RequesterVpcInfo": self.net.vpc_info(mine),
+                "AccepterVpcInfo": self.net.vpc_info(peer),
+            },
+        )
+
+
+def _remove_rule(self: TfResources, before: dict[str, Any]) -> None:
+    """A deleted security group rule: the group's permission of the same protocol and ports goes."""
+    group = self.net.get("SecurityGroups", before.get("security_group_id"))
+    if group is None:
+        return
+    egress = before.get("type") == "egress" or "egress" in str(before.get("id", ""))
+    field = "IpPermissionsEgress" if egress else "IpPermissions"
+    proto = permission(before.get("protocol") or before.get("ip_protocol") or "-1")["IpProtocol"]
+    group[field] = [
+        p
+        for p in group.get(field) or []
+        if not (p.get("IpProtocol") == proto and p.get("FromPort") == before.get("from_port"))
+    ]
+
+
+def _remove_acl_rule(self: TfResources, before: dict[str, Any]) -> None:
+    acl = self.net.get("NetworkAcls", before.get("network_acl_id"))
+    if acl is not None:
+        acl["Entries"] = [
+            e
+            for e in acl.get("Entries") or []
+            if not (
+                e.get("RuleNumber") == before.get("rule_number")
+                and e.get("Egress") == bool(before.get("egress"))
+            )
+        ]
+
+
+_ID = {"InternetGateways": "InternetGatewayId", "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId"}
+_Handler = tuple[
+    Callable[[TfResources, Instance], None], Any
+]  # (add, remove: a snapshot kind or a function of `before`)
+_HANDLERS: dict[str, _Handler] = {
+    "aws_vpc": (TfResources.vpc, "Vpcs"),
+    "aws_subnet": (TfResources.subnet, "Subnets"),
+    "aws_route_table": (TfResources.route_table, "RouteTables"),
+    "aws_default_route_table": (TfResources.default_route_table, None),
+    "aws_route": (TfResources.route, TfResources.remove_route),
+    "aws_route_table_association": (TfResources.association, TfResources.remove_association),
+    "aws_main_route_table_association": (TfResources.main_association, None),
+    "aws_internet_gateway": (TfResources.gateway("InternetGateways", "available"), "InternetGateways"),
+    "aws_internet_gateway_attachment": (TfResources.igw_attachment, None),
+    "aws_egress_only_internet_gateway": (
+        TfResources.gateway("EgressOnlyInternetGateways", "attached"),
+        "EgressOnlyInternetGateways",
+    ),
+    "aws_nat_gateway": (TfResources.nat_gateway, "NatGateways"),
+    "aws_security_group": (TfResources.security_group, "SecurityGroups"),
+    "aws_default_security_group": (TfResources.default_security_group, None),
+    "aws_security_group_rule": (TfResources.sg_rule, _remove_rule),
+    "aws_vpc_security_group_egress_rule": (TfResources.sg_rule, _remove_rule),
+    "aws_vpc_security_group_ingress_rule": (TfResources.sg_rule, _remove_rule),
+    "aws_network_acl": (TfResources.network_acl, "NetworkAcls"),
+    "aws_default_network_acl": (TfResources.default_network_acl, None),
+    "aws_network_acl_rule": (TfResources.acl_rule, _remove_acl_rule),
+    "aws_network_acl_association": (TfResources.acl_association, None),
+    "aws_vpc_endpoint": (TfResources.vpc_endpoint, "VpcEndpoints"),
+    "aws_vpc_endpoint_route_table_association": (
+        TfResources.endpoint_association("RouteTableIds", "route_table_id", False),
+        None,
+    ),
+    "aws_vpc_endpoint_subnet_association": (
+        TfResources.endpoint_association("SubnetIds", "subnet_id", False),
+        None,
+    ),
+    "aws_vpc_endpoint_security_group_association": (
+        TfResources.endpoint_association("Groups", "security_group_id", True),
+        None,
+    ),
+    "aws_ec2_managed_prefix_list": (TfResources.prefix_list, "ManagedPrefixLists"),
+    "aws_vpc_peering_connection": (TfResources.peering, "VpcPeeringConnections"),
+}
+ORDER = tuple(_HANDLERS)  # resources first, then what refers to them: the plan is applied in this order
