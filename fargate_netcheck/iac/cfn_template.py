@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fargate_netcheck.errors import InputError
@@ -113,12 +114,21 @@ def load_template(path: Path, stack: str | None = None) -> Template:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{shown}: cannot read: {exc}") from None
-    body = _load_json(text, shown) if text.lstrip().startswith("{") else load_yaml(path, shown, CfnLoader)
+    body = _load_json(text, shown) if text.lstrip().startswith("{") else _load_yaml(path, shown)
     if not isinstance(body, dict):
         raise InputError(f"{shown}: a CloudFormation template is a mapping, found {type(body).__name__}")
     if not isinstance(body.get("Resources"), dict) or not body["Resources"]:
         raise InputError(f"{shown}: no Resources: not a CloudFormation template")
     return Template(path, shown, stack or default_stack_name(path), body)
+
+
+def _load_yaml(path: Path, shown: str) -> Any:
+    try:
+        return load_yaml(path, shown, CfnLoader)
+    except (
+        yaml.YAMLError
+    ) as exc:  # raised before parsing starts (a control character), outside load_yaml's care
+        raise InputError(f"{shown}: not YAML: {' '.join(str(exc).split())}") from None
 
 
 def default_stack_name(path: Path) -> str:

@@ -173,6 +173,12 @@ def apply_iac(
 
     result = build_iac_snapshot(options, load_base if overlay else lambda: None)
     snap = result.snapshot
+    if not result.networks and not any(r.items.get("Subnets") for r in snap.regions):
+        gaps = "; ".join(f"{k}: {v}" for k, v in snap.errors().items())
+        raise InputError(
+            f"{snap.source}: declares no subnet and no ECS task to check{f' ({gaps})' if gaps else ''}: "
+            "give the templates it imports from, or --snapshot"
+        )
     request = replace(
         request,
         subnets=resolve_ids(snap, "Subnets", request.subnets, "--subnet"),
