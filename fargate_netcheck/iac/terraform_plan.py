@@ -353,6 +353,9 @@ def load_plan(path: Path, net: Any, overlay: bool) -> list[Any]:
     plan = read_plan(path)
     builder = TfResources(plan, net, overlay)
     rank = {t: i for i, t in enumerate(ORDER)}
-    for inst in sorted(plan.instances.values(), key=lambda i: (rank.get(i.type, len(rank)), i.address)):
+    ordered = sorted(plan.instances.values(), key=lambda i: (rank.get(i.type, len(rank)), i.address))
+    for inst in ordered:
         builder.apply(inst)
+    for inst in ordered:
+        builder.apply_delete(inst)
     return task_networks(plan)

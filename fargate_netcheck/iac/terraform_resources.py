@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fargate_netcheck.iac.network import Network, VpcDefaults, free_addresses
-from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS, acl_entry, permission
-from fargate_netcheck.iac.terraform_plan import Instance, Plan
+from fargate_netcheck.iac.network import VpcDefaults, free_addresses
+from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS
+from fargate_netcheck.iac.terraform_plan import Instance
+from fargate_netcheck.iac.terraform_security import SecurityResources
 from fargate_netcheck.iac.values import Unknown, first_unknown
 
 _VPC_DEFAULTS = {
@@ -38,10 +39,8 @@ def computed_attribute(inst: Instance, attr: str) -> Any:
     return None
 
 
-class TfResources:
-    def __init__(self, plan: Plan, net: Network, overlay: bool) -> None:
-        self.plan, self.net, self.overlay = plan, net, overlay
-        self.kept: dict[tuple[str, str], dict[str, Any]] = {}  # an updated item's associations, kept
+class TfResources(SecurityResources):
+    """Adds, updates and removes what each resource makes, by kind of resource."""
 
     def apply(self, inst: Instance) -> None:
         handler = _HANDLERS.get(inst.type)
@@ -55,6 +54,12 @@ class TfResources:
         if not inst.deleted:
             handler[0](self, inst)
 
+    def apply_delete(self, inst: Instance) -> None:
+        """Without a snapshot the plan's own no-op resources are the network: a delete takes its
+        part away from them (once every resource is in place)."""
+        if inst.type in _HANDLERS and inst.deleted and not self.overlay:
+            self.remove(inst)
+
     def remove(self, inst: Instance) -> None:
         before = inst.before or {}
         remover = _HANDLERS[inst.type][1]
@@ -66,56 +71,6 @@ class TfResources:
                 self.net.remove(remover, before["id"])
         elif remover is not None:
             remover(self, before)
-
-    # -- values ------------------------------------------------------------------------------
-    def v(self, kind: str, inst: Instance, *path: Any, default: Any = None) -> Any:
-        value = self.plan.value(inst, *path)
-        unknown = first_unknown(value)
-        if unknown is not None:
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-            reason = (
-                unknown.reason
-                if unknown.reason.startswith(inst.address)
-                else f"{inst.address}{where}: {unknown.reason}"
-            )
-            self.net.unknown(kind, reason)
-            return None
-        return default if value is None else value
-
-    def one(self, kind: str, inst: Instance, *path: Any) -> Any:
-        value = self.v(kind, inst, *path)
-        if isinstance(value, list):
-            if len(value) == 1:
-                return value[0]
-            self.net.unknown(kind, f"{inst.address}: {path[-1]} resolves to several values {value}")
-            return None
-        return value
-
-    def many(self, kind: str, inst: Instance, *path: Any) -> list[Any]:
-        value = self.v(kind, inst, *path, default=[])
-        return [] if value is None else value if isinstance(value, list) else [value]
-
-    def inline(self, kind: str, inst: Instance, block: str) -> list[Any]:
-        """Inline blocks (``route``, ``ingress``, ...): when the code writes none, the attribute is
-        computed from the separate rule resources, which the plan applies on their own."""
-        if self.plan.value(inst, block) is not None and not first_unknown(self.plan.value(inst, block)):
-            return self.many(kind, inst, block)
-        return self.many(kind, inst, block) if self.plan.expression(inst, block) is not None else []
-
-    def add(self, kind: str, inst: Instance, item: dict[str, Any]) -> None:
-        item = {k: v for k, v in item.items() if v is not None}
-        from fargate_netcheck.snapshot_schema import ID_FIELDS
-
-        item.update(self.kept.pop((kind, item[ID_FIELDS[kind]]), {}))
-        self.net.add(kind, item)
-
-    def tags(self, inst: Instance) -> list[dict[str, str]]:
-        tags = (inst.after or {}).get("tags_all") or (inst.after or {}).get("tags") or {}
-        return (
-            [{"Key": str(k), "Value": str(v)} for k, v in sorted(tags.items())]
-            if isinstance(tags, dict)
-            else []
-        )
 
     # -- resources ---------------------------------------------------------------------------
     def vpc(self, inst: Instance) -> None:
@@ -129,7 +84,17 @@ class TfResources:
         }
         if (inst.after or {}).get("assign_generated_ipv6_cidr_block"):
             self.net.unknown("Vpcs", f"{inst.address}: AWS picks its IPv6 block at apply")
-        self.net.add_vpc({k: v for k, v in vpc.items() if v is not None}, vpc_defaults(inst.id()))
+        made = vpc_defaults(inst.id())
+        known = {
+            a: (inst.after or {}).get(a)
+            for a in ("main_route_table_id", "default_network_acl_id", "default_security_group_id")
+        }
+        defaults = VpcDefaults(
+            known["main_route_table_id"] or made.main_route_table,
+            known["default_network_acl_id"] or made.network_acl,
+            known["default_security_group_id"] or made.security_group,
+        )
+        self.net.add_vpc({k: v for k, v in vpc.items() if v is not None}, defaults)
 
     def subnet(self, inst: Instance) -> None:
         cidr = self.one("Subnets", inst, "cidr_block")
@@ -257,153 +222,6 @@ class TfResources:
             },
         )
 
-    def _rules(self, inst: Instance, block: str, group_id: str) -> list[dict[str, Any]]:
-        out = []
-        for i, _ in enumerate(self.inline("SecurityGroups", inst, block)):
-            r = {
-                k: self.v("SecurityGroups", inst, block, i, k)
-                for k in (
-                    "protocol",
-                    "from_port",
-                    "to_port",
-                    "cidr_blocks",
-                    "ipv6_cidr_blocks",
-                    "prefix_list_ids",
-                    "security_groups",
-                    "self",
-                )
-            }
-            groups = list(r["security_groups"] or []) + ([group_id] if r["self"] else [])
-            out.append(
-                permission(
-                    r["protocol"] or "-1",
-                    r["from_port"],
-                    r["to_port"],
-                    r["cidr_blocks"] or [],
-                    r["ipv6_cidr_blocks"] or [],
-                    r["prefix_list_ids"] or [],
-                    groups,
-                )
-            )
-        return out
-
-    def security_group(self, inst: Instance) -> None:
-        gid = inst.id()
-        self.add(
-            "SecurityGroups",
-            inst,
-            {
-                "GroupId": gid,
-                "GroupName": self.v("SecurityGroups", inst, "name", default=inst.address),
-                "VpcId": self.one("SecurityGroups", inst, "vpc_id"),
-                "Tags": self.tags(inst),
-                # Terraform removes AWS's default "all out" rule: only the declared rules remain.
-                "IpPermissions": self._rules(inst, "ingress", gid),
-                "IpPermissionsEgress": self._rules(inst, "egress", gid),
-            },
-        )
-
-    def default_security_group(self, inst: Instance) -> None:
-        vpc = self.one("SecurityGroups", inst, "vpc_id")
-        group = self.net.get("SecurityGroups", f"{vpc}/default_security_group") or next(
-            (
-                g
-                for g in self.net.items.get("SecurityGroups", {}).values()
-                if g.get("VpcId") == vpc and g.get("GroupName") == "default"
-            ),
-            None,
-        )
-        if group is not None:
-            group["IpPermissions"] = self._rules(inst, "ingress", group["GroupId"])
-            group["IpPermissionsEgress"] = self._rules(inst, "egress", group["GroupId"])
-
-    def sg_rule(self, inst: Instance) -> None:
-        group = self.net.get("SecurityGroups", self.one("SecurityGroups", inst, "security_group_id"))
-        if group is None:
-            return
-        g = lambda k: self.v("SecurityGroups", inst, k)  # noqa: E731
-        if inst.type == "aws_security_group_rule":
-            groups = [x for x in (g("source_security_group_id"),) if x] + (
-                [group["GroupId"]] if g("self") else []
-            )
-            rule = permission(
-                g("protocol"),
-                g("from_port"),
-                g("to_port"),
-                g("cidr_blocks") or [],
-                g("ipv6_cidr_blocks") or [],
-                g("prefix_list_ids") or [],
-                groups,
-            )
-            egress = g("type") == "egress"
-        else:
-            one = lambda k: [g(k)] if g(k) else []  # noqa: E731
-            rule = permission(
-                g("ip_protocol"),
-                g("from_port"),
-                g("to_port"),
-                one("cidr_ipv4"),
-                one("cidr_ipv6"),
-                one("prefix_list_id"),
-                one("referenced_security_group_id"),
-            )
-            egress = inst.type.endswith("egress_rule")
-        group["IpPermissionsEgress" if egress else "IpPermissions"].append(rule)
-
-    def _acl_entries(self, inst: Instance) -> list[dict[str, Any]]:
-        entries = []
-        for block, egress in (("ingress", False), ("egress", True)):
-            for i, _ in enumerate(self.inline("NetworkAcls", inst, block)):
-                e = lambda k, i=i, block=block: self.v("NetworkAcls", inst, block, i, k)  # noqa: E731
-                entries.append(
-                    acl_entry(
-                        e("rule_no"),
-                        e("protocol"),
-                        e("action"),
-                        egress,
-                        e("cidr_block"),
-                        e("ipv6_cidr_block"),
-                        (e("from_port"), e("to_port")),
-                    )
-                )
-        return entries
-
-    def network_acl(self, inst: Instance) -> None:
-        acl = self.net.add_network_acl(inst.id(), self.one("NetworkAcls", inst, "vpc_id"))
-        acl["Entries"], acl["Tags"] = self._acl_entries(inst), self.tags(inst)
-        for subnet in self.many("NetworkAcls", inst, "subnet_ids"):
-            self.net.associate_network_acl(inst.id(), subnet, f"{inst.address}#{subnet}")
-
-    def default_network_acl(self, inst: Instance) -> None:
-        acl = self.net.get("NetworkAcls", self.one("NetworkAcls", inst, "default_network_acl_id"))
-        if acl is not None:  # Terraform removes every rule it does not declare
-            acl["Entries"] = self._acl_entries(inst)
-            self.net.new_acls.add(acl["NetworkAclId"])
-
-    def acl_rule(self, inst: Instance) -> None:
-        acl = self.net.get("NetworkAcls", self.one("NetworkAcls", inst, "network_acl_id"))
-        e = lambda k: self.v("NetworkAcls", inst, k)  # noqa: E731
-        if acl is not None:
-            acl["Entries"].append(
-                acl_entry(
-                    e("rule_number"),
-                    e("protocol"),
-                    e("rule_action"),
-                    bool(e("egress")),
-                    e("cidr_block"),
-                    e("ipv6_cidr_block"),
-                    (e("from_port"), e("to_port")),
-                )
-            )
-
-    def acl_association(self, inst: Instance) -> None:
-        acl, subnet = (
-            self.one("NetworkAcls", inst, "network_acl_id"),
-            self.one("NetworkAcls", inst, "subnet_id"),
-        )
-        if isinstance(acl, str) and isinstance(subnet, str):
-            self.net.associate_network_acl(acl, subnet, inst.id())
-
     def vpc_endpoint(self, inst: Instance) -> None:
         vpc = self.one("VpcEndpoints", inst, "vpc_id")
         etype = self.v("VpcEndpoints", inst, "vpc_endpoint_type", default="Gateway")
@@ -474,34 +292,6 @@ class TfResources:
         )
 
 
-def _remove_rule(self: TfResources, before: dict[str, Any]) -> None:
-    """A deleted security group rule: the group's permission of the same protocol and ports goes."""
-    group = self.net.get("SecurityGroups", before.get("security_group_id"))
-    if group is None:
-        return
-    egress = before.get("type") == "egress" or "egress" in str(before.get("id", ""))
-    field = "IpPermissionsEgress" if egress else "IpPermissions"
-    proto = permission(before.get("protocol") or before.get("ip_protocol") or "-1")["IpProtocol"]
-    group[field] = [
-        p
-        for p in group.get(field) or []
-        if not (p.get("IpProtocol") == proto and p.get("FromPort") == before.get("from_port"))
-    ]
-
-
-def _remove_acl_rule(self: TfResources, before: dict[str, Any]) -> None:
-    acl = self.net.get("NetworkAcls", before.get("network_acl_id"))
-    if acl is not None:
-        acl["Entries"] = [
-            e
-            for e in acl.get("Entries") or []
-            if not (
-                e.get("RuleNumber") == before.get("rule_number")
-                and e.get("Egress") == bool(before.get("egress"))
-            )
-        ]
-
-
 _ID = {"InternetGateways": "InternetGatewayId", "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId"}
 _Handler = tuple[
     Callable[[TfResources, Instance], None], Any
@@ -523,12 +313,12 @@ _HANDLERS: dict[str, _Handler] = {
     "aws_nat_gateway": (TfResources.nat_gateway, "NatGateways"),
     "aws_security_group": (TfResources.security_group, "SecurityGroups"),
     "aws_default_security_group": (TfResources.default_security_group, None),
-    "aws_security_group_rule": (TfResources.sg_rule, _remove_rule),
-    "aws_vpc_security_group_egress_rule": (TfResources.sg_rule, _remove_rule),
-    "aws_vpc_security_group_ingress_rule": (TfResources.sg_rule, _remove_rule),
+    "aws_security_group_rule": (TfResources.sg_rule, TfResources.remove_rule),
+    "aws_vpc_security_group_egress_rule": (TfResources.sg_rule, TfResources.remove_rule),
+    "aws_vpc_security_group_ingress_rule": (TfResources.sg_rule, TfResources.remove_rule),
     "aws_network_acl": (TfResources.network_acl, "NetworkAcls"),
     "aws_default_network_acl": (TfResources.default_network_acl, None),
-    "aws_network_acl_rule": (TfResources.acl_rule, _remove_acl_rule),
+    "aws_network_acl_rule": (TfResources.acl_rule, TfResources.remove_acl_rule),
     "aws_network_acl_association": (TfResources.acl_association, None),
     "aws_vpc_endpoint": (TfResources.vpc_endpoint, "VpcEndpoints"),
     "aws_vpc_endpoint_route_table_association": (

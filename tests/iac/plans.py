@@ -421,6 +421,26 @@ LIVE = {
 }
 
 
+def _route(cidr: str, **target: str) -> dict[str, Any]:
+    """One element of aws_route_table's ``route`` set, every attribute present as the provider writes it."""
+    keys = (
+        "cidr_block",
+        "ipv6_cidr_block",
+        "destination_prefix_list_id",
+        "gateway_id",
+        "nat_gateway_id",
+        "transit_gateway_id",
+        "vpc_peering_connection_id",
+        "egress_only_gateway_id",
+        "network_interface_id",
+        "vpc_endpoint_id",
+        "carrier_gateway_id",
+        "local_gateway_id",
+        "core_network_arn",
+    )
+    return {k: "" for k in keys} | {"cidr_block": cidr} | target
+
+
 def nat_removal_plan() -> str:
     """A later plan, `enable_nat_gateway = false`: the NAT gateways and the private tables' NAT
     routes are deleted; everything else is unchanged (no-op, with its real ids)."""
@@ -456,6 +476,42 @@ def nat_removal_plan() -> str:
             "nat_gateway_id": live["nat"][i],
         }
         b.resource(f"{m}.aws_route.private_nat[{i}]", None, actions=("delete",), before=route)  # type: ignore[arg-type]
+    igw = {"id": live["igw"], "vpc_id": live["vpc"]}
+    b.resource(f"{m}.aws_internet_gateway.this", igw, actions=("no-op",), before=igw)
+    public = {
+        "id": live["rtb_public"],
+        "vpc_id": live["vpc"],
+        "route": [_route("0.0.0.0/0", gateway_id=live["igw"])],
+    }
+    b.resource(f"{m}.aws_route_table.public", public, actions=("no-op",), before=public)
+    route = {
+        "id": f"r-{live['rtb_public']}1080289494",
+        "route_table_id": live["rtb_public"],
+        "destination_cidr_block": "0.0.0.0/0",
+        "gateway_id": live["igw"],
+    }
+    b.resource(f"{m}.aws_route.public_internet", route, actions=("no-op",), before=route)
+    for i, _ in enumerate(AZS):
+        # the table's computed `route` lists the routes in the table now, the NAT route included
+        table = {
+            "id": live["rtb_private"][i],
+            "vpc_id": live["vpc"],
+            "route": [_route("0.0.0.0/0", nat_gateway_id=live["nat"][i])],
+        }
+        b.resource(f"{m}.aws_route_table.private[{i}]", table, actions=("no-op",), before=table)
+        eip = {"id": f"eipalloc-0a1b2c3d4e5f6000{i}", "domain": "vpc"}
+        b.resource(f"{m}.aws_eip.nat[{i}]", None, actions=("delete",), before=eip)  # type: ignore[arg-type]
+        for tier in ("public", "private"):
+            table_id = live["rtb_public"] if tier == "public" else live["rtb_private"][i]
+            assoc = {
+                "id": f"rtbassoc-{live[tier][i][-5:]}",
+                "subnet_id": live[tier][i],
+                "route_table_id": table_id,
+                "gateway_id": "",
+            }
+            b.resource(
+                f"{m}.aws_route_table_association.{tier}[{i}]", assoc, actions=("no-op",), before=assoc
+            )
     sg = {
         "id": live["sg"],
         "name": "app",
