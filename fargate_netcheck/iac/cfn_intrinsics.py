@@ -142,7 +142,13 @@ class Evaluator:
             ((key, arg),) = node.items()
             fn = _FUNCTIONS.get(key)
             if fn is not None:
-                return fn(self, arg)
+                try:
+                    return fn(self, arg)
+                except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+                    shown = " ".join(repr(arg).split())[:80]
+                    raise InputError(
+                        f"{self.t.shown}: {key} cannot take {shown} ({type(exc).__name__})"
+                    ) from None
             if key == "Condition" and isinstance(arg, str) and arg in self.conditions:
                 return self.condition(arg)
         out = {k: self.value(v) for k, v in node.items()}

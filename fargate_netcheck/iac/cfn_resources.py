@@ -18,6 +18,17 @@ from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS, 
 from fargate_netcheck.iac.values import Unknown, first_unknown
 
 EC2 = "AWS::EC2::"
+# Properties whose value is one id, CIDR or name: anything else is a template CloudFormation refuses.
+_SCALAR_SUFFIXES = (
+    "Id",
+    "CidrBlock",
+    "CidrIp",
+    "CidrIpv6",
+    "AvailabilityZone",
+    "ConnectivityType",
+    "ServiceName",
+    "Arn",
+)
 
 
 def vpc_defaults(vpc_id: str) -> VpcDefaults:
@@ -76,7 +87,12 @@ class CfnResources:
             for logical, rtype, props in active:
                 handler = phase.get(rtype)
                 if handler is not None:
-                    handler(self, logical, props)
+                    try:
+                        handler(self, logical, props)
+                    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+                        raise InputError(
+                            f"{self.where(logical)}: {rtype}: a property has the wrong shape ({exc})"
+                        ) from None
 
     # -- property access -----------------------------------------------------------------------
     def where(self, logical: str) -> str:
@@ -93,6 +109,8 @@ class CfnResources:
                 kind, f"{self.where(logical)}: {name} is not known before deployment ({unknown.reason})"
             )
             return None
+        if name.endswith(_SCALAR_SUFFIXES) and not isinstance(value, str):
+            raise InputError(f"{self.where(logical)}: {name} must be a string, found {type(value).__name__}")
         return value
 
     def rid(self, logical: str) -> str:

@@ -51,8 +51,15 @@ def load_stacks(inputs: StackInputs, ctx: Context, net: Network) -> list[TaskNet
     networks: list[TaskNetwork] = []
     for ev in evaluators:
         builder = CfnResources(ev, net)
-        builder.build()
-        networks += task_networks(ev, builder.active)
+        try:
+            builder.build()
+            networks += task_networks(ev, builder.active)
+        except RecursionError:
+            raise InputError(f"{ev.t.shown}: intrinsic functions nested too deeply") from None
+        except (TypeError, AttributeError) as exc:  # a task's properties in a shape ECS would refuse
+            raise InputError(
+                f"{ev.t.shown}: an ECS resource has a property of the wrong shape ({exc})"
+            ) from None
     return networks
 
 

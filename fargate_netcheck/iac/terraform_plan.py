@@ -354,8 +354,13 @@ def load_plan(path: Path, net: Any, overlay: bool) -> list[Any]:
     builder = TfResources(plan, net, overlay)
     rank = {t: i for i, t in enumerate(ORDER)}
     ordered = sorted(plan.instances.values(), key=lambda i: (rank.get(i.type, len(rank)), i.address))
-    for inst in ordered:
-        builder.apply(inst)
-    for inst in ordered:
-        builder.apply_delete(inst)
+    for step in (builder.apply, builder.apply_delete):
+        for inst in ordered:
+            try:
+                step(inst)
+            except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+                where = (
+                    f"{inst.location.path}:{inst.location.line}" if inst.location.line else inst.location.path
+                )
+                raise InputError(f"{where}: {inst.address}: a value has the wrong shape ({exc})") from None
     return task_networks(plan)

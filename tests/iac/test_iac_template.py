@@ -105,3 +105,40 @@ def test_any_json_document_loads_as_json_reads_it(tmp_path_factory, value):
     path = tmp_path_factory.mktemp("fuzz") / "t.json"
     path.write_text(json.dumps({"Resources": {"X": value}}), encoding="utf-8")
     assert load_template(path).body == {"Resources": {"X": value}}
+
+
+_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 300)
+    | st.sampled_from(["", "a", "Vpc", "10.0.0.0/16", "0.0.0.0/0", "true", "x,y"])
+)
+_FUNCTION = st.sampled_from(["Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::GetAZs", "Fn::Cidr",
+                             "Fn::If", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::FindInMap", "Fn::ImportValue",
+                             "Fn::Length", "Fn::Base64", "Fn::ToJsonString", "Condition"])  # fmt: skip
+_VALUE = st.recursive(
+    _LEAF,
+    lambda inner: st.lists(inner, max_size=4) | st.builds(lambda f, a: {f: a}, _FUNCTION, inner)
+    | st.dictionaries(st.sampled_from(["CidrBlock", "VpcId", "SubnetId", "GroupId", "Tags", "SecurityGroupEgress"]), inner, max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+_TYPES = st.sampled_from(["AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::Route", "AWS::EC2::SecurityGroup",
+                          "AWS::EC2::NetworkAclEntry", "AWS::EC2::NatGateway", "AWS::ECS::Service", "AWS::Events::Rule"])  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["Vpc", "Subnet", "Other"]),
+                       st.fixed_dictionaries({"Type": _TYPES, "Properties": st.dictionaries(
+                           st.sampled_from(["CidrBlock", "VpcId", "SubnetId", "GroupId", "RouteTableId", "NatGatewayId",
+                                            "DestinationCidrBlock", "SecurityGroupEgress", "Tags", "NetworkConfiguration",
+                                            "Targets", "RuleNumber", "Protocol"]), _VALUE, max_size=5)}),
+                       min_size=1))  # fmt: skip
+def test_any_template_builds_or_is_an_input_error(tmp_path_factory, resources):
+    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+
+    path = tmp_path_factory.mktemp("fuzz") / "t.json"
+    path.write_text(json.dumps({"Resources": resources}), encoding="utf-8")
+    try:
+        build_iac_snapshot(IacOptions(templates=(path,)), lambda: None)
+    except InputError as exc:
+        assert "\n" not in str(exc)
