@@ -12,23 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.iac.cfn_base import as_bool
 from fargate_netcheck.iac.cfn_intrinsics import Evaluator
-from fargate_netcheck.iac.network import Network, VpcDefaults, allow_all_out, free_addresses
-from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS, acl_entry, permission
-from fargate_netcheck.iac.values import Unknown, first_unknown
+from fargate_netcheck.iac.cfn_security import CfnSecurity
+from fargate_netcheck.iac.cfn_transit import CfnTransit
+from fargate_netcheck.iac.network import VpcDefaults, free_addresses
+from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS
+from fargate_netcheck.iac.values import Unknown
 
 EC2 = "AWS::EC2::"
-# Properties whose value is one id, CIDR or name: anything else is a template CloudFormation refuses.
-_SCALAR_SUFFIXES = (
-    "Id",
-    "CidrBlock",
-    "CidrIp",
-    "CidrIpv6",
-    "AvailabilityZone",
-    "ConnectivityType",
-    "ServiceName",
-    "Arn",
-)
 
 
 def vpc_defaults(vpc_id: str) -> VpcDefaults:
@@ -59,13 +51,8 @@ def attribute(ev: Evaluator, logical: str, attr: str) -> Any:
     return Unknown(f"{rid}.{attr} is set by AWS at deployment")
 
 
-class CfnResources:
+class CfnResources(CfnSecurity, CfnTransit):
     """Turns one stack's resources into ``Network`` items: first the resources, then their relations."""
-
-    def __init__(self, ev: Evaluator, net: Network) -> None:
-        self.ev = ev
-        self.net = net
-        self.active: set[str] = set()  # logical ids whose Condition holds
 
     def build(self) -> None:
         resources = self.ev.resources
@@ -94,36 +81,6 @@ class CfnResources:
                             f"{self.where(logical)}: {rtype}: a property has the wrong shape ({exc})"
                         ) from None
 
-    # -- property access -----------------------------------------------------------------------
-    def where(self, logical: str) -> str:
-        return f"{self.ev.resource_id(logical)} ({self.ev.t.where(logical, self.ev.resources)})"
-
-    def get(self, kind: str, logical: str, props: dict[str, Any], name: str, default: Any = None) -> Any:
-        """The evaluated property; an unknown value is recorded against ``kind`` and returns None."""
-        if name not in props:
-            return default
-        value = self.ev.value(props[name])
-        unknown = first_unknown(value)
-        if unknown is not None:
-            self.net.unknown(
-                kind, f"{self.where(logical)}: {name} is not known before deployment ({unknown.reason})"
-            )
-            return None
-        if name.endswith(_SCALAR_SUFFIXES) and not isinstance(value, str):
-            raise InputError(f"{self.where(logical)}: {name} must be a string, found {type(value).__name__}")
-        return value
-
-    def rid(self, logical: str) -> str:
-        return self.ev.resource_id(logical)
-
-    def tags(self, props: dict[str, Any]) -> list[dict[str, str]]:
-        tags = self.ev.value(props.get("Tags") or [])
-        return [
-            {"Key": str(t["Key"]), "Value": str(t["Value"])}
-            for t in tags
-            if isinstance(t, dict) and not first_unknown(t) and "Key" in t and "Value" in t
-        ]
-
     # -- resources -----------------------------------------------------------------------------
     def vpc(self, logical: str, props: dict[str, Any]) -> None:
         vpc: dict[str, Any] = {"VpcId": self.rid(logical), "Tags": self.tags(props)}
@@ -134,8 +91,8 @@ class CfnResources:
             )
         if cidr is not None:
             vpc["CidrBlock"] = cidr
-        vpc["EnableDnsSupport"] = _bool(self.get("Vpcs", logical, props, "EnableDnsSupport", True))
-        vpc["EnableDnsHostnames"] = _bool(self.get("Vpcs", logical, props, "EnableDnsHostnames", False))
+        vpc["EnableDnsSupport"] = as_bool(self.get("Vpcs", logical, props, "EnableDnsSupport", True))
+        vpc["EnableDnsHostnames"] = as_bool(self.get("Vpcs", logical, props, "EnableDnsHostnames", False))
         vpc["InstanceTenancy"] = self.get("Vpcs", logical, props, "InstanceTenancy", "default")
         self.net.add_vpc(vpc, vpc_defaults(vpc["VpcId"]))
 
@@ -145,7 +102,7 @@ class CfnResources:
             "SubnetId": self.rid(logical),
             "VpcId": g("VpcId"),
             "State": "available",
-            "MapPublicIpOnLaunch": _bool(g("MapPublicIpOnLaunch", False)),
+            "MapPublicIpOnLaunch": as_bool(g("MapPublicIpOnLaunch", False)),
             "Tags": self.tags(props),
         }
         cidr, az = g("CidrBlock"), g("AvailabilityZone")
@@ -194,62 +151,6 @@ class CfnResources:
         }
         self.net.add("NatGateways", {k: v for k, v in item.items() if v is not None})
 
-    def security_group(self, logical: str, props: dict[str, Any]) -> None:
-        g = lambda name, default=None: self.get("SecurityGroups", logical, props, name, default)  # noqa: E731
-        egress = g("SecurityGroupEgress")
-        if "SecurityGroupEgress" not in props:
-            egress_rules = [
-                allow_all_out()
-            ]  # AWS adds "all out"; CloudFormation replaces it when egress is declared
-        else:  # an unknown value is recorded against SecurityGroups: never the default "all out" instead
-            egress_rules = [self.rule(logical, r, "Destination") for r in egress or []]
-        item = {
-            "GroupId": self.rid(logical),
-            "GroupName": g("GroupName") or self.rid(logical),
-            "Description": g("GroupDescription", ""),
-            "VpcId": g("VpcId"),
-            "IpPermissions": [self.rule(logical, r, "Source") for r in g("SecurityGroupIngress") or []],
-            "IpPermissionsEgress": egress_rules,
-            "Tags": self.tags(props),
-        }
-        self.net.add("SecurityGroups", {k: v for k, v in item.items() if v is not None})
-
-    def rule(self, logical: str, rule: dict[str, Any], side: str) -> dict[str, Any]:
-        pl = rule.get(f"{side}PrefixListId")
-        group = rule.get(f"{side}SecurityGroupId") or (
-            rule.get("SourceSecurityGroupName") if side == "Source" else None
-        )
-        try:
-            return permission(
-                rule.get("IpProtocol", "-1"),
-                rule.get("FromPort"),
-                rule.get("ToPort"),
-                [rule["CidrIp"]] if rule.get("CidrIp") else [],
-                [rule["CidrIpv6"]] if rule.get("CidrIpv6") else [],
-                [pl] if pl else [],
-                [group] if group else [],
-            )
-        except (TypeError, ValueError):
-            raise InputError(
-                f"{self.where(logical)}: a security group rule's ports are not numbers: {rule!r}"
-            ) from None
-
-    @staticmethod
-    def sg_rule(side: str) -> Callable[[CfnResources, str, dict[str, Any]], None]:
-        def build(self: CfnResources, logical: str, props: dict[str, Any]) -> None:
-            values = {k: self.get("SecurityGroups", logical, props, k) for k in props}
-            group = self.net.get("SecurityGroups", values.get("GroupId"))
-            if group is not None and None not in values.values():
-                field = "IpPermissions" if side == "Source" else "IpPermissionsEgress"
-                group[field].append(self.rule(logical, values, side))
-
-        return build
-
-    def network_acl(self, logical: str, props: dict[str, Any]) -> None:
-        self.net.add_network_acl(self.rid(logical), self.get("NetworkAcls", logical, props, "VpcId"))[
-            "Tags"
-        ] = self.tags(props)
-
     def vpc_endpoint(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("VpcEndpoints", logical, props, name, default)  # noqa: E731
         etype = g("VpcEndpointType", "Gateway")
@@ -263,7 +164,7 @@ class CfnResources:
             "ServiceName": g("ServiceName"),
             "VpcEndpointType": etype,
             "State": "available",
-            "PrivateDnsEnabled": _bool(g("PrivateDnsEnabled", False)),
+            "PrivateDnsEnabled": as_bool(g("PrivateDnsEnabled", False)),
             "SubnetIds": g("SubnetIds") or [],
             "RouteTableIds": g("RouteTableIds") or [],
             "Groups": [{"GroupId": x} for x in groups],
@@ -327,33 +228,6 @@ class CfnResources:
         if isinstance(vpc, str) and isinstance(igw, str):
             self.net.attach_gateway("InternetGateways", igw, vpc, "available")
 
-    def acl_entry(self, logical: str, props: dict[str, Any]) -> None:
-        values = {k: self.get("NetworkAcls", logical, props, k) for k in props}
-        acl = self.net.get("NetworkAcls", values.get("NetworkAclId"))
-        if acl is None or None in values.values():
-            return
-        ports = values.get("PortRange")
-        try:
-            entry = acl_entry(
-                values["RuleNumber"],
-                values["Protocol"],
-                values["RuleAction"],
-                _bool(values.get("Egress", False)),
-                values.get("CidrBlock"),
-                values.get("Ipv6CidrBlock"),
-                (ports.get("From"), ports.get("To")) if isinstance(ports, dict) else None,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(
-                f"{self.where(logical)}: a network ACL entry needs RuleNumber, Protocol, RuleAction and numeric ports ({exc})"
-            ) from None
-        acl["Entries"].append(entry)
-
-    def subnet_acl(self, logical: str, props: dict[str, Any]) -> None:
-        acl, subnet = (self.get("NetworkAcls", logical, props, k) for k in ("NetworkAclId", "SubnetId"))
-        if isinstance(acl, str) and isinstance(subnet, str):
-            self.net.associate_network_acl(acl, subnet, self.rid(logical))
-
     def vpc_cidr(self, logical: str, props: dict[str, Any]) -> None:
         vpc = self.net.get("Vpcs", self.get("Vpcs", logical, props, "VpcId"))
         if vpc is None:
@@ -364,7 +238,7 @@ class CfnResources:
                 {"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}}
             )
         if (
-            _bool(self.get("Vpcs", logical, props, "AmazonProvidedIpv6CidrBlock", False))
+            as_bool(self.get("Vpcs", logical, props, "AmazonProvidedIpv6CidrBlock", False))
             or "Ipv6Pool" in props
         ):
             self.net.unknown("Vpcs", f"{self.where(logical)}: AWS picks the IPv6 block at deployment")
@@ -373,10 +247,6 @@ class CfnResources:
             vpc.setdefault("Ipv6CidrBlockAssociationSet", []).append(
                 {"Ipv6CidrBlock": ipv6, "Ipv6CidrBlockState": {"State": "associated"}}
             )
-
-
-def _bool(value: Any) -> bool:
-    return value is True or str(value).lower() == "true"
 
 
 _ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
@@ -390,6 +260,10 @@ _ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
     f"{EC2}NetworkAcl": CfnResources.network_acl,
     f"{EC2}VPCEndpoint": CfnResources.vpc_endpoint,
     f"{EC2}PrefixList": CfnResources.prefix_list,
+    f"{EC2}TransitGateway": CfnResources.transit_gateway,
+    f"{EC2}TransitGatewayAttachment": CfnResources.tgw_attachment,
+    f"{EC2}TransitGatewayVpcAttachment": CfnResources.tgw_attachment,
+    f"{EC2}TransitGatewayRouteTable": CfnResources.tgw_route_table,
 }
 _RELATIONS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
     f"{EC2}VPCCidrBlock": CfnResources.vpc_cidr,
@@ -402,4 +276,7 @@ _RELATIONS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
     f"{EC2}SecurityGroupEgress": CfnResources.sg_rule("Destination"),
     f"{EC2}NetworkAclEntry": CfnResources.acl_entry,
     f"{EC2}SubnetNetworkAclAssociation": CfnResources.subnet_acl,
+    f"{EC2}TransitGatewayRouteTableAssociation": CfnResources.tgw_link(propagate=False),
+    f"{EC2}TransitGatewayRouteTablePropagation": CfnResources.tgw_link(propagate=True),
+    f"{EC2}TransitGatewayRoute": CfnResources.tgw_route,
 }

@@ -14,6 +14,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from fargate_netcheck.iac.transit import Transit
 from fargate_netcheck.snapshot_schema import ID_FIELDS
 
 IPV4_ALL, IPV6_ALL = "0.0.0.0/0", "::/0"
@@ -35,6 +36,7 @@ class Network:
     errors: dict[str, list[str]] = field(default_factory=dict)
     new_route_tables: set[str] = field(default_factory=set)  # tables that get their local routes here
     new_acls: set[str] = field(default_factory=set)  # ACLs that get AWS's final deny-all rules here
+    transit: Transit = field(default_factory=Transit)
 
     # -- items ---------------------------------------------------------------------------------
     def add(self, kind: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +192,9 @@ class Network:
 
     # -- the end -------------------------------------------------------------------------------
     def finish(self) -> None:
-        """What AWS derives: local routes, a custom ACL's deny-all rules, subnet-derived VPC ids."""
+        """What AWS derives: local routes, a custom ACL's deny-all rules, subnet-derived VPC ids,
+        transit gateway associations and propagated routes."""
+        self.transit.finish(self)
         vpcs = self.items.get("Vpcs", {})
         for table_id in self.new_route_tables:
             table = self.get("RouteTables", table_id)
