@@ -44,7 +44,7 @@ class CfnBase:
                 kind, f"{self.where(logical)}: {name} is not known before deployment ({unknown.reason})"
             )
             return None
-        if name.endswith(_SCALAR_SUFFIXES) and not isinstance(value, str):
+        if name.endswith(_SCALAR_SUFFIXES) and isinstance(value, (list, dict)):
             raise InputError(f"{self.where(logical)}: {name} must be a string, found {type(value).__name__}")
         return value
 
