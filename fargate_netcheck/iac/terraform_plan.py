@@ -88,9 +88,13 @@ class Plan:
         refs = _references(expression)
         if not refs:
             return Unknown(f"{inst.address}.{_dotted(path)} is known only after apply")
+        # aws_route_table.private[count.index]: Terraform lists the resource and count.index apart
+        indexed = isinstance(expression, dict) and any(
+            r == "count.index" or str(r).startswith("each.") for r in expression.get("references") or []
+        )
         values: list[Any] = []
         for ref in refs:
-            resolved = self.resolve(ref, inst.module, inst.index)
+            resolved = self.resolve(ref, inst.module, inst.index if indexed else None)
             if isinstance(resolved, Unknown):
                 return resolved
             values += resolved if isinstance(resolved, list) else [resolved]
@@ -115,7 +119,7 @@ class Plan:
         base = f"{prefix}{rtype}.{name}"
         matches = [i for i in self.instances.values() if f"{i.module}.{i.type}.{i.name}".lstrip(".") == base]
         if key is None and len(matches) > 1 and index is not None:
-            key = index  # aws_route_table.private[count.index]: the references list the resource and count.index
+            key = index  # the instance's own count.index / each.key
         if key is not None:
             matches = [i for i in matches if i.index == key]
         if not matches:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from iac.helpers import FIXTURES, verdicts
-from iac.plans import LIVE, PlanBuilder, create_plan, nat_removal_plan, ref
+from iac.plans import LIVE, PlanBuilder, const, create_plan, nat_removal_plan, ref
 
 CREATE = str(FIXTURES / "vpc-module.plan.json")
 REMOVAL = str(FIXTURES / "nat-removal.plan.json")
@@ -113,3 +113,26 @@ def test_not_a_plan_is_an_input_error(tmp_path, check_json):
     bad.write_text('{"version": 4, "resources": []}')
     code, _, err = check_json("--terraform-plan", str(bad))
     assert code == 2 and "not a Terraform plan in JSON" in err
+
+
+def test_a_splat_reference_takes_every_instance_not_the_own_index(tmp_path):
+    from pathlib import Path
+
+    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+
+    b = PlanBuilder()
+    b.resource("aws_vpc.main", {"cidr_block": "10.9.0.0/16"}, unknown={"id": True})
+    for i in range(2):
+        b.resource(f"aws_subnet.app[{i}]", {"cidr_block": f"10.9.{i}.0/24", "availability_zone": "eu-west-1a"},
+                   unknown={"id": True, "vpc_id": True})  # fmt: skip
+        # an endpoint per zone (count), each listing every subnet: aws_subnet.app[*].id, no count.index
+        b.resource(f"aws_vpc_endpoint.logs[{i}]", {"service_name": "com.amazonaws.eu-west-1.logs", "vpc_endpoint_type": "Interface"},
+                   unknown={"id": True, "vpc_id": True, "subnet_ids": True})  # fmt: skip
+    b.configure("", "aws_subnet.app", {"vpc_id": ref("aws_vpc.main.id", "aws_vpc.main")}, count=const(2))
+    b.configure("", "aws_vpc_endpoint.logs", {"vpc_id": ref("aws_vpc.main.id", "aws_vpc.main"),
+                                              "subnet_ids": ref("aws_subnet.app")}, count=const(2))  # fmt: skip
+    plan = tmp_path / "plan.json"
+    plan.write_text(b.to_json())
+    rd = build_iac_snapshot(IacOptions(plans=(Path(plan),)), lambda: None).snapshot.regions[0]
+    for endpoint in rd.items["VpcEndpoints"]:
+        assert endpoint["SubnetIds"] == ["aws_subnet.app[0]", "aws_subnet.app[1]"]
