@@ -136,3 +136,47 @@ def test_a_splat_reference_takes_every_instance_not_the_own_index(tmp_path):
     rd = build_iac_snapshot(IacOptions(plans=(Path(plan),)), lambda: None).snapshot.regions[0]
     for endpoint in rd.items["VpcEndpoints"]:
         assert endpoint["SubnetIds"] == ["aws_subnet.app[0]", "aws_subnet.app[1]"]
+
+
+def _mutations():
+    from hypothesis import strategies as st
+
+    leaf = (
+        st.none()
+        | st.booleans()
+        | st.integers(-2, 70000)
+        | st.sampled_from(["", "x", "0.0.0.0/0", "tcp", "aws_vpc.main"])
+    )
+    return st.recursive(leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+        ["id", "vpc_id", "subnet_id", "route", "egress", "cidr_block", "from_port", "protocol", "references", "subnets"]),
+        inner, max_size=3), max_leaves=10)  # fmt: skip
+
+
+def test_any_damaged_plan_loads_or_is_an_input_error(tmp_path_factory):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from fargate_netcheck.errors import InputError
+    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+
+    base = json.loads(create_plan())
+    n = len(base["resource_changes"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.integers(0, n - 1), st.sampled_from(["after", "after_unknown", "before", "actions"]),
+           st.sampled_from(["vpc_id", "route", "egress", "cidr_block", "subnet_id", "network_configuration", "*"]), _mutations())  # fmt: skip
+    def check(i, part, key, value):
+        plan = json.loads(json.dumps(base))
+        change = plan["resource_changes"][i]["change"]
+        if part == "actions" or key == "*":
+            change[part] = value
+        elif isinstance(change.get(part), dict):
+            change[part][key] = value
+        path = tmp_path_factory.mktemp("fuzz") / "plan.json"
+        path.write_text(json.dumps(plan))
+        try:
+            build_iac_snapshot(IacOptions(plans=(path,)), lambda: None)
+        except InputError as exc:
+            assert "\n" not in str(exc)
+
+    check()
