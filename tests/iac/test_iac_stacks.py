@@ -114,3 +114,18 @@ def test_service_stack_over_a_plan_that_removes_the_nat(check_json):
                                  "--terraform-plan", str(FIXTURES / "nat-removal.plan.json"))  # fmt: skip
     assert code == 1
     assert {t["internet_egress"]["verdict"] for t in report["targets"]} == {"unreachable"}
+
+
+def test_checking_code_never_imports_boto3():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fargate_netcheck.cli import main\n"
+        f"sys.argv = ['fargate-netcheck', 'check', '--cloudformation', {NETWORK!r}, '--parameter', 'EnvName=staging',"
+        " '-f', 'json', '-o', '/dev/null']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'boto3 imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
