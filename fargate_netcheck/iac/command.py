@@ -64,6 +64,8 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
         from fargate_netcheck.iac.terraform_plan import load_plan
 
         networks += load_plan(plan, net, overlay=snapshot is not None)
+    if snapshot is None:
+        _outside_the_code(net, networks)
     net.finish()
     new_body = net.snapshot_region()
     errors = {**body.get("Errors", {}), **new_body.pop("Errors", {})}
@@ -83,6 +85,18 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
             else " (an id the code does not create: pass --snapshot, a scan of the account)"
         )
         raise InputError(f"{exc}{hint}") from None
+
+
+def _outside_the_code(net: Network, networks: list[TaskNetwork]) -> None:
+    """Without a snapshot, a task in a subnet or group the code does not create (a parameter naming
+    an existing id) cannot be checked: its verdict is unknown, and the reason says what to pass."""
+    for kind, field in (("Subnets", "subnets"), ("SecurityGroups", "security_groups")):
+        missing = sorted({i for n in networks for i in getattr(n, field) if net.get(kind, i) is None})
+        if missing:
+            net.unknown(
+                kind,
+                f"{', '.join(missing)} not created by the code given: pass --snapshot FILE or --live to check the live network",
+            )
 
 
 def _id(kind: str, item: dict[str, Any]) -> str:

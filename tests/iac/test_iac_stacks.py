@@ -129,3 +129,12 @@ def test_checking_code_never_imports_boto3():
         "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'boto3 imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_existing_ids_without_a_snapshot_are_unknown_never_missing(check_json):
+    code, report, _ = check_json("--cloudformation", SERVICE, "--parameters", PARAMS, "--region", "eu-west-1")
+    assert code == 1
+    assert {t["internet_egress"]["verdict"] for t in report["targets"]} == {"unknown"}
+    gap = report["collection_errors"]["-/eu-west-1/Subnets"]
+    assert gap.startswith("subnet-0a1b2c3d4e5f60011, subnet-0a1b2c3d4e5f60012 not created by the code given")
+    assert gap.endswith("pass --snapshot FILE or --live to check the live network")
