@@ -68,7 +68,9 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
         _outside_the_code(net, networks)
     net.finish()
     new_body = net.snapshot_region()
-    errors = {**body.get("Errors", {}), **new_body.pop("Errors", {})}
+    errors = dict(body.get("Errors", {}))  # the scan's gaps stay; the code's are added to them
+    for kind, reason in new_body.pop("Errors", {}).items():
+        errors[kind] = f"{errors[kind]}; {reason}" if kind in errors else reason
     if errors:
         new_body["Errors"] = errors
     body.clear()
