@@ -180,3 +180,37 @@ def test_any_damaged_plan_loads_or_is_an_input_error(tmp_path_factory):
             assert "\n" not in str(exc)
 
     check()
+
+
+def test_overlay_applies_an_update_in_place(tmp_path, check_json):
+    plan = json.loads((FIXTURES / "nat-removal.plan.json").read_text())
+    for change in plan["resource_changes"]:
+        body = change["change"]
+        if body["actions"] == ["delete"]:  # keep the NAT this time
+            body.update(actions=["no-op"], after=body["before"])
+        if change["address"] == "aws_security_group.app":  # but narrow the group to port 8443
+            body["actions"] = ["update"]
+            body["after"] = {
+                **body["before"],
+                "egress": [{**body["before"]["egress"][0], "from_port": 8443, "to_port": 8443}],
+            }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    code, report, _ = check_json("--snapshot", SNAPSHOT, "--terraform-plan", str(path))
+    assert code == 1
+    assert {t["internet_egress"]["blocked_at"] for t in report["targets"]} == {LIVE["sg"]}
+
+
+def test_eventbridge_scheduler_tasks(tmp_path, check_json):
+    b = PlanBuilder()
+    b.resource("aws_scheduler_schedule.hourly", {"name": "hourly", "target": [{"arn": "arn:aws:ecs:eu-west-1:1:cluster/main",
+               "ecs_parameters": [{"task_definition_arn": "arn:aws:ecs:eu-west-1:1:task-definition/app:1",
+                                   "network_configuration": [{"subnets": list(LIVE["public"]), "security_groups": [LIVE["sg"]],
+                                                              "assign_public_ip": True}]}]}]})  # fmt: skip
+    plan = tmp_path / "plan.json"
+    plan.write_text(b.to_json())
+    code, report, _ = check_json("--snapshot", SNAPSHOT, "--terraform-plan", str(plan))
+    assert code == 0
+    assert {(t["source"], t["assign_public_ip"], t["egress_mode"]) for t in report["targets"]} == {
+        ("terraform:aws_scheduler_schedule.hourly", True, "public-ip")}  # fmt: skip
+    assert len(report["targets"]) == 2
