@@ -110,7 +110,8 @@ def run_check(args: CheckArgs) -> int:
     if iac.requested:
         from fargate_netcheck.iac.command import apply_iac
 
-        snap, request = apply_iac(iac, request, args.snapshot is not None or args.live, lambda: load_or_collect(args.snapshot, aws, scope, redactor))
+        overlay = args.snapshot is not None or args.live
+        snap, request = apply_iac(iac, request, overlay, lambda: load_or_collect(args.snapshot, aws, scope), redactor)
     else:
         snap = load_or_collect(args.snapshot, aws, scope, redactor)
     with gc_quiet():

@@ -182,13 +182,16 @@ def resolve_ids(snapshot: Snapshot, kind: str, given: tuple[str, ...], option: s
 
 
 def apply_iac(
-    options: IacOptions, request: Any, overlay: bool, load_base: Callable[[], Snapshot]
+    options: IacOptions, request: Any, overlay: bool, load_base: Callable[[], Snapshot], redactor: Any = None
 ) -> tuple[Snapshot, Any]:
-    """The snapshot a ``check`` run analyses and its target request, with the code applied."""
+    """The snapshot a ``check`` run analyses and its target request, with the code applied; with a
+    ``redactor``, masked once the code is laid over the scan (the code's addresses are masked too)."""
     from dataclasses import replace
 
     result = build_iac_snapshot(options, load_base if overlay else lambda: None)
     snap = result.snapshot
+    if redactor is not None:
+        snap = parse_snapshot(redactor.redact_snapshot(snap.raw), snap.source)
     if not result.networks and not any(r.items.get("Subnets") for r in snap.regions):
         gaps = "; ".join(f"{k}: {v}" for k, v in snap.errors().items())
         raise InputError(

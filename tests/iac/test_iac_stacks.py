@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from iac.helpers import FIXTURES, STACKS, verdicts
 
 NETWORK, NAT, SERVICE = (str(STACKS / n) for n in ("network.yaml", "nat.yaml", "service.yaml"))
@@ -138,3 +140,11 @@ def test_existing_ids_without_a_snapshot_are_unknown_never_missing(check_json):
     gap = report["collection_errors"]["-/eu-west-1/Subnets"]
     assert gap.startswith("subnet-0a1b2c3d4e5f60011, subnet-0a1b2c3d4e5f60012 not created by the code given")
     assert gap.endswith("pass --snapshot FILE or --live to check the live network")
+
+
+def test_redact_masks_the_codes_addresses_too(check_json):
+    code, report, _ = check_json("--cloudformation", NETWORK, "--cloudformation", NAT, "--parameter", "EnvName=staging",
+                                 "--redact")  # fmt: skip
+    assert code == 1
+    assert len(report["targets"]) == 5
+    assert "10.50." not in json.dumps(report)
