@@ -16,6 +16,13 @@ from fargate_netcheck.iac.cfn_base import as_bool
 from fargate_netcheck.iac.cfn_intrinsics import Evaluator
 from fargate_netcheck.iac.cfn_security import CfnSecurity
 from fargate_netcheck.iac.cfn_transit import CfnTransit
+from fargate_netcheck.iac.needs_world import (
+    associate_dhcp,
+    cfn_unmodelled_kind,
+    dhcp_item,
+    endpoint_policy,
+    record_unmodelled,
+)
 from fargate_netcheck.iac.network import VpcDefaults, free_addresses
 from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS
 from fargate_netcheck.iac.values import Unknown
@@ -70,6 +77,9 @@ class CfnResources(CfnSecurity, CfnTransit):
                 )
             active.append((logical, resource["Type"], props))
             self.active.add(logical)
+            unmodelled = cfn_unmodelled_kind(resource["Type"], props)
+            if unmodelled is not None:
+                record_unmodelled(self.net, unmodelled, self.where(logical), resource["Type"])
         for phase in (_ITEMS, _RELATIONS):
             for logical, rtype, props in active:
                 handler = phase.get(rtype)
@@ -168,9 +178,29 @@ class CfnResources(CfnSecurity, CfnTransit):
             "SubnetIds": g("SubnetIds") or [],
             "RouteTableIds": g("RouteTableIds") or [],
             "Groups": [{"GroupId": x} for x in groups],
-            "PolicyDocument": g("PolicyDocument"),
+            "PolicyDocument": endpoint_policy(self.ev.value(props.get("PolicyDocument"))),
         }
         self.net.add("VpcEndpoints", {k: v for k, v in item.items() if v is not None})
+
+    def dhcp_options(self, logical: str, props: dict[str, Any]) -> None:
+        g = lambda name: self.get("DhcpOptions", logical, props, name)  # noqa: E731
+        self.net.add(
+            "DhcpOptions",
+            dhcp_item(
+                self.rid(logical),
+                domain_name=g("DomainName"),
+                servers=g("DomainNameServers"),
+                ntp=g("NtpServers"),
+                netbios=g("NetbiosNameServers"),
+                node_type=g("NetbiosNodeType"),
+                tags=self.tags(props),
+            ),
+        )
+
+    def dhcp_association(self, logical: str, props: dict[str, Any]) -> None:
+        dhcp = self.get("DhcpOptions", logical, props, "DhcpOptionsId")
+        vpc = self.get("DhcpOptions", logical, props, "VpcId")
+        associate_dhcp(self.net, vpc, dhcp)
 
     def prefix_list(self, logical: str, props: dict[str, Any]) -> None:
         g = lambda name, default=None: self.get("ManagedPrefixLists", logical, props, name, default)  # noqa: E731
@@ -260,6 +290,7 @@ _ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
     f"{EC2}NetworkAcl": CfnResources.network_acl,
     f"{EC2}VPCEndpoint": CfnResources.vpc_endpoint,
     f"{EC2}PrefixList": CfnResources.prefix_list,
+    f"{EC2}DHCPOptions": CfnResources.dhcp_options,
     f"{EC2}TransitGateway": CfnResources.transit_gateway,
     f"{EC2}TransitGatewayAttachment": CfnResources.tgw_attachment,
     f"{EC2}TransitGatewayVpcAttachment": CfnResources.tgw_attachment,
@@ -267,6 +298,7 @@ _ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
 }
 _RELATIONS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
     f"{EC2}VPCCidrBlock": CfnResources.vpc_cidr,
+    f"{EC2}VPCDHCPOptionsAssociation": CfnResources.dhcp_association,
     f"{EC2}VPCPeeringConnection": CfnResources.peering,
     f"{EC2}Route": CfnResources.route,
     f"{EC2}SubnetRouteTableAssociation": CfnResources.subnet_route_table,

@@ -3,7 +3,8 @@
 ``Network`` holds items by snapshot kind and id, and knows what AWS does on its own when a resource
 is created: a VPC comes with a main route table (its local route), a default network ACL (allow all
 both ways, then deny) and a default security group (all from itself in, all out); a custom ACL
-starts with only its deny-all rules; every route table routes the VPC's CIDRs ``local``. Values
+starts with only its deny-all rules; every route table routes the VPC's CIDRs ``local``; a new VPC
+uses the region's default DHCP options (``needs_world``). Values
 that cannot be known before deployment are recorded per kind in ``errors``, which the snapshot's
 ``Errors`` carries, so the verdicts that need that kind are ``unknown`` with the reason.
 """
@@ -37,6 +38,9 @@ class Network:
     new_route_tables: set[str] = field(default_factory=set)  # tables that get their local routes here
     new_acls: set[str] = field(default_factory=set)  # ACLs that get AWS's final deny-all rules here
     transit: Transit = field(default_factory=Transit)
+    # VPCs the code creates: AWS associates them with the region's default DHCP options
+    new_vpcs: set[str] = field(default_factory=set)
+    default_dhcp: dict[str, Any] | None = None  # the region's default DHCP options, when the code adopts them
 
     # -- items ---------------------------------------------------------------------------------
     def add(self, kind: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -67,6 +71,7 @@ class Network:
                 [{"CidrBlock": vpc["CidrBlock"], "CidrBlockState": {"State": "associated"}}],
             )
         self.add("Vpcs", vpc)
+        self.new_vpcs.add(vpc_id)
         table = self.add_route_table(defaults.main_route_table, vpc_id)
         table["Associations"].append(
             {

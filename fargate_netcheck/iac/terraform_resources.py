@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fargate_netcheck.iac.needs_world import endpoint_policy, record_unmodelled, tf_unmodelled_kind
 from fargate_netcheck.iac.network import VpcDefaults, free_addresses
 from fargate_netcheck.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS
+from fargate_netcheck.iac.terraform_dhcp import tf_default_dhcp_options, tf_dhcp_association, tf_dhcp_options
 from fargate_netcheck.iac.terraform_plan import Instance
 from fargate_netcheck.iac.terraform_security import SecurityResources
 from fargate_netcheck.iac.values import Unknown, first_unknown
@@ -52,6 +54,12 @@ class TfResources(SecurityResources):
     def apply(self, inst: Instance) -> None:
         handler = _HANDLERS.get(inst.type)
         if handler is None:
+            unmodelled = tf_unmodelled_kind(
+                inst.type, inst.after, self.plan.expression(inst, "vpc") is not None
+            )
+            unchanged = self.overlay and set(inst.actions) <= {"no-op", "read"}  # the scan shows it
+            if unmodelled is not None and not unchanged and (self.overlay or not inst.deleted):
+                record_unmodelled(self.net, unmodelled, inst.address, inst.type)
             return
         existing = self.overlay and inst.before is not None
         if existing and set(inst.actions) <= {"no-op", "read"}:
@@ -101,7 +109,12 @@ class TfResources(SecurityResources):
             known["default_network_acl_id"] or made.network_acl,
             known["default_security_group_id"] or made.security_group,
         )
+        dhcp = (inst.after or {}).get("dhcp_options_id")
+        if isinstance(dhcp, str) and dhcp:
+            vpc["DhcpOptionsId"] = dhcp  # an existing VPC's set, kept
         self.net.add_vpc({k: v for k, v in vpc.items() if v is not None}, defaults)
+        if inst.before is not None and not inst.replaced and not isinstance(dhcp, str):
+            self.net.new_vpcs.discard(inst.id())  # not created by the plan: its options are not AWS's default
 
     def subnet(self, inst: Instance) -> None:
         cidr = self.one("Subnets", inst, "cidr_block")
@@ -248,6 +261,11 @@ class TfResources(SecurityResources):
                 "SubnetIds": self.many("VpcEndpoints", inst, "subnet_ids"),
                 "RouteTableIds": self.many("VpcEndpoints", inst, "route_table_ids"),
                 "Groups": [{"GroupId": x} for x in groups],
+                "PolicyDocument": endpoint_policy(
+                    self.plan.value(inst, "policy")
+                    if self.plan.expression(inst, "policy")
+                    else (inst.after or {}).get("policy")
+                ),
             },
         )
 
@@ -387,6 +405,9 @@ _HANDLERS: dict[str, _Handler] = {
         None,
     ),
     "aws_ec2_managed_prefix_list": (TfResources.prefix_list, "ManagedPrefixLists"),
+    "aws_vpc_dhcp_options": (tf_dhcp_options, "DhcpOptions"),
+    "aws_default_vpc_dhcp_options": (tf_default_dhcp_options, None),
+    "aws_vpc_dhcp_options_association": (tf_dhcp_association, None),
     "aws_vpc_peering_connection": (TfResources.peering, "VpcPeeringConnections"),
     "aws_ec2_transit_gateway": (_transit_gateway, "TransitGateways"),
     "aws_ec2_transit_gateway_route_table": (_tgw_route_table, "TransitGatewayRouteTables"),

@@ -68,6 +68,8 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
                 f"Resolver rules {missing} associated with {vpc_id} are not in the snapshot"
             )
             associated = None
+    if associated is None and "ResolverRules" not in gaps:
+        gaps["ResolverRules"] = gaps["ResolverRuleAssociations"]  # the reason, not a generic one
     groups = _items(rd, "DnsFirewallRuleGroups", gaps)
     lists = _items(rd, "DnsFirewallDomainLists", gaps)
     configs = rd.items.get("DnsFirewallConfigs") or []

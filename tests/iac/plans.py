@@ -11,6 +11,7 @@ this helper; ``fixtures/*.plan.json`` are its output, kept in step by a test.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -311,8 +312,9 @@ def _egress(port_from: int, port_to: int, proto: str = "tcp") -> dict[str, Any]:
     }
 
 
-def create_plan(nat: bool = True) -> str:
-    """A first apply: the module builds the VPC, the root module the service; ids unknown until apply."""
+def create_plan(nat: bool = True, extra: Callable[[PlanBuilder], None] | None = None) -> str:
+    """A first apply: the module builds the VPC, the root module the service; ids unknown until apply.
+    ``extra`` adds resources of a test's own."""
     b = PlanBuilder()
     _vpc_module_config(b, nat)
     _service_config(b)
@@ -405,6 +407,8 @@ def create_plan(nat: bool = True) -> str:
             "network_configuration": [{"subnets": True, "security_groups": True}],
         },
     )
+    if extra is not None:
+        extra(b)
     return b.to_json()
 
 
