@@ -24,7 +24,6 @@ import bisect
 import ipaddress
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -136,29 +135,29 @@ def _visited_subnets(g: nx.DiGraph) -> set[str]:
 
 def _named_ranges(g: nx.DiGraph, visited: set[str]) -> set[ipaddress.IPv4Network]:
     """IPv4 ranges anywhere in the items of the graph but its task subnets (and their interfaces)."""
-    found: set[ipaddress.IPv4Network] = set()
+    texts: set[str] = set()
     for node, attrs in g.nodes(data=True):
         kind = attrs.get("kind")
-        if kind == "subnet" and node not in visited:
+        if (kind == "subnet" and node not in visited) or (kind == "eni" and not g.pred[node]):
             continue
-        if kind == "eni" and not g.pred[node]:
-            continue
-        for text in _strings(attrs.get("item") or {}, ""):
-            if _CIDR4.fullmatch(text):
-                try:
-                    found.add(ipaddress.IPv4Network(text, strict=False))
-                except ValueError:
-                    continue
+        texts.update(_strings(attrs.get("item") or {}, "", "/"))
+    found: set[ipaddress.IPv4Network] = set()
+    for text in texts:
+        if _CIDR4.fullmatch(text):
+            try:
+                found.add(ipaddress.IPv4Network(text, strict=False))
+            except ValueError:
+                continue
     return found
 
 
-def _strings(value: Any, prefix: str) -> Iterator[str]:
-    """Every string in a nested item that starts with ``prefix``."""
+def _strings(value: Any, prefix: str, holding: str = "") -> Iterator[str]:
+    """Every string in a nested item that starts with ``prefix`` and holds ``holding``."""
     stack = [value]
     while stack:
         v = stack.pop()
         if isinstance(v, str):
-            if v.startswith(prefix):
+            if holding in v and v.startswith(prefix):
                 yield v
         elif isinstance(v, dict):
             stack.extend(v.values())
@@ -166,50 +165,90 @@ def _strings(value: Any, prefix: str) -> Iterator[str]:
             stack.extend(v)
 
 
-@dataclass(slots=True)
 class Relabel:
     """A representative's result turned into any other group member's: its subnet id and range,
-    wherever they appear as whole tokens, replaced by the member's."""
+    wherever they appear as whole tokens, replaced by the member's. Each string of the result is
+    split around those tokens once (a template); a check that holds neither is shared, not copied."""
 
-    subnet_id: str
-    cidr: str | None
-    _pattern: re.Pattern | None = None
-    _templates: dict | None = None
+    __slots__ = ("_compiled", "_tokens")
+
+    def __init__(self, subnet_id: str, cidr: str | None) -> None:
+        self._tokens = [subnet_id] + ([cidr] if cidr else [])
+        self._compiled: dict[int, tuple] = {}
 
     def apply(self, result: PathResult | None, subnet_id: str, cidr: str | None) -> PathResult | None:
         if result is None:
             return None
-        values = {self.subnet_id: subnet_id}
-        if self.cidr is not None and cidr is not None:
-            values[self.cidr] = cidr
-        sub = self._sub
+        compiled = self._compiled.get(id(result))
+        if compiled is None:
+            compiled = self._compiled[id(result)] = self._compile(result)
+        path, blocked_at, reason, checks = compiled
+        values = (subnet_id, cidr)
+        fill = _fill
         return PathResult(
             result.verdict,
-            [sub(hop, values) for hop in result.path],
-            None if result.blocked_at is None else sub(result.blocked_at, values),
-            sub(result.reason, values),
-            [self._check(c, values) for c in result.checks],
+            [fill(hop, values) for hop in path],
+            fill(blocked_at, values),
+            fill(reason, values),
+            [
+                c if c.__class__ is Check else Check(c[0], c[1], fill(c[2], values), fill(c[3], values))
+                for c in checks
+            ],
             result.via,
         )
 
-    def _check(self, check: Check, values: dict[str, str]) -> Check:
-        sub = self._sub
-        resource_id, reason = sub(check.resource_id, values), sub(check.reason, values)
-        if resource_id is check.resource_id and reason is check.reason:
-            return check  # nothing of the subnet in it: shared, not copied
-        return Check(check.code, check.status, resource_id, reason)
+    def _compile(self, result: PathResult) -> tuple:
+        t = self._template
+        checks = []
+        for c in result.checks:
+            resource_id, reason = t(c.resource_id), t(c.reason)
+            static = resource_id.__class__ is str and reason.__class__ is str
+            checks.append(c if static else (c.code, c.status, resource_id, reason))
+        blocked_at = None if result.blocked_at is None else t(result.blocked_at)
+        return ([t(hop) for hop in result.path], blocked_at, t(result.reason), checks)
 
-    def _sub(self, text: str, values: dict[str, str]) -> str:
-        if self._pattern is None:
-            tokens = [self.subnet_id] + ([self.cidr] if self.cidr else [])
-            alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
-            self._pattern = re.compile(rf"(?<![\w\-.])({alternatives})(?![\w\-/]|\.\d)")
-            self._templates = {}
-        templates = self._templates
-        assert templates is not None
-        parts = templates.get(text)
-        if parts is None:
-            parts = templates[text] = self._pattern.split(text)
-        if len(parts) == 1:
+    def _template(self, text: str) -> str | tuple:
+        """``text`` itself when it names neither token, else its parts with the tokens as indexes
+        (0: the subnet id, 1: its range). A token counts only as a whole word: not inside a longer
+        id (``subnet-1`` in ``subnet-12``) or range (``10.0.1.0/24`` in ``110.0.1.0/24``)."""
+        found = sorted(
+            (start, -len(token), index)
+            for index, token in enumerate(self._tokens)
+            if token in text
+            for start in _whole_words(text, token)
+        )
+        if not found:
             return text
-        return "".join(values.get(p, p) if i % 2 else p for i, p in enumerate(parts))
+        parts: list[str | int] = []
+        at = 0
+        for start, neg_len, index in found:
+            if start < at:
+                continue  # inside a longer token already taken
+            parts += [text[at:start], index]
+            at = start - neg_len
+        parts.append(text[at:])
+        return tuple(parts)
+
+
+def _whole_words(text: str, token: str) -> Iterator[int]:
+    start = text.find(token)
+    while start >= 0:
+        end = start + len(token)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        after_next = text[end + 1] if end + 1 < len(text) else " "
+        if not (_is_word(before) or before in "-.") and not (
+            _is_word(after) or after in "-/" or (after == "." and after_next.isdigit())
+        ):
+            yield start
+        start = text.find(token, start + 1)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _fill(template: str | tuple | None, values: tuple[str, str | None]) -> str | None:
+    if template is None or template.__class__ is str:
+        return template
+    return "".join([values[p] if p.__class__ is int else p for p in template])
