@@ -34,6 +34,7 @@ MAX_LABEL = 26
 CARD_LIMIT = 200  # above this many targets, paths are shown per group (drawn on demand), not per target
 TABLE_ROWS = 50  # rows of each compliance table; FINDING_LIMIT findings per severity
 FINDING_LIMIT = 200
+STATIC_PATHS = 200  # path groups written into the page; report.js adds the others on request
 _PIECES_PER_CHUNK = 4096  # template pieces joined per chunk: fewer writes, still small chunks
 _K = TypeVar("_K")
 
@@ -171,12 +172,18 @@ def _context(env: Environment, report: Report) -> dict[str, Any]:
         "cv": cv,
         "table_rows": TABLE_ROWS,
         "finding_limit": FINDING_LIMIT,
-        "path_data": path_data(cv, lambda check, path: layout_path(check, path, names, shapes)),
+        "path_data": path_data(
+            cv,
+            lambda check, path: layout_path(check, path, names, shapes),
+            [BOX_W, BOX_H, GAP, ROW_GAP, PAD, PER_ROW],
+        ),
+        "static_paths": STATIC_PATHS,
+        "topology_omitted": many,
         "drawn": _Drawing.of(env),
         "finding_groups": _severity_groups(views),
         "resolved": sorted(report.resolved, key=Finding.sort_key),
         "errors": sorted(report.errors.items()),
-        "topology": list(report.topology),
+        "topology": [] if many else list(report.topology),
         "verdicts": [v.value for v in _VERDICT_ORDER],
         "severities": [s.value for s in _SEVERITY_ORDER],
         "css": Markup(css),

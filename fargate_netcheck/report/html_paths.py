@@ -1,9 +1,12 @@
 """The data behind the HTML report's path groups, drawn on demand by report.js.
 
-Each group of walks with identical paths (``compliance.PathGroup``) becomes one JSON object: the
-diagram of its first member's walk laid out as on a target card (boxes, arrows, size), its reason
-and checks, and its members. The JSON is embedded as a data block (never executed), with ``<``,
-``>`` and ``&`` written as ``\\u`` escapes so no string in it can close the block.
+Each group of walks with identical paths (``compliance.PathGroup``) becomes a small JSON object:
+its hops with the state each is drawn in (laid out as on a target card, ``html.layout_path``), the
+first member's reason (and, for the first ``WITH_CHECKS`` groups, its checks), and its members.
+What every box shows (kind, label, name) is written once per hop for the whole page, and the
+geometry once, so 50,000 targets over thousands of distinct paths stay a few megabytes. The JSON
+is embedded as a data block (never executed), with ``<``, ``>`` and ``&`` written as ``\\u``
+escapes so no string in it can close the block.
 """
 
 from __future__ import annotations
@@ -17,30 +20,31 @@ from markupsafe import Markup
 from fargate_netcheck.model import PathResult
 from fargate_netcheck.report.compliance import Compliance
 
+WITH_CHECKS = 200  # groups whose first member's checks are embedded (the JSON report has all)
 _UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any]) -> Markup:
+def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any], geometry: list[int]) -> Markup:
+    boxes: dict[str, list[str]] = {}
     groups = []
-    for g in cv.paths:
+    for i, g in enumerate(cv.paths):
         d = layout(g.check, g.example)
-        example = g.members[0]
-        groups.append(
-            {
-                "check": g.check,
-                "verdict": g.verdict._value_,
-                "example": example.target.target_id,
-                "w": d.width,
-                "h": d.height,
-                "boxes": [[b.hop_id, b.kind, b.label, b.name, b.state, b.x, b.y] for b in d.boxes],
-                "arrows": [[a.points, a.state] for a in d.arrows],
-                "blocked_at": g.example.blocked_at,
-                "reason": g.example.reason,
-                "checks": [
-                    [c.status._value_, c.code._value_, c.resource_id, c.reason] for c in g.example.checks
-                ],
-                "members": [[m.target.target_id, m.target.subnet_id] for m in g.members],
-            }
-        )
-    text = json.dumps(groups, ensure_ascii=False, separators=(",", ":"))
+        for b in d.boxes:
+            if b.hop_id not in boxes:
+                boxes[b.hop_id] = [b.kind, b.label, b.name]
+        group: dict[str, Any] = {
+            "c": g.check,
+            "v": g.verdict._value_,
+            "via": g.via,
+            "x": g.members[0].target.target_id,
+            "p": [[b.hop_id, b.state] for b in d.boxes],
+            "b": g.example.blocked_at,
+            "r": g.example.reason,
+            "m": [[m.target.target_id, m.target.subnet_id] for m in g.members],
+        }
+        if i < WITH_CHECKS:
+            group["k"] = [[c.status._value_, c.code._value_, c.resource_id, c.reason] for c in g.example.checks]
+        groups.append(group)
+    data = {"geometry": geometry, "boxes": boxes, "groups": groups}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.translate(_UNSAFE))  # safe: JSON with every "<", ">" and "&" escaped

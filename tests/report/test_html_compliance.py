@@ -27,7 +27,7 @@ def many(report: Report, copies: int) -> Report:
     return dataclasses.replace(report, targets=targets)
 
 
-def _path_data(dom) -> list[dict]:
+def _path_data(dom) -> dict:
     return json.loads(dom.find("script", id="path-data").raw_text())
 
 
@@ -69,11 +69,13 @@ def test_a_large_report_groups_paths_and_draws_no_card_per_target():
     assert "300 targets" in dom.find("p", id="cards-omitted").text()
     groups = dom.find_all("details", cls="path-group")
     data = _path_data(dom)
-    assert len(groups) == len(data) < 10
-    assert sum(len(g["members"]) for g in data if g["check"] == "internet egress") == 300
-    unreachable = next(g for g in data if g["verdict"] == "unreachable")
-    assert unreachable["example"].startswith(TARGET_UNREACHABLE)
-    assert unreachable["blocked_at"] == IGW and len(unreachable["members"]) == 100
+    assert len(groups) == len(data["groups"]) < 10
+    assert sum(len(g["m"]) for g in data["groups"] if g["c"] == "internet egress") == 300
+    unreachable = next(g for g in data["groups"] if g["v"] == "unreachable")
+    assert unreachable["x"].startswith(TARGET_UNREACHABLE)
+    assert unreachable["b"] == IGW and len(unreachable["m"]) == 100
+    assert unreachable["p"][-1] == [IGW, "blocked"] and data["boxes"][IGW][0] == "internet gateway"
+    assert not dom.find_all("article", cls="vpc") and dom.find("p", id="topology-omitted")
 
 
 def test_a_small_report_keeps_its_target_cards_and_its_path_groups():
@@ -88,4 +90,4 @@ def test_path_data_escapes_what_could_close_its_block():
     block = block[: block.index("</script>")]
     assert "<" not in block[1:] and ">" not in block[block.index(">") + 1 :] and "&" not in block
     data = _path_data(parse_html(page))
-    assert any(HOSTILE in g["reason"] for g in data), "decoded back to the same text"
+    assert any(HOSTILE in g["r"] for g in data["groups"]), "decoded back to the same text"

@@ -60,14 +60,17 @@
 })();
 
 // Path groups: drawn when opened, from the JSON data block (DOM APIs and textContent only: no
-// markup is ever built from the data, so an untrusted string stays text).
+// markup is ever built from the data, so an untrusted string stays text). Groups past the ones
+// written into the page are added on request ("Show more paths").
 (function () {
   "use strict";
   var block = document.getElementById("path-data");
   if (!block) { return; }
-  var groups = null;
+  var data = null;
   var SVG = "http://www.w3.org/2000/svg";
   var PAGE = 1000;
+
+  function load() { data = data || JSON.parse(block.textContent); return data; }
 
   function el(name, attrs, text) {
     var node = document.createElement(name);
@@ -82,23 +85,42 @@
     return node;
   }
 
+  // The same geometry as html.layout_path: PER_ROW boxes a row, arrows between neighbours.
   function diagram(g) {
-    var svg = svgEl("svg", { "class": "hops", role: "img", width: g.w, height: g.h,
-      viewBox: "0 0 " + g.w + " " + g.h });
-    svg.setAttribute("aria-label", g.check + " path: " + g.boxes.map(function (b) { return b[0]; }).join(" → "));
-    g.arrows.forEach(function (a) {
-      svg.appendChild(svgEl("polyline", { "class": "arrow " + a[1], points: a[0], "marker-end": "url(#arrowhead)" }));
+    var geo = load().geometry;
+    var W = geo[0], H = geo[1], GAP = geo[2], ROW_GAP = geo[3], PAD = geo[4], PER_ROW = geo[5];
+    var n = g.p.length;
+    var cols = Math.min(n, PER_ROW), rows = Math.ceil(n / PER_ROW);
+    var width = 2 * PAD + cols * (W + GAP) - GAP, height = 2 * PAD + rows * (H + ROW_GAP) - ROW_GAP;
+    var svg = svgEl("svg", { "class": "hops", role: "img", width: width, height: height,
+      viewBox: "0 0 " + width + " " + height });
+    svg.setAttribute("aria-label", g.c + " path: " + g.p.map(function (b) { return b[0]; }).join(" → "));
+    var at = g.p.map(function (b, i) {
+      return { x: PAD + (i % PER_ROW) * (W + GAP), y: PAD + Math.floor(i / PER_ROW) * (H + ROW_GAP) };
     });
-    g.boxes.forEach(function (b) {
-      var box = svgEl("g", { "class": "hop " + b[4], "data-hop": b[0] });
+    for (var i = 1; i < n; i += 1) {
+      var a = at[i - 1], b = at[i], points;
+      if (a.y === b.y) {
+        points = (a.x + W) + "," + (a.y + H / 2) + " " + (b.x - 3) + "," + (a.y + H / 2);
+      } else {
+        var turn = a.y + H + ROW_GAP / 2;
+        points = (a.x + W / 2) + "," + (a.y + H) + " " + (a.x + W / 2) + "," + turn + " " +
+          (b.x + W / 2) + "," + turn + " " + (b.x + W / 2) + "," + (b.y - 3);
+      }
+      var state = g.p[i][1] === "unreached" ? "unreached" : "ok";
+      svg.appendChild(svgEl("polyline", { "class": "arrow " + state, points: points, "marker-end": "url(#arrowhead)" }));
+    }
+    g.p.forEach(function (hop, i) {
+      var shown = load().boxes[hop[0]];
+      var box = svgEl("g", { "class": "hop " + hop[1], "data-hop": hop[0] });
       var title = svgEl("title", {});
-      title.textContent = b[1] + " " + b[0] + (b[3] ? " (" + b[3] + ")" : "");
+      title.textContent = shown[0] + " " + hop[0] + (shown[2] ? " (" + shown[2] + ")" : "");
       box.appendChild(title);
-      box.appendChild(svgEl("rect", { x: b[5], y: b[6], width: 180, height: 58, rx: 6 }));
-      [["kind", (b[4] === "blocked" ? "✕ " : "") + b[1], 16], ["hop-id", b[2], 33], ["hop-name", b[3], 50]]
+      box.appendChild(svgEl("rect", { x: at[i].x, y: at[i].y, width: W, height: H, rx: 6 }));
+      [["kind", (hop[1] === "blocked" ? "✕ " : "") + shown[0], 16], ["hop-id", shown[1], 33], ["hop-name", shown[2], 50]]
         .forEach(function (t) {
           if (!t[1]) { return; }
-          var text = svgEl("text", { "class": t[0], x: b[5] + 90, y: b[6] + t[2] });
+          var text = svgEl("text", { "class": t[0], x: at[i].x + W / 2, y: at[i].y + t[2] });
           text.textContent = t[1];
           box.appendChild(text);
         });
@@ -110,7 +132,7 @@
   }
 
   function members(g, list, from) {
-    g.members.slice(from, from + PAGE).forEach(function (m) {
+    g.m.slice(from, from + PAGE).forEach(function (m) {
       var item = el("li");
       item.appendChild(el("code", {}, m[0]));
       item.appendChild(document.createTextNode(" in "));
@@ -121,45 +143,77 @@
   }
 
   function fill(details) {
-    groups = groups || JSON.parse(block.textContent);
-    var g = groups[Number(details.dataset.group)];
+    var g = load().groups[Number(details.dataset.group)];
     var body = details.querySelector(".path-body");
-    body.appendChild(el("p", { "class": "muted" }, "Drawn for " + g.example + "; every member took these hops after its own subnet."));
+    body.appendChild(el("p", { "class": "muted" }, "Drawn for " + g.x + "; every member took these hops after its own subnet."));
     body.appendChild(diagram(g));
-    var reason = el("p", { "class": "reason " + g.verdict });
-    if (g.blocked_at) { reason.appendChild(el("strong", {}, "Blocked at " + g.blocked_at + ": ")); }
-    reason.appendChild(document.createTextNode(g.reason));
+    var reason = el("p", { "class": "reason " + g.v });
+    if (g.b) { reason.appendChild(el("strong", {}, "Blocked at " + g.b + ": ")); }
+    reason.appendChild(document.createTextNode(g.r));
     body.appendChild(reason);
-    var checks = el("details", { "class": "checks" });
-    checks.appendChild(el("summary", {}, g.checks.length + " checks along the path (" + g.example + ")"));
-    var table = el("table");
-    g.checks.forEach(function (c) {
-      var row = el("tr", { "class": "check-" + c[0] });
-      c.forEach(function (v) { row.appendChild(el("td", {}, v)); });
-      table.appendChild(row);
-    });
-    checks.appendChild(table);
-    body.appendChild(checks);
-    body.appendChild(el("h4", {}, g.members.length + " targets"));
+    if (g.k) {
+      var checks = el("details", { "class": "checks" });
+      checks.appendChild(el("summary", {}, g.k.length + " checks along the path (" + g.x + ")"));
+      var table = el("table");
+      g.k.forEach(function (c) {
+        var row = el("tr", { "class": "check-" + c[0] });
+        c.forEach(function (v) { row.appendChild(el("td", {}, v)); });
+        table.appendChild(row);
+      });
+      checks.appendChild(table);
+      body.appendChild(checks);
+    }
+    body.appendChild(el("h4", {}, g.m.length + " targets"));
     var list = el("ul", { "class": "members" });
     body.appendChild(list);
     var shown = members(g, list, 0);
-    if (shown < g.members.length) {
-      var more = el("button", { type: "button" }, "Show " + (g.members.length - shown) + " more");
+    if (shown < g.m.length) {
+      var more = el("button", { type: "button" }, "Show " + (g.m.length - shown) + " more");
       more.addEventListener("click", function () {
         shown = members(g, list, shown);
-        if (shown >= g.members.length) { more.remove(); } else { more.textContent = "Show " + (g.members.length - shown) + " more"; }
+        if (shown >= g.m.length) { more.remove(); } else { more.textContent = "Show " + (g.m.length - shown) + " more"; }
       });
       body.appendChild(more);
     }
     details.dataset.drawn = "true";
   }
 
-  document.querySelectorAll("details.path-group").forEach(function (details) {
+  function watch(details) {
     details.addEventListener("toggle", function () {
       if (details.open && details.dataset.drawn !== "true") { fill(details); }
     });
-  });
+  }
+
+  // A group past the ones in the page, built like them (html/_path_groups.html.j2).
+  function groupElement(index) {
+    var g = load().groups[index];
+    var details = el("details", { "class": "card path-group", "data-group": index, "data-verdict": g.v, "data-check": g.c });
+    var summary = el("summary");
+    summary.appendChild(el("span", { "class": "badge " + g.v }, g.v));
+    summary.appendChild(document.createTextNode(" " + g.c + (g.via ? " via " + g.via : "") + ": "));
+    summary.appendChild(el("strong", {}, String(g.m.length)));
+    summary.appendChild(document.createTextNode(" target" + (g.m.length === 1 ? "" : "s") + " · " +
+      g.p.map(function (b) { return b[0]; }).slice(1).join(" → ") + (g.b ? " · blocked at " + g.b : "")));
+    details.appendChild(summary);
+    details.appendChild(el("div", { "class": "path-body" }));
+    watch(details);
+    return details;
+  }
+
+  document.querySelectorAll("details.path-group").forEach(watch);
+  var moreButton = document.getElementById("more-paths");
+  if (moreButton) {
+    moreButton.hidden = false;
+    moreButton.addEventListener("click", function () {
+      var next = Number(moreButton.dataset.next), total = load().groups.length;
+      for (var i = next; i < Math.min(total, next + 200); i += 1) {
+        moreButton.parentNode.insertBefore(groupElement(i), moreButton);
+      }
+      moreButton.dataset.next = String(Math.min(total, next + 200));
+      if (Number(moreButton.dataset.next) >= total) { moreButton.remove(); }
+      else { moreButton.textContent = "Show more paths (" + (total - next - 200) + " not listed)"; }
+    });
+  }
   // Groups to open from the address: #paths=0,3 (what a link to one path, or a test, asks for).
   var wanted = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("paths");
   (wanted ? wanted.split(",") : []).forEach(function (i) {
