@@ -43,7 +43,9 @@ def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any], geometry
             "m": [[m.target.target_id, m.target.subnet_id] for m in g.members],
         }
         if i < WITH_CHECKS:
-            group["k"] = [[c.status._value_, c.code._value_, c.resource_id, c.reason] for c in g.example.checks]
+            group["k"] = [
+                [c.status._value_, c.code._value_, c.resource_id, c.reason] for c in g.example.checks
+            ]
         groups.append(group)
     data = {"geometry": geometry, "boxes": boxes, "groups": groups}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -125,7 +125,9 @@ def test_mentions_cannot_ping_but_ids_with_at_signs_stay_intact():
 def _many_unreachable(report, n: int):
     unreachable = report.targets[1]
     report.targets = [
-        dataclasses.replace(unreachable, target=dataclasses.replace(unreachable.target, target_id=f"t-{i:04}"))
+        dataclasses.replace(
+            unreachable, target=dataclasses.replace(unreachable.target, target_id=f"t-{i:04}")
+        )
         for i in range(n)
     ]
     assert all(t.internet_egress.verdict is Verdict.UNREACHABLE for t in report.targets)
@@ -149,9 +151,17 @@ def test_a_large_audit_reads_as_totals_blockers_and_paths_within_a_comment(repor
     text = markdown.render(report)
     assert len(text) <= markdown.MAX_CHARS and "_Truncated" not in text
     assert "### Targets not reachable (50000 unreachable, 0 unknown)" in text
-    header, _, *rows = _table(text, "| Targets | Check |")
-    assert rows == [["50000", "internet egress", "**unreachable**", "`rtb-0a11public` → `igw-0a11`", "`igw-0a11`",
-                     rows[0][5]]]
+    _, _, *rows = _table(text, "| Targets | Check |")
+    assert rows == [
+        [
+            "50000",
+            "internet egress",
+            "**unreachable**",
+            "`rtb-0a11public` → `igw-0a11`",
+            "`igw-0a11`",
+            rows[0][5],
+        ]
+    ]
     blockers = _table(text, "| Resource |")
     assert blockers[2][:4] == ["`igw-0a11`", "internet egress", "**unreachable**", "50000"]
     by_rule = _table(text, "| Rule |")
