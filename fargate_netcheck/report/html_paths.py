@@ -24,29 +24,47 @@ WITH_CHECKS = 200  # groups whose first member's checks are embedded (the JSON r
 _UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
+_STATE = {"ok": "o", "blocked": "b", "unknown": "u", "unreached": "n"}
+
+
 def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any], geometry: list[int]) -> Markup:
-    boxes: dict[str, list[str]] = {}
+    """``targets``: [target id, subnet id] once each; ``boxes``: [hop id, kind, label, name] once
+    each; per group, its boxes as indexes with one state letter each (``_STATE``), its members and
+    example as target indexes."""
+    boxes: dict[str, int] = {}
+    box_rows: list[list[str]] = []
+    targets: dict[str, int] = {}
+    target_rows: list[list[str]] = []
+
+    def target(result: Any) -> int:
+        t = result.target
+        if t.target_id not in targets:
+            targets[t.target_id] = len(target_rows)
+            target_rows.append([t.target_id, t.subnet_id])
+        return targets[t.target_id]
+
     groups = []
     for i, g in enumerate(cv.paths):
         d = layout(g.check, g.example)
         for b in d.boxes:
             if b.hop_id not in boxes:
-                boxes[b.hop_id] = [b.kind, b.label, b.name]
+                boxes[b.hop_id] = len(box_rows)
+                box_rows.append([b.hop_id, b.kind, b.label, b.name])
         group: dict[str, Any] = {
             "c": g.check,
             "v": g.verdict._value_,
             "via": g.via,
-            "x": g.members[0].target.target_id,
-            "p": [[b.hop_id, b.state] for b in d.boxes],
+            "p": [boxes[b.hop_id] for b in d.boxes],
+            "s": "".join(_STATE[b.state] for b in d.boxes),
             "b": g.example.blocked_at,
             "r": g.example.reason,
-            "m": [[m.target.target_id, m.target.subnet_id] for m in g.members],
+            "m": [target(m) for m in g.members],
         }
         if i < WITH_CHECKS:
             group["k"] = [
                 [c.status._value_, c.code._value_, c.resource_id, c.reason] for c in g.example.checks
             ]
         groups.append(group)
-    data = {"geometry": geometry, "boxes": boxes, "groups": groups}
+    data = {"geometry": geometry, "boxes": box_rows, "targets": target_rows, "groups": groups}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.translate(_UNSAFE))  # safe: JSON with every "<", ">" and "&" escaped

@@ -71,10 +71,12 @@ def test_a_large_report_groups_paths_and_draws_no_card_per_target():
     data = _path_data(dom)
     assert len(groups) == len(data["groups"]) < 10
     assert sum(len(g["m"]) for g in data["groups"] if g["c"] == "internet egress") == 300
+    assert len(data["targets"]) == 300  # each target once, groups point at it
     unreachable = next(g for g in data["groups"] if g["v"] == "unreachable")
-    assert unreachable["x"].startswith(TARGET_UNREACHABLE)
+    assert data["targets"][unreachable["m"][0]][0].startswith(TARGET_UNREACHABLE)
     assert unreachable["b"] == IGW and len(unreachable["m"]) == 100
-    assert unreachable["p"][-1] == [IGW, "blocked"] and data["boxes"][IGW][0] == "internet gateway"
+    last = data["boxes"][unreachable["p"][-1]]
+    assert last[:2] == [IGW, "internet gateway"] and unreachable["s"][-1] == "b"
     assert not dom.find_all("article", cls="vpc") and dom.find("p", id="topology-omitted")
 
 

@@ -69,6 +69,7 @@
   var data = null;
   var SVG = "http://www.w3.org/2000/svg";
   var PAGE = 1000;
+  var STATES = { o: "ok", b: "blocked", u: "unknown", n: "unreached" };
 
   function load() { data = data || JSON.parse(block.textContent); return data; }
 
@@ -90,11 +91,12 @@
     var geo = load().geometry;
     var W = geo[0], H = geo[1], GAP = geo[2], ROW_GAP = geo[3], PAD = geo[4], PER_ROW = geo[5];
     var n = g.p.length;
+    var boxes = load().boxes;
     var cols = Math.min(n, PER_ROW), rows = Math.ceil(n / PER_ROW);
     var width = 2 * PAD + cols * (W + GAP) - GAP, height = 2 * PAD + rows * (H + ROW_GAP) - ROW_GAP;
     var svg = svgEl("svg", { "class": "hops", role: "img", width: width, height: height,
       viewBox: "0 0 " + width + " " + height });
-    svg.setAttribute("aria-label", g.c + " path: " + g.p.map(function (b) { return b[0]; }).join(" → "));
+    svg.setAttribute("aria-label", g.c + " path: " + g.p.map(function (b) { return boxes[b][0]; }).join(" → "));
     var at = g.p.map(function (b, i) {
       return { x: PAD + (i % PER_ROW) * (W + GAP), y: PAD + Math.floor(i / PER_ROW) * (H + ROW_GAP) };
     });
@@ -107,17 +109,17 @@
         points = (a.x + W / 2) + "," + (a.y + H) + " " + (a.x + W / 2) + "," + turn + " " +
           (b.x + W / 2) + "," + turn + " " + (b.x + W / 2) + "," + (b.y - 3);
       }
-      var state = g.p[i][1] === "unreached" ? "unreached" : "ok";
+      var state = g.s[i] === "n" ? "unreached" : "ok";
       svg.appendChild(svgEl("polyline", { "class": "arrow " + state, points: points, "marker-end": "url(#arrowhead)" }));
     }
-    g.p.forEach(function (hop, i) {
-      var shown = load().boxes[hop[0]];
-      var box = svgEl("g", { "class": "hop " + hop[1], "data-hop": hop[0] });
+    g.p.forEach(function (index, i) {
+      var shown = boxes[index], state = STATES[g.s[i]];
+      var box = svgEl("g", { "class": "hop " + state, "data-hop": shown[0] });
       var title = svgEl("title", {});
-      title.textContent = shown[0] + " " + hop[0] + (shown[2] ? " (" + shown[2] + ")" : "");
+      title.textContent = shown[1] + " " + shown[0] + (shown[3] ? " (" + shown[3] + ")" : "");
       box.appendChild(title);
       box.appendChild(svgEl("rect", { x: at[i].x, y: at[i].y, width: W, height: H, rx: 6 }));
-      [["kind", (hop[1] === "blocked" ? "✕ " : "") + shown[0], 16], ["hop-id", shown[1], 33], ["hop-name", shown[2], 50]]
+      [["kind", (state === "blocked" ? "✕ " : "") + shown[1], 16], ["hop-id", shown[2], 33], ["hop-name", shown[3], 50]]
         .forEach(function (t) {
           if (!t[1]) { return; }
           var text = svgEl("text", { "class": t[0], x: at[i].x + W / 2, y: at[i].y + t[2] });
@@ -132,8 +134,9 @@
   }
 
   function members(g, list, from) {
-    g.m.slice(from, from + PAGE).forEach(function (m) {
-      var item = el("li");
+    var targets = load().targets;
+    g.m.slice(from, from + PAGE).forEach(function (index) {
+      var m = targets[index], item = el("li");
       item.appendChild(el("code", {}, m[0]));
       item.appendChild(document.createTextNode(" in "));
       item.appendChild(el("code", {}, m[1]));
@@ -144,8 +147,9 @@
 
   function fill(details) {
     var g = load().groups[Number(details.dataset.group)];
+    var example = load().targets[g.m[0]][0];
     var body = details.querySelector(".path-body");
-    body.appendChild(el("p", { "class": "muted" }, "Drawn for " + g.x + "; every member took these hops after its own subnet."));
+    body.appendChild(el("p", { "class": "muted" }, "Drawn for " + example + "; every member took these hops after its own subnet."));
     body.appendChild(diagram(g));
     var reason = el("p", { "class": "reason " + g.v });
     if (g.b) { reason.appendChild(el("strong", {}, "Blocked at " + g.b + ": ")); }
@@ -153,7 +157,7 @@
     body.appendChild(reason);
     if (g.k) {
       var checks = el("details", { "class": "checks" });
-      checks.appendChild(el("summary", {}, g.k.length + " checks along the path (" + g.x + ")"));
+      checks.appendChild(el("summary", {}, g.k.length + " checks along the path (" + example + ")"));
       var table = el("table");
       g.k.forEach(function (c) {
         var row = el("tr", { "class": "check-" + c[0] });
@@ -193,7 +197,7 @@
     summary.appendChild(document.createTextNode(" " + g.c + (g.via ? " via " + g.via : "") + ": "));
     summary.appendChild(el("strong", {}, String(g.m.length)));
     summary.appendChild(document.createTextNode(" target" + (g.m.length === 1 ? "" : "s") + " · " +
-      g.p.map(function (b) { return b[0]; }).slice(1).join(" → ") + (g.b ? " · blocked at " + g.b : "")));
+      g.p.map(function (b) { return load().boxes[b][0]; }).slice(1).join(" → ") + (g.b ? " · blocked at " + g.b : "")));
     details.appendChild(summary);
     details.appendChild(el("div", { "class": "path-body" }));
     watch(details);
@@ -221,4 +225,6 @@
     if (details) { details.open = true; fill(details); }
   });
   document.body.dataset.paths = "ready";
+  // Milliseconds from navigation start until the page is parsed and its script has run (benchmarks).
+  document.body.dataset.readyMs = String(Math.round(window.performance.now()));
 })();
