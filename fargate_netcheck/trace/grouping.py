@@ -24,6 +24,7 @@ import bisect
 import ipaddress
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -185,16 +186,17 @@ class Relabel:
         path, blocked_at, reason, checks = compiled
         values = (subnet_id, cidr)
         fill = _fill
-        return PathResult(
-            result.verdict,
-            [fill(hop, values) for hop in path],
-            fill(blocked_at, values),
-            fill(reason, values),
-            [
+        # replace(), not a new PathResult: any field the walk adds later is carried over (and the
+        # equality test says whether it needs re-labelling too).
+        return replace(
+            result,
+            path=[fill(hop, values) for hop in path],
+            blocked_at=fill(blocked_at, values),
+            reason=fill(reason, values),
+            checks=[
                 c if c.__class__ is Check else Check(c[0], c[1], fill(c[2], values), fill(c[3], values))
                 for c in checks
             ],
-            result.via,
         )
 
     def _compile(self, result: PathResult) -> tuple:

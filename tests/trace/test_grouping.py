@@ -15,7 +15,7 @@ from snapshots import healthy
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import PathResult, TargetResult
+from fargate_netcheck.model import TargetResult
 from fargate_netcheck.snapshot import parse_snapshot
 from fargate_netcheck.targets import audit_targets, cli_targets
 from fargate_netcheck.trace import TraceOptions, trace_targets
@@ -24,13 +24,9 @@ from fargate_netcheck.trace.grouping import Grouper
 
 
 def _plain(result: TargetResult) -> tuple:
-    def path(p: PathResult | None):
-        if p is None:
-            return None
-        checks = [(c.code, c.status, c.resource_id, c.reason) for c in p.checks]
-        return (p.verdict, list(p.path), p.blocked_at, p.reason, checks, p.via)
-
-    return (result.target, result.vpc_id, path(result.internet_egress), path(result.ecr_pull))
+    """Everything of a result, compared field by field (PathResult and Check compare by value, so a
+    field the walk gains later is compared too)."""
+    return (result.target, result.vpc_id, result.internet_egress, result.ecr_pull)
 
 
 def _targets(graph):
