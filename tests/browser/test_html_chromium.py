@@ -103,3 +103,23 @@ def test_path_groups_are_drawn_on_demand_and_hostile_text_stays_text(page):
     assert dom.find_all("img") == [] and not [n for n in dom.iter() if "onerror" in n.attrs]
     reasons = " ".join(g.find("p", cls="reason").text() for g in groups)
     assert HOSTILE in reasons
+
+
+def test_a_report_over_the_card_limit_opens_on_totals_and_draws_a_path_group_with_its_members(
+    tmp_path, chromium
+):
+    from report.test_html_compliance import many
+
+    path = tmp_path / "large.html"
+    path.write_text(html.render(many(sample_report(), 100)), encoding="utf-8")
+    dom = parse_html(dump_dom(path, "#paths=0"))
+    assert dom.find("body").attrs["data-paths"] == "ready"
+    assert not dom.find_all("article", cls="target")
+    account_total = dom.find("table", id="totals-account").find("tbody").find("tr").children[-1].text()
+    assert account_total == "300"
+    first = dom.find("details", cls="path-group", data_group="0")
+    assert first.attrs.get("data-drawn") == "true"
+    assert len(first.find("ul", cls="members").find_all("li")) == 100
+    assert first.find("svg", cls="hops").find_all("g", cls="hop")
+    others = [g for g in dom.find_all("details", cls="path-group") if g.attrs["data-group"] != "0"]
+    assert others and all(not g.find("div", cls="path-body").children for g in others)
