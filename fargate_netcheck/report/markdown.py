@@ -1,11 +1,12 @@
 """Markdown for pull-request comments and ``$GITHUB_STEP_SUMMARY``.
 
-A status line, a summary table, the compliance totals and top blocking resources (the same as the
-HTML report's, ``compliance``), the change against the baseline, the targets that are not reachable
-(one row per target and check; past ``ROWS`` rows, one per distinct path), the findings (past
-``FINDING_LINES``, counted by rule), then collection errors and diagnosis. Ids are code spans
-(``escape.markdown_code``), other untrusted strings go through ``escape.markdown_text``; the whole
-stays under GitHub's comment limit (truncated at a line boundary with a note saying so).
+A status line, a diagnosis (when there is one, before any clipping), a summary table, the
+compliance totals and top blocking resources (the same as the HTML report's, ``compliance``), the
+change against the baseline, the targets that are not reachable (one row per target and check;
+past ``ROWS`` rows, one per distinct path), the findings (past ``FINDING_LINES``, counted by rule),
+then baseline and collection errors. Ids are code spans (``escape.markdown_code``), other untrusted
+strings go through ``escape.markdown_text``; the whole stays under GitHub's comment limit
+(truncated at a line boundary with a note saying so).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def render(report: Report, max_chars: int = MAX_CHARS) -> str:
     cv = compliance(report)
     lines = [
         *_header(report),
+        *_diagnosis(report),  # first: what happened and what to change, before any clipping
         *_summary_table(report),
         *_totals(cv),
         *_blockers(cv),
@@ -33,7 +35,6 @@ def render(report: Report, max_chars: int = MAX_CHARS) -> str:
         *_findings(report),
         *_resolved(report),
         *_errors(report),
-        *_diagnosis(report),
     ]
     return fit(lines, max_chars)
 
@@ -272,9 +273,14 @@ def _diagnosis(report: Report) -> list[str]:
     return [
         "### Diagnosis of the stopped task",
         "",
-        f"- Task: {code(d.task_arn)}",
-        f"- Stopped reason: {md(d.stopped_reason)}",
+        f"**{md(d.headline, limit=2000)}**",
+        "",
+        f"- Task: {code(d.task_arn) if d.task_arn else '(not known)'}",
+        f"- Stopped reason: {md(d.stopped_reason or '(not known)')}",
         f"- Cause: **{md(d.cause)}**",
+        f"- Service: {md(d.service or '(not named in the error)')}",
+        f"- Path verdict: {md(d.verdict or '(not checked)')}"
+        + (f", blocked at {code(d.blocked_at)}" if d.blocked_at else ""),
         "",
         md(d.explanation, limit=4000),
         "",
