@@ -319,6 +319,17 @@ def scan(
 
 
 @app.command()
+def merge(
+    shards: Annotated[list[Path], typer.Argument(metavar="SHARD...", help="Snapshot files, one per shard.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Merged snapshot file to write.")],
+) -> None:
+    """Merge per-shard snapshots (scan --accounts ... per shard) into one, to check once."""
+    from fargate_netcheck.merge import merge_files
+
+    typer.echo(merge_files(list(shards), output), err=True)
+
+
+@app.command()
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON report.")] = Path(
         "report.json"
