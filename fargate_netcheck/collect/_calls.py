@@ -54,12 +54,15 @@ COLLECT_ERRORS = (
     Truncated,
     Unsupported,
     UnexpectedShape,
+    NotImplementedError,  # an in-process endpoint (moto's mock_aws) lacking the action
 )
 
 
 def is_unsupported(exc: BaseException) -> bool:
     """True when the endpoint says it does not implement the action (an error code of
     ``UNSUPPORTED_CODES``, or HTTP 501). An HTML error page (a proxy's 500) is not such an answer."""
+    if isinstance(exc, NotImplementedError):
+        return True
     if not isinstance(exc, ClientError):
         return False
     code = exc.response.get("Error", {}).get("Code")
@@ -74,7 +77,8 @@ def error_text(exc: BaseException) -> str:
         err = exc.response.get("Error", {})
         text = f"{err.get('Code') or 'ClientError'}: {err.get('Message') or exc}"
         return one_line(f"{UNSUPPORTED_PREFIX}{text}" if is_unsupported(exc) else text)
-    return one_line(f"{type(exc).__name__}: {exc}")
+    text = f"{type(exc).__name__}: {exc}"
+    return one_line(f"{UNSUPPORTED_PREFIX}{text}" if is_unsupported(exc) else text)
 
 
 def one_line(text: str, limit: int = 300) -> str:
