@@ -25,7 +25,7 @@ from fargate_netcheck.model import Finding, Severity
 from fargate_netcheck.output import check_report_paths, parse_formats, write_report
 from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
-from fargate_netcheck.target_sources import TargetRequest, resolve_targets
+from fargate_netcheck.target_sources import TargetRequest, read_deploy_config, resolve_targets
 from fargate_netcheck.trace import TraceOptions
 
 
@@ -96,6 +96,7 @@ def run_check(args: CheckArgs) -> int:
     request = _target_request(args)
     scope = _scope(args)
     check_report_paths(formats, args.output, args.output_dir)  # before the first API call
+    deploy_networks = read_deploy_config(request)  # so is every input file
     settings = call_settings(args.connect_timeout, args.read_timeout, args.max_attempts, args.region_deadline)
     aws = Aws(list(args.region), args.profile, settings)
     redactor = None
@@ -110,7 +111,7 @@ def run_check(args: CheckArgs) -> int:
     snap = load_or_collect(args.snapshot, aws, scope, redactor)
     with gc_quiet():
         graph = build_graph(snap)
-        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
+        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"), deploy_networks)
         options.params["config_problems"] = problems
         options.params["audit"] = request.audit or not request.named
         collection = summarize(snap, aws.calls)
