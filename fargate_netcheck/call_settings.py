@@ -13,7 +13,8 @@ from typing import Any
 
 from fargate_netcheck.errors import InputError
 
-RETRIES = {"mode": "adaptive", "max_attempts": 10}  # max_attempts: in all, the first try included
+# max_attempts: in all, the first try included (as AWS_MAX_ATTEMPTS): ten retries after it.
+RETRIES = {"mode": "adaptive", "max_attempts": 11}
 RETRY_MODES = ("legacy", "standard", "adaptive")
 # botocore waits 60 s by default for a connection and for each read, and retries timeouts like
 # throttling: a region whose endpoint hangs would hold an unattended scan for ten minutes per call.

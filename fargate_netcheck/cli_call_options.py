@@ -20,7 +20,7 @@ MaxAttemptsOpt = Annotated[
     int | None,
     typer.Option(
         help="Attempts per call, retries included (default: AWS_MAX_ATTEMPTS or the profile's "
-        "max_attempts, else 10; AWS_RETRY_MODE chooses the retry mode, default adaptive).",
+        "max_attempts, else 11; AWS_RETRY_MODE chooses the retry mode, default adaptive).",
         min=1,
     ),
 ]

@@ -87,10 +87,10 @@ def test_cli_settings_win_over_botocore_variables(monkeypatch: pytest.MonkeyPatc
     assert ec2.meta.config.retries["total_max_attempts"] == 3
 
 
-def test_without_variables_the_default_is_adaptive_with_ten_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_variables_the_default_is_adaptive_with_ten_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)
     monkeypatch.delenv("AWS_RETRY_MODE", raising=False)
-    assert CallSettings().retries(make_session(None)) == {"mode": "adaptive", "total_max_attempts": 10}
+    assert CallSettings().retries(make_session(None)) == {"mode": "adaptive", "total_max_attempts": 11}
 
 
 @pytest.mark.parametrize(
