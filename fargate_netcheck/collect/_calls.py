@@ -88,12 +88,13 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 def items_of(page: Any, result_key: str, operation: str) -> list[Any]:
-    """``page[result_key]`` checked to be a list of objects (absent: none); else ``UnexpectedShape``."""
+    """``page[result_key]`` checked to be a list (absent: none); else ``UnexpectedShape``. (Items
+    are objects or ids depending on the call: callers check those.)"""
     if not isinstance(page, dict):
         raise UnexpectedShape(f"{operation}: the response is a {type(page).__name__}, not an object")
     found = page.get(result_key, [])
-    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
-        raise UnexpectedShape(f"{operation}: {result_key} is not a list of objects")
+    if not isinstance(found, list):
+        raise UnexpectedShape(f"{operation}: {result_key} is not a list")
     return found
 
 

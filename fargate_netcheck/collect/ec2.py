@@ -269,6 +269,8 @@ def _checked(kind: Kind, items: list[Item]) -> list[Item]:
     checker = ItemChecker()
     id_field = ID_FIELDS[kind.key]
     for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise UnexpectedShape(f"{kind.operation}: {kind.result_key}[{i}] is not an object")
         if not isinstance(item.get(id_field), str) or not item[id_field]:
             raise UnexpectedShape(f"{kind.operation}: {kind.result_key}[{i}] has no {id_field}")
         if not checker.fits(kind.key, item):

@@ -62,7 +62,7 @@ def test_every_failure_of_a_job_is_recorded_and_the_others_stored():
     assert run_jobs(jobs, errors, max_workers=1) == {"Parser", "Socket", "Shape", "Store"}
     assert stored == [[1]]
     assert errors["Parser"].startswith("ResponseParserError")
-    assert errors["Shape"].startswith("UnexpectedShape: DescribeVpcs: Vpcs is not a list")
+    assert errors["Shape"] == "UnexpectedShape: DescribeVpcs: Vpcs is not a list"
     assert errors["Store"].startswith("UnexpectedShape: the response lacks")
 
 
