@@ -25,7 +25,7 @@ def _shown(limit: int) -> str:
     return f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit} bytes"
 
 
-def read_limited(path: Path, what: str, limit: int, shown: str | None = None) -> str:
+def read_limited(path: Path, what: str, limit: int, shown: str | None = None, encoding: str = "utf-8") -> str:
     """The UTF-8 text of ``path``, refused (``InputError``) past ``limit`` bytes. Missing or
     unreadable files propagate as ``OSError``/``UnicodeDecodeError`` for the caller's message."""
     name = shown or str(path)
@@ -39,4 +39,4 @@ def read_limited(path: Path, what: str, limit: int, shown: str | None = None) ->
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise InputError(f"{name}: the {what} is over the limit of {_shown(limit)}")
-    return data.decode("utf-8")
+    return data.decode(encoding)
