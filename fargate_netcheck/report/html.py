@@ -183,6 +183,7 @@ def _context(env: Environment, report: Report) -> dict[str, Any]:
         "finding_groups": _severity_groups(views),
         "resolved": sorted(report.resolved, key=Finding.sort_key),
         "errors": sorted(report.errors.items()),
+        "collection_line": report.collection.line() if report.collection is not None else None,
         "topology": [] if many else list(report.topology),
         "verdicts": [v.value for v in _VERDICT_ORDER],
         "severities": [s.value for s in _SEVERITY_ORDER],

@@ -259,9 +259,10 @@ def _resolved(report: Report) -> list[str]:
 
 
 def _errors(report: Report) -> list[str]:
+    head = [md(report.collection.line()), ""] if report.collection is not None else []
     if not report.errors:
-        return []
-    lines = ["### Collection errors", "", "Verdicts that needed this data are unknown.", ""]
+        return head
+    lines = [*head, "### Collection errors", "", "Verdicts that needed this data are unknown.", ""]
     lines += [f"- {code(where)}: {md(message)}" for where, message in sorted(report.errors.items())]
     return [*lines, ""]
 

@@ -149,7 +149,8 @@ def test_scan_collects_each_reachable_account_and_records_the_refused_one(
     accounts: dict[str, Any], scanned: tuple[Path, CompletedProcess[str]]
 ) -> None:
     path, result = scanned
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # written, and exit 1: one account could not be read
+    assert "1 collection error(s)" in result.stderr
     snapshot = json.loads(path.read_text(encoding="utf-8"))
 
     assert sorted(snapshot["accounts"]) == [ACCOUNT_A, ACCOUNT_B, ACCOUNT_C]
