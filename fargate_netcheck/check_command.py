@@ -14,16 +14,18 @@ from pathlib import Path
 from fargate_netcheck import cli_support
 from fargate_netcheck.baseline import apply_baseline, load_baseline
 from fargate_netcheck.baseline import fail_on_new as has_failing_new
+from fargate_netcheck.cli_call_options import call_settings
 from fargate_netcheck.cli_support import Aws, Scope, codes, load_or_collect
+from fargate_netcheck.collection import summarize
 from fargate_netcheck.config import Config, load_config, to_selection
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.gc_quiet import gc_quiet
 from fargate_netcheck.graph import build_graph
 from fargate_netcheck.model import Finding, Severity
-from fargate_netcheck.output import parse_formats, write_report
+from fargate_netcheck.output import check_report_paths, parse_formats, write_report
 from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
-from fargate_netcheck.target_sources import TargetRequest, resolve_targets
+from fargate_netcheck.target_sources import TargetRequest, read_deploy_config, resolve_targets
 from fargate_netcheck.trace import TraceOptions
 
 
@@ -77,6 +79,10 @@ class CheckArgs:
     config: Path | None
     baseline: Path | None
     fail_on_new: bool
+    connect_timeout: float
+    read_timeout: float
+    max_attempts: int | None
+    region_deadline: float | None
 
 
 def run_check(args: CheckArgs) -> int:
@@ -98,7 +104,10 @@ def run_check(args: CheckArgs) -> int:
     options = _analysis_options(args, cfg)
     request = _target_request(args)
     scope = _scope(args)
-    aws = Aws(list(args.region), args.profile)
+    check_report_paths(formats, args.output, args.output_dir)  # before the first API call
+    deploy_networks = read_deploy_config(request)  # so is every input file
+    settings = call_settings(args.connect_timeout, args.read_timeout, args.max_attempts, args.region_deadline)
+    aws = Aws(list(args.region), args.profile, settings)
     redactor = None
     if args.redact:
         from fargate_netcheck.redact import Redactor
@@ -118,9 +127,13 @@ def run_check(args: CheckArgs) -> int:
         snap = load_or_collect(args.snapshot, aws, scope, redactor)
     with gc_quiet():
         graph = build_graph(snap)
-        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
+        targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"), deploy_networks)
         options.params["config_problems"] = problems
+        options.params["audit"] = request.audit or not request.named
+        collection = summarize(snap, aws.calls)
+        options.params["collection"] = collection
         report = analyze(snap, graph, targets, options, with_topology="html" in formats)
+        report.collection = collection
         findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
         report.findings = sorted([*findings, *extras], key=Finding.sort_key)
         report.rules.update(

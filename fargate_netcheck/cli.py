@@ -1,19 +1,27 @@
 """The command line (typer). Thin: declare the commands and their options, hand the work over
 (``check`` to ``check_command``, live collection to ``cli_support``), exit 0/1/2.
 
-Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error.
+Exit codes (as Ruff's): 0 clean, 1 findings at or above the failing severity, 2 usage or input
+error, a collection that got nothing, or an internal error (``exit_codes``).
 Nothing here imports boto3 unless a command really calls AWS.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fargate_netcheck import __version__
+from fargate_netcheck.cli_call_options import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    ConnectTimeoutOpt,
+    MaxAttemptsOpt,
+    ReadTimeoutOpt,
+    RegionDeadlineOpt,
+)
 from fargate_netcheck.errors import InputError
 
 app = typer.Typer(
@@ -69,6 +77,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Print the traceback of an internal error (anywhere on the line).")
     ] = False,
 ) -> None:
     """fargate-netcheck: audit the egress path of ECS Fargate tasks, hop by hop."""
@@ -204,6 +215,10 @@ def check(
             "--fail-on-new", help="Exit 1 only for new findings at or above --fail-on (needs --baseline)."
         ),
     ] = False,
+    connect_timeout: ConnectTimeoutOpt = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: ReadTimeoutOpt = DEFAULT_READ_TIMEOUT,
+    max_attempts: MaxAttemptsOpt = None,
+    region_deadline: RegionDeadlineOpt = None,
 ) -> None:
     """Check the egress of Fargate targets: from a snapshot, or collected live."""
     parsed = dict(locals())  # a copy, taken first: exactly the options above, by name
@@ -310,12 +325,33 @@ def scan(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
     redact: RedactOpt = False,
+    connect_timeout: ConnectTimeoutOpt = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: ReadTimeoutOpt = DEFAULT_READ_TIMEOUT,
+    max_attempts: MaxAttemptsOpt = None,
+    region_deadline: RegionDeadlineOpt = None,
 ) -> None:
-    """Collect a read-only snapshot of the account's (or accounts') network into a JSON file."""
+    """Collect a read-only snapshot of the account's (or accounts') network into a JSON file.
+    Exit 0: complete; 1: some kinds could not be collected (see the snapshot's Errors); 2: nothing
+    could be collected, or bad input."""
+    from fargate_netcheck.cli_call_options import call_settings
     from fargate_netcheck.cli_support import Aws, Scope, scan_to_file, split_accounts
 
     scope = Scope(split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose)
-    typer.echo(scan_to_file(output, Aws(list(region), profile), scope, redact), err=True)
+    settings = call_settings(connect_timeout, read_timeout, max_attempts, region_deadline)
+    line, code = scan_to_file(output, Aws(list(region), profile, settings), scope, redact)
+    typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def merge(
+    shards: Annotated[list[Path], typer.Argument(metavar="SHARD...", help="Snapshot files, one per shard.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Merged snapshot file to write.")],
+) -> None:
+    """Merge per-shard snapshots (scan --accounts ... per shard) into one, to check once."""
+    from fargate_netcheck.merge import merge_files
+
+    typer.echo(merge_files(list(shards), output), err=True)
 
 
 @app.command()
@@ -366,12 +402,6 @@ def iam_policy() -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    except InputError as exc:
-        # One line, and no control characters from the snapshot (a region name, a key) reach the terminal.
-        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(exc))
-        print(f"fargate-netcheck: error: {message}", file=sys.stderr)
-        sys.exit(2)
-    except BrokenPipeError:
-        sys.exit(1)
+    from fargate_netcheck.exit_codes import run_main
+
+    run_main(app)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fargate_netcheck.call_settings import CallSettings
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.gc_quiet import gc_quiet
 from fargate_netcheck.model import Severity
@@ -44,10 +45,13 @@ def port(value: int) -> int:
 
 @dataclass(slots=True)
 class Aws:
-    """The live AWS side of a run: one guarded session, clients made on first use."""
+    """The live AWS side of a run: one guarded session, clients made on first use with ``settings``;
+    ``calls``, once a collection ran, the ``collect.CallLog`` of its calls."""
 
     regions: list[str]
     profile: str | None
+    settings: CallSettings = field(default_factory=CallSettings)
+    calls: Any = None
     _session: Any = None
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
 
@@ -71,7 +75,7 @@ class Aws:
 
         key = (service, region or self.region())
         if key not in self._clients:
-            self._clients[key] = client(self.session(), service, key[1])
+            self._clients[key] = client(self.session(), service, key[1], settings=self.settings)
         return self._clients[key]
 
 
@@ -105,7 +109,19 @@ def split_accounts(values: list[str]) -> tuple[str, ...]:
 
 
 def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
-    """Collect a snapshot dict (and the call log): one account, or many through an assumed role."""
+    """Collect a snapshot dict (and the call log, also kept in ``aws.calls``): one account, or many
+    through an assumed role. A collection that got nothing at all raises ``NothingCollected``."""
+    from fargate_netcheck.collect.ec2 import KINDS
+    from fargate_netcheck.collection import collected_anything, nothing_collected
+
+    data, calls = _collect(aws, scope)
+    aws.calls = calls
+    if not collected_anything(data, tuple(kind.key for kind in KINDS)):
+        raise nothing_collected(calls.failures)
+    return data, calls
+
+
+def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
     from fargate_netcheck.collect import collect, collect_accounts
     from fargate_netcheck.progress import collection_progress, configure_logging
 
@@ -122,9 +138,15 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
                 profile=aws.profile,
                 progress=progress,
                 session=aws.session(),
+                settings=aws.settings,
             )
         return collect(
-            aws.regions, aws.profile, session=aws.session(), all_regions=scope.all_regions, progress=progress
+            aws.regions,
+            aws.profile,
+            session=aws.session(),
+            all_regions=scope.all_regions,
+            progress=progress,
+            settings=aws.settings,
         )
 
 
@@ -152,22 +174,29 @@ def load_or_collect(
     return parse_snapshot(data, "live collection")
 
 
-def scan_to_file(output: Path, aws: Aws, scope: Scope, redact: bool) -> str:
-    """``scan``: collect live, mask if asked, write the snapshot to ``output``; the one-line summary."""
+def scan_to_file(output: Path, aws: Aws, scope: Scope, redact: bool) -> tuple[str, int]:
+    """``scan``: collect live, mask if asked, write the snapshot to ``output``. Returns the one-line
+    summary and the exit code: 0 complete, 1 when some kind failed (its verdicts would be unknown).
+    ``output`` is checked before any call; a snapshot that cannot be written after all is saved in
+    the working directory (``output_paths.rescue``), never lost."""
+    from fargate_netcheck.collection import is_failure
+    from fargate_netcheck.output_paths import check_writable, rescue
     from fargate_netcheck.snapshot import write_snapshot
 
+    check_writable(output, "snapshot")
     data, calls = collect_live(aws, scope)
     if redact:
         from fargate_netcheck.redact import Redactor
 
         data = Redactor().redact_snapshot(data)
-    write_snapshot(data, output)
+    written = rescue(output, data, write_snapshot)
     by_account = data.get("accounts") or {data.get("account_id") or "-": data}
     bodies = [body for account in by_account.values() for body in account["regions"].values()]
-    errors = sum(len(b.get("Errors", {})) for b in bodies) + sum(
-        len(a.get("Errors", {})) for a in by_account.values()
+    errors = sum(
+        is_failure(kind, message) for b in bodies for kind, message in b.get("Errors", {}).items()
+    ) + sum(len(a.get("Errors", {})) for a in by_account.values())
+    line = (
+        f"wrote {written}: {len(by_account)} account(s), {len(bodies)} region(s), {calls.total} API call(s), "
+        f"{calls.total_retries} retries ({calls.total_throttled} throttled), {errors} collection error(s)"
     )
-    return (
-        f"wrote {output}: {len(by_account)} account(s), {len(bodies)} region(s), {calls.total} API call(s), "
-        f"{calls.total_retries} retries, {errors} collection error(s)"
-    )
+    return line, 1 if errors else 0

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.input_limits import SMALL_LIMIT, read_limited
 from fargate_netcheck.model import Severity
 from fargate_netcheck.needs.catalog import Need, parse_need
 from fargate_netcheck.registry import Selection
@@ -171,7 +172,7 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
 
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, "configuration file", SMALL_LIMIT)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
     try:

@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.input_limits import JSON_LIMIT, read_limited
 
 
-def read_json(path: Path, what: str = "file") -> tuple[Any, str]:
-    """``(data, text)`` of ``path``; any problem is an InputError naming the file (and line:column)."""
+def read_json(path: Path, what: str = "file", limit: int = JSON_LIMIT) -> tuple[Any, str]:
+    """``(data, text)`` of ``path``; any problem is an InputError naming the file (and line:column).
+    A file over ``limit`` bytes is refused before it is parsed (``input_limits``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, what, limit)
     except FileNotFoundError:
         raise InputError(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:

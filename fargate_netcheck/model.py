@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Verdict(StrEnum):
@@ -37,6 +38,7 @@ class CheckCode(StrEnum):
     """Stable machine codes for what a single check looked at. Rules subscribe to these."""
 
     DATA_MISSING = "data.missing"
+    DATA_FAILED = "data.collection-failed"  # missing because collecting it failed (see Errors)
     SUBNET_MISSING = "subnet.missing"
     ROUTE_TABLE = "route-table"
     ROUTE_TABLE_MISSING = "route-table.missing"
@@ -257,6 +259,7 @@ class Report:
     resolved: list[Finding] = field(default_factory=list)  # baseline findings gone since
     notes: list[str] = field(default_factory=list)
     topology: list = field(default_factory=list)  # list[fargate_netcheck.report.topology.VpcView]
+    collection: Any = None  # fargate_netcheck.collection.CollectionSummary
 
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]

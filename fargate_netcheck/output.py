@@ -38,6 +38,18 @@ def parse_formats(values: list[str]) -> list[str]:
     return formats
 
 
+def check_report_paths(formats: list[str], output: Path | None, output_dir: Path | None) -> None:
+    """Refuse, before any work, report destinations that could not be written."""
+    from fargate_netcheck.output_paths import check_folder, check_writable
+
+    if output is not None and len(formats) > 1:
+        raise InputError("--output takes one format; use --output-dir for several")
+    if output is not None:
+        check_writable(output, "report")
+    if output_dir is not None:
+        check_folder(output_dir, "report")
+
+
 def write_report(
     report: Report, formats: list[str], output: Path | None, output_dir: Path | None
 ) -> list[Path]:

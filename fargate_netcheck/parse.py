@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fargate_netcheck.collection import is_failure
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # A network as (IP version, first address, last address): set arithmetic on integers, not on
 # ipaddress objects (whose comparisons run Python code per call).
@@ -316,6 +318,7 @@ class BlockPublicAccess:
     exclusions: dict[str, tuple[BpaExclusion, ...]] | None = None
     exclusions_gap: str = ""
     unreadable: str | None = None
+    unsupported: str | None = None  # the endpoint does not implement BPA (its answer): nothing blocks
 
 
 def parse_block_public_access(
@@ -324,6 +327,9 @@ def parse_block_public_access(
     """The region's BPA from its ``VpcBlockPublicAccessOptions`` (one item) and
     ``VpcBlockPublicAccessExclusions``, with the collection errors of either."""
     options = items.get("VpcBlockPublicAccessOptions")
+    failed = errors.get("VpcBlockPublicAccessOptions")
+    if failed is not None and not is_failure("VpcBlockPublicAccessOptions", failed):
+        return BlockPublicAccess(region, None, unsupported=failed)
     if "VpcBlockPublicAccessOptions" in errors:
         return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"])
     if options is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fargate_netcheck.collection import is_failure
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.jsonfile import read_json
 from fargate_netcheck.snapshot_fast_check import ItemChecker
@@ -35,6 +36,10 @@ class RegionData:
 
     def collected(self, kind: str) -> bool:
         return kind in self.items and kind not in self.errors
+
+    def failed(self, kind: str) -> bool:
+        """Was ``kind`` missing because collecting it failed (not merely never collected)?"""
+        return kind in self.errors and is_failure(kind, self.errors[kind])
 
     def gap(self, kind: str) -> str:
         """Why ``kind`` is unavailable here (for an ``unknown`` verdict's reason)."""

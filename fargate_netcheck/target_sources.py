@@ -53,9 +53,20 @@ class TargetRequest:
 EcsClient = Callable[[], Any]
 
 
+def read_deploy_config(req: TargetRequest) -> Any:
+    """The task networks of ``req``'s deploy config (None without one). Read before any AWS call,
+    so a broken or hostile file fails at once rather than after a collection."""
+    if req.deploy_config is None:
+        return None
+    from fargate_netcheck.sources.deploy_config import resolve_deploy_config
+
+    return resolve_deploy_config(req.deploy_config, req.env or "", req.task, _defaults(req))
+
+
 def resolve_targets(
-    g: nx.DiGraph, req: TargetRequest, ecs_client: EcsClient | None = None
+    g: nx.DiGraph, req: TargetRequest, ecs_client: EcsClient | None = None, deploy_networks: Any = None
 ) -> tuple[list[Target], list[ConfigProblem]]:
+    """``deploy_networks``: what ``read_deploy_config(req)`` returned, if it was read already."""
     req.validate()
     targets: list[Target] = []
     problems: list[ConfigProblem] = []
@@ -72,11 +83,8 @@ def resolve_targets(
         targets += found
         problems += found_problems
     if req.deploy_config is not None:
-        from fargate_netcheck.sources.deploy_config import resolve_deploy_config
-
-        found, found_problems = targets_from_networks(
-            g, resolve_deploy_config(req.deploy_config, req.env or "", req.task, _defaults(req))
-        )
+        networks = deploy_networks if deploy_networks is not None else read_deploy_config(req)
+        found, found_problems = targets_from_networks(g, networks)
         targets += found
         problems += found_problems
     if req.networks:

@@ -1,8 +1,9 @@
 """Suite-wide settings.
 
-moto lacks the VPC Block Public Access describe calls every collection makes: they are taught to it
-once for the session (``fargate_netcheck.demo.moto_bpa``), so each embedded moto answers them as a
-fresh account does. (The e2e ``moto_server`` is a subprocess: tests/e2e/conftest.py installs them there.)
+moto lacks the VPC Block Public Access describe calls every collection makes. The product does not
+need it patched (an endpoint lacking them is read as one without BPA, or as unknown when it answers
+an error page: tests/e2e/test_fault_injection.py). Tests that want a complete, fresh account ask
+for ``moto_bpa_taught`` by name; nothing teaches moto behind a test's back.
 
 Hypothesis explores new random examples on every developer run, but CI (CI=true) derandomizes:
 a submission's CI result must not depend on the luck of the draw. Crashes a developer's run finds
@@ -22,6 +23,26 @@ if os.environ.get("CI", "").lower() == "true":
 
 
 @pytest.fixture(scope="session", autouse=True)
-def moto_block_public_access() -> None:
-    moto_bpa.install()
-    moto_dns_firewall.install()  # and the DNS Firewall list calls
+def moto_dns_firewall_lists() -> None:
+    """moto lacks Route 53 Resolver's DNS Firewall list calls (an unpatched moto_server answers them
+    with an error page, read as unknown); the embedded moto learns them as an account without DNS
+    Firewall, so needs by name are decided in moto tests. BPA is taught only by name (below)."""
+    moto_dns_firewall.install()
+
+
+@pytest.fixture
+def moto_bpa_taught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's embedded moto answers the BPA describes as a fresh account (undone after it)."""
+    from moto.ec2.responses import EC2Response
+
+    for name, method in moto_bpa.ACTIONS.items():
+        monkeypatch.setattr(EC2Response, name, method, raising=False)
+
+
+@pytest.fixture
+def moto_bpa_untaught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's embedded moto lacks the BPA describes, as moto does (even after the demo taught it)."""
+    from moto.ec2.responses import EC2Response
+
+    for name in moto_bpa.ACTIONS:
+        monkeypatch.delattr(EC2Response, name, raising=False)

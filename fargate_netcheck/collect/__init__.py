@@ -12,20 +12,32 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from fargate_netcheck.collect._calls import COLLECT_ERRORS, SNAPSHOT_VERSION, error_text, utc_now
+from fargate_netcheck.collect._calls import (
+    COLLECT_ERRORS,
+    SHAPE_ERRORS,
+    SNAPSHOT_VERSION,
+    failure_text,
+    utc_now,
+)
 from fargate_netcheck.collect.account import ERROR_KEY as ACCOUNT_ERROR_KEY
 from fargate_netcheck.collect.account import caller_account_id
 from fargate_netcheck.collect.accounts import collect_accounts
 from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
 from fargate_netcheck.collect.need_kinds import collect_need_kinds
 from fargate_netcheck.collect.regions import enabled_regions, home_region, partition_of, resolve_regions
-from fargate_netcheck.collect.session import CallLog, client, install_read_only_guard, make_session
+from fargate_netcheck.collect.session import (
+    CallLog,
+    CallSettings,
+    client,
+    install_read_only_guard,
+    make_session,
+)
 from fargate_netcheck.errors import InputError
 
 if TYPE_CHECKING:
     from fargate_netcheck.progress import ProgressSink
 
-__all__ = ["SNAPSHOT_VERSION", "CallLog", "collect", "collect_accounts", "resolve_regions"]
+__all__ = ["SNAPSHOT_VERSION", "CallLog", "CallSettings", "collect", "collect_accounts", "resolve_regions"]
 
 
 def collect(
@@ -37,14 +49,17 @@ def collect(
     all_regions: bool = False,
     progress: ProgressSink | None = None,
     extra_names: tuple[str, ...] = (),
+    settings: CallSettings | None = None,
 ) -> tuple[dict[str, Any], CallLog]:
     """Collect ``regions`` (default: the session's region; with ``all_regions``, every region the
     account has enabled) and return ``(snapshot, call_log)``.
 
     At most ``max_workers`` API calls run at once: regions in parallel, and the calls within a region
     share what is left. ``max_workers=1`` makes every call in a fixed order on this thread.
-    A failed call never stops collection: it is recorded in that region's ``Errors``.
+    A failed call never stops collection: it is recorded in that region's ``Errors``. ``settings``:
+    timeouts, retries and the per-region deadline (default ``CallSettings()``).
     """
+    settings = settings or CallSettings()
     if session is None:
         session = make_session(profile)
     else:
@@ -59,21 +74,32 @@ def collect(
 
     calls = CallLog()
     # Clients are made here, on one thread: boto3 sessions are not thread-safe, clients are.
-    sts_client = client(session, "sts", home)
-    calls.attach(sts_client, home)
+    sts_client = client(session, "sts", home, settings=settings)
+    calls.attach(sts_client, "caller")
+    account_id, account_error = caller_account_id(sts_client)
     if all_regions:
-        wanted = _enabled_regions(session, home, calls)
+        wanted = _enabled_regions(session, home, calls, settings)
     if progress is not None:
         progress.add_total(len(wanted) * REGION_STEPS)
     _, per_region = worker_split(max_workers, len(wanted))
-    ec2_clients = {region: client(session, "ec2", region, pool_size=per_region) for region in wanted}
+    ec2_clients = {
+        region: client(session, "ec2", region, pool_size=per_region, settings=settings) for region in wanted
+    }
     for region, made in ec2_clients.items():
-        calls.attach(made, region)
+        calls.attach(made, f"{account_id or '-'}/{region}")
 
-    account_id, account_error = caller_account_id(sts_client)
-    bodies = collect_regions(ec2_clients, max_workers=max_workers, progress=progress)
+    bodies = collect_regions(
+        ec2_clients, max_workers=max_workers, progress=progress, deadline_s=settings.region_deadline
+    )
     collect_need_kinds(
-        session, bodies, account_id=account_id, calls=calls, max_workers=max_workers, extra_names=extra_names
+        session,
+        bodies,
+        account_id=account_id,
+        calls=calls,
+        label=f"{account_id or '-'}/",
+        max_workers=max_workers,
+        extra_names=extra_names,
+        settings=settings,
     )
     if account_error is not None:
         for body in bodies.values():
@@ -88,11 +114,11 @@ def collect(
     return snapshot, calls
 
 
-def _enabled_regions(session: boto3.Session, home: str, calls: CallLog) -> list[str]:
+def _enabled_regions(session: boto3.Session, home: str, calls: CallLog, settings: CallSettings) -> list[str]:
     """The account's enabled regions; without them there is nothing to collect: an ``InputError``."""
-    ec2_home = client(session, "ec2", home)
-    calls.attach(ec2_home, home)
+    ec2_home = client(session, "ec2", home, settings=settings)
+    calls.attach(ec2_home, "caller")
     try:
         return enabled_regions(ec2_home, partition_of(session))
-    except COLLECT_ERRORS as exc:
-        raise InputError(f"--all-regions: ec2:DescribeRegions failed: {error_text(exc)}") from None
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        raise InputError(f"--all-regions: ec2:DescribeRegions failed: {failure_text(exc)}") from None

@@ -4,16 +4,25 @@ bounded thread pool and record each failure under an ``Errors`` key."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from fargate_netcheck.collection import TIMED_OUT_PREFIX, UNSUPPORTED_PREFIX
 
 SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (DESIGN.md)
+
+# Error codes AWS and emulators answer for an action they do not implement (recorded with
+# ``UNSUPPORTED_PREFIX``: see fargate_netcheck.collection).
+UNSUPPORTED_CODES = frozenset({"InvalidAction", "UnsupportedOperation", "NotImplemented"})
 
 
 def utc_now() -> str:
@@ -29,16 +38,64 @@ class Unsupported(Exception):
     """The installed botocore does not know the operation (an API newer than it): nothing was sent."""
 
 
-# What a collector records and carries on from; anything else (a bug, ReadOnlyViolation) propagates.
-COLLECT_ERRORS = (ClientError, BotoCoreError, Truncated, Unsupported)
+class UnexpectedShape(Exception):
+    """A response parsed, but not into the shape the API documents (a list that is not a list...)."""
+
+
+# What a collector records and carries on from: anything botocore, the HTTP stack (urllib3, sockets,
+# TLS: ``ssl.SSLError`` is an ``OSError``) or an odd answer can raise for one call. A bug in the
+# collector and ``ReadOnlyViolation`` are none of these: they propagate.
+COLLECT_ERRORS = (
+    ClientError,
+    BotoCoreError,
+    ResponseParserError,
+    Urllib3Error,
+    OSError,
+    Truncated,
+    Unsupported,
+    UnexpectedShape,
+    NotImplementedError,  # an in-process endpoint (moto's mock_aws) lacking the action
+)
+
+
+def is_unsupported(exc: BaseException) -> bool:
+    """True when the endpoint says it does not implement the action (an error code of
+    ``UNSUPPORTED_CODES``, or HTTP 501). An HTML error page (a proxy's 500) is not such an answer."""
+    if isinstance(exc, NotImplementedError):
+        return True
+    if not isinstance(exc, ClientError):
+        return False
+    code = exc.response.get("Error", {}).get("Code")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code in UNSUPPORTED_CODES or status == 501
 
 
 def error_text(exc: BaseException) -> str:
-    """``"<Code>: <message>"`` for the snapshot's ``Errors``."""
+    """``"<Code>: <message>"`` for the snapshot's ``Errors``; ``UNSUPPORTED_PREFIX`` first when the
+    endpoint does not implement the action. One line: an HTML page in a message is cut short."""
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
-        return f"{err.get('Code') or 'ClientError'}: {err.get('Message') or exc}"
-    return f"{type(exc).__name__}: {exc}"
+        text = f"{err.get('Code') or 'ClientError'}: {err.get('Message') or exc}"
+        return one_line(f"{UNSUPPORTED_PREFIX}{text}" if is_unsupported(exc) else text)
+    text = f"{type(exc).__name__}: {exc}"
+    return one_line(f"{UNSUPPORTED_PREFIX}{text}" if is_unsupported(exc) else text)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line (whitespace runs as one space), at most ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
+
+
+def items_of(page: Any, result_key: str, operation: str) -> list[Any]:
+    """``page[result_key]`` checked to be a list (absent: none); else ``UnexpectedShape``. (Items
+    are objects or ids depending on the call: callers check those.)"""
+    if not isinstance(page, dict):
+        raise UnexpectedShape(f"{operation}: the response is a {type(page).__name__}, not an object")
+    found = page.get(result_key, [])
+    if not isinstance(found, list):
+        raise UnexpectedShape(f"{operation}: {result_key} is not a list")
+    return found
 
 
 def jsonable(value: Any) -> Any:
@@ -57,7 +114,7 @@ def paginate(client: Any, operation: str, result_key: str, **params: Any) -> lis
     paginator = client.get_paginator(xform_name(operation))
     items: list[dict[str, Any]] = []
     for page in paginator.paginate(**params):
-        items.extend(page.get(result_key, []))
+        items.extend(items_of(page, result_key, operation))
     return jsonable(items)
 
 
@@ -70,7 +127,7 @@ def paginate_tokens(client: Any, operation: str, result_key: str, **params: Any)
     token: str | None = None
     while True:
         page = call(client, operation, **params, **({"NextToken": token} if token else {}))
-        items.extend(page.get(result_key, []))
+        items.extend(items_of(page, result_key, operation))
         token = page.get("NextToken")
         if not token:
             return items
@@ -90,6 +147,8 @@ def require_operation(client: Any, operation: str) -> None:
 def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
     """One unpaginated call; the response without botocore's ``ResponseMetadata``, JSON-ready."""
     response = getattr(client, xform_name(operation))(**params)
+    if not isinstance(response, dict):
+        raise UnexpectedShape(f"{operation}: the response is a {type(response).__name__}, not an object")
     response.pop("ResponseMetadata", None)
     return jsonable(response)
 
@@ -109,26 +168,66 @@ class Job:
     store: Callable[[Any], None]
 
 
-def run_jobs(jobs: Sequence[Job], errors: dict[str, str], max_workers: int) -> set[str]:
+# A response whose items lack what the collector reads (an id, an object where a list was promised)
+# surfaces as one of these while it is stored: recorded as an unexpected shape, like the checks above.
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def failure_text(exc: BaseException) -> str:
+    """What ``Errors`` records for a failed job (see ``error_text``)."""
+    if isinstance(exc, SHAPE_ERRORS):
+        return one_line(
+            f"UnexpectedShape: the response lacks what was expected ({type(exc).__name__}: {exc})"
+        )
+    return error_text(exc)
+
+
+def run_jobs(
+    jobs: Sequence[Job], errors: dict[str, str], max_workers: int, deadline: float | None = None
+) -> set[str]:
     """Run ``jobs`` (in parallel when ``max_workers`` > 1), store results in submission order, and
-    record the first failure per error key in ``errors``. Returns the error keys that failed."""
+    record the first failure per error key in ``errors``. Returns the error keys that failed.
+
+    ``deadline`` (a ``time.monotonic()`` value): jobs not finished by then are recorded as timed
+    out (``TIMED_OUT_PREFIX``) and not waited for; a call already sent ends on its own, within the
+    client's read timeout and retries."""
     failed: set[str] = set()
+
+    def fail(job: Job, text: str) -> None:
+        failed.add(job.error_key)
+        errors.setdefault(job.error_key, text)
 
     def settle(job: Job, outcome: Callable[[], Any]) -> None:
         try:
-            result = outcome()
-        except COLLECT_ERRORS as exc:
-            failed.add(job.error_key)
-            errors.setdefault(job.error_key, error_text(exc))
-        else:
-            job.store(result)
+            job.store(outcome())
+        except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+            fail(job, failure_text(exc))
+
+    def expired() -> bool:
+        return deadline is not None and time.monotonic() >= deadline
 
     if max_workers <= 1 or len(jobs) <= 1:
         for job in jobs:  # in order, on this thread: what botocore's Stubber needs
-            settle(job, job.fetch)
+            if expired():
+                fail(job, TIMED_OUT)
+            else:
+                settle(job, job.fetch)
         return failed
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(jobs))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(jobs)))
+    try:
         futures = [pool.submit(job.fetch) for job in jobs]
         for job, future in zip(jobs, futures, strict=True):
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not wait([future], timeout=left).done:
+                fail(job, TIMED_OUT)
+                continue
             settle(job, future.result)
+    finally:
+        # Never wait for calls past the deadline: they end on their own (read timeout, retries).
+        pool.shutdown(wait=deadline is None, cancel_futures=True)
     return failed
+
+
+TIMED_OUT = (
+    f"{TIMED_OUT_PREFIX}DeadlineExceeded: not finished within the region's deadline (--region-deadline)"
+)

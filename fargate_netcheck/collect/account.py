@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fargate_netcheck.collect._calls import COLLECT_ERRORS, error_text
+from fargate_netcheck.collect._calls import COLLECT_ERRORS, SHAPE_ERRORS, failure_text
 
 IAM_ACTIONS: tuple[str, ...] = ("sts:GetCallerIdentity",)
 ERROR_KEY = "AccountId"
@@ -14,5 +14,5 @@ def caller_account_id(sts_client: Any) -> tuple[str | None, str | None]:
     """``(account_id, None)``, or ``(None, "<Code>: <message>")`` when the call fails."""
     try:
         return sts_client.get_caller_identity()["Account"], None
-    except COLLECT_ERRORS as exc:
-        return None, error_text(exc)
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        return None, failure_text(exc)

@@ -21,13 +21,25 @@ from typing import Any
 import boto3
 
 from fargate_netcheck.collect import assume
-from fargate_netcheck.collect._calls import COLLECT_ERRORS, SNAPSHOT_VERSION, error_text, utc_now
+from fargate_netcheck.collect._calls import (
+    COLLECT_ERRORS,
+    SHAPE_ERRORS,
+    SNAPSHOT_VERSION,
+    failure_text,
+    utc_now,
+)
 from fargate_netcheck.collect.account import caller_account_id
 from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
 from fargate_netcheck.collect.need_kinds import collect_need_kinds
 from fargate_netcheck.collect.organization import active_accounts
 from fargate_netcheck.collect.regions import enabled_regions, home_region, partition_of, resolve_regions
-from fargate_netcheck.collect.session import CallLog, client, install_read_only_guard, make_session
+from fargate_netcheck.collect.session import (
+    CallLog,
+    CallSettings,
+    client,
+    install_read_only_guard,
+    make_session,
+)
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.progress import ProgressSink, SilentProgress
 
@@ -56,6 +68,7 @@ class _Run:
     max_workers: int
     calls: CallLog
     progress: ProgressSink
+    settings: CallSettings
 
 
 def collect_accounts(
@@ -71,13 +84,16 @@ def collect_accounts(
     max_workers: int = 8,
     progress: ProgressSink | None = None,
     session: boto3.Session | None = None,
+    settings: CallSettings | None = None,
 ) -> tuple[dict[str, Any], CallLog]:
     """Collect ``accounts`` (ids; each string may hold several, comma-separated) or, with
     ``organization``, every ACTIVE account the caller's ListAccounts returns. Returns the
     multi-account snapshot ``{"snapshot_version", "collected_at", "accounts": {id: {"regions": …}}}``
     and the calls made. ``regions`` (default: the session's region) or ``all_regions`` (each
     account's enabled regions). At most ``max_accounts`` accounts at once, each with at most
-    ``max_workers`` calls at once. Bad options are an ``InputError``; an unreachable account is not."""
+    ``max_workers`` calls at once. Bad options are an ``InputError``; an unreachable account is not.
+    ``settings``: timeouts, retries and the per-region deadline (default ``CallSettings()``)."""
+    settings = settings or CallSettings()
     name = assume.role_name(role_name)
     external = assume.external_id(external_id)
     ids = assume.account_ids(accounts or [])
@@ -99,10 +115,10 @@ def collect_accounts(
     collected_at = utc_now()
 
     calls = CallLog()
-    sts = client(session, "sts", home)
+    sts = client(session, "sts", home, settings=settings)
     calls.attach(sts, "caller")
     if organization:
-        organizations = client(session, "organizations", home)
+        organizations = client(session, "organizations", home, settings=settings)
         calls.attach(organizations, "caller")
         ids = active_accounts(organizations)
     caller_account, _ = caller_account_id(sts)  # unknown caller: every account through its role
@@ -120,6 +136,7 @@ def collect_accounts(
         max_workers=max(1, max_workers),
         calls=calls,
         progress=progress or SilentProgress(),
+        settings=settings,
     )
     run.progress.add_total(len(ids) * (ACCOUNT_STEPS + len(wanted) * REGION_STEPS))
     with ThreadPoolExecutor(max_workers=max(1, min(max_accounts, len(ids) or 1))) as pool:
@@ -137,7 +154,7 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
         arn = assume.role_arn(run.partition, account_id, run.role_name)
         try:
             credentials = assume.assume_role(run.sts, arn, run.external_id)
-        except COLLECT_ERRORS as exc:
+        except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
             return _unreached(run, account_id, ASSUME_ROLE_ERROR, exc, len(run.regions) * REGION_STEPS)
         # A session of its own, used on this thread only (regions' threads use its clients).
         refresh = partial(assume.assume_role, run.sts, arn, run.external_id)
@@ -147,21 +164,26 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
     names = list(run.regions)
     if not names:
         with lock:
-            home = client(session, "ec2", run.home_region)
+            home = client(session, "ec2", run.home_region, settings=run.settings)
         run.calls.attach(home, f"{account_id}/{run.home_region}")
         try:
             names = enabled_regions(home, partition_of(session))
-        except COLLECT_ERRORS as exc:
+        except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
             return _unreached(run, account_id, DESCRIBE_REGIONS_ERROR, exc, 0)
         run.progress.add_total(len(names) * REGION_STEPS)
     run.progress.advance(ACCOUNT_STEPS)
 
     _, pool_size = worker_split(run.max_workers, len(names))
     with lock:
-        clients = {region: client(session, "ec2", region, pool_size=pool_size) for region in names}
+        clients = {
+            region: client(session, "ec2", region, pool_size=pool_size, settings=run.settings)
+            for region in names
+        }
     for region, made in clients.items():
         run.calls.attach(made, f"{account_id}/{region}")
-    bodies = collect_regions(clients, max_workers=run.max_workers, progress=run.progress)
+    bodies = collect_regions(
+        clients, max_workers=run.max_workers, progress=run.progress, deadline_s=run.settings.region_deadline
+    )
     collect_need_kinds(
         session,
         bodies,
@@ -170,12 +192,13 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
         label=f"{account_id}/",
         max_workers=run.max_workers,
         lock=lock,
+        settings=run.settings,
     )
     return {"regions": bodies}
 
 
 def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> dict[str, Any]:
-    message = error_text(exc)
+    message = failure_text(exc)
     log.warning("account %s not collected: %s failed: %s", account_id, step, message)
     run.progress.advance(ACCOUNT_STEPS + skipped)
     return {"regions": {}, "Errors": {step: message}}

@@ -16,6 +16,7 @@ leaves its field absent on the item it would have decorated.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from fargate_netcheck.collect._calls import (
     Job,
     Truncated,
+    UnexpectedShape,
     call,
     chunks,
     jsonable,
@@ -34,6 +36,9 @@ from fargate_netcheck.collect._calls import (
     require_operation,
     run_jobs,
 )
+from fargate_netcheck.errors import InputError
+from fargate_netcheck.snapshot_fast_check import ItemChecker
+from fargate_netcheck.snapshot_schema import ID_FIELDS, validate_item
 
 if TYPE_CHECKING:
     from fargate_netcheck.progress import ProgressSink
@@ -186,15 +191,21 @@ REGION_STEPS = len(KINDS) + 1
 
 
 def collect_region(
-    client: Any, *, max_workers: int = 8, progress: ProgressSink | None = None
+    client: Any,
+    *,
+    max_workers: int = 8,
+    progress: ProgressSink | None = None,
+    deadline_s: float | None = None,
 ) -> dict[str, Any]:
     """One region's snapshot body (kinds in DESIGN.md order, then ``Errors``) from an EC2 client.
     With ``max_workers`` 1 every call is made in a fixed order on this thread (for Stubber).
     ``progress`` advances by one as each kind finishes and once when the dependent calls have
-    (``REGION_STEPS`` in all)."""
+    (``REGION_STEPS`` in all). After ``deadline_s`` seconds, what is not finished is recorded as
+    timed out and the region is returned as it stands."""
     errors: dict[str, str] = {}
     found: dict[str, list[Item]] = {}
-    run_jobs(_kind_jobs(client, found, progress), errors, max_workers)
+    deadline = None if deadline_s is None else time.monotonic() + deadline_s
+    run_jobs(_kind_jobs(client, found, progress), errors, max_workers, deadline)
     interfaces: list[Item] = []
     jobs = [
         *_vpc_attribute_jobs(client, found.get("Vpcs", [])),
@@ -202,7 +213,7 @@ def collect_region(
         *_tgw_route_table_jobs(client, found.get("TransitGatewayRouteTables", [])),
         *_network_interface_jobs(client, found.get("RouteTables", []), interfaces),
     ]
-    failed = run_jobs(jobs, errors, max_workers)
+    failed = run_jobs(jobs, errors, max_workers, deadline)
     if progress is not None:
         progress.advance(1)
     if "RouteTables" in found and NETWORK_INTERFACES.error_key not in failed:
@@ -213,13 +224,18 @@ def collect_region(
 
 
 def collect_regions(
-    clients: dict[str, Any], *, max_workers: int = 8, progress: ProgressSink | None = None
+    clients: dict[str, Any],
+    *,
+    max_workers: int = 8,
+    progress: ProgressSink | None = None,
+    deadline_s: float | None = None,
 ) -> dict[str, dict[str, Any]]:
     """``{region: body}`` from one EC2 client per region. At most ``max_workers`` calls at once:
     regions in parallel, the calls within a region sharing what is left (make each client with a
-    connection pool of ``worker_split(max_workers, len(clients))[1]``)."""
+    connection pool of ``worker_split(max_workers, len(clients))[1]``). ``deadline_s``: each
+    region's own deadline (``collect_region``)."""
     region_workers, per_region = worker_split(max_workers, len(clients))
-    collect = partial(collect_region, max_workers=per_region, progress=progress)
+    collect = partial(collect_region, max_workers=per_region, progress=progress, deadline_s=deadline_s)
     if region_workers == 1:
         return {region: collect(c) for region, c in clients.items()}
     with ThreadPoolExecutor(max_workers=region_workers) as pool:
@@ -245,7 +261,29 @@ def _kind_jobs(client: Any, into: dict[str, list[Item]], progress: ProgressSink 
 
 
 def fetch_kind(client: Any, kind: Kind) -> list[Item]:
-    """Every item of ``kind`` in the client's region: one call, plus its pages."""
+    """Every item of ``kind`` in the client's region: one call, plus its pages. Items the snapshot
+    would refuse (no id, a field of the wrong type) make the kind ``UnexpectedShape``: recorded in
+    ``Errors`` like any failed call, rather than failing the load of the whole collection."""
+    return _checked(kind, _fetch(client, kind))
+
+
+def _checked(kind: Kind, items: list[Item]) -> list[Item]:
+    checker = ItemChecker()
+    id_field = ID_FIELDS[kind.key]
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise UnexpectedShape(f"{kind.operation}: {kind.result_key}[{i}] is not an object")
+        if not isinstance(item.get(id_field), str) or not item[id_field]:
+            raise UnexpectedShape(f"{kind.operation}: {kind.result_key}[{i}] has no {id_field}")
+        if not checker.fits(kind.key, item):
+            try:
+                validate_item(kind.key, item, f"{kind.operation}: {item[id_field]}")
+            except InputError as exc:
+                raise UnexpectedShape(str(exc)) from None
+    return items
+
+
+def _fetch(client: Any, kind: Kind) -> list[Item]:
     if kind.pages is Paging.PAGINATOR:
         return paginate(client, kind.operation, kind.result_key)
     # These operations are recent (botocore 1.35.65, which pyproject requires); an environment that
@@ -255,6 +293,8 @@ def fetch_kind(client: Any, kind: Kind) -> list[Item]:
         params = {} if kind.max_results is None else {"MaxResults": kind.max_results}
         return paginate_tokens(client, kind.operation, kind.result_key, **params)
     found = call(client, kind.operation).get(kind.result_key)
+    if found is not None and not isinstance(found, dict):
+        raise UnexpectedShape(f"{kind.operation}: {kind.result_key} is not an object")
     return [found] if found is not None else []
 
 

@@ -44,15 +44,18 @@ def collect_need_kinds(
     max_workers: int = 8,
     extra_names: tuple[str, ...] = (),
     lock: threading.Lock | None = None,
+    settings: CallSettings | None = None,
 ) -> None:
     """Add the kinds to each region body of ``bodies`` (in place)."""
     if not bodies:
         return
     regions = sorted(bodies)
     with lock or contextlib.nullcontext():
-        nfw = {r: client(session, "network-firewall", r, pool_size=max_workers) for r in regions}
-        resolver = {r: client(session, "route53resolver", r, pool_size=max_workers) for r in regions}
-        route53 = client(session, "route53", regions[0], pool_size=max_workers)
+        nfw = {r: client(session, "network-firewall", r, pool_size=max_workers, settings=settings) for r in regions}
+        resolver = {
+            r: client(session, "route53resolver", r, pool_size=max_workers, settings=settings) for r in regions
+        }
+        route53 = client(session, "route53", regions[0], pool_size=max_workers, settings=settings)
     if calls is not None:
         for r in regions:
             calls.attach(nfw[r], f"{label}{r}")

@@ -22,6 +22,7 @@ from botocore.config import Config
 from botocore.exceptions import ProfileNotFound
 from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 
+from fargate_netcheck.call_settings import CallSettings
 from fargate_netcheck.errors import InputError
 
 READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Search")
@@ -39,12 +40,6 @@ ALLOWED_OPERATIONS = frozenset(
     }
 )
 
-RETRIES = {"mode": "adaptive", "max_attempts": 10}
-# botocore waits 60 s by default for a connection and for each read, and retries timeouts like
-# throttling: a region whose endpoint hangs would hold an unattended scan for ten minutes per call.
-# Describe pages answer in well under a second; these bounds still allow a slow link.
-CONNECT_TIMEOUT_S = 10
-READ_TIMEOUT_S = 30
 _GUARD_ID = "fargate-netcheck-read-only-guard"
 _START_KEY = "fargate_netcheck_call_started"
 _OPERATION_KEY = "fargate_netcheck_operation"
@@ -83,14 +78,23 @@ def make_session(profile: str | None) -> boto3.Session:
     return session
 
 
-def client(session: boto3.Session, service: str, region: str, *, pool_size: int = 10) -> Any:
-    """A guarded client with adaptive retries. ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``)
-    are honoured by botocore itself. ``pool_size`` should cover the threads sharing the client."""
+def client(
+    session: boto3.Session,
+    service: str,
+    region: str,
+    *,
+    pool_size: int = 10,
+    settings: CallSettings | None = None,
+) -> Any:
+    """A guarded client with the retries and timeouts of ``settings`` (default ``CallSettings()``).
+    ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) are honoured by botocore itself.
+    ``pool_size`` should cover the threads sharing the client."""
+    settings = settings or CallSettings()
     config = Config(
-        retries=dict(RETRIES),
+        retries=settings.retries(session),
         max_pool_connections=max(pool_size, 10),
-        connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
     )
     install_read_only_guard(session.events)  # a session not made by make_session is guarded too
     made = session.client(service, region_name=region, config=config)
@@ -98,17 +102,31 @@ def client(session: boto3.Session, service: str, region: str, *, pool_size: int 
     return made
 
 
+@dataclass(frozen=True, slots=True)
+class CallFailure:
+    """One API call that failed (after botocore's retries): where, what, and why."""
+
+    where: str  # the label the client was attached with ("<account>/<region>", "caller")
+    operation: str  # service:Operation
+    endpoint: str  # the URL the client sends to
+    reason: str  # the error code, or the exception's class (EndpointConnectionError, ...)
+    message: str
+
+
 @dataclass(slots=True)
 class CallLog:
     """API calls made through the clients attached to it: count and total seconds per
     ``service:Operation`` (one logical call each, however many retries it took), and the retries
-    botocore made: every one in ``retries``, those answering a throttling error in ``throttled``.
+    botocore made: every one in ``retries``, those answering a throttling error in ``throttled``;
+    the same three counts per ``where`` label in ``by_where``, and each failed call in ``failures``.
     Thread-safe."""
 
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     retries: dict[str, int] = field(default_factory=dict)
     throttled: dict[str, int] = field(default_factory=dict)
+    by_where: dict[str, list[int]] = field(default_factory=dict)  # where -> [calls, retries, throttled]
+    failures: list[CallFailure] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _throttling: ThrottlingErrorDetector = field(
         default_factory=lambda: ThrottlingErrorDetector(RetryEventAdapter()), repr=False, compare=False
@@ -119,22 +137,36 @@ class CallLog:
         ``where`` (e.g. ``"111111111111/us-east-1"``) labels its calls in the log."""
         events = made_client.meta.events
         tag = f"fargate-netcheck-call-log-{id(self)}"
+        done = partial(self._finished, where, made_client.meta.endpoint_url)
         events.register("before-parameter-build", self._started, unique_id=f"{tag}-start")
-        events.register("after-call", partial(self._finished, where), unique_id=f"{tag}-done")
-        events.register("after-call-error", partial(self._finished, where), unique_id=f"{tag}-error")
+        events.register("after-call", done, unique_id=f"{tag}-done")
+        events.register("after-call-error", done, unique_id=f"{tag}-error")
         events.register("needs-retry", self._attempt_failed, unique_id=f"{tag}-attempt")
         events.register("request-created", partial(self._retrying, where), unique_id=f"{tag}-retry")
 
-    def record(self, operation: str, seconds: float) -> None:
+    def record(self, operation: str, seconds: float, where: str = "") -> None:
         with self._lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1
             self.seconds[operation] = self.seconds.get(operation, 0.0) + seconds
+            self.by_where.setdefault(where, [0, 0, 0])[0] += 1
 
-    def record_retry(self, operation: str, throttled: bool) -> None:
+    def record_retry(self, operation: str, throttled: bool, where: str = "") -> None:
         with self._lock:
             self.retries[operation] = self.retries.get(operation, 0) + 1
+            counts = self.by_where.setdefault(where, [0, 0, 0])
+            counts[1] += 1
             if throttled:
                 self.throttled[operation] = self.throttled.get(operation, 0) + 1
+                counts[2] += 1
+
+    def record_failure(self, failure: CallFailure) -> None:
+        with self._lock:
+            self.failures.append(failure)
+
+    @property
+    def total_throttled(self) -> int:
+        with self._lock:
+            return sum(self.throttled.values())
 
     @property
     def total(self) -> int:
@@ -160,13 +192,18 @@ class CallLog:
         context[_START_KEY] = time.perf_counter()
         context[_OPERATION_KEY] = _operation(model)
 
-    def _finished(self, where: str, *, context: dict[str, Any], model: Any = None, **kwargs: Any) -> None:
+    def _finished(
+        self, where: str, endpoint: str, *, context: dict[str, Any], model: Any = None, **kwargs: Any
+    ) -> None:
         """``after-call``, or ``after-call-error`` (the request raised: no response, and botocore
         passes no ``model``, so the operation is the one ``_started`` noted)."""
         started = context.get(_START_KEY)
         elapsed = time.perf_counter() - started if started is not None else 0.0
         operation = _operation(model) if model is not None else context.get(_OPERATION_KEY, "unknown")
-        self.record(operation, elapsed)
+        self.record(operation, elapsed, where)
+        failure = _failure(kwargs)
+        if failure is not None:
+            self.record_failure(CallFailure(where, operation, endpoint, *failure))
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s %.0f ms%s", operation, where or "-", elapsed * 1000, _outcome(kwargs))
 
@@ -188,7 +225,7 @@ class CallLog:
             return
         reason, throttled = context.get(_FAILURE_KEY, ("unknown", False))
         operation = context.get(_OPERATION_KEY, operation_name)
-        self.record_retry(operation, throttled)
+        self.record_retry(operation, throttled, where)
         log.info(
             "retry %d of %s %s after %s%s",
             attempt - 1,
@@ -206,6 +243,19 @@ def _operation(model: Any) -> str:
 def _error_code(parsed: Any) -> str:
     error = parsed.get("Error", {}) if isinstance(parsed, dict) else {}
     return error.get("Code") or "error"
+
+
+def _failure(kwargs: dict[str, Any]) -> tuple[str, str] | None:
+    """``(reason, message)`` of a call that failed, from ``after-call``/``after-call-error``."""
+    exc = kwargs.get("exception")
+    if exc is not None:
+        return type(exc).__name__, " ".join(str(exc).split())[:300]
+    http = kwargs.get("http_response")
+    if http is not None and http.status_code >= 300:
+        parsed = kwargs.get("parsed")
+        error = parsed.get("Error", {}) if isinstance(parsed, dict) else {}
+        return _error_code(parsed), " ".join(str(error.get("Message") or "").split())[:300]
+    return None
 
 
 def _outcome(kwargs: dict[str, Any]) -> str:

@@ -65,7 +65,7 @@ def describe_vpc_block_public_access_exclusions(self: Any) -> str:
     return _exclusions_xml()
 
 
-_ACTIONS = {
+ACTIONS = {
     "describe_vpc_block_public_access_options": describe_vpc_block_public_access_options,
     "describe_vpc_block_public_access_exclusions": describe_vpc_block_public_access_exclusions,
 }
@@ -77,7 +77,7 @@ def install() -> list[str]:
     from moto.ec2.responses import EC2Response
 
     added = []
-    for name, method in _ACTIONS.items():
+    for name, method in ACTIONS.items():
         if not hasattr(EC2Response, name):
             setattr(EC2Response, name, method)
             added.append(name)

@@ -10,6 +10,7 @@ from typing import Any
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.iac.cfn_template import Template
 from fargate_netcheck.iac.values import Unknown
+from fargate_netcheck.input_limits import SMALL_LIMIT, read_limited
 
 
 def parse_parameters(pairs: list[str], files: list[Path]) -> dict[str, str]:
@@ -30,7 +31,7 @@ def _from_file(path: Path) -> dict[str, str]:
     --parameter-overrides file://`` take: ``[{"ParameterKey": k, "ParameterValue": v}]`` or
     ``["k=v"]``; also ``{"Parameters": {k: v}}`` (a CodePipeline template configuration)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(read_limited(path, "parameters file", SMALL_LIMIT, encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -91,6 +91,8 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         summary["resolved"] = len(report.resolved)
     if report.errors:
         out.append(("collection_errors", dict(sorted(report.errors.items()))))
+    if report.collection is not None:
+        out.append(("collection", report.collection.to_json()))
     if report.diagnosis is not None:
         d = report.diagnosis
         diagnosis = {

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any
 
 from fargate_netcheck.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
 from fargate_netcheck.report.escape import xml_text
 
 ROOT_NAME = "fargate-netcheck"
 NO_TARGET_SUITE = "findings"
+COLLECTION_SUITE = "collection"
 
 
 @dataclass(slots=True)
@@ -64,7 +66,27 @@ def _suites(report: Report) -> dict[str, list[_Case]]:
     for finding in sorted(errors, key=Finding.sort_key):
         suite = source_of.get(finding.target_id or "", NO_TARGET_SUITE)
         suites.setdefault(suite, []).append(_finding_case(finding, suite))
+    if report.collection is not None:
+        suites[COLLECTION_SUITE] = _collection_cases(report.collection)
     return suites
+
+
+def _collection_cases(collection: Any) -> list[_Case]:
+    """One passing case when every kind was collected, else one failure per kind that was not."""
+    failed = [
+        (f"{r.account}/{r.region}/{kind}", message)
+        for r in collection.regions
+        for kind, message in sorted(r.failures.items())
+    ]
+    failed += [
+        (f"{a}/-/{step}", m) for a, steps in sorted(collection.accounts.items()) for step, m in steps.items()
+    ]
+    if not failed:
+        return [_Case("collection complete", COLLECTION_SUITE, "passed", detail=collection.line())]
+    return [
+        _Case(name, COLLECTION_SUITE, "failure", message, collection.line(), "collection-failed")
+        for name, message in failed
+    ]
 
 
 def _target_cases(result: TargetResult) -> list[_Case]:

@@ -179,4 +179,6 @@ def _invocation(report: Report) -> dict[str, Any]:
     ]
     if notes:
         invocation["toolExecutionNotifications"] = notes
+    if report.collection is not None:
+        invocation["properties"] = {"collection": report.collection.to_json()}
     return invocation

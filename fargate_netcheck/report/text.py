@@ -60,6 +60,8 @@ def render(report: Report) -> str:
     if report.resolved:
         lines += ["", f"Resolved since the baseline ({len(report.resolved)})"]
         lines += [f"  {f.rule_id:<7} {terminal_text(f.resource_id)}" for f in report.resolved]
+    if report.collection is not None:
+        lines += ["", terminal_text(report.collection.line())]
     if report.errors:
         lines += ["", "Collection errors (verdicts that need this data are unknown)"]
         lines += [f"  {terminal_text(k)}: {terminal_text(v)}" for k, v in sorted(report.errors.items())]

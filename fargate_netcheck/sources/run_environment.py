@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.input_limits import SMALL_LIMIT
 from fargate_netcheck.jsonfile import read_json
 from fargate_netcheck.model import SourceLocation
 
@@ -133,5 +134,5 @@ def load_run_environment(path: Path) -> NetworkDefaults:
     """The network defaults of the Run Environment saved in ``path`` (a single object, or the list
     response ``{"count": 1, "results": [...]}``). Raises ``InputError`` naming the file (and line)."""
     shown = str(path)
-    data, text = read_json(path, "Run Environment file")
+    data, text = read_json(path, "Run Environment file", SMALL_LIMIT)
     return parse_run_environment(data, text, shown)

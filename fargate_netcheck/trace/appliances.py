@@ -202,13 +202,14 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
         )
         if not enis:
             rd = region_of(g, target)
-            walk.unknown(
-                CheckCode.DATA_MISSING,
-                target,
-                rd.gap("NetworkInterfaces")
-                if not rd.collected("NetworkInterfaces")
-                else f"no network interface of instance {target} is in the snapshot: its NAT cannot be verified",
-            )
+            if not rd.collected("NetworkInterfaces"):
+                walk.missing(rd, "NetworkInterfaces", target)
+            else:
+                walk.unknown(
+                    CheckCode.DATA_MISSING,
+                    target,
+                    f"no network interface of instance {target} is in the snapshot: its NAT cannot be verified",
+                )
             return None
         eni = enis[0]
         walk.hop(eni)

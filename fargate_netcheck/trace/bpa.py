@@ -63,6 +63,11 @@ def evaluate(
             f"VPC Block Public Access in {bpa.region} could not be read ({bpa.unreadable}): it may block "
             f"{gateway}"
         )
+    if bpa.unsupported is not None:
+        return Status.PASS, (
+            f"the endpoint does not implement VPC Block Public Access ({bpa.unsupported}): read as off in "
+            f"{bpa.region}, as for a snapshot without it"
+        )
     if bpa.mode is None:
         return Status.PASS, (
             f"VPC Block Public Access is not in the snapshot (written by hand, or before fargate-netcheck "

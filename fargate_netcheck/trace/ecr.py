@@ -51,10 +51,11 @@ def ecr_pull(tracer: Tracer, target: Target, internet_egress: PathResult | None 
     rd = region_of(g, subnet_id)
     if not rd.collected("VpcEndpoints"):
         walk = Walk(path=[subnet_id])
-        walk.unknown(
-            CheckCode.DATA_MISSING,
+        walk.missing(
+            rd,
+            "VpcEndpoints",
             subnet_id,
-            f"{rd.gap('VpcEndpoints')}: ECR may resolve to interface endpoints, so the pull cannot be verified",
+            ": ECR may resolve to interface endpoints, so the pull cannot be verified",
         )
         return walk.result("")
     endpoints = {s: private_dns_endpoints(g, vpc_id, s) for s in ECR_SERVICES}

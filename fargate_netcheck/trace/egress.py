@@ -211,7 +211,7 @@ class Tracer:
                     f"route {route.describe()} in {rtb} points to {route.target_id}, which does not exist",
                 )
             else:
-                walk.unknown(CheckCode.DATA_MISSING, route.target_id, rd.gap(snapshot_kind))
+                walk.missing(rd, snapshot_kind, route.target_id)
             return None
         handler = self.handlers.get(route.target_kind, not_followed)
         return handler(g, walk, route, pos)
@@ -221,6 +221,13 @@ class Tracer:
         if regions and all(r.collected("Subnets") for r in regions):
             walk.failed(
                 CheckCode.SUBNET_MISSING, target.subnet_id, f"subnet {target.subnet_id} does not exist"
+            )
+        elif failed := [r for r in regions if r.failed("Subnets")]:
+            walk.unknown(
+                CheckCode.DATA_FAILED,
+                target.subnet_id,
+                f"subnet {target.subnet_id} is not in the snapshot because "
+                + "; ".join(r.gap("Subnets") for r in failed),
             )
         else:
             walk.unknown(

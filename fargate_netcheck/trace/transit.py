@@ -111,7 +111,9 @@ def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAt
     missing = [k for k in _ATTACHMENT_KINDS if not rd.collected(k)]
     if len(missing) == len(_ATTACHMENT_KINDS):
         walk.unknown(
-            CheckCode.DATA_MISSING, tgw, f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}"
+            CheckCode.DATA_FAILED if rd.failed(missing[0]) else CheckCode.DATA_MISSING,
+            tgw,
+            f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}",
         )
     else:
         walk.failed(

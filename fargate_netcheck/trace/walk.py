@@ -73,8 +73,14 @@ class Walk:
         """Was ``kind`` collected in ``region``? If not, why is recorded as unknown at ``resource_id``."""
         if region.collected(kind):
             return True
-        self.unknown(CheckCode.DATA_MISSING, resource_id, region.gap(kind))
+        self.missing(region, kind, resource_id)
         return False
+
+    def missing(self, region: RegionData, kind: str, resource_id: str, why: str = "") -> None:
+        """Record that ``kind`` is not in ``region`` (failed to collect, or never collected), as
+        unknown at ``resource_id``; ``why`` follows the gap in the reason."""
+        code = CheckCode.DATA_FAILED if region.failed(kind) else CheckCode.DATA_MISSING
+        self.unknown(code, resource_id, region.gap(kind) + why)
 
     def add(self, code: CheckCode, status: Status, resource_id: str, reason: str) -> None:
         self.checks.append(Check(code, status, resource_id, reason))

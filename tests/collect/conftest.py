@@ -47,7 +47,9 @@ def stubbed() -> Iterator[tuple[Any, Stubber]]:
 
 
 @pytest.fixture
-def moto() -> Iterator[None]:
+def moto(moto_bpa_taught: None) -> Iterator[None]:
+    """An embedded moto answering the BPA describes as a fresh account: these tests read a complete
+    region. An untaught moto is tested in test_collect_untaught.py and the e2e fault tests."""
     with mock_aws():
         yield
 

@@ -62,12 +62,10 @@ def _bpa_snapshot() -> dict[str, Any]:
     return snap
 
 
-# -- against moto, with the gap filler the suite installs ----------------------------------------
+# -- against moto, taught the BPA describes by the `moto` fixture ------------------------------
 
 
 def test_moto_scan_records_bpa_off_and_no_exclusions_without_errors(moto: None) -> None:
-    assert moto_bpa.install() == []  # tests/conftest.py installed it for the session: a no-op now
-
     snapshot, calls = collect([REGION, "eu-west-1"])
 
     for name, body in snapshot["regions"].items():

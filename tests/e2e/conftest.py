@@ -18,7 +18,9 @@ REGION = "us-east-1"
 SERVER_START_TIMEOUT = 30.0
 CLI_TIMEOUT = 180.0
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-# ``python -m moto.server`` with the Block Public Access describe calls moto lacks taught to it first.
+# ``python -m moto.server`` with the Block Public Access describe calls moto lacks taught to it first:
+# these tests check the demo's verdicts against a complete account. A plain, unpatched moto_server
+# and fault injection are tested in test_fault_injection.py (tests/faults/).
 SERVE_MOTO = (
     "import sys; from fargate_netcheck.demo import moto_bpa, moto_dns_firewall; moto_bpa.install(); "
     "moto_dns_firewall.install(); "

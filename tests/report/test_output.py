@@ -104,7 +104,7 @@ def test_a_report_into_a_missing_folder_is_one_line_and_exit_2(tmp_path, capsys)
     result = run_cli(capsys, "check", "--snapshot", str(snap), "-f", "json", "-o", str(out))
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        f"fargate-netcheck: error: {out}: cannot write the report: No such file or directory"
+        f"fargate-netcheck: error: {out}: cannot write the report: folder {out.parent} does not exist"
     ]
 
 
