@@ -16,7 +16,7 @@ from typing import Any
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.iac.cfn_intrinsics import Context
-from fargate_netcheck.iac.needs_world import default_dhcp_for_new_vpcs
+from fargate_netcheck.iac.needs_world import default_dhcp_for_new_vpcs, gateway_endpoint_routes
 from fargate_netcheck.iac.network import Network
 from fargate_netcheck.snapshot import SNAPSHOT_VERSION, Snapshot, parse_snapshot
 from fargate_netcheck.snapshot_schema import KINDS
@@ -68,6 +68,7 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
     if snapshot is None:
         _outside_the_code(net, networks)
     default_dhcp_for_new_vpcs(net, region)
+    gateway_endpoint_routes(net)
     net.finish()
     new_body = net.snapshot_region()
     errors = dict(body.get("Errors", {}))  # the scan's gaps stay; the code's are added to them

@@ -12,6 +12,8 @@ Firewall, private hosted zones, Network Firewall, endpoint policies), as AWS beh
   zone) records its kind as not known (the snapshot's ``Errors``), naming it: the needs that depend on
   it are ``unknown``, never a guessed ``reachable``.
 - A VPC endpoint created without a policy gets AWS's default full-access policy.
+- A gateway endpoint adds a route to each of its route tables: its service's AWS-managed prefix list
+  to the endpoint (the list's addresses are AWS's: it stays unread, named by the service).
 """
 
 from __future__ import annotations
@@ -139,3 +141,27 @@ def endpoint_policy(value: Any) -> str | None:
     if first_unknown(value) is not None:
         return None
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def gateway_endpoint_routes(net: Network) -> None:
+    """AWS adds a route to each route table a gateway endpoint names: the service's AWS-managed
+    prefix list (``com.amazonaws.<region>.s3``) to the endpoint. The list's addresses are AWS's,
+    not in the code: the route is there (traffic to the service takes the endpoint, under its
+    policy), its prefix list unread. A table that already routes to the endpoint (a scan's) is kept."""
+    for endpoint in net.items.get("VpcEndpoints", {}).values():
+        service, vpce = endpoint.get("ServiceName"), endpoint.get("VpcEndpointId")
+        if endpoint.get("VpcEndpointType") != "Gateway" or not isinstance(service, str):
+            continue
+        for table_id in endpoint.get("RouteTableIds") or []:
+            table = net.get("RouteTables", table_id)
+            if table is None or any(r.get("GatewayId") == vpce for r in table.get("Routes") or []):
+                continue
+            net.add_route(
+                table_id,
+                {
+                    "DestinationPrefixListId": service,
+                    "GatewayId": vpce,
+                    "State": "active",
+                    "Origin": "CreateRoute",
+                },
+            )

@@ -282,3 +282,85 @@ def test_overlay_new_vpcs_get_aws_default_options_existing_ones_keep_the_scans(t
     assert vpcs["vpc-0a1b2c3d4e5f60001"]["DhcpOptionsId"] == "dopt-0corp"
     assert vpcs["net/Vpc"]["DhcpOptionsId"] == "eu-west-1/default-dhcp-options"
     assert set(by_id(rd, "DhcpOptions")) == {"dopt-0corp", "eu-west-1/default-dhcp-options"}
+
+
+def test_an_s3_gateway_endpoint_takes_the_layers_under_its_policy_even_beside_an_internet_route(
+    tmp_path, check_json
+):
+    """AWS routes the S3 prefix list of each table a gateway endpoint names to the endpoint: the
+    image layers go there, not through the internet gateway, and a policy allowing only the
+    account's own bucket denies them (a 'reachable' through the IGW would be wrong)."""
+    own_only = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::own/*"}
+        ]
+    }
+    endpoint = (
+        "  S3:\n    Type: AWS::EC2::VPCEndpoint\n"
+        "    Properties: {VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-west-1.s3, "
+        "RouteTableIds: [net/Vpc.MainRouteTable]POLICY}\n"
+    )
+    text = VPC + SERVICE + endpoint
+    _, report, _ = _check_template(tmp_path, check_json, text.replace("POLICY", ""))
+    layers = next(n for t in report["targets"] for n in t["needs"] if "starport" in n["name"])
+    assert (layers["via"], layers["verdict"]) == ("vpc-endpoint", "reachable")
+    assert report["targets"][0]["internet_egress"]["verdict"] == "reachable"
+    _, report, _ = _check_template(
+        tmp_path, check_json, text.replace("POLICY", f", PolicyDocument: {json.dumps(own_only)}")
+    )
+    target = report["targets"][0]
+    layers = next(n for n in target["needs"] if "starport" in n["name"])
+    assert (layers["via"], layers["verdict"], layers["blocked_at"]) == (
+        "vpc-endpoint",
+        "unreachable",
+        "net/S3",
+    )
+    assert target["ecr_pull"]["verdict"] == "unreachable"
+    assert "prod-eu-west-1-starport-layer-bucket" in target["ecr_pull"]["reason"]
+
+
+def test_terraform_s3_gateway_endpoint_policy_decides_the_layers(tmp_path, check_json):
+    m = "module.vpc"
+    own_only = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::own/*"}
+            ]
+        }
+    )
+
+    def endpoint(policy):
+        def extra(b):
+            expressions = {
+                "vpc_id": ref("aws_vpc.this.id", "aws_vpc.this"),
+                "service_name": const("com.amazonaws.eu-west-1.s3"),
+                "route_table_ids": ref("aws_route_table.private"),
+            }
+            values = {"service_name": "com.amazonaws.eu-west-1.s3", "vpc_endpoint_type": "Gateway"}
+            if policy:
+                expressions["policy"] = const(policy)
+                values["policy"] = policy
+            b.configure(m, "aws_vpc_endpoint.s3", expressions)
+            b.resource(
+                f"{m}.aws_vpc_endpoint.s3",
+                values,
+                unknown={"id": True, "vpc_id": True, "route_table_ids": True, "policy": not policy},
+            )
+
+        return extra
+
+    _, report, _ = check_json("--terraform-plan", _plan(tmp_path, endpoint(None)), "--region", "eu-west-1")
+    layers = {
+        (n["via"], n["verdict"]) for t in report["targets"] for n in t["needs"] if "starport" in n["name"]
+    }
+    assert layers == {("vpc-endpoint", "reachable")}
+    _, report, _ = check_json(
+        "--terraform-plan", _plan(tmp_path, endpoint(own_only)), "--region", "eu-west-1"
+    )
+    layers = {
+        (n["via"], n["verdict"], n["blocked_at"])
+        for t in report["targets"]
+        for n in t["needs"]
+        if "starport" in n["name"]
+    }
+    assert layers == {("vpc-endpoint", "unreachable", "module.vpc.aws_vpc_endpoint.s3")}
