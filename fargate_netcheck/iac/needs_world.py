@@ -29,7 +29,6 @@ DEFAULT_ENDPOINT_POLICY = json.dumps(
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
     }
 )
-NO_OPTIONS = "default"  # AssociateDhcpOptions' "default": no options set, the Amazon-provided resolver
 
 # Resource types of the kinds needs read that the converter does not model: their kind is unknown.
 _CFN_UNMODELLED = {
