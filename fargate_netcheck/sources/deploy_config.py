@@ -28,7 +28,6 @@ to anything but true (or that is ``removed_from_task_manager``) is skipped, as t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from fargate_netcheck.errors import InputError
 from fargate_netcheck.model import SourceLocation
 from fargate_netcheck.sources.run_environment import NetworkDefaults
 from fargate_netcheck.sources.yaml_lines import LocatedDict, VaultValue, combine, load_yaml, located
+from fargate_netcheck.task_network import TaskNetwork
 
 NETWORK_FIELDS = ("subnets", "security_groups", "assign_public_ip")
 V4_ONLY_KEYS = (
@@ -56,20 +56,6 @@ LEGACY_KEYS = {
 _V4_NETWORK = ("aws", "network")
 _LEGACY_NETWORK = ("ecs", "task", "network")
 _ID_KIND = {"subnets": "subnet", "security_groups": "security group"}
-
-
-@dataclass(frozen=True)
-class TaskNetwork:
-    """One task's network settings, from a deployment config or an ECS service."""
-
-    source: str  # "deploy-config:<env>/<task>" or "ecs-service:<cluster>/<service>"
-    subnets: tuple[str, ...]
-    security_groups: tuple[str, ...]
-    assign_public_ip: bool | None  # None: not set anywhere
-    locations: dict[str, SourceLocation] = field(default_factory=dict)  # field -> where it was set
-    problems: tuple[str, ...] = ()  # e.g. a Jinja expression where an id must be
-    uses_awslogs: bool = False
-    secrets_from: tuple[str, ...] = ()  # "secretsmanager", "ssm"
 
 
 def is_jinja(value: Any) -> bool:

@@ -16,7 +16,7 @@ from fargate_netcheck.model import Target
 from fargate_netcheck.targets import make_target
 
 if TYPE_CHECKING:  # deploy_config imports PyYAML: not needed on a plain snapshot run
-    from fargate_netcheck.sources.deploy_config import TaskNetwork
+    from fargate_netcheck.task_network import TaskNetwork
 
 
 @dataclass(frozen=True, slots=True)
