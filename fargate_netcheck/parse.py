@@ -12,6 +12,12 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # ipaddress objects (whose comparisons run Python code per call).
 Span = tuple[int, int, int]
 
+
+def within(inner: Network, outer: Network) -> bool:
+    """``inner`` lies inside ``outer`` (False across IP versions, where ``subnet_of`` would raise)."""
+    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+
+
 ALL_PORTS = (0, 65535)
 TCP = "6"
 
@@ -58,7 +64,7 @@ def parse_route(raw: dict[str, Any]) -> Route | None:
             kind = field_kind or _gateway_kind(value)
             break
     return Route(
-        destination=cidr or pl,
+        destination=str(cidr or pl),
         network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
         prefix_list_id=None if cidr else pl,
         target_id=target_id,
@@ -121,7 +127,7 @@ def parse_acl_entries(raw_entries: list[dict[str, Any]]) -> tuple[tuple[AclEntry
             number=int(raw["RuleNumber"]),
             protocol=protocol,
             allow=raw["RuleAction"] == "allow",
-            network=ipaddress.ip_network(cidr, strict=False),
+            network=ipaddress.ip_network(str(cidr), strict=False),
             ports=ports,
         )
         (outbound if raw["Egress"] else inbound).append(entry)
@@ -241,7 +247,7 @@ def parse_tgw_route(raw: dict[str, Any]) -> TgwRoute | None:
         if a.get("TransitGatewayAttachmentId")
     )
     return TgwRoute(
-        destination=cidr or pl,
+        destination=str(cidr or pl),
         network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
         prefix_list_id=None if cidr else pl,
         state=raw.get("State", "active"),

@@ -10,7 +10,7 @@ from typing import Protocol, TypeVar
 
 import networkx as nx
 
-from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.parse import Network, Route, within
 
 _PROPAGATED = "EnableVgwRoutePropagation"
 
@@ -24,8 +24,11 @@ class RouteChoice:
 class Prefixed(Protocol):
     """What longest-prefix matching needs of a route (a VPC route, a transit-gateway route)."""
 
-    network: Network | None
-    prefix_list_id: str | None
+    @property
+    def network(self) -> Network | None: ...
+
+    @property
+    def prefix_list_id(self) -> str | None: ...
 
 
 R = TypeVar("R", bound=Prefixed)
@@ -41,7 +44,7 @@ def longest_prefix(
     unreadable: list[R] = []
     for route in routes:
         if route.network is not None:
-            if route.network.version != destination.version or not destination.subnet_of(route.network):
+            if not within(destination, route.network):
                 continue
             prefixlen = route.network.prefixlen
         else:

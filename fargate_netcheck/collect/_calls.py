@@ -52,7 +52,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
+def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[Any]:
     """Every item of ``result_key`` over all pages of ``operation`` (API name, e.g. DescribeVpcs)."""
     paginator = client.get_paginator(xform_name(operation))
     items: list[dict[str, Any]] = []

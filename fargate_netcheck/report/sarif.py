@@ -142,7 +142,7 @@ def _result(finding: Finding, rule_index: int, targets: dict, report: Report) ->
     if target is not None:
         logical.append({"name": target.subnet_id, "kind": "resource"})
         properties |= {"targetId": target.target_id, "subnetId": target.subnet_id, "source": target.source}
-        if result_of_target.vpc_id:
+        if result_of_target is not None and result_of_target.vpc_id:
             properties["vpcId"] = result_of_target.vpc_id
         if target.security_group_ids:
             properties["securityGroupIds"] = list(target.security_group_ids)

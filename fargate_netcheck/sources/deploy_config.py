@@ -29,7 +29,7 @@ to anything but true (or that is ``removed_from_task_manager``) is skipped, as t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.model import SourceLocation
@@ -109,7 +109,7 @@ def _load_vars(path: Path) -> LocatedDict:
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path}:1: expected a mapping of Ansible variables at the top level")
-    return data
+    return cast(LocatedDict, data)  # the located loader makes every mapping a LocatedDict
 
 
 def load_variables(vars_dir: Path, env: str) -> LocatedDict:

@@ -44,7 +44,8 @@ def targets_from_networks(
             continue
         needs = (("logs",) if tn.uses_awslogs else ()) + tuple(tn.secrets_from)
         for subnet in tn.subnets:
-            groups, notes = tn.security_groups, ()
+            groups = tn.security_groups
+            notes: tuple[str, ...] = ()
             if not groups:
                 default = _default_group(g, subnet)
                 groups = (default,) if default else ()

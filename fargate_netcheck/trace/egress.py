@@ -168,7 +168,7 @@ class Tracer:
             if translated_in(g, pos):
                 walk.failed(
                     CheckCode.NAT_PRIVATE_SUBNET,
-                    pos.translated_by,
+                    str(pos.translated_by),  # translated_in: set
                     f"NAT {pos.translated_by} sits in {pos.subnet_id}, whose route table {rtb} has no "
                     f"route to {pos.destination}: a NAT gateway or instance must sit in a public subnet "
                     "(a route to an internet gateway)",
