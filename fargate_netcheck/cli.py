@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Read-only network linter for AWS ECS Fargate: can this task reach what it needs?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=False,  # completion is click's: see README "Shell completion"
 )
 
 # Options several commands share, declared once (where the help differs, each command keeps its own).
@@ -32,6 +32,8 @@ ProfileOpt = Annotated[str | None, typer.Option(help="AWS profile.")]
 ReportOutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
 ]
+FORMAT_NAMES = "text, json, html, sarif, junit, markdown"
+FORMATS_HELP = f"{FORMAT_NAMES} (repeatable or comma-separated; several need --output-dir)."
 RulesDirOpt = Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")]
 
 # Live-collection scope, shared by `scan` and `check`.
@@ -135,9 +137,7 @@ def check(
     ] = [],  # noqa: B006
     format: Annotated[
         list[str],
-        typer.Option(
-            "--format", "-f", help="text, json, html, sarif, junit, markdown (repeatable or comma-separated)."
-        ),
+        typer.Option("--format", "-f", help=FORMATS_HELP),
     ] = [],  # noqa: B006
     output: ReportOutputOpt = None,
     output_dir: Annotated[
@@ -212,19 +212,22 @@ def diagnose(
         list[str], typer.Option(help="Region (default: from the task ARN, else the environment).")
     ] = [],  # noqa: B006
     profile: ProfileOpt = None,
-    format: Annotated[list[str], typer.Option("--format", "-f", help="Report format(s).")] = [],  # noqa: B006
+    format: Annotated[
+        list[str], typer.Option("--format", "-f", help=f"{FORMAT_NAMES} (default: text).")
+    ] = [],  # noqa: B006
     output: ReportOutputOpt = None,
 ) -> None:
     """Explain why a Fargate task stopped: the cause, the blocking hop, the fix."""
     from fargate_netcheck.cli_support import Aws
     from fargate_netcheck.diagnose import diagnose_task
-    from fargate_netcheck.output import parse_formats, write_report
+    from fargate_netcheck.output import check_destination, parse_formats, write_report
 
-    if (task_id is None) == (service is None):
-        raise InputError(
-            "diagnose takes a TASK id or ARN, or --service (its most recent stopped task), not both"
-        )
+    if task_id is None and service is None:
+        raise InputError("diagnose needs a TASK id or ARN, or --service NAME (its most recent stopped task)")
+    if task_id is not None and service is not None:
+        raise InputError("diagnose takes a TASK id or ARN, or --service NAME, not both")
     formats = parse_formats(format or ["text"])
+    check_destination(formats, None)
     task_region = task_id.split(":")[3] if task_id and task_id.startswith("arn:") else None
     aws = Aws(list(region) or ([task_region] if task_region else []), profile)
     report = diagnose_task(
@@ -305,14 +308,15 @@ def list_rules(rules_dir: RulesDirOpt = []) -> None:  # noqa: B006
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. GW002.")],
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id or name, e.g. GW002.")],
     rules_dir: RulesDirOpt = [],  # noqa: B006
 ) -> None:
     """Print a rule's documentation: what it checks, why it matters, an example, the fix."""
     from fargate_netcheck.registry import load_rules
 
     rules = load_rules(rules_dir)
-    rule = rules.get(rule_id.upper())
+    by_name = {r.name.lower(): r for r in rules.values()}
+    rule = rules.get(rule_id.upper()) or by_name.get(rule_id.lower())
     if rule is None:
         raise InputError(f"unknown rule {rule_id!r} (see `fargate-netcheck rules`)")
     typer.echo(
@@ -321,20 +325,70 @@ def explain(
 
 
 @app.command("iam-policy")
-def iam_policy() -> None:
+def iam_policy(
+    management: Annotated[
+        bool,
+        typer.Option(
+            "--management",
+            help="The caller's policy for --accounts/--organization (AssumeRole, Organizations) instead.",
+        ),
+    ] = False,
+) -> None:
     """Print the least-privilege IAM policy for collection (generated from what collectors declare)."""
     from fargate_netcheck.collect.iam import render_policy
 
-    typer.echo(render_policy(), nl=False)
+    typer.echo(render_policy("management" if management else "read"), nl=False)
+
+
+@app.command()
+def schema(
+    which: Annotated[
+        str, typer.Argument(metavar="report|snapshot", help="Which format: report or snapshot.")
+    ],
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the JSON report or of the snapshot format."""
+    if which == "report":
+        from fargate_netcheck.report.schema import report_schema_text
+
+        typer.echo(report_schema_text(), nl=False)
+    elif which == "snapshot":
+        import json
+
+        from fargate_netcheck.snapshot_json_schema import snapshot_schema
+
+        typer.echo(json.dumps(snapshot_schema(), indent=2))
+    else:
+        raise InputError(f"schema: {which!r} is not report or snapshot")
+
+
+def command() -> typer.core.TyperGroup:
+    """The click command ``main`` runs: the typer app, its options placed in help panels."""
+    from fargate_netcheck.cli_panels import arrange
+
+    return arrange(typer.main.get_command(app))
 
 
 def main() -> None:
+    """Every error is one line on stderr and exit 2 (1 stays "findings"); click's usage errors too."""
     try:
-        app()
+        code = command().main(prog_name="fargate-netcheck", standalone_mode=False)
     except InputError as exc:
-        # One line, and no control characters from the snapshot (a region name, a key) reach the terminal.
-        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(exc))
-        print(f"fargate-netcheck: error: {message}", file=sys.stderr)
-        sys.exit(2)
+        _fail(str(exc))
+    except typer.TyperException as exc:  # click's errors as typer raises them: usage, a bad value
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the bare command prints its help
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(2)
+        ctx = getattr(exc, "ctx", None)
+        _fail(exc.format_message() + (f" (see '{ctx.command_path} --help')" if ctx is not None else ""))
+    except typer.Abort:
+        sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    # One line, and no control characters from the snapshot (a region name, a key) reach the terminal.
+    message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    print(f"fargate-netcheck: error: {message}", file=sys.stderr)
+    sys.exit(code)
