@@ -40,6 +40,7 @@ class CheckArgs:
     deploy_config: Path | None
     env: str | None
     task: str | None
+    config_filename_stem: str | None
     run_environment: Path | None
     default_subnet: list[str]
     default_security_group: list[str]
@@ -146,6 +147,7 @@ def _target_request(args: CheckArgs) -> TargetRequest:
         deploy_config=args.deploy_config,
         env=args.env,
         task=args.task,
+        config_filename_stem=args.config_filename_stem,
         run_environment=args.run_environment,
         default_subnets=tuple(args.default_subnet),
         default_security_groups=tuple(args.default_security_group),

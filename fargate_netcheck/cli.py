@@ -100,6 +100,14 @@ def check(
         str | None, typer.Option(help="Deployment environment of --deploy-config (e.g. staging).")
     ] = None,
     task: Annotated[str | None, typer.Option(help="Only this task of --deploy-config.")] = None,
+    config_filename_stem: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CONFIG_FILENAME_STEM",
+            help="Name of --env's vars file when it is not the env's own, as the deployer's "
+            "CONFIG_FILENAME_STEM (e.g. staging_crstaging for deploy_config/vars/staging_crstaging.yml).",
+        ),
+    ] = None,
     run_environment: Annotated[
         Path | None, typer.Option(help="CloudReactor Run Environment JSON: network defaults.")
     ] = None,

@@ -28,6 +28,7 @@ to anything but true (or that is ``removed_from_task_manager``) is skipped, as t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -112,12 +113,19 @@ def _load_vars(path: Path) -> LocatedDict:
     return cast(LocatedDict, data)  # the located loader makes every mapping a LocatedDict
 
 
-def load_variables(vars_dir: Path, env: str) -> LocatedDict:
-    """common.yml's variables, then ``<env>.yml``'s replacing those of the same name."""
-    env_file = vars_dir / f"{env}.yml"
+def config_filename_stem(env: str, stem: str | None = None) -> str:
+    """The name of the environment's vars file, as the deployer's deploy.sh resolves it: its
+    ``CONFIG_FILENAME_STEM`` when set, else the environment name with every character outside
+    ``[a-zA-Z0-9_-]`` removed (``staging_crstaging.yml`` can hold env ``staging``'s settings)."""
+    return stem or re.sub(r"[^a-zA-Z0-9_-]", "", env)
+
+
+def load_variables(vars_dir: Path, env: str, stem: str | None = None) -> LocatedDict:
+    """common.yml's variables, then ``<stem>.yml``'s replacing those of the same name."""
+    env_file = vars_dir / f"{config_filename_stem(env, stem)}.yml"
     if not env_file.is_file():
         known = sorted(p.stem for p in vars_dir.glob("*.yml") if p.stem not in ("common", "example"))
-        hint = f" (found: {', '.join(known)})" if known else ""
+        hint = f" (found: {', '.join(known)}; name another with --config-filename-stem)" if known else ""
         raise InputError(f"{env_file}: deployment environment file for '{env}' not found{hint}")
     variables = _load_vars(vars_dir / "common.yml")
     env_vars = _load_vars(env_file)
@@ -327,12 +335,17 @@ def _deployed(resolved: Any, label: str, problems: list[str]) -> bool:
 
 
 def resolve_deploy_config(
-    path: Path, env: str, task: str | None = None, defaults: NetworkDefaults | None = None
+    path: Path,
+    env: str,
+    task: str | None = None,
+    defaults: NetworkDefaults | None = None,
+    stem: str | None = None,
 ) -> list[TaskNetwork]:
-    """The network of every deployed task of ``env`` (or only ``task``), in config order."""
+    """The network of every deployed task of ``env`` (or only ``task``), in config order; ``stem``
+    names the env's vars file when it is not the env's own name (the deployer's CONFIG_FILENAME_STEM)."""
     defaults = defaults or NetworkDefaults()
     vars_dir = find_vars_dir(path)
-    variables = load_variables(vars_dir, env)
+    variables = load_variables(vars_dir, env, stem)
     v4 = _is_v4(variables, vars_dir)
     names = list(dict.fromkeys(name for m in _task_maps(variables, env, v4) for name in m))
     if task is not None and task not in names:
