@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Read-only network linter for AWS ECS Fargate: can this task reach what it needs?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,  # completion is click's: see README "Shell completion"
+    add_completion=True,  # --install-completion / --show-completion: README "Shell completion"
 )
 
 # Options several commands share, declared once (where the help differs, each command keeps its own).
@@ -104,8 +104,8 @@ def check(
         str | None,
         typer.Option(
             envvar="CONFIG_FILENAME_STEM",
-            help="Name of --env's vars file when it is not the env's own, as the deployer's "
-            "CONFIG_FILENAME_STEM (e.g. staging_crstaging for deploy_config/vars/staging_crstaging.yml).",
+            help="The vars file of --env, without .yml, when it is not named after the env: the "
+            "deployer's CONFIG_FILENAME_STEM (e.g. staging_crstaging).",
         ),
     ] = None,
     run_environment: Annotated[

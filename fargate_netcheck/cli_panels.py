@@ -67,6 +67,8 @@ PANEL_OF: dict[str, str] = {
     "html": OUTPUT,
     "management": OUTPUT,
     "version": GENERAL,
+    "install_completion": GENERAL,
+    "show_completion": GENERAL,
     # Policy: what fails the run
     "fail_on": POLICY,
     "fail_on_new": POLICY,

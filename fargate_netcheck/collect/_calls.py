@@ -13,7 +13,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
-SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (DESIGN.md)
+SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (docs/snapshot-format.md)
 
 
 def utc_now() -> str:

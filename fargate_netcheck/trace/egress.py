@@ -1,4 +1,4 @@
-"""The internet-egress walk of one target (DESIGN.md, "The egress model", steps 1-5).
+"""The internet-egress walk of one target (README "How it works", steps 1-5).
 
 1. the subnet's route table (explicit association, else the main table of the same VPC);
 2. the route for the destination (longest prefix; blackholes and missing targets break the path);
