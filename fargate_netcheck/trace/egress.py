@@ -192,6 +192,13 @@ class Tracer:
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
             walk.reached = True
             return None
+        if not route.target_id:  # AWS always names one; a hand-written route may not
+            walk.unknown(
+                CheckCode.UNSUPPORTED_TARGET,
+                rtb,
+                f"route {route.destination} in {rtb} names no target, so egress there cannot be verified",
+            )
+            return None
         snapshot_kind = SNAPSHOT_KIND_OF_TARGET.get(route.target_kind)
         if snapshot_kind and g.nodes.get(route.target_id, {}).get("kind") in (None, "missing"):
             rd = region_of(g, rtb)
