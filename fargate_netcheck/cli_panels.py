@@ -20,11 +20,16 @@ SNAPSHOT = "Snapshot & collection"
 CHECKS = "Checks"
 OUTPUT = "Output"
 POLICY = "Policy"
+STOPPED = "Stopped task"  # diagnose: what the failed launch left behind
 GENERAL = "General"  # --version, --help
-PANELS = (TARGETS, SNAPSHOT, CHECKS, OUTPUT, POLICY, GENERAL)
+PANELS = (STOPPED, TARGETS, SNAPSHOT, CHECKS, OUTPUT, POLICY, GENERAL)
 
 # Option (parameter name) -> panel.
 PANEL_OF: dict[str, str] = {
+    # Stopped task (diagnose): the error it left
+    "reason": STOPPED,
+    "event": STOPPED,
+    "stop_code": STOPPED,
     # Targets: which task placements are checked
     "subnet": TARGETS,
     "security_group": TARGETS,
@@ -52,6 +57,7 @@ PANEL_OF: dict[str, str] = {
     "quiet": SNAPSHOT,
     "verbose": SNAPSHOT,
     "redact": SNAPSHOT,
+    "offline": SNAPSHOT,
     # Checks: what is checked
     "port": CHECKS,
     "destination": CHECKS,
@@ -85,6 +91,9 @@ METAVAR_OF: dict[str, str] = {
     "deploy_config": "DIR",
     "env": "NAME",
     "task": "NAME",
+    "reason": "TEXT",
+    "event": "FILE",
+    "stop_code": "CODE",
     "config_filename_stem": "STEM",
     "run_environment": "FILE",
     "default_subnet": "ID",

@@ -41,6 +41,7 @@ SUBPACKAGES = {
     "trace": "trace",
     "report": "report",
     "demo": "app",
+    "diagnose": "app",
 }
 
 # Modules at the package root (to move into stage folders: see CHANGELOG "Unreleased").
@@ -49,6 +50,7 @@ ROOT_MODULES = {
     "errors": "base",
     "model": "base",
     "task_network": "base",
+    "service_keys": "base",
     "jsonfile": "base",
     "resources": "base",
     "gc_quiet": "base",
@@ -76,7 +78,6 @@ ROOT_MODULES = {
     "cli_support": "app",
     "cli_panels": "app",
     "check_command": "app",
-    "diagnose": "app",
     "__main__": "app",
 }
 
