@@ -32,6 +32,7 @@ class TargetRequest:
     default_security_groups: tuple[str, ...] = ()
     default_assign_public_ip: bool | None = None
     audit: bool = False
+    networks: tuple = ()  # task networks declared by infrastructure code (fargate_netcheck.iac)
 
     def validate(self) -> None:
         if self.security_groups and not self.subnets:
@@ -51,7 +52,7 @@ class TargetRequest:
 
     @property
     def named(self) -> bool:
-        return bool(self.subnets or self.cluster or self.deploy_config)
+        return bool(self.subnets or self.cluster or self.deploy_config or self.networks)
 
 
 EcsClient = Callable[[], Any]
@@ -84,6 +85,10 @@ def resolve_targets(
                 req.deploy_config, req.env or "", req.task, _defaults(req), req.config_filename_stem
             ),
         )
+        targets += found
+        problems += found_problems
+    if req.networks:
+        found, found_problems = targets_from_networks(g, list(req.networks))
         targets += found
         problems += found_problems
     if req.audit or not req.named:

@@ -42,6 +42,8 @@ SUBPACKAGES = {
     "report": "report",
     "demo": "app",
     "diagnose": "app",
+    # Infrastructure code read into a snapshot and the tasks it defines: a source, like sources/.
+    "iac": "targets",
 }
 
 # Modules at the package root (to move into stage folders: see CHANGELOG "Unreleased").
