@@ -65,6 +65,7 @@ class CheckArgs:
     redact: bool
     port: list[int]
     destination: list[str]
+    need: list[str]
     format: list[str]
     output: Path | None
     output_dir: Path | None
@@ -89,6 +90,7 @@ def run_check(args: CheckArgs) -> int:
         ports=[cli_support.port(p) for p in args.port],
         destinations=args.destination,
         rules_dir=args.rules_dir,
+        needs=args.need,
         min_free_ips=args.min_free_ips,
     )
     failing = cfg.fail_on or Severity.ERROR
@@ -144,6 +146,7 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
         ),
         selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
         rules_dirs=cfg.rules_dir or (),
+        needs=cfg.needs,
     )
     if cfg.min_free_ips is not None:
         options.params["min_free_ips"] = cfg.min_free_ips

@@ -165,6 +165,10 @@ def check(
     destination: Annotated[
         list[str], typer.Option(help="Destination CIDR (repeatable; default: the internet).")
     ] = [],  # noqa: B006
+    need: Annotated[
+        list[str],
+        typer.Option(help="A host every task needs, HOST[:PORT] (repeatable; port 443 by default)."),
+    ] = [],  # noqa: B006
     format: Annotated[
         list[str],
         typer.Option("--format", "-f", help=FORMATS_HELP),
@@ -320,6 +324,17 @@ def scan(
 
     scope = Scope(split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose)
     typer.echo(scan_to_file(output, Aws(list(region), profile), scope, redact), err=True)
+
+
+@app.command()
+def merge(
+    shards: Annotated[list[Path], typer.Argument(metavar="SHARD...", help="Snapshot files, one per shard.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Merged snapshot file to write.")],
+) -> None:
+    """Merge per-shard snapshots (scan --accounts ... per shard) into one, to check once."""
+    from fargate_netcheck.merge import merge_files
+
+    typer.echo(merge_files(list(shards), output), err=True)
 
 
 @app.command()

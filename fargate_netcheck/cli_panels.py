@@ -69,6 +69,7 @@ PANEL_OF: dict[str, str] = {
     # Checks: what is checked
     "port": CHECKS,
     "destination": CHECKS,
+    "need": CHECKS,
     "select": CHECKS,
     "extend_select": CHECKS,
     "ignore": CHECKS,
@@ -120,6 +121,7 @@ METAVAR_OF: dict[str, str] = {
     "external_id": "ID",
     "port": "PORT",
     "destination": "CIDR",
+    "need": "HOST[:PORT]",
     "select": "CODES",
     "extend_select": "CODES",
     "ignore": "CODES",

@@ -15,6 +15,7 @@ import ipaddress
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.snapshot_schema_needs import NEEDS_FIELD_SPECS, NEEDS_ID_FIELDS
 
 ID_FIELDS: dict[str, str] = {
     "Vpcs": "VpcId",
@@ -36,6 +37,7 @@ ID_FIELDS: dict[str, str] = {
     # VPC Block Public Access: the region's one options object, and its exclusions.
     "VpcBlockPublicAccessOptions": "AwsRegion",
     "VpcBlockPublicAccessExclusions": "ExclusionId",
+    **NEEDS_ID_FIELDS,  # Network Firewall, DHCP options, Route 53 Resolver and DNS Firewall, zones
 }
 KINDS: tuple[str, ...] = tuple(ID_FIELDS)
 
@@ -49,6 +51,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "CidrBlock": CIDR4,
         "EnableDnsSupport": BOOL,
         "EnableDnsHostnames": BOOL,
+        "DhcpOptionsId": STR,
         "CidrBlockAssociationSet": (LIST, {"CidrBlock": CIDR4}),
         "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
     },
@@ -141,6 +144,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "SubnetIds": (LIST, STR),
         "RouteTableIds": (LIST, STR),
         "Groups": (LIST, {"GroupId": STR}),
+        "PolicyDocument": STR,
     },
     "NetworkInterfaces": {
         "SubnetId": STR,
@@ -199,6 +203,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "ResourceArn": STR,
         "State": STR,
     },
+    **NEEDS_FIELD_SPECS,
 }
 
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import settings
 from report_schema import checked_chunks, validate_reports_under
 
-from fargate_netcheck.demo import moto_bpa
+from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
 from fargate_netcheck.report import json_report
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -28,6 +28,7 @@ if os.environ.get("CI", "").lower() == "true":
 @pytest.fixture(scope="session", autouse=True)
 def moto_block_public_access() -> None:
     moto_bpa.install()
+    moto_dns_firewall.install()  # and the DNS Firewall list calls
 
 
 @pytest.fixture(autouse=True)

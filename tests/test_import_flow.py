@@ -44,6 +44,14 @@ SUBPACKAGES = {
     "diagnose": "app",
     # Infrastructure code read into a snapshot and the tasks it defines: a source, like sources/.
     "iac": "targets",
+    "dns": "trace",  # name resolution along a walk
+    "nfw": "trace",  # Network Firewall rules along a walk
+    "needs": "base",  # what a task needs, by name: sources and the trace both speak it
+}
+
+# Single modules whose stage differs from their folder's. TODO: move each to its stage's folder.
+MODULE_STAGES = {
+    "fargate_netcheck.dns.names": "base",  # DNS name syntax, read by collect/route53 and the trace
 }
 
 # Modules at the package root (to move into stage folders: see CHANGELOG "Unreleased").
@@ -53,6 +61,11 @@ ROOT_MODULES = {
     "model": "base",
     "task_network": "base",
     "service_keys": "base",
+    "tristate": "base",
+    "endpoint_policy": "base",
+    "snapshot_schema_needs": "snapshot",
+    "merge": "snapshot",
+    "need_rules": "rules",
     "jsonfile": "base",
     "resources": "base",
     "gc_quiet": "base",
@@ -104,6 +117,8 @@ def stage_of(module: str) -> str | None:
     """The stage of a module of the package (or of the rule pack); None for one with no stage."""
     if module.startswith("rules."):
         return "rules"
+    if module in MODULE_STAGES:
+        return MODULE_STAGES[module]
     parts = module.split(".")
     if parts[0] != PACKAGE:
         return None

@@ -24,6 +24,7 @@ from fargate_netcheck.collect import assume
 from fargate_netcheck.collect._calls import COLLECT_ERRORS, SNAPSHOT_VERSION, error_text, utc_now
 from fargate_netcheck.collect.account import caller_account_id
 from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
+from fargate_netcheck.collect.need_kinds import collect_need_kinds
 from fargate_netcheck.collect.organization import active_accounts
 from fargate_netcheck.collect.regions import enabled_regions, home_region, partition_of, resolve_regions
 from fargate_netcheck.collect.session import CallLog, client, install_read_only_guard, make_session
@@ -160,7 +161,17 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
         clients = {region: client(session, "ec2", region, pool_size=pool_size) for region in names}
     for region, made in clients.items():
         run.calls.attach(made, f"{account_id}/{region}")
-    return {"regions": collect_regions(clients, max_workers=run.max_workers, progress=run.progress)}
+    bodies = collect_regions(clients, max_workers=run.max_workers, progress=run.progress)
+    collect_need_kinds(
+        session,
+        bodies,
+        account_id=account_id,
+        calls=run.calls,
+        label=f"{account_id}/",
+        max_workers=run.max_workers,
+        lock=lock,
+    )
+    return {"regions": bodies}
 
 
 def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> dict[str, Any]:

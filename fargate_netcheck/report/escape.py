@@ -46,3 +46,23 @@ def uri_path(path: str) -> str:
     """A file path as a URI reference: forward slashes, each segment percent-encoded."""
     parts = path.replace("\\", "/").split("/")
     return "/".join(quote(part, safe=":@!$&'()*+,;=") if part else "" for part in parts) or "unknown"
+
+
+def markdown_code(value: object) -> str:
+    """An untrusted id as a Markdown code span, shown verbatim (no backslashes before its hyphens).
+
+    Inside a code span Markdown is not interpreted; what is left to neutralise: a backtick (the
+    span is fenced by one more backtick than the longest run inside, padded with a space), a pipe
+    (escaped, as GFM tables require even inside a span), line breaks (spaces). A value holding
+    ``<``, ``>`` or ``&`` is no id: it is written as escaped text (``markdown_text``) instead, so
+    no renderer that reads HTML inside code spans sees a tag.
+    """
+    if any(c in str(value) for c in "<>&"):
+        return markdown_text(value)
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    if not text:
+        return "—"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or text.startswith(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -22,6 +22,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from fargate_netcheck.model import Finding, PathResult, Report, RuleInfo, Severity, TargetResult, Verdict
+from fargate_netcheck.report.compliance import compliance
+from fargate_netcheck.report.html_paths import path_data
 from fargate_netcheck.resources import templates_dir
 
 # Diagram geometry (SVG user units = CSS px).
@@ -29,6 +31,10 @@ BOX_W, BOX_H = 180, 58
 GAP, ROW_GAP, PAD = 38, 34, 8
 PER_ROW = 5
 MAX_LABEL = 26
+CARD_LIMIT = 200  # above this many targets, paths are shown per group (drawn on demand), not per target
+TABLE_ROWS = 50  # rows of each compliance table; FINDING_LIMIT findings per severity
+FINDING_LIMIT = 200
+STATIC_PATHS = 200  # path groups written into the page; report.js adds the others on request
 _PIECES_PER_CHUNK = 4096  # template pieces joined per chunk: fewer writes, still small chunks
 _K = TypeVar("_K")
 
@@ -149,6 +155,9 @@ def _context(env: Environment, report: Report) -> dict[str, Any]:
     js = _static(env, "html/report.js")
     views = _finding_views(report)
     names = _names(report)
+    cv = compliance(report)
+    shapes = _Shapes(names)
+    many = len(report.targets) > CARD_LIMIT
     return {
         "report": report,
         "accounts": sorted(report.account_ids),
@@ -157,12 +166,24 @@ def _context(env: Environment, report: Report) -> dict[str, Any]:
         "severity_counts": _severity_counts(report),
         "suppressed_count": sum(f.suppressed is not None for f in report.findings),
         "new_count": sum(f.baseline == "new" for f in report.findings),
-        "cards": _target_cards(report, views, names),
+        "cards": [] if many else _target_cards(report, views, names),
+        "cards_omitted": len(report.targets) if many else 0,
+        "card_limit": CARD_LIMIT,
+        "cv": cv,
+        "table_rows": TABLE_ROWS,
+        "finding_limit": FINDING_LIMIT,
+        "path_data": path_data(
+            cv,
+            lambda check, path: layout_path(check, path, names, shapes),
+            [BOX_W, BOX_H, GAP, ROW_GAP, PAD, PER_ROW],
+        ),
+        "static_paths": STATIC_PATHS,
+        "topology_omitted": many,
         "drawn": _Drawing.of(env),
         "finding_groups": _severity_groups(views),
         "resolved": sorted(report.resolved, key=Finding.sort_key),
         "errors": sorted(report.errors.items()),
-        "topology": list(report.topology),
+        "topology": [] if many else list(report.topology),
         "verdicts": [v.value for v in _VERDICT_ORDER],
         "severities": [s.value for s in _SEVERITY_ORDER],
         "css": Markup(css),

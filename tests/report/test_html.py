@@ -51,7 +51,10 @@ def test_page_is_self_contained_with_no_external_resource(dom, page):
 
 def test_csp_allows_exactly_the_inline_style_and_script_by_hash(dom):
     csp = dom.find("meta", http_equiv="Content-Security-Policy").attrs["content"]
-    script = dom.find("script").raw_text()
+    scripts = [s for s in dom.find_all("script") if "type" not in s.attrs]
+    assert len(scripts) == 1, "one script runs; the path data is a data block"
+    assert [s.attrs["type"] for s in dom.find_all("script") if "type" in s.attrs] == ["application/json"]
+    script = scripts[0].raw_text()
     style = dom.find("style").raw_text()
     for source, directive in ((script, "script-src"), (style, "style-src")):
         assert source
@@ -200,7 +203,7 @@ def test_filter_controls_cover_every_verdict_and_severity_and_start_hidden(dom):
 def test_hostile_strings_are_escaped_everywhere(page, dom, hostile):
     assert hostile not in page
     assert "<img" not in page
-    assert page.count("<script") == 1
+    assert page.count("<script") == 2 and page.count('<script type="application/json" id="path-data">') == 1
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
     # the Name tag is shown as text in the topology, the path diagram and the reason
     assert hostile in dom.find("div", cls="subnet", data_subnet="subnet-0b22legacy").text()
@@ -212,7 +215,7 @@ def test_hostile_string_in_an_id_stays_inside_its_attribute(report, hostile):
     report.targets[0].target = target
     report.targets[0].internet_egress.path.insert(0, hostile)
     page = html.render(report)
-    assert "<img" not in page and page.count("<script") == 1
+    assert "<img" not in page and page.count("<script>") == 1 and page.count("<script") == 2
     dom = parse_html(page)
     assert any(g.attrs.get("data-hop") == hostile for g in dom.find_all("g", cls="hop"))
     assert not [n for n in dom.iter() if "onerror" in n.attrs or n.tag == "img"]

@@ -59,7 +59,7 @@ def test_non_reachable_targets_table_names_the_blocking_hop_and_reason(text):
     assert header == ["Target", "Check", "Verdict", "Subnet", "Blocking hop", "Reason"]
     assert len(rows) == 2 and all(len(r) == len(header) for r in rows)
     unreachable, unknown = rows
-    assert unreachable[2] == "**unreachable**" and unreachable[4] == r"igw\-0a11"
+    assert unreachable[2] == "**unreachable**" and unreachable[4] == "`igw-0a11`"
     assert "no public IP" in unreachable[5]
     assert unknown[2] == "**unknown**" and unknown[4] == "—"
 
@@ -75,7 +75,7 @@ def test_findings_list_active_then_suppressed_with_fix_and_reason(text):
     active, suppressed = findings.split("#### Suppressed (1)")
     assert active.index("**ERROR**") < active.index("**WARNING**") < active.index("**INFO**")
     assert r"Fix: Set assignPublicIp=ENABLED" in active
-    assert "SG\\-002" in suppressed and "suppressed: Egress is restricted to 443 on purpose" in suppressed
+    assert "`SG-002`" in suppressed and "suppressed: Egress is restricted to 443 on purpose" in suppressed
     assert "_new_" in active
 
 
@@ -85,7 +85,7 @@ def test_resolved_errors_and_diagnosis_sections(text):
     assert "### Diagnosis of the stopped task" in text and "**network**" in text
     section = text.split("### Diagnosis of the stopped task", 1)[1]
     assert section.lstrip().startswith(r"**Network\: the task could not reach")
-    assert r"- Path verdict: unreachable, blocked at subnet\-0a11public" in section
+    assert "- Path verdict: unreachable, blocked at `subnet-0a11public`" in section
 
 
 def test_hostile_strings_are_escaped(text, hostile):
@@ -125,20 +125,66 @@ def test_mentions_cannot_ping_but_ids_with_at_signs_stay_intact():
     assert "\u200b" not in markdown_text("cli@subnet")
 
 
-def test_long_reports_are_truncated_under_the_limit_with_a_note(report):
+def _many_unreachable(report, n: int):
     unreachable = report.targets[1]
     report.targets = [
         dataclasses.replace(
             unreachable, target=dataclasses.replace(unreachable.target, target_id=f"t-{i:04}")
         )
-        for i in range(1500)
+        for i in range(n)
     ]
     assert all(t.internet_egress.verdict is Verdict.UNREACHABLE for t in report.targets)
-    text = markdown.render(report)
-    assert len(text) <= markdown.MAX_CHARS
+    return report
+
+
+def test_long_reports_are_truncated_under_the_limit_with_a_note(report):
+    report = _many_unreachable(report, 40)
+    long_message = dataclasses.replace(report.findings[0], message="m" * 500)
+    report.findings = [dataclasses.replace(long_message, target_id=f"t-{i:04}") for i in range(90)]
+    text = markdown.render(report, max_chars=20_000)
+    assert len(text) <= 20_000
     assert text.rstrip().endswith("the JSON and HTML reports have everything._")
     assert "\n\n_Truncated:" in text  # a blank line ends the table before the note
-    assert markdown.render(report, max_chars=10**7).count(r"| t\-") == 1500
+    assert markdown.render(report, max_chars=10**7).count("| `t-") == 40
+
+
+def test_a_large_audit_reads_as_totals_blockers_and_paths_within_a_comment(report):
+    report = _many_unreachable(report, 50_000)
+    report.findings = [dataclasses.replace(report.findings[0], target_id=f"t-{i:04}") for i in range(50_000)]
+    text = markdown.render(report)
+    assert len(text) <= markdown.MAX_CHARS and "_Truncated" not in text
+    assert "### Targets not reachable (50000 unreachable, 0 unknown)" in text
+    _, _, *rows = _table(text, "| Targets | Check |")
+    assert rows == [
+        [
+            "50000",
+            "internet egress",
+            "**unreachable**",
+            "`rtb-0a11public` → `igw-0a11`",
+            "`igw-0a11`",
+            rows[0][5],
+        ]
+    ]
+    blockers = _table(text, "| Resource |")
+    assert blockers[2][:4] == ["`igw-0a11`", "internet egress", "**unreachable**", "50000"]
+    by_rule = _table(text, "| Rule |")
+    assert by_rule[2][2] == "50000"
+
+
+def test_totals_count_each_target_once_by_account_region_mode_and_vpc(text):
+    for caption in ("Account", "Region", "Egress mode", "VPC"):
+        rows = _table(text, f"| {caption} |")[2:]
+        assert sum(int(r[-1]) for r in rows) == 3, caption
+
+
+def test_ids_are_code_spans_without_backslashes_and_backticks_cannot_break_out():
+    from fargate_netcheck.report.escape import markdown_code
+
+    assert markdown_code("subnet-0a11-x") == "`subnet-0a11-x`"
+    assert markdown_code("a`b") == "`` a`b ``"
+    assert markdown_code("a|b") == "`a\\|b`"
+    assert markdown_code("x\ny") == "`x y`"
+    assert markdown_code("<img src=x>") == "&lt;img src=x&gt;"  # no id: escaped text, not a span
 
 
 def test_one_huge_field_is_clipped(report):
