@@ -75,6 +75,11 @@ class NeedWalker:
         if vpc_id is None or g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
             egress = result.internet_egress
             return self._result(need, "internet", egress, [])
+        if g.nodes.get(vpc_id, {}).get("kind") != "vpc":  # named by the subnet, absent from the snapshot
+            reason = f"{vpc_id} of {target.subnet_id} is not in the snapshot: how it resolves names is unknown"
+            doubt = Check(CheckCode.DATA_MISSING, Status.UNKNOWN, vpc_id, reason)
+            walk = PathResult(Verdict.UNKNOWN, [target.subnet_id, vpc_id], None, reason, [])
+            return self._result(need, "internet", walk, [doubt])
         dns = self._resolve(vpc_id, need.name)
         checks = [_dns_check(dns, need.name, vpc_id)]
         if dns.verdict is not Verdict.REACHABLE:
