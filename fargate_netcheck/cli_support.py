@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.call_settings import CallSettings
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.gc_quiet import gc_quiet
 from fargate_netcheck.model import Severity
 from fargate_netcheck.snapshot import Snapshot
+
+if TYPE_CHECKING:  # imported where used: boto3 and the trace load only when a run needs them
+    from fargate_netcheck.collect.session import CallLog
+    from fargate_netcheck.redact import Redactor
+    from fargate_netcheck.trace import Destination
 
 
 def codes(value: str | None) -> tuple[str, ...]:
@@ -28,7 +33,7 @@ def severity(value: str, option: str) -> Severity:
         raise InputError(f"{option}: {value!r} is not one of error, warning, info") from None
 
 
-def destination(value: str):
+def destination(value: str) -> Destination:
     from fargate_netcheck.trace import Destination
 
     try:
@@ -108,7 +113,7 @@ def split_accounts(values: list[str]) -> tuple[str, ...]:
     return ids
 
 
-def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
+def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
     """Collect a snapshot dict (and the call log, also kept in ``aws.calls``): one account, or many
     through an assumed role. A collection that got nothing at all raises ``NothingCollected``."""
     from fargate_netcheck.collect.ec2 import KINDS
@@ -121,7 +126,7 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
     return data, calls
 
 
-def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
+def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
     from fargate_netcheck.collect import collect, collect_accounts
     from fargate_netcheck.progress import collection_progress, configure_logging
 
@@ -151,7 +156,7 @@ def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
 
 
 def load_or_collect(
-    snapshot: Path | None, aws: Aws, scope: Scope | None = None, redactor: Any = None
+    snapshot: Path | None, aws: Aws, scope: Scope | None = None, redactor: Redactor | None = None
 ) -> Snapshot:
     """The snapshot a run analyses; with a ``redactor``, masked before anything reads it, so every
     report written from it is masked too (consistently: one id, one mask)."""

@@ -254,6 +254,7 @@ class Report:
     rules: dict[str, RuleInfo]
     collected_at: str | None = None
     account_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # the regions the snapshot covers, sorted
     errors: dict[str, str] = field(default_factory=dict)  # "<account>/<region>/<Kind>" -> message
     diagnosis: Diagnosis | None = None
     resolved: list[Finding] = field(default_factory=list)  # baseline findings gone since

@@ -57,6 +57,7 @@ def analyze(
         rules={r.id: rule_info(r, options.selection) for r in rules},
         collected_at=snapshot.collected_at,
         account_ids=snapshot.account_ids,
+        regions=tuple(sorted({r.region for r in snapshot.regions})),
         errors=snapshot.errors(),
     )
     if with_topology:

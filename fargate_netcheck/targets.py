@@ -6,6 +6,7 @@ several subnets gives one target per subnet, because Fargate may place it in any
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 
 import networkx as nx
@@ -13,8 +14,7 @@ import networkx as nx
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.graph import successor
 from fargate_netcheck.model import SourceLocation, Target
-from fargate_netcheck.trace import INTERNET
-from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.route_choice import choose_route
 
 
 def make_target(
@@ -78,8 +78,11 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
     return targets
 
 
+_DEFAULT_ROUTE = ipaddress.ip_network("0.0.0.0/0")  # how the trace routes "the internet"
+
+
 def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
-    route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET.network).route
+    route = choose_route(g, g.nodes[rtb].get("routes", ()), _DEFAULT_ROUTE).route
     return route is not None and route.target_kind == "igw"
 
 

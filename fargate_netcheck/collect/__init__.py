@@ -1,6 +1,6 @@
 """Live collection: read VPC networks through boto3 (read-only) into a snapshot dict.
 
-``collect`` reads the caller's own account and returns the single-account form of DESIGN.md;
+``collect`` reads the caller's own account and returns the single-account form of docs/snapshot-format.md;
 ``collect_accounts`` assumes a role in each of many accounts (named, or an organisation's) and
 returns the multi-account form. Both are ready for ``snapshot.write_snapshot`` or
 ``snapshot.parse_snapshot``.

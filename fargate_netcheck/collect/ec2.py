@@ -5,7 +5,7 @@ number of calls does not grow with the number of subnets, route tables or groups
 account-and-region settings rather than resources: VPC Block Public Access, whose options object
 (one per region, stored as a one-item list) and exclusions (paged on ``NextToken`` by hand: botocore
 has no paginator for it) say whether internet gateway traffic is blocked. The additions
-DESIGN.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
+docs/snapshot-format.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
 on the prefix lists that a route or security group rule names, ``Associations`` and ``Routes`` on
 transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at.
 
@@ -158,7 +158,7 @@ ADDITIONS: tuple[Addition, ...] = (
 
 IAM_ACTIONS: tuple[str, ...] = tuple(k.iam_action for k in KINDS) + tuple(a.iam_action for a in ADDITIONS)
 
-# The region's keys in the order DESIGN.md lists them.
+# The region's keys in the order docs/snapshot-format.md lists them.
 REGION_KEYS: tuple[str, ...] = (
     "Vpcs",
     "Subnets",
@@ -197,7 +197,7 @@ def collect_region(
     progress: ProgressSink | None = None,
     deadline_s: float | None = None,
 ) -> dict[str, Any]:
-    """One region's snapshot body (kinds in DESIGN.md order, then ``Errors``) from an EC2 client.
+    """One region's snapshot body (kinds in docs/snapshot-format.md order, then ``Errors``) from an EC2 client.
     With ``max_workers`` 1 every call is made in a fixed order on this thread (for Stubber).
     ``progress`` advances by one as each kind finishes and once when the dependent calls have
     (``REGION_STEPS`` in all). After ``deadline_s`` seconds, what is not finished is recorded as

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from fargate_netcheck.collect._calls import call, chunks, paginate
 from fargate_netcheck.errors import InputError
-from fargate_netcheck.sources.deploy_config import TaskNetwork
+from fargate_netcheck.task_network import TaskNetwork
 
 IAM_ACTIONS: tuple[str, ...] = (
     "cloudtrail:LookupEvents",

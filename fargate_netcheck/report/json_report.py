@@ -1,4 +1,4 @@
-"""The JSON report: the contract for machines (DESIGN.md). Field names are stable; output is
+"""The JSON report: the contract for machines (docs/report-format.md). Field names are stable; output is
 deterministic (sorted keys within objects, findings and targets in a fixed order).
 
 The report of a large audit runs to tens of megabytes, so it is produced as a stream of chunks

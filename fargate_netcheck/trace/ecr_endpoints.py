@@ -112,12 +112,6 @@ class EndpointWalk:
         self.walk.reached = True
         return self.walk.result(f"reaches S3 with {', '.join(self.ways)}", via="vpc-endpoint")
 
-    def _task_rules(self) -> list[SgRule] | None:
-        if self.target.evaluate_security_groups:
-            return self.tracer.filters.task_rules(self.walk, self.target, self.vpc_id)
-        self.walk.notes.append("task security groups not evaluated (no task security groups given)")
-        return None
-
     # -- interface endpoints --------------------------------------------------------------------
     def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
         g, walk = self.g, self.walk

@@ -1,4 +1,4 @@
-"""The internet-egress walk of one target (DESIGN.md, "The egress model", steps 1-5).
+"""The internet-egress walk of one target (README "How it works", steps 1-5).
 
 1. the subnet's route table (explicit association, else the main table of the same VPC);
 2. the route for the destination (longest prefix; blackholes and missing targets break the path);
@@ -168,7 +168,7 @@ class Tracer:
             if translated_in(g, pos):
                 walk.failed(
                     CheckCode.NAT_PRIVATE_SUBNET,
-                    pos.translated_by,
+                    str(pos.translated_by),  # translated_in: set
                     f"NAT {pos.translated_by} sits in {pos.subnet_id}, whose route table {rtb} has no "
                     f"route to {pos.destination}: a NAT gateway or instance must sit in a public subnet "
                     "(a route to an internet gateway)",
@@ -191,6 +191,13 @@ class Tracer:
         if route.target_kind == "local":
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
             walk.reached = True
+            return None
+        if not route.target_id:  # AWS always names one; a hand-written route may not
+            walk.unknown(
+                CheckCode.UNSUPPORTED_TARGET,
+                rtb,
+                f"route {route.destination} in {rtb} names no target, so egress there cannot be verified",
+            )
             return None
         snapshot_kind = SNAPSHOT_KIND_OF_TARGET.get(route.target_kind)
         if snapshot_kind and g.nodes.get(route.target_id, {}).get("kind") in (None, "missing"):

@@ -15,7 +15,7 @@ import networkx as nx
 
 from fargate_netcheck.graph import vpc_cidrs
 from fargate_netcheck.model import CheckCode
-from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.parse import Network, Route, within
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.walk import Crossing, Walk
@@ -156,7 +156,7 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position 
 
 def _contains(cidr: str, destination: Destination) -> bool:
     net = ipaddress.ip_network(cidr, strict=False)
-    return net.version == destination.version and destination.network.subnet_of(net)
+    return within(destination.network, net)
 
 
 _LABELS = {

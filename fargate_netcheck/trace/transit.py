@@ -154,10 +154,10 @@ def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | N
     if table is not None and g.nodes.get(table, {}).get("kind") == "tgw-route-table":
         return table
     tgw = tgw or (att.tgw_id if att else None)
-    tables = successors(g, tgw, "has-route-table") if tgw in g else []
+    tables = successors(g, tgw, "has-route-table") if tgw is not None and tgw in g else []
     if not tables:
         owner = g.nodes.get(tgw, {}).get("item", {}).get("OwnerId") if tgw else None
-        rd = region_of(g, tgw) if tgw in g and "account" in g.nodes[tgw] else None
+        rd = region_of(g, tgw) if tgw is not None and tgw in g and "account" in g.nodes[tgw] else None
         if rd is not None and not rd.collected("TransitGatewayRouteTables"):
             reason = rd.gap("TransitGatewayRouteTables")
         else:
@@ -304,7 +304,7 @@ class TransitReturn:
             (h for h in walk.path[self.index :] if g.nodes.get(h, {}).get("kind") in ("nat", "eni")), None
         )
         subnet = g.nodes[nat]["item"].get("SubnetId") if nat else None
-        if subnet not in g:
+        if subnet is None or subnet not in g:
             walk.notes.append(
                 f"the route back to {source} inside {self.vpc_id} is not verified (no NAT after {self.tgw})"
             )
@@ -326,6 +326,7 @@ class TransitReturn:
                 subnet = target["item"]["SubnetIds"][0]
                 continue
             break
+        assert rtb is not None  # the loop returned otherwise
         if route is not None and route.target_id == self.tgw and route.state != "blackhole":
             walk.passed(
                 CheckCode.TGW_RETURN, rtb, f"{rtb} routes replies to {source} back to {self.tgw}{via}"

@@ -6,8 +6,6 @@ exists, but with its IAM enforcement on (``/moto-api/reset-auth``) it does check
 policy: the caller here may assume NetcheckRead in accounts A and B only, so AssumeRole into C is
 refused with AccessDenied, which is what AWS answers when the role is missing too. In A and B the
 role holds the shipped read policy, so this also proves that policy covers a collection.
-
-Runs once the CLI has the many-account flags (the lead wires them in ``cli.py``).
 """
 
 from __future__ import annotations
@@ -31,21 +29,7 @@ ROLE = "NetcheckRead"
 FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
-def cli_has_flag(flag: str, command: str = "scan") -> bool:
-    """True when ``fargate-netcheck <command>`` accepts ``flag`` (read from the typer app)."""
-    import typer.main
-
-    from fargate_netcheck.cli import app
-
-    group = typer.main.get_command(app)
-    found = getattr(group, "commands", {}).get(command)
-    return found is not None and any(flag in param.opts for param in found.params)
-
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not cli_has_flag("--role-name"), reason="scan has no --accounts/--role-name yet"),
-]
+pytestmark = [pytest.mark.e2e]
 
 
 def _set_auth(endpoint: str, first_unchecked_requests: str) -> None:
