@@ -14,7 +14,7 @@ from fargate_netcheck.errors import InputError
 from fargate_netcheck.graph import successor
 from fargate_netcheck.model import SourceLocation, Target
 from fargate_netcheck.trace import INTERNET
-from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.trace.routing import route_pieces
 
 
 def make_target(
@@ -77,7 +77,7 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
 
 
 def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
-    route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET.network).route
+    route = route_pieces(g, rtb, INTERNET.space)[0].route  # where most of the internet goes
     return route is not None and route.target_kind == "igw"
 
 

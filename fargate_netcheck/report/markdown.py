@@ -20,6 +20,7 @@ def render(report: Report, max_chars: int = MAX_CHARS) -> str:
         *_header(report),
         *_summary_table(report),
         *_not_reachable(report),
+        *_pieces(report),
         *_findings(report),
         *_resolved(report),
         *_errors(report),
@@ -120,6 +121,29 @@ def _not_reachable(report: Report) -> list[str]:
             f"| {blocked} | {md(path.reason)} |"
         )
     return [*lines, ""]
+
+
+def _pieces(report: Report) -> list[str]:
+    """Destinations the route tables split: where each part went."""
+    rows = []
+    for result in report.targets:
+        for check, path in _checks(result):
+            for piece in path.pieces or ():
+                r = piece.result
+                blocked = md(r.blocked_at) if r.blocked_at else "—"
+                rows.append(
+                    f"| {md(result.target.target_id)} | {check} | {md(piece.label())} | **{r.verdict.value}** "
+                    f"| {md(' → '.join(r.path))} | {blocked} |"
+                )
+    if not rows:
+        return []
+    head = [
+        f"### Split destinations ({len(rows)} parts)",
+        "",
+        "| Target | Check | Part of the destination | Verdict | Path | Blocking hop |",
+        "|---|---|---|---|---|---|",
+    ]
+    return [*head, *rows, ""]
 
 
 def _finding_line(finding: Finding, report: Report) -> str:
