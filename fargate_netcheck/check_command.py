@@ -25,6 +25,7 @@ from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
 from fargate_netcheck.target_sources import TargetRequest, resolve_targets
 from fargate_netcheck.trace import TraceOptions
+from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class CheckArgs:
     redact: bool
     port: list[int]
     destination: list[str]
+    ip_ranges: Path | None
     format: list[str]
     output: Path | None
     output_dir: Path | None
@@ -97,7 +99,10 @@ def run_check(args: CheckArgs) -> int:
         redactor = Redactor()
         if cfg.destinations:
             # the user's destinations name real addresses: mask them the same way
-            masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
+            masked = tuple(
+                cli_support.destination(d if d.startswith("aws:") else redactor.address(d))
+                for d in cfg.destinations
+            )
             options.trace = replace(options.trace, destinations=masked)
     snap = load_or_collect(args.snapshot, aws, scope, redactor)
     with gc_quiet():
@@ -125,6 +130,7 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
             destinations=tuple(cli_support.destination(d) for d in cfg.destinations or ())
             or TraceOptions().destinations,
             ports=cfg.ports or TraceOptions().ports,
+            ip_ranges=load_ip_ranges(args.ip_ranges) if args.ip_ranges is not None else None,
         ),
         selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
         rules_dirs=cfg.rules_dir or (),

@@ -41,7 +41,8 @@ def analyze(
 ) -> Report:
     """``with_topology`` adds the per-VPC view the HTML report draws (built only when asked for)."""
     rules = select_rules(options)
-    results = trace_targets(graph, targets, options.trace)
+    notes: list[str] = []
+    results = trace_targets(graph, targets, options.trace, notes)
     ctx = RuleContext(
         results=results,
         graph=graph,
@@ -56,6 +57,7 @@ def analyze(
         collected_at=snapshot.collected_at,
         account_ids=snapshot.account_ids,
         errors=snapshot.errors(),
+        notes=notes,
     )
     if with_topology:
         from fargate_netcheck.report.topology import build_topology

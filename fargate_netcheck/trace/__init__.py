@@ -14,13 +14,21 @@ __all__ = ["INTERNET", "Destination", "TraceOptions", "Tracer", "trace_targets"]
 
 
 def trace_targets(
-    graph: nx.DiGraph, targets: list[Target], options: TraceOptions | None = None
+    graph: nx.DiGraph,
+    targets: list[Target],
+    options: TraceOptions | None = None,
+    notes: list[str] | None = None,
 ) -> list[TargetResult]:
-    """Each target's internet egress (the worst of its destinations) and its ECR pull."""
+    """Each target's internet egress (the worst of its destinations) and its ECR pull. ``notes``
+    gets what the report must say about the run (which copy of AWS's ranges a verdict used)."""
     tracer = Tracer(graph, options or TraceOptions())
     results = []
     for target in targets:
         vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
         egress = worst(tracer.internet_egress(target))
         results.append(TargetResult(target, vpc_id, egress, tracer.ecr_pull(target, egress)))
+    if notes is not None and tracer.ranges_used is not None:
+        notes.append(
+            f"AWS service addresses (ECR, S3, aws:SERVICE destinations) from {tracer.ranges_used.describe()}"
+        )
     return results

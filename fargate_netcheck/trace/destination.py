@@ -97,12 +97,13 @@ class Destination:
         name = f"aws:{service}" + (f":{region}" if region else "")
         return cls(AddressSet.empty(4), name, service=name)
 
-    def piece(self, space: AddressSet) -> Destination:
-        """The part ``space`` of this destination, named after it."""
+    def piece(self, space: AddressSet, by: str | None = None) -> Destination:
+        """The part ``space`` of this destination, named after it (or, when it is many blocks, after
+        ``by``: the route that carries it)."""
         if space == self.space:
             return self
         whole = self.whole or self.label
-        return Destination(space, describe_part(space, self.space, whole), self.service, whole)
+        return Destination(space, describe_part(space, self.space, whole, by), self.service, whole)
 
     def is_internet(self) -> bool:
         return self.space.issubset(internet_space(self.version))
@@ -119,15 +120,18 @@ def _internet(version: int) -> Destination:
     return Destination(internet_space(version), f"the internet ({'0.0.0.0/0' if version == 4 else '::/0'})")
 
 
-def describe_part(part: AddressSet, whole_space: AddressSet, whole: str) -> str:
-    """``52.0.0.0/8 of the internet (0.0.0.0/0)``, or ``the internet (0.0.0.0/0) except
-    52.0.0.0/8`` when what is left out is the shorter to say."""
+def describe_part(part: AddressSet, whole_space: AddressSet, whole: str, by: str | None = None) -> str:
+    """``52.0.0.0/8 of the internet (0.0.0.0/0)``; ``the internet (0.0.0.0/0) except 52.0.0.0/8``
+    when what is left out is the shorter to say; else the part ``by`` a route (``ECR in us-east-1
+    by 52.0.0.0/8 -> pcx-1``), else how many blocks."""
     shown = part.cidrs()
     if len(shown) <= MAX_SHOWN:
         return f"{', '.join(shown)} of {whole}"
     rest = (whole_space - part).cidrs()
     if len(rest) <= MAX_SHOWN:
         return f"{whole} except {', '.join(rest)}"
+    if by:
+        return f"the part of {whole} routed by {by} ({len(shown)} blocks)"
     return f"{len(shown)} blocks of {whole} ({', '.join(shown[:MAX_SHOWN])}, ...)"
 
 
@@ -141,5 +145,5 @@ def resolve_service(destination: Destination, region: str, ranges: AwsRanges) ->
     space = spaces[0]
     for more in spaces[1:]:
         space = space | more
-    label = " and ".join(names) + f" in {region} (AWS ip-ranges {ranges.create_date})"
+    label = " and ".join(names) + f" addresses in {region}"
     return Destination(space, label)

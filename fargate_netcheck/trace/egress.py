@@ -231,7 +231,9 @@ class Tracer:
         found = self._routes.get(key)
         if found is None:
             pieces = route_pieces(self.graph, rtb, destination.space)
-            found = self._routes[key] = [(p, destination.piece(p.addresses)) for p in pieces]
+            found = self._routes[key] = [
+                (p, destination.piece(p.addresses, p.route.describe() if p.route else None)) for p in pieces
+            ]
         return found
 
     def _follow(self, walk: Walk, rtb: str, piece: Piece[Route], pos: Position) -> Step:
