@@ -161,6 +161,9 @@ class PathResult:
     checks: list[Check] = field(default_factory=list)
     via: str | None = None  # for ecr_pull: "internet" | "vpc-endpoints"
     pieces: list[PathPiece] | None = None  # when a route table split the destination: each part's walk
+    destination: str | None = None  # what the walk tried to reach (None: the internet, IPv4)
+    ports: tuple[int, ...] = ()  # the TCP ports it checked (empty: 443)
+    family: int = 4
 
     def failed(self) -> list[Check]:
         return [c for c in self.checks if c.status is Status.FAIL]

@@ -65,11 +65,13 @@ def collect(
         progress.add_total(len(wanted) * REGION_STEPS)
     _, per_region = worker_split(max_workers, len(wanted))
     ec2_clients = {region: client(session, "ec2", region, pool_size=per_region) for region in wanted}
-    for region, made in ec2_clients.items():
-        calls.attach(made, region)
+    ecs_clients = {region: client(session, "ecs", region, pool_size=1) for region in wanted}
+    for clients in (ec2_clients, ecs_clients):
+        for region, made in clients.items():
+            calls.attach(made, region)
 
     account_id, account_error = caller_account_id(sts_client)
-    bodies = collect_regions(ec2_clients, max_workers=max_workers, progress=progress)
+    bodies = collect_regions(ec2_clients, max_workers=max_workers, progress=progress, ecs_clients=ecs_clients)
     if account_error is not None:
         for body in bodies.values():
             body["Errors"] = dict(sorted({**body["Errors"], ACCOUNT_ERROR_KEY: account_error}.items()))

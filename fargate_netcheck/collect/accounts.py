@@ -158,9 +158,14 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
     _, pool_size = worker_split(run.max_workers, len(names))
     with lock:
         clients = {region: client(session, "ec2", region, pool_size=pool_size) for region in names}
-    for region, made in clients.items():
-        run.calls.attach(made, f"{account_id}/{region}")
-    return {"regions": collect_regions(clients, max_workers=run.max_workers, progress=run.progress)}
+        ecs_clients = {region: client(session, "ecs", region, pool_size=1) for region in names}
+    for made_clients in (clients, ecs_clients):
+        for region, made in made_clients.items():
+            run.calls.attach(made, f"{account_id}/{region}")
+    regions = collect_regions(
+        clients, max_workers=run.max_workers, progress=run.progress, ecs_clients=ecs_clients
+    )
+    return {"regions": regions}
 
 
 def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> dict[str, Any]:

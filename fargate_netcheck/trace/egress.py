@@ -160,7 +160,9 @@ class Tracer:
             return walk.result("")
         leaves = self._route(walk, pos)
         parts = [(leaf.destination, self._finish(leaf, target, pos.vpc_id, ports)) for leaf in leaves]
-        return combine(destination, parts)
+        out = combine(destination, parts)
+        out.destination, out.ports, out.family = destination.label, ports, destination.version
+        return out
 
     def _finish(self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...]) -> PathResult:
         """The rest of one piece's walk: the way back, the task's groups, every ACL crossed."""

@@ -208,6 +208,7 @@ def test_a_failing_region_is_recorded_and_the_others_collected(
                 )
 
         made.events.register("before-call.ec2", refuse)
+        made.events.register("before-call.ecs", refuse)  # a disabled region refuses every service
         return made
 
     monkeypatch.setattr(assume, "assumed_session", session_refusing_us_west_2)
