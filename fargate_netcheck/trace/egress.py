@@ -129,9 +129,16 @@ class Tracer:
         self, target: Target, destination: Destination, ports: tuple[int, ...] | None = None
     ) -> PathResult:
         """One destination from one target: a walk per piece the route tables split it into,
-        combined into one verdict (``pieces``)."""
-        g = self.graph
+        combined into one verdict (``pieces``). The result says what it walked to, and on which
+        ports (rules quote them in their fixes)."""
         ports = ports or self.options.ports
+        out = self._walk(target, destination, ports)
+        out.destination = out.destination or destination.label
+        out.ports, out.family = ports, destination.version
+        return out
+
+    def _walk(self, target: Target, destination: Destination, ports: tuple[int, ...]) -> PathResult:
+        g = self.graph
         walk = Walk(path=[target.subnet_id])
         if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
             self._subnet_missing(walk, target)
@@ -161,7 +168,7 @@ class Tracer:
         leaves = self._route(walk, pos)
         parts = [(leaf.destination, self._finish(leaf, target, pos.vpc_id, ports)) for leaf in leaves]
         out = combine(destination, parts)
-        out.destination, out.ports, out.family = destination.label, ports, destination.version
+        out.destination = destination.label
         return out
 
     def _finish(self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...]) -> PathResult:

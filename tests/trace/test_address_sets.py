@@ -225,3 +225,39 @@ def test_a_tgw_return_table_sending_part_of_the_task_range_elsewhere_is_unknown(
     assert r.verdict is Verdict.UNKNOWN
     check = next(c for c in r.checks if c.code is CheckCode.TGW_NO_RETURN)
     assert check.resource_id == "tgw-rtb-egress" and "10.1.1.0/26" in check.reason
+
+
+# -- the image pull, decided on AWS's own ranges --------------------------------------------------
+def _vgw_route(snap, cidr: str) -> None:
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(
+        {"DestinationCidrBlock": cidr, "GatewayId": "vgw-partner", "State": "active"}
+    )
+
+
+def test_a_partner_range_into_a_vpn_leaves_the_pull_reachable():
+    from depth.harness import result as target_result
+
+    snap = healthy()
+    _vgw_route(snap, "151.101.0.0/16")  # a partner's public range, no AWS address in it
+    r = target_result(snap, "subnet-private", ("sg-open",))
+    assert r.internet_egress.verdict is Verdict.UNKNOWN  # part of the internet goes into the VPN
+    assert (r.ecr_pull.verdict, r.ecr_pull.via) == (Verdict.REACHABLE, "internet")
+    assert "ECR and S3 addresses in us-east-1" in r.ecr_pull.reason
+
+
+def test_a_route_swallowing_part_of_the_regions_aws_ranges_makes_the_pull_unknown():
+    from depth.harness import result as target_result
+
+    snap = healthy()
+    _vgw_route(snap, "52.216.0.0/15")  # S3 in us-east-1
+    r = target_result(snap, "subnet-private", ("sg-open",))
+    assert r.ecr_pull.verdict is Verdict.UNKNOWN
+    assert "52.216.0.0/15" in r.ecr_pull.reason
+
+
+def test_the_pull_reuses_the_internet_walk_when_it_went_one_way_whole():
+    from depth.harness import result as target_result
+
+    r = target_result(healthy(), "subnet-private", ("sg-open",))
+    assert r.ecr_pull.path == r.internet_egress.path
+    assert "reaches the internet (0.0.0.0/0)" in r.ecr_pull.reason
