@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from fargate_netcheck.model import CheckCode, PathResult, Status, TargetResult, Verdict
+from fargate_netcheck.model import CheckCode, Status, TargetResult, Verdict
 
 # The first of these passed on the walk names the way out (a TGW path passes a NAT further on).
 _WAYS = (
@@ -24,20 +24,3 @@ def egress_mode(result: TargetResult) -> str:
     if pull is not None and pull.via == "vpc-endpoints" and pull.verdict is Verdict.REACHABLE:
         return "endpoints-only"
     return "none" if egress.verdict is Verdict.UNREACHABLE else "unknown"
-
-
-def no_internet_path(egress: PathResult) -> bool:
-    """The internet is out of reach: every piece of it is blocked, but for the addresses of a
-    service reached privately through a gateway endpoint (S3's prefix list in an endpoints-only VPC)."""
-    if egress.verdict is Verdict.UNREACHABLE:
-        return True
-    if egress.verdict is not Verdict.UNKNOWN or not egress.pieces:
-        return False
-    return all(
-        p.result.verdict is Verdict.UNREACHABLE
-        or (
-            p.result.verdict is Verdict.REACHABLE
-            and any(c.code is CheckCode.EP_SERVICE and c.status is Status.PASS for c in p.result.checks)
-        )
-        for p in egress.pieces
-    )

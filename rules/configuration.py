@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from fargate_netcheck.hosting import no_internet_path
+from fargate_netcheck.model import Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, rule
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints
 
@@ -33,7 +33,7 @@ def _needs_rule(service: str, label: str):
     def check(ctx: RuleContext) -> Iterator[Hit]:
         for result in ctx.results:
             target = result.target
-            if service not in target.needs or not no_internet_path(result.internet_egress):
+            if service not in target.needs or result.internet_egress.verdict is not Verdict.UNREACHABLE:
                 continue
             if _has_endpoint(ctx, result.vpc_id, service):
                 continue

@@ -2,8 +2,7 @@
 
 from collections.abc import Iterator
 
-from fargate_netcheck.hosting import no_internet_path
-from fargate_netcheck.model import CheckCode
+from fargate_netcheck.model import CheckCode, Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
 from fargate_netcheck.trace.endpoints import dns_off, endpoint_ids, item, private_dns_endpoints
 
@@ -158,7 +157,7 @@ def no_logs_endpoint(ctx: RuleContext) -> Iterator[Hit]:
     known = ctx.params.get("awslogs_target_ids")
     for result in ctx.results:
         target = result.target
-        if not no_internet_path(result.internet_egress) or result.vpc_id is None:
+        if result.internet_egress.verdict is not Verdict.UNREACHABLE or result.vpc_id is None:
             continue
         if result.ecr_pull is None or result.ecr_pull.via != "vpc-endpoints":
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fargate_netcheck.parse import Network
 
@@ -22,6 +22,14 @@ _WIDTH = {4: 32, 6: 128}
 class AddressSet:
     version: int
     intervals: tuple[Interval, ...]
+    # hashed once: sets key the per-table partition caches, looked up for every walk of an audit
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.version, self.intervals)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod

@@ -44,11 +44,34 @@ class Destination:
     label: str
     service: str | None = None  # "aws:S3[:region]": resolved per target region (see aws_ranges)
     whole: str | None = None  # for a piece of a split destination: the destination it is part of
-    addresses: tuple[Network, ...] = field(default=(), compare=False)  # ``space`` as CIDR blocks
+    given: tuple[Network, ...] = field(default=(), compare=False)  # blocks to filter, when not ``space``'s
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # derived once, on first use
 
-    def __post_init__(self) -> None:
-        if not self.addresses and self.space:
-            object.__setattr__(self, "addresses", self.space.networks())
+    @property
+    def addresses(self) -> tuple[Network, ...]:
+        """What security groups and ACLs must let through: ``space`` as CIDR blocks (computed once:
+        a destination object serves every walk of a run)."""
+        if self.given:
+            return self.given
+        found = self._memo.get("addresses")
+        if found is None:
+            found = self._memo["addresses"] = self.space.networks()
+        return found
+
+    @property
+    def cidrs(self) -> tuple[str, ...]:
+        found = self._memo.get("cidrs")
+        if found is None:
+            found = self._memo["cidrs"] = tuple(self.space.cidrs())
+        return found
+
+    def within(self, inside: AddressSet) -> AddressSet:
+        """``space & inside``, once per set asked about."""
+        key = ("and", inside)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.space & inside
+        return found
 
     @property
     def version(self) -> int:
@@ -79,7 +102,7 @@ class Destination:
         """Blocks possibly of both families (a prefix list's entries): filtered as given; routed by
         the family of the first."""
         same = [n for n in networks if n.version == networks[0].version]
-        return cls(AddressSet.of(same), label, addresses=tuple(networks))
+        return cls(AddressSet.of(same), label, given=tuple(networks))
 
     @classmethod
     def internet(cls, version: int = 4) -> Destination:
@@ -122,8 +145,8 @@ def _internet(version: int) -> Destination:
 
 def describe_part(part: AddressSet, whole_space: AddressSet, whole: str, by: str | None = None) -> str:
     """``52.0.0.0/8 of the internet (0.0.0.0/0)``; ``the internet (0.0.0.0/0) except 52.0.0.0/8``
-    when what is left out is the shorter to say; else the part ``by`` a route (``ECR in us-east-1
-    by 52.0.0.0/8 -> pcx-1``), else how many blocks."""
+    when what is left out is the shorter to say; else the part ``by`` a route's destination
+    (``the part of ECR and S3 addresses in us-east-1 routed by 52.0.0.0/8``), else how many blocks."""
     shown = part.cidrs()
     if len(shown) <= MAX_SHOWN:
         return f"{', '.join(shown)} of {whole}"

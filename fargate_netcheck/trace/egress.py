@@ -75,6 +75,8 @@ class Tracer:
     _ecr: dict = field(default_factory=dict)
     endpoint_destinations: dict = field(default_factory=dict)  # vpce id -> its subnets as a Destination
     _services: dict = field(default_factory=dict)  # (service destination, region) -> resolved
+    _parts: dict = field(default_factory=dict)  # (destination, part, route prefix) -> the part
+    _aws: dict = field(default_factory=dict)  # service -> its Destination (resolved per region)
     ranges_used: AwsRanges | None = None  # the copy of AWS's ranges a walk used, for the report
 
     def __post_init__(self) -> None:
@@ -88,17 +90,29 @@ class Tracer:
     ) -> PathResult:
         """The walk to ECR's (and S3's) addresses over the internet on TCP 443, decided on the region's
         AWS ranges (``aws_ranges``). The target's own internet-egress result stands for it when the
-        options asked exactly that and the internet went one way, whole: every route, gateway and
-        filter then treats the service's addresses (part of the internet) as it treated all of it."""
+        options asked exactly that and it was decided: every address of the internet arriving (or
+        every one blocked) holds for the service's addresses, which are part of it."""
+        wanted = self._aws.get(service)
+        if wanted is None:
+            wanted = self._aws[service] = Destination.aws(service)
         if (
             internet_egress is not None
-            and internet_egress.pieces is None
             and internet_egress.verdict is not Verdict.UNKNOWN
             and self.options.destinations == (INTERNET,)
             and self.options.ports == ECR_PORTS
+            and self._inside_internet(wanted, target.subnet_id)
         ):
             return internet_egress
-        return self.walk(target, Destination.aws(service), ECR_PORTS)
+        return self.walk(target, wanted, ECR_PORTS)
+
+    def _inside_internet(self, destination: Destination, subnet_id: str) -> bool:
+        resolved = self.resolve(destination, subnet_id) if subnet_id in self.graph else None
+        if resolved is None:
+            return False
+        inside = resolved._memo.get("inside-internet")
+        if inside is None:
+            inside = resolved._memo["inside-internet"] = resolved.space.issubset(INTERNET.space)
+        return inside
 
     def resolve(self, destination: Destination, subnet_id: str) -> Destination | None:
         """A service's destination (``aws:S3``) as the addresses AWS lists for it in the target's
@@ -240,9 +254,18 @@ class Tracer:
         found = self._routes.get(key)
         if found is None:
             pieces = route_pieces(self.graph, rtb, destination.space)
-            found = self._routes[key] = [
-                (p, destination.piece(p.addresses, p.route.describe() if p.route else None)) for p in pieces
-            ]
+            found = self._routes[key] = [(p, self._piece(destination, p)) for p in pieces]
+        return found
+
+    def _piece(self, destination: Destination, piece: Piece[Route]) -> Destination:
+        """The part of ``destination`` a piece holds, one object per (destination, part, route
+        prefix) for the run: tables routing the same part alike share it, and with it the filters'
+        cached outcomes and its CIDR blocks, computed once."""
+        by = piece.route.destination if piece.route else None
+        key = (destination, piece.addresses, by)
+        found = self._parts.get(key)
+        if found is None:
+            found = self._parts[key] = destination.piece(piece.addresses, by)
         return found
 
     def _follow(self, walk: Walk, rtb: str, piece: Piece[Route], pos: Position) -> Step:

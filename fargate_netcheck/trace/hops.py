@@ -59,7 +59,7 @@ def split(walk: Walk, pos: Position, inside: AddressSet, go_in: Leg, go_out: Leg
     """Send the part of the destination inside ``inside`` on by ``go_in``, the rest by ``go_out``
     (one walk when all of it goes one way, a ``Fork`` otherwise)."""
     dest = pos.destination
-    part_in = dest.space & inside
+    part_in = dest.within(inside)
     if part_in == dest.space:
         return go_in(walk, pos)
     if not part_in:
