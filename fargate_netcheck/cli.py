@@ -199,55 +199,66 @@ def check(
 @app.command()
 def diagnose(
     task_id: Annotated[
-        str | None, typer.Argument(metavar="TASK", help="Task id or ARN (stopped tasks included).")
+        str | None,
+        typer.Argument(
+            metavar="TASK", help="Task ARN (names its cluster) or id; with --event, which task of the file."
+        ),
     ] = None,
-    cluster: Annotated[str, typer.Option(help="ECS cluster of the task.")] = ...,  # type: ignore[assignment]
+    reason: Annotated[
+        list[str],
+        typer.Option(
+            help="The stopped reason ECS printed (repeatable: then the container reasons); no task needed."
+        ),
+    ] = [],  # noqa: B006
+    event: Annotated[
+        Path | None,
+        typer.Option(
+            help="Saved 'ECS Task State Change' event(s): JSON, JSON lines or a CloudWatch Logs export."
+        ),
+    ] = None,
+    stop_code: Annotated[str | None, typer.Option(help="The task's stopCode, with --reason.")] = None,
+    cluster: Annotated[
+        str | None, typer.Option(help="ECS cluster: for a bare task id, or with --service.")
+    ] = None,
     service: Annotated[
-        str | None, typer.Option(help="Diagnose this service's most recent stopped task.")
+        str | None,
+        typer.Option(
+            help="ECS service: alone, its most recent stopped task; with --reason/--event, where the task ran."
+        ),
     ] = None,
     snapshot: Annotated[
         Path | None, typer.Option(help="Network snapshot to check against (default: collect live).")
     ] = None,
+    subnet: Annotated[list[str], typer.Option(help="Subnet the task ran in (repeatable).")] = [],  # noqa: B006
     security_group: Annotated[
-        list[str], typer.Option(help="The task's security groups, if AWS no longer knows them.")
+        list[str], typer.Option(help="The task's security groups (the most specific source: wins).")
     ] = [],  # noqa: B006
     assign_public_ip: Annotated[
         bool | None,
-        typer.Option(
-            "--assign-public-ip/--no-assign-public-ip",
-            help="The task's public-IP choice, if AWS no longer knows it.",
-        ),
+        typer.Option("--assign-public-ip/--no-assign-public-ip", help="The task's public-IP choice."),
     ] = None,
+    deploy_config: Annotated[
+        Path | None, typer.Option(help="CloudReactor deploy config: where the task ran (with --env, --task).")
+    ] = None,
+    env: Annotated[str | None, typer.Option(help="Deployment environment of --deploy-config.")] = None,
+    task: Annotated[str | None, typer.Option(help="The task of --deploy-config that stopped.")] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never call AWS (needs --snapshot); what is missing is unknown.")
+    ] = False,
     region: Annotated[
-        list[str], typer.Option(help="Region (default: from the task ARN, else the environment).")
+        list[str], typer.Option(help="Region (default: from the task ARN or event, else the environment).")
     ] = [],  # noqa: B006
     profile: ProfileOpt = None,
-    format: Annotated[list[str], typer.Option("--format", "-f", help="Report format(s).")] = [],  # noqa: B006
+    format: Annotated[
+        list[str], typer.Option("--format", "-f", help="text, json, html, sarif, junit, markdown.")
+    ] = [],  # noqa: B006
     output: ReportOutputOpt = None,
 ) -> None:
-    """Explain why a Fargate task stopped: the cause, the blocking hop, the fix."""
-    from fargate_netcheck.cli_support import Aws
-    from fargate_netcheck.diagnose import diagnose_task
-    from fargate_netcheck.output import parse_formats, write_report
+    """Explain why a Fargate task stopped: the cause, the service it could not reach, the blocking hop, the fix."""
+    parsed = dict(locals())  # a copy, taken first: exactly the options above, by name
+    from fargate_netcheck.diagnose.command import DiagnoseArgs, run_diagnose
 
-    if (task_id is None) == (service is None):
-        raise InputError(
-            "diagnose takes a TASK id or ARN, or --service (its most recent stopped task), not both"
-        )
-    formats = parse_formats(format or ["text"])
-    task_region = task_id.split(":")[3] if task_id and task_id.startswith("arn:") else None
-    aws = Aws(list(region) or ([task_region] if task_region else []), profile)
-    report = diagnose_task(
-        aws,
-        cluster,
-        task_id,
-        service,
-        snapshot,
-        tuple(security_group),
-        assign_public_ip,
-        with_topology="html" in formats,
-    )
-    write_report(report, formats, output, None)
+    raise typer.Exit(run_diagnose(DiagnoseArgs(**parsed)))
 
 
 @app.command("graph")

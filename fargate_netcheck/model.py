@@ -223,10 +223,19 @@ class RuleInfo:
 
 @dataclass(slots=True)
 class Diagnosis:
-    task_arn: str
-    stopped_reason: str
-    cause: str  # network | permissions | capacity | image | other
+    """Why a task stopped. ``headline`` (the first sentence of ``explanation``) says what happened and
+    what to change; ``verdict`` and ``blocked_at`` are those of the path to ``service``, the service
+    the error names (None: not known)."""
+
+    task_arn: str | None
+    stopped_reason: str | None
+    cause: str  # network | permissions | capacity | image | other | unclear
     explanation: str
+    service: str | None = None
+    verdict: str | None = None
+    blocked_at: str | None = None
+    headline: str = ""
+    service_key: str | None = None  # stable: ecr.api, ecr.dkr, s3-layers, secretsmanager, ssm, logs, ...
 
 
 @dataclass(slots=True)

@@ -29,3 +29,20 @@ def run_cli(capsys: pytest.CaptureFixture, *args: str) -> Run:
         sys.argv = argv
     captured = capsys.readouterr()
     return Run(code, captured.out, captured.err)
+
+
+BOTO3_IMPORTED = 99  # the exit code of run_without_boto3 when the command imported boto3 or botocore
+
+
+def run_without_boto3(*args: str):
+    """Run the CLI with ``args`` in a fresh interpreter; the completed process exits with the CLI's own
+    code, or ``BOTO3_IMPORTED`` when the command imported boto3 or botocore."""
+    import subprocess
+
+    code = (
+        f"import sys; sys.argv={['fargate-netcheck', *args]!r}\n"
+        "import fargate_netcheck.cli as c\n"
+        "try:\n c.main(); code = 0\nexcept SystemExit as e: code = e.code or 0\n"
+        f"sys.exit({BOTO3_IMPORTED} if 'boto3' in sys.modules or 'botocore' in sys.modules else code)"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

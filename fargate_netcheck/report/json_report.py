@@ -97,6 +97,11 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
             "task_arn": d.task_arn,
             "stopped_reason": d.stopped_reason,
             "cause": d.cause,
+            "service": d.service,
+            "service_key": d.service_key,
+            "verdict": d.verdict,
+            "blocked_at": d.blocked_at,
+            "headline": d.headline,
             "explanation": d.explanation,
         }
         out.append(("diagnosis", diagnosis))

@@ -1,9 +1,9 @@
 """Markdown for pull-request comments and ``$GITHUB_STEP_SUMMARY``.
 
-A status line, a summary table, a table of the targets that are not reachable (blocking hop and
-reason), the findings, then baseline, collection errors and diagnosis. Every untrusted string goes
-through ``escape.markdown_text``; the whole stays under GitHub's comment limit (truncated at a line
-boundary with a note saying so).
+A status line, a diagnosis (when there is one), a summary table, a table of the targets that are not
+reachable (blocking hop and reason), the findings, then baseline and collection errors. Every
+untrusted string goes through ``escape.markdown_text``; the whole stays under GitHub's comment limit
+(truncated at a line boundary with a note saying so).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ MAX_FIELD = 600  # one message or reason longer than this is clipped
 def render(report: Report, max_chars: int = MAX_CHARS) -> str:
     lines = [
         *_header(report),
+        *_diagnosis(report),  # first: what happened and what to change, before any clipping
         *_summary_table(report),
         *_not_reachable(report),
         *_pieces(report),
         *_findings(report),
         *_resolved(report),
         *_errors(report),
-        *_diagnosis(report),
     ]
     return fit(lines, max_chars)
 
@@ -197,9 +197,14 @@ def _diagnosis(report: Report) -> list[str]:
     return [
         "### Diagnosis of the stopped task",
         "",
-        f"- Task: {md(d.task_arn)}",
-        f"- Stopped reason: {md(d.stopped_reason)}",
+        f"**{md(d.headline, limit=2000)}**",
+        "",
+        f"- Task: {md(d.task_arn or '(not known)')}",
+        f"- Stopped reason: {md(d.stopped_reason or '(not known)')}",
         f"- Cause: **{md(d.cause)}**",
+        f"- Service: {md(d.service or '(not named in the error)')}",
+        f"- Path verdict: {md(d.verdict or '(not checked)')}"
+        + (f", blocked at {md(d.blocked_at)}" if d.blocked_at else ""),
         "",
         md(d.explanation, limit=4000),
         "",

@@ -20,19 +20,23 @@ def terminal_text(value: object) -> str:
 
 def render(report: Report) -> str:
     s = report.summary()
-    lines = [
+    d = report.diagnosis
+    lines = [terminal_text(d.headline), ""] if d is not None and d.headline else []
+    lines.append(
         f"fargate-netcheck {report.tool_version}: {s['targets']} target(s), {s['unreachable']} unreachable, "
         f"{s['unknown']} unknown; {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info",
-    ]
+    )
     if report.collected_at:
         lines.append(f"snapshot collected at {terminal_text(report.collected_at)}")
-    if report.diagnosis is not None:
-        d = report.diagnosis
+    if d is not None:
         lines += [
             "",
-            f"Diagnosis of {terminal_text(d.task_arn)}",
-            f"  stopped reason: {terminal_text(d.stopped_reason)}",
+            f"Diagnosis of {terminal_text(d.task_arn or 'a stopped task')}",
+            f"  stopped reason: {terminal_text(d.stopped_reason or '(not known)')}",
             f"  cause:          {d.cause}",
+            f"  service:        {terminal_text(d.service or '(not named in the error)')}",
+            f"  path verdict:   {d.verdict or '(not checked)'}"
+            + (f", blocked at {terminal_text(d.blocked_at)}" if d.blocked_at else ""),
             f"  explanation:    {terminal_text(d.explanation)}",
         ]
     for result in report.targets:

@@ -52,18 +52,14 @@ class EndpointWalk:
         }
 
     def run(self, endpoints: dict[str, list[str]]) -> PathResult:
-        walk, target = self.walk, self.target
+        walk = self.walk
         walk.passed(
             CheckCode.EP_DNS,
             self.vpc_id,
             f"{self.vpc_id} resolves ECR to its interface endpoints (private DNS on; EnableDnsSupport and "
             "EnableDnsHostnames on)",
         )
-        rules: list[SgRule] | None = None
-        if target.evaluate_security_groups:
-            rules = self.tracer.filters.task_rules(walk, target, self.vpc_id)
-        else:
-            walk.notes.append("task security groups not evaluated (no task security groups given)")
+        rules = self._task_rules()
         for service in ECR_SERVICES:
             if endpoints[service]:
                 self._interface(service, endpoints[service][0], rules)
@@ -74,9 +70,36 @@ class EndpointWalk:
                     service,
                 )
         self._s3(rules)
-        walk.reached = True  # every service has its way; the checks alone decide the verdict
-        walk.notes.append("endpoint policies are not evaluated")
-        return walk.result(f"pulls the image with {', '.join(self.ways)}", via="vpc-endpoints")
+        return self._done(f"pulls the image with {', '.join(self.ways)}")
+
+    def run_service(self, service: str, vpce: str) -> PathResult:
+        """The way to one other service (logs, secretsmanager, ssm, ...) through its interface endpoint
+        ``vpce`` (one with private DNS, in a VPC whose DNS attributes are both on)."""
+        self.walk.passed(
+            CheckCode.EP_DNS,
+            self.vpc_id,
+            f"{self.vpc_id} resolves {service} to its interface endpoint {vpce} (private DNS on; "
+            "EnableDnsSupport and EnableDnsHostnames on)",
+        )
+        self._interface(service, vpce, self._task_rules())
+        return self._done(f"reaches {service} through {vpce}")
+
+    def run_s3(self, what: str) -> PathResult:
+        """The way to S3 (``what`` says for what): its gateway endpoint on the task subnet's route
+        table, else the internet."""
+        self._s3(self._task_rules(), what)
+        return self._done(f"reaches {what} with {', '.join(self.ways)}")
+
+    def _done(self, success: str) -> PathResult:
+        self.walk.reached = True  # every service has its way; the checks alone decide the verdict
+        self.walk.notes.append("endpoint policies are not evaluated")
+        return self.walk.result(success, via="vpc-endpoints")
+
+    def _task_rules(self) -> list[SgRule] | None:
+        if self.target.evaluate_security_groups:
+            return self.tracer.filters.task_rules(self.walk, self.target, self.vpc_id)
+        self.walk.notes.append("task security groups not evaluated (no task security groups given)")
+        return None
 
     # -- interface endpoints --------------------------------------------------------------------
     def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
@@ -223,7 +246,7 @@ class EndpointWalk:
             )
 
     # -- S3 (image layers) ----------------------------------------------------------------------
-    def _s3(self, rules: list[SgRule] | None) -> None:
+    def _s3(self, rules: list[SgRule] | None, what: str = "S3 (the image layers)") -> None:
         g, walk = self.g, self.walk
         rtb = subnet_route_table(g, walk, self.subnet)
         if rtb is None:
@@ -233,9 +256,7 @@ class EndpointWalk:
         route = next((r for r in g.nodes[rtb].get("routes", ()) if r.target_id in gateways), None)
         if route is None:
             elsewhere = f" ({', '.join(gateways)} is not on it)" if gateways else ""
-            self._over_internet(
-                rtb, f"{rtb} has no route to an S3 gateway endpoint{elsewhere}", "S3 (the image layers)"
-            )
+            self._over_internet(rtb, f"{rtb} has no route to an S3 gateway endpoint{elsewhere}", what)
             return
         vpce = route.target_id
         walk.hop(vpce)

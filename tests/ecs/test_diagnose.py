@@ -6,6 +6,7 @@ import json
 
 from cli_helpers import run_cli
 from ecs_account import ACCESS_DENIED, PULL_TIMEOUT, stopped_task
+from task_events import task_event
 
 
 def diagnose(capsys, *args):
@@ -27,7 +28,9 @@ def test_pull_timeout_in_a_subnet_without_a_way_out_is_a_network_cause_with_the_
     assert target["security_group_ids"] == [account.sg]
     assert target["internet_egress"]["verdict"] == "unreachable"
     assert target["internet_egress"]["blocked_at"] in d["explanation"]
-    assert "Fix:" in d["explanation"]
+    assert "Change:" in d["explanation"]
+    assert d["service"].startswith("Amazon ECR registry")
+    assert d["verdict"] == "unreachable" and d["blocked_at"] == target["internet_egress"]["blocked_at"]
 
 
 def test_access_denied_is_permissions_not_network(account, capsys):
@@ -64,3 +67,58 @@ def test_unknown_task_is_exit_2(account, capsys):
     r = diagnose(capsys, "0123456789abcdef")
     assert r.code == 2
     assert "0123456789abcdef" in r.err
+
+
+def test_a_task_arn_names_its_cluster(account, capsys):
+    arn = stopped_task(account, account.isolated, PULL_TIMEOUT)
+    r = run_cli(capsys, "diagnose", arn, "--region", "us-east-1", "-f", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["diagnosis"]["task_arn"] == arn
+
+
+def test_a_task_ecs_has_forgotten_points_at_reason_and_event(account, capsys):
+    gone = "arn:aws:ecs:us-east-1:123456789012:task/jobs/0123456789abcdef0123456789abcdef"
+    r = run_cli(capsys, "diagnose", gone, "--region", "us-east-1")
+    assert r.code == 2
+    assert "--reason" in r.err and "--event" in r.err and "0123456789abcdef0123456789abcdef" in r.err
+
+
+def test_an_event_of_a_service_task_reads_the_service_for_what_the_event_lacks(account, capsys, tmp_path):
+    """No snapshot, no flags: the network is collected and the service (from the event's group) is
+    read from ECS for the groups and the public-IP choice the event does not carry."""
+    event = task_event(subnet=account.isolated, group="service:worker")
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    r = run_cli(capsys, "diagnose", "--event", str(path), "-f", "json")
+    assert r.code == 0, r.err
+    report = json.loads(r.out)
+    target = report["targets"][0]
+    assert target["subnet_id"] == account.isolated
+    assert target["security_group_ids"] == [account.sg] and target["assign_public_ip"] is False
+    d = report["diagnosis"]
+    assert (d["cause"], d["verdict"]) == ("network", "unreachable")
+    assert "Not known" not in d["explanation"]
+
+
+def test_reason_placed_by_a_service(account, capsys):
+    r = run_cli(
+        capsys,
+        "diagnose",
+        "--reason",
+        PULL_TIMEOUT,
+        "--cluster",
+        "jobs",
+        "--service",
+        "api",
+        "--region",
+        "us-east-1",
+        "-f",
+        "json",
+    )
+    assert r.code == 0, r.err
+    report = json.loads(r.out)
+    target = report["targets"][0]
+    assert (target["subnet_id"], target["security_group_ids"]) == (account.private, [account.sg])
+    assert report["diagnosis"]["cause"] == "network"
+    assert report["diagnosis"]["verdict"] == "reachable"  # the service subnet has a NAT route
+    assert report["diagnosis"]["headline"].startswith("Network (not reproduced)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from fargate_netcheck.diagnose import task_facts
+from fargate_netcheck.diagnose import Placement, task_facts
 
 
 class GoneEni:
@@ -36,20 +36,23 @@ TASK = {
 
 
 def test_nothing_knows_the_groups_so_they_are_reported_missing():
-    facts = task_facts(None, GoneEni(), NoTrail(), "jobs", TASK, (), None)
+    facts = task_facts(None, GoneEni(), NoTrail(), "jobs", TASK, Placement())
     assert facts.subnets == ("subnet-1",)
     assert facts.security_groups is None and facts.assign_public_ip is None
     assert facts.missing == ["security groups", "public IP choice"]
 
 
 def test_flags_fill_what_aws_no_longer_knows():
-    facts = task_facts(None, GoneEni(), NoTrail(), "jobs", TASK, ("sg-1",), False)
+    facts = task_facts(
+        None, GoneEni(), NoTrail(), "jobs", TASK, Placement(security_groups=("sg-1",), assign_public_ip=False)
+    )
     assert facts.security_groups == ("sg-1",) and facts.assign_public_ip is False
     assert facts.sources["security groups"] == "--security-group"
+    assert facts.sources["subnet"] == "the task's network attachment"
     assert facts.missing == []
 
 
-def test_run_task_event_is_the_source_before_the_flags():
+def _trail():
     import json
 
     class Trail:
@@ -63,6 +66,19 @@ def test_run_task_event_is_the_source_before_the_flags():
             }
             return {"Events": [{"EventName": "RunTask", "CloudTrailEvent": json.dumps(event)}]}
 
-    facts = task_facts(None, GoneEni(), Trail(), "jobs", TASK, ("sg-flag",), None)
+    return Trail()
+
+
+def test_run_task_event_fills_what_the_interface_no_longer_knows():
+    facts = task_facts(None, GoneEni(), _trail(), "jobs", TASK, Placement())
     assert facts.security_groups == ("sg-trail",) and facts.assign_public_ip is True
-    assert facts.sources["security groups and public IP"] == "the CloudTrail RunTask event"
+    assert facts.sources["security groups"] == "the CloudTrail RunTask event"
+    assert facts.missing == []
+
+
+def test_flags_are_the_most_specific_statement_and_win_over_cloudtrail():
+    facts = task_facts(None, GoneEni(), _trail(), "jobs", TASK, Placement(security_groups=("sg-flag",)))
+    assert facts.security_groups == ("sg-flag",)
+    assert facts.sources["security groups"] == "--security-group"
+    assert facts.assign_public_ip is True  # the flag said nothing about it: CloudTrail fills it
+    assert facts.sources["public IP"] == "the CloudTrail RunTask event"

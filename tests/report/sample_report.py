@@ -294,6 +294,11 @@ def sample_report() -> Report:
             stopped_reason="CannotPullContainerError: ... dial tcp 52.1.2.3:443: i/o timeout",
             cause="network",
             explanation="The task's subnet routes to an internet gateway but it had no public IP.",
+            service="Amazon ECR registry 123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            verdict="unreachable",
+            blocked_at="subnet-0a11public",
+            headline=f"Network: the task could not reach the registry {HOSTILE}; the path is blocked at "
+            "subnet-0a11public. Change: launch it with assignPublicIp=ENABLED.",
         ),
         resolved=[
             Finding(

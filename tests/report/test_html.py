@@ -167,7 +167,10 @@ def test_baseline_status_and_resolved_findings_are_shown(dom):
 
 
 def test_diagnosis_is_shown_when_present_and_absent_otherwise(report, dom):
-    assert "CannotPullContainerError" in dom.find("section", id="diagnosis").text()
+    section = dom.find("section", id="diagnosis")
+    assert "CannotPullContainerError" in section.text()
+    assert section.find("p", cls="headline").text().startswith("Network: the task could not reach")
+    assert "blocked at subnet-0a11public" in section.text()
     report.diagnosis = None
     assert not parse_html(html.render(report)).find_all("section", id="diagnosis")
 

@@ -83,6 +83,9 @@ def test_resolved_errors_and_diagnosis_sections(text):
     assert "### Resolved since the baseline (1)" in text
     assert "### Collection errors" in text and "TransitGatewayRouteTables" in text
     assert "### Diagnosis of the stopped task" in text and "**network**" in text
+    section = text.split("### Diagnosis of the stopped task", 1)[1]
+    assert section.lstrip().startswith(r"**Network\: the task could not reach")
+    assert r"- Path verdict: unreachable, blocked at subnet\-0a11public" in section
 
 
 def test_hostile_strings_are_escaped(text, hostile):
