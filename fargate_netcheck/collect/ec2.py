@@ -177,6 +177,8 @@ REGION_KEYS: tuple[str, ...] = (
     "EcsAccountSettings",
 )
 ECS_ACCOUNT_SETTINGS = "EcsAccountSettings"  # from ECS, not EC2: ecs.account_settings
+# What a region holds when only its EC2 client was given (no ECS client: the settings not collected).
+EC2_REGION_KEYS: tuple[str, ...] = tuple(k for k in REGION_KEYS if k != ECS_ACCOUNT_SETTINGS)
 
 DNS_ATTRIBUTES = (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames"))
 TGW_ROUTE_STATES = ["active", "blackhole"]
