@@ -42,9 +42,10 @@ def measure(vpcs: int, subnets_per_vpc: int) -> tuple[dict[str, int], int, float
     from moto import mock_aws
 
     from fargate_netcheck.collect import collect
-    from fargate_netcheck.demo import moto_bpa
+    from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
 
     moto_bpa.install()  # moto does not implement VPC Block Public Access
+    moto_dns_firewall.install()  # nor the DNS Firewall list calls
     with mock_aws():
         ec2 = boto3.client("ec2", region_name=REGION)
         for v in range(vpcs):

@@ -46,6 +46,13 @@ class CheckArgs:
     default_security_group: list[str]
     default_assign_public_ip: bool | None
     audit: bool
+    cloudformation: list[Path]
+    parameter: list[str]
+    parameters: list[Path]
+    stack_name: list[str]
+    terraform_plan: list[Path]
+    account: str | None
+    live: bool
     region: list[str]
     profile: str | None
     accounts: list[str]
@@ -59,6 +66,7 @@ class CheckArgs:
     port: list[int]
     destination: list[str]
     ip_ranges: Path | None
+    need: list[str]
     format: list[str]
     output: Path | None
     output_dir: Path | None
@@ -82,6 +90,7 @@ def run_check(args: CheckArgs) -> int:
         ports=[cli_support.port(p) for p in args.port],
         destinations=args.destination,
         rules_dir=args.rules_dir,
+        needs=args.need,
         min_free_ips=args.min_free_ips,
     )
     failing = cfg.fail_on or Severity.ERROR
@@ -104,7 +113,14 @@ def run_check(args: CheckArgs) -> int:
                 for d in cfg.destinations
             )
             options.trace = replace(options.trace, destinations=masked)
-    snap = load_or_collect(args.snapshot, aws, scope, redactor)
+    iac = _iac_options(args)
+    if iac.requested:
+        from fargate_netcheck.iac.command import apply_iac
+
+        overlay = args.snapshot is not None or args.live
+        snap, request = apply_iac(iac, request, overlay, lambda: load_or_collect(args.snapshot, aws, scope), redactor)
+    else:
+        snap = load_or_collect(args.snapshot, aws, scope, redactor)
     with gc_quiet():
         graph = build_graph(snap)
         targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"))
@@ -134,6 +150,7 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
         ),
         selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
         rules_dirs=cfg.rules_dir or (),
+        needs=cfg.needs,
     )
     if cfg.min_free_ips is not None:
         options.params["min_free_ips"] = cfg.min_free_ips
@@ -161,9 +178,27 @@ def _target_request(args: CheckArgs) -> TargetRequest:
     return request
 
 
+def _iac_options(args: CheckArgs):
+    from fargate_netcheck.iac.command import IacOptions
+
+    options = IacOptions(
+        tuple(args.cloudformation),
+        tuple(args.stack_name),
+        tuple(args.parameter),
+        tuple(args.parameters),
+        tuple(args.terraform_plan),
+        args.region[0] if args.region else None,
+        args.account,
+    )
+    if not options.requested and (args.parameter or args.parameters or args.stack_name or args.account or args.live):
+        raise InputError("--parameter(s), --stack-name, --account and --live go with --cloudformation/--terraform-plan")
+    return options
+
+
 def _scope(args: CheckArgs) -> Scope:
     """The live-collection scope, refused where it cannot apply (a snapshot file, a --cluster read)."""
-    if args.snapshot is not None and (args.region or args.profile) and not args.cluster:
+    iac = bool(args.cloudformation or args.terraform_plan)  # --region: where the code deploys
+    if args.snapshot is not None and (args.profile or (args.region and not iac)) and not args.cluster:
         raise InputError("--snapshot reads a file: --region and --profile apply to live AWS calls only")
     scope = Scope(
         cli_support.split_accounts(args.accounts),

@@ -117,6 +117,28 @@ def check(
     audit: Annotated[
         bool, typer.Option(help="Also audit every subnet in scope (the default when no target is named).")
     ] = False,
+    cloudformation: Annotated[
+        list[Path],
+        typer.Option(help="CloudFormation template (YAML or JSON, e.g. cdk.out/*.template.json; repeatable).")
+    ] = [],  # noqa: B006
+    parameter: Annotated[
+        list[str], typer.Option(help="Template parameter KEY=VALUE (repeatable).")
+    ] = [],  # noqa: B006
+    parameters: Annotated[
+        list[Path], typer.Option(help="Template parameters file: the JSON list `aws cloudformation` takes.")
+    ] = [],  # noqa: B006
+    stack_name: Annotated[
+        list[str], typer.Option(help="Stack name of each --cloudformation, in order (default: the file's stem).")
+    ] = [],  # noqa: B006
+    terraform_plan: Annotated[
+        list[Path], typer.Option(help="Terraform plan as JSON (`terraform show -json PLANFILE`; repeatable).")
+    ] = [],  # noqa: B006
+    account: Annotated[
+        str | None, typer.Option(help="Account id the template or plan deploys to (AWS::AccountId).")
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Lay the template or plan over a live collection of the account.")
+    ] = False,
     region: RegionOpt = [],  # noqa: B006
     profile: Annotated[str | None, typer.Option(help="AWS profile for live collection.")] = None,
     accounts: AccountsOpt = [],  # noqa: B006
@@ -143,6 +165,10 @@ def check(
             help="A newer download of AWS's ip-ranges.json (default: the copy shipped with this version)."
         ),
     ] = None,
+    need: Annotated[
+        list[str],
+        typer.Option(help="A host every task needs, HOST[:PORT] (repeatable; port 443 by default)."),
+    ] = [],  # noqa: B006
     format: Annotated[
         list[str],
         typer.Option(

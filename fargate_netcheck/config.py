@@ -17,6 +17,7 @@ Keys (all optional)::
     destinations = ["0.0.0.0/0"]
     min-free-ips = 16
     rules-dir = ["netcheck_rules"]    # relative to the configuration file
+    needs = ["xy12345.snowflakecomputing.com", "partner.example.com:8443"]   # HOST[:PORT], 443 default
 
     [[suppress]]                      # [[tool.fargate-netcheck.suppress]] in pyproject.toml
     rule = "GW002"                    # rule id or prefix
@@ -26,8 +27,9 @@ Keys (all optional)::
     target = "ecs-service:prod/*"     # optional: fnmatch glob over the target id
 
 Precedence: a value given on the command line replaces the configured one (``select``, ``ignore``,
-``fail-on``, ``ports``, ``destinations``, ``min-free-ips``, ``rules-dir``); ``extend-select`` adds
-to the configured list; ``severity`` and ``suppress`` have no command-line form. See
+``fail-on``, ``ports``, ``destinations``, ``min-free-ips``, ``rules-dir``); ``extend-select`` and
+``--need`` add to the configured lists (``needs`` is also accepted as ``[[needs]]`` tables with
+``name`` and ``port``); ``severity`` and ``suppress`` have no command-line form. See
 ``Config.merged_with_cli`` and ``to_selection``.
 
 Any unknown key or bad value is an ``InputError`` naming the file, the line (when the key can be
@@ -48,6 +50,7 @@ from typing import Any
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.model import Severity
+from fargate_netcheck.needs.catalog import Need, parse_need
 from fargate_netcheck.registry import Selection
 from fargate_netcheck.suppressions import Suppression
 
@@ -74,6 +77,7 @@ class Config:
     min_free_ips: int | None = None
     rules_dir: tuple[Path, ...] | None = None  # absolute (resolved against the file's folder)
     suppress: tuple[Suppression, ...] = field(default=())
+    needs: tuple[Need, ...] = field(default=())  # what every task needs besides what is derived
 
     def merged_with_cli(
         self,
@@ -86,6 +90,7 @@ class Config:
         destinations: Sequence[str] | None = None,
         min_free_ips: int | None = None,
         rules_dir: Sequence[Path] | None = None,
+        needs: Sequence[str] | None = None,
     ) -> Config:
         """This configuration with the command line's values applied. ``None`` or an empty list
         means the option was not given. A given option replaces the configured value, except
@@ -101,6 +106,7 @@ class Config:
             destinations=tuple(destinations) if destinations else self.destinations,
             min_free_ips=min_free_ips if min_free_ips is not None else self.min_free_ips,
             rules_dir=tuple(rules_dir) if rules_dir else self.rules_dir,
+            needs=(*self.needs, *(parse_need(n) for n in needs or ())),
         )
 
 
@@ -211,6 +217,7 @@ def _parse(table: dict[str, Any], where: _Where) -> Config:
         "min-free-ips": _min_free_ips,
         "rules-dir": _rules_dirs,
         "suppress": _suppressions,
+        "needs": _needs,
     }
     values: dict[str, Any] = {}
     for key, value in table.items():
@@ -285,6 +292,28 @@ def _destinations(key: str, value: Any, where: _Where) -> tuple[str, ...]:
             out.append(str(ipaddress.ip_network(cidr, strict=False)))
         except ValueError:
             raise where.error(key, f"{cidr!r} is not a CIDR block") from None
+    return tuple(out)
+
+
+def _needs(key: str, value: Any, where: _Where) -> tuple[Need, ...]:
+    """``["host[:port]", ...]`` or ``[[needs]]`` tables of ``name`` (and ``port``)."""
+    if not isinstance(value, list):
+        raise where.error(key, f"must be a list of HOST[:PORT] strings or tables, not {_type(value)}")
+    out = []
+    for entry in value:
+        if isinstance(entry, dict) and set(entry) <= {"name", "port"} and isinstance(entry.get("name"), str):
+            port = entry.get("port", 443)
+            if not isinstance(port, int) or isinstance(port, bool):
+                raise where.error(key, f"port of {entry['name']!r} must be a number")
+            text = f"{entry['name']}:{port}"
+        elif isinstance(entry, str):
+            text = entry
+        else:
+            raise where.error(key, f"{entry!r} is not HOST[:PORT] or a table with name (and port)")
+        try:
+            out.append(parse_need(text, "need"))
+        except InputError as exc:
+            raise where.error(key, str(exc)) from None
     return tuple(out)
 
 

@@ -161,9 +161,15 @@ def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
 def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
     main_of_vpc: dict[str, str] = {}
     explicit: dict[str, str] = {}
+
+    def kind_of(node: str) -> str | None:  # an IaC gateway id (no AWS prefix): the kind of its node
+        return g.nodes[node].get("kind") if node in g else None
+
     for rtb in rd.items.get("RouteTables", []):
         rtb_id = rtb["RouteTableId"]
-        routes = tuple(r for r in map(parse_route, rtb.get("Routes") or []) if r is not None)
+        routes = tuple(
+            r for r in (parse_route(raw, kind_of) for raw in rtb.get("Routes") or []) if r is not None
+        )
         g.nodes[rtb_id]["routes"] = routes
         if rtb.get("VpcId"):
             g.add_edge(rtb_id, rtb["VpcId"], rel="in-vpc")

@@ -112,6 +112,19 @@ class CheckCode(StrEnum):
     TGW_BLACKHOLE = "tgw.blackhole"
     TGW_RETURN = "tgw.return"
     TGW_NO_RETURN = "tgw.no-return"
+    # Needs by name: DNS, the Network Firewall policy, VPC endpoint policies
+    DNS = "dns"
+    DNS_BLOCKED = "dns.firewall-blocked"
+    DNS_NO_RECORD = "dns.private-zone-no-record"
+    DNS_NO_RESOLVER = "dns.support-off"
+    DNS_ELSEWHERE = "dns.resolved-elsewhere"  # own DNS servers, a forwarding rule, a zone's record
+    NFW = "nfw"
+    NFW_DROPPED = "nfw.dropped"
+    NFW_UNKNOWN = "nfw.unknown"
+    NFW_HOME_NET = "nfw.home-net"  # a domain list's HOME_NET misses the traffic's source
+    EPP = "vpce.policy"
+    EPP_DENIED = "vpce.policy-denied"
+    EPP_UNKNOWN = "vpce.policy-unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +200,25 @@ class PathPiece:
 
 
 @dataclass(slots=True)
+class NeedResult:
+    """One need by name (``api.ecr.<region>.amazonaws.com:443``): how it resolves and is reached."""
+
+    name: str
+    port: int
+    purpose: str
+    via: str  # "internet" | "vpc-endpoint"
+    result: PathResult
+    ecr: bool = False
+    service: str | None = None  # the AWS endpoint service behind it ("ecr.api", "s3", ...)
+
+
+@dataclass(slots=True)
 class TargetResult:
     target: Target
     vpc_id: str | None
     internet_egress: PathResult
     ecr_pull: PathResult | None = None
+    needs: list[NeedResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ rules. Built once per resource when the graph is built, so the trace never re-pa
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +46,9 @@ class Route:
         return f"{self.destination} -> {self.target_id}"
 
 
-def parse_route(raw: dict[str, Any]) -> Route | None:
+def parse_route(raw: dict[str, Any], kind_of: Callable[[str], str | None] | None = None) -> Route | None:
+    """``kind_of`` names the kind of a ``GatewayId`` whose id has no AWS prefix (an infrastructure-as-
+    code id such as ``stack/Igw``): the kind of the resource it names in the snapshot."""
     cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
     pl = raw.get("DestinationPrefixListId")
     if not cidr and not pl:
@@ -55,7 +58,7 @@ def parse_route(raw: dict[str, Any]) -> Route | None:
         value = raw.get(field_name)
         if value:
             target_id = value
-            kind = field_kind or _gateway_kind(value)
+            kind = field_kind or _gateway_kind(value, kind_of)
             break
     return Route(
         destination=cidr or pl,
@@ -68,13 +71,14 @@ def parse_route(raw: dict[str, Any]) -> Route | None:
     )
 
 
-def _gateway_kind(gateway_id: str) -> str:
+def _gateway_kind(gateway_id: str, kind_of: Callable[[str], str | None] | None) -> str:
     if gateway_id == "local":
         return "local"
     for prefix, kind in _GATEWAY_PREFIXES.items():
         if gateway_id.startswith(prefix):
             return kind
-    return "unknown"
+    known = kind_of(gateway_id) if kind_of is not None else None
+    return known if known in _GATEWAY_PREFIXES.values() else "unknown"
 
 
 @dataclass(frozen=True, slots=True)

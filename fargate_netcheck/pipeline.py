@@ -12,6 +12,7 @@ import networkx as nx
 
 from fargate_netcheck import __version__
 from fargate_netcheck.model import Report, Severity, Target
+from fargate_netcheck.needs.catalog import Need
 from fargate_netcheck.registry import Selection, load_rules, rule_info, run_rules
 from fargate_netcheck.rules_api import Rule, RuleContext
 from fargate_netcheck.snapshot import Snapshot
@@ -25,6 +26,7 @@ class AnalysisOptions:
     rules_dirs: tuple[Path, ...] = ()
     plugins: bool = True
     params: dict = field(default_factory=dict)  # run-time rule parameters (see each rule's docs)
+    needs: tuple[Need, ...] = ()  # what every task needs besides what is derived (--need, config)
 
 
 def select_rules(options: AnalysisOptions) -> list[Rule]:
@@ -42,7 +44,7 @@ def analyze(
     """``with_topology`` adds the per-VPC view the HTML report draws (built only when asked for)."""
     rules = select_rules(options)
     notes: list[str] = []
-    results = trace_targets(graph, targets, options.trace, notes)
+    results = trace_targets(graph, targets, options.trace, options.needs, notes)
     ctx = RuleContext(
         results=results,
         graph=graph,

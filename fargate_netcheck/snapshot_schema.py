@@ -15,6 +15,7 @@ import ipaddress
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.snapshot_schema_needs import NEEDS_FIELD_SPECS, NEEDS_ID_FIELDS
 
 ID_FIELDS: dict[str, str] = {
     "Vpcs": "VpcId",
@@ -38,6 +39,7 @@ ID_FIELDS: dict[str, str] = {
     "VpcBlockPublicAccessExclusions": "ExclusionId",
     # ECS ListAccountSettings (effectiveSettings=true): the settings in effect, e.g. dualStackIPv6.
     "EcsAccountSettings": "name",
+    **NEEDS_ID_FIELDS,  # Network Firewall, DHCP options, Route 53 Resolver and DNS Firewall, zones
 }
 KINDS: tuple[str, ...] = tuple(ID_FIELDS)
 
@@ -52,6 +54,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "CidrBlock": CIDR4,
         "EnableDnsSupport": BOOL,
         "EnableDnsHostnames": BOOL,
+        "DhcpOptionsId": STR,
         "CidrBlockAssociationSet": (LIST, {"CidrBlock": CIDR4}),
         "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
     },
@@ -144,6 +147,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "SubnetIds": (LIST, STR),
         "RouteTableIds": (LIST, STR),
         "Groups": (LIST, {"GroupId": STR}),
+        "PolicyDocument": STR,
     },
     "NetworkInterfaces": {
         "SubnetId": STR,
@@ -202,6 +206,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "ResourceArn": STR,
         "State": STR,
     },
+    **NEEDS_FIELD_SPECS,
 }
 
 

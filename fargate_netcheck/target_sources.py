@@ -31,6 +31,7 @@ class TargetRequest:
     default_security_groups: tuple[str, ...] = ()
     default_assign_public_ip: bool | None = None
     audit: bool = False
+    networks: tuple = ()  # task networks declared by infrastructure code (fargate_netcheck.iac)
 
     def validate(self) -> None:
         if self.security_groups and not self.subnets:
@@ -46,7 +47,7 @@ class TargetRequest:
 
     @property
     def named(self) -> bool:
-        return bool(self.subnets or self.cluster or self.deploy_config)
+        return bool(self.subnets or self.cluster or self.deploy_config or self.networks)
 
 
 EcsClient = Callable[[], Any]
@@ -76,6 +77,10 @@ def resolve_targets(
         found, found_problems = targets_from_networks(
             g, resolve_deploy_config(req.deploy_config, req.env or "", req.task, _defaults(req))
         )
+        targets += found
+        problems += found_problems
+    if req.networks:
+        found, found_problems = targets_from_networks(g, list(req.networks))
         targets += found
         problems += found_problems
     if req.audit or not req.named:

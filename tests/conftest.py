@@ -14,7 +14,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from fargate_netcheck.demo import moto_bpa
+from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI", "").lower() == "true":
@@ -24,3 +24,4 @@ if os.environ.get("CI", "").lower() == "true":
 @pytest.fixture(scope="session", autouse=True)
 def moto_block_public_access() -> None:
     moto_bpa.install()
+    moto_dns_firewall.install()  # and the DNS Firewall list calls

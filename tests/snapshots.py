@@ -23,10 +23,50 @@ ALLOW_ALL_ACL = [
 
 ALL_EGRESS = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
 
+# What AWS attaches to an endpoint created without a policy (full access), as DescribeVpcEndpoints shows it.
+FULL_ACCESS_POLICY = (
+    '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}'
+)
+AMAZON_DHCP = {
+    "DhcpOptionsId": "dopt-amazon",
+    "DhcpConfigurations": [{"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]}],
+}
+NAME_RESOLUTION_KINDS = (
+    "ResolverRules",
+    "ResolverRuleAssociations",
+    "DnsFirewallRuleGroupAssociations",
+    "DnsFirewallRuleGroups",
+    "DnsFirewallDomainLists",
+    "DnsFirewallConfigs",
+    "HostedZones",
+)
+
+
+def with_name_resolution(body: dict[str, Any]) -> dict[str, Any]:
+    """A region as a live collection of a plain account reads it: DHCP options with the Amazon
+    resolver on every VPC, no Resolver rules, DNS Firewall or private zones, and endpoints with
+    the default full-access policy (kinds and fields the test already set are kept)."""
+    body.setdefault("DhcpOptions", [copy.deepcopy(AMAZON_DHCP)])
+    for kind in NAME_RESOLUTION_KINDS:
+        body.setdefault(kind, [])
+    for vpc in body.get("Vpcs", []):
+        vpc.setdefault("DhcpOptionsId", "dopt-amazon")
+    for endpoint in body.get("VpcEndpoints", []):
+        if endpoint.get("VpcEndpointType") in ("Interface", "Gateway", None):
+            endpoint.setdefault("PolicyDocument", FULL_ACCESS_POLICY)
+    return body
+
 
 def healthy() -> dict[str, Any]:
     """vpc-app 10.0.0.0/16: subnet-public (-> igw-app, hosts nat-app), subnet-private (-> nat-app),
-    subnet-isolated (main route table: local only); sg-open (all egress), sg-closed (none)."""
+    subnet-isolated (main route table: local only); sg-open (all egress), sg-closed (none); Amazon
+    DNS (``with_name_resolution``)."""
+    snap = _healthy()
+    with_name_resolution(snap["regions"]["us-east-1"])
+    return snap
+
+
+def _healthy() -> dict[str, Any]:
     return {
         "snapshot_version": 1,
         "collected_at": "2026-11-26T00:00:00Z",

@@ -17,6 +17,7 @@ from fargate_netcheck.collect.account import ERROR_KEY as ACCOUNT_ERROR_KEY
 from fargate_netcheck.collect.account import caller_account_id
 from fargate_netcheck.collect.accounts import collect_accounts
 from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
+from fargate_netcheck.collect.need_kinds import collect_need_kinds
 from fargate_netcheck.collect.regions import enabled_regions, home_region, partition_of, resolve_regions
 from fargate_netcheck.collect.session import CallLog, client, install_read_only_guard, make_session
 from fargate_netcheck.errors import InputError
@@ -35,6 +36,7 @@ def collect(
     session: boto3.Session | None = None,
     all_regions: bool = False,
     progress: ProgressSink | None = None,
+    extra_names: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], CallLog]:
     """Collect ``regions`` (default: the session's region; with ``all_regions``, every region the
     account has enabled) and return ``(snapshot, call_log)``.
@@ -72,6 +74,9 @@ def collect(
 
     account_id, account_error = caller_account_id(sts_client)
     bodies = collect_regions(ec2_clients, max_workers=max_workers, progress=progress, ecs_clients=ecs_clients)
+    collect_need_kinds(
+        session, bodies, account_id=account_id, calls=calls, max_workers=max_workers, extra_names=extra_names
+    )
     if account_error is not None:
         for body in bodies.values():
             body["Errors"] = dict(sorted({**body["Errors"], ACCOUNT_ERROR_KEY: account_error}.items()))

@@ -24,6 +24,7 @@ from fargate_netcheck.collect import assume
 from fargate_netcheck.collect._calls import COLLECT_ERRORS, SNAPSHOT_VERSION, error_text, utc_now
 from fargate_netcheck.collect.account import caller_account_id
 from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
+from fargate_netcheck.collect.need_kinds import collect_need_kinds
 from fargate_netcheck.collect.organization import active_accounts
 from fargate_netcheck.collect.regions import enabled_regions, home_region, partition_of, resolve_regions
 from fargate_netcheck.collect.session import CallLog, client, install_read_only_guard, make_session
@@ -162,10 +163,19 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
     for made_clients in (clients, ecs_clients):
         for region, made in made_clients.items():
             run.calls.attach(made, f"{account_id}/{region}")
-    regions = collect_regions(
+    bodies = collect_regions(
         clients, max_workers=run.max_workers, progress=run.progress, ecs_clients=ecs_clients
     )
-    return {"regions": regions}
+    collect_need_kinds(
+        session,
+        bodies,
+        account_id=account_id,
+        calls=run.calls,
+        label=f"{account_id}/",
+        max_workers=run.max_workers,
+        lock=lock,
+    )
+    return {"regions": bodies}
 
 
 def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> dict[str, Any]:

@@ -87,6 +87,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("SecurityGroups", "DescribeSecurityGroups", "SecurityGroups", "ec2:DescribeSecurityGroups"),
     Kind("NetworkAcls", "DescribeNetworkAcls", "NetworkAcls", "ec2:DescribeNetworkAcls"),
     Kind("VpcEndpoints", "DescribeVpcEndpoints", "VpcEndpoints", "ec2:DescribeVpcEndpoints"),
+    Kind("DhcpOptions", "DescribeDhcpOptions", "DhcpOptions", "ec2:DescribeDhcpOptions"),
     Kind("ManagedPrefixLists", "DescribeManagedPrefixLists", "PrefixLists", "ec2:DescribeManagedPrefixLists"),
     Kind(
         "VpcPeeringConnections",
@@ -165,6 +166,7 @@ REGION_KEYS: tuple[str, ...] = (
     "SecurityGroups",
     "NetworkAcls",
     "VpcEndpoints",
+    "DhcpOptions",
     "ManagedPrefixLists",
     "VpcPeeringConnections",
     "NetworkInterfaces",

@@ -28,6 +28,9 @@ COLLECTOR_MODULES: tuple[str, ...] = (
     "fargate_netcheck.collect.ec2",
     "fargate_netcheck.collect.ecs",
     "fargate_netcheck.collect.regions",
+    "fargate_netcheck.collect.network_firewall",
+    "fargate_netcheck.collect.resolver",
+    "fargate_netcheck.collect.route53",
 )
 # What the caller of a many-account run does before reading anything.
 MANAGEMENT_MODULES: tuple[str, ...] = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fargate_netcheck.hosting import egress_mode
-from fargate_netcheck.model import Finding, PathResult, Report, TargetResult
+from fargate_netcheck.model import Finding, NeedResult, PathResult, Report, TargetResult
 
 REPORT_VERSION = 1
 
@@ -128,7 +128,15 @@ def _target(result: TargetResult) -> dict[str, Any]:
         out["source_location"] = {"path": t.location.path, "line": t.location.line}
     if result.ecr_pull is not None:
         out["ecr_pull"] = path_dict(result.ecr_pull)
+    out["needs"] = [need_dict(n) for n in result.needs]
     return out
+
+
+def need_dict(need: NeedResult) -> dict[str, Any]:
+    """``{name, port, purpose, via, verdict, path, blocked_at, reason, checks}``."""
+    path = path_dict(need.result)
+    path.pop("via", None)
+    return {"name": need.name, "port": need.port, "purpose": need.purpose, "via": need.via, **path}
 
 
 def path_dict(path: PathResult) -> dict[str, Any]:

@@ -81,6 +81,17 @@ def _target(result: TargetResult) -> list[str]:
     lines = [head, f"    way out: {egress_mode(result)}", *_path("internet egress", result.internet_egress)]
     if result.ecr_pull is not None:
         lines += _path(f"ECR pull via {result.ecr_pull.via or '?'}", result.ecr_pull)
+    if result.needs:
+        lines.append("    needs:")
+        for need in result.needs:
+            r = need.result
+            where = f" at {terminal_text(r.blocked_at)}" if r.blocked_at else ""
+            lines.append(
+                f"      {_MARK[r.verdict]} {terminal_text(need.name)}:{need.port}  ({terminal_text(need.purpose)}, "
+                f"via {need.via}){where}"
+            )
+            if r.verdict is not Verdict.REACHABLE:
+                lines.append(f"             {terminal_text(r.reason)}")
     return lines
 
 

@@ -2,9 +2,10 @@
 
 - A route to a ``vpce-`` whose type is ``GatewayLoadBalancer`` (a Gateway Load Balancer endpoint,
   which is also what an AWS Network Firewall endpoint is) is followed into the endpoint's subnet and
-  on by that subnet's route table. The firewall's own rules are never evaluated: the walk records
-  that as a passed ``firewall.policy-not-evaluated`` check (rule GW008 turns it into a warning) and
-  says so in the reason. The way back is checked at the end of the walk (``FirewallReturn``).
+  on by that subnet's route table. An AWS Network Firewall in the snapshot has its policy evaluated
+  for each need by name (``firewall_policy``, from the needs walk); any other appliance's rules are
+  not: the walk records a passed ``firewall.policy-not-evaluated`` check (rule GW008 turns it into a
+  warning) and says so in the reason. The way back is checked at the end of the walk (``FirewallReturn``).
 - A route to a ``Gateway`` endpoint (S3, DynamoDB) carries only traffic to that service's prefix
   list, never internet traffic.
 - A route to an instance or a network interface is a NAT instance: the interface must be in use,
@@ -23,6 +24,7 @@ from fargate_netcheck.graph import endpoint_service, region_of, successor, succe
 from fargate_netcheck.model import CheckCode, Status
 from fargate_netcheck.parse import Network, Route
 from fargate_netcheck.trace.addresses import AddressSet
+from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step
 from fargate_netcheck.trace.returns import back_to, record
 from fargate_netcheck.trace.routing import route_pieces
@@ -64,14 +66,20 @@ def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step
     walk.passed(
         CheckCode.FIREWALL, vpce, f"{label} {vpce} is available; traffic passes through it in {subnet}"
     )
-    walk.add(
-        CheckCode.FIREWALL_POLICY,
-        Status.PASS,
-        vpce,
-        f"the rules behind {label} {vpce} (firewall policy or appliance) are not evaluated: it may still "
-        f"drop traffic to {pos.destination}",
-    )
-    walk.notes.append(f"the firewall rules behind {vpce} are not evaluated")
+    firewall, _ = firewall_of(g, vpce)
+    if firewall is not None:
+        walk.notes.append(
+            f"the policy of Network Firewall {firewall.get('FirewallName', vpce)} is evaluated for each need by name"
+        )
+    else:
+        walk.add(
+            CheckCode.FIREWALL_POLICY,
+            Status.PASS,
+            vpce,
+            f"the rules behind {label} {vpce} (firewall policy or appliance) are not evaluated: it may still "
+            f"drop traffic to {pos.destination}",
+        )
+        walk.notes.append(f"the firewall rules behind {vpce} are not evaluated")
     source = current_source(g, pos)
     walk.hop(subnet)
     if subnet != pos.subnet_id:

@@ -101,6 +101,24 @@ class EndpointWalk:
         self.walk.notes.append("task security groups not evaluated (no task security groups given)")
         return None
 
+    def interface(self, service: str, vpce: str) -> PathResult:
+        """One interface endpoint alone (a need by name that resolves to it)."""
+        self._interface(service, vpce, self._task_rules())
+        self.walk.reached = True
+        return self.walk.result(f"reaches {service} through interface endpoint {vpce}", via="vpc-endpoint")
+
+    def s3_gateway(self) -> PathResult:
+        """S3 through the gateway endpoint on the task subnet's route table (else the internet)."""
+        self._s3(self._task_rules())
+        self.walk.reached = True
+        return self.walk.result(f"reaches S3 with {', '.join(self.ways)}", via="vpc-endpoint")
+
+    def _task_rules(self) -> list[SgRule] | None:
+        if self.target.evaluate_security_groups:
+            return self.tracer.filters.task_rules(self.walk, self.target, self.vpc_id)
+        self.walk.notes.append("task security groups not evaluated (no task security groups given)")
+        return None
+
     # -- interface endpoints --------------------------------------------------------------------
     def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
         g, walk = self.g, self.walk

@@ -20,6 +20,7 @@ from collect.aws_hooks import MOTO_CALLER_ACCOUNT, refuse_assume_role, throttle_
 from fargate_netcheck.collect import assume, collect_accounts
 from fargate_netcheck.collect.accounts import ACCOUNT_STEPS
 from fargate_netcheck.collect.ec2 import REGION_KEYS, REGION_STEPS
+from fargate_netcheck.collect.need_kinds import NEED_KEYS
 from fargate_netcheck.collect.session import make_session
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.graph import build_graph
@@ -83,7 +84,7 @@ def test_reachable_accounts_are_collected_and_the_refused_one_recorded(
         assert list(account["regions"]) == REGIONS
         for region in REGIONS:
             body = account["regions"][region]
-            assert list(body) == [*REGION_KEYS, "Errors"]
+            assert list(body) == [*REGION_KEYS, *NEED_KEYS, "Errors"]
             assert body["Errors"] == {}
             mine = networks[(account_id, region)]
             cidrs = {v["CidrBlock"] for v in body["Vpcs"]}
@@ -207,8 +208,7 @@ def test_a_failing_region_is_recorded_and_the_others_collected(
                     {"Error": {"Code": "OptInRequired", "Message": "region disabled"}}, "Describe"
                 )
 
-        made.events.register("before-call.ec2", refuse)
-        made.events.register("before-call.ecs", refuse)  # a disabled region refuses every service
+        made.events.register("before-call", refuse)  # a disabled region refuses every service
         return made
 
     monkeypatch.setattr(assume, "assumed_session", session_refusing_us_west_2)

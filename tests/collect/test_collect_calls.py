@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from fargate_netcheck.collect import account, collect, ec2
+from fargate_netcheck.collect import account, collect, ec2, resolver
 from fargate_netcheck.collect.iam import declared_actions, policy_document, render_policy
 from fargate_netcheck.collect.session import is_read_only, make_session
 
@@ -57,9 +57,15 @@ def test_every_call_made_is_in_the_policy(network: dict[str, str]) -> None:
     assert snapshot["regions"][REGION]["Errors"] == {}
     policy_actions = set(policy_document()["Statement"][0]["Action"])
     assert made <= policy_actions
-    # The moto network exercises every call the EC2 and STS collectors declare: nothing unused is
-    # shipped; of ECS, a snapshot reads only the account settings (dualStackIPv6).
-    assert made == set(ec2.IAM_ACTIONS) | set(account.IAM_ACTIONS) | {"ecs:ListAccountSettings"}
+    # The moto network exercises every call the EC2 and STS collectors declare: nothing unused is shipped.
+    # Of ECS, a snapshot reads only the account settings (dualStackIPv6). It has no firewall, DNS Firewall rule group or private zone: of those collectors, only the List
+    # calls are made here (their per-resource calls are proven in test_collect_need_kinds.py).
+    listed = {
+        "network-firewall:ListFirewalls",
+        "route53:ListHostedZones",
+        *(k.iam_action for k in resolver.KINDS),
+    }
+    assert made == set(ec2.IAM_ACTIONS) | set(account.IAM_ACTIONS) | listed | {"ecs:ListAccountSettings"}
 
 
 def test_policy_is_least_privilege_and_sorted() -> None:

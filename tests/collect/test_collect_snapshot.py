@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from fargate_netcheck.collect import collect
 from fargate_netcheck.collect.ec2 import REGION_KEYS
+from fargate_netcheck.collect.need_kinds import NEED_KEYS
 from fargate_netcheck.collect.session import make_session
 from fargate_netcheck.errors import InputError
 
@@ -36,7 +37,7 @@ def test_snapshot_has_the_design_header_and_every_kind(network: dict[str, str]) 
     assert snapshot["account_id"] == "123456789012"
     assert list(snapshot["regions"]) == [REGION]
     region = snapshot["regions"][REGION]
-    assert list(region) == [*REGION_KEYS, "Errors"]
+    assert list(region) == [*REGION_KEYS, *NEED_KEYS, "Errors"]
     assert region["Errors"] == {}
     json.dumps(snapshot)  # datetimes (NatGateways CreateTime, ...) are already strings
     assert isinstance(region["NatGateways"][0]["CreateTime"], str)

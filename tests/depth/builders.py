@@ -10,7 +10,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from snapshots import ALLOW_ALL_ACL, default_route, healthy, item, region
+from snapshots import (
+    ALLOW_ALL_ACL,
+    FULL_ACCESS_POLICY,
+    default_route,
+    healthy,
+    item,
+    region,
+    with_name_resolution,
+)
 
 REGION = "us-east-1"
 S3_RANGES = ["52.216.0.0/15", "3.5.0.0/19", "54.231.0.0/16"]
@@ -70,6 +78,7 @@ def interface_endpoint(vpce: str, vpc: str, service: str, subnets: list[str], gr
         "PrivateDnsEnabled": True,
         "SubnetIds": list(subnets),
         "Groups": [{"GroupId": group, "GroupName": "endpoints"}],
+        "PolicyDocument": FULL_ACCESS_POLICY,
     }
 
 
@@ -81,6 +90,7 @@ def s3_gateway_endpoint(vpce: str, vpc: str, route_tables: list[str]) -> dict[st
         "VpcEndpointType": "Gateway",
         "State": "available",
         "RouteTableIds": list(route_tables),
+        "PolicyDocument": FULL_ACCESS_POLICY,
     }
 
 
@@ -97,7 +107,7 @@ def snapshot(body: dict[str, Any], account: str = "111111111111") -> dict[str, A
         "snapshot_version": 1,
         "collected_at": "2026-11-26T00:00:00Z",
         "account_id": account,
-        "regions": {REGION: body},
+        "regions": {REGION: with_name_resolution(body)},
     }
 
 

@@ -216,13 +216,17 @@ def test_endpoints_access_denied_is_unknown_with_the_error():
 
 
 def test_pending_endpoint_does_not_take_the_traffic():
+    """Pending interface endpoints take no traffic: ECR goes over the internet. The S3 gateway
+    endpoint's route is on the task's table, though: the layers go to the pending endpoint."""
     snap = nat_with_endpoints([])
     for endpoint in region(snap)["VpcEndpoints"]:
-        if endpoint.get("VpcEndpointType", "Interface") == "Interface":
-            endpoint["State"] = "pending"
-    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
-    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")
-    assert "vpce-ecr-api is pending" in ecr.reason
+        endpoint["State"] = "pending"
+    r = result(snap, "subnet-private", ("sg-open",))
+    api = next(n for n in r.needs if n.service == "ecr.api")
+    assert (api.result.verdict, api.via) == (Verdict.REACHABLE, "internet")
+    ecr = r.ecr_pull
+    assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.UNREACHABLE, "internet", "vpce-s3")
+    assert "S3 gateway endpoint vpce-s3 is pending" in ecr.reason
 
 
 def test_s3_gateway_endpoint_on_another_route_table_is_named():

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from cli_helpers import run_cli
-from depth.examples import DATA, EXAMPLES, example_text
+from depth.examples import DATA, EXAMPLES, check_example, example_text
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
@@ -17,20 +14,7 @@ def test_example_file_matches_its_builder(name):
 
 
 def check(capsys, name: str, subnet: str, group: str) -> tuple[int, dict]:
-    r = run_cli(
-        capsys,
-        "check",
-        "--snapshot",
-        str(DATA / name),
-        "--subnet",
-        subnet,
-        "--security-group",
-        group,
-        "-f",
-        "json",
-    )
-    assert r.code in (0, 1), r.err
-    return r.code, json.loads(r.out)
+    return check_example(capsys, name, subnet, group)
 
 
 def test_check_endpoints_only_pulls_through_endpoints_without_internet(capsys):

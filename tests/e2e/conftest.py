@@ -20,7 +20,8 @@ CLI_TIMEOUT = 180.0
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 # ``python -m moto.server`` with the Block Public Access describe calls moto lacks taught to it first.
 SERVE_MOTO = (
-    "import sys; from fargate_netcheck.demo import moto_bpa; moto_bpa.install(); "
+    "import sys; from fargate_netcheck.demo import moto_bpa, moto_dns_firewall; moto_bpa.install(); "
+    "moto_dns_firewall.install(); "
     "from moto.server import main; main(sys.argv[1:])"
 )
 

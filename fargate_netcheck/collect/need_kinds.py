@@ -1,0 +1,78 @@
+"""Collect, for each region already read from EC2, what needs by name depend on: Network Firewall
+(``network_firewall``), Route 53 Resolver and DNS Firewall (``resolver``) and private hosted zones
+(``route53``, global, once per account). Each region's body gains the kinds and their ``Errors``.
+
+Clients are made on the calling thread (boto3 sessions are not thread-safe); regions are collected
+one after the other, each with up to ``max_workers`` calls at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+from fargate_netcheck.collect.network_firewall import (
+    FIREWALLS,
+    POLICIES,
+    RULE_GROUPS,
+    collect_network_firewall,
+)
+from fargate_netcheck.collect.resolver import KINDS as RESOLVER_KINDS
+from fargate_netcheck.collect.resolver import collect_resolver
+from fargate_netcheck.collect.route53 import collect_hosted_zones
+from fargate_netcheck.collect.session import CallLog, client
+from fargate_netcheck.needs.catalog import needed_names
+
+# The keys these collectors add to a region, in the order they come after EC2's ``REGION_KEYS``.
+NEED_KEYS: tuple[str, ...] = (
+    FIREWALLS,
+    POLICIES,
+    RULE_GROUPS,
+    *(k.key for k in RESOLVER_KINDS),
+    "HostedZones",
+)
+
+
+def collect_need_kinds(
+    session: Any,
+    bodies: dict[str, dict[str, Any]],
+    *,
+    account_id: str | None,
+    calls: CallLog | None = None,
+    label: str = "",
+    max_workers: int = 8,
+    extra_names: tuple[str, ...] = (),
+    lock: threading.Lock | None = None,
+) -> None:
+    """Add the kinds to each region body of ``bodies`` (in place)."""
+    if not bodies:
+        return
+    regions = sorted(bodies)
+    with lock or contextlib.nullcontext():
+        nfw = {r: client(session, "network-firewall", r, pool_size=max_workers) for r in regions}
+        resolver = {r: client(session, "route53resolver", r, pool_size=max_workers) for r in regions}
+        route53 = client(session, "route53", regions[0], pool_size=max_workers)
+    if calls is not None:
+        for r in regions:
+            calls.attach(nfw[r], f"{label}{r}")
+            calls.attach(resolver[r], f"{label}{r}")
+        calls.attach(route53, f"{label}global")
+    for region in regions:
+        for collect in (collect_network_firewall, collect_resolver):
+            made = nfw[region] if collect is collect_network_firewall else resolver[region]
+            items, errors = collect(made, max_workers)
+            _merge(bodies[region], items, errors)
+    # Zones are kept per region for the region's VPCs: where the VPCs are unknown, so are they.
+    vpcs = {r: {v.get("VpcId") for v in bodies[r]["Vpcs"]} for r in regions if "Vpcs" in bodies[r]}
+    zones, errors = collect_hosted_zones(
+        route53, vpcs, lambda r: needed_names(r, account_id, extra_names), max_workers
+    )
+    for region in vpcs:
+        _merge(bodies[region], {"HostedZones": zones[region]} if region in zones else {}, errors)
+
+
+def _merge(body: dict[str, Any], items: dict[str, list[Any]], errors: dict[str, str]) -> None:
+    found = body.pop("Errors", {})
+    body.update(items)
+    body["Errors"] = dict(sorted({**found, **errors}.items()))

@@ -1,0 +1,101 @@
+"""Collect the private hosted zones that can shadow a need's name: zones associated with a scanned
+VPC, each with its ``VPCs`` and only the record sets for the names the needs use.
+
+Route 53 is global: one paginated ListHostedZones per account, then GetHostedZone per private zone
+(its VPC associations), then, only for a zone whose name covers a needed name, ListResourceRecordSets
+from that name (and from each wildcard ``*.<parent>`` that could answer it), two records at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from fargate_netcheck.collect._calls import COLLECT_ERRORS, Job, call, error_text, paginate, run_jobs
+from fargate_netcheck.dns.names import covers, norm
+
+IAM_ACTIONS: tuple[str, ...] = (
+    "route53:ListHostedZones",
+    "route53:GetHostedZone",
+    "route53:ListResourceRecordSets",
+)
+KEY, RECORDS_ERROR = "HostedZones", "HostedZoneRecords"
+Item = dict[str, Any]
+
+
+def lookups(zone_name: str, name: str) -> list[str]:
+    """The record names that could answer ``name`` in a zone: itself, then ``*.<parent>`` for each
+    parent down to the zone's apex."""
+    out, labels = [norm(name)], norm(name).split(".")
+    for i in range(1, len(labels)):
+        parent = ".".join(labels[i:])
+        if not covers(zone_name, parent):
+            break
+        out.append(f"*.{parent}")
+    return out
+
+
+def _records(client: Any, zone_id: str, candidates: list[str]) -> list[Item]:
+    found: list[Item] = []
+    for start in candidates:
+        page = call(
+            client, "ListResourceRecordSets", HostedZoneId=zone_id, StartRecordName=start, MaxItems="2"
+        )
+        found += [
+            r
+            for r in page.get("ResourceRecordSets", [])
+            if norm(r.get("Name", "").replace("\\052", "*")) == start
+        ]
+    return found
+
+
+def collect_hosted_zones(
+    client: Any,
+    vpcs: dict[str, set[str]],
+    names: Callable[[str], Iterable[str]],
+    max_workers: int = 8,
+) -> tuple[dict[str, list[Item]], dict[str, str]]:
+    """``({region: zones}, errors)``: the private zones associated with the VPCs ``vpcs[region]``,
+    with the record sets for ``names(region)``. ``errors["HostedZones"]``: the zones are not known
+    (no region gets any); ``errors["HostedZoneRecords"]``: some zone lacks its records."""
+    try:
+        listed = [
+            z
+            for z in paginate(client, "ListHostedZones", "HostedZones")
+            if (z.get("Config") or {}).get("PrivateZone")
+        ]
+    except COLLECT_ERRORS as exc:
+        return {}, {KEY: error_text(exc)}
+    errors: dict[str, str] = {}
+    details: dict[str, Item] = {}
+    jobs = [
+        Job(KEY, partial(call, client, "GetHostedZone", Id=z["Id"]), partial(details.__setitem__, z["Id"]))
+        for z in listed
+    ]
+    if run_jobs(jobs, errors, max_workers):
+        return {}, errors
+    by_region: dict[str, list[Item]] = {region: [] for region in vpcs}
+    record_jobs: list[Job] = []
+    for summary in listed:
+        associations = details[summary["Id"]].get("VPCs", [])
+        for region, ids in vpcs.items():
+            if not any(a.get("VPCRegion") == region and a.get("VPCId") in ids for a in associations):
+                continue
+            zone = {**summary, "VPCs": associations}
+            wanted = list(
+                dict.fromkeys(
+                    c
+                    for n in names(region)
+                    if covers(zone.get("Name", ""), n)
+                    for c in lookups(zone["Name"], n)
+                )
+            )
+            if wanted:
+                fetch = partial(_records, client, summary["Id"].rsplit("/", 1)[-1], wanted)
+                record_jobs.append(Job(RECORDS_ERROR, fetch, partial(zone.__setitem__, "ResourceRecordSets")))
+            else:
+                zone["ResourceRecordSets"] = []
+            by_region[region].append(zone)
+    run_jobs(record_jobs, errors, max_workers)
+    return by_region, errors

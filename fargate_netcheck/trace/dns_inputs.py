@@ -1,0 +1,109 @@
+"""What ``dns.resolve`` needs of one VPC, read from the snapshot (``DnsInputs``), once per VPC.
+
+A kind that was not collected leaves its part ``None`` and its reason in ``gaps``, so a need's DNS
+check is ``unknown`` only when that part matters. Interface endpoints with private DNS, in a VPC
+with both DNS attributes on, add the private zone of their service's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from fargate_netcheck.dns.resolve import DnsInputs
+from fargate_netcheck.graph import region_of, vpc_cidrs
+from fargate_netcheck.needs.catalog import aws_suffix, needed_names
+from fargate_netcheck.snapshot import RegionData
+from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, vpc_dns
+
+_SERVICES = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm")
+
+
+def endpoint_zone(service: str, region: str) -> str:
+    """The name an interface endpoint's private DNS answers for (with its subdomains)."""
+    sfx = aws_suffix(region)
+    if service == "ecr.api":
+        return f"api.ecr.{region}.{sfx}"
+    if service == "ecr.dkr":
+        return f"dkr.ecr.{region}.{sfx}"
+    return f"{service}.{region}.{sfx}"
+
+
+def _items(rd: RegionData, kind: str, gaps: dict[str, str]) -> list[dict[str, Any]] | None:
+    if rd.collected(kind):
+        return rd.items[kind]
+    gaps[kind] = rd.gap(kind)
+    return None
+
+
+def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
+    vpc = g.nodes[vpc_id].get("item", {})
+    rd = region_of(g, vpc_id)
+    gaps: dict[str, str] = {}
+    dhcp = None
+    dopt_id = vpc.get("DhcpOptionsId")
+    options = _items(rd, "DhcpOptions", gaps)
+    if options is not None and dopt_id != "default":
+        dhcp = next((o for o in options if o.get("DhcpOptionsId") == dopt_id), None)
+        if dhcp is None:
+            gaps["DhcpOptions"] = (
+                f"the DHCP options {dopt_id} of {vpc_id} are not in the snapshot"
+                if dopt_id
+                else f"{vpc_id} has no DhcpOptionsId in the snapshot"
+            )
+    rules = _items(rd, "ResolverRules", gaps)
+    associations = _items(rd, "ResolverRuleAssociations", gaps)
+    associated = None
+    if rules is not None and associations is not None:
+        ids = {
+            a.get("ResolverRuleId")
+            for a in associations
+            if a.get("VPCId") == vpc_id and a.get("Status") != "DELETING"
+        }
+        associated = [r for r in rules if r.get("Id") in ids]
+        if len(associated) < len(ids):
+            missing = ", ".join(sorted(ids - {r.get("Id") for r in associated}))
+            gaps["ResolverRules"] = (
+                f"Resolver rules {missing} associated with {vpc_id} are not in the snapshot"
+            )
+            associated = None
+    groups = _items(rd, "DnsFirewallRuleGroups", gaps)
+    lists = _items(rd, "DnsFirewallDomainLists", gaps)
+    configs = rd.items.get("DnsFirewallConfigs") or []
+    zones = _items(rd, "HostedZones", gaps)
+    region = rd.region
+    return DnsInputs(
+        vpc_id=vpc_id,
+        vpc_cidrs=tuple(vpc_cidrs(vpc)),
+        dns_support=vpc_dns(g, vpc_id)[0],
+        dhcp_options=dhcp,
+        resolver_rules=associated,
+        firewall_associations=_items(rd, "DnsFirewallRuleGroupAssociations", gaps),
+        firewall_groups=None if groups is None else {x.get("Id", ""): x for x in groups},
+        domain_lists=None if lists is None else {x.get("Id", ""): x for x in lists},
+        fail_open=next((c.get("FirewallFailOpen") for c in configs if c.get("ResourceId") == vpc_id), None),
+        hosted_zones=None
+        if zones is None
+        else [
+            z
+            for z in zones
+            if any(
+                v.get("VPCId") == vpc_id and v.get("VPCRegion", region) == region for v in z.get("VPCs") or []
+            )
+        ],
+        endpoint_zones=_endpoint_zones(g, vpc_id, region),
+        gaps=gaps,
+        recorded=frozenset(needed_names(region, rd.account_id)),
+    )
+
+
+def _endpoint_zones(g: nx.DiGraph, vpc_id: str, region: str) -> dict[str, str]:
+    if dns_off(g, vpc_id) or None in vpc_dns(g, vpc_id):
+        return {}
+    zones = {}
+    for service in _SERVICES:
+        found = private_dns_endpoints(g, vpc_id, service)
+        if found:
+            zones[endpoint_zone(service, region)] = found[0]
+    return zones

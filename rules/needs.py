@@ -1,0 +1,226 @@
+"""Needs by name: the Network Firewall (NFW), VPC endpoint policies (EPP) and DNS (DNS) on the
+way to each endpoint a task needs (ECR, S3 layers, Logs, secrets, CloudReactor, --need)."""
+
+from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.need_rules import allow_domain, allow_statement, need_rule
+
+NFW001 = need_rule(
+    id="NFW001",
+    name="firewall-drops-need",
+    title="AWS Network Firewall drops an endpoint the task needs",
+    severity="error",
+    codes=[CheckCode.NFW_DROPPED],
+    docs="""
+    What it checks: every AWS Network Firewall on the path to a need (ECR API and registry, the S3
+    layer bucket, CloudWatch Logs, Secrets Manager/SSM, CloudReactor, `--need`) passes the need's
+    flow: its stateless rules, then its stateful rules in the policy's rule order, with domain lists
+    matched on the TLS SNI (HTTP Host on port 80) and HOME_NET as the firewall sees it.
+    Why it matters: a central-egress firewall whose allow-list lacks the AWS endpoints lets the
+    TCP handshake through and drops the TLS ClientHello: the pull times out
+    (`CannotPullContainerError ... i/o timeout`) though every route and group is right.
+    Example: a domain allow-list with `api.cloudreactor.io` and `.snowflakecomputing.com` but not
+    `.amazonaws.com`.
+    Fix: add the need's domain to the rule group that drops it (the finding names both), e.g.
+    `.amazonaws.com` to the allow-list's targets, or a `pass tls` rule with its `tls.sni`.
+    """,
+    remediation="Allow the need's domain (TLS SNI) in the firewall rule group that drops it.",
+    fix=lambda ctx, result, need, check: (
+        f"Add '{allow_domain(need)}' to the targets of domain list rule group {check.resource_id} "
+        f"(TLS_SNI{', HTTP_HOST' if need.port == 80 else ''}), or put before the drop a rule "
+        f'`pass tls $HOME_NET any -> $EXTERNAL_NET {need.port} (tls.sni; content:"{need.name}"; nocase; '
+        "startswith; endswith; flow:to_server, established; sid:<n>;)`"
+        if "default action" not in check.reason
+        else f"The policy's default action drops {need.name}: add a rule group that passes '{allow_domain(need)}' "
+        f"(a domain allow-list with TLS_SNI) whose HOME_NET covers the task's VPC"
+    ),
+)
+
+NFW002 = need_rule(
+    id="NFW002",
+    name="firewall-undecided",
+    title="AWS Network Firewall rules that cannot be evaluated for a need",
+    severity="warning",
+    codes=[CheckCode.NFW_UNKNOWN],
+    status=Status.UNKNOWN,
+    docs="""
+    What it checks: whether the firewall on a need's path can be evaluated: its policy and rule
+    groups are in the snapshot, and every rule whose header may match the flow is one
+    fargate-netcheck interprets (Suricata `pass|drop|reject|alert` on `tcp|tls|http`, `tls.sni` /
+    `http.host` content, `flow`, address and port variables).
+    Why it matters: a rule it cannot read (`pcre`, `flowbits`, IP set references, `ja3`) may drop
+    the need; the verdict is `unknown` rather than a guess, with the rule quoted.
+    Example: `drop tls any any -> any any (tls.sni; pcre:"/^api\\./"; sid:9;)`.
+    Fix: check the quoted rule by hand against the need's name and port; collect the firewall
+    (network-firewall:Describe*) if it was not collected.
+    """,
+    remediation="Review the quoted rule for the need's name; make sure the firewall is collected.",
+    fix=lambda ctx, result, need, check: (
+        f"Check by hand whether the rule quoted above passes TLS to {need.name}:{need.port}; "
+        "if the firewall was not collected, grant network-firewall:DescribeFirewall, DescribeFirewallPolicy "
+        "and DescribeRuleGroup"
+    ),
+)
+
+NFW003 = need_rule(
+    id="NFW003",
+    name="firewall-home-net-misses-task",
+    title="A domain list's HOME_NET does not include the task's traffic",
+    severity="warning",
+    codes=[CheckCode.NFW_HOME_NET],
+    status=Status.PASS,
+    per_need=False,
+    docs="""
+    What it checks: each domain list rule group on a need's path has a HOME_NET that includes the
+    traffic's source (the task subnet, or the NAT that translated it before the firewall).
+    Why it matters: HOME_NET defaults to the firewall's own VPC. Traffic from spoke VPCs behind a
+    transit gateway matches none of the generated rules: in default action order it passes (the
+    allow-list is bypassed), in strict order the default action (`aws:drop_established`) drops it.
+    Example: an inspection VPC 10.0.0.0/16 with an allow-list, spokes 10.1.0.0/16 and 10.2.0.0/16.
+    Fix: set HOME_NET (the rule group's variable, or the policy's `PolicyVariables`) to cover the
+    inspection VPC and every spoke CIDR.
+    """,
+    remediation="Include the spoke VPC CIDRs in HOME_NET (rule group variable or policy variable).",
+    fix=lambda ctx, result, need, check: (
+        f"Set HOME_NET of rule group {check.resource_id} (or the firewall policy's PolicyVariables) to include "
+        f"{', '.join(_vpc_cidrs(ctx, result)) or 'the task VPC CIDR'} and the firewall VPC's CIDR"
+    ),
+)
+
+
+def _vpc_cidrs(ctx, result) -> list[str]:
+    vpc = ctx.graph.nodes.get(result.vpc_id, {}).get("item", {}) if result.vpc_id else {}
+    return [vpc["CidrBlock"]] if vpc.get("CidrBlock") else []
+
+
+EPP001 = need_rule(
+    id="EPP001",
+    name="endpoint-policy-denies-need",
+    title="A VPC endpoint policy denies what the task needs",
+    severity="error",
+    codes=[CheckCode.EPP_DENIED],
+    docs="""
+    What it checks: the policy of each VPC endpoint a need goes through allows, as IAM evaluates it,
+    what the task asks of it: `s3:GetObject` on `arn:aws:s3:::prod-<region>-starport-layer-bucket/*`
+    (ECR image layers through the S3 gateway endpoint), `ecr:GetAuthorizationToken` (ecr.api),
+    `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability` (ecr.dkr),
+    `logs:CreateLogStream`/`PutLogEvents`, `secretsmanager:GetSecretValue`, `ssm:GetParameters`.
+    Why it matters: an S3 endpoint policy that allows only the account's own buckets lets the
+    registry authenticate, then the layer download fails: `CannotPullContainerError`.
+    Example: an S3 gateway endpoint policy with `"Condition": {"StringEquals":
+    {"aws:ResourceAccount": "<account>"}}` (the layer bucket belongs to AWS).
+    Fix: add the statement the finding gives to the endpoint's policy.
+    """,
+    remediation="Add a statement allowing the task's calls to the endpoint policy.",
+    fix=lambda ctx, result, need, check: (
+        f"Add to the policy of {check.resource_id} the statement {allow_statement(result, need, check.resource_id)}"
+    ),
+)
+
+EPP002 = need_rule(
+    id="EPP002",
+    name="endpoint-policy-undecided",
+    title="A VPC endpoint policy that cannot be decided for a need",
+    severity="warning",
+    codes=[CheckCode.EPP_UNKNOWN],
+    status=Status.UNKNOWN,
+    docs="""
+    What it checks: the endpoint policy can be decided for the need: it was collected, and its
+    statements name principals, resources and condition keys that are known (`*`, the account,
+    `aws:SourceVpce`, `aws:SourceVpc`, `aws:PrincipalAccount`, `aws:ResourceAccount`).
+    Why it matters: a statement on one role, an organisation id or a key fargate-netcheck cannot
+    know may or may not let the task through: the verdict is `unknown`, never a pass.
+    Example: `"Principal": {"AWS": "arn:aws:iam::<account>:role/ecsTaskExecutionRole"}`.
+    Fix: confirm the statement covers the task execution role, or allow the calls for `*` in the
+    account with `aws:PrincipalAccount`.
+    """,
+    remediation="Confirm the endpoint policy covers the task execution role.",
+    fix=lambda ctx, result, need, check: (
+        f"Confirm that the policy of {check.resource_id} lets the task execution role do what {need.name} needs, "
+        f"e.g. {allow_statement(result, need, check.resource_id)}"
+    ),
+)
+
+DNS001 = need_rule(
+    id="DNS001",
+    name="dns-firewall-blocks-need",
+    title="Route 53 Resolver DNS Firewall blocks a name the task needs",
+    severity="error",
+    codes=[CheckCode.DNS_BLOCKED],
+    docs="""
+    What it checks: the DNS Firewall rule groups associated with the task's VPC (by priority, rules
+    by priority) do not BLOCK a needed name before an ALLOW rule lets it through.
+    Why it matters: the name does not resolve (NODATA, NXDOMAIN or an override): the launch fails
+    with `dial tcp: lookup api.ecr.<region>.amazonaws.com: no such host`.
+    Example: a rule blocking `*.amazonaws.com` meant for data exfiltration, with no allow rule.
+    Fix: add an ALLOW rule for the name with a lower priority number than the blocking rule.
+    """,
+    remediation="Add an ALLOW rule for the needed name before the blocking rule.",
+    fix=lambda ctx, result, need, check: (
+        f"In {check.resource_id.rsplit(' rule ', 1)[0]}, add an ALLOW rule for a domain list holding "
+        f"'{need.name}' (or '*.amazonaws.com') with a lower priority number than rule "
+        f"{check.resource_id.rsplit(' rule ', 1)[-1]}"
+    ),
+)
+
+DNS002 = need_rule(
+    id="DNS002",
+    name="private-zone-shadows-need",
+    title="A private hosted zone shadows a name the task needs",
+    severity="error",
+    codes=[CheckCode.DNS_NO_RECORD],
+    docs="""
+    What it checks: no private hosted zone associated with the task's VPC covers a needed name
+    without a record for it.
+    Why it matters: Route 53 Resolver answers from the private zone: a name it lacks does not
+    resolve (NXDOMAIN), even though the public name exists.
+    Example: a private zone `amazonaws.com` created for one endpoint's records.
+    Fix: add the record for the name to the zone, or dissociate the zone from the VPC.
+    """,
+    remediation="Add the needed record to the private hosted zone, or dissociate the zone.",
+    fix=lambda ctx, result, need, check: (
+        f"Add a record for {need.name} to private hosted zone {check.resource_id}, or dissociate the zone "
+        f"from {result.vpc_id}"
+    ),
+)
+
+DNS003 = need_rule(
+    id="DNS003",
+    name="need-resolved-elsewhere",
+    title="A needed name is resolved by servers fargate-netcheck cannot see",
+    severity="warning",
+    codes=[CheckCode.DNS_ELSEWHERE],
+    status=Status.UNKNOWN,
+    docs="""
+    What it checks: how a needed name resolves is known: the VPC's DHCP options use the
+    Amazon-provided resolver, no Resolver FORWARD rule covers it, and no private zone record
+    answers it with an address the tool does not follow.
+    Why it matters: a forwarding rule that sends `amazonaws.com` on-premises, or custom DNS servers,
+    answer as they are configured: often without the AWS endpoints, or with private addresses.
+    Example: a FORWARD rule for `amazonaws.com` to an on-premises resolver.
+    Fix: add a SYSTEM rule for the needed name (or its region's subdomain), or make sure the
+    resolvers answer it with AWS's addresses.
+    """,
+    remediation="Add a SYSTEM Resolver rule for the needed name, or verify the resolvers it is sent to.",
+    fix=lambda ctx, result, need, check: (
+        f"Add a Route 53 Resolver SYSTEM rule for {need.name} associated with {result.vpc_id}, or make sure "
+        f"what {check.resource_id} sends it to answers {need.name} with AWS's public addresses"
+    ),
+)
+
+DNS004 = need_rule(
+    id="DNS004",
+    name="vpc-dns-support-off",
+    title="The VPC's DNS resolution is off",
+    severity="error",
+    codes=[CheckCode.DNS_NO_RESOLVER],
+    docs="""
+    What it checks: the task VPC's `EnableDnsSupport` is on when it uses the Amazon-provided DNS.
+    Why it matters: with it off the Amazon resolver does not answer: no name the task needs resolves.
+    Example: `enableDnsSupport` turned off by an old template.
+    Fix: `aws ec2 modify-vpc-attribute --vpc-id <vpc> --enable-dns-support`.
+    """,
+    remediation="Turn on EnableDnsSupport on the VPC.",
+    fix=lambda ctx, result, need, check: (
+        f"aws ec2 modify-vpc-attribute --vpc-id {result.vpc_id} --enable-dns-support"
+    ),
+)
