@@ -27,6 +27,7 @@ from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
 from fargate_netcheck.target_sources import TargetRequest, read_deploy_config, resolve_targets
 from fargate_netcheck.trace import TraceOptions
+from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class CheckArgs:
     redact: bool
     port: list[int]
     destination: list[str]
+    ip_ranges: Path | None
     need: list[str]
     format: list[str]
     output: Path | None
@@ -117,7 +119,10 @@ def run_check(args: CheckArgs) -> int:
         redactor = Redactor()
         if cfg.destinations:
             # the user's destinations name real addresses: mask them the same way
-            masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
+            masked = tuple(
+                cli_support.destination(d if d.startswith("aws:") else redactor.address(d))
+                for d in cfg.destinations
+            )
             options.trace = replace(options.trace, destinations=masked)
     iac = _iac_options(args)
     if iac.requested:
@@ -156,6 +161,7 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
             destinations=tuple(cli_support.destination(d) for d in cfg.destinations or ())
             or TraceOptions().destinations,
             ports=cfg.ports or TraceOptions().ports,
+            ip_ranges=load_ip_ranges(args.ip_ranges) if args.ip_ranges is not None else None,
         ),
         selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
         rules_dirs=cfg.rules_dir or (),

@@ -174,8 +174,18 @@ def check(
         list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")
     ] = [],  # noqa: B006
     destination: Annotated[
-        list[str], typer.Option(help="Destination CIDR (repeatable; default: the internet).")
+        list[str],
+        typer.Option(
+            help="Destination CIDR, or aws:SERVICE[:REGION] for AWS's published ranges of a service "
+            "(e.g. aws:S3); repeatable; default: the internet."
+        ),
     ] = [],  # noqa: B006
+    ip_ranges: Annotated[
+        Path | None,
+        typer.Option(
+            help="A newer download of AWS's ip-ranges.json (default: the copy shipped with this version)."
+        ),
+    ] = None,
     need: Annotated[
         list[str],
         typer.Option(help="A host every task needs, HOST[:PORT] (repeatable; port 443 by default)."),

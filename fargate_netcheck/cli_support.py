@@ -6,6 +6,7 @@ live call is really made.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,6 @@ from fargate_netcheck.snapshot import Snapshot
 if TYPE_CHECKING:  # imported where used: boto3 and the trace load only when a run needs them
     from fargate_netcheck.collect.session import CallLog
     from fargate_netcheck.redact import Redactor
-    from fargate_netcheck.trace import Destination
 
 
 def codes(value: str | None) -> tuple[str, ...]:
@@ -33,13 +33,23 @@ def severity(value: str, option: str) -> Severity:
         raise InputError(f"{option}: {value!r} is not one of error, warning, info") from None
 
 
-def destination(value: str) -> Destination:
+_SERVICE = re.compile(r"^aws:([A-Za-z0-9_+]+)(?::([a-z]{2}(?:-[a-z]+)+-\d+))?$")
+
+
+def destination(value: str):
+    """A CIDR block (several, comma-separated, of one family) or ``aws:SERVICE[:REGION]``: the
+    addresses AWS publishes for a service (``aws:S3``; default region: each target's)."""
     from fargate_netcheck.trace import Destination
 
+    if value.startswith("aws:"):
+        found = _SERVICE.match(value)
+        if found is None:
+            raise InputError(f"--destination: {value!r} is not aws:SERVICE[:REGION] (e.g. aws:S3:us-east-1)")
+        return Destination.aws(found.group(1).upper(), found.group(2))
     try:
         return Destination.of(value)
     except ValueError:
-        raise InputError(f"--destination: {value!r} is not a CIDR block") from None
+        raise InputError(f"--destination: {value!r} is not a CIDR block or aws:SERVICE[:REGION]") from None
 
 
 def port(value: int) -> int:

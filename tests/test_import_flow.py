@@ -78,6 +78,7 @@ ROOT_MODULES = {
     "graph": "graph",
     "graph_export": "graph",
     "route_choice": "graph",
+    "addresses": "snapshot",  # address sets over parse's networks
     "targets": "targets",
     "target_sources": "targets",
     "rules_api": "rules",

@@ -85,11 +85,17 @@ def collect(
     ec2_clients = {
         region: client(session, "ec2", region, pool_size=per_region, settings=settings) for region in wanted
     }
-    for region, made in ec2_clients.items():
-        calls.attach(made, f"{account_id or '-'}/{region}")
+    ecs_clients = {region: client(session, "ecs", region, pool_size=1, settings=settings) for region in wanted}
+    for clients in (ec2_clients, ecs_clients):
+        for region, made in clients.items():
+            calls.attach(made, f"{account_id or '-'}/{region}")
 
     bodies = collect_regions(
-        ec2_clients, max_workers=max_workers, progress=progress, deadline_s=settings.region_deadline
+        ec2_clients,
+        max_workers=max_workers,
+        progress=progress,
+        deadline_s=settings.region_deadline,
+        ecs_clients=ecs_clients,
     )
     collect_need_kinds(
         session,

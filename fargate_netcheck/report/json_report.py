@@ -159,6 +159,17 @@ def path_dict(path: PathResult) -> dict[str, Any]:
         }
         for c in path.checks
     ]
+    if path.pieces is not None:
+        out["pieces"] = [
+            {
+                "destination": list(p.destination),
+                "verdict": p.result.verdict._value_,
+                "path": list(p.result.path),
+                "blocked_at": p.result.blocked_at,
+                "reason": p.result.reason,
+            }
+            for p in path.pieces
+        ]
     return out
 
 

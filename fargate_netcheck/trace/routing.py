@@ -1,6 +1,6 @@
-"""Which route table a subnet's traffic follows, within a walk. The route choice inside one table
-(longest prefix, AWS's tie order) is a question about the graph, answered by ``route_choice``: the
-target sources ask it too, and they never import the trace."""
+"""Which route table a subnet's traffic follows, within a walk. How one table splits a destination
+(longest prefix over all its routes, AWS's tie order: ``partition``) is a question about the graph,
+answered by ``route_choice``: the target sources ask it too, and they never import the trace."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import networkx as nx
 
 from fargate_netcheck.graph import region_of, successor
 from fargate_netcheck.model import CheckCode
-from fargate_netcheck.route_choice import Prefixed, RouteChoice, choose_route, longest_prefix
+from fargate_netcheck.route_choice import Piece, Prefixed, next_hop, partition, route_pieces, route_tier
 from fargate_netcheck.trace.walk import Walk
 
-__all__ = ["Prefixed", "RouteChoice", "choose_route", "longest_prefix", "subnet_route_table"]
+__all__ = ["Piece", "Prefixed", "next_hop", "partition", "route_pieces", "route_tier", "subnet_route_table"]
 
 
 def subnet_route_table(g: nx.DiGraph, walk: Walk, subnet_id: str) -> str | None:
