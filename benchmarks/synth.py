@@ -41,7 +41,7 @@ def generate(
     seed: int = 0,
     regions: int = 1,
 ) -> dict[str, Any]:
-    """A snapshot (DESIGN.md format) of ``vpcs`` VPCs with ``subnets_per_vpc`` subnets each.
+    """A snapshot (docs/snapshot-format.md) of ``vpcs`` VPCs with ``subnets_per_vpc`` subnets each.
 
     VPCs are spread over ``regions`` regions in contiguous blocks; the first ``tgw_spokes`` VPCs
     after the first of the first region are spokes of a transit gateway whose hub is that first VPC.

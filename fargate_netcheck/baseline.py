@@ -70,7 +70,7 @@ def _finding(entry: Any, where: str) -> Finding:
         if entry.get(key) is not None and not isinstance(entry[key], str):
             raise InputError(f"{where}: {key}: must be a string")
     try:
-        severity = Severity(entry.get("severity"))
+        severity = Severity(entry.get("severity") or "")
     except ValueError:
         raise InputError(
             f"{where}: severity: {entry.get('severity')!r} is not error, warning or info"

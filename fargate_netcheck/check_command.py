@@ -22,11 +22,12 @@ from fargate_netcheck.errors import InputError
 from fargate_netcheck.gc_quiet import gc_quiet
 from fargate_netcheck.graph import build_graph
 from fargate_netcheck.model import Finding, Severity
-from fargate_netcheck.output import check_report_paths, parse_formats, write_report
+from fargate_netcheck.output import check_destination, check_report_paths, parse_formats, write_report
 from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.suppressions import apply_suppressions, suppression_rules
 from fargate_netcheck.target_sources import TargetRequest, read_deploy_config, resolve_targets
 from fargate_netcheck.trace import TraceOptions
+from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class CheckArgs:
     deploy_config: Path | None
     env: str | None
     task: str | None
+    config_filename_stem: str | None
     run_environment: Path | None
     default_subnet: list[str]
     default_security_group: list[str]
@@ -66,6 +68,7 @@ class CheckArgs:
     redact: bool
     port: list[int]
     destination: list[str]
+    ip_ranges: Path | None
     need: list[str]
     format: list[str]
     output: Path | None
@@ -89,6 +92,7 @@ def run_check(args: CheckArgs) -> int:
     """Run ``check`` and return its exit code: 0 clean, 1 findings at or above the failing severity
     (with ``--fail-on-new``: new ones only). Usage and input errors raise ``InputError``."""
     formats = parse_formats(args.format or ["text"])
+    check_destination(formats, args.output_dir)
     cfg = load_config(Path.cwd(), args.config).merged_with_cli(
         fail_on=cli_support.severity(args.fail_on, "--fail-on") if args.fail_on is not None else None,
         ports=[cli_support.port(p) for p in args.port],
@@ -115,7 +119,10 @@ def run_check(args: CheckArgs) -> int:
         redactor = Redactor()
         if cfg.destinations:
             # the user's destinations name real addresses: mask them the same way
-            masked = tuple(cli_support.destination(redactor.address(d)) for d in cfg.destinations)
+            masked = tuple(
+                cli_support.destination(d if d.startswith("aws:") else redactor.address(d))
+                for d in cfg.destinations
+            )
             options.trace = replace(options.trace, destinations=masked)
     iac = _iac_options(args)
     if iac.requested:
@@ -154,6 +161,7 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
             destinations=tuple(cli_support.destination(d) for d in cfg.destinations or ())
             or TraceOptions().destinations,
             ports=cfg.ports or TraceOptions().ports,
+            ip_ranges=load_ip_ranges(args.ip_ranges) if args.ip_ranges is not None else None,
         ),
         selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
         rules_dirs=cfg.rules_dir or (),
@@ -175,6 +183,7 @@ def _target_request(args: CheckArgs) -> TargetRequest:
         deploy_config=args.deploy_config,
         env=args.env,
         task=args.task,
+        config_filename_stem=args.config_filename_stem,
         run_environment=args.run_environment,
         default_subnets=tuple(args.default_subnet),
         default_security_groups=tuple(args.default_security_group),

@@ -29,7 +29,7 @@ app = typer.Typer(
     help="Read-only network linter for AWS ECS Fargate: can this task reach what it needs?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: README "Shell completion"
 )
 
 # Options several commands share, declared once (where the help differs, each command keeps its own).
@@ -40,6 +40,8 @@ ProfileOpt = Annotated[str | None, typer.Option(help="AWS profile.")]
 ReportOutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
 ]
+FORMAT_NAMES = "text, json, html, sarif, junit, markdown"
+FORMATS_HELP = f"{FORMAT_NAMES} (repeatable or comma-separated; several need --output-dir)."
 RulesDirOpt = Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")]
 
 # Live-collection scope, shared by `scan` and `check`.
@@ -109,6 +111,14 @@ def check(
         str | None, typer.Option(help="Deployment environment of --deploy-config (e.g. staging).")
     ] = None,
     task: Annotated[str | None, typer.Option(help="Only this task of --deploy-config.")] = None,
+    config_filename_stem: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CONFIG_FILENAME_STEM",
+            help="The vars file of --env, without .yml, when it is not named after the env: the "
+            "deployer's CONFIG_FILENAME_STEM (e.g. staging_crstaging).",
+        ),
+    ] = None,
     run_environment: Annotated[
         Path | None, typer.Option(help="CloudReactor Run Environment JSON: network defaults.")
     ] = None,
@@ -164,17 +174,25 @@ def check(
         list[int], typer.Option(help="Destination TCP port that must be reachable (repeatable; default 443).")
     ] = [],  # noqa: B006
     destination: Annotated[
-        list[str], typer.Option(help="Destination CIDR (repeatable; default: the internet).")
+        list[str],
+        typer.Option(
+            help="Destination CIDR, or aws:SERVICE[:REGION] for AWS's published ranges of a service "
+            "(e.g. aws:S3); repeatable; default: the internet."
+        ),
     ] = [],  # noqa: B006
+    ip_ranges: Annotated[
+        Path | None,
+        typer.Option(
+            help="A newer download of AWS's ip-ranges.json (default: the copy shipped with this version)."
+        ),
+    ] = None,
     need: Annotated[
         list[str],
         typer.Option(help="A host every task needs, HOST[:PORT] (repeatable; port 443 by default)."),
     ] = [],  # noqa: B006
     format: Annotated[
         list[str],
-        typer.Option(
-            "--format", "-f", help="text, json, html, sarif, junit, markdown (repeatable or comma-separated)."
-        ),
+        typer.Option("--format", "-f", help=FORMATS_HELP),
     ] = [],  # noqa: B006
     output: ReportOutputOpt = None,
     output_dir: Annotated[
@@ -281,7 +299,7 @@ def diagnose(
     ] = [],  # noqa: B006
     profile: ProfileOpt = None,
     format: Annotated[
-        list[str], typer.Option("--format", "-f", help="text, json, html, sarif, junit, markdown.")
+        list[str], typer.Option("--format", "-f", help=f"{FORMAT_NAMES} (default: text).")
     ] = [],  # noqa: B006
     output: ReportOutputOpt = None,
 ) -> None:
@@ -378,14 +396,15 @@ def list_rules(rules_dir: RulesDirOpt = []) -> None:  # noqa: B006
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. GW002.")],
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id or name, e.g. GW002.")],
     rules_dir: RulesDirOpt = [],  # noqa: B006
 ) -> None:
     """Print a rule's documentation: what it checks, why it matters, an example, the fix."""
     from fargate_netcheck.registry import load_rules
 
     rules = load_rules(rules_dir)
-    rule = rules.get(rule_id.upper())
+    by_name = {r.name.lower(): r for r in rules.values()}
+    rule = rules.get(rule_id.upper()) or by_name.get(rule_id.lower())
     if rule is None:
         raise InputError(f"unknown rule {rule_id!r} (see `fargate-netcheck rules`)")
     typer.echo(
@@ -394,14 +413,51 @@ def explain(
 
 
 @app.command("iam-policy")
-def iam_policy() -> None:
+def iam_policy(
+    management: Annotated[
+        bool,
+        typer.Option(
+            "--management",
+            help="The caller's policy for --accounts/--organization (AssumeRole, Organizations) instead.",
+        ),
+    ] = False,
+) -> None:
     """Print the least-privilege IAM policy for collection (generated from what collectors declare)."""
     from fargate_netcheck.collect.iam import render_policy
 
-    typer.echo(render_policy(), nl=False)
+    typer.echo(render_policy("management" if management else "read"), nl=False)
+
+
+@app.command()
+def schema(
+    which: Annotated[
+        str, typer.Argument(metavar="report|snapshot", help="Which format: report or snapshot.")
+    ],
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the JSON report or of the snapshot format."""
+    if which == "report":
+        from fargate_netcheck.report.schema import report_schema_text
+
+        typer.echo(report_schema_text(), nl=False)
+    elif which == "snapshot":
+        import json
+
+        from fargate_netcheck.snapshot_json_schema import snapshot_schema
+
+        typer.echo(json.dumps(snapshot_schema(), indent=2))
+    else:
+        raise InputError(f"schema: {which!r} is not report or snapshot")
+
+
+def command() -> typer.core.TyperGroup:
+    """The click command ``main`` runs: the typer app, its options placed in help panels."""
+    from fargate_netcheck.cli_panels import arrange
+
+    return arrange(typer.main.get_command(app))
 
 
 def main() -> None:
+    """Every error is one line on stderr and exit 2 (1 stays "findings"); see ``exit_codes``."""
     from fargate_netcheck.exit_codes import run_main
 
-    run_main(app)
+    run_main(command())

@@ -6,15 +6,20 @@ live call is really made.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.call_settings import CallSettings
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.gc_quiet import gc_quiet
 from fargate_netcheck.model import Severity
 from fargate_netcheck.snapshot import Snapshot
+
+if TYPE_CHECKING:  # imported where used: boto3 and the trace load only when a run needs them
+    from fargate_netcheck.collect.session import CallLog
+    from fargate_netcheck.redact import Redactor
 
 
 def codes(value: str | None) -> tuple[str, ...]:
@@ -28,13 +33,23 @@ def severity(value: str, option: str) -> Severity:
         raise InputError(f"{option}: {value!r} is not one of error, warning, info") from None
 
 
+_SERVICE = re.compile(r"^aws:([A-Za-z0-9_+]+)(?::([a-z]{2}(?:-[a-z]+)+-\d+))?$")
+
+
 def destination(value: str):
+    """A CIDR block (several, comma-separated, of one family) or ``aws:SERVICE[:REGION]``: the
+    addresses AWS publishes for a service (``aws:S3``; default region: each target's)."""
     from fargate_netcheck.trace import Destination
 
+    if value.startswith("aws:"):
+        found = _SERVICE.match(value)
+        if found is None:
+            raise InputError(f"--destination: {value!r} is not aws:SERVICE[:REGION] (e.g. aws:S3:us-east-1)")
+        return Destination.aws(found.group(1).upper(), found.group(2))
     try:
         return Destination.of(value)
     except ValueError:
-        raise InputError(f"--destination: {value!r} is not a CIDR block") from None
+        raise InputError(f"--destination: {value!r} is not a CIDR block or aws:SERVICE[:REGION]") from None
 
 
 def port(value: int) -> int:
@@ -108,7 +123,7 @@ def split_accounts(values: list[str]) -> tuple[str, ...]:
     return ids
 
 
-def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
+def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
     """Collect a snapshot dict (and the call log, also kept in ``aws.calls``): one account, or many
     through an assumed role. A collection that got nothing at all raises ``NothingCollected``."""
     from fargate_netcheck.collect.ec2 import KINDS
@@ -121,7 +136,7 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
     return data, calls
 
 
-def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
+def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
     from fargate_netcheck.collect import collect, collect_accounts
     from fargate_netcheck.progress import collection_progress, configure_logging
 
@@ -151,7 +166,7 @@ def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], Any]:
 
 
 def load_or_collect(
-    snapshot: Path | None, aws: Aws, scope: Scope | None = None, redactor: Any = None
+    snapshot: Path | None, aws: Aws, scope: Scope | None = None, redactor: Redactor | None = None
 ) -> Snapshot:
     """The snapshot a run analyses; with a ``redactor``, masked before anything reads it, so every
     report written from it is masked too (consistently: one id, one mask)."""

@@ -286,6 +286,9 @@ def _destinations(key: str, value: Any, where: _Where) -> tuple[str, ...]:
         raise where.error(key, "must list at least one CIDR block")
     out = []
     for cidr in cidrs:
+        if cidr.startswith("aws:"):  # a service's published ranges, checked with the command line's
+            out.append(cidr)
+            continue
         try:
             out.append(str(ipaddress.ip_network(cidr, strict=False)))
         except ValueError:

@@ -41,7 +41,9 @@ def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
     out = nx.DiGraph()
     for node in sorted(graph.nodes, key=str):
         attrs = graph.nodes[node]
-        kept = {key: _text(attrs[key]) for key in NODE_ATTRIBUTES if attrs.get(key) is not None}
+        kept: dict[str, str | int | float] = {
+            key: _text(attrs[key]) for key in NODE_ATTRIBUTES if attrs.get(key) is not None
+        }
         name = name_tag(attrs.get("item"))
         if name is not None:
             kept["name_tag"] = _text(name)

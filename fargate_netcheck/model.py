@@ -61,6 +61,9 @@ class CheckCode(StrEnum):
     NAT_PRIVATE = "nat.private"
     NAT_PRIVATE_SUBNET = "nat.private-subnet"
     EIGW_IPV4 = "eigw.ipv4"
+    NOT_INTERNET = "igw.not-internet"  # a private or reserved destination at an internet-facing gateway
+    TASK_IPV6 = "task.ipv6"  # the task gets an IPv6 address
+    TASK_NO_IPV6 = "task.no-ipv6"  # ... and not: no IPv6 CIDR on the subnet, or ECS dual-stack off
     PEERING = "pcx"
     PEERING_NOT_TRANSITIVE = "pcx.not-transitive"
     SG = "sg"
@@ -172,12 +175,30 @@ class PathResult:
     reason: str
     checks: list[Check] = field(default_factory=list)
     via: str | None = None  # for ecr_pull: "internet" | "vpc-endpoints"
+    pieces: list[PathPiece] | None = None  # when a route table split the destination: each part's walk
+    destination: str | None = None  # what the walk tried to reach (None: the internet, IPv4)
+    ports: tuple[int, ...] = ()  # the TCP ports it checked (empty: 443)
+    family: int = 4
 
     def failed(self) -> list[Check]:
         return [c for c in self.checks if c.status is Status.FAIL]
 
     def unknown(self) -> list[Check]:
         return [c for c in self.checks if c.status is Status.UNKNOWN]
+
+
+@dataclass(frozen=True, slots=True)
+class PathPiece:
+    """One part of a split destination (its CIDR blocks) and the walk it took."""
+
+    destination: tuple[str, ...]
+    result: PathResult
+
+    def label(self, limit: int = 4) -> str:
+        """The piece's blocks, the first ``limit`` by name (``1.0.0.0/8, ... (+96 more)``)."""
+        shown = ", ".join(self.destination[:limit])
+        more = len(self.destination) - limit
+        return shown + (f" (+{more} more blocks)" if more > 0 else "")
 
 
 @dataclass(slots=True)
@@ -254,6 +275,7 @@ class Report:
     rules: dict[str, RuleInfo]
     collected_at: str | None = None
     account_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # the regions the snapshot covers, sorted
     errors: dict[str, str] = field(default_factory=dict)  # "<account>/<region>/<Kind>" -> message
     diagnosis: Diagnosis | None = None
     resolved: list[Finding] = field(default_factory=list)  # baseline findings gone since

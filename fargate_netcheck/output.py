@@ -50,12 +50,18 @@ def check_report_paths(formats: list[str], output: Path | None, output_dir: Path
         check_folder(output_dir, "report")
 
 
+def check_destination(formats: list[str], output_dir: Path | None) -> None:
+    """Several formats need a folder: on one stream (or in one file) the documents could not be told
+    apart or parsed. Checked before any work is done, and again when writing."""
+    if output_dir is None and len(formats) > 1:
+        raise InputError(f"one stream takes one format; use --output-dir DIR for {', '.join(formats)}")
+
+
 def write_report(
     report: Report, formats: list[str], output: Path | None, output_dir: Path | None
 ) -> list[Path]:
     """Render each format once. Returns the files written (stdout is not a file)."""
-    if output is not None and len(formats) > 1:
-        raise InputError("--output takes one format; use --output-dir for several")
+    check_destination(formats, output_dir)
     written: list[Path] = []
     if output_dir is not None:
         try:

@@ -15,6 +15,12 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # ipaddress objects (whose comparisons run Python code per call).
 Span = tuple[int, int, int]
 
+
+def within(inner: Network, outer: Network) -> bool:
+    """``inner`` lies inside ``outer`` (False across IP versions, where ``subnet_of`` would raise)."""
+    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+
+
 ALL_PORTS = (0, 65535)
 TCP = "6"
 
@@ -63,7 +69,7 @@ def parse_route(raw: dict[str, Any], kind_of: Callable[[str], str | None] | None
             kind = field_kind or _gateway_kind(value, kind_of)
             break
     return Route(
-        destination=cidr or pl,
+        destination=str(cidr or pl),
         network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
         prefix_list_id=None if cidr else pl,
         target_id=target_id,
@@ -80,7 +86,7 @@ def _gateway_kind(gateway_id: str, kind_of: Callable[[str], str | None] | None) 
         if gateway_id.startswith(prefix):
             return kind
     known = kind_of(gateway_id) if kind_of is not None else None
-    return known if known in _GATEWAY_PREFIXES.values() else "unknown"
+    return known if known is not None and known in _GATEWAY_PREFIXES.values() else "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +133,7 @@ def parse_acl_entries(raw_entries: list[dict[str, Any]]) -> tuple[tuple[AclEntry
             number=int(raw["RuleNumber"]),
             protocol=protocol,
             allow=raw["RuleAction"] == "allow",
-            network=ipaddress.ip_network(cidr, strict=False),
+            network=ipaddress.ip_network(str(cidr), strict=False),
             ports=ports,
         )
         (outbound if raw["Egress"] else inbound).append(entry)
@@ -247,7 +253,7 @@ def parse_tgw_route(raw: dict[str, Any]) -> TgwRoute | None:
         if a.get("TransitGatewayAttachmentId")
     )
     return TgwRoute(
-        destination=cidr or pl,
+        destination=str(cidr or pl),
         network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
         prefix_list_id=None if cidr else pl,
         state=raw.get("State", "active"),

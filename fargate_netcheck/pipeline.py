@@ -43,7 +43,8 @@ def analyze(
 ) -> Report:
     """``with_topology`` adds the per-VPC view the HTML report draws (built only when asked for)."""
     rules = select_rules(options)
-    results = trace_targets(graph, targets, options.trace, options.needs)
+    notes: list[str] = []
+    results = trace_targets(graph, targets, options.trace, options.needs, notes)
     ctx = RuleContext(
         results=results,
         graph=graph,
@@ -57,7 +58,9 @@ def analyze(
         rules={r.id: rule_info(r, options.selection) for r in rules},
         collected_at=snapshot.collected_at,
         account_ids=snapshot.account_ids,
+        regions=tuple(sorted({r.region for r in snapshot.regions})),
         errors=snapshot.errors(),
+        notes=notes,
     )
     if with_topology:
         from fargate_netcheck.report.topology import build_topology

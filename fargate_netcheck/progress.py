@@ -95,14 +95,14 @@ def collection_progress(
         yield _RichProgress(bar, bar.add_task(description, total=None))
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """Writes to whatever ``sys.stderr`` is at the time, so log lines go above a live progress bar
     (rich redirects stderr while it draws) and tests capturing stderr see them."""
 
     def __init__(self) -> None:
         super().__init__(sys.stderr)
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override,unused-ignore]
     def stream(self) -> TextIO:
         return sys.stderr
 

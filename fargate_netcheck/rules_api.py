@@ -107,9 +107,12 @@ def from_checks(
     codes: Iterable[CheckCode],
     status: Status = Status.FAIL,
     verdicts: Iterable[Verdict] | None = None,
+    fix: str | None = None,
 ) -> Rule:
     """A rule that reports each check of the given codes and status in every traced path (only in
-    paths whose verdict is one of ``verdicts``, when given)."""
+    paths whose verdict is one of ``verdicts``, when given). ``fix``: the remediation of each hit,
+    a template filled from the path it came from (see ``fix_fields``); ``remediation`` stays the
+    rule's general advice."""
     watched = frozenset(codes)
     wanted = frozenset(verdicts) if verdicts is not None else None
 
@@ -123,9 +126,33 @@ def from_checks(
                 key = (result.target.target_id, label, check.resource_id, check.reason)
                 if key not in seen:
                     seen.add(key)
-                    yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id)
+                    advice = fix.format(**fix_fields(path)) if fix else None
+                    yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id, advice)
 
     return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report)
+
+
+def fix_fields(path: PathResult) -> dict[str, str]:
+    """What a ``fix`` template may name, for the walk it is about: ``{destination}`` (as the walk
+    named it), ``{cidr}`` (a block to write in a rule: the destination's, or the family's default
+    route), ``{any_route}`` (0.0.0.0/0 or ::/0), ``{port}`` (the TCP ports checked), ``{family}``
+    (IPv4/IPv6), ``{protocol}`` (TCP), ``{gateway}`` (what a private subnet routes the internet to)."""
+    v6 = path.family == 6
+    any_route = "::/0" if v6 else "0.0.0.0/0"
+    destination = path.destination or f"the internet ({any_route})"
+    internet = destination.startswith("the internet") or path.destination is None
+    cidr = any_route if internet or " " in destination else destination
+    return {
+        "destination": destination,
+        "cidr": cidr,
+        "any_route": any_route,
+        "port": ", ".join(str(p) for p in path.ports or (443,)),
+        "family": "IPv6" if v6 else "IPv4",
+        "protocol": "TCP",
+        "gateway": "an egress-only internet gateway (eigw-...)"
+        if v6
+        else "a NAT gateway (private subnet) or an internet gateway (public subnet, assignPublicIp=ENABLED)",
+    }
 
 
 def _dedent(text: str) -> str:

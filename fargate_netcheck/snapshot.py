@@ -1,6 +1,6 @@
 """The snapshot contract: load and validate a snapshot file, write one atomically.
 
-A snapshot holds verbatim AWS Describe* items (see DESIGN.md). Loading checks structure, version,
+A snapshot holds verbatim AWS Describe* items (docs/snapshot-format.md). Loading checks structure, version,
 ids, the fields the analysis reads and the references between resources, so that every later stage
 can trust what it gets. Any problem is an ``InputError`` naming the file and the item at fault.
 """

@@ -37,6 +37,8 @@ ID_FIELDS: dict[str, str] = {
     # VPC Block Public Access: the region's one options object, and its exclusions.
     "VpcBlockPublicAccessOptions": "AwsRegion",
     "VpcBlockPublicAccessExclusions": "ExclusionId",
+    # ECS ListAccountSettings (effectiveSettings=true): the settings in effect, e.g. dualStackIPv6.
+    "EcsAccountSettings": "name",
     **NEEDS_ID_FIELDS,  # Network Firewall, DHCP options, Route 53 Resolver and DNS Firewall, zones
 }
 KINDS: tuple[str, ...] = tuple(ID_FIELDS)
@@ -46,6 +48,7 @@ CIDR4, CIDR6, CIDR_ANY = "cidr4", "cidr6", "cidr"
 
 # kind -> {field: type}; nested lists of objects as {field: (LIST, {sub: type})}
 FIELD_SPECS: dict[str, dict[str, Any]] = {
+    "EcsAccountSettings": {"name": STR, "value": STR, "principalArn": STR},
     "Vpcs": {
         "VpcId": STR,
         "CidrBlock": CIDR4,

@@ -26,6 +26,7 @@ class TargetRequest:
     deploy_config: Path | None = None
     env: str | None = None
     task: str | None = None
+    config_filename_stem: str | None = None
     run_environment: Path | None = None
     default_subnets: tuple[str, ...] = ()
     default_security_groups: tuple[str, ...] = ()
@@ -42,8 +43,12 @@ class TargetRequest:
             raise InputError("--service needs --cluster")
         if self.deploy_config is not None and not self.env:
             raise InputError("--deploy-config needs --env")
-        if (self.env or self.task or self.run_environment) and self.deploy_config is None:
-            raise InputError("--env, --task and --run-environment go with --deploy-config")
+        if (
+            self.env or self.task or self.run_environment or self.config_filename_stem
+        ) and not self.deploy_config:
+            raise InputError(
+                "--env, --task, --run-environment and --config-filename-stem go with --deploy-config"
+            )
 
     @property
     def named(self) -> bool:
@@ -60,7 +65,9 @@ def read_deploy_config(req: TargetRequest) -> Any:
         return None
     from fargate_netcheck.sources.deploy_config import resolve_deploy_config
 
-    return resolve_deploy_config(req.deploy_config, req.env or "", req.task, _defaults(req))
+    return resolve_deploy_config(
+        req.deploy_config, req.env or "", req.task, _defaults(req), req.config_filename_stem
+    )
 
 
 def resolve_targets(

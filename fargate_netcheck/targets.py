@@ -10,11 +10,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from fargate_netcheck.addresses import AddressSet
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.graph import successor
 from fargate_netcheck.model import SourceLocation, Target
-from fargate_netcheck.trace import INTERNET
-from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.route_choice import route_pieces
 
 
 def make_target(
@@ -48,14 +48,12 @@ def make_target(
 
 
 def cli_targets(g: nx.DiGraph, subnets: list[str], groups: list[str], assign_public_ip: bool) -> list[Target]:
-    """Targets named on the command line; an id the snapshot does not hold is an input error, unless
-    collecting its kind failed somewhere: then it stays a target, and its walk says why it is
-    unknown (the failure, not "unknown subnet")."""
+    """Targets named on the command line; an id the snapshot does not hold is an input error."""
     for subnet_id in subnets:
-        if g.nodes.get(subnet_id, {}).get("kind") != "subnet" and not _failed(g, "Subnets"):
+        if g.nodes.get(subnet_id, {}).get("kind") != "subnet":
             raise InputError(f"unknown subnet {subnet_id}: not in the snapshot{_scope(g)}")
     for sg in groups:
-        if g.nodes.get(sg, {}).get("kind") != "sg" and not _failed(g, "SecurityGroups"):
+        if g.nodes.get(sg, {}).get("kind") != "sg":
             raise InputError(f"unknown security group {sg}: not in the snapshot{_scope(g)}")
     return [
         make_target(g, "cli", s, groups, assign_public_ip, evaluate_security_groups=bool(groups))
@@ -79,12 +77,8 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
 
 
 def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
-    route = choose_route(g, g.nodes[rtb].get("routes", ()), INTERNET.network).route
+    route = route_pieces(g, rtb, AddressSet.everything(4))[0].route  # where most of IPv4 goes
     return route is not None and route.target_kind == "igw"
-
-
-def _failed(g: nx.DiGraph, kind: str) -> bool:
-    return any(region.failed(kind) for region in g.graph["regions"].values())
 
 
 def _scope(g: nx.DiGraph) -> str:

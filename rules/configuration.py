@@ -19,14 +19,16 @@ from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints
     list, or a service without an awsvpc configuration cannot launch on Fargate, or cannot be
     verified until the deployer renders it.
     Example: `env_task_config: {aws: {network: {subnets: ["{{ private_subnet }}"]}}}`.
-    Fix: put literal ids in the config, or check the rendered values.
+    Fix: put literal ids in the config, or check the rendered values. A CloudReactor task that
+    sets no network takes its Run Environment's: pass it with `--run-environment FILE` or
+    `--default-subnet`/`--default-security-group` (the finding says so).
     """,
     remediation="Use literal subnet and security group ids in the task configuration.",
 )
 def unresolvable(ctx: RuleContext) -> Iterator[Hit]:
     for problem in ctx.params.get("config_problems", ()):
         where = f" ({problem.path}:{problem.line})" if problem.path else ""
-        yield Hit(problem.source, f"{problem.message}{where}")
+        yield Hit(problem.source, f"{problem.message}{where}", remediation=problem.remediation)
 
 
 def _needs_rule(service: str, label: str):

@@ -106,6 +106,26 @@ GW006 = from_checks(
     remediation="Use a NAT gateway in this VPC, or centralise egress with a transit gateway.",
 )
 
+GW010 = from_checks(
+    id="GW010",
+    name="not-internet-address",
+    title="A non-internet destination sent to an internet gateway",
+    severity="error",
+    codes=[CheckCode.NOT_INTERNET],
+    docs="""
+    What it checks: a destination routed out through an internet gateway (directly, or behind a
+    NAT gateway) or an egress-only internet gateway is internet address space.
+    Why it matters: private (10/8, 172.16/12, 192.168/16), shared (100.64/10), documentation,
+    benchmarking and reserved addresses are never delivered by the internet: the default route
+    swallows them and the connection times out.
+    Example: `--destination 172.20.0.0/16` (a partner's network) from a subnet with only
+    `0.0.0.0/0 -> nat-...`.
+    Fix: route the private range to where it lives (VPC peering, transit gateway, VPN).
+    """,
+    remediation="Route the private destination to where it lives: a peering, transit gateway or VPN route.",
+    fix="Add a route for {cidr} ({destination}) to the peering, transit gateway or VPN where it lives.",
+)
+
 GW009 = from_checks(
     id="GW009",
     name="block-public-access",

@@ -25,6 +25,7 @@ ACL001 = from_checks(
     """
     + _EXAMPLE_FIX,
     remediation="Allow the request in the network ACL (outbound TCP 443 to 0.0.0.0/0) before any matching deny.",
+    fix="Allow the request in the network ACL ({family}: outbound {protocol} {port} to {cidr}, for {destination}) before any matching deny.",
 )
 
 ACL002 = from_checks(
@@ -43,4 +44,5 @@ ACL002 = from_checks(
     """
     + _EXAMPLE_FIX,
     remediation="Allow inbound TCP 1024-65535 from 0.0.0.0/0 in the network ACL before any matching deny.",
+    fix="Allow the replies in the network ACL ({family}: inbound {protocol} 1024-65535 from {cidr}, for {destination}) before any matching deny.",
 )

@@ -19,6 +19,7 @@ RT001 = from_checks(
     `assignPublicIp=ENABLED`), or associate the subnet with a route table that has it.
     """,
     remediation="Add a 0.0.0.0/0 route to a NAT gateway (private subnet) or an internet gateway (public subnet).",
+    fix="Add a {cidr} route for {destination} ({family}) to {gateway}, or associate the subnet with a route table that has one.",
 )
 
 RT002 = from_checks(
@@ -66,4 +67,23 @@ RT004 = from_checks(
     Fix: give the last subnet on the path a route to an internet gateway.
     """,
     remediation="Break the loop: the last subnet on the path needs a route to an internet gateway.",
+)
+
+RT005 = from_checks(
+    id="RT005",
+    name="no-ipv6-address",
+    title="The task gets no IPv6 address",
+    severity="error",
+    codes=[CheckCode.TASK_NO_IPV6],
+    docs="""
+    What it checks: for an IPv6 destination, the task subnet has an associated IPv6 CIDR block and
+    the ECS account setting `dualStackIPv6` is in effect (ListAccountSettings, effective settings).
+    Why it matters: Fargate gives a task an IPv6 address only then; without one no IPv6 route,
+    egress-only gateway or security group rule helps.
+    Example: `::/0 -> eigw-...` in the route table of a subnet that has no IPv6 block.
+    Fix: associate an IPv6 block with the subnet (aws ec2 associate-subnet-cidr-block) and turn
+    on `dualStackIPv6` (aws ecs put-account-setting-default --name dualStackIPv6 --value enabled).
+    """,
+    remediation="Give the subnet an IPv6 CIDR block and enable the ECS account setting dualStackIPv6.",
+    fix="To reach {destination} ({family}) the task needs an IPv6 address: associate an IPv6 CIDR block with the subnet and enable the ECS account setting dualStackIPv6.",
 )

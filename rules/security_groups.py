@@ -21,6 +21,7 @@ SG001 = from_checks(
     Fix: add an outbound rule: TCP 443 to 0.0.0.0/0 (or the prefix lists you need).
     """,
     remediation="Add an outbound rule allowing TCP 443 to 0.0.0.0/0 to one of the task's security groups.",
+    fix="Add an outbound rule allowing {protocol} {port} to {cidr} ({destination}, {family}) to one of the task's security groups.",
 )
 
 SG002 = from_checks(

@@ -5,6 +5,8 @@ need it patched (an endpoint lacking them is read as one without BPA, or as unkn
 an error page: tests/e2e/test_fault_injection.py). Tests that want a complete, fresh account ask
 for ``moto_bpa_taught`` by name; nothing teaches moto behind a test's back.
 
+Every JSON report a test makes is validated against the shipped report schema (tests/report_schema.py).
+
 Hypothesis explores new random examples on every developer run, but CI (CI=true) derandomizes:
 a submission's CI result must not depend on the luck of the draw. Crashes a developer's run finds
 are kept in .hypothesis/ and replayed first.
@@ -14,8 +16,10 @@ import os
 
 import pytest
 from hypothesis import settings
+from report_schema import checked_chunks, validate_reports_under
 
 from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
+from fargate_netcheck.report import json_report
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI", "").lower() == "true":
@@ -46,3 +50,20 @@ def moto_bpa_untaught(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in moto_bpa.ACTIONS:
         monkeypatch.delattr(EC2Response, name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def json_reports_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each JSON report rendered in this process is validated once written (it still streams)."""
+    render = json_report.chunks
+    monkeypatch.setattr(json_report, "chunks", lambda report: checked_chunks(render(report)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """After the test: the reports it left in its tmp_path (a CLI subprocess's -o, say)."""
+    result = yield
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if tmp_path is not None:
+        validate_reports_under(tmp_path)
+    return result

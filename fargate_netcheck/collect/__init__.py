@@ -1,6 +1,6 @@
 """Live collection: read VPC networks through boto3 (read-only) into a snapshot dict.
 
-``collect`` reads the caller's own account and returns the single-account form of DESIGN.md;
+``collect`` reads the caller's own account and returns the single-account form of docs/snapshot-format.md;
 ``collect_accounts`` assumes a role in each of many accounts (named, or an organisation's) and
 returns the multi-account form. Both are ready for ``snapshot.write_snapshot`` or
 ``snapshot.parse_snapshot``.
@@ -85,11 +85,17 @@ def collect(
     ec2_clients = {
         region: client(session, "ec2", region, pool_size=per_region, settings=settings) for region in wanted
     }
-    for region, made in ec2_clients.items():
-        calls.attach(made, f"{account_id or '-'}/{region}")
+    ecs_clients = {region: client(session, "ecs", region, pool_size=1, settings=settings) for region in wanted}
+    for clients in (ec2_clients, ecs_clients):
+        for region, made in clients.items():
+            calls.attach(made, f"{account_id or '-'}/{region}")
 
     bodies = collect_regions(
-        ec2_clients, max_workers=max_workers, progress=progress, deadline_s=settings.region_deadline
+        ec2_clients,
+        max_workers=max_workers,
+        progress=progress,
+        deadline_s=settings.region_deadline,
+        ecs_clients=ecs_clients,
     )
     collect_need_kinds(
         session,

@@ -18,7 +18,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from fargate_netcheck.collection import TIMED_OUT_PREFIX, UNSUPPORTED_PREFIX
 
-SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (DESIGN.md)
+SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (docs/snapshot-format.md)
 
 # Error codes AWS and emulators answer for an action they do not implement (recorded with
 # ``UNSUPPORTED_PREFIX``: see fargate_netcheck.collection).
@@ -109,7 +109,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
+def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[Any]:
     """Every item of ``result_key`` over all pages of ``operation`` (API name, e.g. DescribeVpcs)."""
     paginator = client.get_paginator(xform_name(operation))
     items: list[dict[str, Any]] = []

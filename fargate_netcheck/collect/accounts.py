@@ -179,10 +179,18 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
             region: client(session, "ec2", region, pool_size=pool_size, settings=run.settings)
             for region in names
         }
-    for region, made in clients.items():
-        run.calls.attach(made, f"{account_id}/{region}")
+        ecs_clients = {
+            region: client(session, "ecs", region, pool_size=1, settings=run.settings) for region in names
+        }
+    for made_clients in (clients, ecs_clients):
+        for region, made in made_clients.items():
+            run.calls.attach(made, f"{account_id}/{region}")
     bodies = collect_regions(
-        clients, max_workers=run.max_workers, progress=run.progress, deadline_s=run.settings.region_deadline
+        clients,
+        max_workers=run.max_workers,
+        progress=run.progress,
+        deadline_s=run.settings.region_deadline,
+        ecs_clients=ecs_clients,
     )
     collect_need_kinds(
         session,

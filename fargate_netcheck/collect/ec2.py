@@ -5,7 +5,7 @@ number of calls does not grow with the number of subnets, route tables or groups
 account-and-region settings rather than resources: VPC Block Public Access, whose options object
 (one per region, stored as a one-item list) and exclusions (paged on ``NextToken`` by hand: botocore
 has no paginator for it) say whether internet gateway traffic is blocked. The additions
-DESIGN.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
+docs/snapshot-format.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
 on the prefix lists that a route or security group rule names, ``Associations`` and ``Routes`` on
 transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at.
 
@@ -36,6 +36,7 @@ from fargate_netcheck.collect._calls import (
     require_operation,
     run_jobs,
 )
+from fargate_netcheck.collect.ecs import account_settings
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.snapshot_fast_check import ItemChecker
 from fargate_netcheck.snapshot_schema import ID_FIELDS, validate_item
@@ -157,8 +158,9 @@ ADDITIONS: tuple[Addition, ...] = (
 )
 
 IAM_ACTIONS: tuple[str, ...] = tuple(k.iam_action for k in KINDS) + tuple(a.iam_action for a in ADDITIONS)
+# (ecs:ListAccountSettings, for EcsAccountSettings, is declared by collect.ecs)
 
-# The region's keys in the order DESIGN.md lists them.
+# The region's keys in the order docs/snapshot-format.md lists them.
 REGION_KEYS: tuple[str, ...] = (
     "Vpcs",
     "Subnets",
@@ -179,7 +181,11 @@ REGION_KEYS: tuple[str, ...] = (
     "TransitGatewayRouteTables",
     "VpcBlockPublicAccessOptions",
     "VpcBlockPublicAccessExclusions",
+    "EcsAccountSettings",
 )
+ECS_ACCOUNT_SETTINGS = "EcsAccountSettings"  # from ECS, not EC2: ecs.account_settings
+# What a region holds when only its EC2 client was given (no ECS client: the settings not collected).
+EC2_REGION_KEYS: tuple[str, ...] = tuple(k for k in REGION_KEYS if k != ECS_ACCOUNT_SETTINGS)
 
 DNS_ATTRIBUTES = (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames"))
 TGW_ROUTE_STATES = ["active", "blackhole"]
@@ -196,8 +202,9 @@ def collect_region(
     max_workers: int = 8,
     progress: ProgressSink | None = None,
     deadline_s: float | None = None,
+    ecs_client: Any = None,
 ) -> dict[str, Any]:
-    """One region's snapshot body (kinds in DESIGN.md order, then ``Errors``) from an EC2 client.
+    """One region's snapshot body (kinds in docs/snapshot-format.md order, then ``Errors``) from an EC2 client.
     With ``max_workers`` 1 every call is made in a fixed order on this thread (for Stubber).
     ``progress`` advances by one as each kind finishes and once when the dependent calls have
     (``REGION_STEPS`` in all). After ``deadline_s`` seconds, what is not finished is recorded as
@@ -213,6 +220,14 @@ def collect_region(
         *_tgw_route_table_jobs(client, found.get("TransitGatewayRouteTables", [])),
         *_network_interface_jobs(client, found.get("RouteTables", []), interfaces),
     ]
+    if ecs_client is not None:
+        jobs.append(
+            Job(
+                ECS_ACCOUNT_SETTINGS,
+                partial(account_settings, ecs_client),
+                partial(_store_field, found, ECS_ACCOUNT_SETTINGS),
+            )
+        )
     failed = run_jobs(jobs, errors, max_workers, deadline)
     if progress is not None:
         progress.advance(1)
@@ -229,17 +244,22 @@ def collect_regions(
     max_workers: int = 8,
     progress: ProgressSink | None = None,
     deadline_s: float | None = None,
+    ecs_clients: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """``{region: body}`` from one EC2 client per region. At most ``max_workers`` calls at once:
+    """``{region: body}`` from one EC2 client per region (and an ECS client per region, when given,
+    for the account settings). At most ``max_workers`` calls at once:
     regions in parallel, the calls within a region sharing what is left (make each client with a
     connection pool of ``worker_split(max_workers, len(clients))[1]``). ``deadline_s``: each
     region's own deadline (``collect_region``)."""
     region_workers, per_region = worker_split(max_workers, len(clients))
     collect = partial(collect_region, max_workers=per_region, progress=progress, deadline_s=deadline_s)
+    ecs = ecs_clients or {}
     if region_workers == 1:
-        return {region: collect(c) for region, c in clients.items()}
+        return {region: collect(c, ecs_client=ecs.get(region)) for region, c in clients.items()}
     with ThreadPoolExecutor(max_workers=region_workers) as pool:
-        futures = {region: pool.submit(collect, c) for region, c in clients.items()}
+        futures = {
+            region: pool.submit(collect, c, ecs_client=ecs.get(region)) for region, c in clients.items()
+        }
         return {region: future.result() for region, future in futures.items()}
 
 

@@ -14,13 +14,14 @@ from botocore.exceptions import ClientError
 
 from fargate_netcheck.collect._calls import call, chunks, paginate
 from fargate_netcheck.errors import InputError
-from fargate_netcheck.sources.deploy_config import TaskNetwork
+from fargate_netcheck.task_network import TaskNetwork
 
 IAM_ACTIONS: tuple[str, ...] = (
     "cloudtrail:LookupEvents",
     "ecs:DescribeServices",
     "ecs:DescribeTaskDefinition",
     "ecs:DescribeTasks",
+    "ecs:ListAccountSettings",
     "ecs:ListServices",
     "ecs:ListTasks",
 )
@@ -28,6 +29,13 @@ IAM_ACTIONS: tuple[str, ...] = (
 DESCRIBE_SERVICES_BATCH = 10  # DescribeServices accepts at most 10 services per call
 DESCRIBE_TASKS_BATCH = 100  # DescribeTasks accepts at most 100 tasks per call
 _SECRET_SERVICES = ("secretsmanager", "ssm")
+
+
+def account_settings(ecs_client: Any) -> list[dict[str, Any]]:
+    """The ECS account settings in effect for the caller (``ListAccountSettings`` with
+    ``effectiveSettings=true``: the account default unless the principal overrides it), verbatim.
+    ``dualStackIPv6`` among them decides whether a task gets an IPv6 address."""
+    return paginate(ecs_client, "ListAccountSettings", "settings", effectiveSettings=True)
 
 
 def short_name(name_or_arn: str) -> str:

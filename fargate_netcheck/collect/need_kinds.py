@@ -21,7 +21,7 @@ from fargate_netcheck.collect.network_firewall import (
 from fargate_netcheck.collect.resolver import KINDS as RESOLVER_KINDS
 from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones
-from fargate_netcheck.collect.session import CallLog, client
+from fargate_netcheck.collect.session import CallLog, CallSettings, client
 from fargate_netcheck.needs.catalog import needed_names
 
 # The keys these collectors add to a region, in the order they come after EC2's ``REGION_KEYS``.

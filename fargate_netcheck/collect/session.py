@@ -210,7 +210,8 @@ class CallLog:
     def _attempt_failed(self, request_dict: dict[str, Any], **kwargs: Any) -> None:
         """``needs-retry`` observer (runs after every attempt; returns None so botocore's own retry
         handler decides): remembers why the attempt failed, for the retry that may follow."""
-        response, exc = kwargs.get("response"), kwargs.get("caught_exception")
+        response: Any = kwargs.get("response")  # botocore's (http response, parsed) pair, or None
+        exc = kwargs.get("caught_exception")
         failed = exc is not None or (response is not None and response[0].status_code >= 300)
         if failed:
             throttled = self._throttling.is_throttling_error(request_dict=request_dict, **kwargs)

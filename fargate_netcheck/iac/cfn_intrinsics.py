@@ -228,7 +228,8 @@ class Evaluator:
 
     def cidr(self, arg: Any) -> Any:
         values = [self.value(a) for a in self._args("Cidr", arg, 3)]
-        return first_unknown(values) or cidr(*values, where=self.t.shown)
+        block, count, bits = values
+        return first_unknown(values) or cidr(block, count, bits, where=self.t.shown)
 
     def if_(self, arg: Any) -> Any:
         name, yes, no = self._args("If", arg, 3)

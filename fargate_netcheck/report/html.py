@@ -358,7 +358,14 @@ def _target_cards(report: Report, views: list[FindingView], names: dict[str, str
         checks = [("internet egress", result.internet_egress)]
         if result.ecr_pull is not None:
             checks.append(("ECR pull", result.ecr_pull))
-        diagrams = [layout_path(name, path, names, shapes) for name, path in checks]
+        diagrams = [
+            layout_path(label, part, names, shapes)
+            for name, path in checks
+            for label, part in [
+                (name, path),
+                *((f"{name}, part {p.label()}", p.result) for p in path.pieces or ()),
+            ]
+        ]
         verdict = _worst([path for _, path in checks])
         cards.append(TargetCard(result, verdict, diagrams, by_target.get(result.target.target_id, [])))
     order = {v: i for i, v in enumerate(_VERDICT_ORDER)}

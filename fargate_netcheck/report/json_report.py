@@ -1,4 +1,4 @@
-"""The JSON report: the contract for machines (DESIGN.md). Field names are stable; output is
+"""The JSON report: the contract for machines (docs/report-format.md). Field names are stable; output is
 deterministic (sorted keys within objects, findings and targets in a fixed order).
 
 The report of a large audit runs to tens of megabytes, so it is produced as a stream of chunks
@@ -159,6 +159,17 @@ def path_dict(path: PathResult) -> dict[str, Any]:
         }
         for c in path.checks
     ]
+    if path.pieces is not None:
+        out["pieces"] = [
+            {
+                "destination": list(p.destination),
+                "verdict": p.result.verdict._value_,
+                "path": list(p.result.path),
+                "blocked_at": p.result.blocked_at,
+                "reason": p.result.reason,
+            }
+            for p in path.pieces
+        ]
     return out
 
 

@@ -32,6 +32,7 @@ def render(report: Report, max_chars: int = MAX_CHARS) -> str:
         *_blockers(cv),
         *_changes(cv),
         *_not_reachable(report, cv),
+        *_pieces(report),
         *_findings(report),
         *_resolved(report),
         *_errors(report),
@@ -207,6 +208,30 @@ def _by_path(cv: Compliance) -> list[str]:
             f"| {len(g.members)} | {g.check} | **{g.verdict.value}** | {hops or '—'} | {blocked} | {md(g.example.reason)} |"
         )
     return [*lines, ""]
+
+
+def _pieces(report: Report) -> list[str]:
+    """Destinations the route tables split: where each part went (capped like the other tables)."""
+    rows = []
+    for result in report.targets:
+        for check, path in (("internet egress", result.internet_egress), ("ECR pull", result.ecr_pull)):
+            for piece in (path.pieces if path is not None else None) or ():
+                r = piece.result
+                blocked = code(r.blocked_at) if r.blocked_at else "—"
+                rows.append(
+                    f"| {code(result.target.target_id)} | {check} | {md(piece.label())} | **{r.verdict.value}** "
+                    f"| {' → '.join(code(h) for h in r.path)} | {blocked} |"
+                )
+    if not rows:
+        return []
+    more = [f"…and {len(rows) - ROWS} more (the JSON report's `pieces` has every part).", ""]
+    head = [
+        f"### Split destinations ({len(rows)} parts)",
+        "",
+        "| Target | Check | Part of the destination | Verdict | Path | Blocking hop |",
+        "|---|---|---|---|---|---|",
+    ]
+    return [*head, *rows[:ROWS], "", *(more if len(rows) > ROWS else [])]
 
 
 def _finding_line(finding: Finding, report: Report) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from fargate_netcheck.model import Finding, Report, RuleInfo, Severity, Target
+from fargate_netcheck.model import Finding, Report, RuleInfo, Severity, Target, TargetResult
 from fargate_netcheck.report.escape import uri_path, uri_segment
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -40,9 +40,12 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> dict[str, Any]:
     rules = _rule_table(report)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     targets = {t.target.target_id: t for t in report.targets}
+    by_source: dict[str, Target] = {}  # a finding about a task lies where its first target lies
+    for result in report.targets:
+        by_source.setdefault(result.target.source, result.target)
     findings = sorted(report.findings, key=Finding.sort_key)
     kept = findings[:max_results]
-    results = [_result(f, index[f.rule_id], targets, report) for f in kept]
+    results = [_result(f, index[f.rule_id], targets, by_source, report) for f in kept]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -104,10 +107,15 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
 
 
 def _where(target: Target | None, report: Report) -> tuple[str | None, str | None]:
+    """The finding's account and region: its target's, else the snapshot's when it has only one
+    (a finding about a task configuration, CFG001, has no target of its own)."""
     account = target.account_id if target else None
     if account is None and len(report.account_ids) == 1:
         account = report.account_ids[0]
-    return account, target.region if target else None
+    region = target.region if target else None
+    if region is None and len(report.regions) == 1:
+        region = report.regions[0]
+    return account, region
 
 
 def pseudo_path(account: str | None, region: str | None, resource_id: str) -> str:
@@ -121,14 +129,22 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _result(finding: Finding, rule_index: int, targets: dict, report: Report) -> dict[str, Any]:
+def _result(
+    finding: Finding,
+    rule_index: int,
+    targets: dict[str, TargetResult],
+    by_source: dict[str, Target],
+    report: Report,
+) -> dict[str, Any]:
     result_of_target = targets.get(finding.target_id) if finding.target_id else None
     target = result_of_target.target if result_of_target else None
-    account, region = _where(target, report)
-    if target is not None and target.location is not None:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": uri_path(target.location.path)}}
-        if target.location.line and target.location.line >= 1:
-            physical["region"] = {"startLine": target.location.line}
+    # A finding about a task (resource deploy-config:<env>/<task>) lies where that task's targets lie.
+    placed = target or by_source.get(finding.resource_id)
+    account, region = _where(placed, report)
+    if placed is not None and placed.location is not None:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri_path(placed.location.path)}}
+        if placed.location.line and placed.location.line >= 1:
+            physical["region"] = {"startLine": placed.location.line}
     else:
         physical = {"artifactLocation": {"uri": pseudo_path(account, region, finding.resource_id)}}
     logical = [
@@ -142,7 +158,7 @@ def _result(finding: Finding, rule_index: int, targets: dict, report: Report) ->
     if target is not None:
         logical.append({"name": target.subnet_id, "kind": "resource"})
         properties |= {"targetId": target.target_id, "subnetId": target.subnet_id, "source": target.source}
-        if result_of_target.vpc_id:
+        if result_of_target is not None and result_of_target.vpc_id:
             properties["vpcId"] = result_of_target.vpc_id
         if target.security_group_ids:
             properties["securityGroupIds"] = list(target.security_group_ids)

@@ -105,4 +105,9 @@ def _path(label: str, path: PathResult) -> list[str]:
     if path.blocked_at:
         lines.append(f"      blocked at: {terminal_text(path.blocked_at)}")
     lines.append(f"      reason:     {terminal_text(path.reason)}")
+    for piece in path.pieces or ():
+        r = piece.result
+        where = f" (blocked at {terminal_text(r.blocked_at)})" if r.blocked_at else ""
+        lines.append(f"      piece {_MARK[r.verdict]} {terminal_text(piece.label())}{where}")
+        lines.append(f"            path: {terminal_text(' -> '.join(r.path))}")
     return lines

@@ -28,14 +28,15 @@ to anything but true (or that is ``removed_from_task_manager``) is skipped, as t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.model import SourceLocation
 from fargate_netcheck.sources.run_environment import NetworkDefaults
 from fargate_netcheck.sources.yaml_lines import LocatedDict, VaultValue, combine, load_yaml, located
+from fargate_netcheck.task_network import TaskNetwork
 
 NETWORK_FIELDS = ("subnets", "security_groups", "assign_public_ip")
 V4_ONLY_KEYS = (
@@ -56,20 +57,6 @@ LEGACY_KEYS = {
 _V4_NETWORK = ("aws", "network")
 _LEGACY_NETWORK = ("ecs", "task", "network")
 _ID_KIND = {"subnets": "subnet", "security_groups": "security group"}
-
-
-@dataclass(frozen=True)
-class TaskNetwork:
-    """One task's network settings, from a deployment config or an ECS service."""
-
-    source: str  # "deploy-config:<env>/<task>" or "ecs-service:<cluster>/<service>"
-    subnets: tuple[str, ...]
-    security_groups: tuple[str, ...]
-    assign_public_ip: bool | None  # None: not set anywhere
-    locations: dict[str, SourceLocation] = field(default_factory=dict)  # field -> where it was set
-    problems: tuple[str, ...] = ()  # e.g. a Jinja expression where an id must be
-    uses_awslogs: bool = False
-    secrets_from: tuple[str, ...] = ()  # "secretsmanager", "ssm"
 
 
 def is_jinja(value: Any) -> bool:
@@ -123,15 +110,22 @@ def _load_vars(path: Path) -> LocatedDict:
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path}:1: expected a mapping of Ansible variables at the top level")
-    return data
+    return cast(LocatedDict, data)  # the located loader makes every mapping a LocatedDict
 
 
-def load_variables(vars_dir: Path, env: str) -> LocatedDict:
-    """common.yml's variables, then ``<env>.yml``'s replacing those of the same name."""
-    env_file = vars_dir / f"{env}.yml"
+def config_filename_stem(env: str, stem: str | None = None) -> str:
+    """The name of the environment's vars file, as the deployer's deploy.sh resolves it: its
+    ``CONFIG_FILENAME_STEM`` when set, else the environment name with every character outside
+    ``[a-zA-Z0-9_-]`` removed (``staging_crstaging.yml`` can hold env ``staging``'s settings)."""
+    return stem or re.sub(r"[^a-zA-Z0-9_-]", "", env)
+
+
+def load_variables(vars_dir: Path, env: str, stem: str | None = None) -> LocatedDict:
+    """common.yml's variables, then ``<stem>.yml``'s replacing those of the same name."""
+    env_file = vars_dir / f"{config_filename_stem(env, stem)}.yml"
     if not env_file.is_file():
         known = sorted(p.stem for p in vars_dir.glob("*.yml") if p.stem not in ("common", "example"))
-        hint = f" (found: {', '.join(known)})" if known else ""
+        hint = f" (found: {', '.join(known)}; name another with --config-filename-stem)" if known else ""
         raise InputError(f"{env_file}: deployment environment file for '{env}' not found{hint}")
     variables = _load_vars(vars_dir / "common.yml")
     env_vars = _load_vars(env_file)
@@ -341,12 +335,17 @@ def _deployed(resolved: Any, label: str, problems: list[str]) -> bool:
 
 
 def resolve_deploy_config(
-    path: Path, env: str, task: str | None = None, defaults: NetworkDefaults | None = None
+    path: Path,
+    env: str,
+    task: str | None = None,
+    defaults: NetworkDefaults | None = None,
+    stem: str | None = None,
 ) -> list[TaskNetwork]:
-    """The network of every deployed task of ``env`` (or only ``task``), in config order."""
+    """The network of every deployed task of ``env`` (or only ``task``), in config order; ``stem``
+    names the env's vars file when it is not the env's own name (the deployer's CONFIG_FILENAME_STEM)."""
     defaults = defaults or NetworkDefaults()
     vars_dir = find_vars_dir(path)
-    variables = load_variables(vars_dir, env)
+    variables = load_variables(vars_dir, env, stem)
     v4 = _is_v4(variables, vars_dir)
     names = list(dict.fromkeys(name for m in _task_maps(variables, env, v4) for name in m))
     if task is not None and task not in names:

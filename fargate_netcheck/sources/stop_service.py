@@ -13,9 +13,19 @@ import re
 from dataclasses import dataclass
 
 # Keys: what ``trace.service_path`` knows how to walk to.
-ECR_API, ECR_REGISTRY, ECR_LAYERS = "ecr.api", "ecr.dkr", "s3-layers"
-SECRETS, SSM, LOGS, ENV_FILES, KMS = "secretsmanager", "ssm", "logs", "s3-env-files", "kms"
-DOCKER_HUB, REGISTRY, IMAGE = "docker-hub", "registry", "image-registry"
+from fargate_netcheck.service_keys import (
+    DOCKER_HUB,
+    ECR_API,
+    ECR_LAYERS,
+    ECR_REGISTRY,
+    ENV_FILES,
+    IMAGE,
+    KMS,
+    LOGS,
+    REGISTRY,
+    SECRETS,
+    SSM,
+)
 
 LABELS: dict[str, str] = {
     ECR_API: "Amazon ECR API (registry authentication)",

@@ -16,7 +16,7 @@ from fargate_netcheck.model import Target
 from fargate_netcheck.targets import make_target
 
 if TYPE_CHECKING:  # deploy_config imports PyYAML: not needed on a plain snapshot run
-    from fargate_netcheck.sources.deploy_config import TaskNetwork
+    from fargate_netcheck.task_network import TaskNetwork
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,16 @@ class ConfigProblem:
     message: str
     path: str | None = None
     line: int | None = None
+    remediation: str | None = None  # when the rule's general fix does not apply
+
+
+# A CloudReactor task with no network of its own takes the Run Environment's, which lives in
+# CloudReactor, not in the repository: literal ids are not the fix, naming the defaults is.
+RUN_ENVIRONMENT_FIX = (
+    "The deployer takes the network from the CloudReactor Run Environment when the config sets none: "
+    "pass it with --run-environment FILE (the Run Environment's JSON from the CloudReactor API), or "
+    "--default-subnet ID and --default-security-group ID; or set aws.network.subnets in the config."
+)
 
 
 def targets_from_networks(
@@ -38,13 +48,21 @@ def targets_from_networks(
         where = tn.locations.get("subnets")
         problems += [ConfigProblem(tn.source, p, *(_at(tn, "subnets"))) for p in tn.problems]
         if not tn.subnets:
+            from_run_environment = tn.source.startswith("deploy-config:")
             problems.append(
-                ConfigProblem(tn.source, f"{tn.source}: no subnets are configured", *_at(tn, "subnets"))
+                ConfigProblem(
+                    tn.source,
+                    f"{tn.source}: no subnets are configured"
+                    + (" (in the config, nor as Run Environment defaults)" if from_run_environment else ""),
+                    *_at(tn, "subnets"),
+                    remediation=RUN_ENVIRONMENT_FIX if from_run_environment else None,
+                )
             )
             continue
         needs = (("logs",) if tn.uses_awslogs else ()) + tuple(tn.secrets_from)
         for subnet in tn.subnets:
-            groups, notes = tn.security_groups, ()
+            groups = tn.security_groups
+            notes: tuple[str, ...] = ()
             if not groups:
                 default = _default_group(g, subnet)
                 groups = (default,) if default else ()

@@ -25,11 +25,13 @@ def trace_targets(
     targets: list[Target],
     options: TraceOptions | None = None,
     needs: tuple[Need, ...] = (),
+    notes: list[str] | None = None,
     *,
     grouped: bool = True,
 ) -> list[TargetResult]:
     """Each target's internet egress (the worst of its destinations), its ECR pull, and each of its
-    needs by name (``needs`` adds the user's own); ``ecr_pull`` summarises the ECR needs.
+    needs by name (``needs`` adds the user's own); ``ecr_pull`` summarises the ECR needs. ``notes``
+    gets what the report must say about the run (which copy of AWS's ranges a verdict used).
 
     Targets whose verdicts depend on the same inputs (and that need the same names) are traced
     once (``grouping``); the others get that result re-labelled with their own subnet.
@@ -68,6 +70,10 @@ def trace_targets(
                 decided[key] = (relabel, egress, ecr, result.needs)
         result.ecr_pull = summarise_ecr(result.ecr_pull, result.needs)
         results.append(result)
+    if notes is not None and tracer.ranges_used is not None:
+        notes.append(
+            f"AWS service addresses (ECR, S3, aws:SERVICE destinations) from {tracer.ranges_used.describe()}"
+        )
     return results
 
 

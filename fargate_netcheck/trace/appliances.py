@@ -20,12 +20,14 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
+from fargate_netcheck.addresses import AddressSet
 from fargate_netcheck.graph import endpoint_service, region_of, successor, successors
 from fargate_netcheck.model import CheckCode, Status
 from fargate_netcheck.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
-from fargate_netcheck.trace.hops import Handler, Position
-from fargate_netcheck.trace.routing import choose_route
+from fargate_netcheck.trace.hops import Handler, Position, Step
+from fargate_netcheck.trace.returns import back_to, record
+from fargate_netcheck.trace.routing import route_pieces
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 # Devices that can follow a firewall on a path (a route to an instance shows as instance, then its ENI).
@@ -37,7 +39,7 @@ def appliance_handlers() -> dict[str, Handler]:
 
 
 # -- VPC endpoints as route targets ---------------------------------------------------------------
-def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     vpce = route.target_id
     walk.hop(vpce)
     item = g.nodes[vpce]["item"]
@@ -171,24 +173,17 @@ class FirewallReturn:
         self._expect(g, walk, rtb, source, f"route table {rtb} of {nxt}'s subnet {subnet}")
 
     def _expect(self, g: nx.DiGraph, walk: Walk, rtb: str, source: Network, where: str) -> None:
-        choice = choose_route(g, g.nodes[rtb].get("routes", ()), source)
-        route = choice.route
-        if choice.unknown:
-            walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, choice.unknown)
-        elif route is not None and route.target_id == self.vpce and route.state != "blackhole":
-            walk.passed(
-                CheckCode.FIREWALL_RETURN,
-                rtb,
-                f"{where} routes replies to {source} back through firewall endpoint {self.vpce}",
-            )
-        else:
-            by = route.describe() if route is not None else "no route"
-            walk.unknown(
-                CheckCode.FIREWALL_ASYMMETRIC,
-                rtb,
-                f"{where} sends replies to {source} by {by}, not back through firewall endpoint "
-                f"{self.vpce}: the path is asymmetric and a stateful firewall drops such flows",
-            )
+        check = back_to(route_pieces(g, rtb, AddressSet.of([source])), lambda r: r.target_id == self.vpce)
+        record(
+            walk,
+            check,
+            rtb,
+            (CheckCode.FIREWALL_RETURN, CheckCode.FIREWALL_ASYMMETRIC),
+            f"{where} routes replies to {source} back through firewall endpoint {self.vpce}",
+            f"{where} sends replies to {source} by {check.by()}, not back through firewall endpoint "
+            f"{self.vpce}: the path is asymmetric and a stateful firewall drops such flows",
+            lost_status=Status.UNKNOWN,
+        )
 
 
 # -- NAT instances --------------------------------------------------------------------------------

@@ -46,9 +46,10 @@ class EndpointWalk:
         self.walk = Walk(path=[self.subnet])
         self.ways: list[str] = []
         self._acl_pairs: set[str] = set()
-        self._internet: Callable[[], PathResult] = _once(
-            lambda: tracer.internet_for_ecr(target, internet_egress)
-        )
+        self._internet: dict[str, Callable[[], PathResult]] = {
+            service: _once(lambda service=service: tracer.internet_for_ecr(target, internet_egress, service))
+            for service in ("ECR", "S3")
+        }
 
     def run(self, endpoints: dict[str, list[str]]) -> PathResult:
         walk = self.walk
@@ -111,12 +112,6 @@ class EndpointWalk:
         self._s3(self._task_rules())
         self.walk.reached = True
         return self.walk.result(f"reaches S3 with {', '.join(self.ways)}", via="vpc-endpoint")
-
-    def _task_rules(self) -> list[SgRule] | None:
-        if self.target.evaluate_security_groups:
-            return self.tracer.filters.task_rules(self.walk, self.target, self.vpc_id)
-        self.walk.notes.append("task security groups not evaluated (no task security groups given)")
-        return None
 
     # -- interface endpoints --------------------------------------------------------------------
     def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
@@ -196,12 +191,20 @@ class EndpointWalk:
                 CheckCode.DATA_MISSING, vpce, f"the address ranges of {vpce}'s subnets are unknown"
             )
             return
-        dest = Destination(
-            cidrs[0], cidrs, f"{vpce} ({', '.join(self.tracer.filters.text(c) for c in cidrs)})"
-        )
+        dest = self._endpoint_destination(vpce, cidrs)
         outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
         code = _EGRESS.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
         self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
+
+    def _endpoint_destination(self, vpce: str, cidrs: tuple[Network, ...]) -> Destination:
+        """The endpoint's subnets as a destination, one object per endpoint for the whole run (the
+        filters cache outcomes on it)."""
+        cache = self.tracer.endpoint_destinations
+        found = cache.get(vpce)
+        if found is None or found.addresses != cidrs:
+            label = f"{vpce} ({', '.join(self.tracer.filters.text(c) for c in cidrs)})"
+            found = cache[vpce] = Destination.of_networks(cidrs, label)
+        return found
 
     def _acl_pair(self, other: str) -> None:
         """Request and replies between the task subnet and an endpoint subnet, through both ACLs."""
@@ -296,9 +299,9 @@ class EndpointWalk:
             )
             return
         dest = (
-            Destination(_ANY_V4, ranges, f"S3 ({pl})")
+            Destination.of_networks(ranges, f"S3 ({pl})")
             if ranges
-            else Destination(_ANY_V4, (_ANY_V4,), "0.0.0.0/0")
+            else Destination.of_networks((_ANY_V4,), "0.0.0.0/0")
         )
         outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
         if ranges is None and outcome.status is not Status.PASS:
@@ -335,7 +338,7 @@ class EndpointWalk:
 
     # -- services without an endpoint -----------------------------------------------------------
     def _over_internet(self, resource: str, missing: str, what: str) -> None:
-        internet = self._internet()
+        internet = self._internet["S3" if what.startswith("S3") else "ECR"]()
         if internet.verdict is Verdict.REACHABLE:
             self.walk.passed(
                 CheckCode.EP_S3 if what.startswith("S3") else CheckCode.EP_SERVICE,

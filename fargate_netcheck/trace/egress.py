@@ -1,4 +1,4 @@
-"""The internet-egress walk of one target (DESIGN.md, "The egress model", steps 1-5).
+"""The internet-egress walk of one target (README "How it works", steps 1-5).
 
 1. the subnet's route table (explicit association, else the main table of the same VPC);
 2. the route for the destination (longest prefix; blackholes and missing targets break the path);
@@ -13,18 +13,30 @@ The ECR pull walk (``ecr``) reuses the same tracer, so its caches serve both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
 from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
-from fargate_netcheck.model import CheckCode, PathResult, Target
+from fargate_netcheck.model import CheckCode, PathResult, Target, Verdict
+from fargate_netcheck.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers
-from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.aws_ranges import AwsRanges, shipped
+from fargate_netcheck.trace.destination import ECR_AND_S3, Destination, resolve_service
 from fargate_netcheck.trace.ecr import ecr_pull
 from fargate_netcheck.trace.filters import Filters
-from fargate_netcheck.trace.hops import Handler, Position, default_handlers, not_followed, translated_in
-from fargate_netcheck.trace.routing import RouteChoice, choose_route, subnet_route_table
+from fargate_netcheck.trace.hops import (
+    Fork,
+    Handler,
+    Position,
+    Step,
+    default_handlers,
+    not_followed,
+    translated_in,
+)
+from fargate_netcheck.trace.ipv6 import task_ipv6
+from fargate_netcheck.trace.pieces import combine
+from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
 from fargate_netcheck.trace.transit import transit_gateway
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -47,6 +59,7 @@ class TraceOptions:
     destinations: tuple[Destination, ...] = (INTERNET,)
     ports: tuple[int, ...] = (443,)
     ephemeral: tuple[int, int] = (1024, 65535)
+    ip_ranges: AwsRanges | None = None  # AWS's published ranges (None: the shipped copy, on first use)
 
 
 @dataclass(slots=True)
@@ -60,6 +73,11 @@ class Tracer:
     filters: Filters = field(init=False)
     _routes: dict = field(default_factory=dict)
     _ecr: dict = field(default_factory=dict)
+    endpoint_destinations: dict = field(default_factory=dict)  # vpce id -> its subnets as a Destination
+    _services: dict = field(default_factory=dict)  # (service destination, region) -> resolved
+    _parts: dict = field(default_factory=dict)  # (destination, part, route prefix) -> the part
+    _aws: dict = field(default_factory=dict)  # service -> its Destination (resolved per region)
+    ranges_used: AwsRanges | None = None  # the copy of AWS's ranges a walk used, for the report
 
     def __post_init__(self) -> None:
         self.filters = Filters(self.graph, self.options.ephemeral)
@@ -67,16 +85,47 @@ class Tracer:
     def internet_egress(self, target: Target) -> list[PathResult]:
         return [self.walk(target, dest) for dest in self.options.destinations]
 
-    def internet_for_ecr(self, target: Target, internet_egress: PathResult | None = None) -> PathResult:
-        """The internet walk ECR needs (TCP 443 to the internet): the target's own internet-egress
-        result when the options asked exactly that, else a walk of its own."""
+    def internet_for_ecr(
+        self, target: Target, internet_egress: PathResult | None = None, service: str = ECR_AND_S3
+    ) -> PathResult:
+        """The walk to ECR's (and S3's) addresses over the internet on TCP 443, decided on the region's
+        AWS ranges (``aws_ranges``). The target's own internet-egress result stands for it when the
+        options asked exactly that and it was decided: every address of the internet arriving (or
+        every one blocked) holds for the service's addresses, which are part of it."""
+        wanted = self._aws.get(service)
+        if wanted is None:
+            wanted = self._aws[service] = Destination.aws(service)
         if (
             internet_egress is not None
+            and internet_egress.verdict is not Verdict.UNKNOWN
             and self.options.destinations == (INTERNET,)
             and self.options.ports == ECR_PORTS
+            and self._inside_internet(wanted, target.subnet_id)
         ):
             return internet_egress
-        return self.walk(target, INTERNET, ECR_PORTS)
+        return self.walk(target, wanted, ECR_PORTS)
+
+    def _inside_internet(self, destination: Destination, subnet_id: str) -> bool:
+        resolved = self.resolve(destination, subnet_id) if subnet_id in self.graph else None
+        if resolved is None:
+            return False
+        inside = resolved._memo.get("inside-internet")
+        if inside is None:
+            inside = resolved._memo["inside-internet"] = resolved.space.issubset(INTERNET.space)
+        return inside
+
+    def resolve(self, destination: Destination, subnet_id: str) -> Destination | None:
+        """A service's destination (``aws:S3``) as the addresses AWS lists for it in the target's
+        region (or the region it names); None when the copy of the ranges lists none there."""
+        if destination.service is None:
+            return destination
+        region = destination.service_region or self.graph.nodes[subnet_id].get("region", "")
+        key = (destination, region)
+        if key not in self._services:
+            ranges = self.options.ip_ranges or shipped()
+            self.ranges_used = ranges
+            self._services[key] = resolve_service(destination, region, ranges)
+        return self._services[key]
 
     def ecr_pull(self, target: Target, internet_egress: PathResult | None = None) -> PathResult:
         """How the task pulls its image (see ``ecr``); one evaluation per subnet, groups and IP choice."""
@@ -93,13 +142,32 @@ class Tracer:
     def walk(
         self, target: Target, destination: Destination, ports: tuple[int, ...] | None = None
     ) -> PathResult:
-        g = self.graph
+        """One destination from one target: a walk per piece the route tables split it into,
+        combined into one verdict (``pieces``). The result says what it walked to, and on which
+        ports (rules quote them in their fixes)."""
         ports = ports or self.options.ports
+        out = self._walk(target, destination, ports)
+        out.destination = out.destination or destination.label
+        out.ports, out.family = ports, destination.version
+        return out
+
+    def _walk(self, target: Target, destination: Destination, ports: tuple[int, ...]) -> PathResult:
+        g = self.graph
         walk = Walk(path=[target.subnet_id])
         if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
             self._subnet_missing(walk, target)
             return walk.result("")
         subnet = g.nodes[target.subnet_id]["item"]
+        resolved = self.resolve(destination, target.subnet_id)
+        if resolved is None:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                target.subnet_id,
+                f"{destination} has no addresses in {g.nodes[target.subnet_id].get('region')} in "
+                f"{(self.options.ip_ranges or shipped()).describe()}: pass a newer download with --ip-ranges",
+            )
+            return walk.result("")
+        destination = resolved
         task_source = subnet_cidr(g, target.subnet_id) if destination.version == 4 else None
         pos = Position(
             subnet_id=target.subnet_id,
@@ -109,7 +177,18 @@ class Tracer:
             task_source=task_source,
         )
         walk.crossings.append(Crossing(target.subnet_id, None, origin=True))
-        self._route(walk, pos)
+        if destination.version == 6 and not task_ipv6(g, walk, target.subnet_id, subnet):
+            return walk.result("")
+        leaves = self._route(walk, pos)
+        parts = [(leaf.destination, self._finish(leaf, target, pos.vpc_id, ports)) for leaf in leaves]
+        out = combine(destination, parts)
+        out.destination = destination.label
+        return out
+
+    def _finish(self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...]) -> PathResult:
+        """The rest of one piece's walk: the way back, the task's groups, every ACL crossed."""
+        g = self.graph
+        destination = walk.destination
         if walk.reached:
             for leg in walk.returns:
                 leg.verify(g, walk)
@@ -122,7 +201,7 @@ class Tracer:
             )
         for port in ports:
             if target.evaluate_security_groups and target.security_groups_known:
-                self.filters.task_egress(walk, target, pos.vpc_id, destination, port)
+                self.filters.task_egress(walk, target, vpc_id, destination, port)
             for crossing in walk.crossings:
                 self.filters.acl_crossing(walk, crossing, destination, port)
         if not target.evaluate_security_groups:
@@ -134,41 +213,75 @@ class Tracer:
         )
 
     # -- step 1-3: routes and next hops ---------------------------------------------------------
-    def _route(self, walk: Walk, pos: Position | None) -> None:
+    def _route(self, walk: Walk, pos: Position) -> list[Walk]:
+        """Follow the routes from the task's subnet; every walk that ends is a leaf. A table that
+        splits the destination forks the walk, one branch per piece (each carries its piece)."""
         g = self.graph
-        seen: set[tuple[str, str | None]] = set()
-        while pos is not None:
-            rtb = subnet_route_table(g, walk, pos.subnet_id)
-            if rtb is None:
-                return
-            if (rtb, pos.translated_by) in seen or len(seen) >= MAX_HOPS:
-                walk.failed(CheckCode.ROUTE_LOOP, rtb, f"routing loop: the path returns to {rtb}")
-                return
-            seen.add((rtb, pos.translated_by))
-            walk.hop(rtb)
-            choice = self._choose(rtb, pos.destination)
-            pos = self._follow(walk, rtb, choice, pos)
+        walk.destination = pos.destination
+        leaves: list[Walk] = []
+        branches: list[tuple[Walk, Step, set[tuple[str, str | None]]]] = [(walk, pos, set())]
+        while branches:
+            walk, at, seen = branches.pop()
+            while isinstance(at, Position):
+                rtb = subnet_route_table(g, walk, at.subnet_id)
+                if rtb is None:
+                    break
+                if (rtb, at.translated_by) in seen or len(seen) >= MAX_HOPS:
+                    walk.failed(CheckCode.ROUTE_LOOP, rtb, f"routing loop: the path returns to {rtb}")
+                    break
+                seen.add((rtb, at.translated_by))
+                walk.hop(rtb)
+                pieces = self._choose(rtb, at.destination)
+                for piece, part in pieces[1:]:
+                    forked = walk.fork(part)
+                    step = self._follow(forked, rtb, piece, replace(at, destination=part))
+                    branches.append((forked, step, set(seen)))
+                piece, part = pieces[0]
+                if part is not at.destination:
+                    walk.destination = part
+                    at = replace(at, destination=part)
+                at = self._follow(walk, rtb, piece, at)
+            if isinstance(at, Fork):
+                branches.extend((forked, step, set(seen)) for forked, step in at.branches)
+                continue
+            leaves.append(walk)
+        return leaves
 
-    def _choose(self, rtb: str, destination: Destination) -> RouteChoice:
-        key = (rtb, destination.network)
-        if key not in self._routes:
-            routes = self.graph.nodes[rtb].get("routes", ())
-            self._routes[key] = choose_route(self.graph, routes, destination.network)
-        return self._routes[key]
+    def _choose(self, rtb: str, destination: Destination) -> list[tuple[Piece[Route], Destination]]:
+        """The table's pieces of ``destination``, each with its part as a destination; once per
+        table and destination (the same objects for every target: the filters' caches key on them)."""
+        key = (rtb, destination)
+        found = self._routes.get(key)
+        if found is None:
+            pieces = route_pieces(self.graph, rtb, destination.space)
+            found = self._routes[key] = [(p, self._piece(destination, p)) for p in pieces]
+        return found
 
-    def _follow(self, walk: Walk, rtb: str, choice: RouteChoice, pos: Position) -> Position | None:
+    def _piece(self, destination: Destination, piece: Piece[Route]) -> Destination:
+        """The part of ``destination`` a piece holds, one object per (destination, part, route
+        prefix) for the run: tables routing the same part alike share it, and with it the filters'
+        cached outcomes and its CIDR blocks, computed once."""
+        by = piece.route.destination if piece.route else None
+        key = (destination, piece.addresses, by)
+        found = self._parts.get(key)
+        if found is None:
+            found = self._parts[key] = destination.piece(piece.addresses, by)
+        return found
+
+    def _follow(self, walk: Walk, rtb: str, piece: Piece[Route], pos: Position) -> Step:
         g = self.graph
         explicit = g.edges[pos.subnet_id, rtb].get("explicit")
         how = "explicitly associated" if explicit else f"main route table of {pos.vpc_id}"
-        if choice.unknown:
-            walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, choice.unknown)
+        unknown = piece.unknown_reason()
+        if unknown:
+            walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
             return None
-        route = choice.route
+        route = piece.route
         if route is None:
             if translated_in(g, pos):
                 walk.failed(
                     CheckCode.NAT_PRIVATE_SUBNET,
-                    pos.translated_by,
+                    str(pos.translated_by),  # translated_in: set
                     f"NAT {pos.translated_by} sits in {pos.subnet_id}, whose route table {rtb} has no "
                     f"route to {pos.destination}: a NAT gateway or instance must sit in a public subnet "
                     "(a route to an internet gateway)",
@@ -191,6 +304,13 @@ class Tracer:
         if route.target_kind == "local":
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
             walk.reached = True
+            return None
+        if not route.target_id:  # AWS always names one; a hand-written route may not
+            walk.unknown(
+                CheckCode.UNSUPPORTED_TARGET,
+                rtb,
+                f"route {route.destination} in {rtb} names no target, so egress there cannot be verified",
+            )
             return None
         snapshot_kind = SNAPSHOT_KIND_OF_TARGET.get(route.target_kind)
         if snapshot_kind and g.nodes.get(route.target_id, {}).get("kind") in (None, "missing"):

@@ -1,4 +1,4 @@
-"""Security groups and network ACLs along a walk (DESIGN.md, "The egress model", steps 4-5).
+"""Security groups and network ACLs along a walk (README "How it works", steps 4-5).
 
 ``Filters`` evaluates each group set and each ACL once per kind of traffic and caches the outcome,
 so an audit of thousands of subnets sharing groups and ACLs does the work once. The walks (internet

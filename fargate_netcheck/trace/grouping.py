@@ -186,6 +186,9 @@ class Relabel:
         path, blocked_at, reason, checks = compiled
         values = (subnet_id, cidr)
         fill = _fill
+        pieces = result.pieces
+        if pieces:  # each part of a split destination walked from the member's own subnet too
+            pieces = [replace(p, result=self.apply(p.result, subnet_id, cidr)) for p in pieces]
         # replace(), not a new PathResult: any field the walk adds later is carried over (and the
         # equality test says whether it needs re-labelling too).
         return replace(
@@ -197,6 +200,7 @@ class Relabel:
                 c if c.__class__ is Check else Check(c[0], c[1], fill(c[2], values), fill(c[3], values))
                 for c in checks
             ],
+            pieces=pieces,
         )
 
     def _compile(self, result: PathResult) -> tuple:

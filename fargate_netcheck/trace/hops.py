@@ -7,17 +7,17 @@ or stopped with a failed or unknown check). Handlers are looked up by the route'
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import networkx as nx
 
+from fargate_netcheck.addresses import AddressSet
 from fargate_netcheck.graph import vpc_cidrs
 from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route
 from fargate_netcheck.trace.bpa import check_block_public_access
-from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 
@@ -42,12 +42,66 @@ def translated_in(g: nx.DiGraph, pos: Position) -> bool:
     return g.nodes[pos.translated_by].get("item", {}).get("SubnetId") == pos.subnet_id
 
 
-Handler = Callable[[nx.DiGraph, Walk, Route, Position], Position | None]
+@dataclass(slots=True)
+class Fork:
+    """A hop that splits the destination: each branch is a walk carrying its piece, and where it
+    stands next (None: that branch ended)."""
+
+    branches: list[tuple[Walk, Position | None]]
 
 
-def internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+Step = Position | Fork | None
+Handler = Callable[[nx.DiGraph, Walk, Route, Position], Step]
+Leg = Callable[[Walk, Position], Step]
+
+
+def split(walk: Walk, pos: Position, inside: AddressSet, go_in: Leg, go_out: Leg) -> Step:
+    """Send the part of the destination inside ``inside`` on by ``go_in``, the rest by ``go_out``
+    (one walk when all of it goes one way, a ``Fork`` otherwise)."""
+    dest = pos.destination
+    part_in = dest.within(inside)
+    if part_in == dest.space:
+        return go_in(walk, pos)
+    if not part_in:
+        return go_out(walk, pos)
+    branches: list[tuple[Walk, Position | None]] = []
+    for part, go in ((part_in, go_in), (dest.space - inside, go_out)):
+        piece = dest.piece(part)
+        forked = walk.fork(piece)
+        step = go(forked, replace(pos, destination=piece))
+        branches.extend(step.branches if isinstance(step, Fork) else [(forked, step)])
+    return Fork(branches)
+
+
+def _not_internet(kind: str) -> Leg:
+    """The part of a destination outside the internet, at an internet-facing gateway: dropped."""
+
+    def stop(walk: Walk, pos: Position) -> Step:
+        gateway = walk.path[-1]
+        walk.failed(
+            CheckCode.NOT_INTERNET,
+            gateway,
+            f"{pos.destination} is not internet address space (private, shared, documentation or reserved "
+            f"blocks): {kind} {gateway} never delivers it",
+        )
+        return None
+
+    return stop
+
+
+def internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
+    walk.hop(route.target_id)
+    return split(
+        walk,
+        pos,
+        internet_space(pos.destination.version),
+        lambda w, p: _through_internet_gateway(g, w, route, p),
+        _not_internet("internet gateway"),
+    )
+
+
+def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     igw = route.target_id
-    walk.hop(igw)
     edge = g.get_edge_data(igw, pos.vpc_id)
     if edge is None or edge.get("state") not in ("available", "attached"):
         state = f" (attachment state {edge.get('state')})" if edge else ""
@@ -111,12 +165,23 @@ def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posit
     return replace(pos, subnet_id=nat_subnet, public_source=True, translated_by=nat)
 
 
-def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     eigw = route.target_id
     walk.hop(eigw)
     if pos.destination.version == 4:
         walk.failed(CheckCode.EIGW_IPV4, eigw, f"egress-only internet gateway {eigw} carries IPv6 only")
         return None
+    return split(
+        walk,
+        pos,
+        internet_space(6),
+        lambda w, p: _through_egress_only_gateway(g, w, route, p),
+        _not_internet("egress-only internet gateway"),
+    )
+
+
+def _through_egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
+    eigw = route.target_id
     edge = g.get_edge_data(eigw, pos.vpc_id)
     if edge is None or edge.get("state") not in ("attached", "available"):
         walk.failed(
@@ -130,33 +195,39 @@ def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) 
     return None
 
 
-def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
+    """Traffic for the peer VPC's own ranges arrives; the rest goes nowhere (peering is not
+    transitive: never on to the peer's internet or NAT gateway)."""
     pcx = route.target_id
+    rtb = walk.path[-1]
     walk.hop(pcx)
     item = g.nodes[pcx]["item"]
     status = (item.get("Status") or {}).get("Code", "unknown")
     peer_vpc = next(
         (v for v in g.successors(pcx) if v != pos.vpc_id and g.nodes[v].get("kind") == "vpc"), None
     )
-    peer_cidrs = vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else []
-    inside_peer = any(_contains(cidr, pos.destination) for cidr in peer_cidrs)
-    if status == "active" and inside_peer:
-        walk.passed(CheckCode.PEERING, pcx, f"{pos.destination} is inside peer {peer_vpc} over active {pcx}")
-        walk.reached = True
+    version = pos.destination.version
+    peer_cidrs = [
+        c for c in (vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else []) if (":" in c) == (version == 6)
+    ]
+    inside = AddressSet.of(peer_cidrs, version) if status == "active" else AddressSet.empty(version)
+
+    def arrives(w: Walk, p: Position) -> Step:
+        w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_vpc} over active {pcx}")
+        w.reached = True
         return None
-    walk.failed(
-        CheckCode.PEERING_NOT_TRANSITIVE,
-        pcx,
-        f"route {route.describe()} sends {pos.destination} over VPC peering, which is not transitive: "
-        "it never reaches the internet through the peer VPC's internet or NAT gateway"
-        + ("" if status == "active" else f" (and {pcx} is {status})"),
-    )
-    return None
 
+    def lost(w: Walk, p: Position) -> Step:
+        w.failed(
+            CheckCode.PEERING_NOT_TRANSITIVE,
+            pcx,
+            f"route {route.describe()} in {rtb} sends {p.destination} into VPC peering {pcx}, which is not "
+            "transitive: it never reaches the internet through the peer VPC's internet or NAT gateway"
+            + ("" if status == "active" else f" (and {pcx} is {status})"),
+        )
+        return None
 
-def _contains(cidr: str, destination: Destination) -> bool:
-    net = ipaddress.ip_network(cidr, strict=False)
-    return net.version == destination.version and destination.network.subnet_of(net)
+    return split(walk, pos, inside, arrives, lost)
 
 
 _LABELS = {

@@ -59,6 +59,10 @@ def _dns_check(decision: DnsDecision, name: str, vpc_id: str) -> Check:
     return Check(code, Status.FAIL, at, decision.reason)
 
 
+# The sets of AWS's published ranges (``aws_ranges``) a need over the internet is decided on.
+_AWS_SETS = {"ecr.api": "ECR", "ecr.dkr": "ECR", "s3": "S3"}
+
+
 @dataclass(slots=True)
 class NeedWalker:
     tracer: Tracer
@@ -103,7 +107,7 @@ class NeedWalker:
                 checks.append(self._policy(target, vpc_id, vpce, need))
                 return self._result(need, "vpc-endpoint", walk, checks)
             return self._result(need, "internet", walk, checks)
-        walk = self._internet(target, result, need.port)
+        walk = self._internet(target, result, need.port, need)
         destinations = [str(n) for n in INTERNET.addresses]
         host = need.name if need.host_known else None
         checks += firewall_checks(g, walk.path, target.subnet_id, destinations, need.port, host)
@@ -127,9 +131,23 @@ class NeedWalker:
     def _endpoint(self, target: Target, result: TargetResult, vpc_id: str) -> EndpointWalk:
         return EndpointWalk(self.tracer, target, vpc_id, result.internet_egress)
 
-    def _internet(self, target: Target, result: TargetResult, port: int) -> PathResult:
-        if port == 443:
-            return self.tracer.internet_for_ecr(target, result.internet_egress)
+    def _internet(
+        self, target: Target, result: TargetResult, port: int, need: Need | None = None
+    ) -> PathResult:
+        """Over the internet: an AWS service by the region's published ranges (ECR's, S3's, else the
+        region's AMAZON ranges, a superset); any other host by the whole internet, whose addresses
+        hold it wherever it is."""
+        aws = _AWS_SETS.get(need.service or "") if need is not None else "ECR+S3"
+        if aws is None and need is not None and need.service is not None:
+            aws = "AMAZON"
+        if port == 443 and aws is not None:
+            return self.tracer.internet_for_ecr(target, result.internet_egress, aws)
+        if (
+            port == 443
+            and self.tracer.options.destinations == (INTERNET,)
+            and self.tracer.options.ports == (443,)
+        ):
+            return result.internet_egress
         return self._walk(
             ("internet", target, target.assign_public_ip, port),
             lambda: self.tracer.walk(target, INTERNET, (port,)),

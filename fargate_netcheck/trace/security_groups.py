@@ -8,7 +8,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from fargate_netcheck.model import Status
-from fargate_netcheck.parse import Network, SgRule
+from fargate_netcheck.parse import Network, SgRule, within
 from fargate_netcheck.trace.destination import Destination
 
 
@@ -65,12 +65,12 @@ def _collapse(networks: list[Network]) -> list[Network]:
     for version in (4, 6):
         same = [n for n in networks if n.version == version]
         if same:
-            merged.extend(ipaddress.collapse_addresses(same))  # type: ignore[arg-type]
+            merged.extend(ipaddress.collapse_addresses(same))  # type: ignore[type-var]
     return merged
 
 
 def _within(piece: Network, net: Network) -> bool:
-    return piece.version == net.version and piece.subnet_of(net)
+    return within(piece, net)
 
 
 def evaluate_ingress(
@@ -98,8 +98,8 @@ def evaluate_ingress(
                 unreadable.append(pl_id)
             else:
                 allowed.extend(n for n in cidrs if n.version == source.version)
-    merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[arg-type]
-    if any(source.subnet_of(net) for net in merged):
+    merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[type-var]
+    if any(within(source, net) for net in merged):
         return SgOutcome(Status.PASS, f"ingress allows TCP {port} from {source}")
     shared = sorted(refs & set(from_groups or ()))
     if shared:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from fargate_netcheck.graph import region_of
 from fargate_netcheck.model import CheckCode, PathResult, Target
-from fargate_netcheck.sources.stop_service import (
+from fargate_netcheck.service_keys import (
     ECR_API,
     ECR_LAYERS,
     ECR_REGISTRY,

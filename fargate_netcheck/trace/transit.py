@@ -23,22 +23,25 @@ snapshot, AccessDenied in ``Errors``) makes the verdict ``unknown`` with the rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
+from fargate_netcheck.addresses import AddressSet
 from fargate_netcheck.graph import region_of, successor, successors
 from fargate_netcheck.model import CheckCode
 from fargate_netcheck.parse import Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
-from fargate_netcheck.trace.hops import Position
-from fargate_netcheck.trace.routing import choose_route, longest_prefix, subnet_route_table
+from fargate_netcheck.trace.hops import Fork, Position, Step
+from fargate_netcheck.trace.returns import back_to, record
+from fargate_netcheck.trace.routing import Piece, partition, route_pieces, subnet_route_table
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 _ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
 
 
-def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     tgw = route.target_id
     walk.hop(tgw)
     state = g.nodes[tgw]["item"].get("State", "available")  # a hand-written item may omit it
@@ -53,14 +56,42 @@ def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> P
     if table is None:
         return None
     walk.hop(table)
-    choice = _choose(g, walk, table, pos.destination.network, tgw, CheckCode.TGW_NO_ROUTE)
+    pieces = _pieces(g, walk, table, pos.destination.space)
+    if pieces is None:
+        return None
+    if len(pieces) == 1:
+        return _tgw_piece(g, walk, table, pieces[0], pos, tgw, att.attachment_id)
+    branches: list[tuple[Walk, Position | None]] = []
+    for piece in pieces:
+        part = pos.destination.piece(piece.addresses)
+        forked = walk.fork(part)
+        step = _tgw_piece(g, forked, table, piece, replace(pos, destination=part), tgw, att.attachment_id)
+        branches.extend(step.branches if isinstance(step, Fork) else [(forked, step)])
+    return Fork(branches)
+
+
+def _tgw_piece(
+    g: nx.DiGraph, walk: Walk, table: str, piece: Piece[TgwRoute], pos: Position, tgw: str, spoke_att: str
+) -> Step:
+    """Where a TGW route table sends one piece of the destination."""
+    unknown = piece.unknown_reason("transit gateway route")
+    if unknown:
+        walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, table, unknown)
+        return None
+    choice = piece.route
     if choice is None:
+        walk.failed(
+            CheckCode.TGW_NO_ROUTE,
+            table,
+            f"transit gateway route table {table} of {tgw} has no route to {pos.destination}",
+        )
         return None
     if choice.state == "blackhole":
         walk.failed(
             CheckCode.TGW_BLACKHOLE,
             table,
-            f"transit gateway route {choice.destination} in {table} is a blackhole: {tgw} drops the traffic",
+            f"transit gateway route {choice.destination} in {table} is a blackhole: {tgw} drops "
+            f"{pos.destination}",
         )
         return None
     if not choice.hops:
@@ -87,7 +118,7 @@ def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> P
         f"{table} of {tgw} routes {pos.destination} by {choice.describe()} ({choice.type}){ecmp}",
     )
     walk.hop(hop.attachment_id)
-    return _enter_vpc(g, walk, pos, tgw, att.attachment_id, hop.attachment_id, hop.resource_id)
+    return _enter_vpc(g, walk, pos, tgw, spoke_att, hop.attachment_id, hop.resource_id)
 
 
 def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
@@ -111,9 +142,7 @@ def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAt
     missing = [k for k in _ATTACHMENT_KINDS if not rd.collected(k)]
     if len(missing) == len(_ATTACHMENT_KINDS):
         walk.unknown(
-            CheckCode.DATA_FAILED if rd.failed(missing[0]) else CheckCode.DATA_MISSING,
-            tgw,
-            f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}",
+            CheckCode.DATA_MISSING, tgw, f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}"
         )
     else:
         walk.failed(
@@ -185,10 +214,9 @@ def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | N
     return None
 
 
-def _choose(
-    g: nx.DiGraph, walk: Walk, table: str, destination: Network, tgw: str, no_route: CheckCode
-) -> TgwRoute | None:
-    """The TGW route for ``destination``; None (with the failure or gap recorded) when there is none."""
+def _pieces(g: nx.DiGraph, walk: Walk, table: str, space: AddressSet) -> list[Piece[TgwRoute]] | None:
+    """A TGW route table's partition of ``space``; None (with the gap recorded) when its routes
+    were not collected."""
     routes = g.nodes[table].get("tgw_routes")
     if routes is None:
         rd = region_of(g, table)
@@ -199,28 +227,23 @@ def _choose(
         )
         walk.unknown(CheckCode.TGW_UNREADABLE, table, reason)
         return None
-    route, unknown = choose_tgw_route(g, routes, destination)
-    if unknown:
-        walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, table, unknown)
-        return None
-    if route is None:
-        walk.failed(
-            no_route, table, f"transit gateway route table {table} of {tgw} has no route to {destination}"
-        )
-    return route
+    return tgw_pieces(g, table, space)
 
 
-def choose_tgw_route(
-    g: nx.DiGraph, routes: tuple[TgwRoute, ...], destination: Network
-) -> tuple[TgwRoute | None, str | None]:
-    """Longest prefix; on equal prefixes static, then prefix-list, then propagated routes."""
-    best, unreadable = longest_prefix(g, routes, destination, _tier)
-    if unreadable is not None:
-        return None, (
-            f"transit gateway route {unreadable.destination} uses prefix list {unreadable.prefix_list_id} "
-            "whose entries were not collected; it may match the destination"
-        )
-    return best, None
+def tgw_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[TgwRoute]]:
+    """Longest prefix; on equal prefixes static, then prefix-list, then propagated routes (once per
+    table and set, like ``routing.route_pieces``)."""
+    cache = g.graph.setdefault("partitions", {})
+    key = ("tgw", table, space)
+    found = cache.get(key)
+    if found is None:
+        routes = g.nodes[table].get("tgw_routes") or ()
+        found = cache[key] = partition(g, routes, space, _tier, _tgw_next_hop)
+    return found
+
+
+def _tgw_next_hop(route: TgwRoute) -> Hashable:
+    return (route.state, route.hops)
 
 
 def _tier(route: TgwRoute) -> int:
@@ -309,16 +332,19 @@ class TransitReturn:
                 f"the route back to {source} inside {self.vpc_id} is not verified (no NAT after {self.tgw})"
             )
             return
+        space = AddressSet.of([source])
         via = ""
         for _ in range(3):  # a firewall endpoint in between is followed to its own subnet
             rtb = subnet_route_table(g, walk, subnet)
             if rtb is None:
                 return
-            route = choose_route(g, g.nodes[rtb].get("routes", ()), source).route
+            pieces = route_pieces(g, rtb, space)
+            route = pieces[0].route if len(pieces) == 1 else None
             target = g.nodes.get(route.target_id, {}) if route is not None else {}
             if (
                 route is not None
                 and route.target_kind == "vpce"
+                and route.state != "blackhole"
                 and target.get("item", {}).get("VpcEndpointType") == "GatewayLoadBalancer"
                 and (target["item"].get("SubnetIds") or [None])[0] in g
             ):
@@ -326,39 +352,33 @@ class TransitReturn:
                 subnet = target["item"]["SubnetIds"][0]
                 continue
             break
-        if route is not None and route.target_id == self.tgw and route.state != "blackhole":
-            walk.passed(
-                CheckCode.TGW_RETURN, rtb, f"{rtb} routes replies to {source} back to {self.tgw}{via}"
-            )
-            return
-        by = (
-            route.describe() + (" (blackhole)" if route.state == "blackhole" else "") if route else "no route"
-        )
-        walk.failed(
-            CheckCode.TGW_NO_RETURN,
+        check = back_to(pieces, lambda r: r.target_id == self.tgw)
+        record(
+            walk,
+            check,
             rtb,
-            f"route table {rtb} of {subnet} (the way back from {nat}{via}) has no route for {source} to "
-            f"{self.tgw} ({by}): replies to the task are dropped",
+            (CheckCode.TGW_RETURN, CheckCode.TGW_NO_RETURN),
+            f"{rtb} routes replies to {source} back to {self.tgw}{via}",
+            f"route table {rtb} of {subnet} (the way back from {nat}{via}) has no route for "
+            f"{source} to {self.tgw} ({check.by()}): replies to the task are dropped",
         )
 
     def _tgw_side(self, g: nx.DiGraph, walk: Walk, source: Network) -> None:
         table = associated_table(g, walk, self.egress_attachment, self.tgw)
         if table is None:
             return
-        route = _choose(g, walk, table, source, self.tgw, CheckCode.TGW_NO_RETURN)
-        if route is None:
+        pieces = _pieces(g, walk, table, AddressSet.of([source]))
+        if pieces is None:
             return
-        if route.state != "blackhole" and any(h.attachment_id == self.spoke_attachment for h in route.hops):
-            walk.passed(
-                CheckCode.TGW_RETURN,
-                table,
-                f"{table} (associated with {self.egress_attachment}) routes replies to {source} back to "
-                f"{self.spoke_attachment}",
-            )
-            return
-        walk.failed(
-            CheckCode.TGW_NO_RETURN,
+        check = back_to(pieces, lambda r: any(h.attachment_id == self.spoke_attachment for h in r.hops))
+        record(
+            walk,
+            check,
             table,
+            (CheckCode.TGW_RETURN, CheckCode.TGW_NO_RETURN),
+            f"{table} (associated with {self.egress_attachment}) routes replies to {source} back to "
+            f"{self.spoke_attachment}",
             f"{table} (associated with {self.egress_attachment}) routes replies to {source} by "
-            f"{route.describe()}, not to {self.spoke_attachment}: replies never reach the task",
+            f"{check.by()}, not to {self.spoke_attachment}: replies never reach the task",
+            kind="transit gateway route",
         )

@@ -8,7 +8,7 @@ unknown; only a walk whose every check passed is reachable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import networkx as nx
 
@@ -56,6 +56,19 @@ class Walk:
     reached: bool = False
     notes: list[str] = field(default_factory=list)
     returns: list[ReturnLeg] = field(default_factory=list)
+    destination: Any = None  # the Destination (or piece of it) this walk carries; None: the whole
+
+    def fork(self, destination: Any) -> Walk:
+        """A copy of this walk so far that goes on with ``destination`` (a piece of a split)."""
+        return Walk(
+            list(self.path),
+            list(self.checks),
+            list(self.crossings),
+            self.reached,
+            list(self.notes),
+            list(self.returns),
+            destination,
+        )
 
     def hop(self, resource_id: str) -> None:
         self.path.append(resource_id)

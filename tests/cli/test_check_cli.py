@@ -133,7 +133,10 @@ def test_snapshot_mode_never_imports_boto3(snap_file):
         (("--port", "70000"), "--port"),
         (("--select", "ZZ"), "unknown rule id or prefix 'ZZ'"),
         (("--region", "us-east-1"), "--snapshot reads a file"),
-        (("-f", "json", "-f", "text", "-o", "x"), "--output takes one format"),
+        (
+            ("-f", "json", "-f", "text", "-o", "x"),
+            "one stream takes one format; use --output-dir DIR for json, text",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(capsys, snap_file, args, message):

@@ -17,7 +17,7 @@ from collect.stubs import empty_response, queue_kinds
 from snapshots import healthy, region, write
 
 from fargate_netcheck.collect import collect
-from fargate_netcheck.collect.ec2 import KINDS, REGION_KEYS, collect_region
+from fargate_netcheck.collect.ec2 import EC2_REGION_KEYS, KINDS, collect_region
 from fargate_netcheck.collect.iam import policy_document
 from fargate_netcheck.collect.session import is_read_only
 from fargate_netcheck.demo import moto_bpa
@@ -117,7 +117,7 @@ def test_stubbed_blocking_options_and_two_pages_of_exclusions_are_collected_verb
     assert body[EXCLUSIONS] == _as_json(first + second)
     assert [e["ExclusionId"] for e in body[EXCLUSIONS]] == [e["ExclusionId"] for e in first + second]
     assert body["Errors"] == {}
-    assert list(body) == [*REGION_KEYS, "Errors"]  # NetworkInterfaces too: no route names an ENI
+    assert list(body) == [*EC2_REGION_KEYS, "Errors"]  # NetworkInterfaces too: no route names an ENI
 
 
 @pytest.mark.parametrize("key", BPA_KEYS)
@@ -133,7 +133,7 @@ def test_stubbed_denied_bpa_call_is_recorded_the_key_absent_and_the_rest_collect
 
     assert body["Errors"] == {key: f"{code}: not authorized to perform ec2:{operation}"}
     assert key not in body
-    assert set(REGION_KEYS) - set(body) == {key}
+    assert set(EC2_REGION_KEYS) - set(body) == {key}
     assert body["Subnets"] == [SUBNET]
     (other,) = set(BPA_KEYS) - {key}
     assert body[other] == ([moto_bpa.fresh_options(MOTO_CALLER_ACCOUNT, REGION)] if other == OPTIONS else [])

@@ -58,14 +58,14 @@ def test_every_call_made_is_in_the_policy(network: dict[str, str]) -> None:
     policy_actions = set(policy_document()["Statement"][0]["Action"])
     assert made <= policy_actions
     # The moto network exercises every call the EC2 and STS collectors declare: nothing unused is shipped.
-    # It has no firewall, DNS Firewall rule group or private zone: of those collectors, only the List
+    # Of ECS, a snapshot reads only the account settings (dualStackIPv6). It has no firewall, DNS Firewall rule group or private zone: of those collectors, only the List
     # calls are made here (their per-resource calls are proven in test_collect_need_kinds.py).
     listed = {
         "network-firewall:ListFirewalls",
         "route53:ListHostedZones",
         *(k.iam_action for k in resolver.KINDS),
     }
-    assert made == set(ec2.IAM_ACTIONS) | set(account.IAM_ACTIONS) | listed
+    assert made == set(ec2.IAM_ACTIONS) | set(account.IAM_ACTIONS) | listed | {"ecs:ListAccountSettings"}
 
 
 def test_policy_is_least_privilege_and_sorted() -> None:

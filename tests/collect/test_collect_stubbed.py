@@ -13,7 +13,7 @@ from botocore import xform_name
 from botocore.stub import Stubber
 from collect.stubs import empty_response, queue_kinds
 
-from fargate_netcheck.collect.ec2 import KINDS, REGION_KEYS, collect_region
+from fargate_netcheck.collect.ec2 import EC2_REGION_KEYS, KINDS, collect_region
 
 VPC = "vpc-0123456789abcdef0"
 
@@ -48,7 +48,7 @@ def test_access_denied_on_one_kind_is_recorded_and_the_rest_collected(stubbed: t
         "NatGateways": "AccessDenied: not authorized to perform ec2:DescribeNatGateways"
     }
     assert "NatGateways" not in region
-    assert set(REGION_KEYS) - set(region) == {"NatGateways"}
+    assert set(EC2_REGION_KEYS) - set(region) == {"NatGateways"}
 
 
 def test_failed_prefix_list_entries_leave_entries_absent(stubbed: tuple[Any, Stubber]) -> None:

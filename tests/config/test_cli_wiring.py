@@ -1,9 +1,8 @@
 """The command line with configuration, suppressions, baselines and graph export: the real CLI
-(``main()``), exit codes 0/1/2. Skipped until ``cli.py`` has the options (the lead wires them)."""
+(``main()``), exit codes 0/1/2. Nothing here skips: a missing option or command fails the tests."""
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 
@@ -11,16 +10,6 @@ import networkx as nx
 import pytest
 from cli_helpers import run_cli
 from snapshots import healthy, write
-
-from fargate_netcheck import cli
-
-CHECK_OPTIONS = set(inspect.signature(cli.check).parameters)
-COMMANDS = {c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands}
-needs_config = pytest.mark.skipif(
-    not {"config", "baseline", "fail_on_new"} <= CHECK_OPTIONS,
-    reason="cli.check has no --config/--baseline/--fail-on-new yet",
-)
-needs_graph = pytest.mark.skipif("graph" not in COMMANDS, reason="cli has no `graph` command yet")
 
 
 @pytest.fixture
@@ -38,14 +27,12 @@ def check(capsys, *args):
     return run, (json.loads(run.out) if run.out.strip() else None)
 
 
-@needs_config
 def test_unconfigured_audit_fails_on_the_isolated_subnet(capsys, project):
     run, report = check(capsys)
     assert run.code == 1
     assert any(f["resource_id"] == "rtb-main" and f["severity"] == "error" for f in report["findings"])
 
 
-@needs_config
 def test_configured_suppression_turns_the_exit_code_green_and_keeps_the_finding(capsys, project):
     (project / ".fargate-netcheck.toml").write_text(
         '[[suppress]]\nrule = "RT"\nresource = "rtb-m*"\nreason = "isolated on purpose"\n'
@@ -58,7 +45,6 @@ def test_configured_suppression_turns_the_exit_code_green_and_keeps_the_finding(
     assert any(f["rule_id"] == "SUP002" and f["resource_id"] == "subnet-gone" for f in report["findings"])
 
 
-@needs_config
 def test_expired_suppression_fails_again(capsys, project):
     (project / ".fargate-netcheck.toml").write_text(
         '[[suppress]]\nrule = "RT"\nresource = "rtb-main"\nreason = "r"\nexpires = 2000-01-01\n'
@@ -68,7 +54,6 @@ def test_expired_suppression_fails_again(capsys, project):
     assert any(f["rule_id"] == "SUP001" for f in report["findings"])
 
 
-@needs_config
 def test_command_line_beats_dedicated_file_beats_pyproject(capsys, project):
     (project / "pyproject.toml").write_text('[tool.fargate-netcheck]\nselect = ["SG"]\n')
     _, report = check(capsys)
@@ -80,7 +65,6 @@ def test_command_line_beats_dedicated_file_beats_pyproject(capsys, project):
     assert {f["rule_id"] for f in report["findings"]} <= {"GW100"} and run.code == 0
 
 
-@needs_config
 def test_explicit_config_file_is_used(capsys, project, tmp_path_factory):
     other = tmp_path_factory.mktemp("elsewhere") / "ci.toml"
     other.write_text('ignore = ["RT"]\n')
@@ -89,7 +73,6 @@ def test_explicit_config_file_is_used(capsys, project, tmp_path_factory):
     assert run.code == 0, run.err
 
 
-@needs_config
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -108,7 +91,6 @@ def test_bad_configuration_exits_2_with_one_line(capsys, project, text, message)
     assert run.err.strip().endswith(message) and run.err.count("\n") == 1
 
 
-@needs_config
 def test_baseline_marks_new_unchanged_resolved_and_fail_on_new(capsys, project):
     # Baseline: the healthy account, plus a made-up finding that is gone now.
     _, before = check(capsys)
@@ -128,20 +110,17 @@ def test_baseline_marks_new_unchanged_resolved_and_fail_on_new(capsys, project):
     assert {f["baseline"] for f in report["findings"] if f["resource_id"] == "rtb-main"} == {"new"}
 
 
-@needs_config
 def test_bad_baseline_exits_2(capsys, project):
     Path("before.json").write_text('{"report_version": 9}')
     run, _ = check(capsys, "--baseline", "before.json")
     assert run.code == 2 and "before.json: report_version is 9" in run.err
 
 
-@needs_config
 def test_fail_on_new_without_baseline_exits_2(capsys, project):
     run, _ = check(capsys, "--fail-on-new")
     assert run.code == 2 and "--baseline" in run.err
 
 
-@needs_graph
 @pytest.mark.parametrize("fmt", ["dot", "graphml", "json"])
 def test_graph_command_exports_every_node(capsys, project, fmt):
     run = run_cli(capsys, "graph", "--snapshot", "snap.json", "--format", fmt, "--output", f"g.{fmt}")
@@ -153,7 +132,6 @@ def test_graph_command_exports_every_node(capsys, project, fmt):
         assert "nat-app" in nx.parse_graphml(text)
 
 
-@needs_graph
 def test_graph_command_rejects_an_unknown_format(capsys, project):
     run = run_cli(capsys, "graph", "--snapshot", "snap.json", "--format", "png")
     assert run.code == 2 and "png" in run.err

@@ -183,6 +183,8 @@ def ipv6_only_default() -> dict[str, Any]:
         }
         for egress in (True, False)
     ]
+    # ECS gives the task an IPv6 address only with dualStackIPv6 on (ListAccountSettings, effective)
+    region(snap)["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
     return snap
 
 
@@ -198,6 +200,26 @@ def test_ipv6_only_default_route_is_no_ipv4_egress_and_says_so():
 def test_ipv6_destination_goes_out_through_the_egress_only_gateway():
     r = result(ipv6_only_default(), "subnet-private", OPEN, destination="::/0").internet_egress
     assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-private", "rtb-private", "eigw-app"])
+    assert CheckCode.TASK_IPV6 in {c.code for c in r.checks}
+
+
+def test_ipv6_destination_needs_the_ecs_dual_stack_setting():
+    snap = ipv6_only_default()
+    region(snap)["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "disabled"}]
+    r = result(snap, "subnet-private", OPEN, destination="::/0").internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "subnet-private")
+    assert "dualStackIPv6 is disabled" in r.reason
+    del region(snap)["EcsAccountSettings"]
+    r = result(snap, "subnet-private", OPEN, destination="::/0").internet_egress
+    assert r.verdict is Verdict.UNKNOWN and "EcsAccountSettings were not collected" in r.reason
+
+
+def test_ipv6_destination_from_a_subnet_without_an_ipv6_block_is_unreachable_at_the_subnet():
+    snap = ipv6_only_default()
+    del item(snap, "Subnets", "subnet-private")["Ipv6CidrBlockAssociationSet"]
+    r = result(snap, "subnet-private", OPEN, destination="::/0").internet_egress
+    assert (r.verdict, r.blocked_at, r.path) == (Verdict.UNREACHABLE, "subnet-private", ["subnet-private"])
+    assert codes(r) == {CheckCode.TASK_NO_IPV6}
 
 
 def test_plain_missing_route_message_does_not_mention_ipv6():

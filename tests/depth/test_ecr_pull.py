@@ -20,7 +20,10 @@ TASK = ("sg-task",)
 
 def test_endpoints_only_vpc_pulls_through_the_endpoints_while_the_internet_is_unreachable():
     r = result(endpoints_only(), "subnet-app-a", TASK)
-    assert r.internet_egress.verdict is Verdict.UNREACHABLE
+    # only S3's prefix list (through the gateway endpoint) is routed: the rest of the internet is not
+    assert (r.internet_egress.verdict, r.internet_egress.blocked_at) == (Verdict.UNREACHABLE, "rtb-app")
+    assert [p.result.blocked_at for p in r.internet_egress.pieces] == ["rtb-app", None]
+    assert "only its gateway endpoint's service arrives: reaches 3.5.0.0/19" in r.internet_egress.reason
     ecr = r.ecr_pull
     assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.REACHABLE, "vpc-endpoints", None)
     assert ecr.path == ["subnet-app-a", "vpce-ecr-api", "vpce-ecr-dkr", "rtb-app", "vpce-s3"]
@@ -173,7 +176,9 @@ def test_internet_way_walks_443_itself_when_the_options_ask_for_another_destinat
     r = result(healthy(), "subnet-private", ("sg-open",), destination="10.0.2.10/32", ports=(5432,))
     assert r.internet_egress.reason.startswith("reaches 10.0.2.10/32")
     assert r.ecr_pull.via == "internet"
-    assert "reaches the internet (0.0.0.0/0) on TCP 443" in r.ecr_pull.reason
+    assert (
+        "reaches ECR and S3 addresses in us-east-1 on TCP 443" in r.ecr_pull.reason
+    )
     assert CheckCode.NAT in {c.code for c in r.ecr_pull.checks}
 
 

@@ -20,7 +20,9 @@ def check(capsys, name: str, subnet: str, group: str) -> tuple[int, dict]:
 def test_check_endpoints_only_pulls_through_endpoints_without_internet(capsys):
     code, report = check(capsys, "endpoints_only.json", "subnet-app-a", "sg-task")
     (target,) = report["targets"]
+    # S3's prefix list goes to the gateway endpoint; all the rest of the internet has no route
     assert target["internet_egress"]["verdict"] == "unreachable"
+    assert [p["blocked_at"] for p in target["internet_egress"]["pieces"]] == ["rtb-app", None]
     assert {k: target["ecr_pull"][k] for k in ("verdict", "via", "blocked_at")} == {
         "verdict": "reachable",
         "via": "vpc-endpoints",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from report_schema import validate_if_report
 
 REGION = "us-east-1"
 SERVER_START_TIMEOUT = 30.0
@@ -118,9 +119,11 @@ def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
     script = cli_path()
     if not script.exists():
         pytest.fail(f"{script} is not installed (pip install -e . in the venv)")
-    return subprocess.run(
+    result = subprocess.run(
         [str(script), *args], env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT, check=False
     )
+    validate_if_report(result.stdout, f"stdout of fargate-netcheck {' '.join(args)}")
+    return result
 
 
 @pytest.fixture(name="run_cli", scope="session")

@@ -189,13 +189,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument(
-        "--teach-bpa", action="store_true", help="answer the BPA describes as a fresh account"
+        "--teach-bpa",
+        action="store_true",
+        help="answer the BPA describes and the DNS Firewall lists as a fresh account (a complete picture)",
     )
     args = parser.parse_args(argv)
     if args.teach_bpa:
-        from fargate_netcheck.demo import moto_bpa
+        from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
 
         moto_bpa.install()
+        moto_dns_firewall.install()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 

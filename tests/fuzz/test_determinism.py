@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from report_schema import validate_if_report
 from snapshots import healthy, write
 
 from fargate_netcheck.snapshot import load_snapshot, write_snapshot
@@ -33,6 +34,7 @@ def run(tmp_path: Path, hash_seed: str, *args: str) -> subprocess.CompletedProce
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     result = subprocess.run([*CLI, *args], cwd=tmp_path, env=env, capture_output=True, timeout=120)
     assert result.returncode in (0, 1), result.stderr.decode()
+    validate_if_report(result.stdout.decode(), f"stdout of {' '.join(args)}")
     return result
 
 

@@ -131,7 +131,38 @@ def test_missing_env_file_is_named_with_the_ones_found(write_files: Any) -> None
             "deploy_config/vars/example.yml": "",
         }
     )
-    with pytest.raises(InputError, match=r"vars/staging\.yml: .*'staging' not found \(found: production\)"):
+    with pytest.raises(
+        InputError,
+        match=r"vars/staging\.yml: .*'staging' not found \(found: production; name another with "
+        r"--config-filename-stem\)",
+    ):
+        resolve_deploy_config(root, "staging")
+
+
+def test_the_env_file_is_named_as_the_deployer_resolves_config_filename_stem(write_files: Any) -> None:
+    """deploy.sh reads deploy_config/vars/$CONFIG_FILENAME_STEM.yml, by default the env name with
+    every character outside [a-zA-Z0-9_-] removed; the env itself still selects env_* settings."""
+    root = write_files(
+        {
+            "deploy_config/vars/common.yml": (
+                "schema_version: 4\nproject_task_name_to_config:\n  etl: {aws: {network: {subnets: [subnet-a]}}}\n"
+                "env_to_task_name_to_config:\n  staging:\n    etl: {aws: {network: {subnets: [subnet-env]}}}\n"
+            ),
+            "deploy_config/vars/staging_crstaging.yml": (
+                "env_task_name_to_config:\n  etl: {aws: {network: {security_groups: [sg-stem]}}}\n"
+            ),
+            "deploy_config/vars/prodeu.yml": (
+                "env_task_name_to_config:\n  etl: {aws: {network: {security_groups: [sg-prod]}}}\n"
+            ),
+        }
+    )
+    (network,) = resolve_deploy_config(root, "staging", stem="staging_crstaging")
+    assert network.subnets == ("subnet-env",)  # env_to_task_name_to_config[env]: the env, not the stem
+    assert network.security_groups == ("sg-stem",)
+    assert network.locations["security_groups"].path.endswith("staging_crstaging.yml")
+    (network,) = resolve_deploy_config(root, "prod.eu")  # default stem: "prodeu"
+    assert network.security_groups == ("sg-prod",)
+    with pytest.raises(InputError, match=r"vars/staging\.yml: deployment environment file"):
         resolve_deploy_config(root, "staging")
 
 

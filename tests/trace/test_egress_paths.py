@@ -90,7 +90,11 @@ def test_longest_prefix_wins_even_when_it_leads_nowhere():
             "AccepterVpcInfo": {"VpcId": "vpc-peer"},
         }
     )
-    assert trace(snap, "subnet-private").verdict is Verdict.REACHABLE  # 0.0.0.0/0 still via NAT
+    # the internet is split: 52.0.0.0/8 of it goes into the peering, the rest through the NAT
+    whole = trace(snap, "subnet-private")
+    assert whole.verdict is Verdict.UNKNOWN
+    assert [p.result.verdict for p in whole.pieces] == [Verdict.REACHABLE, Verdict.UNREACHABLE]
+    assert whole.pieces[1].destination == ("52.0.0.0/8",)
     r = trace(snap, "subnet-private", destination="52.1.2.3/32")
     assert r.verdict is Verdict.UNREACHABLE
     assert r.blocked_at == "pcx-other"
@@ -103,10 +107,10 @@ def test_prefix_list_route_matches_by_its_entries():
         {"DestinationPrefixListId": "pl-corp", "NatGatewayId": "nat-app", "State": "active"}
     )
     region(snap)["ManagedPrefixLists"].append(
-        {"PrefixListId": "pl-corp", "Entries": [{"Cidr": "198.51.100.0/24"}]}
+        {"PrefixListId": "pl-corp", "Entries": [{"Cidr": "151.101.0.0/24"}]}
     )
-    assert trace(snap, "subnet-isolated", destination="198.51.100.7/32").verdict is Verdict.REACHABLE
-    assert trace(snap, "subnet-isolated", destination="203.0.113.7/32").verdict is Verdict.UNREACHABLE
+    assert trace(snap, "subnet-isolated", destination="151.101.0.7/32").verdict is Verdict.REACHABLE
+    assert trace(snap, "subnet-isolated", destination="151.102.0.7/32").verdict is Verdict.UNREACHABLE
 
 
 def test_static_route_beats_prefix_list_route_of_equal_length():
@@ -128,8 +132,10 @@ def test_prefix_list_without_entries_makes_a_specific_destination_unknown():
     r = trace(snap, "subnet-private", destination="52.1.2.3/32")
     assert r.verdict is Verdict.UNKNOWN
     assert codes(r) == {CheckCode.PREFIX_LIST_UNKNOWN}
-    # ...but cannot beat a static 0.0.0.0/0 for the whole internet (a tie goes to the static route).
-    assert trace(snap, "subnet-private").verdict is Verdict.REACHABLE
+    # ...and, for the whole internet, could hold any prefix longer than the static 0.0.0.0/0: unknown
+    whole = trace(snap, "subnet-private")
+    assert whole.verdict is Verdict.UNKNOWN
+    assert "pl-unread" in whole.reason
 
 
 def test_blackhole_route_breaks_the_path_without_falling_back():

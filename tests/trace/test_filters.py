@@ -255,14 +255,14 @@ def test_acl_partial_deny_of_the_destination_is_unknown():
         snap,
         "subnet-private",
         acl_entries(
-            (90, True, "deny", "203.0.113.0/24", "-1", None),
+            (90, True, "deny", "151.101.0.0/24", "-1", None),
             (100, True, "allow", "0.0.0.0/0", "-1", None),
             (100, False, "allow", "0.0.0.0/0", "-1", None),
         ),
     )
     assert trace(snap, "subnet-private").verdict is Verdict.UNKNOWN
-    assert trace(snap, "subnet-private", destination="198.51.100.1/32").verdict is Verdict.REACHABLE
-    assert trace(snap, "subnet-private", destination="203.0.113.1/32").verdict is Verdict.UNREACHABLE
+    assert trace(snap, "subnet-private", destination="151.102.0.1/32").verdict is Verdict.REACHABLE
+    assert trace(snap, "subnet-private", destination="151.101.0.1/32").verdict is Verdict.UNREACHABLE
 
 
 def test_subnet_without_acl_association_uses_the_vpc_default_acl():
@@ -344,10 +344,8 @@ def test_mixed_family_destinations_do_not_crash_the_filters():
     from fargate_netcheck.trace.destination import Destination
     from fargate_netcheck.trace.security_groups import evaluate_egress
 
-    mixed = Destination(
-        ipaddress.ip_network("52.216.0.0/15"),
-        (ipaddress.ip_network("52.216.0.0/15"), ipaddress.ip_network("2600::/16")),
-        "s3",
+    mixed = Destination.of_networks(
+        (ipaddress.ip_network("52.216.0.0/15"), ipaddress.ip_network("2600::/16")), "s3"
     )
     rules = parse_sg_rules(
         [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]

@@ -1,0 +1,154 @@
+"""The addresses of AWS's own services, from the ranges AWS publishes (ip-ranges.json).
+
+A dated, trimmed copy ships with the package (``data/aws-ip-ranges.json``: per region, the
+``AMAZON`` and ``S3`` ranges, each family collapsed to the fewest blocks); ``--ip-ranges FILE``
+reads a newer download in AWS's own format instead. Both load into one ``AwsRanges``. Nothing is
+read until a walk asks (``shipped()`` is cached after the first call).
+
+The sets the trace uses (``service_space``):
+
+- ``S3`` in a region: the image layers' addresses;
+- ``ECR`` in a region: ``AMAZON`` less ``S3`` (ECR's API and registry are not listed on their own;
+  ``AMAZON`` holds every service's ranges, and S3's are S3's). A superset of ECR's addresses: it
+  can make a verdict ``unknown``, never a wrong ``reachable``;
+- any other service name: its own ranges as AWS lists them.
+
+Run ``python -m fargate_netcheck.trace.aws_ranges IN OUT`` to trim a download into the shipped shape.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fargate_netcheck.addresses import AddressSet
+from fargate_netcheck.errors import InputError
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "aws-ip-ranges.json"
+TRIMMED_SERVICES = ("AMAZON", "S3")
+
+
+@dataclass(frozen=True, slots=True)
+class AwsRanges:
+    create_date: str
+    source: str  # "shipped copy" or the file given with --ip-ranges
+    ranges: dict[str, dict[str, tuple[str, ...]]]  # region -> service -> CIDR blocks
+    _spaces: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def describe(self) -> str:
+        return f"AWS ip-ranges.json createDate {self.create_date} ({self.source})"
+
+    def regions(self) -> list[str]:
+        return sorted(self.ranges)
+
+    def service_space(self, service: str, region: str, version: int = 4) -> AddressSet | None:
+        """The service's addresses in ``region`` (``ECR``: AMAZON less S3); None when the copy
+        lists nothing for it there."""
+        key = (service.upper(), region, version)
+        if key not in self._spaces:
+            self._spaces[key] = self._build(service.upper(), region, version)
+        return self._spaces[key]
+
+    def _build(self, service: str, region: str, version: int) -> AddressSet | None:
+        listed = self.ranges.get(region, {})
+        if service == "ECR":
+            amazon = self._blocks(listed.get("AMAZON"), version)
+            if amazon is None:
+                return None
+            s3 = self._blocks(listed.get("S3"), version)
+            return amazon - s3 if s3 is not None else amazon
+        return self._blocks(listed.get(service), version)
+
+    @staticmethod
+    def _blocks(cidrs: tuple[str, ...] | None, version: int) -> AddressSet | None:
+        if cidrs is None:
+            return None
+        return AddressSet.of([c for c in cidrs if (":" in c) == (version == 6)], version)
+
+
+@cache
+def shipped() -> AwsRanges:
+    return parse(json.loads(SHIPPED.read_text(encoding="utf-8")), "shipped copy")
+
+
+def load(path: Path) -> AwsRanges:
+    """A download of ip-ranges.json (or a trimmed copy); a clear InputError when it is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--ip-ranges {path}: cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"--ip-ranges {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse(data, str(path))
+
+
+def parse(data: Any, source: str) -> AwsRanges:
+    if not isinstance(data, dict) or not isinstance(data.get("createDate"), str):
+        raise InputError(f"{source}: not AWS ip-ranges.json (no createDate)")
+    ranges: dict[str, dict[str, list[str]]] = {}
+    if "regions" in data:  # the trimmed shape
+        for region, services in _dict(data["regions"], source, "regions").items():
+            for service, cidrs in _dict(services, source, region).items():
+                ranges.setdefault(region, {})[service] = [_cidr(c, source) for c in cidrs]
+    else:
+        for key, cidr_field in (("prefixes", "ip_prefix"), ("ipv6_prefixes", "ipv6_prefix")):
+            entries = data.get(key)
+            if not isinstance(entries, list):
+                raise InputError(f"{source}: not AWS ip-ranges.json (no {key} list)")
+            for n, entry in enumerate(entries):
+                if not isinstance(entry, dict) or not all(
+                    isinstance(entry.get(f), str) for f in (cidr_field, "region", "service")
+                ):
+                    raise InputError(f"{source}: {key}[{n}] lacks {cidr_field}, region or service")
+                ranges.setdefault(entry["region"], {}).setdefault(entry["service"], []).append(
+                    _cidr(entry[cidr_field], source)
+                )
+    return AwsRanges(
+        data["createDate"],
+        source,
+        {r: {s: tuple(c) for s, c in services.items()} for r, services in ranges.items()},
+    )
+
+
+def _dict(value: Any, source: str, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise InputError(f"{source}: {where} is not an object")
+    return value
+
+
+def _cidr(value: Any, source: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value, strict=False))
+    except (TypeError, ValueError):
+        raise InputError(f"{source}: {value!r} is not a CIDR block") from None
+
+
+def trim(data: dict[str, Any]) -> dict[str, Any]:
+    """AWS's ip-ranges.json reduced to the shipped shape: AMAZON and S3 per region, collapsed."""
+    full = parse(data, "input")
+    regions: dict[str, dict[str, list[str]]] = {}
+    for region in full.regions():
+        for service in TRIMMED_SERVICES:
+            cidrs = full.ranges[region].get(service)
+            if cidrs:
+                regions.setdefault(region, {})[service] = [
+                    c
+                    for v in (4, 6)
+                    for c in AddressSet.of([x for x in cidrs if (":" in x) == (v == 6)], v).cidrs()
+                ]
+    return {
+        "source": "https://ip-ranges.amazonaws.com/ip-ranges.json (AMAZON and S3 only, collapsed)",
+        "syncToken": data.get("syncToken"),
+        "createDate": data["createDate"],
+        "regions": regions,
+    }
+
+
+if __name__ == "__main__":  # python -m fargate_netcheck.trace.aws_ranges ip-ranges.json out.json
+    src, dst = map(Path, sys.argv[1:3])
+    Path(dst).write_text(json.dumps(trim(json.loads(src.read_text())), separators=(",", ":")) + "\n")

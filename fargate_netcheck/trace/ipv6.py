@@ -1,0 +1,66 @@
+"""Does a Fargate task get an IPv6 address? Only when its subnet has an associated IPv6 CIDR block
+*and* the ECS account setting ``dualStackIPv6`` is in effect for the principal that launches it
+(AWS, "Amazon ECS task networking options for Fargate": tasks in a dual-stack subnet get an IPv6
+address once ``dualStackIPv6`` is turned on). Without an IPv6 address no IPv6 destination is
+reachable, whatever the routes say.
+
+The setting comes from ECS ``ListAccountSettings`` with ``effectiveSettings=true``, kept verbatim
+in the snapshot's ``EcsAccountSettings`` (items ``{"name", "value", "principalArn"}``). Not
+collected: ``unknown``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from fargate_netcheck.graph import region_of
+from fargate_netcheck.model import CheckCode
+from fargate_netcheck.trace.walk import Walk
+
+SETTINGS_KIND = "EcsAccountSettings"
+DUAL_STACK = "dualStackIPv6"
+
+
+def subnet_ipv6_blocks(subnet: dict[str, Any]) -> list[str]:
+    """The subnet's associated IPv6 blocks (an association being removed gives no address)."""
+    return [
+        a["Ipv6CidrBlock"]
+        for a in subnet.get("Ipv6CidrBlockAssociationSet") or []
+        if a.get("Ipv6CidrBlock")
+        and (a.get("Ipv6CidrBlockState") or {}).get("State", "associated") == "associated"
+    ]
+
+
+def task_ipv6(g: nx.DiGraph, walk: Walk, subnet_id: str, subnet: dict[str, Any]) -> bool:
+    """Record whether a task in ``subnet_id`` gets an IPv6 address; False stops the walk there."""
+    blocks = subnet_ipv6_blocks(subnet)
+    if not blocks:
+        walk.failed(
+            CheckCode.TASK_NO_IPV6,
+            subnet_id,
+            f"{subnet_id} has no IPv6 CIDR block, so the task gets no IPv6 address: no IPv6 destination "
+            "is reachable from it",
+        )
+        return False
+    rd = region_of(g, subnet_id)
+    if not walk.collected(rd, SETTINGS_KIND, subnet_id):
+        return False
+    setting = next((s for s in rd.items.get(SETTINGS_KIND) or () if s.get("name") == DUAL_STACK), None)
+    value = (setting or {}).get("value", "disabled")
+    if value != "enabled":
+        walk.failed(
+            CheckCode.TASK_NO_IPV6,
+            subnet_id,
+            f"the ECS account setting {DUAL_STACK} is {value} in {rd.region}, so a task in {subnet_id} "
+            f"({', '.join(blocks)}) gets no IPv6 address: turn it on (aws ecs put-account-setting-default "
+            f"--name {DUAL_STACK} --value enabled)",
+        )
+        return False
+    walk.passed(
+        CheckCode.TASK_IPV6,
+        subnet_id,
+        f"a task in {subnet_id} gets an IPv6 address from {', '.join(blocks)} ({DUAL_STACK} is enabled)",
+    )
+    return True

@@ -1,0 +1,98 @@
+"""The way back, over a set of addresses: replies go to every address the task may have (its
+subnet's range, or the NAT's), so a table on the return path must send *all* of it back the same
+way. A table splits the range like any destination (``routing.partition``); ``back_to`` says which
+pieces go back and which are lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fargate_netcheck.addresses import AddressSet
+from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.trace.routing import Piece
+from fargate_netcheck.trace.walk import Walk
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnCheck:
+    back: AddressSet  # the part of the range whose replies go back the right way
+    lost: tuple[Piece, ...]  # pieces whose route goes elsewhere, is a blackhole, or is missing
+    unreadable: Piece | None  # a piece an uncollected prefix list may claim
+
+    @property
+    def status(self) -> Status:
+        if self.unreadable is not None:
+            return Status.UNKNOWN
+        if not self.lost:
+            return Status.PASS
+        return Status.FAIL if not self.back else Status.UNKNOWN
+
+    def by(self) -> str:
+        """How the lost pieces go (``10.1.1.0/25 by 10.1.0.0/17 -> pcx-1``)."""
+        parts = []
+        for piece in self.lost:
+            route = piece.route
+            how = "no route" if route is None else route.describe()
+            if (
+                route is not None
+                and getattr(route, "state", "active") == "blackhole"
+                and "blackhole" not in how
+            ):
+                how += " (blackhole)"
+            parts.append(how if piece.addresses == self.whole else f"{piece.addresses} by {how}")
+        return "; ".join(parts)
+
+    @property
+    def whole(self) -> AddressSet:
+        spaces = [p.addresses for p in self.lost]
+        total = self.back
+        for s in spaces:
+            total = total | s
+        return total
+
+
+def back_to(pieces: list[Piece[Any]], goes_back: Callable[[Any], bool]) -> ReturnCheck:
+    back = AddressSet.empty(pieces[0].addresses.version) if pieces else AddressSet.empty(4)
+    lost = []
+    unreadable = None
+    for piece in pieces:
+        route = piece.route
+        if piece.unreadable is not None:
+            unreadable = unreadable or piece
+        elif route is not None and route.state != "blackhole" and goes_back(route):
+            back = back | piece.addresses
+        else:
+            lost.append(piece)
+    return ReturnCheck(back, tuple(lost), unreadable)
+
+
+def record(
+    walk: Walk,
+    check: ReturnCheck,
+    resource: str,
+    codes: tuple[CheckCode, CheckCode],
+    passed: str,
+    failed: str,
+    kind: str = "route",
+    lost_status: Status = Status.FAIL,
+) -> None:
+    """Record a return check: ``codes`` (pass, not back); ``failed`` is said of the lost part,
+    recorded as ``lost_status`` when all of it is lost."""
+    status = check.status
+    if check.unreadable is not None:
+        walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, resource, check.unreadable.unknown_reason(kind) or "")
+    elif status is Status.PASS:
+        walk.passed(codes[0], resource, passed)
+    elif status is Status.FAIL:
+        walk.add(codes[1], lost_status, resource, failed)
+    else:
+        walk.add(
+            codes[1],
+            Status.UNKNOWN,
+            resource,
+            f"only {check.back} of the replies' range goes back; {failed} (a task given an address there "
+            "never gets its replies)",
+        )
