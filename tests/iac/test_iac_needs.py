@@ -304,7 +304,10 @@ def test_an_s3_gateway_endpoint_takes_the_layers_under_its_policy_even_beside_an
     _, report, _ = _check_template(tmp_path, check_json, text.replace("POLICY", ""))
     layers = next(n for t in report["targets"] for n in t["needs"] if "starport" in n["name"])
     assert (layers["via"], layers["verdict"]) == ("vpc-endpoint", "reachable")
-    assert report["targets"][0]["internet_egress"]["verdict"] == "reachable"
+    # the S3 list's addresses are AWS's, not in the code: whether it takes part of "the internet"
+    # is not known, and the verdict says so rather than guess
+    egress = report["targets"][0]["internet_egress"]
+    assert egress["verdict"] == "unknown" and "com.amazonaws.eu-west-1.s3" in egress["reason"]
     _, report, _ = _check_template(
         tmp_path, check_json, text.replace("POLICY", f", PolicyDocument: {json.dumps(own_only)}")
     )
