@@ -48,12 +48,14 @@ def make_target(
 
 
 def cli_targets(g: nx.DiGraph, subnets: list[str], groups: list[str], assign_public_ip: bool) -> list[Target]:
-    """Targets named on the command line; an id the snapshot does not hold is an input error."""
+    """Targets named on the command line; an id the snapshot does not hold is an input error, unless
+    collecting its kind failed somewhere: then it stays a target, and its walk says why it is
+    unknown (the failure, not "unknown subnet")."""
     for subnet_id in subnets:
-        if g.nodes.get(subnet_id, {}).get("kind") != "subnet":
+        if g.nodes.get(subnet_id, {}).get("kind") != "subnet" and not _failed(g, "Subnets"):
             raise InputError(f"unknown subnet {subnet_id}: not in the snapshot{_scope(g)}")
     for sg in groups:
-        if g.nodes.get(sg, {}).get("kind") != "sg":
+        if g.nodes.get(sg, {}).get("kind") != "sg" and not _failed(g, "SecurityGroups"):
             raise InputError(f"unknown security group {sg}: not in the snapshot{_scope(g)}")
     return [
         make_target(g, "cli", s, groups, assign_public_ip, evaluate_security_groups=bool(groups))
@@ -79,6 +81,10 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
 def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
     route = route_pieces(g, rtb, AddressSet.everything(4))[0].route  # where most of IPv4 goes
     return route is not None and route.target_kind == "igw"
+
+
+def _failed(g: nx.DiGraph, kind: str) -> bool:
+    return any(region.failed(kind) for region in g.graph["regions"].values())
 
 
 def _scope(g: nx.DiGraph) -> str:
