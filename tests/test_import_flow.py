@@ -79,6 +79,12 @@ ROOT_MODULES = {
     "graph_export": "graph",
     "route_choice": "graph",
     "addresses": "snapshot",  # address sets over parse's networks
+    "call_settings": "base",  # timeouts and retries: collect uses them, the command line sets them
+    "input_limits": "base",  # size limits of every input file
+    "collection": "snapshot",  # what a snapshot says about its own collection (failures, unsupported)
+    "output_paths": "report",  # report and snapshot destinations, checked before any work
+    "cli_call_options": "app",
+    "exit_codes": "app",
     "targets": "targets",
     "target_sources": "targets",
     "rules_api": "rules",

@@ -133,7 +133,7 @@ def test_an_internal_error_is_one_line_and_exit_2_with_a_traceback_only_with_deb
         "@app.command()\n"
         "def boom() -> None:\n"
         "    raise KeyError('oops')\n"
-        "run_main(app, sys.argv[1:])\n"
+        "run_main(typer.main.get_command(app), sys.argv[1:])\n"
     )
     plain = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert plain.returncode == 2
