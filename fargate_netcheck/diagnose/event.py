@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.input_limits import read_limited
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_EVENTS = 100_000
@@ -69,15 +70,9 @@ def read_task_event(path: Path, task: str | None = None) -> TaskEvent:
 
 def _events(path: Path) -> list[tuple[str, Any]]:
     try:
-        size = path.stat().st_size
+        text = read_limited(path, "event file", MAX_BYTES, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: no such event file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the event file: {exc}") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size} bytes, more than the {MAX_BYTES} an event file may have")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read the event file: {exc}") from None
     if not text.strip():

@@ -21,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fargate_netcheck.errors import InputError
+from fargate_netcheck.input_limits import read_limited
 from fargate_netcheck.model import SourceLocation
 from fargate_netcheck.sources.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
 
@@ -103,15 +104,9 @@ def load_template(path: Path, stack: str | None = None) -> Template:
     """Read ``path`` (YAML or JSON, by content). Bad input raises a one-line ``InputError``."""
     shown = str(path)
     try:
-        size = path.stat().st_size
+        text = read_limited(path, "template", MAX_TEMPLATE_BYTES, shown, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{shown}: file not found") from None
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read: {exc}") from None
-    if size > MAX_TEMPLATE_BYTES:
-        raise InputError(f"{shown}: {size} bytes is larger than a template can be ({MAX_TEMPLATE_BYTES})")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{shown}: cannot read: {exc}") from None
     body = _load_json(text, shown) if text.lstrip().startswith("{") else _load_yaml(path, shown)

@@ -20,6 +20,7 @@ from typing import Any
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.iac.cfn_template import MAX_TEMPLATE_BYTES, _load_json
 from fargate_netcheck.iac.values import Unknown
+from fargate_netcheck.input_limits import read_limited
 from fargate_netcheck.model import SourceLocation
 
 _INDEX = re.compile(r"\[([^\]]*)\]")
@@ -275,10 +276,7 @@ def _dotted(path: tuple[Any, ...]) -> str:
 def read_plan(path: Path) -> Plan:
     """Load and check a plan's JSON; a bad file is a one-line InputError."""
     try:
-        size = path.stat().st_size
-        if size > 20 * MAX_TEMPLATE_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a plan")
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_limited(path, "plan", 20 * MAX_TEMPLATE_BYTES, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

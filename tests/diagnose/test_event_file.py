@@ -102,7 +102,7 @@ def test_an_unknown_task_in_the_file_is_an_input_error(tmp_path):
 
 def test_size_and_count_limits(tmp_path, monkeypatch):
     monkeypatch.setattr(event_module, "MAX_BYTES", 100)
-    with pytest.raises(InputError, match="more than the 100"):
+    with pytest.raises(InputError, match=r"the event file is \d+ bytes, over the limit of 100 bytes"):
         read_task_event(write(tmp_path, json.dumps(task_event())))
     monkeypatch.setattr(event_module, "MAX_BYTES", 10_000_000)
     monkeypatch.setattr(event_module, "MAX_EVENTS", 2)
