@@ -221,6 +221,10 @@ class TargetResult:
     internet_egress: PathResult
     ecr_pull: PathResult | None = None
     needs: list[NeedResult] = field(default_factory=list)
+    # Set by the trace on a member of a group of targets that share a walk (trace/grouping.py):
+    # ``(GroupWalks, cidr)``, the group's walks this result is re-labelled from, so a writer can
+    # render them once per group. Whatever replaces the paths above must drop it.
+    shared: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

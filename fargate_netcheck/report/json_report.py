@@ -4,7 +4,8 @@ deterministic (sorted keys within objects, findings and targets in a fixed order
 The report of a large audit runs to tens of megabytes, so it is produced as a stream of chunks
 (``chunks``): one target or finding is turned into a dict and encoded at a time, and the writer
 sends each chunk on as it comes. Neither the whole text nor a dict tree of the whole report is
-ever held. ``render`` joins the same chunks, so both give the same bytes.
+ever held. ``render`` joins the same chunks, so both give the same bytes. Targets that share a
+walk (trace/grouping.py) have that walk encoded once per group (``json_shared``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from fargate_netcheck.hosting import egress_mode
 from fargate_netcheck.model import Finding, NeedResult, PathResult, Report, TargetResult
+from fargate_netcheck.report.json_shared import SharedJson
 
 REPORT_VERSION = 1
 
@@ -29,6 +31,8 @@ class _Items:
 
     source: Sequence[Any]
     to_dict: Callable[[Any], dict[str, Any]]
+    # The item's JSON text, when there is a faster way to it than encoding ``to_dict`` (same bytes).
+    to_text: Callable[[Any, Callable[[Any], str]], str] | None = None
 
 
 def render(report: Report) -> str:
@@ -59,8 +63,9 @@ def _item_list(head: str, items: _Items, encode: Callable[[Any], str]) -> Iterat
         yield head + "[]"
         return
     lead = head + "[\n    "
+    to_text, to_dict = items.to_text, items.to_dict
     for item in items.source:
-        yield lead + encode(items.to_dict(item))
+        yield lead + (to_text(item, encode) if to_text is not None else encode(to_dict(item)))
         lead = _ITEM_INDENT
     yield "\n  ]"
 
@@ -81,7 +86,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         ("tool", {"name": "fargate-netcheck", "version": report.tool_version}),
         ("collected_at", report.collected_at),
         ("accounts", list(report.account_ids)),
-        ("targets", _Items(report.targets, _target)),
+        ("targets", _Items(report.targets, _target, _TargetText().text)),
         ("findings", _Items(report.findings, finding_dict)),
         ("summary", summary),
     ]
@@ -112,9 +117,46 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
     return out
 
 
+class _TargetText:
+    """A target's JSON: ``_target`` encoded, or for a member of a group that shares a walk, its own
+    fields encoded and the group's walks filled in with its subnet (``json_shared``)."""
+
+    __slots__ = ("_shared",)
+
+    def __init__(self) -> None:
+        self._shared: SharedJson | None = None
+
+    def text(self, result: TargetResult, encode: Callable[[Any], str]) -> str:
+        if result.shared is None:
+            return encode(_target(result))
+        if self._shared is None:
+            self._shared = SharedJson(encode, path_dict, need_dict)
+        walks = self._shared.walks(result)
+        assert walks is not None
+        mode, egress, rest = walks
+        t = result.target
+        text = f'{encode(_target_head(result, with_mode=False))[:-1]}, "egress_mode": {mode}, "internet_egress": {egress}'
+        if t.location is not None:
+            text += f', "source_location": {encode({"path": t.location.path, "line": t.location.line})}'
+        return text + rest
+
+
 def _target(result: TargetResult) -> dict[str, Any]:
     t = result.target
-    out: dict[str, Any] = {
+    out = _target_head(result)
+    out["internet_egress"] = path_dict(result.internet_egress)
+    if t.location is not None:
+        out["source_location"] = {"path": t.location.path, "line": t.location.line}
+    if result.ecr_pull is not None:
+        out["ecr_pull"] = path_dict(result.ecr_pull)
+    out["needs"] = [need_dict(n) for n in result.needs]
+    return out
+
+
+def _target_head(result: TargetResult, *, with_mode: bool = True) -> dict[str, Any]:
+    """A target's own fields, before its walks (``egress_mode`` last, unless left out)."""
+    t = result.target
+    head = {
         "target_id": t.target_id,
         "source": t.source,
         "account_id": t.account_id,
@@ -123,15 +165,10 @@ def _target(result: TargetResult) -> dict[str, Any]:
         "vpc_id": result.vpc_id,
         "security_group_ids": list(t.security_group_ids),
         "assign_public_ip": t.assign_public_ip,
-        "egress_mode": egress_mode(result),
-        "internet_egress": path_dict(result.internet_egress),
     }
-    if t.location is not None:
-        out["source_location"] = {"path": t.location.path, "line": t.location.line}
-    if result.ecr_pull is not None:
-        out["ecr_pull"] = path_dict(result.ecr_pull)
-    out["needs"] = [need_dict(n) for n in result.needs]
-    return out
+    if with_mode:
+        head["egress_mode"] = egress_mode(result)
+    return head
 
 
 def need_dict(need: NeedResult) -> dict[str, Any]:

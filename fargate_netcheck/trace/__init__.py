@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -17,7 +17,29 @@ from fargate_netcheck.trace.walk import worst
 
 __all__ = ["INTERNET", "Destination", "TraceOptions", "Tracer", "trace_targets"]
 
-_Decided = tuple[Relabel, PathResult, PathResult | None, list[NeedResult]]
+
+@dataclass(frozen=True, slots=True)
+class GroupWalks:
+    """What a group's traced member found, and how to re-label it for any other member. A member's
+    ``TargetResult.shared`` is ``(walks, cidr)``: writers may render a group's evidence once, from
+    ``relabelled`` with placeholders, and substitute each member's subnet id and range."""
+
+    relabel: Relabel
+    egress: PathResult
+    ecr: PathResult | None  # before summarise_ecr
+    needs: list[NeedResult]
+
+    def relabelled(
+        self, subnet_id: str, cidr: str | None
+    ) -> tuple[PathResult, PathResult | None, list[NeedResult]]:
+        """(internet egress, ECR pull, needs) of the member in ``subnet_id``: what ``trace_targets``
+        gives it, ``ecr_pull`` summarised as for every target."""
+        relabel = self.relabel
+        needs = [relabel.need(n, subnet_id, cidr) for n in self.needs]
+        ecr = summarise_ecr(relabel.apply(self.ecr, subnet_id, cidr), needs)
+        egress = relabel.apply(self.egress, subnet_id, cidr)
+        assert egress is not None
+        return egress, ecr, needs
 
 
 def trace_targets(
@@ -39,7 +61,7 @@ def trace_targets(
     tracer = Tracer(graph, options or TraceOptions())
     walker = NeedWalker(tracer)
     grouper = Grouper(graph, tracer.options.destinations) if grouped else None
-    decided: dict[tuple, _Decided] = {}
+    decided: dict[tuple, GroupWalks] = {}
     results = []
     for target in targets:
         vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
@@ -47,28 +69,21 @@ def trace_targets(
         key = grouper.key(target) if grouper is not None else None
         if key is not None:
             key = (key, tuple(wanted))
-        group = decided.get(key) if key is not None else None
-        if group is not None:
-            relabel, egress, ecr, need_results = group
+        walks = decided.get(key) if key is not None else None
+        if walks is not None:
             cidr = _cidr_text(graph, target.subnet_id)
-            result = TargetResult(
-                target,
-                vpc_id,
-                relabel.apply(egress, target.subnet_id, cidr),
-                relabel.apply(ecr, target.subnet_id, cidr),
-            )
-            result.needs = [
-                replace(n, result=relabel.apply(n.result, target.subnet_id, cidr)) for n in need_results
-            ]
+            egress, ecr, need_results = walks.relabelled(target.subnet_id, cidr)
+            result = TargetResult(target, vpc_id, egress, ecr, need_results, shared=(walks, cidr))
         else:
             egress = worst(tracer.internet_egress(target))
             ecr = tracer.ecr_pull(target, egress)
             result = TargetResult(target, vpc_id, egress, ecr)
             result.needs = walker.needs(target, result, wanted)
+            result.ecr_pull = summarise_ecr(ecr, result.needs)
             if key is not None:
-                relabel = Relabel(target.subnet_id, _cidr_text(graph, target.subnet_id))
-                decided[key] = (relabel, egress, ecr, result.needs)
-        result.ecr_pull = summarise_ecr(result.ecr_pull, result.needs)
+                cidr = _cidr_text(graph, target.subnet_id)
+                decided[key] = GroupWalks(Relabel(target.subnet_id, cidr), egress, ecr, result.needs)
+                result.shared = (decided[key], cidr)  # its own walks are the group's, re-labelled as itself
         results.append(result)
     if notes is not None and tracer.ranges_used is not None:
         notes.append(

@@ -1,6 +1,8 @@
 """Grouping targets that ask the same question (trace/grouping.py) changes nothing a user sees:
-every target's result, path and checks are the ones its own walk gives, on hand-written, synthetic
-and fuzzed snapshots, with audit targets and with command-line targets (groups, public IP)."""
+every target's result, path, checks and needs are the ones its own walk gives, and its JSON (a
+group's walks encoded once, report/json_shared.py) the bytes of encoding its own result, on
+hand-written, synthetic and fuzzed snapshots, with audit targets and with command-line targets
+(groups, public IP)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from snapshots import healthy
 
 from fargate_netcheck.errors import InputError
 from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import TargetResult
+from fargate_netcheck.model import Report, TargetResult
+from fargate_netcheck.report import json_report
 from fargate_netcheck.snapshot import parse_snapshot
 from fargate_netcheck.targets import audit_targets, cli_targets
 from fargate_netcheck.trace import TraceOptions, trace_targets
@@ -26,7 +29,7 @@ from fargate_netcheck.trace.grouping import Grouper
 def _plain(result: TargetResult) -> tuple:
     """Everything of a result, compared field by field (PathResult and Check compare by value, so a
     field the walk gains later is compared too)."""
-    return (result.target, result.vpc_id, result.internet_egress, result.ecr_pull)
+    return (result.target, result.vpc_id, result.internet_egress, result.ecr_pull, result.needs)
 
 
 def _targets(graph):
@@ -49,6 +52,9 @@ def assert_same(doc, options: TraceOptions | None = None) -> int:
     grouped = trace_targets(graph, targets, options)
     alone = trace_targets(graph, targets, options, grouped=False)
     assert [_plain(r) for r in grouped] == [_plain(r) for r in alone]
+    assert all(r.shared is None for r in alone)
+    as_json = json_report.render(Report("0", grouped, [], {}))
+    assert as_json == json_report.render(Report("0", alone, [], {})), "shared JSON differs"
     grouper = Grouper(graph, (options or TraceOptions()).destinations)
     keys = [grouper.key(t) for t in targets]
     return sum(k is not None for k in keys) - len({k for k in keys if k is not None})

@@ -1,0 +1,86 @@
+"""The JSON of a group's walks encoded once, each member's filled in by substitution.
+
+Targets that ask the same question share a walk (``trace/grouping.py``): a member's result is the
+group's, with the traced subnet's id and range re-labelled as the member's own. Encoding those
+results target by target is most of the cost of writing an audit's report (about 16 kB of JSON per
+target, nine tenths of it the same within a group). Here the group's walks are re-labelled once
+with two placeholders instead of a subnet id and range (``GroupWalks.relabelled``, exactly what the
+trace gives each member), encoded once, and split around the placeholders; a member's text is those
+parts joined with its own id and range, JSON-escaped. Substitution commutes with everything between
+the re-labelling and the text (string concatenation and JSON string escaping), and the placeholders
+carry a per-process random nonce, so no other text can hold them: the bytes are those of encoding
+the member's own result (tests/report/test_json_shared.py proves it on the fuzzed snapshots).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from fargate_netcheck.hosting import walks_egress_mode
+from fargate_netcheck.model import NeedResult, PathResult, TargetResult
+
+_NONCE = secrets.token_hex(8)
+# NUL characters keep the placeholders out of anything a walk writes; JSON escapes them as \u0000.
+_PLACEHOLDERS = (f"\x00{_NONCE}:subnet\x00", f"\x00{_NONCE}:cidr\x00")
+_ENCODED = [json.dumps(p)[1:-1] for p in _PLACEHOLDERS]
+_SPLIT = re.compile("(" + "|".join(re.escape(e) for e in _ENCODED) + ")")
+
+Template = tuple[str | int, ...]  # text parts, and 0 (the subnet id) or 1 (its range) between them
+PathJson = Callable[[PathResult], dict[str, Any]]
+NeedJson = Callable[[NeedResult], dict[str, Any]]
+
+
+class SharedJson:
+    """Per render: each group's walks as JSON templates, built the first time a member is written."""
+
+    __slots__ = ("_encode", "_need_json", "_path_json", "_string", "_templates")
+
+    def __init__(self, encode: Callable[[Any], str], path_json: PathJson, need_json: NeedJson) -> None:
+        self._encode = encode
+        self._path_json = path_json
+        self._need_json = need_json
+        self._string = json.JSONEncoder(ensure_ascii=False).encode  # a str, quotes and all
+        self._templates: dict[int, tuple[str, Template, Template]] = {}
+
+    def walks(self, result: TargetResult) -> tuple[str, str, str] | None:
+        """The member's ``egress_mode`` and ``internet_egress`` values, and the rest of its object
+        after them (``ecr_pull`` when set, ``needs``, the closing brace), as ``_target`` and the
+        encoder would write them; None when ``result`` is no group member. The mode reads only
+        verdicts, check codes and statuses, which re-labelling leaves alone: one per group."""
+        shared = result.shared
+        if shared is None:
+            return None
+        walks, cidr = shared
+        templates = self._templates.get(id(walks))
+        if templates is None:
+            templates = self._templates[id(walks)] = self._compile(walks)
+        values = (
+            self._string(result.target.subnet_id)[1:-1],
+            "" if cidr is None else self._string(cidr)[1:-1],
+        )
+        return templates[0], _fill(templates[1], values), _fill(templates[2], values)
+
+    def _compile(self, walks: Any) -> tuple[str, Template, Template]:
+        # ``walks`` stays alive in the members' results while the report is written, so its id
+        # names it for the whole render.
+        egress, ecr, needs = walks.relabelled(*_PLACEHOLDERS)
+        encode = self._encode
+        rest = f', "ecr_pull": {encode(self._path_json(ecr))}' if ecr is not None else ""
+        rest += f', "needs": {encode([self._need_json(n) for n in needs])}}}'
+        mode = encode(walks_egress_mode(egress, ecr))
+        return mode, _template(encode(self._path_json(egress))), _template(rest)
+
+
+def _template(text: str) -> Template:
+    parts = _SPLIT.split(text)  # text, placeholder, text, ... (the placeholders at odd indexes)
+    return tuple(_ENCODED.index(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def _fill(template: Template, values: tuple[str, str]) -> str:
+    if len(template) == 1:
+        return template[0]  # type: ignore[return-value]
+    return "".join([values[p] if p.__class__ is int else p for p in template])  # type: ignore[misc]
