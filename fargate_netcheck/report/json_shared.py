@@ -4,9 +4,9 @@ Targets that ask the same question share a walk (``trace/grouping.py``): a membe
 group's, with the traced subnet's id and range re-labelled as the member's own. Encoding those
 results target by target is most of the cost of writing an audit's report (about 16 kB of JSON per
 target, nine tenths of it the same within a group). Here the group's walks are re-labelled once
-with two placeholders instead of a subnet id and range (``GroupWalks.relabelled``, exactly what the
+with placeholders instead of its subnet id, range and route table id (``GroupWalks.relabelled``, exactly what the
 trace gives each member), encoded once, and split around the placeholders; a member's text is those
-parts joined with its own id and range, JSON-escaped. Substitution commutes with everything between
+parts joined with its own labels, JSON-escaped. Substitution commutes with everything between
 the re-labelling and the text (string concatenation and JSON string escaping), and the placeholders
 carry a per-process random nonce, so no other text can hold them: the bytes are those of encoding
 the member's own result (tests/report/test_json_shared.py proves it on the fuzzed snapshots).
@@ -25,11 +25,11 @@ from fargate_netcheck.model import NeedResult, PathResult, TargetResult
 
 _NONCE = secrets.token_hex(8)
 # NUL characters keep the placeholders out of anything a walk writes; JSON escapes them as \u0000.
-_PLACEHOLDERS = (f"\x00{_NONCE}:subnet\x00", f"\x00{_NONCE}:cidr\x00")
+_PLACEHOLDERS = tuple(f"\x00{_NONCE}:{label}\x00" for label in ("subnet", "cidr", "route-table"))
 _ENCODED = [json.dumps(p)[1:-1] for p in _PLACEHOLDERS]
 _SPLIT = re.compile("(" + "|".join(re.escape(e) for e in _ENCODED) + ")")
 
-Template = tuple[str | int, ...]  # text parts, and 0 (the subnet id) or 1 (its range) between them
+Template = tuple[str | int, ...]  # text parts, and the index of a label (GroupWalks) between them
 PathJson = Callable[[PathResult], dict[str, Any]]
 NeedJson = Callable[[NeedResult], dict[str, Any]]
 
@@ -54,14 +54,11 @@ class SharedJson:
         shared = result.shared
         if shared is None:
             return None
-        walks, cidr = shared
+        walks, labels = shared
         templates = self._templates.get(id(walks))
         if templates is None:
             templates = self._templates[id(walks)] = self._compile(walks)
-        values = (
-            self._string(result.target.subnet_id)[1:-1],
-            "" if cidr is None else self._string(cidr)[1:-1],
-        )
+        values = tuple("" if label is None else self._string(label)[1:-1] for label in labels)
         return templates[0], _fill(templates[1], values), _fill(templates[2], values)
 
     def _compile(self, walks: Any) -> tuple[str, Template, Template]:
@@ -80,7 +77,7 @@ def _template(text: str) -> Template:
     return tuple(_ENCODED.index(p) if i % 2 else p for i, p in enumerate(parts))
 
 
-def _fill(template: Template, values: tuple[str, str]) -> str:
+def _fill(template: Template, values: tuple[str, ...]) -> str:
     if len(template) == 1:
         return template[0]  # type: ignore[return-value]
     return "".join([values[p] if p.__class__ is int else p for p in template])  # type: ignore[misc]

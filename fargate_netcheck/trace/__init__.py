@@ -21,23 +21,22 @@ __all__ = ["INTERNET", "Destination", "TraceOptions", "Tracer", "trace_targets"]
 @dataclass(frozen=True, slots=True)
 class GroupWalks:
     """What a group's traced member found, and how to re-label it for any other member. A member's
-    ``TargetResult.shared`` is ``(walks, cidr)``: writers may render a group's evidence once, from
-    ``relabelled`` with placeholders, and substitute each member's subnet id and range."""
+    ``TargetResult.shared`` is ``(walks, labels)``, its labels being its subnet id, range and route
+    table id: writers may render a group's evidence once, from ``relabelled`` with placeholders,
+    and substitute each member's labels."""
 
     relabel: Relabel
     egress: PathResult
     ecr: PathResult | None  # before summarise_ecr
     needs: list[NeedResult]
 
-    def relabelled(
-        self, subnet_id: str, cidr: str | None
-    ) -> tuple[PathResult, PathResult | None, list[NeedResult]]:
-        """(internet egress, ECR pull, needs) of the member in ``subnet_id``: what ``trace_targets``
-        gives it, ``ecr_pull`` summarised as for every target."""
+    def relabelled(self, *labels: str | None) -> tuple[PathResult, PathResult | None, list[NeedResult]]:
+        """(internet egress, ECR pull, needs) of the member with these labels (subnet id, range,
+        route table id): what ``trace_targets`` gives it, ``ecr_pull`` summarised as for every target."""
         relabel = self.relabel
-        needs = [relabel.need(n, subnet_id, cidr) for n in self.needs]
-        ecr = summarise_ecr(relabel.apply(self.ecr, subnet_id, cidr), needs)
-        egress = relabel.apply(self.egress, subnet_id, cidr)
+        needs = [relabel.need(n, *labels) for n in self.needs]
+        ecr = summarise_ecr(relabel.apply(self.ecr, *labels), needs)
+        egress = relabel.apply(self.egress, *labels)
         assert egress is not None
         return egress, ecr, needs
 
@@ -57,11 +56,12 @@ def trace_targets(
 
     Targets whose verdicts depend on the same inputs (and that need the same names) are traced
     once (``grouping``); the others get that result re-labelled with their own subnet.
-    ``grouped=False`` traces every target (the reference the grouping is tested against)."""
+    ``grouped=False`` traces every target (the reference the grouping is tested against). A group
+    of one keeps no ``shared``: rendering it from a template would cost more than encoding it."""
     tracer = Tracer(graph, options or TraceOptions())
     walker = NeedWalker(tracer)
     grouper = Grouper(graph, tracer.options.destinations) if grouped else None
-    decided: dict[tuple, GroupWalks] = {}
+    decided: dict[tuple, tuple[GroupWalks, TargetResult]] = {}
     results = []
     for target in targets:
         vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
@@ -69,11 +69,14 @@ def trace_targets(
         key = grouper.key(target) if grouper is not None else None
         if key is not None:
             key = (key, tuple(wanted))
-        walks = decided.get(key) if key is not None else None
-        if walks is not None:
-            cidr = _cidr_text(graph, target.subnet_id)
-            egress, ecr, need_results = walks.relabelled(target.subnet_id, cidr)
-            result = TargetResult(target, vpc_id, egress, ecr, need_results, shared=(walks, cidr))
+        group = decided.get(key) if key is not None else None
+        if group is not None:
+            walks, first = group
+            if first.shared is None:  # its walks are the group's, re-labelled as itself
+                first.shared = (walks, walks.relabel.labels)
+            labels = _labels(graph, target.subnet_id)
+            egress, ecr, need_results = walks.relabelled(*labels)
+            result = TargetResult(target, vpc_id, egress, ecr, need_results, shared=(walks, labels))
         else:
             egress = worst(tracer.internet_egress(target))
             ecr = tracer.ecr_pull(target, egress)
@@ -81,9 +84,8 @@ def trace_targets(
             result.needs = walker.needs(target, result, wanted)
             result.ecr_pull = summarise_ecr(ecr, result.needs)
             if key is not None:
-                cidr = _cidr_text(graph, target.subnet_id)
-                decided[key] = GroupWalks(Relabel(target.subnet_id, cidr), egress, ecr, result.needs)
-                result.shared = (decided[key], cidr)  # its own walks are the group's, re-labelled as itself
+                relabel = Relabel(*_labels(graph, target.subnet_id))
+                decided[key] = (GroupWalks(relabel, egress, ecr, result.needs), result)
         results.append(result)
     if notes is not None and tracer.ranges_used is not None:
         notes.append(
@@ -92,6 +94,8 @@ def trace_targets(
     return results
 
 
-def _cidr_text(graph: nx.DiGraph, subnet_id: str) -> str | None:
+def _labels(graph: nx.DiGraph, subnet_id: str) -> tuple[str, str | None, str | None]:
+    """What re-labelling substitutes: the subnet's id, its range and its route table's id."""
     cidr = subnet_cidr(graph, subnet_id)
-    return None if cidr is None else str(cidr)
+    rtb = successor(graph, subnet_id, "uses-route-table")
+    return subnet_id, None if cidr is None else str(cidr), rtb

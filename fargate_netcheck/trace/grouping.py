@@ -33,6 +33,7 @@ import networkx as nx
 from fargate_netcheck.graph import successor
 from fargate_netcheck.model import Check, NeedResult, PathResult, Target
 from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.table_classes import table_classes
 
 _CIDR4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
 # Kinds whose items name the subnets a walk may enter besides the task's own.
@@ -47,6 +48,7 @@ class Grouper:
         self._ipv6 = any(d.version == 6 for d in destinations)
         self._alone = _visited_subnets(graph)
         self._bounds = _Boundaries(_named_ranges(graph, self._alone))
+        self._tables = table_classes(graph, self._alone)
 
     def key(self, target: Target) -> tuple | None:
         g = self.graph
@@ -70,7 +72,7 @@ class Grouper:
             item.get("VpcId"),
             item.get("AvailabilityZone"),
             item.get("OwnerId"),
-            rtb,
+            self._tables.get(rtb, rtb),
             explicit,
             successor(g, subnet_id, "uses-nacl"),
             successor(g, subnet_id, "in-vpc"),
@@ -168,32 +170,35 @@ def _strings(value: Any, prefix: str, holding: str = "") -> Iterator[str]:
 
 
 class Relabel:
-    """A representative's result turned into any other group member's: its subnet id and range,
-    wherever they appear as whole tokens, replaced by the member's. Each result is compiled once
+    """A representative's result turned into any other group member's: its subnet id, range and
+    route table id (``table_classes``), wherever they appear as whole tokens, replaced by the
+    member's. Each result is compiled once
     into a maker (``_maker``): its strings split around those tokens into format strings, the
     fields that hold neither token kept as they are, so making a member's copy formats only what
     names the subnet. A check that holds neither token is shared, not copied."""
 
-    __slots__ = ("_makers", "_tokens")
+    __slots__ = ("_makers", "_tokens", "labels")
 
-    def __init__(self, subnet_id: str, cidr: str | None) -> None:
-        self._tokens = [subnet_id] + ([cidr] if cidr else [])
-        self._makers: dict[int, Callable[[str, str | None], PathResult]] = {}
+    def __init__(self, subnet_id: str, cidr: str | None, rtb: str | None = None) -> None:
+        self.labels = (subnet_id, cidr, rtb)  # the traced member's
+        self._tokens = [(i, t) for i, t in enumerate(self.labels) if t]
+        self._makers: dict[int, Callable[..., PathResult]] = {}
 
-    def apply(self, result: PathResult | None, subnet_id: str, cidr: str | None) -> PathResult | None:
+    def apply(self, result: PathResult | None, *labels: str | None) -> PathResult | None:
+        """``result`` as the member with these ``labels`` (subnet id, range, route table id) has it."""
         if result is None:
             return None
         make = self._makers.get(id(result))  # the group keeps ``result`` alive: its id is stable
         if make is None:
             make = self._makers[id(result)] = self._maker(result)
-        return make(subnet_id, cidr)
+        return make(*labels)
 
-    def need(self, need: NeedResult, subnet_id: str, cidr: str | None) -> NeedResult:
+    def need(self, need: NeedResult, *labels: str | None) -> NeedResult:
         """``need`` walked from the member's subnet: its result re-labelled, the rest as it is."""
-        return _copy(need, result=self.apply(need.result, subnet_id, cidr))
+        return _copy(need, result=self.apply(need.result, *labels))
 
-    def _maker(self, result: PathResult) -> Callable[[str, str | None], PathResult]:
-        """A function of the member's subnet id and range to its copy of ``result``: every field
+    def _maker(self, result: PathResult) -> Callable[..., PathResult]:
+        """A function of the member's labels to its copy of ``result``: every field
         copied (a field the walk adds later is carried over, and the equality test says whether it
         needs re-labelling too), the path, ``blocked_at``, reason, checks and pieces re-labelled."""
         t = self._format
@@ -214,33 +219,33 @@ class Relabel:
         pieces = result.pieces
         apply = self.apply
 
-        def make(subnet_id: str, cidr: str | None) -> PathResult:
+        def make(*labels: str | None) -> PathResult:
             args = base.copy()
-            args[at_path] = [h if h.__class__ is str else h(subnet_id, cidr) for h in path]
+            args[at_path] = [h if h.__class__ is str else h(*labels) for h in path]
             if blocked is not None and blocked.__class__ is not str:
-                args[at_blocked] = blocked(subnet_id, cidr)
+                args[at_blocked] = blocked(*labels)
             if reason.__class__ is not str:
-                args[at_reason] = reason(subnet_id, cidr)
+                args[at_reason] = reason(*labels)
             args[at_checks] = [
                 c
                 if c.__class__ is Check
                 else Check(
                     c[0],
                     c[1],
-                    c[2] if c[2].__class__ is str else c[2](subnet_id, cidr),
-                    c[3] if c[3].__class__ is str else c[3](subnet_id, cidr),
+                    c[2] if c[2].__class__ is str else c[2](*labels),
+                    c[3] if c[3].__class__ is str else c[3](*labels),
                 )
                 for c in checks
             ]
             if pieces:  # each part of a split destination walked from the member's own subnet too
-                args[at_pieces] = [_copy(p, result=apply(p.result, subnet_id, cidr)) for p in pieces]
+                args[at_pieces] = [_copy(p, result=apply(p.result, *labels)) for p in pieces]
             return cls(*args)
 
         return make
 
     def _format(self, text: str) -> Any:
-        """``text`` itself when it names neither token, else a function of the member's subnet id
-        and range to ``text`` with them in place of the traced member's."""
+        """``text`` itself when it names no token, else a function of the member's labels to
+        ``text`` with them in place of the traced member's."""
         parts = self._template(text)
         if parts.__class__ is str:
             return parts
@@ -250,12 +255,12 @@ class Relabel:
         ).format
 
     def _template(self, text: str) -> str | tuple:
-        """``text`` itself when it names neither token, else its parts with the tokens as indexes
-        (0: the subnet id, 1: its range). A token counts only as a whole word: not inside a longer
+        """``text`` itself when it names no token, else its parts with the tokens as indexes
+        (0: the subnet id, 1: its range, 2: its route table id). A token counts only as a whole word: not inside a longer
         id (``subnet-1`` in ``subnet-12``) or range (``10.0.1.0/24`` in ``110.0.1.0/24``)."""
         found = sorted(
             (start, -len(token), index)
-            for index, token in enumerate(self._tokens)
+            for index, token in self._tokens
             if token in text
             for start in _whole_words(text, token)
         )

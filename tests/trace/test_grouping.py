@@ -126,6 +126,45 @@ def test_a_range_named_by_a_rule_is_not_grouped_with_its_neighbours():
     assert_same(doc)
 
 
+def _table_per_subnet(count: int) -> dict:
+    """healthy() with ``count`` more private subnets, each with a route table of its own holding
+    rtb-private's routes (as the CDK builds a VPC), and one whose table differs (a blackhole)."""
+    doc = healthy()
+    body = doc["regions"]["us-east-1"]
+    template = next(t for t in body["RouteTables"] if t["RouteTableId"] == "rtb-private")
+    for i in range(count + 1):
+        subnet = copy.deepcopy(body["Subnets"][1])
+        subnet.update(SubnetId=f"subnet-own-{i}", CidrBlock=f"10.0.{10 + i}.0/24")
+        table = copy.deepcopy(template)
+        table.update(
+            RouteTableId=f"rtb-own-{i}",
+            Associations=[{"Main": False, "SubnetId": subnet["SubnetId"]}],
+            Tags=[{"Key": "Name", "Value": f"app/Private{i}/RouteTable"}],
+        )
+        if i == count:
+            table["Routes"].append(
+                {"DestinationCidrBlock": "192.168.0.0/24", "NatGatewayId": "nat-gone", "State": "blackhole"}
+            )
+        body["Subnets"].append(subnet)
+        body["RouteTables"].append(table)
+    return doc
+
+
+def test_subnets_with_route_tables_of_their_own_but_the_same_routes_share_a_walk():
+    doc = _table_per_subnet(6)
+    assert assert_same(doc) >= 5 * 3, "six identical tables: one walk per target kind, not six"
+    graph = build_graph(parse_snapshot(doc, "grouping.json"))
+    results = {r.target.subnet_id: r for r in trace_targets(graph, audit_targets(graph))}
+    for i in range(6):
+        egress = results[f"subnet-own-{i}"].internet_egress
+        text = " ".join([*egress.path, *(c.resource_id + " " + c.reason for c in egress.checks)])
+        assert egress.path[:2] == [f"subnet-own-{i}", f"rtb-own-{i}"]
+        assert not any(f"rtb-own-{j}" in text.split() for j in range(7) if j != i)
+    grouper = Grouper(graph, TraceOptions().destinations)
+    keys = {grouper.key(t) for t in audit_targets(graph) if t.subnet_id.startswith("subnet-own-")}
+    assert len(keys) == 2, "the table with a blackhole route is a question of its own"
+
+
 @FUZZ
 @given(data=st.data())
 def test_grouped_and_ungrouped_traces_agree_on_fuzzed_snapshots(data):
