@@ -10,9 +10,12 @@ then measure, each in a fresh process:
   (wall time and peak RSS of that child).
 
 Prints Markdown tables and writes ``benchmarks/out/results.{json,md}``; ``--importtime`` adds the
-CLI's ``python -X importtime`` summary, ``--profile N`` a cProfile of the stages at N subnets.
+CLI's ``python -X importtime`` summary, ``--profile N`` a cProfile of the stages at N subnets, and
+``--before FILE`` (the ``results.json`` of an earlier run, e.g. ``benchmarks/results/before.json``)
+a before/after table.
 
     python benchmarks/run.py [--sizes 1000 10000 50000] [--repeat 3] [--importtime] [--profile 10000]
+        [--before benchmarks/results/before.json]
 """
 
 from __future__ import annotations
@@ -256,6 +259,42 @@ def markdown(rows: list[dict], base_rss: int) -> str:
     return "\n".join(out) + "\n"
 
 
+BEFORE_AFTER_HEADERS = [
+    "subnets", "file MB", "json.load floor s (wall / CPU)", "CLI s before", "CLI s after",
+    "CLI / floor before", "CLI / floor after", "µs per subnet before", "µs per subnet after",
+    "peak RSS MB before", "peak RSS MB after", "RSS / file before", "RSS / file after",
+]  # fmt: skip
+
+
+def before_after(before: list[dict], after: list[dict]) -> str:
+    """Each size measured in both runs: the whole CLI's wall / CPU seconds, its ratio to the floor
+    (each run against its own floor: the machine's load moves both), CPU µs per subnet, peak RSS."""
+    old = {r["subnets"]: r for r in before}
+    rows = []
+    for r in after:
+        b = old.get(r["subnets"])
+        if b is None:
+            continue
+        size = r["file_bytes"] / 2**20
+
+        def ratio(x: dict) -> str:
+            return f"{x['whole_cli_s'] / x['floor_process_s']:.1f}x / {x['whole_cli_cpu_s'] / x['floor_process_cpu_s']:.1f}x"
+
+        rows.append([
+            f"{r['subnets']:,}", f"{size:.1f}", pair(r["floor_process_s"], r["floor_process_cpu_s"], 2),
+            pair(b["whole_cli_s"], b["whole_cli_cpu_s"], 2), pair(r["whole_cli_s"], r["whole_cli_cpu_s"], 2),
+            ratio(b), ratio(r),
+            f"{1e6 * b['whole_cli_cpu_s'] / b['subnets']:.0f}", f"{1e6 * r['whole_cli_cpu_s'] / r['subnets']:.0f}",
+            f"{mib(b['whole_cli_maxrss_kib']):.0f}", f"{mib(r['whole_cli_maxrss_kib']):.0f}",
+            f"{b['whole_cli_maxrss_kib'] * 1024 / b['file_bytes']:.1f}x",
+            f"{r['whole_cli_maxrss_kib'] * 1024 / r['file_bytes']:.1f}x",
+        ])  # fmt: skip
+    head = (
+        "Before and after (whole CLI, wall / CPU seconds; ratios to each run's own json.load floor process):"
+    )
+    return "\n".join([head, "", *table(BEFORE_AFTER_HEADERS, rows)]) + "\n"
+
+
 def stage_names(rows: list[dict]) -> list[str]:
     return [k for k in rows[0]["stages"] if k not in ("maxrss_kib", "targets", "findings")]
 
@@ -347,6 +386,9 @@ def main() -> None:
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument("--profile", type=int, metavar="SUBNETS", help="cProfile the stages at this size")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--before", type=Path, help="results.json of an earlier run: add a before/after table"
+    )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)  # internal: one stage process
     args = parser.parse_args()
     if args.stages:
@@ -363,6 +405,8 @@ def main() -> None:
         rows.append(measure(n, args))
         print(f"measured {n:,} subnets: CLI {rows[-1]['whole_cli_s']:.2f}s", file=sys.stderr)
     text = markdown(rows, base)
+    if args.before:
+        text += "\n" + before_after(json.loads(args.before.read_text())["rows"], rows)
     if args.importtime:
         text += "\n" + importtime(args)
     print(text)

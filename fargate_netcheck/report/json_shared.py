@@ -18,6 +18,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
+from json.encoder import encode_basestring
 from typing import Any
 
 from fargate_netcheck.hosting import walks_egress_mode
@@ -37,13 +38,12 @@ NeedJson = Callable[[NeedResult], dict[str, Any]]
 class SharedJson:
     """Per render: each group's walks as JSON templates, built the first time a member is written."""
 
-    __slots__ = ("_encode", "_need_json", "_path_json", "_string", "_templates")
+    __slots__ = ("_encode", "_need_json", "_path_json", "_templates")
 
     def __init__(self, encode: Callable[[Any], str], path_json: PathJson, need_json: NeedJson) -> None:
         self._encode = encode
         self._path_json = path_json
         self._need_json = need_json
-        self._string = json.JSONEncoder(ensure_ascii=False).encode  # a str, quotes and all
         self._templates: dict[int, tuple[str, Template, Template]] = {}
 
     def walks(self, result: TargetResult) -> tuple[str, str, str] | None:
@@ -58,7 +58,7 @@ class SharedJson:
         templates = self._templates.get(id(walks))
         if templates is None:
             templates = self._templates[id(walks)] = self._compile(walks)
-        values = tuple("" if label is None else self._string(label)[1:-1] for label in labels)
+        values = tuple("" if label is None else encode_basestring(label)[1:-1] for label in labels)
         return templates[0], _fill(templates[1], values), _fill(templates[2], values)
 
     def _compile(self, walks: Any) -> tuple[str, Template, Template]:

@@ -74,7 +74,7 @@ def trace_targets(
             walks, first = group
             if first.shared is None:  # its walks are the group's, re-labelled as itself
                 first.shared = (walks, walks.relabel.labels)
-            labels = _labels(graph, target.subnet_id)
+            labels = _labels(graph, target.subnet_id, grouper)
             egress, ecr, need_results = walks.relabelled(*labels)
             result = TargetResult(target, vpc_id, egress, ecr, need_results, shared=(walks, labels))
         else:
@@ -84,7 +84,7 @@ def trace_targets(
             result.needs = walker.needs(target, result, wanted)
             result.ecr_pull = summarise_ecr(ecr, result.needs)
             if key is not None:
-                relabel = Relabel(*_labels(graph, target.subnet_id))
+                relabel = Relabel(*_labels(graph, target.subnet_id, grouper))
                 decided[key] = (GroupWalks(relabel, egress, ecr, result.needs), result)
         results.append(result)
     if notes is not None and tracer.ranges_used is not None:
@@ -94,8 +94,10 @@ def trace_targets(
     return results
 
 
-def _labels(graph: nx.DiGraph, subnet_id: str) -> tuple[str, str | None, str | None]:
-    """What re-labelling substitutes: the subnet's id, its range and its route table's id."""
+def _labels(graph: nx.DiGraph, subnet_id: str, grouper: Grouper | None) -> tuple[str, str | None, str | None]:
+    """What re-labelling substitutes: the subnet's id, its range and its route table's id (when
+    the group may span tables; else every member's table is the traced one's)."""
     cidr = subnet_cidr(graph, subnet_id)
     rtb = successor(graph, subnet_id, "uses-route-table")
-    return subnet_id, None if cidr is None else str(cidr), rtb
+    shared = grouper is not None and grouper.shared_table(rtb)
+    return subnet_id, None if cidr is None else str(cidr), rtb if shared else None

@@ -50,6 +50,11 @@ class Grouper:
         self._bounds = _Boundaries(_named_ranges(graph, self._alone))
         self._tables = table_classes(graph, self._alone)
 
+    def shared_table(self, rtb: str | None) -> bool:
+        """Whether targets behind ``rtb`` may share a walk with targets behind another table (so
+        re-labelling must substitute its id)."""
+        return rtb in self._tables
+
     def key(self, target: Target) -> tuple | None:
         g = self.graph
         subnet_id = target.subnet_id

@@ -22,7 +22,8 @@ from fargate_netcheck.graph import successor
 
 
 def table_classes(g: nx.DiGraph, visited_subnets: Iterable[str]) -> dict[str, tuple]:
-    """Route table id -> its class, for the tables that may share a walk with others of their class."""
+    """Route table id -> its class, for the tables that share a class with another (the others
+    are told apart by their ids, and a walk's text needs no re-labelling of them)."""
     keep = {successor(g, s, "uses-route-table") for s in visited_subnets if s in g}
     tables = []
     for node, attrs in g.nodes(data=True):
@@ -47,7 +48,10 @@ def table_classes(g: nx.DiGraph, visited_subnets: Iterable[str]) -> dict[str, tu
             signature,
             tuple(sorted(named_by.get(rtb, ()))),
         )
-    return classes
+    sizes: dict[tuple, int] = {}
+    for cls in classes.values():
+        sizes[cls] = sizes.get(cls, 0) + 1
+    return {rtb: cls for rtb, cls in classes.items() if sizes[cls] > 1}
 
 
 def _content(item: dict, rtb: str) -> str | None:

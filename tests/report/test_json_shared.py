@@ -1,6 +1,7 @@
-"""A group's walks encoded once (report/json_shared.py): each member's JSON is the bytes of encoding
-its own result, whatever else the target carries (a source location, ids JSON must escape), and
-the report decodes to the same document and still meets the schema."""
+"""The JSON writer's fast paths write the bytes the encoder would. A group's walks encoded once
+(report/json_shared.py): each member's JSON is the bytes of encoding its own result, whatever else
+the target carries (a source location, ids JSON must escape), and the report still meets the
+schema. Findings written field by field: the bytes of encoding their dicts."""
 
 from __future__ import annotations
 
@@ -72,3 +73,16 @@ def test_ids_that_json_escapes_are_escaped_in_every_member():
     assert shared == alone
     ids = {t["subnet_id"] for t in json.loads(shared)["targets"]}
     assert ids <= set(renamed.values()) and len(ids) > 3
+
+
+def test_findings_are_written_as_the_encoder_writes_their_dicts():
+    from fargate_netcheck.model import Finding, Severity
+
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    findings = [
+        Finding("RT001", Severity.ERROR, "rtb-1", "audit:subnet-1", 'route "x" \\ é \u2028 \x00', "fix it"),
+        Finding("DNS003", Severity.WARNING, "vpc-1", None, "m", "r", suppressed="known", baseline="new"),
+        Finding("XX001", Severity.INFO, 42, None, "a plug-in's id is a number", "r"),  # type: ignore[arg-type]
+    ]
+    for f in findings:
+        assert json_report.finding_text(f, encode) == encode(json_report.finding_dict(f))
