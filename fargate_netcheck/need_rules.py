@@ -3,6 +3,8 @@ factory whose fix text is built per finding (the exact domain, rule group, bucke
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 
@@ -16,11 +18,16 @@ Fix = Callable[[RuleContext, TargetResult, NeedResult, Check], str]
 def need_checks(
     ctx: RuleContext, codes: frozenset[CheckCode], status: Status
 ) -> Iterator[tuple[TargetResult, NeedResult, Check]]:
-    for result in ctx.results:
-        for need in result.needs:
-            for check in need.result.checks:
-                if check.code in codes and check.status is status:
-                    yield result, need, check
+    """The need checks of ``codes`` and ``status``, target by target, need by need, in walk order."""
+    index = ctx.need_checks_by_code()
+    lists = [index[code] for code in codes if code in index]
+    for _, result, need, check in heapq.merge(*lists, key=_position) if len(lists) > 1 else itertools.chain(*lists):
+        if check.status is status:
+            yield result, need, check
+
+
+def _position(entry: tuple) -> int:
+    return entry[0]
 
 
 def need_rule(

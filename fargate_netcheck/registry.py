@@ -119,10 +119,14 @@ def _matches(rule_id: str, codes: Iterable[str]) -> bool:
 
 
 def run_rules(rules: list[Rule], ctx: RuleContext, selection: Selection | None = None) -> list[Finding]:
+    """Every rule's hits as findings, duplicates dropped, in ``Finding.sort_key`` order. Sorted rule
+    by rule: a rule's findings share its id and severity, so only the rest of the key is compared
+    (an audit has hundreds of thousands), and findings equal in all of it by their remediation."""
     selection = selection or Selection()
-    findings: set[Finding] = set()
+    by_rule: list[tuple[int, str, list[Finding]]] = []
     for rule in rules:
         severity = selection.severity_of(rule)
+        findings: set[Finding] = set()
         for hit in rule.check(ctx):
             findings.add(
                 Finding(
@@ -134,7 +138,14 @@ def run_rules(rules: list[Rule], ctx: RuleContext, selection: Selection | None =
                     remediation=hit.remediation or rule.remediation,
                 )
             )
-    return sorted(findings, key=Finding.sort_key)
+        ordered = sorted(findings, key=_within_rule)
+        by_rule.append((-severity.rank, rule.id, ordered))
+    by_rule.sort(key=lambda r: (r[0], r[1]))
+    return [f for _, _, ordered in by_rule for f in ordered]
+
+
+def _within_rule(f: Finding) -> tuple:
+    return (f.target_id or "", f.resource_id, f.message, f.remediation)
 
 
 def rule_info(rule: Rule, selection: Selection | None = None) -> RuleInfo:

@@ -18,7 +18,16 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.model import Check, CheckCode, PathResult, Severity, Status, TargetResult, Verdict
+from fargate_netcheck.model import (
+    Check,
+    CheckCode,
+    NeedResult,
+    PathResult,
+    Severity,
+    Status,
+    TargetResult,
+    Verdict,
+)
 
 RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 
@@ -39,6 +48,7 @@ class RuleContext:
     graph: nx.DiGraph
     params: dict[str, Any] = field(default_factory=dict)
     _by_code: dict[CheckCode, list[tuple[TargetResult, str, PathResult, Check]]] | None = None
+    _need_by_code: dict[CheckCode, list[tuple[int, TargetResult, NeedResult, Check]]] | None = None
 
     def paths(self) -> Iterator[tuple[TargetResult, str, PathResult]]:
         """Every walk of every target: (target result, label, path result)."""
@@ -57,6 +67,21 @@ class RuleContext:
                     by_code.setdefault(check.code, []).append((result, label, path, check))
             self._by_code = by_code
         return self._by_code
+
+    def need_checks_by_code(self) -> dict[CheckCode, list[tuple[int, TargetResult, NeedResult, Check]]]:
+        """Every check of every need of every target, by code, each with its position in that walk
+        over targets, needs and checks (so a rule reading several codes can keep that order): built
+        once per run, shared by the need rules."""
+        if self._need_by_code is None:
+            by_code: dict[CheckCode, list[tuple[int, TargetResult, NeedResult, Check]]] = {}
+            at = 0
+            for result in self.results:
+                for need in result.needs:
+                    for check in need.result.checks:
+                        by_code.setdefault(check.code, []).append((at, result, need, check))
+                        at += 1
+            self._need_by_code = by_code
+        return self._need_by_code
 
 
 RuleFunction = Callable[[RuleContext], Iterable[Hit]]

@@ -215,33 +215,41 @@ class Relabel:
         )
         path = [t(hop) for hop in result.path]
         blocked = None if result.blocked_at is None else t(result.blocked_at)
+        blocked = None if blocked.__class__ is str else blocked  # None: kept as it is
         reason = t(result.reason)
-        checks: list[Check | tuple] = []
-        for c in result.checks:
+        reason = None if reason.__class__ is str else reason
+        # Checks that name no token are shared; the others are made anew at their positions,
+        # each of their two texts either kept (str) or formatted.
+        checks = list(result.checks)
+        relabelled: list[tuple[int, Any, Any, Any, Any]] = []
+        for i, c in enumerate(checks):
             resource_id, why = t(c.resource_id), t(c.reason)
-            static = resource_id.__class__ is str and why.__class__ is str
-            checks.append(c if static else (c.code, c.status, resource_id, why))
+            if resource_id.__class__ is not str or why.__class__ is not str:
+                relabelled.append((i, c.code, c.status, resource_id, why))
+        hops = [(i, h) for i, h in enumerate(path) if h.__class__ is not str]
+        static_path = [h if h.__class__ is str else None for h in path]
         pieces = result.pieces
         apply = self.apply
 
         def make(*labels: str | None) -> PathResult:
             args = base.copy()
-            args[at_path] = [h if h.__class__ is str else h(*labels) for h in path]
-            if blocked is not None and blocked.__class__ is not str:
+            new_path = static_path.copy()
+            for i, hop in hops:
+                new_path[i] = hop(*labels)
+            args[at_path] = new_path
+            if blocked is not None:
                 args[at_blocked] = blocked(*labels)
-            if reason.__class__ is not str:
+            if reason is not None:
                 args[at_reason] = reason(*labels)
-            args[at_checks] = [
-                c
-                if c.__class__ is Check
-                else Check(
-                    c[0],
-                    c[1],
-                    c[2] if c[2].__class__ is str else c[2](*labels),
-                    c[3] if c[3].__class__ is str else c[3](*labels),
+            new_checks = checks.copy()
+            for i, code, status, resource_id, why in relabelled:
+                new_checks[i] = Check(
+                    code,
+                    status,
+                    resource_id if resource_id.__class__ is str else resource_id(*labels),
+                    why if why.__class__ is str else why(*labels),
                 )
-                for c in checks
-            ]
+            args[at_checks] = new_checks
             if pieces:  # each part of a split destination walked from the member's own subnet too
                 args[at_pieces] = [_copy(p, result=apply(p.result, *labels)) for p in pieces]
             return cls(*args)
