@@ -84,13 +84,24 @@ def needed_names(region: str, account_id: str | None, extra: tuple[str, ...] = (
 
 def target_needs(target: Target, extra: tuple[Need, ...] = ()) -> list[Need]:
     """Everything ``target`` needs, in a fixed order, without duplicates (name and port)."""
+    return needs_of(*needs_key(target), extra)
+
+
+def needs_key(target: Target) -> tuple[str, str | None, tuple[str, ...], bool]:
+    """All of ``target`` that its needs depend on: targets with the same key need the same."""
     region = target.region or "us-east-1"
     if target.source.startswith(_DEFINITION_SOURCES):
         services = tuple(dict.fromkeys(target.needs))
     else:
         services = ("logs",)
-    needs = aws_needs(region, target.account_id, services)
-    if target.source.startswith("deploy-config:"):
+    return region, target.account_id, services, target.source.startswith("deploy-config:")
+
+
+def needs_of(
+    region: str, account: str | None, services: tuple[str, ...], cloudreactor: bool, extra: tuple[Need, ...]
+) -> list[Need]:
+    needs = aws_needs(region, account, services)
+    if cloudreactor:
         needs.append(Need(CLOUDREACTOR_API, purpose="CloudReactor API"))
     needs += extra
     return list({(n.name, n.port): n for n in needs}.values())

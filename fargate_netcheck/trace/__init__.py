@@ -8,7 +8,8 @@ import networkx as nx
 
 from fargate_netcheck.graph import subnet_cidr, successor
 from fargate_netcheck.model import NeedResult, PathResult, Target, TargetResult
-from fargate_netcheck.needs.catalog import Need, target_needs
+from fargate_netcheck.needs import catalog
+from fargate_netcheck.needs.catalog import Need
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer
 from fargate_netcheck.trace.grouping import Grouper, Relabel
@@ -62,10 +63,14 @@ def trace_targets(
     walker = NeedWalker(tracer)
     grouper = Grouper(graph, tracer.options.destinations) if grouped else None
     decided: dict[tuple, tuple[GroupWalks, TargetResult]] = {}
+    known_needs: dict[tuple, list[Need]] = {}
     results = []
     for target in targets:
         vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
-        wanted = target_needs(target, needs)
+        needs_key = catalog.needs_key(target)
+        wanted = known_needs.get(needs_key)
+        if wanted is None:  # an audit's targets need the same few lists: each made once
+            wanted = known_needs[needs_key] = catalog.needs_of(*needs_key, needs)
         key = grouper.key(target) if grouper is not None else None
         if key is not None:
             key = (key, tuple(wanted))
