@@ -26,9 +26,14 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from fargate_netcheck.graph import block_public_access_of, successor
-from fargate_netcheck.model import CheckCode, Status
-from fargate_netcheck.parse import BPA_EXCLUSION_GONE, BPA_EXCLUSION_IN_FORCE, BlockPublicAccess, BpaExclusion
+from fargate_netcheck.core.model import CheckCode, Status
+from fargate_netcheck.graph.build import block_public_access_of, successor
+from fargate_netcheck.snapshot.parse import (
+    BPA_EXCLUSION_GONE,
+    BPA_EXCLUSION_IN_FORCE,
+    BlockPublicAccess,
+    BpaExclusion,
+)
 from fargate_netcheck.trace.walk import Walk
 
 if TYPE_CHECKING:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from fargate_netcheck.graph import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
-from fargate_netcheck.model import CheckCode, PathResult, Target, Verdict
-from fargate_netcheck.parse import Route
+from fargate_netcheck.core.model import CheckCode, PathResult, Target, Verdict
+from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
+from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers
 from fargate_netcheck.trace.aws_ranges import AwsRanges, shipped
 from fargate_netcheck.trace.destination import ECR_AND_S3, Destination, resolve_service

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of, successor
-from fargate_netcheck.model import CheckCode, Status, Target
-from fargate_netcheck.parse import Network, SgRule, Span, span_of
+from fargate_netcheck.core.model import CheckCode, Status, Target
+from fargate_netcheck.graph.build import region_of, successor
+from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.security_groups import SgOutcome, evaluate_egress

@@ -10,7 +10,7 @@ from iac.helpers import FIXTURES
 from iac.plans import const, create_plan, ref
 from iac.test_iac_cfn_network import VPC, by_id, region
 
-from fargate_netcheck.iac.needs_world import DEFAULT_ENDPOINT_POLICY
+from fargate_netcheck.targets.iac.needs_world import DEFAULT_ENDPOINT_POLICY
 
 CDK = FIXTURES / "cdk"
 SERVICE = """
@@ -260,8 +260,8 @@ def test_terraform_resolver_rule_association_is_unknown_and_named(tmp_path, chec
 
 
 def test_overlay_new_vpcs_get_aws_default_options_existing_ones_keep_the_scans(tmp_path):
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
-    from fargate_netcheck.snapshot import parse_snapshot
+    from fargate_netcheck.snapshot.store import parse_snapshot
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     raw = json.loads((FIXTURES / "live.snapshot.json").read_text())
     body = raw["regions"]["eu-west-1"]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from fargate_netcheck.model import Verdict
+from fargate_netcheck.core.model import Verdict
 from fargate_netcheck.report import markdown
 from fargate_netcheck.report.escape import markdown_text
 

@@ -11,8 +11,8 @@ import pytest
 from depth.harness import findings
 from snapshots import codes, healthy, region, trace
 
-from fargate_netcheck.model import CheckCode, Status, Verdict
-from fargate_netcheck.parse import BlockPublicAccess, BpaExclusion
+from fargate_netcheck.core.model import CheckCode, Status, Verdict
+from fargate_netcheck.snapshot.parse import BlockPublicAccess, BpaExclusion
 from fargate_netcheck.trace.bpa import evaluate
 
 ACCOUNT = "123456789012"
