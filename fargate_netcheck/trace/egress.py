@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, PathResult, Target, Verdict
-from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
+from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, unread_accounts
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers
 from fargate_netcheck.trace.aws_ranges import AwsRanges, shipped
@@ -338,7 +338,14 @@ class Tracer:
 
     def _subnet_missing(self, walk: Walk, target: Target) -> None:
         regions = self.graph.graph["regions"].values()
-        if regions and all(r.collected("Subnets") for r in regions):
+        if unread := unread_accounts(self.graph):
+            walk.unknown(
+                CheckCode.DATA_FAILED,
+                target.subnet_id,
+                f"subnet {target.subnet_id} is not in the snapshot, and it may belong to an account that "
+                f"could not be read: {unread}",
+            )
+        elif regions and all(r.collected("Subnets") for r in regions):
             walk.failed(
                 CheckCode.SUBNET_MISSING, target.subnet_id, f"subnet {target.subnet_id} does not exist"
             )
