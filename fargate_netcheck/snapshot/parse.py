@@ -325,6 +325,8 @@ class BlockPublicAccess:
     exclusions_gap: str = ""
     unreadable: str | None = None
     unsupported: str | None = None  # the endpoint does not implement BPA (its answer): nothing blocks
+    options_failed: bool = False  # ``unreadable`` because collecting the options failed
+    exclusions_failed: bool = False  # ``exclusions_gap`` because collecting the exclusions failed
 
 
 def parse_block_public_access(
@@ -337,7 +339,7 @@ def parse_block_public_access(
     if failed is not None and not is_failure("VpcBlockPublicAccessOptions", failed):
         return BlockPublicAccess(region, None, unsupported=failed)
     if "VpcBlockPublicAccessOptions" in errors:
-        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"])
+        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"], options_failed=True)
     if options is None:
         return BlockPublicAccess(region, None)
     if len(options) != 1:
@@ -376,4 +378,5 @@ def parse_block_public_access(
         exclusions_allowed=option.get("ExclusionsAllowed") != "not-allowed",
         exclusions=exclusions,
         exclusions_gap=gap,
+        exclusions_failed="VpcBlockPublicAccessExclusions" in errors,
     )
