@@ -37,6 +37,7 @@ from fargate_netcheck.trace.hops import (
 from fargate_netcheck.trace.ipv6 import task_ipv6
 from fargate_netcheck.trace.pieces import combine
 from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
+from fargate_netcheck.trace.service_lists import around_service_list
 from fargate_netcheck.trace.transit import transit_gateway
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -274,8 +275,13 @@ class Tracer:
         how = "explicitly associated" if explicit else f"main route table of {pos.vpc_id}"
         unknown = piece.unknown_reason()
         if unknown:
-            walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
-            return None
+            aws = (self.options.ip_ranges or shipped()).service_space(
+                "AMAZON", region_of(g, rtb).region, pos.destination.version
+            )
+            around = around_service_list(g, walk, rtb, piece, pos, self._follow, self._piece, aws)
+            if around is None:
+                walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
+            return around
         route = piece.route
         if route is None:
             if translated_in(g, pos):
