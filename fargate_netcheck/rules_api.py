@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.model import (
+from fargate_netcheck.core.model import (
     Check,
     CheckCode,
     NeedResult,

@@ -1,8 +1,8 @@
 """Needs by name: the Network Firewall (NFW), VPC endpoint policies (EPP) and DNS (DNS) on the
 way to each endpoint a task needs (ECR, S3 layers, Logs, secrets, CloudReactor, --need)."""
 
-from fargate_netcheck.model import CheckCode, Status
-from fargate_netcheck.need_rules import allow_domain, allow_statement, need_rule
+from fargate_netcheck.checks.need_rules import allow_domain, allow_statement, need_rule
+from fargate_netcheck.core.model import CheckCode, Status
 
 NFW001 = need_rule(
     id="NFW001",

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from fargate_netcheck.hosting import egress_mode
-from fargate_netcheck.model import Finding, NeedResult, PathResult, Report, TargetResult
+from fargate_netcheck.core.model import Finding, NeedResult, PathResult, Report, TargetResult
+from fargate_netcheck.report.hosting import egress_mode
 from fargate_netcheck.report.json_shared import SharedJson
 
 REPORT_VERSION = 1

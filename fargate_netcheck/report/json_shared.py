@@ -21,8 +21,8 @@ from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
-from fargate_netcheck.hosting import walks_egress_mode
-from fargate_netcheck.model import NeedResult, PathResult, TargetResult
+from fargate_netcheck.core.model import NeedResult, PathResult, TargetResult
+from fargate_netcheck.report.hosting import walks_egress_mode
 
 _NONCE = secrets.token_hex(8)
 # NUL characters keep the placeholders out of anything a walk writes; JSON escapes them as \u0000.

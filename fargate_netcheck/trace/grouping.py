@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from fargate_netcheck.graph import successor
-from fargate_netcheck.model import Check, NeedResult, PathResult, Target
+from fargate_netcheck.core.model import Check, NeedResult, PathResult, Target
+from fargate_netcheck.graph.build import successor
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.table_classes import table_classes
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from fargate_netcheck.graph import successor
+from fargate_netcheck.graph.build import successor
 
 
 def table_classes(g: nx.DiGraph, visited_subnets: Iterable[str]) -> dict[str, tuple]:

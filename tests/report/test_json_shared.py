@@ -12,11 +12,11 @@ from pathlib import Path
 
 from report_schema import assert_valid_report
 
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import Report, SourceLocation
+from fargate_netcheck.core.model import Report, SourceLocation
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.report import json_report
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import audit_targets
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets
 from fargate_netcheck.trace import trace_targets
 
 
@@ -76,7 +76,7 @@ def test_ids_that_json_escapes_are_escaped_in_every_member():
 
 
 def test_findings_are_written_as_the_encoder_writes_their_dicts():
-    from fargate_netcheck.model import Finding, Severity
+    from fargate_netcheck.core.model import Finding, Severity
 
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     findings = [

@@ -8,14 +8,14 @@ import itertools
 import sys
 from pathlib import Path
 
-from fargate_netcheck import model as m
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.need_rules import need_checks
+import fargate_netcheck.core.model as m
+from fargate_netcheck.checks.need_rules import need_checks
+from fargate_netcheck.checks.registry import run_rules
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.pipeline import AnalysisOptions, select_rules
-from fargate_netcheck.registry import run_rules
 from fargate_netcheck.rules_api import RuleContext
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import audit_targets
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets
 from fargate_netcheck.trace import trace_targets
 
 
