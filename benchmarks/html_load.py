@@ -37,7 +37,9 @@ def chromium() -> str:
 
 
 def load_seconds(page: Path, *extra: str) -> tuple[float, int]:
-    """Wall seconds of one headless Chromium that loads ``page`` and dumps its DOM; the DOM's size."""
+    """Wall seconds of one headless Chromium that loads ``page`` and dumps its DOM (or does what
+    ``extra`` says, e.g. take a screenshot); the size of what it printed."""
+    extra = extra or ("--dump-dom",)
     with tempfile.TemporaryDirectory(prefix="chromium-profile-", ignore_cleanup_errors=True) as profile:
         command = [chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()]
         start = time.perf_counter()
