@@ -64,12 +64,12 @@ def one(path: Path, extra: tuple[str, ...]) -> dict[str, float]:
     import resource
 
     from fargate_netcheck import pipeline
-    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.needs.catalog import parse_need
-    from fargate_netcheck.output import write_report
     from fargate_netcheck.report.json_report import chunks
-    from fargate_netcheck.snapshot import load_snapshot
-    from fargate_netcheck.targets import audit_targets
+    from fargate_netcheck.report.output import write_report
+    from fargate_netcheck.snapshot.store import load_snapshot
+    from fargate_netcheck.targets.subnets import audit_targets
 
     snapshot = load_snapshot(path)
     graph = build_graph(snapshot)
@@ -105,7 +105,7 @@ def measure(subnets: int, out: Path) -> list[dict]:
     sys.path.insert(0, str(HERE))
     import synth
 
-    from fargate_netcheck.snapshot import write_snapshot
+    from fargate_netcheck.snapshot.store import write_snapshot
 
     raw = out / f"synth-{subnets}.json"
     synth.main(["--subnets", str(subnets), "--output", str(raw)])

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CLI_MAIN = "from fargate_netcheck.cli import main; main()"
+CLI_MAIN = "from fargate_netcheck.cli.app import main; main()"
 FLOOR = "import json, sys, time\nt = time.perf_counter()\njson.load(open(sys.argv[1]))\nprint(time.perf_counter() - t)"
 # The least any `check` built on the design card's stack can cost: start Python, import the CLI
 # framework and the graph library it must use (typer, networkx), json.load the snapshot; no analysis.
@@ -101,10 +101,10 @@ def run_stages(path: Path, html: bool) -> dict[str, float]:
         clock = now
 
     from fargate_netcheck import pipeline
-    from fargate_netcheck.graph import build_graph
-    from fargate_netcheck.output import write_report
-    from fargate_netcheck.snapshot import load_snapshot
-    from fargate_netcheck.targets import audit_targets
+    from fargate_netcheck.graph.build import build_graph
+    from fargate_netcheck.report.output import write_report
+    from fargate_netcheck.snapshot.store import load_snapshot
+    from fargate_netcheck.targets.subnets import audit_targets
 
     lap("imports")
     snapshot = load_snapshot(path)
@@ -350,7 +350,7 @@ def main() -> None:
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)  # internal: one stage process
     args = parser.parse_args()
     if args.stages:
-        from fargate_netcheck.gc_quiet import gc_quiet
+        from fargate_netcheck.core.gc_quiet import gc_quiet
 
         with gc_quiet():  # as the CLI runs an offline audit
             print(json.dumps(run_stages(args.stages, not args.no_html)))

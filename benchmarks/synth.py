@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
         vpcs, per_vpc, args.security_groups, args.sg_rules, args.acl_entries, args.tgw_spokes, args.seed,
         args.regions,
     )  # fmt: skip
-    from fargate_netcheck.snapshot import write_snapshot  # the same file format as `scan` writes
+    from fargate_netcheck.snapshot.store import write_snapshot  # the same file format as `scan` writes
 
     write_snapshot(data, args.output)
     size = args.output.stat().st_size

@@ -11,11 +11,11 @@ from pathlib import Path
 import networkx as nx
 
 from fargate_netcheck import __version__
-from fargate_netcheck.model import Report, Severity, Target
+from fargate_netcheck.checks.registry import Selection, load_rules, rule_info, run_rules
+from fargate_netcheck.core.model import Report, Severity, Target
 from fargate_netcheck.needs.catalog import Need
-from fargate_netcheck.registry import Selection, load_rules, rule_info, run_rules
 from fargate_netcheck.rules_api import Rule, RuleContext
-from fargate_netcheck.snapshot import Snapshot
+from fargate_netcheck.snapshot.store import Snapshot
 from fargate_netcheck.trace import TraceOptions, trace_targets
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.model import Check, CheckCode, PathResult, Severity, Status, TargetResult, Verdict
+from fargate_netcheck.core.model import Check, CheckCode, PathResult, Severity, Status, TargetResult, Verdict
 
 RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 

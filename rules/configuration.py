@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from fargate_netcheck.model import Verdict
+from fargate_netcheck.core.model import Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, rule
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints
 

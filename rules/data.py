@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from fargate_netcheck.model import CheckCode, Status, Verdict
+from fargate_netcheck.core.model import CheckCode, Status, Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
 
 DATA001 = from_checks(

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from fargate_netcheck.model import CheckCode, Verdict
+from fargate_netcheck.core.model import CheckCode, Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
 from fargate_netcheck.trace.endpoints import dns_off, endpoint_ids, item, private_dns_endpoints
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from fargate_netcheck.model import TargetResult
+from fargate_netcheck.core.model import TargetResult
 from fargate_netcheck.rules_api import Hit, RuleContext, rule
 
 MAX_SUBNETS = 16  # awsvpcConfiguration limits

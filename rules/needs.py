@@ -3,8 +3,8 @@ way to each endpoint a task needs (ECR, S3 layers, Logs, secrets, CloudReactor, 
 
 from collections.abc import Iterator
 
-from fargate_netcheck.model import CheckCode, PathResult, Status, Verdict
-from fargate_netcheck.need_rules import allow_domain, allow_statement, need_rule
+from fargate_netcheck.checks.need_rules import allow_domain, allow_statement, need_rule
+from fargate_netcheck.core.model import CheckCode, PathResult, Status, Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, rule
 
 NFW001 = need_rule(

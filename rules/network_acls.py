@@ -1,6 +1,6 @@
 """Network ACL rules (ACL): stateless filters on every subnet the traffic crosses."""
 
-from fargate_netcheck.model import CheckCode
+from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.rules_api import from_checks
 
 _EXAMPLE_FIX = """

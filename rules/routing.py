@@ -1,6 +1,6 @@
 """Route-table rules (RT): the subnet's route to the destination."""
 
-from fargate_netcheck.model import CheckCode
+from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.rules_api import from_checks
 
 RT001 = from_checks(

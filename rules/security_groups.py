@@ -3,7 +3,7 @@
 import ipaddress
 from collections.abc import Iterator
 
-from fargate_netcheck.model import CheckCode
+from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
 
 SG001 = from_checks(

@@ -1,7 +1,7 @@
 """Rules for traffic passing through something on its way out: transit gateways (TGW), and NAT
 instances and firewall endpoints (GW family, like the other gateways)."""
 
-from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.core.model import CheckCode, Status
 from fargate_netcheck.rules_api import from_checks
 
 TGW001 = from_checks(

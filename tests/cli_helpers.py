@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from fargate_netcheck.cli import main
+from fargate_netcheck.cli.app import main
 
 
 @dataclass
@@ -41,7 +41,7 @@ def run_without_boto3(*args: str):
 
     code = (
         f"import sys; sys.argv={['fargate-netcheck', *args]!r}\n"
-        "import fargate_netcheck.cli as c\n"
+        "import fargate_netcheck.cli.app as c\n"
         "try:\n c.main(); code = 0\nexcept SystemExit as e: code = e.code or 0\n"
         f"sys.exit({BOTO3_IMPORTED} if 'boto3' in sys.modules or 'botocore' in sys.modules else code)"
     )

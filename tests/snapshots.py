@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import CheckCode, PathResult
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import make_target
+from fargate_netcheck.core.model import CheckCode, PathResult
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import Destination, TraceOptions, trace_targets
 
 ALLOW_ALL_ACL = [
@@ -191,7 +191,7 @@ def region(snap: dict[str, Any], name: str = "us-east-1") -> dict[str, Any]:
 
 
 def item(snap: dict[str, Any], kind: str, item_id: str) -> dict[str, Any]:
-    from fargate_netcheck.snapshot_schema import ID_FIELDS
+    from fargate_netcheck.snapshot.schema import ID_FIELDS
 
     for candidate in region(snap)[kind]:
         if candidate[ID_FIELDS[kind]] == item_id:

@@ -344,7 +344,7 @@ MESSAGES: list[Message] = [
 
 
 def print_table() -> None:
-    from fargate_netcheck.sources.stop_reason import classify
+    from fargate_netcheck.targets.stop_reason import classify
 
     for message in MESSAGES:
         found = classify(message.text, "TaskFailedToStart")

@@ -60,12 +60,12 @@ def test_installed_wheel_finds_rules_and_templates_outside_the_checkout(tmp_path
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     script = (
-        "import fargate_netcheck.resources as r, sys;"
+        "import fargate_netcheck.core.resources as r, sys;"
         "print(r.rules_dir()); print(r.templates_dir());"
         "import fargate_netcheck.report.schema as s; print(s.report_schema()['$id']);"
         "import fargate_netcheck.trace.aws_ranges as a; print(a.SHIPPED, a.shipped().create_date);"
         f"sys.argv=['fargate-netcheck','check','--snapshot',{str(snap)!r},'-f','html','-o','r.html'];"
-        "import fargate_netcheck.cli as c; c.main()"
+        "import fargate_netcheck.cli.app as c; c.main()"
     )
     # Dependencies come from this environment's site-packages on PYTHONPATH; its .pth files (the
     # editable install pointing at the checkout) are not processed from there, so only the wheel

@@ -2,8 +2,8 @@
 
 ``collect`` reads the caller's own account and returns the single-account form of docs/snapshot-format.md;
 ``collect_accounts`` assumes a role in each of many accounts (named, or an organisation's) and
-returns the multi-account form. Both are ready for ``snapshot.write_snapshot`` or
-``snapshot.parse_snapshot``.
+returns the multi-account form. Both are ready for ``snapshot.store.write_snapshot`` or
+``snapshot.store.parse_snapshot``.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from fargate_netcheck.collect.session import (
     install_read_only_guard,
     make_session,
 )
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 if TYPE_CHECKING:
-    from fargate_netcheck.progress import ProgressSink
+    from fargate_netcheck.core.progress import ProgressSink
 
 __all__ = ["SNAPSHOT_VERSION", "CallLog", "CallSettings", "collect", "collect_accounts", "resolve_regions"]
 

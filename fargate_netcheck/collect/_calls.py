@@ -16,12 +16,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from fargate_netcheck.collection import TIMED_OUT_PREFIX, UNSUPPORTED_PREFIX
+from fargate_netcheck.snapshot.collection import TIMED_OUT_PREFIX, UNSUPPORTED_PREFIX
 
 SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (docs/snapshot-format.md)
 
 # Error codes AWS and emulators answer for an action they do not implement (recorded with
-# ``UNSUPPORTED_PREFIX``: see fargate_netcheck.collection).
+# ``UNSUPPORTED_PREFIX``: see fargate_netcheck.snapshot.collection).
 UNSUPPORTED_CODES = frozenset({"InvalidAction", "UnsupportedOperation", "NotImplemented"})
 
 

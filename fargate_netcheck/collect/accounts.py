@@ -40,8 +40,8 @@ from fargate_netcheck.collect.session import (
     install_read_only_guard,
     make_session,
 )
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.progress import ProgressSink, SilentProgress
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.progress import ProgressSink, SilentProgress
 
 ASSUME_ROLE_ERROR = "AssumeRole"
 DESCRIBE_REGIONS_ERROR = "DescribeRegions"

@@ -12,7 +12,7 @@ import botocore.session
 from botocore.credentials import CredentialProvider, RefreshableCredentials
 
 from fargate_netcheck.collect.session import install_read_only_guard
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 # Actions of the caller that fans out to the accounts (see iam.MANAGEMENT_MODULES), not of the read role.
 IAM_ACTIONS: tuple[str, ...] = ("sts:AssumeRole",)

@@ -37,12 +37,12 @@ from fargate_netcheck.collect._calls import (
     run_jobs,
 )
 from fargate_netcheck.collect.ecs import account_settings
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.snapshot_fast_check import ItemChecker
-from fargate_netcheck.snapshot_schema import ID_FIELDS, validate_item
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.fast_check import ItemChecker
+from fargate_netcheck.snapshot.schema import ID_FIELDS, validate_item
 
 if TYPE_CHECKING:
-    from fargate_netcheck.progress import ProgressSink
+    from fargate_netcheck.core.progress import ProgressSink
 
 Item = dict[str, Any]
 

@@ -13,8 +13,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from fargate_netcheck.collect._calls import call, chunks, paginate
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.task_network import TaskNetwork
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.task_network import TaskNetwork
 
 IAM_ACTIONS: tuple[str, ...] = (
     "cloudtrail:LookupEvents",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fargate_netcheck.collect._calls import COLLECT_ERRORS, error_text, paginate
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 # Actions of the caller that fans out to the accounts (see iam.MANAGEMENT_MODULES), not of the read role.
 IAM_ACTIONS: tuple[str, ...] = ("organizations:ListAccounts",)

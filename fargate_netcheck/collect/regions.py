@@ -11,7 +11,7 @@ import botocore
 from botocore.exceptions import BotoCoreError
 
 from fargate_netcheck.collect._calls import call
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 IAM_ACTIONS: tuple[str, ...] = ("ec2:DescribeRegions",)
 ENABLED_STATUSES: tuple[str, ...] = ("opt-in-not-required", "opted-in")

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from fargate_netcheck.collect._calls import COLLECT_ERRORS, Job, call, error_text, paginate, run_jobs
-from fargate_netcheck.dns.names import covers, norm
+from fargate_netcheck.core.dns_names import covers, norm
 
 IAM_ACTIONS: tuple[str, ...] = (
     "route53:ListHostedZones",

@@ -22,8 +22,8 @@ from botocore.config import Config
 from botocore.exceptions import ProfileNotFound
 from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 
-from fargate_netcheck.call_settings import CallSettings
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.call_settings import CallSettings
+from fargate_netcheck.core.errors import InputError
 
 READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Search")
 

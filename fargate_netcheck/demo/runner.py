@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Report
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Report
 
 REGION = "us-east-1"
 _FAKE_ENV = {
@@ -52,10 +52,10 @@ def demo_report(*, with_topology: bool = True) -> Report:
     from fargate_netcheck.collect import collect
     from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
     from fargate_netcheck.demo.account import build_demo_account
-    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.pipeline import AnalysisOptions, analyze
-    from fargate_netcheck.snapshot import parse_snapshot
-    from fargate_netcheck.targets import make_target
+    from fargate_netcheck.snapshot.store import parse_snapshot
+    from fargate_netcheck.targets.subnets import make_target
 
     moto_bpa.install()  # moto lacks the Block Public Access describe calls the collector makes
     moto_dns_firewall.install()  # and the DNS Firewall list calls
@@ -79,16 +79,16 @@ def demo_report(*, with_topology: bool = True) -> Report:
     return report
 
 
-def run_demo(output: Path, html: Path | None = None) -> int:
-    from fargate_netcheck.output import write_file
+def run_demo(output: Path, html: Path | None = None, markdown: Path | None = None) -> int:
     from fargate_netcheck.report import stream, text
+    from fargate_netcheck.report.output import write_file
 
     report = demo_report(with_topology=html is not None)
     sys.stdout.write(text.render(report))
-    write_file(output, stream("json")(report))
-    written = [output]
-    if html is not None:
-        write_file(html, stream("html")(report))
-        written.append(html)
+    written = []
+    for fmt, path in (("json", output), ("html", html), ("markdown", markdown)):
+        if path is not None:
+            write_file(path, stream(fmt)(report))
+            written.append(path)
     print(f"\nwrote {', '.join(map(str, written))}", file=sys.stderr)
     return 0

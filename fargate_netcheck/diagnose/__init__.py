@@ -1,7 +1,7 @@
 """``diagnose``: why did this Fargate task stop, and is the network to blame?
 
 Three ways in: a task ECS still returns (``task``), or what a forgotten task left behind, its error
-text or its saved task-state event (``saved``). All classify the stop (``sources.stop_reason``),
+text or its saved task-state event (``saved``). All classify the stop (``targets.stop_reason``),
 trace the task's subnets, walk the path to the service the error names
 (``trace.service_path``), and explain (``explain``).
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 _ARN = re.compile(
     r"^arn:(aws[\w-]*):ecs:([a-z0-9-]+):(\d{12}):task/(?:([A-Za-z0-9_-]{1,255})/)?([A-Za-z0-9-]{1,64})$"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +32,12 @@ class DiagnoseArgs:
 
 
 def run_diagnose(args: DiagnoseArgs) -> int:
-    from fargate_netcheck.cli_support import Aws
+    from fargate_netcheck.cli.support import Aws
     from fargate_netcheck.diagnose.arn import parse_task_ref
     from fargate_netcheck.diagnose.facts import Placement
     from fargate_netcheck.diagnose.saved import SavedInputs, diagnose_saved
     from fargate_netcheck.diagnose.task import diagnose_task
-    from fargate_netcheck.output import check_destination, parse_formats, write_report
+    from fargate_netcheck.report.output import check_destination, parse_formats, write_report
 
     _validate(args)
     formats = parse_formats(args.format or ["text"])

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.input_limits import read_limited
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.input_limits import read_limited
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_EVENTS = 100_000

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.model import Diagnosis, Finding, Report, Verdict
-from fargate_netcheck.sources.stop_reason import StopClass, sentence
+from fargate_netcheck.core.model import Diagnosis, Finding, Report, Verdict
+from fargate_netcheck.targets.stop_reason import StopClass, sentence
 
 if TYPE_CHECKING:
     from fargate_netcheck.diagnose.facts import TaskFacts

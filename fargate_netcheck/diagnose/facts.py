@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 
 @dataclass(slots=True)
@@ -129,8 +129,8 @@ def interface_in_snapshot(
 def take_deploy_config(facts: TaskFacts, placement: Placement) -> None:
     if placement.deploy_config is None:
         return
-    from fargate_netcheck.sources.deploy_config import resolve_deploy_config
-    from fargate_netcheck.sources.run_environment import NetworkDefaults
+    from fargate_netcheck.targets.deploy_config import resolve_deploy_config
+    from fargate_netcheck.targets.run_environment import NetworkDefaults
 
     if not placement.env:
         raise InputError("--deploy-config needs --env")

@@ -6,16 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fargate_netcheck.core.model import PathResult, Report
 from fargate_netcheck.diagnose.explain import explain
 from fargate_netcheck.diagnose.facts import TaskFacts
-from fargate_netcheck.model import PathResult, Report
-from fargate_netcheck.sources.stop_reason import StopClass, classify
-from fargate_netcheck.sources.stop_service import ECR_API, SECRETS, SSM, Service
+from fargate_netcheck.targets.stop_reason import StopClass, classify
+from fargate_netcheck.targets.stop_service import ECR_API, SECRETS, SSM, Service
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from fargate_netcheck.snapshot import Snapshot
+    from fargate_netcheck.snapshot.store import Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class ServicePath:
 
 def report_for(facts: TaskFacts, snap: Snapshot, graph: nx.DiGraph, *, with_topology: bool = False) -> Report:
     from fargate_netcheck.pipeline import AnalysisOptions, analyze
-    from fargate_netcheck.targets import make_target
+    from fargate_netcheck.targets.subnets import make_target
 
     facts.finish()
     found = classify(facts.stopped_reason, facts.stop_code, facts.container_reasons)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Report
 from fargate_netcheck.diagnose.arn import cluster_of
 from fargate_netcheck.diagnose.event import read_task_event
 from fargate_netcheck.diagnose.facts import (
@@ -26,8 +28,6 @@ from fargate_netcheck.diagnose.facts import (
     take_interface,
     take_service,
 )
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +59,9 @@ def diagnose_saved(
 ) -> Report:
     """``aws(region)`` returns a ``cli_support.Aws`` for the region the inputs name (None: the
     default); no AWS call is made unless the network or a service must be read live."""
-    from fargate_netcheck.cli_support import load_or_collect
+    from fargate_netcheck.cli.support import load_or_collect
     from fargate_netcheck.diagnose.run import report_for
-    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.graph.build import build_graph
 
     if inputs.offline and snapshot is None:
         raise InputError("--offline reads the network from --snapshot: pass one")

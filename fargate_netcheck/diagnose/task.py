@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Report
 from fargate_netcheck.diagnose.arn import TaskRef
 from fargate_netcheck.diagnose.facts import Placement, TaskFacts, take_flags, take_interface
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Report
 
 FORGOTTEN = (
     "diagnose it from its error text (--reason TEXT) or its saved task-state event (--event FILE), with "
@@ -35,10 +35,10 @@ def diagnose_task(
     """Read the task (or the service's most recent stopped one), its facts, the network; check the
     egress of its subnet and the path to the service its error names, and explain.
     ``aws`` is a ``cli_support.Aws``."""
-    from fargate_netcheck.cli_support import load_or_collect
+    from fargate_netcheck.cli.support import load_or_collect
     from fargate_netcheck.collect import ecs as ecs_api
     from fargate_netcheck.diagnose.run import report_for
-    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.graph.build import build_graph
 
     ecs = aws.client("ecs")
     if ref is None:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fargate_netcheck.endpoint_policy import NoneOf, Ref, Request
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Target
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Target
+from fargate_netcheck.needs.endpoint_policy import NoneOf, Ref, Request
 
 CLOUDREACTOR_API = "api.cloudreactor.io"
 DEFAULT_PORT = 443

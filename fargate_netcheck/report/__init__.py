@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 
-from fargate_netcheck.model import Report
+from fargate_netcheck.core.model import Report
 
 FORMATS = ("text", "json", "html", "sarif", "junit", "markdown")
 EXTENSIONS = {

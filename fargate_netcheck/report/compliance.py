@@ -13,8 +13,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fargate_netcheck.hosting import egress_mode
-from fargate_netcheck.model import Finding, NeedResult, PathResult, Report, Severity, TargetResult, Verdict
+from fargate_netcheck.core.model import (
+    Finding,
+    NeedResult,
+    PathResult,
+    Report,
+    Severity,
+    TargetResult,
+    Verdict,
+)
+from fargate_netcheck.report.hosting import egress_mode
 
 VERDICTS = (Verdict.UNREACHABLE, Verdict.UNKNOWN, Verdict.REACHABLE)
 _ORDER = {v: i for i, v in enumerate(VERDICTS)}

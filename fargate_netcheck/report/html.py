@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from fargate_netcheck.model import Finding, PathResult, Report, RuleInfo, Severity, TargetResult, Verdict
+from fargate_netcheck.core.model import Finding, PathResult, Report, RuleInfo, Severity, TargetResult, Verdict
+from fargate_netcheck.core.resources import templates_dir
 from fargate_netcheck.report.compliance import compliance
 from fargate_netcheck.report.html_paths import path_data
-from fargate_netcheck.resources import templates_dir
 
 # Diagram geometry (SVG user units = CSS px).
 BOX_W, BOX_H = 180, 58

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from fargate_netcheck.model import PathResult
+from fargate_netcheck.core.model import PathResult
 from fargate_netcheck.report.compliance import Compliance
 
 WITH_CHECKS = 200  # groups whose first member's checks are embedded (the JSON report has all)

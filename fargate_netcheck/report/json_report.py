@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fargate_netcheck.hosting import egress_mode
-from fargate_netcheck.model import Finding, NeedResult, PathResult, Report, TargetResult
+from fargate_netcheck.core.model import Finding, NeedResult, PathResult, Report, TargetResult
+from fargate_netcheck.report.hosting import egress_mode
 
 REPORT_VERSION = 1
 

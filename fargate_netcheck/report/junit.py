@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-from fargate_netcheck.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
+from fargate_netcheck.core.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
 from fargate_netcheck.report.escape import xml_text
 
 ROOT_NAME = "fargate-netcheck"

@@ -12,7 +12,7 @@ strings go through ``escape.markdown_text``; the whole stays under GitHub's comm
 
 from __future__ import annotations
 
-from fargate_netcheck.model import Finding, Report, Verdict
+from fargate_netcheck.core.model import Finding, Report, Verdict
 from fargate_netcheck.report.compliance import VERDICTS, Compliance, compliance
 from fargate_netcheck.report.escape import markdown_code, markdown_text
 

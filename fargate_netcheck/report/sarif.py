@@ -17,7 +17,16 @@ import hashlib
 import json
 from typing import Any
 
-from fargate_netcheck.model import Finding, Report, RuleInfo, Severity, Status, Target, TargetResult, Verdict
+from fargate_netcheck.core.model import (
+    Finding,
+    Report,
+    RuleInfo,
+    Severity,
+    Status,
+    Target,
+    TargetResult,
+    Verdict,
+)
 from fargate_netcheck.report.escape import uri_path, uri_segment
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from fargate_netcheck.hosting import egress_mode
-from fargate_netcheck.model import PathResult, Report, TargetResult, Verdict
+from fargate_netcheck.core.model import PathResult, Report, TargetResult, Verdict
+from fargate_netcheck.report.hosting import egress_mode
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MARK = {Verdict.REACHABLE: "[ OK ]", Verdict.UNREACHABLE: "[FAIL]", Verdict.UNKNOWN: "[ ?? ]"}

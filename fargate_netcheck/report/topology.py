@@ -1,6 +1,6 @@
 """A per-VPC view of the network for reports: subnets by AZ, route tables and their routes, gateways.
 
-Built from the graph (see ``fargate_netcheck.graph``) once, stored on ``Report.topology``, drawn by the
+Built from the graph (see ``fargate_netcheck.graph.build``) once, stored on ``Report.topology``, drawn by the
 HTML writer. Everything is sorted so the same graph always gives the same view.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.parse import parse_route
+from fargate_netcheck.snapshot.parse import parse_route
 
 # Node kinds shown as gateways of a VPC, with the label a reader sees.
 GATEWAY_LABELS = {

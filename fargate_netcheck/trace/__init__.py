@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import networkx as nx
 
-from fargate_netcheck.graph import subnet_cidr, successor
-from fargate_netcheck.model import NeedResult, PathResult, Target, TargetResult
+from fargate_netcheck.core.model import NeedResult, PathResult, Target, TargetResult
+from fargate_netcheck.graph.build import subnet_cidr, successor
 from fargate_netcheck.needs.catalog import Need, target_needs
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer

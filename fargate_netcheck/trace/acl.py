@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fargate_netcheck.model import Status
-from fargate_netcheck.parse import AclEntry, Network, span_of
+from fargate_netcheck.core.model import Status
+from fargate_netcheck.snapshot.parse import AclEntry, Network, span_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.graph import endpoint_service, region_of, successor, successors
-from fargate_netcheck.model import CheckCode, Status
-from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.core.model import CheckCode, Status
+from fargate_netcheck.graph.build import endpoint_service, region_of, successor, successors
+from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step
 from fargate_netcheck.trace.returns import back_to, record

@@ -26,8 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.addresses import AddressSet
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "aws-ip-ranges.json"
 TRIMMED_SERVICES = ("AMAZON", "S3")

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.parse import Network
+from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Network
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.aws_ranges import AwsRanges

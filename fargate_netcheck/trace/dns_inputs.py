@@ -11,10 +11,10 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.dns.resolve import DnsInputs
-from fargate_netcheck.graph import region_of, vpc_cidrs
+from fargate_netcheck.graph.build import region_of, vpc_cidrs
 from fargate_netcheck.needs.catalog import aws_suffix, needed_names
-from fargate_netcheck.snapshot import RegionData
+from fargate_netcheck.snapshot.store import RegionData
+from fargate_netcheck.trace.dns import DnsInputs
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, vpc_dns
 
 _SERVICES = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm")

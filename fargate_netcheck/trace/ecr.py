@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.graph import region_of
-from fargate_netcheck.model import Check, CheckCode, PathResult, Status, Target
+from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Target
+from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.endpoints import (
     ECR_SERVICES,

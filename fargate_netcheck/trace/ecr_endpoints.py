@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of, subnet_cidr
-from fargate_netcheck.model import CheckCode, PathResult, Status, Target, Verdict
-from fargate_netcheck.parse import Network, SgRule
+from fargate_netcheck.core.model import CheckCode, PathResult, Status, Target, Verdict
+from fargate_netcheck.graph.build import region_of, subnet_cidr
+from fargate_netcheck.snapshot.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.endpoints import ECR_SERVICES, gateway_endpoints, is_available
 from fargate_netcheck.trace.routing import subnet_route_table

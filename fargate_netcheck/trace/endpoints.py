@@ -1,6 +1,6 @@
 """VPC endpoint lookups shared by the ECR pull walk and the endpoint rules.
 
-They read the per-VPC index ``graph.py`` builds once (vpc node ``endpoints``: service short name ->
+They read the per-VPC index ``graph.build`` builds once (vpc node ``endpoints``: service short name ->
 endpoint ids), never all endpoints of the snapshot.
 """
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of, subnet_cidr, vpc_cidrs
-from fargate_netcheck.model import Check, CheckCode, Status, Verdict
-from fargate_netcheck.nfw.flow import need_flow
-from fargate_netcheck.nfw.policy import evaluate_firewall
-from fargate_netcheck.nfw.sets import AddressSet
+from fargate_netcheck.core.model import Check, CheckCode, Status, Verdict
+from fargate_netcheck.graph.build import region_of, subnet_cidr, vpc_cidrs
+from fargate_netcheck.trace.nfw.flow import need_flow
+from fargate_netcheck.trace.nfw.policy import evaluate_firewall
+from fargate_netcheck.trace.nfw.sets import AddressSet
 
 _CODES = {
     Verdict.REACHABLE: (CheckCode.NFW, Status.PASS),

@@ -29,8 +29,8 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.graph import successor
-from fargate_netcheck.model import Check, PathResult, Target
+from fargate_netcheck.core.model import Check, PathResult, Target
+from fargate_netcheck.graph.build import successor
 from fargate_netcheck.trace.destination import Destination
 
 _CIDR4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.graph import vpc_cidrs
-from fargate_netcheck.model import CheckCode
-from fargate_netcheck.parse import Network, Route
+from fargate_netcheck.core.model import CheckCode
+from fargate_netcheck.graph.build import vpc_cidrs
+from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.walk import Crossing, Walk

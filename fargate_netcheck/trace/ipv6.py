@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of
-from fargate_netcheck.model import CheckCode
+from fargate_netcheck.core.model import CheckCode
+from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.trace.walk import Walk
 
 SETTINGS_KIND = "EcsAccountSettings"

@@ -6,7 +6,7 @@
    through the gateway endpoint on the route table (``EndpointWalk.s3_gateway``), or the Tracer's
    internet walk for the need's port, with every Network Firewall on that path evaluated for the
    need's name and port (``firewall_policy``);
-3. the VPC endpoint's policy for what the task asks of that service (``endpoint_policy``).
+3. the VPC endpoint's policy for what the task asks of that service (``needs.endpoint_policy``).
 
 A need's checks hold what only the need adds (DNS, firewall policy, endpoint policy); the hops it
 shares with the internet egress and ECR pull walks are reported there once, and its verdict and
@@ -18,10 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.dns.resolve import DnsDecision, resolve
-from fargate_netcheck.endpoint_policy import evaluate
-from fargate_netcheck.graph import endpoint_service, region_of, successor
-from fargate_netcheck.model import (
+from fargate_netcheck.core.model import (
     Check,
     CheckCode,
     NeedResult,
@@ -31,7 +28,10 @@ from fargate_netcheck.model import (
     TargetResult,
     Verdict,
 )
+from fargate_netcheck.graph.build import endpoint_service, region_of, successor
 from fargate_netcheck.needs.catalog import Need, policy_request
+from fargate_netcheck.needs.endpoint_policy import evaluate
+from fargate_netcheck.trace.dns import DnsDecision, resolve
 from fargate_netcheck.trace.dns_inputs import dns_inputs
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET

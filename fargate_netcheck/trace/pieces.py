@@ -8,7 +8,7 @@ unchanged.
 
 from __future__ import annotations
 
-from fargate_netcheck.model import CheckCode, PathPiece, PathResult, Status, Verdict
+from fargate_netcheck.core.model import CheckCode, PathPiece, PathResult, Status, Verdict
 from fargate_netcheck.trace.destination import Destination
 
 ADVICE = "name the service's addresses with --destination"

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.model import CheckCode, Status
+from fargate_netcheck.core.model import CheckCode, Status
+from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.trace.routing import Piece
 from fargate_netcheck.trace.walk import Walk
 

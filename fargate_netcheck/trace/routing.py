@@ -1,14 +1,14 @@
 """Which route table a subnet's traffic follows, within a walk. How one table splits a destination
 (longest prefix over all its routes, AWS's tie order: ``partition``) is a question about the graph,
-answered by ``route_choice``: the target sources ask it too, and they never import the trace."""
+answered by ``graph.route_choice``: the target sources ask it too, and they never import the trace."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from fargate_netcheck.graph import region_of, successor
-from fargate_netcheck.model import CheckCode
-from fargate_netcheck.route_choice import Piece, Prefixed, next_hop, partition, route_pieces, route_tier
+from fargate_netcheck.core.model import CheckCode
+from fargate_netcheck.graph.build import region_of, successor
+from fargate_netcheck.graph.route_choice import Piece, Prefixed, next_hop, partition, route_pieces, route_tier
 from fargate_netcheck.trace.walk import Walk
 
 __all__ = ["Piece", "Prefixed", "next_hop", "partition", "route_pieces", "route_tier", "subnet_route_table"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from fargate_netcheck.model import Status
-from fargate_netcheck.parse import Network, SgRule, within
+from fargate_netcheck.core.model import Status
+from fargate_netcheck.snapshot.parse import Network, SgRule, within
 from fargate_netcheck.trace.destination import Destination
 
 

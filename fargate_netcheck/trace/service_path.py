@@ -18,9 +18,8 @@ Endpoint policies are not evaluated (the reason says so). The per-need walks of 
 
 from __future__ import annotations
 
-from fargate_netcheck.graph import region_of
-from fargate_netcheck.model import CheckCode, PathResult, Target
-from fargate_netcheck.service_keys import (
+from fargate_netcheck.core.model import CheckCode, PathResult, Target
+from fargate_netcheck.core.service_keys import (
     ECR_API,
     ECR_LAYERS,
     ECR_REGISTRY,
@@ -31,6 +30,7 @@ from fargate_netcheck.service_keys import (
     SECRETS,
     SSM,
 )
+from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET, Tracer
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, unusable_endpoints, vpc_dns

@@ -28,10 +28,10 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.graph import region_of, successor, successors
-from fargate_netcheck.model import CheckCode
-from fargate_netcheck.parse import Network, Route, TgwAttachment, TgwRoute
+from fargate_netcheck.core.model import CheckCode
+from fargate_netcheck.graph.build import region_of, successor, successors
+from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Fork, Position, Step
 from fargate_netcheck.trace.returns import back_to, record

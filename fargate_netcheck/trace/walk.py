@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import networkx as nx
 
-from fargate_netcheck.model import Check, CheckCode, PathResult, Status, Verdict
-from fargate_netcheck.parse import Network
+from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Verdict
+from fargate_netcheck.snapshot.parse import Network
 
 if TYPE_CHECKING:
-    from fargate_netcheck.snapshot import RegionData
+    from fargate_netcheck.snapshot.store import RegionData
 
 
 class ReturnLeg(Protocol):

@@ -8,7 +8,7 @@ import sys
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from fargate_netcheck.cli import main; sys.argv[0] = 'fargate-netcheck'; main()"
+    code = "import sys; from fargate_netcheck.cli.app import main; sys.argv[0] = 'fargate-netcheck'; main()"
     return subprocess.run(
         [sys.executable, "-c", code, *args], env={**os.environ, **env}, capture_output=True, text=True
     )

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from fargate_netcheck.gc_quiet import gc_quiet
+from fargate_netcheck.core.gc_quiet import gc_quiet
 
 
 def test_collector_is_off_inside_and_back_on_after():

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli
 
-from fargate_netcheck.cli import command
-from fargate_netcheck.cli_panels import PANELS, unplaced
+from fargate_netcheck.cli.app import command
+from fargate_netcheck.cli.panels import PANELS, unplaced
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +27,7 @@ def help_of(capsys, monkeypatch, *args: str, columns: int = 80) -> str:
 
 
 def test_every_option_of_every_command_has_a_panel():
-    """A new option without a line in fargate_netcheck/cli_panels.py fails here, by name."""
+    """A new option without a line in fargate_netcheck/cli/panels.py fails here, by name."""
     assert unplaced(command()) == []
 
 

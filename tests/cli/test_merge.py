@@ -11,7 +11,7 @@ from pathlib import Path
 
 from snapshots import healthy, write
 
-CLI = [sys.executable, "-c", "from fargate_netcheck.cli import main; main()"]
+CLI = [sys.executable, "-c", "from fargate_netcheck.cli.app import main; main()"]
 
 
 def _shard(account_id: str, regions: dict, collected_at: str, errors: dict | None = None) -> dict:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from fargate_netcheck.collect import collect
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import CheckCode, Verdict
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import make_target
+from fargate_netcheck.core.model import CheckCode, Verdict
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import Destination, TraceOptions, trace_targets
 
 REGION = "us-east-1"

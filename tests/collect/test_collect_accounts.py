@@ -22,11 +22,11 @@ from fargate_netcheck.collect.accounts import ACCOUNT_STEPS
 from fargate_netcheck.collect.ec2 import REGION_KEYS, REGION_STEPS
 from fargate_netcheck.collect.need_kinds import NEED_KEYS
 from fargate_netcheck.collect.session import make_session
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.progress import SilentProgress
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import audit_targets
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.progress import SilentProgress
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets
 
 GOOD_A, GOOD_B, NO_ROLE = "111111111111", "222222222222", "333333333333"
 REGIONS = ["us-east-1", "us-west-2"]

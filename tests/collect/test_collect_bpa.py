@@ -20,9 +20,9 @@ from fargate_netcheck.collect import collect
 from fargate_netcheck.collect.ec2 import EC2_REGION_KEYS, KINDS, collect_region
 from fargate_netcheck.collect.iam import policy_document
 from fargate_netcheck.collect.session import is_read_only
+from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.demo import moto_bpa
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
+from fargate_netcheck.snapshot.store import load_snapshot, parse_snapshot
 
 REGION = "us-east-1"
 OPTIONS = "VpcBlockPublicAccessOptions"

@@ -17,8 +17,8 @@ from fargate_netcheck.collect.ec2 import REGION_STEPS
 from fargate_netcheck.collect.organization import active_accounts
 from fargate_netcheck.collect.regions import ENABLED_STATUSES, enabled_regions, partition_of
 from fargate_netcheck.collect.session import client, make_session
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.progress import SilentProgress
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.progress import SilentProgress
 
 REGION = "us-east-1"
 # moto's DescribeRegions answers these as opt-in-not-required (and ignores AllRegions and Filters).

@@ -14,7 +14,7 @@ from fargate_netcheck.collect import collect
 from fargate_netcheck.collect.ec2 import REGION_KEYS
 from fargate_netcheck.collect.need_kinds import NEED_KEYS
 from fargate_netcheck.collect.session import make_session
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 REGION = "us-east-1"
 
@@ -116,8 +116,8 @@ def test_network_interfaces_are_only_those_routes_name(network: dict[str, str], 
 
 
 def test_snapshot_passes_the_snapshot_loader(network: dict[str, str]) -> None:
-    pytest.importorskip("fargate_netcheck.snapshot_schema")
-    from fargate_netcheck.snapshot import parse_snapshot
+    pytest.importorskip("fargate_netcheck.snapshot.schema")
+    from fargate_netcheck.snapshot.store import parse_snapshot
 
     snapshot, _ = collect([REGION])
     loaded = parse_snapshot(json.loads(json.dumps(snapshot)), "live")

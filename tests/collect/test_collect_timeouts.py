@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from fargate_netcheck.call_settings import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, CallSettings
 from fargate_netcheck.collect.ec2 import collect_regions
 from fargate_netcheck.collect.session import client, make_session
-from fargate_netcheck.collection import TIMED_OUT_PREFIX
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.call_settings import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, CallSettings
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.collection import TIMED_OUT_PREFIX
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import pytest
 from moto import mock_aws
 
 from fargate_netcheck.collect import collect
-from fargate_netcheck.collection import UNSUPPORTED_PREFIX, summarize
+from fargate_netcheck.core.model import CheckCode, Status, Verdict
 from fargate_netcheck.demo.account import build_demo_account
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import CheckCode, Status, Verdict
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import cli_targets
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.collection import UNSUPPORTED_PREFIX, summarize
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import cli_targets
 from fargate_netcheck.trace import TraceOptions, trace_targets
 
 REGION = "us-east-1"

@@ -13,10 +13,15 @@ from botocore.parsers import ResponseParserError
 
 from fargate_netcheck.collect._calls import Job, UnexpectedShape, error_text, items_of, run_jobs
 from fargate_netcheck.collect.session import CallFailure
-from fargate_netcheck.collection import UNSUPPORTED_PREFIX, collected_anything, is_failure, nothing_collected
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.input_limits import read_limited
-from fargate_netcheck.output_paths import check_writable, rescue
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.report.paths import check_writable, rescue
+from fargate_netcheck.snapshot.collection import (
+    UNSUPPORTED_PREFIX,
+    collected_anything,
+    is_failure,
+    nothing_collected,
+)
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
@@ -128,7 +133,7 @@ def test_output_paths_are_checked_and_a_failed_write_is_rescued(tmp_path, monkey
 def test_an_internal_error_is_one_line_and_exit_2_with_a_traceback_only_with_debug(tmp_path):
     script = (
         "import typer, sys\n"
-        "from fargate_netcheck.exit_codes import run_main\n"
+        "from fargate_netcheck.cli.exit_codes import run_main\n"
         "app = typer.Typer(pretty_exceptions_enable=False)\n"
         "@app.command()\n"
         "def boom() -> None:\n"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fargate_netcheck.progress import (
+from fargate_netcheck.core.progress import (
     LOGGER_NAME,
     SilentProgress,
     collection_progress,
@@ -68,7 +68,7 @@ def test_a_terminal_gets_a_bar_that_counts_steps_added_as_they_are_learnt(
 
 
 def test_importing_progress_does_not_import_rich() -> None:
-    code = "import sys, fargate_netcheck.progress; print('rich' in sys.modules)"
+    code = "import sys, fargate_netcheck.core.progress; print('rich' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from fargate_netcheck.baseline import apply_baseline, fail_on_new, load_baseline
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Finding, Report, Severity
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Finding, Report, Severity
 from fargate_netcheck.report import json_report
+from fargate_netcheck.report.baseline import apply_baseline, fail_on_new, load_baseline
 
 
 def finding(rule_id, resource, target="t1", message=None, severity=Severity.ERROR, suppressed=None):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fargate_netcheck.config import Config, find_config, load_config, to_selection
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Severity
-from fargate_netcheck.registry import load_rules
+from fargate_netcheck.checks.registry import load_rules
+from fargate_netcheck.cli.config import Config, find_config, load_config, to_selection
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Severity
 
 
 def write(path: Path, text: str) -> Path:

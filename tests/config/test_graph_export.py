@@ -13,10 +13,10 @@ import networkx as nx
 import pytest
 from snapshots import healthy, item
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.graph_export import FORMATS, export_graph, plain_graph, quote
-from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.graph.export import FORMATS, export_graph, plain_graph, quote
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 HOSTILE = 'evil" -> "x\\ [label="pwned"];\nnext line\x07'
 

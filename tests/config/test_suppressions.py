@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from fargate_netcheck.config import load_config
-from fargate_netcheck.model import Finding, Report, Severity
+from fargate_netcheck.checks.suppressions import Suppression, apply_suppressions, suppression_rules
+from fargate_netcheck.cli.config import load_config
+from fargate_netcheck.core.model import Finding, Report, Severity
 from fargate_netcheck.pipeline import exit_code
-from fargate_netcheck.suppressions import Suppression, apply_suppressions, suppression_rules
 
 TODAY = date(2026, 6, 1)
 

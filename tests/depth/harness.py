@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import CheckCode, Finding, PathResult, TargetResult
-from fargate_netcheck.registry import load_rules, run_rules
+from fargate_netcheck.checks.registry import load_rules, run_rules
+from fargate_netcheck.core.model import CheckCode, Finding, PathResult, TargetResult
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.rules_api import RuleContext
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import make_target
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import Destination, TraceOptions, trace_targets
 
 

@@ -8,7 +8,7 @@ from depth.builders import firewalled, route, s3_gateway_endpoint, s3_prefix_lis
 from depth.harness import codes, passed, result
 from snapshots import default_route, healthy, item, region
 
-from fargate_netcheck.model import CheckCode, Status, Verdict
+from fargate_netcheck.core.model import CheckCode, Status, Verdict
 
 OPEN = ("sg-open",)
 

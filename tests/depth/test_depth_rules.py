@@ -14,8 +14,8 @@ from depth.harness import findings
 from depth.tgw_builders import tgw_egress
 from snapshots import default_route, healthy, item, region
 
-from fargate_netcheck.model import Severity
-from fargate_netcheck.registry import load_rules
+from fargate_netcheck.checks.registry import load_rules
+from fargate_netcheck.core.model import Severity
 
 NEW_RULES = (
     "EP001", "EP002", "EP003", "EP004", "EP005", "EP006", "EP007",

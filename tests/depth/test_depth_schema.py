@@ -7,8 +7,8 @@ from depth.builders import endpoints_only
 from depth.tgw_builders import tgw_egress
 from snapshots import item, region
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 
 def test_the_depth_examples_load():

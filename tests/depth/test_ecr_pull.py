@@ -13,7 +13,7 @@ from depth.builders import (
 from depth.harness import codes, passed, result
 from snapshots import healthy, item, region
 
-from fargate_netcheck.model import CheckCode, Verdict
+from fargate_netcheck.core.model import CheckCode, Verdict
 
 TASK = ("sg-task",)
 

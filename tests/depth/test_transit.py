@@ -7,7 +7,7 @@ from depth.harness import codes, passed, result
 from depth.tgw_builders import tgw_egress, tgw_egress_no_return
 from snapshots import item, region
 
-from fargate_netcheck.model import CheckCode, Verdict
+from fargate_netcheck.core.model import CheckCode, Verdict
 
 TASK = ("sg-spoke-task",)
 FULL_PATH = [

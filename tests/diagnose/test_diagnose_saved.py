@@ -12,7 +12,7 @@ from snapshots import healthy, region, write
 from stop_messages import ECR
 from task_events import PULL_TIMEOUT, task_event
 
-from fargate_netcheck.cli_support import Aws
+from fargate_netcheck.cli.support import Aws
 
 KILLED = "ResourceInitializationError: unable to pull secrets or registry auth: pull command failed: : signal: killed"
 ECR_403 = (

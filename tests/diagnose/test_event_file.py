@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from task_events import PULL_TIMEOUT, TASK_ARN, task_event
 
+from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.diagnose import event as event_module
 from fargate_netcheck.diagnose.event import read_task_event
-from fargate_netcheck.errors import InputError
 
 OTHER_TASK = "arn:aws:ecs:us-east-1:123456789012:task/jobs/00000000000000000000000000000001"
 

@@ -7,9 +7,9 @@ from endpoint_snapshots import with_endpoints
 
 from fargate_netcheck.diagnose.facts import TaskFacts
 from fargate_netcheck.diagnose.run import report_for, services_to_walk
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.sources.stop_reason import classify
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.stop_reason import classify
 
 KILLED = "ResourceInitializationError: unable to pull secrets or registry auth: pull command failed: : signal: killed"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.diagnose.arn import DEFAULT_CLUSTER, cluster_of, parse_task_ref
-from fargate_netcheck.errors import InputError
 
 LONG = "arn:aws:ecs:eu-west-1:123456789012:task/jobs-prod/0123456789abcdef0123456789abcdef"
 OLD = "arn:aws:ecs:eu-west-1:123456789012:task/6f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"

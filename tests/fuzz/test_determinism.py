@@ -13,9 +13,9 @@ import pytest
 from report_schema import validate_if_report
 from snapshots import healthy, write
 
-from fargate_netcheck.snapshot import load_snapshot, write_snapshot
+from fargate_netcheck.snapshot.store import load_snapshot, write_snapshot
 
-CLI = [sys.executable, "-c", "from fargate_netcheck.cli import main; main()"]
+CLI = [sys.executable, "-c", "from fargate_netcheck.cli.app import main; main()"]
 
 
 def synth_small() -> dict:

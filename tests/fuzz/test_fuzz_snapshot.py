@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from snapshots import healthy
 
-from fargate_netcheck.cli import main
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.graph import build_graph
+from fargate_netcheck.cli.app import main
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.pipeline import AnalysisOptions, analyze
 from fargate_netcheck.report.json_report import render
-from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
-from fargate_netcheck.targets import audit_targets, cli_targets
+from fargate_netcheck.snapshot.store import load_snapshot, parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets, cli_targets
 
 
 def run_offline(doc: Any) -> str | None:
@@ -154,7 +154,7 @@ def test_installed_cli_prints_one_line_and_no_traceback_on_broken_files(tmp_path
     cmd = [
         sys.executable,
         "-c",
-        "from fargate_netcheck.cli import main; main()",
+        "from fargate_netcheck.cli.app import main; main()",
         "check",
         "--snapshot",
         str(path),

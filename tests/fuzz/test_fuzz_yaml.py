@@ -14,8 +14,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.sources.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.targets.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
 
 SCALARS = st.one_of(
     st.none(),

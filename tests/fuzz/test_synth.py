@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
-from fargate_netcheck.snapshot_schema import ID_FIELDS
-from fargate_netcheck.targets import audit_targets
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.schema import ID_FIELDS
+from fargate_netcheck.snapshot.store import load_snapshot, parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets
 from fargate_netcheck.trace import trace_targets
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"

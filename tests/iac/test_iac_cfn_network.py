@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
 VPC = """
 Resources:
@@ -26,7 +26,7 @@ def region(tmp_path, text: str, **options):
 
 
 def by_id(rd, kind):
-    from fargate_netcheck.snapshot_schema import ID_FIELDS
+    from fargate_netcheck.snapshot.schema import ID_FIELDS
 
     return {item[ID_FIELDS[kind]]: item for item in rd.items[kind]}
 

@@ -6,12 +6,12 @@ import ipaddress
 
 import pytest
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.iac.cfn_intrinsics import Context, Evaluator, cidr
-from fargate_netcheck.iac.cfn_parameters import parameter_values, parse_parameters
-from fargate_netcheck.iac.cfn_template import Template
-from fargate_netcheck.iac.values import Unknown
-from fargate_netcheck.sources.yaml_lines import LocatedDict
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.targets.iac.cfn_intrinsics import Context, Evaluator, cidr
+from fargate_netcheck.targets.iac.cfn_parameters import parameter_values, parse_parameters
+from fargate_netcheck.targets.iac.cfn_template import Template
+from fargate_netcheck.targets.iac.values import Unknown
+from fargate_netcheck.targets.yaml_lines import LocatedDict
 
 
 def evaluator(body: dict, params: dict | None = None, ctx: Context | None = None) -> Evaluator:

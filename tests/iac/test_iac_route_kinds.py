@@ -3,7 +3,7 @@ the snapshot resource it names; AWS ids keep the kind their prefix says."""
 
 from __future__ import annotations
 
-from fargate_netcheck.parse import parse_route
+from fargate_netcheck.snapshot.parse import parse_route
 
 KINDS = {"net/Igw": "igw", "net/Endpoint": "vpce", "net/Subnet": "subnet"}
 

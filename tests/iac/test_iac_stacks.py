@@ -99,8 +99,8 @@ def test_service_stack_with_existing_ids_checked_against_the_live_network(check_
 def test_service_needs_come_from_its_task_definition(tmp_path):
     from pathlib import Path
 
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
-    from fargate_netcheck.snapshot import load_snapshot
+    from fargate_netcheck.snapshot.store import load_snapshot
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     result = build_iac_snapshot(
         IacOptions(templates=(Path(SERVICE),), parameter_files=(Path(PARAMS),)),
@@ -124,7 +124,7 @@ def test_checking_code_never_imports_boto3():
 
     code = (
         "import sys\n"
-        "from fargate_netcheck.cli import main\n"
+        "from fargate_netcheck.cli.app import main\n"
         f"sys.argv = ['fargate-netcheck', 'check', '--cloudformation', {NETWORK!r}, '--parameter', 'EnvName=staging',"
         " '-f', 'json', '-o', '/dev/null']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"

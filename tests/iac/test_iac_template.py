@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.iac.cfn_template import default_stack_name, load_template
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.targets.iac.cfn_template import default_stack_name, load_template
 
 
 def write(tmp_path, name, text):
@@ -134,7 +134,7 @@ _TYPES = st.sampled_from(["AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::Route"
                                             "Targets", "RuleNumber", "Protocol"]), _VALUE, max_size=5)}),
                        min_size=1))  # fmt: skip
 def test_any_template_builds_or_is_an_input_error(tmp_path_factory, resources):
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     path = tmp_path_factory.mktemp("fuzz") / "t.json"
     path.write_text(json.dumps({"Resources": resources}), encoding="utf-8")

@@ -122,7 +122,7 @@ def test_not_a_plan_is_an_input_error(tmp_path, check_json):
 def test_a_splat_reference_takes_every_instance_not_the_own_index(tmp_path):
     from pathlib import Path
 
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     b = PlanBuilder()
     b.resource("aws_vpc.main", {"cidr_block": "10.9.0.0/16"}, unknown={"id": True})
@@ -160,8 +160,8 @@ def test_any_damaged_plan_loads_or_is_an_input_error(tmp_path_factory):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from fargate_netcheck.errors import InputError
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+    from fargate_netcheck.core.errors import InputError
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     base = json.loads(create_plan())
     n = len(base["resource_changes"])

@@ -39,7 +39,7 @@ def test_without_the_return_route_the_replies_are_lost(tmp_path, check_json):
 
 
 def test_default_propagation_puts_each_vpc_cidr_in_the_default_table():
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     rd = build_iac_snapshot(IacOptions(templates=(HUB,)), lambda: None).snapshot.regions[0]
     (table,) = rd.items["TransitGatewayRouteTables"]
@@ -59,7 +59,7 @@ def test_default_propagation_puts_each_vpc_cidr_in_the_default_table():
 
 
 def test_terraform_attachment_that_opts_out_of_the_default_table_is_not_associated(tmp_path):
-    from fargate_netcheck.iac.command import IacOptions, build_iac_snapshot
+    from fargate_netcheck.targets.iac.command import IacOptions, build_iac_snapshot
 
     b = PlanBuilder()
     b.resource("aws_vpc.spoke", {"cidr_block": "10.1.0.0/16"}, unknown={"id": True})

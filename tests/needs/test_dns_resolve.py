@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fargate_netcheck.dns.resolve import DnsInputs, resolve
-from fargate_netcheck.model import Verdict
+from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.trace.dns import DnsInputs, resolve
 
 ECR = "api.ecr.us-east-1.amazonaws.com"
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from fargate_netcheck.endpoint_policy import Ref, Request, evaluate, glob
-from fargate_netcheck.model import Verdict
+from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.core.tristate import Match
 from fargate_netcheck.needs.catalog import Need, policy_request
-from fargate_netcheck.tristate import Match
+from fargate_netcheck.needs.endpoint_policy import Ref, Request, evaluate, glob
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

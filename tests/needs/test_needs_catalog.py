@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Target
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Target
 from fargate_netcheck.needs.catalog import Need, parse_need, target_needs
 
 

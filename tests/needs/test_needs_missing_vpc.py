@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from snapshots import healthy, region
 
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import Verdict
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import make_target
+from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import trace_targets
 
 

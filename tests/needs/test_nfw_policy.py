@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from nfw_items import by_arn, domain_list, group_arn, policy_item, rule_group, suricata
 
-from fargate_netcheck.model import Verdict
-from fargate_netcheck.nfw.flow import need_flow
-from fargate_netcheck.nfw.policy import evaluate_firewall
-from fargate_netcheck.nfw.sets import AddressSet
+from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.trace.nfw.flow import need_flow
+from fargate_netcheck.trace.nfw.policy import evaluate_firewall
+from fargate_netcheck.trace.nfw.sets import AddressSet
 
 FIREWALL_VPC = ["10.0.0.0/16"]
 INTERNET = AddressSet.of(["52.94.0.0/16"])

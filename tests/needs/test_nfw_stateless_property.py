@@ -12,9 +12,9 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fargate_netcheck.nfw.flow import Flow
-from fargate_netcheck.nfw.sets import AddressSet, ports
-from fargate_netcheck.nfw.stateless import REQUEST_FLAGS, Outcome, StatelessRule, outcomes
+from fargate_netcheck.trace.nfw.flow import Flow
+from fargate_netcheck.trace.nfw.sets import AddressSet, ports
+from fargate_netcheck.trace.nfw.stateless import REQUEST_FLAGS, Outcome, StatelessRule, outcomes
 
 BASE = int(ipaddress.ip_address("10.0.0.0"))
 ACTIONS = ("aws:pass", "aws:drop", "aws:forward_to_sfe")

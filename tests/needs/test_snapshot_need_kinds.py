@@ -7,8 +7,8 @@ import copy
 import pytest
 from nfw_items import domain_list, policy_item
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 BODY = {
     "NetworkFirewalls": [

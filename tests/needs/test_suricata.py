@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from fargate_netcheck.nfw.sets import AddressSet
-from fargate_netcheck.nfw.suricata import Content, RuleError, Variables, addresses, parse_rule, port_spec
+from fargate_netcheck.trace.nfw.sets import AddressSet
+from fargate_netcheck.trace.nfw.suricata import (
+    Content,
+    RuleError,
+    Variables,
+    addresses,
+    parse_rule,
+    port_spec,
+)
 
 
 def test_content_modifiers_follow_suricata():

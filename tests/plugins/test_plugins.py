@@ -15,12 +15,12 @@ import pytest
 from cli_helpers import run_cli
 from snapshots import healthy, write
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.registry import load_rules, run_rules
+from fargate_netcheck.checks.registry import load_rules, run_rules
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.rules_api import RuleContext
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import audit_targets
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets
 from fargate_netcheck.trace import trace_targets
 
 PLUGIN_PKG = Path(__file__).resolve().parent.parent / "plugin_pkg"

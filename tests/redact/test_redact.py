@@ -17,12 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from snapshots import healthy, item
 
-from fargate_netcheck.graph import build_graph
+from fargate_netcheck.cli.redact import Redactor, redact_snapshot, redact_text
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.pipeline import AnalysisOptions, analyze
-from fargate_netcheck.redact import Redactor, redact_snapshot, redact_text
 from fargate_netcheck.report.json_report import render
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import audit_targets, cli_targets
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets, cli_targets
 from fargate_netcheck.trace.destination import Destination
 
 ACCOUNT = "123456789012"

@@ -9,8 +9,8 @@ import re
 
 from snapshots import healthy, region
 
-from fargate_netcheck.redact import Redactor
-from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.cli.redact import Redactor
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:ec2:us-east-1:{ACCOUNT}:subnet/subnet-public"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from report.sample_report import HOSTILE, sample_report
 
-from fargate_netcheck.model import Report
+from fargate_netcheck.core.model import Report
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import dataclasses
 
 from report.sample_report import HOSTILE, PRIVATE_SUBNET, sample_report
 
-from fargate_netcheck.model import (
+from fargate_netcheck.core.model import (
     Check,
     CheckCode,
     Finding,

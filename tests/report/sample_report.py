@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from fargate_netcheck.model import (
+from fargate_netcheck.core.model import (
     Check,
     CheckCode,
     Diagnosis,
@@ -62,7 +62,7 @@ def _add(g: nx.DiGraph, node_id: str, kind: str, item: dict) -> None:
 
 
 def sample_graph() -> nx.DiGraph:
-    """The two VPCs as a graph shaped like ``fargate_netcheck.graph.build_graph`` builds it."""
+    """The two VPCs as a graph shaped like ``fargate_netcheck.graph.build.build_graph`` builds it."""
     g = nx.DiGraph()
     _add(g, "vpc-0a11", "vpc", {"VpcId": "vpc-0a11", "CidrBlock": "10.0.0.0/16", "Tags": _tags("prod")})
     _add(g, "vpc-0b22", "vpc", {"VpcId": "vpc-0b22", "CidrBlock": "10.9.0.0/16", "Tags": _tags("legacy")})

@@ -7,8 +7,8 @@ import json
 import pytest
 from report.sample_report import sample_report
 
-from fargate_netcheck.collection import CollectionSummary, RegionCollection
 from fargate_netcheck.report import FORMATS, stream
+from fargate_netcheck.snapshot.collection import CollectionSummary, RegionCollection
 
 FAILED = "ResponseParserError: <html> not XML"
 

@@ -8,7 +8,7 @@ import pytest
 from report.htmltree import parse_html
 from report.sample_report import IGW, TARGET_REACHABLE, TARGET_UNKNOWN, TARGET_UNREACHABLE, TGW
 
-from fargate_netcheck.model import PathResult, Verdict
+from fargate_netcheck.core.model import PathResult, Verdict
 from fargate_netcheck.report import html
 
 

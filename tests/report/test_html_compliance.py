@@ -9,7 +9,7 @@ import json
 from report.htmltree import parse_html
 from report.sample_report import HOSTILE, IGW, TARGET_UNREACHABLE, sample_report
 
-from fargate_netcheck.model import Report
+from fargate_netcheck.core.model import Report
 from fargate_netcheck.report import html
 
 

@@ -9,7 +9,7 @@ import re
 
 from report.sample_report import IGW, NAT, PRIVATE_SUBNET, PUBLIC_SUBNET, sample_report
 
-from fargate_netcheck.model import PathResult, Report, TargetResult, Verdict
+from fargate_netcheck.core.model import PathResult, Report, TargetResult, Verdict
 from fargate_netcheck.report import html, stream
 
 CARD = re.compile(r'<article class="card target".*?</article>', re.S)

@@ -10,7 +10,16 @@ from typing import Any
 
 from report.sample_report import sample_report
 
-from fargate_netcheck.model import Check, CheckCode, Finding, PathResult, Report, Severity, Status, Verdict
+from fargate_netcheck.core.model import (
+    Check,
+    CheckCode,
+    Finding,
+    PathResult,
+    Report,
+    Severity,
+    Status,
+    Verdict,
+)
 from fargate_netcheck.report import json_report, stream, writer
 
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from report.sample_report import TARGET_REACHABLE, TARGET_UNKNOWN, TARGET_UNREACHABLE
 
-from fargate_netcheck.model import Finding, Severity
+from fargate_netcheck.core.model import Finding, Severity
 from fargate_netcheck.report import junit
 
 

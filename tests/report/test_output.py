@@ -14,8 +14,8 @@ from cli_helpers import run_cli
 from report.sample_report import sample_report
 from snapshots import healthy, write
 
-from fargate_netcheck.output import write_file, write_report
 from fargate_netcheck.report import json_report, writer
+from fargate_netcheck.report.output import write_file, write_report
 
 
 def test_stdout_gets_the_rendered_text(capsys, report):

@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 from report.sample_report import TARGET_REACHABLE, TARGET_UNKNOWN, TARGET_UNREACHABLE
 
-from fargate_netcheck.model import Finding, Severity
+from fargate_netcheck.core.model import Finding, Severity
 from fargate_netcheck.report import sarif
 
 # RFC 3986 URI-reference characters (unreserved, reserved, and percent escapes).

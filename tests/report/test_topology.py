@@ -3,9 +3,9 @@ from __future__ import annotations
 from report.sample_report import HOSTILE, sample_graph
 from snapshots import healthy
 
-from fargate_netcheck.graph import build_graph
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.report.topology import build_topology, tag_name
-from fargate_netcheck.snapshot import parse_snapshot
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 
 def _by_id(views):

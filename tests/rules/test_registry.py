@@ -7,9 +7,9 @@ import textwrap
 import pytest
 from cli_helpers import run_cli
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Severity
-from fargate_netcheck.registry import Selection, load_rules
+from fargate_netcheck.checks.registry import Selection, load_rules
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Severity
 from fargate_netcheck.rules_api import RULE_ID
 
 USER_RULE = """

@@ -17,10 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from snapshots import healthy, item, region
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.snapshot_fast_check import _IPV4_CIDR, _IPV6_CIDR, ItemChecker
-from fargate_netcheck.snapshot_schema import (
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.fast_check import _IPV4_CIDR, _IPV6_CIDR, ItemChecker
+from fargate_netcheck.snapshot.schema import (
     CIDR4,
     CIDR6,
     DICT,
@@ -30,6 +29,7 @@ from fargate_netcheck.snapshot_schema import (
     TAG_SPEC,
     validate_item,
 )
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Valid, but not all in the form the fast path recognises without ipaddress.

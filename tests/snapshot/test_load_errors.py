@@ -8,9 +8,9 @@ import pytest
 from cli_helpers import run_cli
 from snapshots import healthy, item, region, trace, write
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import Verdict
-from fargate_netcheck.snapshot import load_snapshot, parse_snapshot
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.snapshot.store import load_snapshot, parse_snapshot
 
 
 def check_exit_2(capsys, path, *expected):
@@ -152,7 +152,7 @@ def test_same_id_in_two_accounts_is_a_shared_resource_not_a_duplicate():
             "222222222222": {"regions": two["regions"]},
         },
     }
-    from fargate_netcheck.graph import build_graph
+    from fargate_netcheck.graph.build import build_graph
 
     g = build_graph(parse_snapshot(data))
     assert g.nodes["pl-63a5400a"]["account"] == "111111111111"

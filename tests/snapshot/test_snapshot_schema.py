@@ -12,10 +12,10 @@ from cli_helpers import run_cli
 from jsonschema import Draft202012Validator
 from snapshots import healthy, region
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.snapshot_json_schema import snapshot_schema
-from fargate_netcheck.snapshot_schema import KINDS
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.json_schema import snapshot_schema
+from fargate_netcheck.snapshot.schema import KINDS
+from fargate_netcheck.snapshot.store import parse_snapshot
 
 DEPTH_DATA = Path(__file__).resolve().parents[1] / "depth" / "data"
 

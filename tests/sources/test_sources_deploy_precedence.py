@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from fargate_netcheck.model import SourceLocation
-from fargate_netcheck.sources.deploy_config import TaskNetwork, resolve_deploy_config
-from fargate_netcheck.sources.run_environment import NetworkDefaults
+from fargate_netcheck.core.model import SourceLocation
+from fargate_netcheck.targets.deploy_config import TaskNetwork, resolve_deploy_config
+from fargate_netcheck.targets.run_environment import NetworkDefaults
 
 
 def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.sources.deploy_config import resolve_deploy_config
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.targets.deploy_config import resolve_deploy_config
 
 V4_COMMON_HEAD = """\
 schema_version: 4

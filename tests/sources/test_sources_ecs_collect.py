@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from fargate_netcheck.collect import ecs
-from fargate_netcheck.errors import InputError
+from fargate_netcheck.core.errors import InputError
 
 REGION = "us-east-1"
 CLUSTER = "netcheck"

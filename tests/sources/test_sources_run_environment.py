@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.sources.run_environment import load_run_environment
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.targets.run_environment import load_run_environment
 
 RUN_ENVIRONMENT: dict[str, Any] = {
     "uuid": "5f3b4c1e-0000-0000-0000-000000000000",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from stop_messages import MESSAGES, Message
 
-from fargate_netcheck.sources.stop_reason import (
+from fargate_netcheck.targets.stop_reason import (
     CAUSES,
     PATTERNS,
     STOP_CODES,

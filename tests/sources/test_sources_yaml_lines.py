@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.model import SourceLocation
-from fargate_netcheck.sources.yaml_lines import LocatedDict, VaultValue, combine, load_yaml, located
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import SourceLocation
+from fargate_netcheck.targets.yaml_lines import LocatedDict, VaultValue, combine, load_yaml, located
 
 DOC = """\
 base: &base

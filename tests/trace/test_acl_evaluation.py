@@ -11,8 +11,8 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fargate_netcheck.model import Status
-from fargate_netcheck.parse import AclEntry
+from fargate_netcheck.core.model import Status
+from fargate_netcheck.snapshot.parse import AclEntry
 from fargate_netcheck.trace.acl import evaluate_acl
 
 BASE = int(ipaddress.ip_address("10.0.0.0"))

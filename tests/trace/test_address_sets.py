@@ -13,7 +13,7 @@ from depth.harness import result
 from depth.tgw_builders import tgw_egress
 from snapshots import codes, healthy, item, region, trace
 
-from fargate_netcheck.model import CheckCode, Status, Verdict
+from fargate_netcheck.core.model import CheckCode, Status, Verdict
 
 DATA = Path(__file__).parent / "data"
 PCX = {"VpcPeeringConnectionId": "pcx-partner", "State": "active"}
@@ -131,9 +131,9 @@ def test_a_destination_half_private_half_public_splits_at_the_gateway():
 
 
 def test_several_destinations_each_walk_and_the_worst_is_reported():
-    from fargate_netcheck.graph import build_graph
-    from fargate_netcheck.snapshot import parse_snapshot
-    from fargate_netcheck.targets import make_target
+    from fargate_netcheck.graph.build import build_graph
+    from fargate_netcheck.snapshot.store import parse_snapshot
+    from fargate_netcheck.targets.subnets import make_target
     from fargate_netcheck.trace import Destination, TraceOptions, trace_targets
 
     g = build_graph(parse_snapshot(partner_range_into_peering()))

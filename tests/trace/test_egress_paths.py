@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from snapshots import codes, default_route, healthy, item, region, trace
 
-from fargate_netcheck.model import CheckCode, Verdict
+from fargate_netcheck.core.model import CheckCode, Verdict
 
 
 def test_private_subnet_through_nat_to_igw_is_reachable_with_every_hop():
@@ -258,9 +258,9 @@ def test_local_destination_stays_in_the_vpc():
 
 def trace_made(*make_args, **make_kwargs):
     """Trace one target built with make_target(g, "task:x", *make_args, **make_kwargs) on healthy()."""
-    from fargate_netcheck.graph import build_graph
-    from fargate_netcheck.snapshot import parse_snapshot
-    from fargate_netcheck.targets import make_target
+    from fargate_netcheck.graph.build import build_graph
+    from fargate_netcheck.snapshot.store import parse_snapshot
+    from fargate_netcheck.targets.subnets import make_target
     from fargate_netcheck.trace import trace_targets
 
     g = build_graph(parse_snapshot(healthy()))

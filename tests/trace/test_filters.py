@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from snapshots import codes, healthy, item, region, trace
 
-from fargate_netcheck.model import CheckCode, Verdict
+from fargate_netcheck.core.model import CheckCode, Verdict
 
 
 def acl_entries(*entries):
@@ -339,7 +339,7 @@ def test_definite_block_wins_over_unknown():
 def test_mixed_family_destinations_do_not_crash_the_filters():
     import ipaddress
 
-    from fargate_netcheck.parse import parse_acl_entries, parse_sg_rules
+    from fargate_netcheck.snapshot.parse import parse_acl_entries, parse_sg_rules
     from fargate_netcheck.trace.acl import evaluate_acl
     from fargate_netcheck.trace.destination import Destination
     from fargate_netcheck.trace.security_groups import evaluate_egress

@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from snapshots import healthy
 
-from fargate_netcheck.errors import InputError
-from fargate_netcheck.graph import build_graph
-from fargate_netcheck.model import TargetResult
-from fargate_netcheck.snapshot import parse_snapshot
-from fargate_netcheck.targets import audit_targets, cli_targets
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import TargetResult
+from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.targets.subnets import audit_targets, cli_targets
 from fargate_netcheck.trace import TraceOptions, trace_targets
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.grouping import Grouper

@@ -10,8 +10,8 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fargate_netcheck.addresses import AddressSet
-from fargate_netcheck.parse import Route
+from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.routing import next_hop, partition, route_tier
 

@@ -8,7 +8,7 @@ import json
 from cli_helpers import run_cli
 from snapshots import default_route, healthy, trace, write
 
-from fargate_netcheck.model import CheckCode, Status, Verdict
+from fargate_netcheck.core.model import CheckCode, Status, Verdict
 
 
 def _without_target():

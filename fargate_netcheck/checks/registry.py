@@ -1,0 +1,142 @@
+"""Load rules (the built-in pack, a user's folders, installed plugins) in one way, pick the ones a
+run selects, and run them into findings.
+
+A rule source is a Python file whose module defines ``Rule`` objects at top level, or an entry point
+in the group ``fargate_netcheck.rules`` that loads a module, a Rule, or an iterable of Rules.
+Duplicate ids are an error, whoever defines them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.model import Finding, RuleInfo, Severity
+from fargate_netcheck.core.resources import rules_dir
+from fargate_netcheck.rules_api import Rule, RuleContext
+
+ENTRY_POINT_GROUP = "fargate_netcheck.rules"
+
+
+def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for path in [rules_dir(), *extra_dirs]:
+        origin = "built-in" if path == rules_dir() else str(path)
+        for found in rules_from_dir(path, origin):
+            _add(rules, found)
+    if plugins:
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            try:
+                loaded = ep.load()
+            except Exception as exc:  # a broken plugin is the user's input error, not our crash
+                raise InputError(f"rule plugin {ep.name} ({ep.value}): cannot load: {exc}") from None
+            for found in _rules_in(loaded, f"plugin {ep.name}"):
+                _add(rules, found)
+    return dict(sorted(rules.items()))
+
+
+def rules_from_dir(path: Path, origin: str) -> list[Rule]:
+    if not path.is_dir():
+        raise InputError(f"{path}: rules folder not found")
+    found: list[Rule] = []
+    for file in sorted(path.glob("*.py")):
+        if file.name.startswith("_"):
+            continue
+        found.extend(_rules_in(_import_file(file), origin))
+    return found
+
+
+def _import_file(file: Path) -> ModuleType:
+    # A private module name per file: user folders never shadow each other or real packages.
+    digest = hashlib.sha1(str(file.resolve()).encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(f"fargate_netcheck_rules_{digest}_{file.stem}", file)
+    if spec is None or spec.loader is None:
+        raise InputError(f"{file}: cannot load as a rule module")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise InputError(f"{file}: cannot load rules: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def _rules_in(obj: object, origin: str) -> list[Rule]:
+    if isinstance(obj, Rule):
+        candidates = [obj]
+    elif isinstance(obj, ModuleType):
+        candidates = [v for v in vars(obj).values() if isinstance(v, Rule)]
+    elif isinstance(obj, Iterable):
+        candidates = list(obj)
+    else:
+        candidates = []
+    out = []
+    for candidate in candidates:
+        if not isinstance(candidate, Rule):
+            raise InputError(f"{origin}: {candidate!r} is not a fargate_netcheck Rule")
+        out.append(replace(candidate, origin=origin))
+    return out
+
+
+def _add(rules: dict[str, Rule], rule: Rule) -> None:
+    if rule.id in rules:
+        raise InputError(
+            f"duplicate rule id {rule.id}: defined by {rules[rule.id].origin} and by {rule.origin}"
+        )
+    rules[rule.id] = rule
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Ruff-style selection: ids or prefixes. ``select`` replaces the default (all); ``extend_select``
+    adds; ``ignore`` removes; ``severity`` overrides a rule's default severity."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+
+    def pick(self, rules: dict[str, Rule]) -> list[Rule]:
+        for code in (*self.select, *self.extend_select, *self.ignore, *self.severity):
+            if not any(rule_id.startswith(code) for rule_id in rules):
+                raise InputError(f"unknown rule id or prefix {code!r} (see `fargate-netcheck rules`)")
+        chosen = [r for r in rules.values() if not self.select or _matches(r.id, self.select)]
+        chosen += [r for r in rules.values() if r not in chosen and _matches(r.id, self.extend_select)]
+        return sorted((r for r in chosen if not _matches(r.id, self.ignore)), key=lambda r: r.id)
+
+    def severity_of(self, rule: Rule) -> Severity:
+        best = max((c for c in self.severity if rule.id.startswith(c)), key=len, default=None)
+        return self.severity[best] if best else rule.severity
+
+
+def _matches(rule_id: str, codes: Iterable[str]) -> bool:
+    return any(rule_id.startswith(code) for code in codes)
+
+
+def run_rules(rules: list[Rule], ctx: RuleContext, selection: Selection | None = None) -> list[Finding]:
+    selection = selection or Selection()
+    findings: set[Finding] = set()
+    for rule in rules:
+        severity = selection.severity_of(rule)
+        for hit in rule.check(ctx):
+            findings.add(
+                Finding(
+                    rule_id=rule.id,
+                    severity=severity,
+                    resource_id=hit.resource_id,
+                    target_id=hit.target_id,
+                    message=hit.message,
+                    remediation=hit.remediation or rule.remediation,
+                )
+            )
+    return sorted(findings, key=Finding.sort_key)
+
+
+def rule_info(rule: Rule, selection: Selection | None = None) -> RuleInfo:
+    severity = (selection or Selection()).severity_of(rule)
+    return RuleInfo(rule.id, rule.name, rule.title, severity, rule.docs, rule.remediation)

@@ -1,0 +1,23 @@
+"""What a task's network is, wherever it was read from: a deployment config (``targets/``) or an
+ECS service (``collect/ecs``). Shared vocabulary of both, so the collector never imports a target
+source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fargate_netcheck.core.model import SourceLocation
+
+
+@dataclass(frozen=True)
+class TaskNetwork:
+    """One task's network settings, from a deployment config or an ECS service."""
+
+    source: str  # "deploy-config:<env>/<task>" or "ecs-service:<cluster>/<service>"
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...]
+    assign_public_ip: bool | None  # None: not set anywhere
+    locations: dict[str, SourceLocation] = field(default_factory=dict)  # field -> where it was set
+    problems: tuple[str, ...] = ()  # e.g. a Jinja expression where an id must be
+    uses_awslogs: bool = False
+    secrets_from: tuple[str, ...] = ()  # "secretsmanager", "ssm"

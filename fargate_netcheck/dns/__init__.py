@@ -1,1 +1,0 @@
-"""DNS: does a need's name resolve, inside a VPC, to where the path goes? (``resolve``)."""

@@ -1,0 +1,352 @@
+"""The network as a networkx graph: resources are nodes, relations are edges.
+
+Node key: the AWS id. Node attributes: ``kind``, ``item`` (the verbatim AWS item), ``account``,
+``region``, plus parsed views the trace evaluates (``routes``, ``acl_in``/``acl_out``,
+``sg_egress``, ``prefixes``). Edges carry ``rel``:
+
+- subnet -> vpc ``in-vpc``; subnet -> route-table ``uses-route-table`` (``explicit``: bool; the main
+  table *of the same VPC* when the subnet has no explicit association); subnet -> nacl ``uses-nacl``
+- route-table, sg, nacl, vpce -> vpc ``in-vpc``; nat, vpce -> subnet ``in-subnet``
+- route-table -> target ``routes-to`` (``destinations``); a target absent from the snapshot gets a
+  node of kind ``missing``
+- igw, eigw -> vpc ``attached`` (``state``); pcx -> both vpcs ``peers``
+- igw -> route-table ``edge-route-table`` (a gateway route table: an association with GatewayId)
+- instance -> eni ``has-eni`` (``device_index``; instance nodes exist only through their ENIs);
+  eni -> subnet ``in-subnet``
+- vpc -> tgw-attachment ``tgw-attachment``; tgw-attachment -> tgw-route-table ``associated``;
+  tgw -> tgw-route-table ``has-route-table``
+
+Per-VPC and per-resource indexes, built once so the trace never scans all resources per target:
+vpc ``endpoints`` (endpoint service short name such as ``ecr.api`` or ``s3`` -> endpoint ids),
+sg ``sg_ingress``, tgw-attachment ``attachment`` (a merged ``TgwAttachment``), tgw-route-table
+``tgw_routes`` (None when the routes were not collected) and ``associations_known``.
+
+``graph.graph["regions"]`` maps (account, region) to the snapshot's ``RegionData`` so the trace can
+tell "not collected" from "does not exist"; ``graph.graph["block_public_access"]`` maps it to the
+region's parsed VPC Block Public Access; ``graph.graph["unread_accounts"]`` maps each account that
+could not be read at all to why (whatever it holds is unknown, not absent).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import fields, replace
+from typing import Any
+
+import networkx as nx
+
+from fargate_netcheck.snapshot.parse import (
+    BlockPublicAccess,
+    TgwAttachment,
+    parse_acl_entries,
+    parse_block_public_access,
+    parse_prefix_list_entries,
+    parse_route,
+    parse_sg_rules,
+    parse_tgw_attachment,
+    parse_tgw_route,
+)
+from fargate_netcheck.snapshot.schema import ID_FIELDS
+from fargate_netcheck.snapshot.store import RegionData, Snapshot
+
+KIND_OF = {
+    "Vpcs": "vpc",
+    "Subnets": "subnet",
+    "RouteTables": "route-table",
+    "InternetGateways": "igw",
+    "NatGateways": "nat",
+    "EgressOnlyInternetGateways": "eigw",
+    "SecurityGroups": "sg",
+    "NetworkAcls": "nacl",
+    "VpcEndpoints": "vpce",
+    "ManagedPrefixLists": "prefix-list",
+    "VpcPeeringConnections": "pcx",
+    "NetworkInterfaces": "eni",
+    "TransitGateways": "tgw",
+    "TransitGatewayAttachments": "tgw-attachment",
+    "TransitGatewayRouteTables": "tgw-route-table",
+}
+# The kind of snapshot data that describes a route target of each kind.
+SNAPSHOT_KIND_OF_TARGET = {
+    "igw": "InternetGateways",
+    "nat": "NatGateways",
+    "eigw": "EgressOnlyInternetGateways",
+    "pcx": "VpcPeeringConnections",
+    "vpce": "VpcEndpoints",
+    "tgw": "TransitGateways",
+    "eni": "NetworkInterfaces",
+}
+
+
+def unread_accounts(g: nx.DiGraph) -> str:
+    """The accounts that could not be read at all and why, or "" (an id missing from the snapshot
+    may belong to one of them: it is unknown, not absent)."""
+    return "; ".join(f"{account} ({why})" for account, why in g.graph.get("unread_accounts", {}).items())
+
+
+def build_graph(snapshot: Snapshot) -> nx.DiGraph:
+    g = nx.DiGraph(
+        regions={(r.account_id, r.region): r for r in snapshot.regions},
+        block_public_access={
+            (r.account_id, r.region): parse_block_public_access(r.region, r.items, r.errors)
+            for r in snapshot.regions
+        },
+        unread_accounts=snapshot.unread_accounts(),
+    )
+    for rd in snapshot.regions:
+        _add_region(g, rd)
+    # Attachments and TGW route tables may sit in different accounts: link them once all are nodes.
+    for rd in snapshot.regions:
+        _add_transit(g, rd)
+    # The trace asks "this node's route table / ACL / VPC" tens of thousands of times: index the
+    # first neighbour by relation once, now that the graph is complete.
+    index: dict[tuple[str, str], str] = {}
+    for u, v, rel in g.edges(data="rel"):
+        index.setdefault((u, rel), v)
+    g.graph["successor"] = index
+    return g
+
+
+def region_of(g: nx.DiGraph, node: str) -> RegionData:
+    attrs = g.nodes[node]
+    return g.graph["regions"][(attrs["account"], attrs["region"])]
+
+
+def block_public_access_of(g: nx.DiGraph, node: str) -> BlockPublicAccess:
+    """The VPC Block Public Access of the account and region ``node`` is in."""
+    attrs = g.nodes[node]
+    return g.graph["block_public_access"][(attrs["account"], attrs["region"])]
+
+
+def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
+    where = {"account": rd.account_id, "region": rd.region}
+    for kind, items in rd.items.items():
+        node_kind = KIND_OF.get(kind)
+        if node_kind is None:
+            continue
+        id_field = ID_FIELDS[kind]
+        for item in items:
+            # The same id in another account is the same shared resource (RAM-shared subnet,
+            # AWS-managed prefix list): its first (lowest) account's view stands.
+            if g.nodes.get(item[id_field], {}).get("kind") == node_kind:
+                continue
+            g.add_node(item[id_field], kind=node_kind, item=item, **where)
+
+    for subnet in rd.items.get("Subnets", []):
+        cidr = subnet.get("CidrBlock")
+        g.nodes[subnet["SubnetId"]]["cidr"] = ipaddress.ip_network(cidr, strict=False) if cidr else None
+        if subnet.get("VpcId"):
+            g.add_edge(subnet["SubnetId"], subnet["VpcId"], rel="in-vpc")
+    _add_interfaces(g, rd, where)
+    _add_route_tables(g, rd, where)
+    _add_acls(g, rd)
+    for sg in rd.items.get("SecurityGroups", []):
+        g.nodes[sg["GroupId"]]["sg_egress"] = parse_sg_rules(sg.get("IpPermissionsEgress") or [])
+        g.nodes[sg["GroupId"]]["sg_ingress"] = parse_sg_rules(sg.get("IpPermissions") or [])
+        if sg.get("VpcId"):
+            g.add_edge(sg["GroupId"], sg["VpcId"], rel="in-vpc")
+    for kind, id_field in (
+        ("InternetGateways", "InternetGatewayId"),
+        ("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId"),
+    ):
+        for gw in rd.items.get(kind, []):
+            for att in gw.get("Attachments") or []:
+                if att.get("VpcId"):
+                    g.add_edge(gw[id_field], att["VpcId"], rel="attached", state=att.get("State"))
+    for nat in rd.items.get("NatGateways", []):
+        if nat.get("SubnetId") in g:
+            g.add_edge(nat["NatGatewayId"], nat["SubnetId"], rel="in-subnet")
+    _add_endpoints(g, rd)
+    for pl in rd.items.get("ManagedPrefixLists", []):
+        g.nodes[pl["PrefixListId"]]["prefixes"] = parse_prefix_list_entries(pl)
+    for pcx in rd.items.get("VpcPeeringConnections", []):
+        for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
+            vpc_id = (pcx.get(side) or {}).get("VpcId")
+            if isinstance(vpc_id, str) and vpc_id:
+                g.add_edge(pcx["VpcPeeringConnectionId"], vpc_id, rel="peers", side=side)
+
+
+def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+    main_of_vpc: dict[str, str] = {}
+    explicit: dict[str, str] = {}
+
+    def kind_of(node: str) -> str | None:  # an IaC gateway id (no AWS prefix): the kind of its node
+        return g.nodes[node].get("kind") if node in g else None
+
+    for rtb in rd.items.get("RouteTables", []):
+        rtb_id = rtb["RouteTableId"]
+        routes = tuple(
+            r for r in (parse_route(raw, kind_of) for raw in rtb.get("Routes") or []) if r is not None
+        )
+        g.nodes[rtb_id]["routes"] = routes
+        if rtb.get("VpcId"):
+            g.add_edge(rtb_id, rtb["VpcId"], rel="in-vpc")
+        for assoc in rtb.get("Associations") or []:
+            state = (assoc.get("AssociationState") or {}).get("State", "associated")
+            if state != "associated":
+                continue
+            if assoc.get("Main") and rtb.get("VpcId"):
+                main_of_vpc[rtb["VpcId"]] = rtb_id
+            elif assoc.get("SubnetId"):
+                explicit[assoc["SubnetId"]] = rtb_id
+            elif assoc.get("GatewayId") in g:
+                g.add_edge(assoc["GatewayId"], rtb_id, rel="edge-route-table")
+        destinations: dict[str, list[str]] = {}
+        for route in routes:
+            if route.target_id and route.target_kind != "local":
+                destinations.setdefault(route.target_id, []).append(route.destination)
+        for target, dests in destinations.items():
+            if target not in g:
+                g.add_node(target, kind="missing", item={}, **where)
+            g.add_edge(rtb_id, target, rel="routes-to", destinations=dests)
+    for subnet in rd.items.get("Subnets", []):
+        subnet_id = subnet["SubnetId"]
+        if subnet_id in explicit:
+            g.add_edge(subnet_id, explicit[subnet_id], rel="uses-route-table", explicit=True)
+        elif subnet.get("VpcId") in main_of_vpc:
+            # The main route table of the subnet's *own* VPC, never another VPC's.
+            g.add_edge(subnet_id, main_of_vpc[subnet["VpcId"]], rel="uses-route-table", explicit=False)
+
+
+def _add_acls(g: nx.DiGraph, rd: RegionData) -> None:
+    default_of_vpc: dict[str, str] = {}
+    associated: dict[str, str] = {}
+    for acl in rd.items.get("NetworkAcls", []):
+        acl_id = acl["NetworkAclId"]
+        node = g.nodes[acl_id]
+        node["acl_in"], node["acl_out"] = parse_acl_entries(acl.get("Entries") or [])
+        if acl.get("VpcId"):
+            g.add_edge(acl_id, acl["VpcId"], rel="in-vpc")
+            if acl.get("IsDefault"):
+                default_of_vpc[acl["VpcId"]] = acl_id
+        for assoc in acl.get("Associations") or []:
+            if assoc.get("SubnetId"):
+                associated[assoc["SubnetId"]] = acl_id
+    for subnet in rd.items.get("Subnets", []):
+        subnet_id = subnet["SubnetId"]
+        # A subnet without an explicit association uses its VPC's default ACL (AWS documents this).
+        acl_id = associated.get(subnet_id) or default_of_vpc.get(subnet.get("VpcId", ""))
+        if acl_id:
+            g.add_edge(subnet_id, acl_id, rel="uses-nacl")
+
+
+def _add_endpoints(g: nx.DiGraph, rd: RegionData) -> None:
+    by_vpc: dict[str, dict[str, list[str]]] = {}
+    for vpce in rd.items.get("VpcEndpoints", []):
+        vpce_id = vpce["VpcEndpointId"]
+        if vpce.get("VpcId"):
+            g.add_edge(vpce_id, vpce["VpcId"], rel="in-vpc")
+            service = endpoint_service(vpce.get("ServiceName", ""), rd.region)
+            by_vpc.setdefault(vpce["VpcId"], {}).setdefault(service, []).append(vpce_id)
+        for subnet_id in vpce.get("SubnetIds") or []:
+            if subnet_id in g:
+                g.add_edge(vpce_id, subnet_id, rel="in-subnet")
+    for vpc_id, services in by_vpc.items():
+        if vpc_id in g:
+            g.nodes[vpc_id]["endpoints"] = {name: tuple(sorted(ids)) for name, ids in services.items()}
+
+
+def endpoint_service(service_name: str, region: str) -> str:
+    """``com.amazonaws.us-east-1.ecr.api`` -> ``ecr.api``; other names (endpoint services) unchanged."""
+    for prefix in (f"com.amazonaws.{region}.", f"cn.com.amazonaws.{region}."):
+        if service_name.startswith(prefix):
+            return service_name[len(prefix) :]
+    return service_name
+
+
+def _add_interfaces(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+    for eni in rd.items.get("NetworkInterfaces", []):
+        eni_id = eni["NetworkInterfaceId"]
+        if eni.get("SubnetId") in g:
+            g.add_edge(eni_id, eni["SubnetId"], rel="in-subnet")
+        attachment = eni.get("Attachment") or {}
+        instance = attachment.get("InstanceId")
+        if instance:
+            if instance not in g:
+                g.add_node(instance, kind="instance", item={}, **where)
+            g.add_edge(instance, eni_id, rel="has-eni", device_index=attachment.get("DeviceIndex", 0))
+
+
+def _add_transit(g: nx.DiGraph, rd: RegionData) -> None:
+    where = {"account": rd.account_id, "region": rd.region}
+    vpc_items = {a["TransitGatewayAttachmentId"]: a for a in rd.items.get("TransitGatewayVpcAttachments", [])}
+    generic = {a["TransitGatewayAttachmentId"]: a for a in rd.items.get("TransitGatewayAttachments", [])}
+    for att_id in sorted(vpc_items.keys() | generic.keys()):
+        node = g.nodes.get(att_id)
+        if node is None or node.get("kind") != "tgw-attachment":
+            g.add_node(att_id, kind="tgw-attachment", item=vpc_items.get(att_id) or generic[att_id], **where)
+            node = g.nodes[att_id]
+        previous = node.get("attachment")
+        merged = parse_tgw_attachment(att_id, generic.get(att_id), vpc_items.get(att_id))
+        if previous is not None:  # seen from another account: keep what each side knows
+            merged = _merge_attachments(previous, merged)
+        node["attachment"] = merged
+        if merged.resource_type == "vpc" and merged.resource_id in g:
+            g.add_edge(merged.resource_id, att_id, rel="tgw-attachment")
+        if merged.route_table_id in g:
+            g.add_edge(att_id, merged.route_table_id, rel="associated")
+    for table in rd.items.get("TransitGatewayRouteTables", []):
+        table_id = table["TransitGatewayRouteTableId"]
+        node = g.nodes[table_id]
+        raw_routes = table.get("Routes")
+        node["tgw_routes"] = (
+            None
+            if raw_routes is None
+            else tuple(r for r in map(parse_tgw_route, raw_routes) if r is not None)
+        )
+        node["associations_known"] = table.get("Associations") is not None
+        if table.get("TransitGatewayId"):
+            if table["TransitGatewayId"] not in g:
+                g.add_node(table["TransitGatewayId"], kind="missing", item={}, **where)
+            g.add_edge(table["TransitGatewayId"], table_id, rel="has-route-table")
+        for assoc in table.get("Associations") or []:
+            att_id = assoc.get("TransitGatewayAttachmentId")
+            if att_id and assoc.get("State", "associated") == "associated":
+                if att_id not in g:
+                    g.add_node(att_id, kind="tgw-attachment", item={}, **where)
+                g.add_edge(att_id, table_id, rel="associated")
+                if assoc.get("ResourceType") == "vpc" and "attachment" not in g.nodes[att_id]:
+                    g.nodes[att_id]["attachment"] = parse_tgw_attachment(
+                        att_id, {"ResourceType": "vpc", "ResourceId": assoc.get("ResourceId")}, None
+                    )
+
+
+def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachment:
+    """Fill what one account's view of an attachment lacks from another account's view."""
+    gaps = {
+        f.name: getattr(more, f.name) for f in fields(more) if getattr(known, f.name) in (None, "unknown")
+    }
+    return replace(known, **gaps)
+
+
+def subnet_cidr(g: nx.DiGraph, subnet_id: str):
+    """The subnet's IPv4 block, parsed once when the graph was built (None if unknown)."""
+    return g.nodes[subnet_id].get("cidr") if subnet_id in g else None
+
+
+def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:
+    index = g.graph.get("successor")
+    if index is not None:
+        return index.get((node, rel))
+    if node not in g:
+        return None
+    for nbr, data in g.succ[node].items():
+        if data.get("rel") == rel:
+            return nbr
+    return None
+
+
+def successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
+    if node not in g:
+        return []
+    return [nbr for nbr, data in g.succ[node].items() if data.get("rel") == rel]
+
+
+def vpc_cidrs(item: dict[str, Any]) -> list[str]:
+    cidrs = [a["CidrBlock"] for a in item.get("CidrBlockAssociationSet") or [] if a.get("CidrBlock")]
+    if item.get("CidrBlock") and item["CidrBlock"] not in cidrs:
+        cidrs.insert(0, item["CidrBlock"])
+    cidrs += [
+        a["Ipv6CidrBlock"] for a in item.get("Ipv6CidrBlockAssociationSet") or [] if a.get("Ipv6CidrBlock")
+    ]
+    return cidrs

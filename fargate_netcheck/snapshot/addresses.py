@@ -1,0 +1,170 @@
+"""Sets of addresses of one IP family: a union of CIDR blocks held as sorted, disjoint integer
+intervals, so route partitions, set differences and "is all of it allowed" are integer arithmetic,
+not ``ipaddress`` object comparisons (which run Python code per call).
+
+Intervals are closed (``lo``..``hi``), sorted, and never overlap or touch: two touching intervals
+are merged, so equal sets have equal representations (and hash alike).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fargate_netcheck.snapshot.parse import Network
+
+Interval = tuple[int, int]
+_WIDTH = {4: 32, 6: 128}
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSet:
+    version: int
+    intervals: tuple[Interval, ...]
+    # hashed once: sets key the per-table partition caches, looked up for every walk of an audit
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.version, self.intervals)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def of(cls, networks: Iterable[Network | str], version: int | None = None) -> AddressSet:
+        """The union of ``networks`` (all of one family; ``version`` for an empty union)."""
+        spans: list[Interval] = []
+        for net in networks:
+            n = ipaddress.ip_network(net, strict=False) if isinstance(net, str) else net
+            if version is None:
+                version = n.version
+            elif n.version != version:
+                raise ValueError(f"{n} is IPv{n.version}, not IPv{version}")
+            first = int(n.network_address)
+            spans.append((first, first | ((1 << (n.max_prefixlen - n.prefixlen)) - 1)))
+        return cls(version or 4, _merge(spans))
+
+    @classmethod
+    def everything(cls, version: int) -> AddressSet:
+        return cls(version, ((0, (1 << _WIDTH[version]) - 1),))
+
+    @classmethod
+    def empty(cls, version: int) -> AddressSet:
+        return cls(version, ())
+
+    # -- queries --------------------------------------------------------------------------------
+    def __bool__(self) -> bool:
+        return bool(self.intervals)
+
+    @property
+    def size(self) -> int:
+        """How many addresses."""
+        return sum(hi - lo + 1 for lo, hi in self.intervals)
+
+    def first(self) -> int:
+        return self.intervals[0][0] if self.intervals else -1
+
+    def issubset(self, other: AddressSet) -> bool:
+        return self.version == other.version and not (self - other)
+
+    def contains_address(self, value: int) -> bool:
+        return any(lo <= value <= hi for lo, hi in self.intervals)
+
+    # -- set algebra (same family; another family is disjoint) ------------------------------------
+    def __and__(self, other: AddressSet) -> AddressSet:
+        if other.version != self.version:
+            return AddressSet.empty(self.version)
+        out: list[Interval] = []
+        a, b = self.intervals, other.intervals
+        i = j = 0
+        while i < len(a) and j < len(b):
+            lo = max(a[i][0], b[j][0])
+            hi = min(a[i][1], b[j][1])
+            if lo <= hi:
+                out.append((lo, hi))
+            if a[i][1] < b[j][1]:
+                i += 1
+            else:
+                j += 1
+        return AddressSet(self.version, tuple(out))
+
+    def within(self, lo: int, hi: int) -> AddressSet:
+        """The part of this set inside one interval."""
+        out = [(max(a, lo), min(b, hi)) for a, b in self.intervals if a <= hi and lo <= b]
+        return AddressSet(self.version, tuple(out))
+
+    def __or__(self, other: AddressSet) -> AddressSet:
+        if other.version != self.version:
+            raise ValueError("cannot unite address sets of two families")
+        return AddressSet(self.version, _merge([*self.intervals, *other.intervals]))
+
+    def __sub__(self, other: AddressSet) -> AddressSet:
+        if other.version != self.version or not other.intervals:
+            return self
+        out: list[Interval] = []
+        b = other.intervals
+        j = 0
+        for lo, hi in self.intervals:
+            while j < len(b) and b[j][1] < lo:
+                j += 1
+            k = j
+            cur = lo
+            while k < len(b) and b[k][0] <= hi:
+                if b[k][0] > cur:
+                    out.append((cur, b[k][0] - 1))
+                cur = max(cur, b[k][1] + 1)
+                k += 1
+            if cur <= hi:
+                out.append((cur, hi))
+        return AddressSet(self.version, tuple(out))
+
+    # -- as CIDR blocks -------------------------------------------------------------------------
+    def networks(self) -> tuple[Network, ...]:
+        """The fewest CIDR blocks whose union is this set, in address order."""
+        make = ipaddress.IPv4Network if self.version == 4 else ipaddress.IPv6Network
+        return tuple(make((start, length)) for start, length in self.blocks())
+
+    def blocks(self) -> list[tuple[int, int]]:
+        """(first address, prefix length) of each block of ``networks()``."""
+        width = _WIDTH[self.version]
+        out: list[tuple[int, int]] = []
+        for lo, hi in self.intervals:
+            while lo <= hi:
+                # the largest aligned block starting at lo that fits in [lo, hi]
+                size = (lo & -lo).bit_length() - 1 if lo else width
+                while lo + (1 << size) - 1 > hi:
+                    size -= 1
+                out.append((lo, width - size))
+                lo += 1 << size
+        return out
+
+    def cidrs(self) -> list[str]:
+        return [str(n) for n in self.networks()]
+
+    def __str__(self) -> str:
+        return ", ".join(self.cidrs()) or "no addresses"
+
+    def summary(self, limit: int = 4) -> str:
+        """The first ``limit`` blocks by name, then how many more: for a reason a person reads."""
+        cidrs = self.cidrs()
+        if not cidrs:
+            return "no addresses"
+        more = len(cidrs) - limit
+        return ", ".join(cidrs[:limit]) + (f" (+{more} more blocks)" if more > 0 else "")
+
+
+def _merge(spans: list[Interval]) -> tuple[Interval, ...]:
+    if not spans:
+        return ()
+    spans.sort()
+    out = [spans[0]]
+    for lo, hi in spans[1:]:
+        last_lo, last_hi = out[-1]
+        if lo <= last_hi + 1:
+            if hi > last_hi:
+                out[-1] = (last_lo, hi)
+        else:
+            out.append((lo, hi))
+    return tuple(out)

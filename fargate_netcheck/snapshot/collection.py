@@ -1,0 +1,208 @@
+"""What a collection saw: the report's ``collection`` section, and the run that saw nothing.
+
+A snapshot records each kind that could not be collected under its region's ``Errors`` (and a whole
+account that could not be read under the account's). Two stable prefixes on those messages say
+more than "failed" (README, "Collection failures"):
+
+- ``unsupported-action:`` the endpoint does not implement the action (``InvalidAction``,
+  ``UnsupportedOperation``, ``NotImplemented``, HTTP 501): an emulator or a partition without the
+  API. For VPC Block Public Access this means there is no BPA to block anything.
+- ``timed-out:`` the account's region did not finish within ``--region-deadline``.
+
+Everything else is a failure: the verdicts that need that kind are ``unknown``.
+
+No boto3 here: a report from a snapshot file builds this section too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fargate_netcheck.core.errors import InputError
+
+if TYPE_CHECKING:
+    from fargate_netcheck.snapshot.store import Snapshot
+
+UNSUPPORTED_PREFIX = "unsupported-action: "
+TIMED_OUT_PREFIX = "timed-out: "
+# Kinds whose "unsupported" answer is itself the answer: an endpoint without the API has no BPA.
+UNSUPPORTED_MEANS_ABSENT = frozenset({"VpcBlockPublicAccessOptions", "VpcBlockPublicAccessExclusions"})
+
+# Why a call could not reach the endpoint at all (botocore's exception names).
+_UNREACHABLE = frozenset(
+    {
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ConnectionClosedError",
+        "ReadTimeoutError",
+        "SSLError",
+        "ProxyConnectionError",
+        "ConnectionError",
+        "HTTPClientError",
+    }
+)
+# Error codes that refuse the credentials themselves.
+_CREDENTIALS_REFUSED = frozenset(
+    {
+        "AuthFailure",
+        "InvalidClientTokenId",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId",
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "CredentialRetrievalError",
+    }
+)
+
+
+class NothingCollected(InputError):
+    """Not one kind could be collected anywhere: no verdict can be given (exit 2)."""
+
+
+def is_unsupported(message: str) -> bool:
+    return message.startswith(UNSUPPORTED_PREFIX)
+
+
+def is_failure(kind: str, message: str) -> bool:
+    """Does this ``Errors`` entry leave data missing? Not when the endpoint lacks an API whose
+    absence is itself the answer (``UNSUPPORTED_MEANS_ABSENT``)."""
+    return not (kind in UNSUPPORTED_MEANS_ABSENT and is_unsupported(message))
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCollection:
+    """One account's region: its calls and retries (live runs), and each kind's failure."""
+
+    account: str
+    region: str
+    calls: int | None = None
+    retries: int | None = None
+    throttled: int | None = None
+    failures: dict[str, str] = field(default_factory=dict)  # kind -> message (failed or timed out)
+    unsupported: dict[str, str] = field(default_factory=dict)  # kind -> message (endpoint lacks it)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionSummary:
+    """The report's ``collection`` section. ``live`` False: read from a snapshot file, whose calls
+    were not counted (``calls``/``retries``/``throttled`` None)."""
+
+    live: bool
+    calls: int | None
+    retries: int | None
+    throttled: int | None
+    regions: tuple[RegionCollection, ...]
+    accounts: dict[str, dict[str, str]]  # account -> {step: message}: accounts that could not be read
+
+    @property
+    def failures(self) -> int:
+        return sum(len(r.failures) for r in self.regions) + sum(len(a) for a in self.accounts.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.failures == 0
+
+    def line(self) -> str:
+        """One line for text-like reports."""
+        counted = "" if self.calls is None else f"{self.calls} API call(s), {self.retries} retries"
+        if self.throttled:
+            counted += f" ({self.throttled} throttled)"
+        where = f"{len(self.regions)} region(s)"
+        status = (
+            "complete" if self.complete else f"{self.failures} failure(s): verdicts needing them are unknown"
+        )
+        unsupported = sum(len(r.unsupported) for r in self.regions)
+        extra = f", {unsupported} action(s) the endpoint does not implement" if unsupported else ""
+        source = "live" if self.live else "from a snapshot file"
+        return f"Collection ({source}): {', '.join(p for p in (counted, where) if p)}; {status}{extra}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "live": self.live,
+            "complete": self.complete,
+            "calls": self.calls,
+            "retries": self.retries,
+            "throttled": self.throttled,
+            "failures": self.failures,
+            "regions": [
+                {
+                    "account": r.account,
+                    "region": r.region,
+                    "calls": r.calls,
+                    "retries": r.retries,
+                    "throttled": r.throttled,
+                    "failures": dict(sorted(r.failures.items())),
+                    "unsupported": dict(sorted(r.unsupported.items())),
+                }
+                for r in self.regions
+            ],
+            "accounts": {a: dict(sorted(steps.items())) for a, steps in sorted(self.accounts.items())},
+        }
+
+
+def summarize(snapshot: Snapshot, calls: Any = None) -> CollectionSummary:
+    """The ``collection`` section of ``snapshot``; ``calls`` (a ``collect.CallLog``) when it was
+    collected live by this run."""
+    by_where = dict(calls.by_where) if calls is not None else {}
+    regions = []
+    for rd in sorted(snapshot.regions, key=lambda r: (r.account_id or "-", r.region)):
+        account = rd.account_id or "-"
+        counts = by_where.get(f"{account}/{rd.region}") if calls is not None else None
+        counts = counts or ([0, 0, 0] if calls is not None else [None, None, None])
+        failures = {k: m for k, m in rd.errors.items() if is_failure(k, m)}
+        unsupported = {k: m for k, m in rd.errors.items() if not is_failure(k, m)}
+        regions.append(
+            RegionCollection(account, rd.region, *counts, failures=failures, unsupported=unsupported)
+        )
+    accounts = {
+        account_id: {step: str(msg) for step, msg in (body.get("Errors") or {}).items()}
+        for account_id, body in (snapshot.raw.get("accounts") or {}).items()
+        if body.get("Errors")
+    }
+    return CollectionSummary(
+        live=calls is not None,
+        calls=calls.total if calls is not None else None,
+        retries=calls.total_retries if calls is not None else None,
+        throttled=calls.total_throttled if calls is not None else None,
+        regions=tuple(regions),
+        accounts=accounts,
+    )
+
+
+def collected_anything(data: dict[str, Any], kinds: tuple[str, ...]) -> bool:
+    """True when at least one of ``kinds`` was collected in some account's region of ``data``
+    (a snapshot dict, either form)."""
+    accounts = data.get("accounts") or {"-": data}
+    return any(
+        kind in body and kind not in (body.get("Errors") or {})
+        for account in accounts.values()
+        for body in (account.get("regions") or {}).values()
+        for kind in kinds
+    )
+
+
+def nothing_collected(failures: list[Any]) -> NothingCollected:
+    """The one-line error for a run that collected nothing, naming the cause and the endpoint,
+    from the calls that failed (``collect.CallFailure``; the most frequent reason wins)."""
+    if not failures:
+        return NothingCollected("nothing was collected: no region could be read")
+    reason, _ = Counter(f.reason for f in failures).most_common(1)[0]
+    first = next(f for f in failures if f.reason == reason)
+    if reason in _UNREACHABLE:
+        cause = f"could not reach {first.endpoint} ({reason})"
+    elif reason in _CREDENTIALS_REFUSED:
+        cause = f"{first.endpoint} refused the credentials ({reason}: {first.message})"
+    elif reason in ("AccessDenied", "UnauthorizedOperation", "AccessDeniedException"):
+        cause = (
+            f"{first.endpoint} denied {first.operation} ({reason}); grant the actions of "
+            "`fargate-netcheck iam-policy`"
+        )
+    else:
+        cause = f"every call to {first.endpoint} failed ({reason}: {first.message})"
+    return NothingCollected(f"{cause}: nothing was collected")

@@ -1,0 +1,93 @@
+"""``merge``: per-shard snapshots into one, as a single scan of every shard's accounts would write it.
+
+An organisation scan is independent per account and region, so a fleet scans in shards (one ECS
+task or CI job per group of accounts: ``scan --accounts …``), merges, and checks once. Each shard is
+loaded and validated like any snapshot; the result is the many-account form (DESIGN.md,
+"Snapshot"), accounts and regions in sorted order, written atomically.
+
+- The same account and region in two shards is accepted only when both hold the same data (a shard
+  retried, say); otherwise the merge stops with exit 2, naming the account, region and shards: two
+  views of one region cannot both be true, and picking one would hide the other.
+- An account's own errors (AssumeRole refused...) merge by step, under the same rule.
+- ``collected_at`` is the earliest of the shards': the merged data is as old as its oldest part.
+- A single-account snapshot (``account_id`` + ``regions``) is read as that one account; one
+  without ``account_id`` cannot be placed and is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.store import SNAPSHOT_VERSION, load_snapshot, parse_snapshot, write_snapshot
+
+
+def merge_files(paths: list[Path], output: Path) -> str:
+    """Merge the snapshot files ``paths`` into ``output``; the one-line summary."""
+    if len(paths) < 2:
+        raise InputError("merge takes at least two snapshot files")
+    merged = merge([(str(p), load_snapshot(p).raw) for p in paths])
+    parse_snapshot(merged, str(output))  # the merged document is a valid snapshot in its own right
+    write_snapshot(merged, output)
+    accounts = merged["accounts"]
+    regions = sum(len(a["regions"]) for a in accounts.values())
+    return f"wrote {output}: {len(paths)} shards, {len(accounts)} account(s), {regions} region(s)"
+
+
+def merge(shards: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """``shards``: (name, validated snapshot document) pairs. Raises InputError on a conflict."""
+    accounts: dict[str, dict[str, Any]] = {}
+    region_from: dict[tuple[str, str], str] = {}
+    error_from: dict[tuple[str, str], str] = {}
+    stamps = []
+    for name, doc in shards:
+        if doc.get("collected_at"):
+            stamps.append(doc["collected_at"])
+        for account_id, account in _accounts(name, doc).items():
+            into = accounts.setdefault(account_id, {"regions": {}})
+            for region, body in (account.get("regions") or {}).items():
+                _put(into["regions"], region, body, region_from, (account_id, region), name, "region")
+            if "Errors" in account:
+                errors = into.setdefault("Errors", {})
+                for step, message in (account["Errors"] or {}).items():
+                    _put(errors, step, message, error_from, (account_id, step), name, "account error")
+    out: dict[str, Any] = {"snapshot_version": SNAPSHOT_VERSION}
+    if stamps:
+        out["collected_at"] = min(stamps)
+    out["accounts"] = {account_id: _sorted_account(accounts[account_id]) for account_id in sorted(accounts)}
+    return out
+
+
+def _accounts(name: str, doc: dict[str, Any]) -> dict[str, Any]:
+    if "accounts" in doc:
+        return doc["accounts"]
+    account_id = doc.get("account_id")
+    if not account_id:
+        raise InputError(f"{name}: a snapshot without account_id cannot be merged (whose regions are they?)")
+    return {account_id: {"regions": doc.get("regions") or {}}}
+
+
+def _put(
+    into: dict[str, Any],
+    key: str,
+    value: Any,
+    seen_in: dict[tuple[str, str], str],
+    where: tuple[str, str],
+    shard: str,
+    what: str,
+) -> None:
+    if key in into and into[key] != value:
+        raise InputError(
+            f"{shard}: {what} {where[0]}/{where[1]} is also in {seen_in[where]} with other data; "
+            "a region belongs to one shard (rescan it, or leave one copy out)"
+        )
+    into[key] = value
+    seen_in.setdefault(where, shard)
+
+
+def _sorted_account(account: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"regions": {r: account["regions"][r] for r in sorted(account["regions"])}}
+    if "Errors" in account:
+        out["Errors"] = dict(sorted(account["Errors"].items()))
+    return out

@@ -1,0 +1,382 @@
+"""Typed views of the AWS fields the trace evaluates: routes, network ACL entries, security group
+rules. Built once per resource when the graph is built, so the trace never re-parses strings."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fargate_netcheck.snapshot.collection import is_failure
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# A network as (IP version, first address, last address): set arithmetic on integers, not on
+# ipaddress objects (whose comparisons run Python code per call).
+Span = tuple[int, int, int]
+
+
+def within(inner: Network, outer: Network) -> bool:
+    """``inner`` lies inside ``outer`` (False across IP versions, where ``subnet_of`` would raise)."""
+    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+
+
+ALL_PORTS = (0, 65535)
+TCP = "6"
+
+# Route target fields, in the order AWS documents them; the first present wins.
+_TARGET_FIELDS = (
+    ("NatGatewayId", "nat"),
+    ("TransitGatewayId", "tgw"),
+    ("VpcPeeringConnectionId", "pcx"),
+    ("EgressOnlyInternetGatewayId", "eigw"),
+    ("NetworkInterfaceId", "eni"),
+    ("InstanceId", "instance"),
+    ("LocalGatewayId", "lgw"),
+    ("CarrierGatewayId", "cagw"),
+    ("CoreNetworkArn", "core-network"),
+    ("GatewayId", None),  # igw-, vgw-, vpce- or "local": kind from the id
+)
+_GATEWAY_PREFIXES = {"igw-": "igw", "vgw-": "vgw", "vpce-": "vpce", "eigw-": "eigw"}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    destination: str  # as AWS wrote it: a CIDR or a prefix-list id
+    network: Network | None  # None for a prefix-list destination
+    prefix_list_id: str | None
+    target_id: str
+    target_kind: str  # local igw nat tgw pcx eigw eni instance vgw vpce lgw cagw core-network unknown
+    state: str  # active | blackhole
+    origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
+
+    def describe(self) -> str:
+        return f"{self.destination} -> {self.target_id}"
+
+
+def parse_route(raw: dict[str, Any], kind_of: Callable[[str], str | None] | None = None) -> Route | None:
+    """``kind_of`` names the kind of a ``GatewayId`` whose id has no AWS prefix (an infrastructure-as-
+    code id such as ``stack/Igw``): the kind of the resource it names in the snapshot."""
+    cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
+    pl = raw.get("DestinationPrefixListId")
+    if not cidr and not pl:
+        return None
+    target_id, kind = "", "unknown"
+    for field_name, field_kind in _TARGET_FIELDS:
+        value = raw.get(field_name)
+        if value:
+            target_id = value
+            kind = field_kind or _gateway_kind(value, kind_of)
+            break
+    return Route(
+        destination=str(cidr or pl),
+        network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
+        prefix_list_id=None if cidr else pl,
+        target_id=target_id,
+        target_kind=kind,
+        state=raw.get("State", "active"),
+        origin=raw.get("Origin", "CreateRoute"),
+    )
+
+
+def _gateway_kind(gateway_id: str, kind_of: Callable[[str], str | None] | None) -> str:
+    if gateway_id == "local":
+        return "local"
+    for prefix, kind in _GATEWAY_PREFIXES.items():
+        if gateway_id.startswith(prefix):
+            return kind
+    known = kind_of(gateway_id) if kind_of is not None else None
+    return known if known is not None and known in _GATEWAY_PREFIXES.values() else "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AclEntry:
+    number: int
+    protocol: str  # "-1" (all) or an IANA number as a string
+    allow: bool
+    network: Network
+    ports: tuple[int, int]
+    # Derived once here, because the trace evaluates and quotes each entry for thousands of subnets:
+    span: Span = field(init=False, compare=False)  # the network as integers, for interval arithmetic
+    text: str = field(init=False, compare=False)  # describe()
+
+    def __post_init__(self) -> None:
+        action = "allows" if self.allow else "denies"
+        proto = "all traffic" if self.protocol == "-1" else _proto_name(self.protocol)
+        ports = "" if self.ports == ALL_PORTS else f" ports {self.ports[0]}-{self.ports[1]}"
+        object.__setattr__(self, "span", span_of(self.network))
+        object.__setattr__(self, "text", f"rule {self.number} {action} {proto}{ports} {self.network}")
+
+    def describe(self) -> str:
+        return self.text
+
+
+def span_of(net: Network) -> Span:
+    """Without ``broadcast_address``, a cached property whose first use per network is slow."""
+    first = int(net.network_address)
+    return (net.version, first, first | ((1 << (net.max_prefixlen - net.prefixlen)) - 1))
+
+
+def parse_acl_entries(raw_entries: list[dict[str, Any]]) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:
+    """(inbound, outbound) entries, lowest rule number first, as AWS evaluates them."""
+    inbound: list[AclEntry] = []
+    outbound: list[AclEntry] = []
+    for raw in raw_entries:
+        cidr = raw.get("CidrBlock") or raw.get("Ipv6CidrBlock")
+        protocol = _normalise_protocol(str(raw.get("Protocol", "-1")))
+        port_range = raw.get("PortRange")
+        if protocol in ("6", "17") and isinstance(port_range, dict):
+            ports = (int(port_range["From"]), int(port_range["To"]))
+        else:
+            ports = ALL_PORTS
+        entry = AclEntry(
+            number=int(raw["RuleNumber"]),
+            protocol=protocol,
+            allow=raw["RuleAction"] == "allow",
+            network=ipaddress.ip_network(str(cidr), strict=False),
+            ports=ports,
+        )
+        (outbound if raw["Egress"] else inbound).append(entry)
+    return tuple(sorted(inbound, key=_rule_number)), tuple(sorted(outbound, key=_rule_number))
+
+
+def _rule_number(entry: AclEntry) -> int:
+    return entry.number
+
+
+@dataclass(frozen=True, slots=True)
+class SgRule:
+    protocol: str  # "-1" or an IANA number as a string
+    ports: tuple[int, int]
+    networks: tuple[Network, ...]
+    prefix_list_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+
+    def covers(self, protocol: str, port: int) -> bool:
+        if self.protocol not in ("-1", protocol):
+            return False
+        return self.ports[0] <= port <= self.ports[1]
+
+
+def parse_sg_rules(raw_rules: list[dict[str, Any]]) -> tuple[SgRule, ...]:
+    rules = []
+    for raw in raw_rules:
+        protocol = _normalise_protocol(str(raw.get("IpProtocol", "-1")))
+        lo, hi = raw.get("FromPort"), raw.get("ToPort")
+        if protocol in ("6", "17") and isinstance(lo, int) and isinstance(hi, int) and lo >= 0:
+            ports = (lo, hi)
+        else:
+            ports = ALL_PORTS
+        networks = [
+            ipaddress.ip_network(r["CidrIp"], strict=False)
+            for r in raw.get("IpRanges") or []
+            if r.get("CidrIp")
+        ]
+        networks += [
+            ipaddress.ip_network(r["CidrIpv6"], strict=False)
+            for r in raw.get("Ipv6Ranges") or []
+            if r.get("CidrIpv6")
+        ]
+        rules.append(
+            SgRule(
+                protocol=protocol,
+                ports=ports,
+                networks=tuple(networks),
+                prefix_list_ids=tuple(
+                    p["PrefixListId"] for p in raw.get("PrefixListIds") or [] if p.get("PrefixListId")
+                ),
+                group_ids=tuple(g.get("GroupId", "") for g in raw.get("UserIdGroupPairs") or []),
+            )
+        )
+    return tuple(rules)
+
+
+_PROTOCOL_NAMES = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
+
+
+def _normalise_protocol(value: str) -> str:
+    return _PROTOCOL_NAMES.get(value.lower(), value)
+
+
+def _proto_name(number: str) -> str:
+    return {"6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMPv6"}.get(number, f"protocol {number}")
+
+
+def parse_prefix_list_entries(raw: dict[str, Any]) -> tuple[Network, ...] | None:
+    """The CIDRs of a managed prefix list, or None when its entries were not collected."""
+    entries = raw.get("Entries")
+    if entries is None:
+        return None
+    nets = []
+    for entry in entries:
+        try:
+            nets.append(ipaddress.ip_network(entry.get("Cidr", ""), strict=False))
+        except ValueError:
+            continue
+    return tuple(nets)
+
+
+@dataclass(frozen=True, slots=True)
+class TgwHop:
+    """Where a transit gateway route sends traffic: one attachment."""
+
+    attachment_id: str
+    resource_id: str
+    resource_type: str  # vpc | vpn | direct-connect-gateway | peering | connect | ...
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRoute:
+    """One route of a transit gateway route table (SearchTransitGatewayRoutes)."""
+
+    destination: str  # a CIDR or a prefix-list id, as AWS wrote it
+    network: Network | None
+    prefix_list_id: str | None
+    state: str  # active | blackhole
+    type: str  # static | propagated
+    hops: tuple[TgwHop, ...]
+
+    def describe(self) -> str:
+        target = ", ".join(h.attachment_id for h in self.hops) or self.state
+        blackhole = " (blackhole)" if self.state == "blackhole" and self.hops else ""
+        return f"{self.destination} -> {target}{blackhole}"
+
+
+def parse_tgw_route(raw: dict[str, Any]) -> TgwRoute | None:
+    cidr = raw.get("DestinationCidrBlock")
+    pl = raw.get("PrefixListId")
+    if not cidr and not pl:
+        return None
+    hops = tuple(
+        TgwHop(a.get("TransitGatewayAttachmentId", ""), a.get("ResourceId", ""), a.get("ResourceType", ""))
+        for a in raw.get("TransitGatewayAttachments") or []
+        if a.get("TransitGatewayAttachmentId")
+    )
+    return TgwRoute(
+        destination=str(cidr or pl),
+        network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
+        prefix_list_id=None if cidr else pl,
+        state=raw.get("State", "active"),
+        type=raw.get("Type", "static"),
+        hops=hops,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TgwAttachment:
+    """A transit gateway attachment, merged from DescribeTransitGatewayAttachments (resource type,
+    associated route table) and DescribeTransitGatewayVpcAttachments (the subnets)."""
+
+    attachment_id: str
+    tgw_id: str | None
+    resource_type: str | None
+    resource_id: str | None  # the VPC id for a VPC attachment
+    state: str
+    subnet_ids: tuple[str, ...] | None  # None: not collected
+    route_table_id: str | None  # the associated TGW route table, when the attachment says so
+
+
+def parse_tgw_attachment(
+    attachment_id: str, generic: dict[str, Any] | None, vpc: dict[str, Any] | None
+) -> TgwAttachment:
+    generic, vpc = generic or {}, vpc or {}
+    association = generic.get("Association") or {}
+    associated = association.get("State", "associated") == "associated"
+    subnets = vpc.get("SubnetIds")
+    return TgwAttachment(
+        attachment_id=attachment_id,
+        tgw_id=generic.get("TransitGatewayId") or vpc.get("TransitGatewayId"),
+        resource_type=generic.get("ResourceType") or ("vpc" if vpc else None),
+        resource_id=generic.get("ResourceId") or vpc.get("VpcId"),
+        state=generic.get("State") or vpc.get("State") or "unknown",
+        subnet_ids=tuple(subnets) if isinstance(subnets, list) else None,
+        route_table_id=association.get("TransitGatewayRouteTableId") if associated else None,
+    )
+
+
+# VPC Block Public Access exclusion states: in force, and gone for good. Any other state
+# (create-in-progress, update-in-progress, update-failed, delete-in-progress, disable-in-progress)
+# leaves open whether the exclusion applies.
+BPA_EXCLUSION_IN_FORCE = frozenset({"create-complete", "update-complete"})
+BPA_EXCLUSION_GONE = frozenset({"create-failed", "delete-complete", "disable-complete"})
+
+
+@dataclass(frozen=True, slots=True)
+class BpaExclusion:
+    exclusion_id: str
+    resource_id: str  # vpc-... or subnet-..., from the ResourceArn
+    mode: str  # allow-bidirectional | allow-egress
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPublicAccess:
+    """One account's VPC Block Public Access in one region: its mode and exclusions by resource.
+
+    ``mode`` None: not known; ``unreadable`` says why when the options could not be collected, and
+    is None when the snapshot does not describe BPA at all (written by hand, or before it was
+    collected). ``exclusions`` None: not known either, ``exclusions_gap`` says why."""
+
+    region: str
+    mode: str | None
+    state: str | None = None
+    exclusions_allowed: bool = True
+    exclusions: dict[str, tuple[BpaExclusion, ...]] | None = None
+    exclusions_gap: str = ""
+    unreadable: str | None = None
+    unsupported: str | None = None  # the endpoint does not implement BPA (its answer): nothing blocks
+    options_failed: bool = False  # ``unreadable`` because collecting the options failed
+    exclusions_failed: bool = False  # ``exclusions_gap`` because collecting the exclusions failed
+
+
+def parse_block_public_access(
+    region: str, items: dict[str, list[dict[str, Any]]], errors: dict[str, str]
+) -> BlockPublicAccess:
+    """The region's BPA from its ``VpcBlockPublicAccessOptions`` (one item) and
+    ``VpcBlockPublicAccessExclusions``, with the collection errors of either."""
+    options = items.get("VpcBlockPublicAccessOptions")
+    failed = errors.get("VpcBlockPublicAccessOptions")
+    if failed is not None and not is_failure("VpcBlockPublicAccessOptions", failed):
+        return BlockPublicAccess(region, None, unsupported=failed)
+    if "VpcBlockPublicAccessOptions" in errors:
+        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"], options_failed=True)
+    if options is None:
+        return BlockPublicAccess(region, None)
+    if len(options) != 1:
+        return BlockPublicAccess(
+            region, None, unreadable=f"VpcBlockPublicAccessOptions holds {len(options)} items, not 1"
+        )
+    exclusions: dict[str, tuple[BpaExclusion, ...]] | None = None
+    gap = ""
+    if "VpcBlockPublicAccessExclusions" in errors:
+        gap = f"its exclusions could not be collected ({errors['VpcBlockPublicAccessExclusions']})"
+    elif "VpcBlockPublicAccessExclusions" not in items:
+        gap = "its exclusions were not collected"
+    else:
+        by_resource: dict[str, list[BpaExclusion]] = {}
+        for raw in items["VpcBlockPublicAccessExclusions"]:
+            resource = (raw.get("ResourceArn") or "").rsplit("/", 1)[-1]
+            by_resource.setdefault(resource, []).append(
+                BpaExclusion(
+                    raw["ExclusionId"],
+                    resource,
+                    raw.get("InternetGatewayExclusionMode") or "",
+                    raw.get("State") or "",
+                )
+            )
+        exclusions = {k: tuple(v) for k, v in by_resource.items()}
+    option = options[0]
+    mode = option.get("InternetGatewayBlockMode")
+    if not mode:
+        return BlockPublicAccess(
+            region, None, unreadable="VpcBlockPublicAccessOptions has no InternetGatewayBlockMode"
+        )
+    return BlockPublicAccess(
+        region,
+        mode=mode,
+        state=option.get("State"),
+        exclusions_allowed=option.get("ExclusionsAllowed") != "not-allowed",
+        exclusions=exclusions,
+        exclusions_gap=gap,
+        exclusions_failed="VpcBlockPublicAccessExclusions" in errors,
+    )

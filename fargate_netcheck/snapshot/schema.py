@@ -1,0 +1,280 @@
+"""What the analysis reads from each kind of snapshot item, checked once at load time.
+
+Only the fields the analysis uses are checked (a hand-written snapshot may hold just those); every
+other AWS field passes through untouched. A field that is present must have the right type, and a
+CIDR must parse, so later stages never meet a malformed value.
+
+Two checks share the field table: ``snapshot_fast_check.ItemChecker``, a fast yes/no for the common
+all-valid item, and ``validate_item`` here, which is run only when the fast check says no and names
+the fault. The detailed check alone decides what is accepted and what every message says.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.snapshot.schema_needs import NEEDS_FIELD_SPECS, NEEDS_ID_FIELDS
+
+ID_FIELDS: dict[str, str] = {
+    "Vpcs": "VpcId",
+    "Subnets": "SubnetId",
+    "RouteTables": "RouteTableId",
+    "InternetGateways": "InternetGatewayId",
+    "NatGateways": "NatGatewayId",
+    "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId",
+    "SecurityGroups": "GroupId",
+    "NetworkAcls": "NetworkAclId",
+    "VpcEndpoints": "VpcEndpointId",
+    "ManagedPrefixLists": "PrefixListId",
+    "VpcPeeringConnections": "VpcPeeringConnectionId",
+    "NetworkInterfaces": "NetworkInterfaceId",
+    "TransitGateways": "TransitGatewayId",
+    "TransitGatewayAttachments": "TransitGatewayAttachmentId",
+    "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId",
+    "TransitGatewayRouteTables": "TransitGatewayRouteTableId",
+    # VPC Block Public Access: the region's one options object, and its exclusions.
+    "VpcBlockPublicAccessOptions": "AwsRegion",
+    "VpcBlockPublicAccessExclusions": "ExclusionId",
+    # ECS ListAccountSettings (effectiveSettings=true): the settings in effect, e.g. dualStackIPv6.
+    "EcsAccountSettings": "name",
+    **NEEDS_ID_FIELDS,  # Network Firewall, DHCP options, Route 53 Resolver and DNS Firewall, zones
+}
+KINDS: tuple[str, ...] = tuple(ID_FIELDS)
+
+STR, BOOL, INT, LIST, DICT = str, bool, int, list, dict
+CIDR4, CIDR6, CIDR_ANY = "cidr4", "cidr6", "cidr"
+
+# kind -> {field: type}; nested lists of objects as {field: (LIST, {sub: type})}
+FIELD_SPECS: dict[str, dict[str, Any]] = {
+    "EcsAccountSettings": {"name": STR, "value": STR, "principalArn": STR},
+    "Vpcs": {
+        "VpcId": STR,
+        "CidrBlock": CIDR4,
+        "EnableDnsSupport": BOOL,
+        "EnableDnsHostnames": BOOL,
+        "DhcpOptionsId": STR,
+        "CidrBlockAssociationSet": (LIST, {"CidrBlock": CIDR4}),
+        "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
+    },
+    "Subnets": {
+        "VpcId": STR,
+        "CidrBlock": CIDR4,
+        "AvailabilityZone": STR,
+        "AvailableIpAddressCount": INT,
+        "MapPublicIpOnLaunch": BOOL,
+        "Ipv6CidrBlockAssociationSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
+        "OwnerId": STR,  # a RAM-shared subnet's owner, whose Block Public Access applies
+    },
+    "RouteTables": {
+        "VpcId": STR,
+        "Associations": (LIST, {"Main": BOOL, "SubnetId": STR, "GatewayId": STR, "AssociationState": DICT}),
+        "Routes": (
+            LIST,
+            {
+                "DestinationCidrBlock": CIDR4,
+                "DestinationIpv6CidrBlock": CIDR6,
+                "DestinationPrefixListId": STR,
+                "GatewayId": STR,
+                "NatGatewayId": STR,
+                "TransitGatewayId": STR,
+                "VpcPeeringConnectionId": STR,
+                "NetworkInterfaceId": STR,
+                "InstanceId": STR,
+                "EgressOnlyInternetGatewayId": STR,
+                "LocalGatewayId": STR,
+                "CarrierGatewayId": STR,
+                "CoreNetworkArn": STR,
+                "State": STR,
+            },
+        ),
+    },
+    "InternetGateways": {"Attachments": (LIST, {"VpcId": STR, "State": STR})},
+    "EgressOnlyInternetGateways": {"Attachments": (LIST, {"VpcId": STR, "State": STR})},
+    "NatGateways": {"SubnetId": STR, "VpcId": STR, "State": STR, "ConnectivityType": STR},
+    "SecurityGroups": {
+        "VpcId": STR,
+        "IpPermissionsEgress": (
+            LIST,
+            {
+                "IpProtocol": STR,
+                "FromPort": INT,
+                "ToPort": INT,
+                "IpRanges": (LIST, {"CidrIp": CIDR4}),
+                "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
+                "PrefixListIds": (LIST, {"PrefixListId": STR}),
+                "UserIdGroupPairs": (LIST, {"GroupId": STR}),
+            },
+        ),
+        "IpPermissions": (
+            LIST,
+            {
+                "IpProtocol": STR,
+                "FromPort": INT,
+                "ToPort": INT,
+                "IpRanges": (LIST, {"CidrIp": CIDR4}),
+                "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
+                "PrefixListIds": (LIST, {"PrefixListId": STR}),
+                "UserIdGroupPairs": (LIST, {"GroupId": STR}),
+            },
+        ),
+    },
+    "NetworkAcls": {
+        "VpcId": STR,
+        "IsDefault": BOOL,
+        "Associations": (LIST, {"SubnetId": STR}),
+        "Entries": (
+            LIST,
+            {
+                "RuleNumber": INT,
+                "Protocol": STR,
+                "RuleAction": STR,
+                "Egress": BOOL,
+                "CidrBlock": CIDR4,
+                "Ipv6CidrBlock": CIDR6,
+                "PortRange": DICT,
+            },
+        ),
+    },
+    "ManagedPrefixLists": {"PrefixListName": STR, "Entries": (LIST, {"Cidr": STR})},
+    "VpcEndpoints": {
+        "VpcId": STR,
+        "ServiceName": STR,
+        "VpcEndpointType": STR,
+        "State": STR,
+        "PrivateDnsEnabled": BOOL,
+        "SubnetIds": (LIST, STR),
+        "RouteTableIds": (LIST, STR),
+        "Groups": (LIST, {"GroupId": STR}),
+        "PolicyDocument": STR,
+    },
+    "NetworkInterfaces": {
+        "SubnetId": STR,
+        "VpcId": STR,
+        "Status": STR,
+        "SourceDestCheck": BOOL,
+        "Association": DICT,
+        "Attachment": (DICT, {"InstanceId": STR, "DeviceIndex": INT}),
+        "Groups": (LIST, {"GroupId": STR}),
+    },
+    "TransitGateways": {"State": STR, "OwnerId": STR},
+    "TransitGatewayAttachments": {
+        "TransitGatewayId": STR,
+        "ResourceType": STR,
+        "ResourceId": STR,
+        "State": STR,
+        "Association": (DICT, {"TransitGatewayRouteTableId": STR, "State": STR}),
+    },
+    "TransitGatewayVpcAttachments": {
+        "TransitGatewayId": STR,
+        "VpcId": STR,
+        "State": STR,
+        "SubnetIds": (LIST, STR),
+    },
+    "TransitGatewayRouteTables": {
+        "TransitGatewayId": STR,
+        "Associations": (LIST, {"TransitGatewayAttachmentId": STR, "ResourceId": STR, "State": STR}),
+        "Routes": (
+            LIST,
+            {
+                "DestinationCidrBlock": CIDR_ANY,
+                "PrefixListId": STR,
+                "State": STR,
+                "Type": STR,
+                "TransitGatewayAttachments": (
+                    LIST,
+                    {"TransitGatewayAttachmentId": STR, "ResourceId": STR, "ResourceType": STR},
+                ),
+            },
+        ),
+    },
+    "VpcPeeringConnections": {
+        "Status": (DICT, {"Code": STR}),
+        "AccepterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
+        "RequesterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
+    },
+    "VpcBlockPublicAccessOptions": {
+        "AwsRegion": STR,
+        "State": STR,
+        "InternetGatewayBlockMode": STR,
+        "ExclusionsAllowed": STR,
+    },
+    "VpcBlockPublicAccessExclusions": {
+        "ExclusionId": STR,
+        "InternetGatewayExclusionMode": STR,
+        "ResourceArn": STR,
+        "State": STR,
+    },
+    **NEEDS_FIELD_SPECS,
+}
+
+
+# Every kind may carry tags; reports show their values (the Name tag), so their shape is checked too.
+TAG_SPEC = {"Tags": (LIST, {"Key": STR, "Value": STR})}
+
+
+def validate_item(kind: str, item: dict[str, Any], where: str) -> None:
+    """The detailed check: raises an InputError naming ``where`` and the field at fault.
+
+    ``ItemChecker`` answers the common "all fine" case faster; this stays the reference for what is
+    accepted and for every message."""
+    _check_fields(item, {**TAG_SPEC, **FIELD_SPECS.get(kind, {})}, where)
+    if kind == "NetworkAcls":
+        for entry in item.get("Entries") or []:  # null is absent, as for every field
+            _check_acl_entry(entry, where)
+
+
+def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None:
+    for name, expected in spec.items():
+        if name not in obj or obj[name] is None:
+            continue
+        value = obj[name]
+        if isinstance(expected, tuple) and expected[0] is DICT:  # one nested object
+            if not isinstance(value, dict):
+                raise InputError(f"{where}: {name} must be an object")
+            _check_fields(value, expected[1], f"{where}: {name}")
+        elif isinstance(expected, tuple):
+            if not isinstance(value, list):
+                raise InputError(f"{where}: {name} must be a list")
+            for i, sub in enumerate(value):
+                if expected[1] is STR:  # a list of ids
+                    if not isinstance(sub, str):
+                        raise InputError(f"{where}: {name}[{i}] must be a string")
+                    continue
+                if not isinstance(sub, dict):
+                    raise InputError(f"{where}: {name}[{i}] must be an object")
+                _check_fields(sub, expected[1], f"{where}: {name}[{i}]")
+        elif expected in (CIDR4, CIDR6, CIDR_ANY):
+            _check_cidr(value, expected, f"{where}: {name}")
+        elif expected is INT:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InputError(f"{where}: {name} must be an integer, found {value!r}")
+        elif not isinstance(value, expected):
+            raise InputError(f"{where}: {name} must be a {expected.__name__}, found {type(value).__name__}")
+
+
+def _check_cidr(value: Any, family: str, where: str) -> None:
+    if not isinstance(value, str):
+        raise InputError(f"{where} must be a CIDR string, found {value!r}")
+    try:
+        net = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not a CIDR block") from None
+    if family != CIDR_ANY and (net.version == 4) != (family == CIDR4):
+        raise InputError(f"{where}: {value!r} is not an IPv{4 if family == CIDR4 else 6} CIDR block")
+
+
+def _check_acl_entry(entry: dict[str, Any], where: str) -> None:
+    at = f"{where}: rule {entry.get('RuleNumber')!r}"
+    if not isinstance(entry.get("RuleNumber"), int) or isinstance(entry.get("RuleNumber"), bool):
+        raise InputError(f"{at}: RuleNumber must be an integer")
+    if entry.get("RuleAction") not in ("allow", "deny"):
+        raise InputError(f"{at}: RuleAction must be 'allow' or 'deny'")
+    if not isinstance(entry.get("Egress"), bool):
+        raise InputError(f"{at}: Egress must be true or false")
+    if entry.get("CidrBlock") is None and entry.get("Ipv6CidrBlock") is None:  # null is absent
+        raise InputError(f"{at}: needs CidrBlock or Ipv6CidrBlock")
+    ports = entry.get("PortRange")
+    if ports is not None and not all(isinstance(ports.get(k), int) for k in ("From", "To")):
+        raise InputError(f"{at}: PortRange needs integer From and To")

@@ -1,0 +1,84 @@
+"""The Fargate tasks a template declares: ECS services with awsvpc networking, and tasks scheduled
+by an EventBridge rule (``AWS::Events::Rule`` EcsParameters) or EventBridge Scheduler
+(``AWS::Scheduler::Schedule``). Each becomes a ``TaskNetwork`` located at its resource's line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fargate_netcheck.targets.deploy_config import TaskNetwork
+from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
+from fargate_netcheck.targets.iac.task_needs import container_needs
+from fargate_netcheck.targets.iac.values import first_unknown
+
+_SECRET_TYPES = {"AWS::SecretsManager::Secret": "secretsmanager", "AWS::SSM::Parameter": "ssm"}
+
+
+def task_networks(ev: Evaluator, active: set[str]) -> list[TaskNetwork]:
+    """``active``: the logical ids whose Condition holds."""
+    out: list[TaskNetwork] = []
+    for logical, resource in ev.resources.items():
+        if logical not in active:
+            continue
+        rtype, props = resource.get("Type"), resource.get("Properties") or {}
+        if rtype == "AWS::ECS::Service":
+            config = props.get("NetworkConfiguration") or {}
+            if isinstance(config, dict) and "AwsvpcConfiguration" in config:
+                out.append(_network(ev, logical, config["AwsvpcConfiguration"], props.get("TaskDefinition")))
+        elif rtype == "AWS::Events::Rule":
+            for i, target in enumerate(ev.value(props.get("Targets")) or []):
+                ecs = target.get("EcsParameters") if isinstance(target, dict) else None
+                vpc = ((ecs or {}).get("NetworkConfiguration") or {}).get("AwsVpcConfiguration")
+                if vpc is not None:
+                    out.append(
+                        _network(ev, logical, vpc, ecs.get("TaskDefinitionArn"), f"#{target.get('Id', i)}")
+                    )
+        elif rtype == "AWS::Scheduler::Schedule":
+            ecs = (props.get("Target") or {}).get("EcsParameters") or {}
+            vpc = (ecs.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration")
+            if vpc is not None:
+                out.append(_network(ev, logical, vpc, ecs.get("TaskDefinitionArn")))
+    return out
+
+
+def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str = "") -> TaskNetwork:
+    source = f"cloudformation:{ev.resource_id(logical)}{suffix}"
+    location = ev.t.location(logical, ev.resources)
+    config = ev.value(raw) if isinstance(raw, dict) else {}
+    subnets, groups = config.get("Subnets") or [], config.get("SecurityGroups") or []
+    problems = []
+    unknown = first_unknown([subnets, groups])
+    if unknown is not None:
+        problems.append(
+            f"{source}: its subnets or security groups are not known before deployment ({unknown.reason})"
+        )
+        subnets = []
+    public = config.get("AssignPublicIp")
+    if first_unknown(public) is not None:
+        problems.append(f"{source}: AssignPublicIp is not known before deployment ({public.reason})")
+        subnets = []
+    awslogs, secrets = _needs(ev, ev.value(task_def))
+    return TaskNetwork(
+        source=source,
+        subnets=tuple(str(s) for s in subnets),
+        security_groups=tuple(str(g) for g in groups),
+        assign_public_ip=str(public).upper() == "ENABLED",
+        locations={"subnets": location},
+        problems=tuple(problems),
+        uses_awslogs=awslogs,
+        secrets_from=secrets,
+    )
+
+
+def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...]]:
+    prefix = f"{ev.t.stack}/"
+    if not isinstance(task_def, str) or not task_def.startswith(prefix):
+        return False, ()  # a task definition of another stack: its containers are not known here
+    resource = ev.resources.get(task_def.removeprefix(prefix)) or {}
+    containers = ev.value((resource.get("Properties") or {}).get("ContainerDefinitions") or [])
+
+    def kind_of(value: str) -> str | None:
+        other = ev.resources.get(value.removeprefix(prefix)) if value.startswith(prefix) else None
+        return _SECRET_TYPES.get(other.get("Type")) if isinstance(other, dict) else None
+
+    return container_needs(containers, kind_of)

@@ -1,0 +1,193 @@
+"""Load a CloudFormation template (YAML with the short-form tags, or JSON such as ``cdk synth``
+writes) with the file and line of every mapping key, so a finding can point at the resource.
+
+YAML goes through ``LocatedLoader`` (its locations and input bounds) with CloudFormation's tags
+added: ``!Ref x`` loads as ``{"Ref": "x"}``, ``!GetAtt a.b`` as ``{"Fn::GetAtt": ["a", "b"]}``, and
+every other ``!Fn`` as ``{"Fn::Fn": ...}``. JSON is decoded by a small located decoder built on the
+standard library's scanner (strings and numbers exactly as ``json`` reads them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import json.decoder
+import json.scanner
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.model import SourceLocation
+from fargate_netcheck.targets.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
+
+_FUNCTIONS = (
+    "Base64",
+    "Cidr",
+    "FindInMap",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Select",
+    "Split",
+    "Sub",
+    "Transform",
+    "And",
+    "Equals",
+    "Not",
+    "Or",
+    "Length",
+    "ToJsonString",
+)
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # far above CloudFormation's own 1 MB limit for a template in S3
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One template: its body (a LocatedDict), the stack name its ids use, and where it came from."""
+
+    path: Path
+    shown: str  # the path as given, for messages and SARIF
+    stack: str
+    body: LocatedDict
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.body.get(name)
+        if value is None:
+            return LocatedDict()
+        if not isinstance(value, dict):
+            raise InputError(f"{self.where(name)}: {name} must be a mapping")
+        return value
+
+    def where(self, key: str, within: Any = None) -> str:
+        loc = self.location(key, within)
+        return f"{loc.path}:{loc.line}" if loc.line else loc.path
+
+    def location(self, key: str, within: Any = None) -> SourceLocation:
+        mapping = self.body if within is None else within
+        return getattr(mapping, "locations", {}).get(key) or SourceLocation(self.shown)
+
+
+class CfnLoader(LocatedLoader):
+    """``LocatedLoader`` with CloudFormation's short-form function tags."""
+
+
+def _long_form(name: str):
+    key = "Ref" if name == "Ref" else "Condition" if name == "Condition" else f"Fn::{name}"
+
+    def construct(loader: CfnLoader, node: Node) -> Any:
+        if isinstance(node, ScalarNode):
+            value: Any = loader.construct_scalar(node)
+            if name == "GetAtt":
+                value = LocatedList(str(value).split(".", 1))
+        elif isinstance(node, SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        elif isinstance(node, MappingNode):
+            value = loader.construct_mapping(node, deep=True)
+        out = LocatedDict({key: value})
+        out.locations[key] = loader.location(node)
+        return out
+
+    return construct
+
+
+for _name in ("Ref", "Condition", "GetAtt", *_FUNCTIONS):
+    CfnLoader.add_constructor(f"!{_name}", _long_form(_name))
+
+
+def load_template(path: Path, stack: str | None = None) -> Template:
+    """Read ``path`` (YAML or JSON, by content). Bad input raises a one-line ``InputError``."""
+    shown = str(path)
+    try:
+        text = read_limited(path, "template", MAX_TEMPLATE_BYTES, shown, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{shown}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{shown}: cannot read: {exc}") from None
+    body = _load_json(text, shown) if text.lstrip().startswith("{") else _load_yaml(path, shown)
+    if not isinstance(body, dict):
+        raise InputError(f"{shown}: a CloudFormation template is a mapping, found {type(body).__name__}")
+    if not isinstance(body.get("Resources"), dict) or not body["Resources"]:
+        raise InputError(f"{shown}: no Resources: not a CloudFormation template")
+    return Template(path, shown, stack or default_stack_name(path), body)
+
+
+def _load_yaml(path: Path, shown: str) -> Any:
+    try:
+        return load_yaml(path, shown, CfnLoader)
+    except (
+        yaml.YAMLError
+    ) as exc:  # raised before parsing starts (a control character), outside load_yaml's care
+        raise InputError(f"{shown}: not YAML: {' '.join(str(exc).split())}") from None
+
+
+def default_stack_name(path: Path) -> str:
+    """The file's stem, without the ``.template`` CDK adds (``cdk.out/App.template.json`` -> App)."""
+    name = path.name
+    for suffix in (".json", ".yaml", ".yml", ".template"):
+        name = name.removesuffix(suffix)
+    return name or path.name
+
+
+class _LineIndex:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def _load_json(text: str, shown: str) -> Any:
+    lines = _LineIndex(text)
+    decoder = json.JSONDecoder()
+
+    def parse_object(state: tuple[str, int], strict: bool, scan_once, *_: Any) -> tuple[LocatedDict, int]:
+        s, end = state
+        out = LocatedDict()
+        end = _skip(s, end)
+        if s[end : end + 1] == "}":
+            return out, end + 1
+        while True:
+            if s[end : end + 1] != '"':
+                raise json.JSONDecodeError("Expecting property name enclosed in double quotes", s, end)
+            key_at = end
+            key, end = json.decoder.scanstring(s, end + 1, strict)
+            end = _skip(s, end)
+            if s[end : end + 1] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", s, end)
+            value, end = scan_once(s, _skip(s, end + 1))
+            out[key] = value
+            out.locations[key] = SourceLocation(shown, lines.line(key_at))
+            end = _skip(s, end)
+            if s[end : end + 1] == "}":
+                return out, end + 1
+            if s[end : end + 1] != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", s, end)
+            end = _skip(s, end + 1)
+
+    decoder.parse_object = parse_object  # type: ignore[assignment]
+    decoder.parse_array = _parse_array  # type: ignore[assignment]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    try:
+        value, end = decoder.raw_decode(text, _skip(text, 0))
+        if _skip(text, end) != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{shown}:{exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{shown}: nested too deeply") from None
+    return value
+
+
+def _parse_array(state: tuple[str, int], scan_once) -> tuple[LocatedList, int]:
+    values, end = json.decoder.JSONArray(state, scan_once)
+    return LocatedList(values), end
+
+
+def _skip(s: str, end: int) -> int:
+    return json.decoder.WHITESPACE.match(s, end).end()

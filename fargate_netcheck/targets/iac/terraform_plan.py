@@ -1,0 +1,368 @@
+"""A Terraform plan (``terraform show -json PLANFILE``, HashiCorp's documented JSON output format):
+its resource instances, what apply does to each, and their values, with the values known only
+after apply linked through the plan's ``configuration`` references.
+
+A value unknown until apply (``after_unknown``) is followed through its expression's references:
+another resource (``aws_vpc.this[0].id``, ``aws_route_table.private[count.index]``, a splat
+``aws_subnet.private[*].id``), a module input (``var.x``, from the calling module's expression) or
+a module output (``module.vpc.private_subnets``). A resource created by the plan is named by its
+address (``module.vpc.aws_subnet.private[0]``); an existing one by its AWS id. What cannot be
+followed (a ``local``, a function of several values) stays ``Unknown`` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.model import SourceLocation
+from fargate_netcheck.targets.iac.cfn_template import MAX_TEMPLATE_BYTES, _load_json
+from fargate_netcheck.targets.iac.values import Unknown
+
+_INDEX = re.compile(r"\[([^\]]*)\]")
+_MODULE = re.compile(r"module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?")
+_IGNORED_REFS = ("count.", "each.", "path.", "terraform.", "self.")
+
+
+@dataclass(slots=True)
+class Instance:
+    """One resource instance of the plan."""
+
+    address: str  # module.vpc.aws_subnet.private[0]
+    module: str  # module.vpc ("" at the root)
+    type: str
+    name: str
+    index: Any  # the count index or for_each key, None without either
+    actions: tuple[str, ...]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    after_unknown: Any
+    location: SourceLocation
+
+    @property
+    def config_address(self) -> str:
+        """The address in the configuration: module instance keys and the index dropped."""
+        return _MODULE.sub(
+            lambda m: f"module.{m.group(1)}", f"{self.module}.{self.type}.{self.name}".lstrip(".")
+        )
+
+    @property
+    def deleted(self) -> bool:
+        return "delete" in self.actions and "create" not in self.actions
+
+    @property
+    def replaced(self) -> bool:
+        return "delete" in self.actions and "create" in self.actions
+
+    def id(self) -> str:
+        """The AWS id when known after apply (an existing resource), else the address."""
+        value = (self.after or {}).get("id")
+        if isinstance(value, str) and value and not self.replaced:
+            return value
+        return self.address
+
+
+@dataclass(slots=True)
+class Plan:
+    path: Path
+    instances: dict[str, Instance]
+    config: dict[str, Any]  # configuration.root_module
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)  # data source address -> values
+
+    # -- values ----------------------------------------------------------------------------------
+    def value(self, inst: Instance, *path: Any) -> Any:
+        """The planned value at ``path`` (attribute names and list indexes); Unknown if only apply knows."""
+        values, unknown = inst.after or {}, inst.after_unknown
+        for step in path:
+            unknown = _step(unknown, step)
+            values = _step(values, step)
+        if unknown is True or (_has_unknown(unknown) and (values is None or isinstance(values, list))):
+            return self.follow(inst, path)
+        return values
+
+    def follow(self, inst: Instance, path: tuple[Any, ...]) -> Any:
+        expression = self.expression(inst, *path)
+        refs = _references(expression)
+        if not refs:
+            return Unknown(f"{inst.address}.{_dotted(path)} is known only after apply")
+        # aws_route_table.private[count.index]: Terraform lists the resource and count.index apart
+        indexed = isinstance(expression, dict) and any(
+            r == "count.index" or str(r).startswith("each.") for r in expression.get("references") or []
+        )
+        values: list[Any] = []
+        for ref in refs:
+            resolved = self.resolve(ref, inst.module, inst.index if indexed else None)
+            if isinstance(resolved, Unknown):
+                return resolved
+            values += resolved if isinstance(resolved, list) else [resolved]
+        return values[0] if len(values) == 1 else values
+
+    def resolve(self, ref: str, module: str, index: Any) -> Any:
+        """A reference as written in module ``module``, for the instance with count/each ``index``."""
+        if ref.startswith("var."):
+            return self._variable(ref[4:].split(".")[0].split("[")[0], module, index)
+        if ref.startswith("local."):
+            return Unknown(f"{ref} in {module or 'the root module'}: the plan does not record local values")
+        if ref.startswith("module."):
+            return self._output(ref, module)
+        if ref.startswith("data."):
+            return self._data(ref, module)
+        parts = ref.split(".")
+        if len(parts) < 2:
+            return Unknown(f"reference {ref}")
+        rtype, rest = parts[0], ".".join(parts[1:])
+        name, key, attr = _split_resource(rest)
+        prefix = f"{module}." if module else ""
+        base = f"{prefix}{rtype}.{name}"
+        matches = [i for i in self.instances.values() if f"{i.module}.{i.type}.{i.name}".lstrip(".") == base]
+        if key is None and len(matches) > 1 and index is not None:
+            key = index  # the instance's own count.index / each.key
+        if key is not None:
+            matches = [i for i in matches if i.index == key]
+        if not matches:
+            return Unknown(f"{base}{'' if key is None else f'[{key!r}]'} is not in the plan")
+        out = [self._attribute(i, attr) for i in sorted(matches, key=lambda i: str(i.index))]
+        return out if len(out) > 1 or (key is None and matches[0].index is not None) else out[0]
+
+    def _attribute(self, inst: Instance, attr: str) -> Any:
+        if attr in ("", "id"):
+            return inst.id()
+        from fargate_netcheck.targets.iac.terraform_resources import computed_attribute
+
+        computed = computed_attribute(inst, attr)
+        if computed is not None:
+            return computed
+        return self.value(inst, attr)
+
+    def _variable(self, name: str, module: str, index: Any) -> Any:
+        if not module:
+            return Unknown(f"var.{name}: a root variable's value is in the plan's variables only when set")
+        parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module)
+        call_name = _MODULE.fullmatch(call.removeprefix(".")) if call else None
+        config = self._module_config(parent)
+        if call_name is None or config is None:
+            return Unknown(f"var.{name} of {module}")
+        expression = (
+            config.get("module_calls", {}).get(call_name.group(1), {}).get("expressions") or {}
+        ).get(name)
+        if isinstance(expression, dict) and "constant_value" in expression:
+            return expression["constant_value"]
+        refs = _references(expression)
+        if not refs:
+            return Unknown(f"var.{name} of {module} has no value the plan records")
+        values: list[Any] = []
+        for ref in refs:
+            resolved = self.resolve(ref, parent, None)
+            if isinstance(resolved, Unknown):
+                return resolved
+            values += resolved if isinstance(resolved, list) else [resolved]
+        return values[0] if len(values) == 1 else values
+
+    def _output(self, ref: str, module: str) -> Any:
+        m = _MODULE.match(ref)
+        child = f"{module}.module.{m.group(1)}".lstrip(".") if m else ""
+        output = ref[m.end() :].lstrip(".").split(".")[0].split("[")[0] if m else ""
+        config = self._module_config(child)
+        expression = ((config or {}).get("outputs", {}).get(output) or {}).get("expression")
+        if isinstance(expression, dict) and "constant_value" in expression:
+            return expression["constant_value"]
+        refs = _references(expression)
+        if not refs:
+            return Unknown(f"{ref}: the plan records no expression for this output")
+        values: list[Any] = []
+        for r in refs:
+            resolved = self.resolve(r, child, None)
+            if isinstance(resolved, Unknown):
+                return resolved
+            values += resolved if isinstance(resolved, list) else [resolved]
+        return values[0] if len(values) == 1 else values
+
+    def _data(self, ref: str, module: str) -> Any:
+        parts = ref.split(".")
+        name, key, attr = _split_resource(".".join(parts[2:]))
+        address = f"{module + '.' if module else ''}data.{parts[1]}.{name}" + (
+            "" if key is None else f"[{key!r}]".replace("'", '"')
+        )
+        values = self.data.get(address)
+        if values is None or (attr or "id") not in values:
+            return Unknown(f"{ref}: a data source read at apply")
+        return values[attr or "id"]
+
+    def expression(self, inst: Instance, *path: Any) -> Any:
+        """The configuration's expression for ``path`` of ``inst`` (None: not written in the code)."""
+        module, _, local = _split_module(inst.config_address)
+        config = self._module_config(module)
+        resource = next((r for r in (config or {}).get("resources", []) if r.get("address") == local), None)
+        node: Any = (resource or {}).get("expressions")
+        for step in path:
+            if isinstance(node, list):
+                node = (
+                    node[step] if isinstance(step, int) and step < len(node) else (node[0] if node else None)
+                )
+            elif isinstance(node, dict):
+                node = node.get(step) if not isinstance(step, int) else node
+            else:
+                return None
+        return node
+
+    def _module_config(self, module: str) -> dict[str, Any] | None:
+        config: Any = self.config
+        for m in _MODULE.finditer(module):
+            config = ((config.get("module_calls") or {}).get(m.group(1)) or {}).get("module")
+            if not isinstance(config, dict):
+                return None
+        return config
+
+
+def _split_module(config_address: str) -> tuple[str, str, str]:
+    """("module.a.module.b", "", "aws_x.y") of "module.a.module.b.aws_x.y"."""
+    parts = config_address.split(".")
+    i = 0
+    while i + 1 < len(parts) and parts[i] == "module":
+        i += 2
+    return ".".join(parts[:i]), "", ".".join(parts[i:])
+
+
+def _split_resource(rest: str) -> tuple[str, Any, str]:
+    """name, index key (int, str or None) and attribute of "name[0].attr"."""
+    m = re.match(r"([A-Za-z0-9_-]+)(\[([^\]]*)\])?\.?(.*)", rest)
+    if m is None:
+        return rest, None, ""
+    key: Any = m.group(3)
+    if key is not None:
+        key = None if key == "*" else int(key) if key.isdigit() else key.strip('"')
+    return m.group(1), key, m.group(4).split(".")[0].split("[")[0]
+
+
+def _references(expression: Any) -> list[str]:
+    """The most specific references of an expression (Terraform lists ``a.b.id`` and ``a.b`` both)."""
+    refs: list[str] = []
+    if isinstance(expression, dict):
+        refs = [r for r in expression.get("references") or [] if isinstance(r, str)]
+    elif isinstance(expression, list):
+        refs = [r for e in expression for r in _references(e)]
+    refs = [r for r in refs if not r.startswith(_IGNORED_REFS)]
+    return [
+        r for r in dict.fromkeys(refs) if not any(o != r and o.startswith((f"{r}.", f"{r}[")) for o in refs)
+    ]
+
+
+def _step(node: Any, step: Any) -> Any:
+    if isinstance(node, dict):
+        return node.get(step) if isinstance(step, str) else None
+    if isinstance(node, list) and isinstance(step, int):
+        return node[step] if step < len(node) else None
+    return node if node is True else None
+
+
+def _has_unknown(node: Any) -> bool:
+    if node is True:
+        return True
+    if isinstance(node, dict):
+        return any(_has_unknown(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_unknown(v) for v in node)
+    return False
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def read_plan(path: Path) -> Plan:
+    """Load and check a plan's JSON; a bad file is a one-line InputError."""
+    try:
+        text = read_limited(path, "plan", 20 * MAX_TEMPLATE_BYTES, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    data = _load_json(text, str(path)) if text.lstrip().startswith("{") else None
+    if (
+        not isinstance(data, dict)
+        or "format_version" not in data
+        or ("resource_changes" not in data and "planned_values" not in data)
+    ):
+        raise InputError(
+            f"{path}: not a Terraform plan in JSON (write it with `terraform show -json PLANFILE`)"
+        )
+    if not str(data["format_version"]).startswith("1."):
+        raise InputError(f"{path}: plan format_version {data['format_version']!r} is not 1.x")
+    instances: dict[str, Instance] = {}
+    for i, change in enumerate(data.get("resource_changes") or []):
+        inst = _instance(change, path, i)
+        if inst is not None:
+            instances[inst.address] = inst
+    for resource in _planned(data.get("planned_values", {}).get("root_module") or {}):
+        if resource.get("mode") == "managed" and resource.get("address") not in instances:
+            inst = _instance(
+                {**resource, "change": {"actions": ["no-op"], "after": resource.get("values")}}, path, -1
+            )
+            if inst is not None:
+                instances[inst.address] = inst
+    prior = (data.get("prior_state") or {}).get("values", {}).get("root_module") or {}
+    known_data = {
+        r["address"]: r.get("values") or {}
+        for r in _planned(prior)
+        if r.get("mode") == "data" and "address" in r
+    }
+    config = (data.get("configuration") or {}).get("root_module") or {}
+    return Plan(path, instances, config if isinstance(config, dict) else {}, known_data)
+
+
+def _planned(module: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [r for r in module.get("resources") or [] if isinstance(r, dict)]
+    for child in module.get("child_modules") or []:
+        if isinstance(child, dict):
+            out += _planned(child)
+    return out
+
+
+def _instance(change: Any, path: Path, i: int) -> Instance | None:
+    if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
+        return None
+    body = change.get("change") or {}
+    address, rtype, name = change.get("address"), change.get("type"), change.get("name")
+    if not all(isinstance(v, str) and v for v in (address, rtype, name)) or not isinstance(body, dict):
+        raise InputError(f"{path}: resource_changes[{i}] lacks address, type, name or change")
+    actions = body.get("actions") or ["no-op"]
+    if not isinstance(actions, list):
+        raise InputError(f"{path}: {address}: change.actions must be a list")
+    location = getattr(change, "locations", {}).get("address") or SourceLocation(str(path))
+    return Instance(
+        address=address,
+        module=change.get("module_address") or "",
+        type=rtype,
+        name=name,
+        index=change.get("index"),
+        actions=tuple(actions),
+        before=body.get("before") if isinstance(body.get("before"), dict) else None,
+        after=body.get("after") if isinstance(body.get("after"), dict) else None,
+        after_unknown=body.get("after_unknown") or {},
+        location=location,
+    )
+
+
+def load_plan(path: Path, net: Any, overlay: bool) -> list[Any]:
+    """Apply the plan at ``path`` to ``net`` (a ``Network``); the task networks it declares."""
+    from fargate_netcheck.targets.iac.terraform_resources import ORDER, TfResources
+    from fargate_netcheck.targets.iac.terraform_tasks import task_networks
+
+    plan = read_plan(path)
+    builder = TfResources(plan, net, overlay)
+    rank = {t: i for i, t in enumerate(ORDER)}
+    ordered = sorted(plan.instances.values(), key=lambda i: (rank.get(i.type, len(rank)), i.address))
+    for step in (builder.apply, builder.apply_delete):
+        for inst in ordered:
+            try:
+                step(inst)
+            except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+                where = (
+                    f"{inst.location.path}:{inst.location.line}" if inst.location.line else inst.location.path
+                )
+                raise InputError(f"{where}: {inst.address}: a value has the wrong shape ({exc})") from None
+    return task_networks(plan)

@@ -1,0 +1,80 @@
+"""The Fargate tasks a plan declares: ``aws_ecs_service`` with a network configuration, tasks
+scheduled by ``aws_cloudwatch_event_target`` (``ecs_target``) or ``aws_scheduler_schedule``, with
+their task definitions' needs. Each is located at its resource in the plan, named by its address."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fargate_netcheck.targets.deploy_config import TaskNetwork
+from fargate_netcheck.targets.iac.task_needs import container_needs
+from fargate_netcheck.targets.iac.terraform_plan import Instance, Plan
+from fargate_netcheck.targets.iac.values import first_unknown
+
+# resource type -> (path to its awsvpc network configuration, the task definition attribute's path)
+_TASKS: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
+    "aws_ecs_service": (("network_configuration", 0), ("task_definition",)),
+    "aws_cloudwatch_event_target": (
+        ("ecs_target", 0, "network_configuration", 0),
+        ("ecs_target", 0, "task_definition_arn"),
+    ),
+    "aws_scheduler_schedule": (
+        ("target", 0, "ecs_parameters", 0, "network_configuration", 0),
+        ("target", 0, "ecs_parameters", 0, "task_definition_arn"),
+    ),
+}
+
+
+def task_networks(plan: Plan) -> list[TaskNetwork]:
+    out = []
+    for inst in plan.instances.values():
+        paths = _TASKS.get(inst.type)
+        if paths is None or inst.deleted or not plan.value(inst, *paths[0]):
+            continue
+        out.append(_network(plan, inst, *paths))
+    return out
+
+
+def _network(plan: Plan, inst: Instance, config: tuple[Any, ...], task_def: tuple[Any, ...]) -> TaskNetwork:
+    source = f"terraform:{inst.address}"
+    subnets, groups = plan.value(inst, *config, "subnets"), plan.value(inst, *config, "security_groups")
+    public = plan.value(inst, *config, "assign_public_ip")
+    problems = []
+    unknown = first_unknown([subnets, groups, public])
+    if unknown is not None:
+        problems.append(f"{source}: its network configuration is not known before apply ({unknown.reason})")
+        subnets = []
+    awslogs, secrets = _needs(plan, plan.value(inst, *task_def))
+    return TaskNetwork(
+        source=source,
+        subnets=tuple(str(s) for s in _as_list(subnets)),
+        security_groups=tuple(str(g) for g in _as_list(groups)),
+        assign_public_ip=public is True or str(public).upper() in ("TRUE", "ENABLED"),
+        locations={"subnets": inst.location},
+        problems=tuple(problems),
+        uses_awslogs=awslogs,
+        secrets_from=secrets,
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _needs(plan: Plan, task_def: Any) -> tuple[bool, tuple[str, ...]]:
+    """The needs of the task definition the service runs (by address or ARN), when the plan holds it."""
+    for inst in plan.instances.values():
+        if inst.type != "aws_ecs_task_definition" or task_def not in (
+            inst.address,
+            inst.id(),
+            (inst.after or {}).get("arn"),
+        ):
+            continue
+        text = plan.value(inst, "container_definitions")
+        try:
+            containers = json.loads(text) if isinstance(text, str) else None
+        except json.JSONDecodeError:
+            containers = None
+        return container_needs(containers)
+    return False, ()

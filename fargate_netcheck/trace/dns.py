@@ -1,0 +1,262 @@
+"""How a need's name resolves inside one VPC, as Route 53 Resolver documents it.
+
+In order:
+1. the VPC's DHCP options: anything but the Amazon-provided resolver (``AmazonProvidedDNS``, the
+   VPC's base address + 2 or ``169.254.169.253``) answers from servers this tool cannot see:
+   ``unknown``; and the Amazon resolver needs the VPC's ``EnableDnsSupport`` on;
+2. Route 53 Resolver DNS Firewall: the rule groups associated with the VPC by priority, each
+   group's rules by priority; the first ``ALLOW`` or ``BLOCK`` whose domain list matches the name
+   decides (``ALERT`` only logs); a domain list that cannot be read leaves it ``unknown`` (the
+   VPC's ``FirewallFailOpen`` is named: with it disabled an impaired firewall blocks);
+3. where the answer comes from: the Resolver rules associated with the VPC, its private hosted
+   zones and the private DNS zones of its interface endpoints, the most specific domain winning
+   (a Resolver rule before a zone of the same name). A ``FORWARD`` rule sends the query to other
+   resolvers: ``unknown``. A ``SYSTEM`` rule keeps it with Route 53 Resolver (zones, then public
+   DNS). A private hosted zone is authoritative: no record for the name means it does not resolve
+   (``unreachable`` at the zone); a record points somewhere this tool does not follow (``unknown``).
+   An endpoint's zone resolves the name to the endpoint; nothing else: public DNS.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+from fargate_netcheck.core.dns_names import covers, firewall_domain_matches, labels, norm, record_matches
+from fargate_netcheck.core.model import Verdict
+
+AMAZON_DNS = "AmazonProvidedDNS"
+_METADATA_RESOLVER = "169.254.169.253"
+
+
+@dataclass(frozen=True, slots=True)
+class DnsInputs:
+    """What one VPC's resolution depends on. A list is None when its kind was not collected;
+    ``gaps`` says why, by snapshot kind."""
+
+    vpc_id: str
+    vpc_cidrs: tuple[str, ...] = ()
+    dns_support: bool | None = True
+    dhcp_options: dict[str, Any] | None = None  # the VPC's set; None with DhcpOptionsId "default"
+    resolver_rules: list[dict[str, Any]] | None = field(default_factory=list)  # associated with the VPC
+    firewall_associations: list[dict[str, Any]] | None = field(default_factory=list)
+    firewall_groups: dict[str, dict[str, Any]] | None = field(default_factory=dict)  # by Id
+    domain_lists: dict[str, dict[str, Any]] | None = field(default_factory=dict)  # by Id
+    fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
+    hosted_zones: list[dict[str, Any]] | None = field(default_factory=list)  # private, associated
+    endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
+    gaps: dict[str, str] = field(default_factory=dict)
+    recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
+
+
+@dataclass(frozen=True, slots=True)
+class DnsDecision:
+    verdict: Verdict  # REACHABLE: the name resolves (to ``answer``)
+    at: str | None
+    reason: str
+    answer: str | None = None  # "public" | the vpce id it resolves to
+
+
+def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
+    name = norm(name)
+    for step in (_dhcp, _firewall):
+        decision = step(name, inputs)
+        if decision is not None:
+            return decision
+    return _answer(name, inputs)
+
+
+def _gap(inputs: DnsInputs, kind: str, at: str, why: str) -> DnsDecision:
+    return DnsDecision(Verdict.UNKNOWN, at, f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}")
+
+
+# -- 1. DHCP options ------------------------------------------------------------------------------
+def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
+    vpc = inputs.vpc_id
+    if "DhcpOptions" in inputs.gaps:
+        return _gap(inputs, "DhcpOptions", vpc, f"which DNS servers {vpc} hands its tasks is unknown")
+    servers = [AMAZON_DNS]
+    dopt = inputs.dhcp_options
+    if dopt is not None:
+        config = {c.get("Key"): c.get("Values") or [] for c in dopt.get("DhcpConfigurations") or []}
+        servers = [v.get("Value", "") for v in config.get("domain-name-servers", [])]
+    own = [s for s in servers if not _amazon_resolver(s, inputs.vpc_cidrs)]
+    where = dopt.get("DhcpOptionsId", vpc) if dopt else vpc
+    if not servers:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            where,
+            f"DHCP options {where} of {vpc} name no domain-name-servers: how {name} resolves is unknown",
+        )
+    if own:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            where,
+            f"DHCP options {where} of {vpc} send DNS queries to {', '.join(own)}, not (only) the Amazon-provided "
+            f"resolver: what they answer for {name} is not known",
+        )
+    if inputs.dns_support is False:
+        return DnsDecision(
+            Verdict.UNREACHABLE,
+            vpc,
+            f"{vpc} has EnableDnsSupport off: the Amazon-provided resolver does not answer, so {name} does not resolve",
+        )
+    if inputs.dns_support is None:
+        return DnsDecision(Verdict.UNKNOWN, vpc, f"the DNS attributes of {vpc} were not collected")
+    return None
+
+
+def _amazon_resolver(server: str, cidrs: tuple[str, ...]) -> bool:
+    if server in (AMAZON_DNS, _METADATA_RESOLVER):
+        return True
+    try:
+        address = ipaddress.ip_address(server)
+    except ValueError:
+        return False
+    return any(address == ipaddress.ip_network(c, strict=False).network_address + 2 for c in cidrs)
+
+
+# -- 2. DNS Firewall ------------------------------------------------------------------------------
+def _firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
+    vpc = inputs.vpc_id
+    if inputs.firewall_associations is None:
+        return _gap(
+            inputs, "DnsFirewallRuleGroupAssociations", vpc, f"a DNS Firewall rule group may block {name}"
+        )
+    associations = [
+        a
+        for a in inputs.firewall_associations
+        if a.get("VpcId") == vpc and a.get("Status") not in ("DELETING",)
+    ]
+    fail_open = inputs.fail_open or "DISABLED"
+    for association in sorted(associations, key=lambda a: a.get("Priority", 0)):
+        group_id = association.get("FirewallRuleGroupId", "")
+        group = (inputs.firewall_groups or {}).get(group_id)
+        if inputs.firewall_groups is None or group is None or "FirewallRules" not in group:
+            return _gap(
+                inputs,
+                "DnsFirewallRuleGroups",
+                group_id,
+                f"the rules of DNS Firewall rule group {group_id} on {vpc} are unknown",
+            )
+        for rule in sorted(group["FirewallRules"], key=lambda r: r.get("Priority", 0)):
+            decision = _firewall_rule(name, rule, group_id, inputs, fail_open)
+            if decision is not None:
+                return decision if decision.verdict is not Verdict.REACHABLE else None
+    return None
+
+
+def _firewall_rule(
+    name: str, rule: dict[str, Any], group_id: str, inputs: DnsInputs, fail_open: str
+) -> DnsDecision | None:
+    qtype = str(rule.get("Qtype") or "A").upper()
+    if qtype not in ("A", "ANY"):
+        return None  # the task asks for A records
+    list_id = rule.get("FirewallDomainListId", "")
+    where = f"DNS Firewall rule group {group_id} rule {rule.get('Name') or rule.get('Priority')}"
+    domains = ((inputs.domain_lists or {}).get(list_id) or {}).get("Domains")
+    if domains is None:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            where,
+            f"{where} checks domain list {list_id}, whose domains could not be read: whether it "
+            f"matches {name} is unknown (FirewallFailOpen of {inputs.vpc_id}: {fail_open})",
+        )
+    hit = next((d for d in domains if firewall_domain_matches(d, name)), None)
+    if hit is None:
+        return None
+    action = str(rule.get("Action", "")).upper()
+    if action == "ALERT":
+        return None
+    if action == "ALLOW":
+        return DnsDecision(Verdict.REACHABLE, where, f"{where} allows {name} ({hit})")
+    if action == "BLOCK":
+        response = str(rule.get("BlockResponse") or "NODATA").upper()
+        answer = (
+            f"answers with {rule.get('BlockOverrideDomain')} instead"
+            if response == "OVERRIDE"
+            else f"answers {response}"
+        )
+        return DnsDecision(
+            Verdict.UNREACHABLE,
+            where,
+            f"{where} blocks {name}: it matches {hit!r} of domain list {list_id}; it {answer}",
+        )
+    return DnsDecision(
+        Verdict.UNKNOWN, where, f"{where} has action {action or '(none)'}, which is not interpreted"
+    )
+
+
+# -- 3. Resolver rules, private hosted zones, endpoint zones ------------------------------------
+def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
+    vpc = inputs.vpc_id
+    if inputs.resolver_rules is None:
+        return _gap(inputs, "ResolverRules", vpc, f"a Resolver rule may forward {name} elsewhere")
+    rules = [r for r in inputs.resolver_rules if covers(r.get("DomainName", ""), name)]
+    rule = max(rules, key=lambda r: labels(r.get("DomainName", "")), default=None)
+    zone_names = [
+        (z.get("Name", ""), "zone", z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
+    ]
+    zone_names += [
+        (zone, "endpoint", vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)
+    ]
+    zone = max(zone_names, key=lambda z: labels(z[0]), default=None)
+    rule_wins = rule is not None and (zone is None or labels(rule.get("DomainName", "")) >= labels(zone[0]))
+    if rule_wins and str(rule.get("RuleType")).upper() == "FORWARD":
+        targets = ", ".join(
+            f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}" for t in rule.get("TargetIps") or []
+        )
+        rid = rule.get("Id", "?")
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            rid,
+            f"Resolver rule {rid} ({rule.get('Name') or rule.get('DomainName')}) forwards {name} "
+            f"(domain {norm(rule.get('DomainName', ''))}) to {targets or 'other resolvers'}: what they answer is not known",
+        )
+    if inputs.hosted_zones is None:
+        return _gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
+    if zone is None:
+        return DnsDecision(Verdict.REACHABLE, None, f"{name} resolves through public DNS", "public")
+    _zone_name, kind, found = zone
+    if kind == "endpoint":
+        return DnsDecision(
+            Verdict.REACHABLE,
+            found,
+            f"{name} resolves to interface endpoint {found} (its private DNS)",
+            found,
+        )
+    return _zone_answer(name, found, inputs.recorded)
+
+
+def _zone_answer(name: str, zone: dict[str, Any], recorded: frozenset[str] | None = None) -> DnsDecision:
+    zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
+    label = f"private hosted zone {norm(zone.get('Name', ''))} ({zid})"
+    records = zone.get("ResourceRecordSets")
+    if records is None:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            zid,
+            f"{label} is authoritative for {name} in this VPC, and its records were not collected",
+        )
+    found = [
+        r
+        for r in records
+        if record_matches(r.get("Name", ""), name) and r.get("Type") in ("A", "CNAME", "AAAA")
+    ]
+    if not found:
+        return DnsDecision(
+            Verdict.UNREACHABLE,
+            zid,
+            f"{label} is associated with the VPC and covers {name}, but has no record for it: the name does not "
+            "resolve (NXDOMAIN) inside the VPC",
+        )
+    record = found[0]
+    target = (record.get("AliasTarget") or {}).get("DNSName") or ", ".join(
+        v.get("Value", "") for v in record.get("ResourceRecords") or []
+    )
+    return DnsDecision(
+        Verdict.UNKNOWN,
+        zid,
+        f"{label} answers {name} with its {record.get('Type')} record ({target}): where that leads is not followed",
+    )

@@ -1,0 +1,379 @@
+"""Suricata-compatible stateful rules: the common shapes parsed, the rest quoted as not interpreted.
+
+Understood: ``pass|drop|reject|alert`` on ``ip|tcp|udp|icmp|tls|http`` (other application protocols
+never match a TLS or HTTP flow), addresses and ports with lists, ranges, negation and variables,
+``->`` and ``<>``; options ``tls.sni`` / ``http.host`` (and the older ``tls_sni`` / ``http_host``)
+with ``content`` and its ``nocase``, ``startswith``, ``endswith``, ``dotprefix`` modifiers, ``flow``
+(direction and ``established`` / ``not_established`` / ``stateless``), and the informational
+``msg``, ``sid``, ``rev``, ``gid``, ``priority``, ``classtype``, ``reference``, ``metadata``.
+Anything else (``pcre``, ``flowbits``, ``ja3``, ``depth``, IP set references ``@...``, unknown
+variables) makes the rule *not interpreted*: wherever its header may match a flow, the flow's
+verdict is ``unknown`` with the rule quoted, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fargate_netcheck.core.tristate import Match, all_of
+from fargate_netcheck.trace.nfw.flow import TCP, Flow
+from fargate_netcheck.trace.nfw.sets import ALL_PORTS, AddressSet, IntervalSet, ports
+
+ACTIONS = {"pass": "pass", "drop": "drop", "reject": "reject", "alert": "alert"}
+ACTIONS.update({"rejectsrc": "reject", "rejectdst": "reject", "rejectboth": "reject"})
+_INFO = {"msg", "sid", "rev", "gid", "priority", "classtype", "reference", "metadata", "target", "noalert"}
+_MODIFIERS = {"nocase", "startswith", "endswith", "dotprefix", "fast_pattern"}
+_BUFFERS = {"tls.sni": "tls", "http.host": "http"}
+_LEGACY_BUFFERS = {"tls_sni": "tls.sni", "http_host": "http.host"}
+_FLOW = {
+    "to_server",
+    "from_client",
+    "to_client",
+    "from_server",
+    "established",
+    "not_established",
+    "stateless",
+}
+_PROTOCOLS_ON_TCP = {"ip": None, "tcp": None, "tls": "tls", "http": "http"}
+
+
+class RuleError(ValueError):
+    """A rule string this module cannot read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    buffer: str  # "tls.sni" | "http.host"
+    value: str
+    negated: bool = False
+    nocase: bool = False
+    startswith: bool = False
+    endswith: bool = False
+    dotprefix: bool = False
+
+    def matches(self, host: str) -> bool:
+        value, text = self.value, host
+        if self.nocase or self.buffer == "http.host":  # Suricata lowercases http.host
+            value, text = value.lower(), text.lower()
+        if self.dotprefix:
+            text = "." + text
+        if self.startswith and self.endswith:
+            hit = text == value
+        elif self.startswith:
+            hit = text.startswith(value)
+        elif self.endswith:
+            hit = text.endswith(value)
+        else:
+            hit = value in text
+        return hit != self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """One packet of a flow, as the stateful engine sees it."""
+
+    to_server: bool
+    established: bool
+    app: str | None  # the application protocol, once detected
+
+
+@dataclass(frozen=True, slots=True)
+class Variables:
+    """IP sets and port sets by name (without ``$``), e.g. HOME_NET and EXTERNAL_NET."""
+
+    ip_sets: dict[str, list[str]] = field(default_factory=dict)
+    port_sets: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StatefulRule:
+    action: str  # pass | drop | reject | alert
+    protocol: str
+    source: str
+    source_ports: str
+    bidirectional: bool
+    destination: str
+    destination_ports: str
+    contents: tuple[Content, ...]
+    flow: frozenset[str]
+    text: str  # the rule as written, for messages
+    problem: str | None = None  # why the rule is not interpreted
+
+    def match(self, flow: Flow, packet: Packet, variables: Variables) -> tuple[Match, str | None]:
+        """Does this rule match the packet (a set of packets)? With the reason when it cannot tell."""
+        # Only TCP flows are evaluated: udp, icmp and other application protocols never match them.
+        if flow.protocol != TCP or self.protocol not in _PROTOCOLS_ON_TCP:
+            return Match.NO, None
+        app = _PROTOCOLS_ON_TCP[self.protocol]
+        if app is not None and packet.app != app:
+            return Match.NO, None
+        header, why = self._header(flow, packet, variables)
+        if header is Match.NO:
+            return header, None
+        if self.problem:
+            return Match.MAYBE, self.problem
+        if why:
+            return Match.MAYBE, why
+        flow_match = self._flow(packet)
+        content = self._contents(flow, packet)
+        return all_of([header, flow_match, content]), (
+            "the flow's host name is unknown" if content is Match.MAYBE else None
+        )
+
+    def _header(self, flow: Flow, packet: Packet, variables: Variables) -> tuple[Match, str | None]:
+        try:
+            src, dst = addresses(self.source, variables), addresses(self.destination, variables)
+            sport, dport = (
+                port_spec(self.source_ports, variables),
+                port_spec(self.destination_ports, variables),
+            )
+        except RuleError as exc:
+            return Match.MAYBE, str(exc)
+        fwd = (flow.sources, flow.source_ports, flow.destinations, flow.destination_ports)
+        rev = (flow.destinations, flow.destination_ports, flow.sources, flow.source_ports)
+        seen = fwd if packet.to_server else rev
+        orientations = [seen, (seen[2], seen[3], seen[0], seen[1])] if self.bidirectional else [seen]
+        result = Match.NO
+        for s, sp, d, dp in orientations:
+            result = result | all_of([s.match(src), sp.match(sport), d.match(dst), dp.match(dport)])
+        return result, None
+
+    def _flow(self, packet: Packet) -> Match:
+        f = self.flow
+        if ({"to_server", "from_client"} & f and not packet.to_server) or (
+            {"to_client", "from_server"} & f and packet.to_server
+        ):
+            return Match.NO
+        if ("established" in f and not packet.established) or ("not_established" in f and packet.established):
+            return Match.NO
+        return Match.YES
+
+    def _contents(self, flow: Flow, packet: Packet) -> Match:
+        if not self.contents:
+            return Match.YES
+        if any(_BUFFERS[c.buffer] != packet.app for c in self.contents):
+            return Match.NO
+        if flow.host is None:
+            return Match.MAYBE
+        return Match.YES if all(c.matches(flow.host) for c in self.contents) else Match.NO
+
+
+# -- addresses and ports --------------------------------------------------------------------------
+def _split_list(text: str) -> list[str]:
+    """``[a, [b, c], !d]`` -> ``["a", "[b, c]", "!d"]`` (one level)."""
+    inner, out, depth, cur = text[1:-1], [], 0, ""
+    for ch in inner:
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+            continue
+        depth += (ch == "[") - (ch == "]")
+        cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Space:
+    """Addresses or ports: how a spec's atoms, variables and extremes are read."""
+
+    what: str  # "IP set" | "port set"
+    everything: Callable[[], Any]
+    nothing: Callable[[], Any]
+    atom: Callable[[str], Any]
+    table: Callable[[Variables], dict[str, list[str]]]
+
+
+def _set_spec(spec: str, variables: Variables, space: _Space, depth: int = 0) -> Any:
+    """``any``, ``!x``, ``[a, !b, ...]`` (the positives, less the negatives; all but the negatives
+    when there are no positives), ``$VAR`` or an atom."""
+    spec = spec.strip()
+    if depth > 8:
+        raise RuleError(f"{space.what} {spec!r} nests variables too deeply")
+    if spec.lower() == "any":
+        return space.everything()
+    if spec.startswith("!"):
+        return _set_spec(spec[1:], variables, space, depth + 1).complement()
+    if spec.startswith("["):
+        items = _split_list(spec)
+        positive = [i for i in items if not i.startswith("!")]
+        result = space.nothing() if positive else space.everything()
+        for item in positive:
+            result = result.union(_set_spec(item, variables, space, depth + 1))
+        for item in items:
+            if item.startswith("!"):
+                result = (
+                    result.complement().union(_set_spec(item[1:], variables, space, depth + 1)).complement()
+                )
+        return result
+    if spec.startswith("$"):
+        table = space.table(variables)
+        if spec[1:] not in table:
+            raise RuleError(f"{space.what} variable {spec} is not defined")
+        return _set_spec("[" + ", ".join(table[spec[1:]]) + "]", variables, space, depth + 1)
+    return space.atom(spec)
+
+
+def _address_atom(spec: str) -> AddressSet:
+    if spec.startswith("@"):
+        raise RuleError(f"IP set reference {spec} is not interpreted")
+    try:
+        return AddressSet.of([spec])
+    except ValueError:
+        raise RuleError(f"address {spec!r} is not an IP address or CIDR") from None
+
+
+def _port_atom(spec: str) -> IntervalSet:
+    m = re.fullmatch(r"(\d*):(\d*)|(\d+)", spec)
+    if not m:
+        raise RuleError(f"port {spec!r} is not a port, range or list")
+    if m.group(3):
+        n = int(m.group(3))
+        return ports([(n, n)])
+    return ports([(int(m.group(1) or 0), int(m.group(2) or 65535))])
+
+
+_ADDRESSES = _Space(
+    "IP set", AddressSet.everything, lambda: AddressSet.of([]), _address_atom, lambda v: v.ip_sets
+)
+_PORTS = _Space("port set", lambda: ALL_PORTS, lambda: ports([]), _port_atom, lambda v: v.port_sets)
+
+
+def addresses(spec: str, variables: Variables) -> AddressSet:
+    return _set_spec(spec, variables, _ADDRESSES)
+
+
+def port_spec(spec: str, variables: Variables) -> IntervalSet:
+    return _set_spec(spec, variables, _PORTS)
+
+
+# -- parsing --------------------------------------------------------------------------------------
+def _header_tokens(text: str) -> list[str]:
+    tokens, depth, cur = [], 0, ""
+    for ch in text:
+        if ch.isspace() and depth == 0:
+            if cur:
+                tokens.append(cur)
+                cur = ""
+            continue
+        depth += (ch == "[") - (ch == "]")
+        cur += ch
+    if cur:
+        tokens.append(cur)
+    return tokens
+
+
+def _options(text: str) -> list[tuple[str, str | None]]:
+    """``k1:v1; k2; ...`` -> [(k1, v1), (k2, None)]; ``\\;`` and quoted ``;`` stay in values."""
+    out, cur, quoted, escaped = [], "", False, False
+    for ch in text:
+        if escaped:
+            cur += ch
+            escaped = False
+        elif ch == "\\":
+            cur += ch
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+            cur += ch
+        elif ch == ";" and not quoted:
+            if cur.strip():
+                out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    pairs = []
+    for opt in out:
+        key, sep, value = opt.partition(":")
+        pairs.append((key.strip().lower(), value.strip() if sep else None))
+    return pairs
+
+
+def _content_value(raw: str) -> tuple[str, bool]:
+    negated = raw.startswith("!")
+    raw = raw[1:].strip() if negated else raw
+    if len(raw) < 2 or raw[0] != '"' or raw[-1] != '"':
+        raise RuleError(f"content {raw!r} is not a quoted string")
+    body = raw[1:-1]
+    body = re.sub(r"\|([0-9A-Fa-f ]+)\|", lambda m: bytes.fromhex(m.group(1)).decode("latin-1"), body)
+    return re.sub(r"\\(.)", r"\1", body), negated
+
+
+def parse_rule(text: str) -> StatefulRule:
+    """One Suricata rule line. A header that cannot be read raises ``RuleError``; options that
+    cannot be interpreted leave the rule with a ``problem``."""
+    text = text.strip()
+    open_at = text.find("(")
+    if open_at < 0 or not text.endswith(")"):
+        raise RuleError("no options in parentheses")
+    head = _header_tokens(text[:open_at])
+    if len(head) != 7 or head[4] not in ("->", "<>"):
+        raise RuleError("the header is not 'action protocol source port -> destination port'")
+    action = ACTIONS.get(head[0].lower())
+    problem: str | None = None if action else f"action {head[0]!r} is not interpreted"
+    contents: list[Content] = []
+    flow: set[str] = set()
+    sticky: str | None = None
+    for key, value in _options(text[open_at + 1 : -1]):
+        if key in _INFO:
+            continue
+        if key in _BUFFERS:
+            sticky = key
+        elif key in _LEGACY_BUFFERS and contents:
+            contents[-1] = _replace(contents[-1], buffer=_LEGACY_BUFFERS[key])
+        elif key == "content" and value is not None:
+            raw, negated = _content_value(value)
+            contents.append(Content(sticky or "", raw, negated))
+        elif key in _MODIFIERS and contents:
+            if key != "fast_pattern":
+                contents[-1] = _replace(contents[-1], **{key: True})
+        elif key == "flow" and value is not None:
+            words = {w.strip().lower() for w in value.split(",")}
+            unknown = words - _FLOW
+            if unknown:
+                problem = problem or f"flow:{value} is not interpreted"
+            flow |= words & _FLOW
+        else:
+            problem = problem or f"option {key!r} is not interpreted"
+    if any(c.buffer not in _BUFFERS for c in contents):
+        problem = problem or "content outside tls.sni / http.host is not interpreted"
+    return StatefulRule(
+        action=action or "unknown",
+        protocol=head[1].lower(),
+        source=head[2],
+        source_ports=head[3],
+        bidirectional=head[4] == "<>",
+        destination=head[5],
+        destination_ports=head[6],
+        contents=tuple(contents),
+        flow=frozenset(flow),
+        text=text,
+        problem=problem,
+    )
+
+
+def _replace(content: Content, **changes: object) -> Content:
+    from dataclasses import replace
+
+    return replace(content, **changes)
+
+
+def parse_rules_string(text: str) -> list[StatefulRule | str]:
+    """Every rule of a ``RulesString`` (one per line; ``#`` comments and blank lines skipped). A line
+    that cannot be read stays as its text: it can match any flow (never interpreted)."""
+    out: list[StatefulRule | str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            out.append(parse_rule(line))
+        except RuleError:
+            out.append(line)
+    return out
