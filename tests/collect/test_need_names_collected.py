@@ -83,3 +83,19 @@ def test_check_against_aws_collects_the_records_of_need_and_the_configs_needs(
     assert "with its A record (10.0.0.5)" in needs["db.corp.example"]["reason"]
     assert "with its A record (10.0.0.6)" in needs["cfg.corp.example"]["reason"]
     assert "other.corp.example" not in r.out
+
+
+def test_a_snapshot_that_did_not_look_up_a_need_name_leaves_it_unknown_not_unresolvable(
+    capsys, tmp_path, account
+):
+    """scan without --need db.corp.example, then check --snapshot --need db.corp.example: the zone's
+    record for it was never read, so the name is unknown (with the way to collect it), not NXDOMAIN."""
+    path = tmp_path / "snap.json"
+    assert run_cli(capsys, "scan", "--region", REGION, "-o", str(path)).code == 0
+    args = ["check", "--snapshot", str(path), "--subnet", account["subnet"], "--security-group", account["sg"]]
+    r = run_cli(capsys, *args, "--assign-public-ip", "--need", "db.corp.example", "-f", "json")
+    assert r.code == 1, r.err
+    (target,) = json.loads(r.out)["targets"]
+    db = next(n for n in target["needs"] if n["name"] == "db.corp.example")
+    assert db["verdict"] == "unknown" and "scan --need db.corp.example" in db["reason"]
+    assert target["verdict"] == "unknown"
