@@ -3,9 +3,10 @@
 Totals of targets by account, region, VPC, ``egress_mode`` and verdict (the target's own, as the
 summary counts it); the blocking resources ranked by how many targets they block (their internet
 egress, ECR pull or needs); the needs grouped by name, port and outcome; the change against a
-baseline (new and resolved findings, by rule); and the walks grouped by identical path (every hop after the target's own subnet, the
-verdict and the blocking hop), so 50,000 targets read as a few hundred distinct paths. The HTML
-and Markdown writers both show it; each target's own evidence stays in the JSON report.
+baseline (new and resolved findings, by rule); and the walks grouped by identical path (every hop
+after the target's own subnet, the verdict and the blocking hop), so 50,000 targets read as a few
+hundred distinct paths. The HTML and Markdown writers both show it; each target's own evidence
+stays in the JSON report.
 """
 
 from __future__ import annotations

@@ -99,11 +99,9 @@ def _target(result: TargetResult) -> list[str]:
 
 
 def _verdict_line(result: TargetResult) -> str:
-    """The target's verdict and, unless it is reachable, the walks that make it so
-    (``unreachable: ECR pull, 4 of 5 needs``)."""
+    """The target's verdict and the walks that make it so (``unreachable: ECR pull, 4 of 5
+    need(s)``; ``reachable: internet egress, ECR pull, 5 of 5 need(s)``)."""
     verdict = result.verdict
-    if verdict is Verdict.REACHABLE:
-        return "reachable (internet egress, ECR pull and every need)" if result.needs else "reachable"
     walks = (("internet egress", result.internet_egress), ("ECR pull", result.ecr_pull))
     why = [label for label, path in walks if path is not None and path.verdict is verdict]
     needs = sum(n.result.verdict is verdict for n in result.needs)
