@@ -281,7 +281,12 @@ def need_not_reachable(ctx: RuleContext) -> Iterator[Hit]:
             path = need.result
             if path.verdict is Verdict.REACHABLE:
                 continue
-            if any(c.code in _REPORTED and c.status is not Status.PASS for c in path.checks):
+            # what decided the need (its reason) is a DNS, firewall or endpoint policy check: its rule
+            # reports it; otherwise the walk decided, and only the egress or the pull may say so
+            if any(
+                c.code in _REPORTED and c.status is not Status.PASS and c.reason == path.reason
+                for c in path.checks
+            ):
                 continue
             if _explains(result.internet_egress, path) or (need.ecr and _explains(result.ecr_pull, path)):
                 continue

@@ -87,3 +87,26 @@ def test_an_unknown_or_blocked_need_is_an_error_and_counts_its_target(capsys, na
     assert report["summary"][worst] == 1
     assert {f["severity"] for f in report["findings"] if f["rule_id"] == rule} == {"error"}
     assert code == 1
+
+
+def test_a_logs_endpoint_that_does_not_admit_the_task_is_need001(capsys, tmp_path):
+    """The logs interface endpoint's group admits 10.9.0.0/16, not the task subnet: the internet is
+    reachable, the ECR pull goes over it, but the logs need (private DNS: the endpoint) is stopped
+    at the endpoint's group, which no egress or ECR pull finding names."""
+    from endpoint_snapshots import with_endpoints
+
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(with_endpoints("logs", ingress_cidr="10.9.0.0/16")))
+    args = ["check", "--snapshot", str(path), "--subnet", "subnet-private", "--security-group", "sg-open"]
+    r = run_cli(capsys, *args, "-f", "json")
+    report = json.loads(r.out)
+    (target,) = report["targets"]
+    logs = next(n for n in target["needs"] if n["purpose"] == "CloudWatch Logs")
+    assert (logs["via"], logs["verdict"]) == ("vpc-endpoint", "unreachable")
+    assert target["internet_egress"]["verdict"] == "reachable" and target["verdict"] == "unreachable"
+    (finding,) = [f for f in report["findings"] if f["rule_id"] == "NEED001"]
+    assert (
+        finding["resource_id"] == logs["blocked_at"]
+        and "logs.us-east-1.amazonaws.com:443" in finding["message"]
+    )
+    assert r.code == 1
