@@ -105,6 +105,7 @@ class Scope:
     all_regions: bool = False
     quiet: bool = False
     verbose: int = 0
+    names: tuple[str, ...] = ()  # needed names (--need, config) whose private zone records are collected
 
     @property
     def many_accounts(self) -> bool:
@@ -154,6 +155,7 @@ def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
                 progress=progress,
                 session=aws.session(),
                 settings=aws.settings,
+                extra_names=scope.names,
             )
         return collect(
             aws.regions,
@@ -162,6 +164,7 @@ def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
             all_regions=scope.all_regions,
             progress=progress,
             settings=aws.settings,
+            extra_names=scope.names,
         )
 
 

@@ -134,9 +134,10 @@ class _TargetText:
             self._shared = SharedJson(encode, path_dict, need_dict)
         walks = self._shared.walks(result)
         assert walks is not None
-        mode, egress, rest = walks
+        verdicts, egress, rest = walks
         t = result.target
-        text = f'{encode(_target_head(result, with_mode=False))[:-1]}, "egress_mode": {mode}, "internet_egress": {egress}'
+        head = encode(_target_head(result, with_verdicts=False))[:-1]
+        text = f'{head}, {verdicts}, "internet_egress": {egress}'
         if t.location is not None:
             text += f', "source_location": {encode({"path": t.location.path, "line": t.location.line})}'
         return text + rest
@@ -154,8 +155,8 @@ def _target(result: TargetResult) -> dict[str, Any]:
     return out
 
 
-def _target_head(result: TargetResult, *, with_mode: bool = True) -> dict[str, Any]:
-    """A target's own fields, before its walks (``egress_mode`` last, unless left out)."""
+def _target_head(result: TargetResult, *, with_verdicts: bool = True) -> dict[str, Any]:
+    """A target's own fields, before its walks (``verdict`` and ``egress_mode`` last, unless left out)."""
     t = result.target
     head = {
         "target_id": t.target_id,
@@ -167,7 +168,8 @@ def _target_head(result: TargetResult, *, with_mode: bool = True) -> dict[str, A
         "security_group_ids": list(t.security_group_ids),
         "assign_public_ip": t.assign_public_ip,
     }
-    if with_mode:
+    if with_verdicts:
+        head["verdict"] = result.verdict._value_
         head["egress_mode"] = egress_mode(result)
     return head
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
-from fargate_netcheck.core.model import NeedResult, PathResult, TargetResult
+from fargate_netcheck.core.model import NeedResult, PathResult, TargetResult, worst_verdict
 from fargate_netcheck.report.hosting import walks_egress_mode
 
 _NONCE = secrets.token_hex(8)
@@ -47,10 +47,11 @@ class SharedJson:
         self._templates: dict[int, tuple[str, Template, Template]] = {}
 
     def walks(self, result: TargetResult) -> tuple[str, str, str] | None:
-        """The member's ``egress_mode`` and ``internet_egress`` values, and the rest of its object
-        after them (``ecr_pull`` when set, ``needs``, the closing brace), as ``_target`` and the
-        encoder would write them; None when ``result`` is no group member. The mode reads only
-        verdicts, check codes and statuses, which re-labelling leaves alone: one per group."""
+        """The member's ``verdict`` and ``egress_mode`` members, its ``internet_egress`` value, and
+        the rest of its object after them (``ecr_pull`` when set, ``needs``, the closing brace), as
+        ``_target`` and the encoder would write them; None when ``result`` is no group member. The
+        verdict and mode read only verdicts, check codes and statuses, which re-labelling leaves
+        alone: one of each per group."""
         shared = result.shared
         if shared is None:
             return None
@@ -68,8 +69,10 @@ class SharedJson:
         encode = self._encode
         rest = f', "ecr_pull": {encode(self._path_json(ecr))}' if ecr is not None else ""
         rest += f', "needs": {encode([self._need_json(n) for n in needs])}}}'
-        mode = encode(walks_egress_mode(egress, ecr))
-        return mode, _template(encode(self._path_json(egress))), _template(rest)
+        walked = [egress, *([ecr] if ecr is not None else []), *(n.result for n in needs)]
+        verdict, mode = worst_verdict(walked)._value_, walks_egress_mode(egress, ecr)
+        verdicts = f'"verdict": {encode(verdict)}, "egress_mode": {encode(mode)}'
+        return verdicts, _template(encode(self._path_json(egress))), _template(rest)
 
 
 def _template(text: str) -> Template:

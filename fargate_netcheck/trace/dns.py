@@ -244,6 +244,15 @@ def _zone_answer(name: str, zone: dict[str, Any], recorded: frozenset[str] | Non
         for r in records
         if record_matches(r.get("Name", ""), name) and r.get("Type") in ("A", "CNAME", "AAAA")
     ]
+    looked_up = zone.get("CollectedRecordNames")
+    if not found and looked_up is not None and name not in {norm(n) for n in looked_up}:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            zid,
+            f"{label} covers {name}, and its records for that name were not collected (the snapshot looked up "
+            f"{', '.join(looked_up) or 'none'}): collect them with `scan --need {name}`, or check live with "
+            f"`--need {name}`",
+        )
     if not found:
         return DnsDecision(
             Verdict.UNREACHABLE,
