@@ -195,15 +195,15 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
         return _gap(inputs, "ResolverRules", vpc, f"a Resolver rule may forward {name} elsewhere")
     rules = [r for r in inputs.resolver_rules if covers(r.get("DomainName", ""), name)]
     rule = max(rules, key=lambda r: labels(r.get("DomainName", "")), default=None)
-    zone_names = [
-        (z.get("Name", ""), "zone", z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
+    # Each zone that covers the name, with what answers for it: a private hosted zone (its item)
+    # or an interface endpoint's private DNS (its vpce id); a hosted zone first on a tie.
+    zone_names: list[tuple[str, dict[str, Any] | str]] = [
+        (z.get("Name", ""), z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
     ]
-    zone_names += [
-        (zone, "endpoint", vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)
-    ]
+    zone_names += [(zone, vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)]
     zone = max(zone_names, key=lambda z: labels(z[0]), default=None)
     rule_wins = rule is not None and (zone is None or labels(rule.get("DomainName", "")) >= labels(zone[0]))
-    if rule_wins and str(rule.get("RuleType")).upper() == "FORWARD":
+    if rule is not None and rule_wins and str(rule.get("RuleType")).upper() == "FORWARD":
         targets = ", ".join(
             f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}" for t in rule.get("TargetIps") or []
         )
@@ -218,8 +218,8 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
         return _gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
     if zone is None:
         return DnsDecision(Verdict.REACHABLE, None, f"{name} resolves through public DNS", "public")
-    _zone_name, kind, found = zone
-    if kind == "endpoint":
+    _zone_name, found = zone
+    if isinstance(found, str):
         return DnsDecision(
             Verdict.REACHABLE,
             found,

@@ -18,6 +18,7 @@ from fargate_netcheck.trace.dns import DnsInputs
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, vpc_dns
 
 _SERVICES = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm")
+_NO_RULE_ID = "(unnamed: an association without ResolverRuleId)"
 
 
 def endpoint_zone(service: str, region: str) -> str:
@@ -56,8 +57,9 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
     associations = _items(rd, "ResolverRuleAssociations", gaps)
     associated = None
     if rules is not None and associations is not None:
+        # An association that names no rule names one that is not in the snapshot either.
         ids = {
-            a.get("ResolverRuleId")
+            str(a.get("ResolverRuleId") or _NO_RULE_ID)
             for a in associations
             if a.get("VPCId") == vpc_id and a.get("Status") != "DELETING"
         }

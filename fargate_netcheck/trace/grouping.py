@@ -25,17 +25,23 @@ import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, overload
 
 import networkx as nx
 
-from fargate_netcheck.core.model import Check, PathResult, Target
+from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Target
 from fargate_netcheck.graph.build import successor
 from fargate_netcheck.trace.destination import Destination
 
 _CIDR4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
 # Kinds whose items name the subnets a walk may enter besides the task's own.
 _VISITED_FROM = {"nat", "vpce"}
+# A string of a result with the re-labelled tokens cut out: text parts, and indexes into the
+# member's values (0: its subnet id, 1: its range).
+_Template = str | tuple[str | int, ...]
+# A check's compiled form: the check itself when it names neither token, else its fields as templates.
+_CheckTemplate = Check | tuple[CheckCode, Status, _Template, _Template]
+_Compiled = tuple[list[_Template], _Template | None, _Template, list[_CheckTemplate]]
 
 
 class Grouper:
@@ -175,8 +181,12 @@ class Relabel:
 
     def __init__(self, subnet_id: str, cidr: str | None) -> None:
         self._tokens = [subnet_id] + ([cidr] if cidr else [])
-        self._compiled: dict[int, tuple] = {}
+        self._compiled: dict[int, _Compiled] = {}
 
+    @overload
+    def apply(self, result: PathResult, subnet_id: str, cidr: str | None) -> PathResult: ...
+    @overload
+    def apply(self, result: PathResult | None, subnet_id: str, cidr: str | None) -> PathResult | None: ...
     def apply(self, result: PathResult | None, subnet_id: str, cidr: str | None) -> PathResult | None:
         if result is None:
             return None
@@ -184,7 +194,8 @@ class Relabel:
         if compiled is None:
             compiled = self._compiled[id(result)] = self._compile(result)
         path, blocked_at, reason, checks = compiled
-        values = (subnet_id, cidr)
+        # A member is grouped with a representative whose range was a token only if it has one too.
+        values = (subnet_id,) if cidr is None else (subnet_id, cidr)
         fill = _fill
         pieces = result.pieces
         if pieces:  # each part of a split destination walked from the member's own subnet too
@@ -197,15 +208,15 @@ class Relabel:
             blocked_at=fill(blocked_at, values),
             reason=fill(reason, values),
             checks=[
-                c if c.__class__ is Check else Check(c[0], c[1], fill(c[2], values), fill(c[3], values))
+                c if isinstance(c, Check) else Check(c[0], c[1], fill(c[2], values), fill(c[3], values))
                 for c in checks
             ],
             pieces=pieces,
         )
 
-    def _compile(self, result: PathResult) -> tuple:
+    def _compile(self, result: PathResult) -> _Compiled:
         t = self._template
-        checks = []
+        checks: list[_CheckTemplate] = []
         for c in result.checks:
             resource_id, reason = t(c.resource_id), t(c.reason)
             static = resource_id.__class__ is str and reason.__class__ is str
@@ -213,7 +224,7 @@ class Relabel:
         blocked_at = None if result.blocked_at is None else t(result.blocked_at)
         return ([t(hop) for hop in result.path], blocked_at, t(result.reason), checks)
 
-    def _template(self, text: str) -> str | tuple:
+    def _template(self, text: str) -> _Template:
         """``text`` itself when it names neither token, else its parts with the tokens as indexes
         (0: the subnet id, 1: its range). A token counts only as a whole word: not inside a longer
         id (``subnet-1`` in ``subnet-12``) or range (``10.0.1.0/24`` in ``110.0.1.0/24``)."""
@@ -254,7 +265,11 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _fill(template: str | tuple | None, values: tuple[str, str | None]) -> str | None:
-    if template is None or template.__class__ is str:
+@overload
+def _fill(template: _Template, values: tuple[str, ...]) -> str: ...
+@overload
+def _fill(template: _Template | None, values: tuple[str, ...]) -> str | None: ...
+def _fill(template: _Template | None, values: tuple[str, ...]) -> str | None:
+    if template is None or isinstance(template, str):
         return template
-    return "".join([values[p] if p.__class__ is int else p for p in template])
+    return "".join([values[p] if isinstance(p, int) else p for p in template])

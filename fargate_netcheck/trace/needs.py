@@ -102,9 +102,9 @@ class NeedWalker:
             return self._result(need, "vpc-endpoint", walk, checks)
         if need.service == "s3" and self._s3_gateway(target, vpc_id):
             walk = self._walk(("s3", target), lambda: self._endpoint(target, result, vpc_id).s3_gateway())
-            vpce = next((h for h in walk.path if h in gateway_endpoints(g, vpc_id, "s3")), None)
-            if vpce is not None:
-                checks.append(self._policy(target, vpc_id, vpce, need))
+            gateway = next((h for h in walk.path if h in gateway_endpoints(g, vpc_id, "s3")), None)
+            if gateway is not None:
+                checks.append(self._policy(target, vpc_id, gateway, need))
                 return self._result(need, "vpc-endpoint", walk, checks)
             return self._result(need, "internet", walk, checks)
         walk = self._internet(target, result, need.port, need)
