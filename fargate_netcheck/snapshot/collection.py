@@ -17,8 +17,9 @@ No boto3 here: a report from a snapshot file builds this section too.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fargate_netcheck.core.errors import InputError
 
@@ -146,19 +147,41 @@ class CollectionSummary:
         }
 
 
-def summarize(snapshot: Snapshot, calls: Any = None) -> CollectionSummary:
+class CallCounts(Protocol):
+    """What ``summarize`` reads of a live run's calls (``collect.CallLog``)."""
+
+    @property
+    def by_where(self) -> Mapping[str, Sequence[int]]: ...  # "account/region" -> [calls, retries, throttled]
+    @property
+    def total(self) -> int: ...
+    @property
+    def total_retries(self) -> int: ...
+    @property
+    def total_throttled(self) -> int: ...
+
+
+def summarize(snapshot: Snapshot, calls: CallCounts | None = None) -> CollectionSummary:
     """The ``collection`` section of ``snapshot``; ``calls`` (a ``collect.CallLog``) when it was
     collected live by this run."""
     by_where = dict(calls.by_where) if calls is not None else {}
     regions = []
     for rd in sorted(snapshot.regions, key=lambda r: (r.account_id or "-", r.region)):
         account = rd.account_id or "-"
-        counts = by_where.get(f"{account}/{rd.region}") if calls is not None else None
-        counts = counts or ([0, 0, 0] if calls is not None else [None, None, None])
+        counts: Sequence[int | None] = (
+            (by_where.get(f"{account}/{rd.region}") or [0, 0, 0]) if calls is not None else [None, None, None]
+        )
         failures = {k: m for k, m in rd.errors.items() if is_failure(k, m)}
         unsupported = {k: m for k, m in rd.errors.items() if not is_failure(k, m)}
         regions.append(
-            RegionCollection(account, rd.region, *counts, failures=failures, unsupported=unsupported)
+            RegionCollection(
+                account,
+                rd.region,
+                counts[0],
+                counts[1],
+                counts[2],
+                failures=failures,
+                unsupported=unsupported,
+            )
         )
     accounts = {
         account_id: {step: str(msg) for step, msg in (body.get("Errors") or {}).items()}
@@ -187,7 +210,20 @@ def collected_anything(data: dict[str, Any], kinds: tuple[str, ...]) -> bool:
     )
 
 
-def nothing_collected(failures: list[Any]) -> NothingCollected:
+class FailedCall(Protocol):
+    """What ``nothing_collected`` reads of a failed call (``collect.CallFailure``)."""
+
+    @property
+    def operation(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+def nothing_collected(failures: Sequence[FailedCall]) -> NothingCollected:
     """The one-line error for a run that collected nothing, naming the cause and the endpoint,
     from the calls that failed (``collect.CallFailure``; the most frequent reason wins)."""
     if not failures:
