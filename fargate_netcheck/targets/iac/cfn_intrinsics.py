@@ -258,7 +258,7 @@ class Evaluator:
         unknown = first_unknown([name, top, second])
         if unknown is not None:
             return unknown
-        mapping = self.t.section("Mappings").get(name)
+        mapping = self.t.section("Mappings").get(name) or {}  # no such map: no such entry
         try:
             return self.value(mapping[top][second])
         except (KeyError, TypeError):

@@ -121,7 +121,9 @@ def _base_data(
             or "us-east-1"
         )
         # The code alone is the whole network: every kind it could declare is "seen", none beyond it.
-        kinds = {kind: [] for kind in KINDS if not kind.startswith("VpcBlockPublicAccess")}
+        kinds: dict[str, list[Any]] = {
+            kind: [] for kind in KINDS if not kind.startswith("VpcBlockPublicAccess")
+        }
         data = {
             "snapshot_version": SNAPSHOT_VERSION,
             "collected_at": None,

@@ -118,8 +118,8 @@ def associate_dhcp(net: Network, vpc_id: Any, dhcp_id: Any) -> None:
 
 def default_dhcp_for_new_vpcs(net: Network, region: str) -> None:
     """Every VPC the code creates, without options of its own, gets the region's default set."""
-    vpcs = [net.get("Vpcs", v) for v in sorted(net.new_vpcs)]
-    vpcs = [v for v in vpcs if v is not None and not v.get("DhcpOptionsId")]
+    created = (net.get("Vpcs", v) for v in sorted(net.new_vpcs))
+    vpcs = [v for v in created if v is not None and not v.get("DhcpOptionsId")]
     if not vpcs:
         return
     default = net.default_dhcp or default_dhcp_item(region)

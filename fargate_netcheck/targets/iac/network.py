@@ -125,10 +125,10 @@ class Network:
         self, table_id: str, subnet_id: str | None, gateway_id: str | None, assoc_id: str
     ) -> None:
         """A subnet (or an edge gateway) uses ``table_id``; a subnet has one table, as in AWS."""
-        for table in self.items.get("RouteTables", {}).values():
-            table["Associations"] = [
+        for other in self.items.get("RouteTables", {}).values():
+            other["Associations"] = [
                 a
-                for a in table.get("Associations") or []
+                for a in other.get("Associations") or []
                 if not (subnet_id and a.get("SubnetId") == subnet_id)
                 and not (gateway_id and a.get("GatewayId") == gateway_id)
             ]
@@ -146,9 +146,9 @@ class Network:
             )
 
     def set_main_route_table(self, vpc_id: str, table_id: str, assoc_id: str) -> None:
-        for table in self.items.get("RouteTables", {}).values():
-            if table.get("VpcId") == vpc_id:
-                table["Associations"] = [a for a in table.get("Associations") or [] if not a.get("Main")]
+        for other in self.items.get("RouteTables", {}).values():
+            if other.get("VpcId") == vpc_id:
+                other["Associations"] = [a for a in other.get("Associations") or [] if not a.get("Main")]
         table = self.get("RouteTables", table_id)
         if table is not None:
             table["Associations"].append(
@@ -161,8 +161,10 @@ class Network:
             )
 
     def associate_network_acl(self, acl_id: str, subnet_id: str, assoc_id: str) -> None:
-        for acl in self.items.get("NetworkAcls", {}).values():
-            acl["Associations"] = [a for a in acl.get("Associations") or [] if a.get("SubnetId") != subnet_id]
+        for other in self.items.get("NetworkAcls", {}).values():
+            other["Associations"] = [
+                a for a in other.get("Associations") or [] if a.get("SubnetId") != subnet_id
+            ]
         acl = self.get("NetworkAcls", acl_id)
         if acl is not None:
             acl["Associations"].append(
@@ -200,11 +202,10 @@ class Network:
         """What AWS derives: local routes, a custom ACL's deny-all rules, subnet-derived VPC ids,
         transit gateway associations and propagated routes."""
         self.transit.finish(self)
-        vpcs = self.items.get("Vpcs", {})
         for table_id in self.new_route_tables:
             table = self.get("RouteTables", table_id)
-            vpc = vpcs.get(table.get("VpcId")) if table is not None else None
-            if vpc is None:
+            vpc = self.get("Vpcs", table.get("VpcId")) if table is not None else None
+            if table is None or vpc is None:
                 continue
             local = [
                 {
@@ -220,16 +221,15 @@ class Network:
             acl = self.get("NetworkAcls", acl_id)
             if acl is None:
                 continue
-            vpc = vpcs.get(acl.get("VpcId"))
+            vpc = self.get("Vpcs", acl.get("VpcId"))
             ipv6 = vpc is not None and any(":" in c for c in vpc_cidrs(vpc))
             if acl.get("IsDefault") and ipv6:
                 acl["Entries"] += [_acl_entry(101, "allow", e, IPV6_ALL) for e in (True, False)]
             acl["Entries"] += [_acl_entry(32767, "deny", e, IPV4_ALL) for e in (True, False)]
             if ipv6:
                 acl["Entries"] += [_acl_entry(32768, "deny", e, IPV6_ALL) for e in (True, False)]
-        subnets = self.items.get("Subnets", {})
         for nat in self.items.get("NatGateways", {}).values():
-            subnet = subnets.get(nat.get("SubnetId"))
+            subnet = self.get("Subnets", nat.get("SubnetId"))
             if subnet is not None and "VpcId" not in nat and isinstance(subnet.get("VpcId"), str):
                 nat["VpcId"] = subnet["VpcId"]
 

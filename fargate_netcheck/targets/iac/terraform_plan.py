@@ -327,7 +327,9 @@ def _instance(change: Any, path: Path, i: int) -> Instance | None:
         return None
     body = change.get("change") or {}
     address, rtype, name = change.get("address"), change.get("type"), change.get("name")
-    if not all(isinstance(v, str) and v for v in (address, rtype, name)) or not isinstance(body, dict):
+    if not (isinstance(address, str) and isinstance(rtype, str) and isinstance(name, str)) or not (
+        address and rtype and name and isinstance(body, dict)
+    ):
         raise InputError(f"{path}: resource_changes[{i}] lacks address, type, name or change")
     actions = body.get("actions") or ["no-op"]
     if not isinstance(actions, list):

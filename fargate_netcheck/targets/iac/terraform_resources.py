@@ -142,8 +142,9 @@ class TfResources(SecurityResources):
         )
 
     def route_table(self, inst: Instance) -> None:
-        self.net.add_route_table(inst.id(), self.one("RouteTables", inst, "vpc_id"))["Tags"] = self.tags(inst)
-        self.net.get("RouteTables", inst.id()).update(self.kept.pop(("RouteTables", inst.id()), {}))
+        table = self.net.add_route_table(inst.id(), self.one("RouteTables", inst, "vpc_id"))
+        table["Tags"] = self.tags(inst)
+        table.update(self.kept.pop(("RouteTables", inst.id()), {}))
         for i, _ in enumerate(self.inline("RouteTables", inst, "route")):
             self._route(inst, inst.id(), ("route", i), "cidr_block", "ipv6_cidr_block")
 

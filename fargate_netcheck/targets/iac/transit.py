@@ -114,7 +114,7 @@ class Transit:
         for att_id, table_id in propagations:
             att, table = generic.get(att_id), tables.get(table_id)
             vpc = net.get("Vpcs", att.get("ResourceId")) if att else None
-            if table is None or vpc is None:
+            if att is None or table is None or vpc is None:
                 continue
             hop = [
                 {"TransitGatewayAttachmentId": att_id, "ResourceId": att["ResourceId"], "ResourceType": "vpc"}
