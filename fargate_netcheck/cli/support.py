@@ -20,6 +20,7 @@ from fargate_netcheck.snapshot.store import Snapshot
 if TYPE_CHECKING:  # imported where used: boto3 and the trace load only when a run needs them
     from fargate_netcheck.cli.redact import Redactor
     from fargate_netcheck.collect.session import CallLog
+    from fargate_netcheck.trace import Destination
 
 
 def codes(value: str | None) -> tuple[str, ...]:
@@ -36,7 +37,7 @@ def severity(value: str, option: str) -> Severity:
 _SERVICE = re.compile(r"^aws:([A-Za-z0-9_+]+)(?::([a-z]{2}(?:-[a-z]+)+-\d+))?$")
 
 
-def destination(value: str):
+def destination(value: str) -> Destination:
     """A CIDR block (several, comma-separated, of one family) or ``aws:SERVICE[:REGION]``: the
     addresses AWS publishes for a service (``aws:S3``; default region: each target's)."""
     from fargate_netcheck.trace import Destination

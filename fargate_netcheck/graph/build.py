@@ -36,6 +36,7 @@ import networkx as nx
 
 from fargate_netcheck.snapshot.parse import (
     BlockPublicAccess,
+    Network,
     TgwAttachment,
     parse_acl_entries,
     parse_block_public_access,
@@ -311,7 +312,7 @@ def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachme
     return replace(known, **gaps)
 
 
-def subnet_cidr(g: nx.DiGraph, subnet_id: str):
+def subnet_cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
     """The subnet's IPv4 block, parsed once when the graph was built (None if unknown)."""
     return g.nodes[subnet_id].get("cidr") if subnet_id in g else None
 

@@ -15,6 +15,7 @@ shares with the internet egress and ECR pull walks are reported there once, and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -122,7 +123,7 @@ class NeedWalker:
             self._dns[key] = resolve(name, self._dns_inputs[vpc_id])
         return self._dns[key]
 
-    def _walk(self, key: tuple, make) -> PathResult:
+    def _walk(self, key: tuple, make: Callable[[], PathResult]) -> PathResult:
         key = (key[0], key[1].subnet_id, key[1].security_group_ids, key[1].evaluate_security_groups, *key[2:])
         if key not in self._walks:
             self._walks[key] = make()

@@ -97,5 +97,5 @@ def _register_exports(ev: Evaluator, ctx: Context) -> None:
         ctx.exports[export] = _value_of(ev, output.get("Value"))
 
 
-def _value_of(ev: Evaluator, node: Any):
+def _value_of(ev: Evaluator, node: Any) -> Callable[[], Any]:
     return lambda: ev.value(node)

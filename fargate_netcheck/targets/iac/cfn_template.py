@@ -78,7 +78,7 @@ class CfnLoader(LocatedLoader):
     """``LocatedLoader`` with CloudFormation's short-form function tags."""
 
 
-def _long_form(name: str):
+def _long_form(name: str) -> Callable[[CfnLoader, Node], Any]:
     key = "Ref" if name == "Ref" else "Condition" if name == "Condition" else f"Fn::{name}"
 
     def construct(loader: CfnLoader, node: Node) -> Any:

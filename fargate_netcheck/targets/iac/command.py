@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.snapshot.schema import KINDS
@@ -21,6 +21,9 @@ from fargate_netcheck.targets.deploy_config import TaskNetwork
 from fargate_netcheck.targets.iac.cfn_intrinsics import Context
 from fargate_netcheck.targets.iac.needs_world import default_dhcp_for_new_vpcs, gateway_endpoint_routes
 from fargate_netcheck.targets.iac.network import Network
+
+if TYPE_CHECKING:
+    from fargate_netcheck.targets.iac.values import Unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +165,7 @@ def _azs(body: dict[str, Any], region: str) -> tuple[str, ...]:
     return tuple(seen) if len(seen) >= 2 else tuple(f"{region}{c}" for c in "abcdef")
 
 
-def _unknown_account():
+def _unknown_account() -> Unknown:
     from fargate_netcheck.targets.iac.values import Unknown
 
     return Unknown("the account id (pass --account)")
