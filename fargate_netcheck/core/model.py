@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+
+from fargate_netcheck.core.collection_summary import CollectionSummary
 
 
 class Verdict(StrEnum):
@@ -281,7 +282,7 @@ class Report:
     resolved: list[Finding] = field(default_factory=list)  # baseline findings gone since
     notes: list[str] = field(default_factory=list)
     topology: list = field(default_factory=list)  # list[fargate_netcheck.report.topology.VpcView]
-    collection: Any = None  # fargate_netcheck.snapshot.collection.CollectionSummary
+    collection: CollectionSummary | None = None
 
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]
