@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
 
 from fargate_netcheck.core.dns_names import covers, firewall_domain_matches, labels, norm, record_matches
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
 
 AMAZON_DNS = "AmazonProvidedDNS"
@@ -38,13 +38,13 @@ class DnsInputs:
     vpc_id: str
     vpc_cidrs: tuple[str, ...] = ()
     dns_support: bool | None = True
-    dhcp_options: dict[str, Any] | None = None  # the VPC's set; None with DhcpOptionsId "default"
-    resolver_rules: list[dict[str, Any]] | None = field(default_factory=list)  # associated with the VPC
-    firewall_associations: list[dict[str, Any]] | None = field(default_factory=list)
-    firewall_groups: dict[str, dict[str, Any]] | None = field(default_factory=dict)  # by Id
-    domain_lists: dict[str, dict[str, Any]] | None = field(default_factory=dict)  # by Id
+    dhcp_options: JsonDict | None = None  # the VPC's set; None with DhcpOptionsId "default"
+    resolver_rules: list[JsonDict] | None = field(default_factory=list)  # associated with the VPC
+    firewall_associations: list[JsonDict] | None = field(default_factory=list)
+    firewall_groups: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
+    domain_lists: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
     fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
-    hosted_zones: list[dict[str, Any]] | None = field(default_factory=list)  # private, associated
+    hosted_zones: list[JsonDict] | None = field(default_factory=list)  # private, associated
     endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
@@ -148,7 +148,7 @@ def _firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
 
 
 def _firewall_rule(
-    name: str, rule: dict[str, Any], group_id: str, inputs: DnsInputs, fail_open: str
+    name: str, rule: JsonDict, group_id: str, inputs: DnsInputs, fail_open: str
 ) -> DnsDecision | None:
     qtype = str(rule.get("Qtype") or "A").upper()
     if qtype not in ("A", "ANY"):
@@ -197,7 +197,7 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     rule = max(rules, key=lambda r: labels(r.get("DomainName", "")), default=None)
     # Each zone that covers the name, with what answers for it: a private hosted zone (its item)
     # or an interface endpoint's private DNS (its vpce id); a hosted zone first on a tie.
-    zone_names: list[tuple[str, dict[str, Any] | str]] = [
+    zone_names: list[tuple[str, JsonDict | str]] = [
         (z.get("Name", ""), z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
     ]
     zone_names += [(zone, vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)]
@@ -229,7 +229,7 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     return _zone_answer(name, found, inputs.recorded)
 
 
-def _zone_answer(name: str, zone: dict[str, Any], recorded: frozenset[str] | None = None) -> DnsDecision:
+def _zone_answer(name: str, zone: JsonDict, recorded: frozenset[str] | None = None) -> DnsDecision:
     zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
     label = f"private hosted zone {norm(zone.get('Name', ''))} ({zid})"
     records = zone.get("ResourceRecordSets")

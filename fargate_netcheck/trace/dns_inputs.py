@@ -7,10 +7,9 @@ with both DNS attributes on, add the private zone of their service's name.
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.graph.build import region_of, vpc_cidrs
 from fargate_netcheck.needs.catalog import aws_suffix, needed_names
 from fargate_netcheck.snapshot.store import RegionData
@@ -31,7 +30,7 @@ def endpoint_zone(service: str, region: str) -> str:
     return f"{service}.{region}.{sfx}"
 
 
-def _items(rd: RegionData, kind: str, gaps: dict[str, str]) -> list[dict[str, Any]] | None:
+def _items(rd: RegionData, kind: str, gaps: dict[str, str]) -> list[JsonDict] | None:
     if rd.collected(kind):
         return rd.items[kind]
     gaps[kind] = rd.gap(kind)

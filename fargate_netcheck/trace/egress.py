@@ -180,15 +180,21 @@ class Tracer:
         if destination.version == 6 and not task_ipv6(g, walk, target.subnet_id, subnet):
             return walk.result("")
         leaves = self._route(walk, pos)
-        parts = [(leaf.destination, self._finish(leaf, target, pos.vpc_id, ports)) for leaf in leaves]
+        parts = [
+            (leaf.carried(destination), self._finish(leaf, target, pos.vpc_id, ports, destination))
+            for leaf in leaves
+        ]
         out = combine(destination, parts)
         out.destination = destination.label
         return out
 
-    def _finish(self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...]) -> PathResult:
-        """The rest of one piece's walk: the way back, the task's groups, every ACL crossed."""
+    def _finish(
+        self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...], whole: Destination
+    ) -> PathResult:
+        """The rest of one piece's walk (``whole``: the destination before any split): the way
+        back, the task's groups, every ACL crossed."""
         g = self.graph
-        destination = walk.destination
+        destination = walk.carried(whole)
         if walk.reached:
             for leg in walk.returns:
                 leg.verify(g, walk)

@@ -6,9 +6,9 @@ endpoint ids), never all endpoints of the snapshot.
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
+
+from fargate_netcheck.core.json_types import JsonDict
 
 ECR_SERVICES = ("ecr.api", "ecr.dkr")
 
@@ -19,11 +19,11 @@ def endpoint_ids(g: nx.DiGraph, vpc_id: str | None, service: str) -> tuple[str, 
     return g.nodes[vpc_id].get("endpoints", {}).get(service, ())
 
 
-def item(g: nx.DiGraph, vpce: str) -> dict[str, Any]:
+def item(g: nx.DiGraph, vpce: str) -> JsonDict:
     return g.nodes[vpce].get("item", {})
 
 
-def is_available(endpoint: dict[str, Any]) -> bool:
+def is_available(endpoint: JsonDict) -> bool:
     return str(endpoint.get("State", "")).lower() == "available"
 
 

@@ -25,12 +25,13 @@ import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, overload
+from typing import overload
 
 import networkx as nx
 
 from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Target
 from fargate_netcheck.graph.build import successor
+from fargate_netcheck.snapshot.parse import Network
 from fargate_netcheck.trace.destination import Destination
 
 _CIDR4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
@@ -101,7 +102,7 @@ class _Boundaries:
         self._sorted = {p: sorted(v) for p, v in by_len.items()}
         self._lens = sorted(by_len)
 
-    def where(self, cidr: Any) -> tuple | bool:
+    def where(self, cidr: Network) -> tuple | bool:
         """The named ranges that strictly contain ``cidr`` (its position, as far as any rule can
         tell), or False when a named range equals it or lies strictly inside it."""
         if cidr.version != 4:
@@ -158,7 +159,7 @@ def _named_ranges(g: nx.DiGraph, visited: set[str]) -> set[ipaddress.IPv4Network
     return found
 
 
-def _strings(value: Any, prefix: str, holding: str = "") -> Iterator[str]:
+def _strings(value: object, prefix: str, holding: str = "") -> Iterator[str]:
     """Every string in a nested item that starts with ``prefix`` and holds ``holding``."""
     stack = [value]
     while stack:

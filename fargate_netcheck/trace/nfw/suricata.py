@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Generic, TypeVar
 
 from fargate_netcheck.core.tristate import Match, all_of
 from fargate_netcheck.trace.nfw.flow import TCP, Flow
@@ -177,18 +177,21 @@ def _split_list(text: str) -> list[str]:
     return out
 
 
+_S = TypeVar("_S", AddressSet, IntervalSet)
+
+
 @dataclass(frozen=True, slots=True)
-class _Space:
+class _Space(Generic[_S]):
     """Addresses or ports: how a spec's atoms, variables and extremes are read."""
 
     what: str  # "IP set" | "port set"
-    everything: Callable[[], Any]
-    nothing: Callable[[], Any]
-    atom: Callable[[str], Any]
+    everything: Callable[[], _S]
+    nothing: Callable[[], _S]
+    atom: Callable[[str], _S]
     table: Callable[[Variables], dict[str, list[str]]]
 
 
-def _set_spec(spec: str, variables: Variables, space: _Space, depth: int = 0) -> Any:
+def _set_spec(spec: str, variables: Variables, space: _Space[_S], depth: int = 0) -> _S:
     """``any``, ``!x``, ``[a, !b, ...]`` (the positives, less the negatives; all but the negatives
     when there are no positives), ``$VAR`` or an atom."""
     spec = spec.strip()
