@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import fields, replace
-from typing import Any
 
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.parse import (
     BlockPublicAccess,
     Network,
@@ -159,7 +159,7 @@ def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
                 g.add_edge(pcx["VpcPeeringConnectionId"], vpc_id, rel="peers", side=side)
 
 
-def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, str | None]) -> None:
     main_of_vpc: dict[str, str] = {}
     explicit: dict[str, str] = {}
 
@@ -247,7 +247,7 @@ def endpoint_service(service_name: str, region: str) -> str:
     return service_name
 
 
-def _add_interfaces(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+def _add_interfaces(g: nx.DiGraph, rd: RegionData, where: dict[str, str | None]) -> None:
     for eni in rd.items.get("NetworkInterfaces", []):
         eni_id = eni["NetworkInterfaceId"]
         if eni.get("SubnetId") in g:
@@ -335,7 +335,7 @@ def successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
     return [nbr for nbr, data in g.succ[node].items() if data.get("rel") == rel]
 
 
-def vpc_cidrs(item: dict[str, Any]) -> list[str]:
+def vpc_cidrs(item: JsonDict) -> list[str]:
     cidrs = [a["CidrBlock"] for a in item.get("CidrBlockAssociationSet") or [] if a.get("CidrBlock")]
     if item.get("CidrBlock") and item["CidrBlock"] not in cidrs:
         cidrs.insert(0, item["CidrBlock"])
