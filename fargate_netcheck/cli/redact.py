@@ -111,7 +111,7 @@ class Redactor:
         """A redacted deep copy of a snapshot (or any JSON document); ``data`` is left untouched."""
         return self._walk(data, prose=False)
 
-    def redact_report(self, data: Any) -> Any:
+    def redact_report(self, data: object) -> Any:
         """A redacted deep copy of a JSON report: as a snapshot, plus the tag values met so far
         wherever they appear in messages (report prose quotes Name tags)."""
         return self._walk(data, prose=True)
@@ -166,7 +166,7 @@ class Redactor:
         return self._tag_values[value]
 
     # -- internals ------------------------------------------------------------------------------
-    def _walk(self, node: Any, prose: bool) -> Any:
+    def _walk(self, node: object, prose: bool) -> Any:
         if isinstance(node, dict):
             out = {}
             for k, v in node.items():
@@ -179,7 +179,7 @@ class Redactor:
             return self.redact_text(node) if prose else _PATTERN.sub(self._replace, node)
         return node
 
-    def _tags(self, tags: Any, key_field: str, value_field: str, prose: bool) -> Any:
+    def _tags(self, tags: object, key_field: str, value_field: str, prose: bool) -> Any:
         if not isinstance(tags, list):
             return self._walk(tags, prose)
         out = []

@@ -117,7 +117,7 @@ def _lines(path: Path, text: str) -> list[tuple[str, Any]]:
     return found
 
 
-def _logs_export_item(path: Path, index: int, item: Any) -> tuple[str, Any]:
+def _logs_export_item(path: Path, index: int, item: object) -> tuple[str, Any]:
     where = f"{path}:events[{index}]"
     message = item.get("message") if isinstance(item, dict) else None
     if not isinstance(message, str):
@@ -136,7 +136,7 @@ def _bounded(path: Path, events: list[tuple[str, Any]]) -> list[tuple[str, Any]]
     return events
 
 
-def _is_task_event(event: Any) -> bool:
+def _is_task_event(event: object) -> bool:
     return (
         isinstance(event, dict)
         and event.get("detail-type") == DETAIL_TYPE
@@ -165,12 +165,12 @@ def _when(event: dict[str, Any]) -> tuple[str, int]:
     )
 
 
-def _items(value: Any) -> list[Any]:
+def _items(value: object) -> list[Any]:
     """A list from the event, or nothing: events are untrusted input of any shape."""
     return value if isinstance(value, list) else []
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 

@@ -95,7 +95,7 @@ class ItemChecker:
                 return False
         return True
 
-    def _is_cidr(self, value: Any, family: int) -> bool:
+    def _is_cidr(self, value: object, family: int) -> bool:
         if value.__class__ is not str:
             return False
         version = self._versions.get(value)

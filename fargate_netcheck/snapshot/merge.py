@@ -17,7 +17,6 @@ loaded and validated like any snapshot; the result is the many-account form (DES
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
@@ -72,7 +71,7 @@ def _accounts(name: str, doc: JsonDict) -> JsonDict:
 def _put(
     into: JsonDict,
     key: str,
-    value: Any,
+    value: object,
     seen_in: dict[tuple[str, str], str],
     where: tuple[str, str],
     shard: str,

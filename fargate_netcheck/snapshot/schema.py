@@ -255,7 +255,7 @@ def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None
             raise InputError(f"{where}: {name} must be a {expected.__name__}, found {type(value).__name__}")
 
 
-def _check_cidr(value: Any, family: str, where: str) -> None:
+def _check_cidr(value: object, family: str, where: str) -> None:
     if not isinstance(value, str):
         raise InputError(f"{where} must be a CIDR string, found {value!r}")
     try:

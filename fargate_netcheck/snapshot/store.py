@@ -81,7 +81,7 @@ def load_snapshot(path: Path) -> Snapshot:
     return parse_snapshot(data, name)
 
 
-def parse_snapshot(data: Any, name: str = "snapshot") -> Snapshot:
+def parse_snapshot(data: object, name: str = "snapshot") -> Snapshot:
     if not isinstance(data, dict):
         raise InputError(f"{name}: a snapshot is a JSON object, found {type(data).__name__}")
     version = data.get("snapshot_version")
@@ -192,7 +192,7 @@ def _raise_first_dangling(items: dict[str, list[JsonDict]], where: str) -> None:
             _need(subnets, nat.get("SubnetId"), "Subnets", where, nat["NatGatewayId"], "SubnetId")
 
 
-def _need(ids: set[str], ref: Any, kind: str, where: str, owner: str, field_name: str) -> None:
+def _need(ids: set[str], ref: object, kind: str, where: str, owner: str, field_name: str) -> None:
     if isinstance(ref, str) and ref not in ids:
         raise InputError(f"{where}: {owner}: {field_name} {ref} is not in {kind}")
 
@@ -221,7 +221,7 @@ def _regions(data: JsonDict, name: str) -> Iterator[RegionData]:
     yield from _account_regions(data.get("regions"), account_id, name)
 
 
-def _account_regions(regions: Any, account_id: str | None, where: str) -> Iterator[RegionData]:
+def _account_regions(regions: object, account_id: str | None, where: str) -> Iterator[RegionData]:
     if not isinstance(regions, dict):
         raise InputError(f"{where}: regions must be an object of region name -> resources")
     for region, body in sorted(regions.items()):

@@ -51,7 +51,7 @@ def _line_of(text: str, key: str) -> int | None:
     return None if index < 0 else text.count("\n", 0, index) + 1
 
 
-def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+def _dig(value: object, keys: tuple[str, ...]) -> Any:
     for key in keys:
         if not isinstance(value, dict):
             return None
@@ -59,7 +59,7 @@ def _dig(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def _ids(value: Any, what: str, where: str) -> tuple[str, ...] | None:
+def _ids(value: object, what: str, where: str) -> tuple[str, ...] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -67,7 +67,7 @@ def _ids(value: Any, what: str, where: str) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _flag(value: Any, what: str, where: str) -> bool | None:
+def _flag(value: object, what: str, where: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise InputError(f"{where}: {what} must be true or false, got {json.dumps(value)[:80]}")
@@ -80,7 +80,7 @@ def _ecs_capability(run_environment: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _single_run_environment(data: Any, shown: str) -> dict[str, Any]:
+def _single_run_environment(data: object, shown: str) -> dict[str, Any]:
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         results = data["results"]
         if len(results) != 1:
@@ -94,7 +94,7 @@ def _single_run_environment(data: Any, shown: str) -> dict[str, Any]:
     return data
 
 
-def parse_run_environment(data: Any, text: str, shown: str) -> NetworkDefaults:
+def parse_run_environment(data: object, text: str, shown: str) -> NetworkDefaults:
     """``NetworkDefaults`` from the decoded JSON ``data`` (``text`` is used only to find line numbers)."""
     run_environment = _single_run_environment(data, shown)
     network = _dig(run_environment, _SETTINGS_PATH)
