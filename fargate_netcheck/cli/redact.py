@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.trace.destination import NOT_INTERNET_V4, NOT_INTERNET_V6
 
 # Blocks mapped onto themselves, address for address: nothing account-specific lives there.
@@ -107,7 +108,7 @@ class Redactor:
     _tag_pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     # -- whole documents --------------------------------------------------------------------------
-    def redact_snapshot(self, data: dict[str, Any]) -> dict[str, Any]:
+    def redact_snapshot(self, data: JsonDict) -> JsonDict:
         """A redacted deep copy of a snapshot (or any JSON document); ``data`` is left untouched."""
         return self._walk(data, prose=False)
 
@@ -236,7 +237,7 @@ class Redactor:
         return self._tag_pattern
 
 
-def redact_snapshot(data: dict[str, Any], redactor: Redactor | None = None) -> dict[str, Any]:
+def redact_snapshot(data: JsonDict, redactor: Redactor | None = None) -> JsonDict:
     """Redact a snapshot with ``redactor`` (a fresh random one if none): see ``Redactor``."""
     return (redactor or Redactor()).redact_snapshot(data)
 

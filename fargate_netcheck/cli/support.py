@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fargate_netcheck.core.call_settings import CallSettings
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.gc_quiet import gc_quiet
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Severity
 from fargate_netcheck.snapshot.store import Snapshot
 
@@ -124,7 +125,7 @@ def split_accounts(values: list[str]) -> tuple[str, ...]:
     return ids
 
 
-def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
+def collect_live(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
     """Collect a snapshot dict (and the call log, also kept in ``aws.calls``): one account, or many
     through an assumed role. A collection that got nothing at all raises ``NothingCollected``."""
     from fargate_netcheck.collect.ec2 import KINDS
@@ -137,7 +138,7 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
     return data, calls
 
 
-def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
+def _collect(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
     from fargate_netcheck.collect import collect, collect_accounts
     from fargate_netcheck.core.progress import collection_progress, configure_logging
 

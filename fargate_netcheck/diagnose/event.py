@@ -23,6 +23,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.json_types import JsonDict
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_EVENTS = 100_000
@@ -144,11 +145,11 @@ def _is_task_event(event: object) -> bool:
     )
 
 
-def _detail(event: dict[str, Any]) -> dict[str, Any]:
+def _detail(event: JsonDict) -> JsonDict:
     return event["detail"]
 
 
-def _task_arn(event: dict[str, Any]) -> str:
+def _task_arn(event: JsonDict) -> str:
     arn = _detail(event).get("taskArn")
     if isinstance(arn, str):
         return arn
@@ -156,7 +157,7 @@ def _task_arn(event: dict[str, Any]) -> str:
     return resources[0] if resources else ""
 
 
-def _when(event: dict[str, Any]) -> tuple[str, int]:
+def _when(event: JsonDict) -> tuple[str, int]:
     detail = _detail(event)
     version = detail.get("version")
     return (
@@ -174,8 +175,8 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _merge(events: list[tuple[str, dict[str, Any]]], others: int) -> TaskEvent:
-    merged: dict[str, Any] = {}
+def _merge(events: list[tuple[str, JsonDict]], others: int) -> TaskEvent:
+    merged: JsonDict = {}
     reasons: dict[str, str] = {}
     where = events[-1][0]
     for at, event in events:
@@ -210,7 +211,7 @@ def _merge(events: list[tuple[str, dict[str, Any]]], others: int) -> TaskEvent:
     )
 
 
-def _eni(detail: dict[str, Any]) -> dict[str, str]:
+def _eni(detail: JsonDict) -> dict[str, str]:
     for attachment in _items(detail.get("attachments")):
         if isinstance(attachment, dict) and attachment.get("type") in _ENI_TYPES:
             return {

@@ -24,6 +24,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import SMALL_LIMIT
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
 from fargate_netcheck.core.model import SourceLocation
 
@@ -73,14 +74,14 @@ def _flag(value: object, what: str, where: str) -> bool | None:
     raise InputError(f"{where}: {what} must be true or false, got {json.dumps(value)[:80]}")
 
 
-def _ecs_capability(run_environment: dict[str, Any]) -> dict[str, Any]:
+def _ecs_capability(run_environment: JsonDict) -> JsonDict:
     for capability in run_environment.get("execution_method_capabilities") or []:
         if isinstance(capability, dict) and capability.get("type") == _ECS_CAPABILITY:
             return capability
     return {}
 
 
-def _single_run_environment(data: object, shown: str) -> dict[str, Any]:
+def _single_run_environment(data: object, shown: str) -> JsonDict:
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         results = data["results"]
         if len(results) != 1:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_template import Template
 from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
@@ -68,7 +69,7 @@ class Evaluator:
         self,
         template: Template,
         ctx: Context,
-        parameters: dict[str, Any],
+        parameters: JsonDict,
         attribute: Callable[[str, str], Any],
     ) -> None:
         self.t = template

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import SourceLocation
 from fargate_netcheck.targets.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
 
@@ -57,7 +58,7 @@ class Template:
     stack: str
     body: LocatedDict
 
-    def section(self, name: str) -> dict[str, Any]:
+    def section(self, name: str) -> JsonDict:
         value = self.body.get(name)
         if value is None:
             return LocatedDict()

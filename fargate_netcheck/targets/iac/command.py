@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema import KINDS
 from fargate_netcheck.snapshot.store import SNAPSHOT_VERSION, Snapshot, parse_snapshot
 from fargate_netcheck.targets.deploy_config import TaskNetwork
@@ -107,15 +108,13 @@ def _outside_the_code(net: Network, networks: list[TaskNetwork]) -> None:
             )
 
 
-def _id(kind: str, item: dict[str, Any]) -> str:
+def _id(kind: str, item: JsonDict) -> str:
     from fargate_netcheck.snapshot.schema import ID_FIELDS
 
     return item[ID_FIELDS[kind]]
 
 
-def _base_data(
-    snapshot: Snapshot | None, options: IacOptions
-) -> tuple[dict[str, Any], tuple[str | None, str]]:
+def _base_data(snapshot: Snapshot | None, options: IacOptions) -> tuple[JsonDict, tuple[str | None, str]]:
     if snapshot is None:
         region = (
             options.region
@@ -150,13 +149,13 @@ def _base_data(
     return data, keys[0]
 
 
-def _region_body(data: dict[str, Any], account: str | None, region: str) -> dict[str, Any]:
+def _region_body(data: JsonDict, account: str | None, region: str) -> JsonDict:
     if "accounts" in data:
         return data["accounts"][account]["regions"][region]
     return data["regions"][region]
 
 
-def _azs(body: dict[str, Any], region: str) -> tuple[str, ...]:
+def _azs(body: JsonDict, region: str) -> tuple[str, ...]:
     """Fn::GetAZs: the zones the snapshot's subnets use; without a snapshot, the region's zone names
     in AWS's lettering (a, b, c, ...). Only their identity matters to the checks (same zone or not)."""
     seen = sorted(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
+
 _PROTOCOLS = {
     "tcp": "tcp",
     "udp": "udp",
@@ -56,9 +58,9 @@ def permission(
     ipv6: list[str] = (),  # type: ignore[assignment]
     prefix_lists: list[str] = (),  # type: ignore[assignment]
     groups: list[str] = (),  # type: ignore[assignment]
-) -> dict[str, Any]:
+) -> JsonDict:
     """One IpPermissions item. Ports apply to TCP/UDP (and ICMP type/code); ``-1`` has none."""
-    out: dict[str, Any] = {"IpProtocol": protocol(proto)}
+    out: JsonDict = {"IpProtocol": protocol(proto)}
     if out["IpProtocol"] != "-1" and from_port is not None and to_port is not None:
         out["FromPort"], out["ToPort"] = int(from_port), int(to_port)
     out["IpRanges"] = [{"CidrIp": c} for c in cidrs]
@@ -70,11 +72,11 @@ def permission(
 
 def acl_entry(
     number: Any, proto: Any, action: Any, egress: bool, cidr: Any, ipv6: Any, ports: Any
-) -> dict[str, Any]:
+) -> JsonDict:
     """One NetworkAcls entry. AWS returns the protocol as its number (``-1`` for all)."""
     number_of = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
     text = str(proto).lower()
-    entry: dict[str, Any] = {
+    entry: JsonDict = {
         "RuleNumber": int(number),
         "Protocol": number_of.get(text, text),
         "RuleAction": str(action).lower(),

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from fargate_netcheck.core.json_types import JsonDict
+
 if TYPE_CHECKING:
     from fargate_netcheck.targets.iac.network import Network
 
@@ -25,7 +27,7 @@ class Transit:
     )  # attachment -> (default assoc, prop)
     associations: dict[str, str] = field(default_factory=dict)  # attachment -> table
     propagations: list[tuple[str, str]] = field(default_factory=list)  # (attachment, table)
-    routes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (table, static route)
+    routes: list[tuple[str, JsonDict]] = field(default_factory=list)  # (table, static route)
 
     def add_gateway(
         self, net: Network, tgw_id: str, table_id: str, association: bool, propagation: bool
