@@ -102,13 +102,15 @@ def build_graph(snapshot: Snapshot) -> nx.DiGraph:
 
 def region_of(g: nx.DiGraph, node: str) -> RegionData:
     attrs = g.nodes[node]
-    return g.graph["regions"][(attrs["account"], attrs["region"])]
+    found: RegionData = g.graph["regions"][(attrs["account"], attrs["region"])]
+    return found
 
 
 def block_public_access_of(g: nx.DiGraph, node: str) -> BlockPublicAccess:
     """The VPC Block Public Access of the account and region ``node`` is in."""
     attrs = g.nodes[node]
-    return g.graph["block_public_access"][(attrs["account"], attrs["region"])]
+    found: BlockPublicAccess = g.graph["block_public_access"][(attrs["account"], attrs["region"])]
+    return found
 
 
 def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
@@ -318,11 +320,12 @@ def subnet_cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
 
 
 def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:
-    index = g.graph.get("successor")
+    index: dict[tuple[str, str], str] | None = g.graph.get("successor")
     if index is not None:
         return index.get((node, rel))
     if node not in g:
         return None
+    nbr: str
     for nbr, data in g.succ[node].items():
         if data.get("rel") == rel:
             return nbr

@@ -63,8 +63,9 @@ def name_tag(item: object) -> str | None:
     if not isinstance(item, dict):
         return None
     for tag in item.get("Tags") or []:
-        if isinstance(tag, dict) and tag.get("Key") == "Name" and isinstance(tag.get("Value"), str):
-            return tag["Value"]
+        value = tag.get("Value") if isinstance(tag, dict) and tag.get("Key") == "Name" else None
+        if isinstance(value, str):
+            return value
     return None
 
 

@@ -153,7 +153,7 @@ def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Rou
     (kept in ``g.graph["partitions"]``: derived from the graph, like its indexes)."""
     cache = g.graph.setdefault("partitions", {})
     key = ("vpc", table, space)
-    found = cache.get(key)
+    found: list[Piece[Route]] | None = cache.get(key)
     if found is None:
         found = cache[key] = partition(g, g.nodes[table].get("routes", ()), space, route_tier, next_hop)
     return found

@@ -38,15 +38,21 @@ def identity(finding: Finding) -> Identity:
 def load_baseline(path: Path) -> JsonDict:
     """Read and validate a previous JSON report (``report_version`` 1)."""
     data, _ = read_json(path, "baseline report")
-    baseline_findings(data, str(path))
+    report = _report(data, str(path))
+    baseline_findings(report, str(path))
+    return report
+
+
+def _report(data: object, source: str) -> JsonDict:
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: not a fargate-netcheck JSON report (expected an object)")
     return data
 
 
-def baseline_findings(report: object, source: str = "baseline report") -> list[Finding]:
+def baseline_findings(data: object, source: str = "baseline report") -> list[Finding]:
     """The findings of a JSON report as ``Finding`` objects; ``InputError`` naming ``source`` and
     the entry at fault when it is not a version-1 fargate-netcheck report."""
-    if not isinstance(report, dict):
-        raise InputError(f"{source}: not a fargate-netcheck JSON report (expected an object)")
+    report = _report(data, source)
     if report.get("report_version") != REPORT_VERSION:
         raise InputError(
             f"{source}: report_version is {report.get('report_version')!r}; "

@@ -61,7 +61,8 @@ def merge(shards: list[tuple[str, JsonDict]]) -> JsonDict:
 
 def _accounts(name: str, doc: JsonDict) -> JsonDict:
     if "accounts" in doc:
-        return doc["accounts"]
+        accounts: JsonDict = doc["accounts"]  # a merged snapshot, validated when it was loaded
+        return accounts
     account_id = doc.get("account_id")
     if not account_id:
         raise InputError(f"{name}: a snapshot without account_id cannot be merged (whose regions are they?)")

@@ -38,7 +38,9 @@ class AwsRanges:
     create_date: str
     source: str  # "shipped copy" or the file given with --ip-ranges
     ranges: dict[str, dict[str, tuple[str, ...]]]  # region -> service -> CIDR blocks
-    _spaces: dict = field(default_factory=dict, compare=False, repr=False)
+    _spaces: dict[tuple[str, str, int], AddressSet | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def describe(self) -> str:
         return f"AWS ip-ranges.json createDate {self.create_date} ({self.source})"

@@ -16,11 +16,13 @@ ECR_SERVICES = ("ecr.api", "ecr.dkr")
 def endpoint_ids(g: nx.DiGraph, vpc_id: str | None, service: str) -> tuple[str, ...]:
     if vpc_id is None or vpc_id not in g:
         return ()
-    return g.nodes[vpc_id].get("endpoints", {}).get(service, ())
+    found: tuple[str, ...] = g.nodes[vpc_id].get("endpoints", {}).get(service, ())
+    return found
 
 
 def item(g: nx.DiGraph, vpce: str) -> JsonDict:
-    return g.nodes[vpce].get("item", {})
+    found: JsonDict = g.nodes[vpce].get("item", {})
+    return found
 
 
 def is_available(endpoint: JsonDict) -> bool:

@@ -32,7 +32,7 @@ from fargate_netcheck.core.model import (
 from fargate_netcheck.graph.build import endpoint_service, region_of, successor
 from fargate_netcheck.needs.catalog import Need, policy_request
 from fargate_netcheck.needs.endpoint_policy import evaluate
-from fargate_netcheck.trace.dns import DnsDecision, resolve
+from fargate_netcheck.trace.dns import DnsDecision, DnsInputs, resolve
 from fargate_netcheck.trace.dns_inputs import dns_inputs
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET
@@ -67,9 +67,9 @@ _AWS_SETS = {"ecr.api": "ECR", "ecr.dkr": "ECR", "s3": "S3"}
 @dataclass(slots=True)
 class NeedWalker:
     tracer: Tracer
-    _dns_inputs: dict = field(default_factory=dict)
-    _dns: dict = field(default_factory=dict)
-    _walks: dict = field(default_factory=dict)
+    _dns_inputs: dict[str, DnsInputs] = field(default_factory=dict)
+    _dns: dict[tuple[str, str], DnsDecision] = field(default_factory=dict)
+    _walks: dict[tuple[object, ...], PathResult] = field(default_factory=dict)
 
     def needs(self, target: Target, result: TargetResult, needs: list[Need]) -> list[NeedResult]:
         return [self.one(target, result, need) for need in needs]

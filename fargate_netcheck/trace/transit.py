@@ -122,7 +122,7 @@ def _tgw_piece(
 
 
 def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
-    found = [
+    found: list[TgwAttachment] = [
         g.nodes[a]["attachment"]
         for a in successors(g, pos.vpc_id, "tgw-attachment")
         if g.nodes[a]["attachment"].tgw_id == tgw
@@ -235,7 +235,7 @@ def tgw_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[TgwRo
     table and set, like ``routing.route_pieces``)."""
     cache = g.graph.setdefault("partitions", {})
     key = ("tgw", table, space)
-    found = cache.get(key)
+    found: list[Piece[TgwRoute]] | None = cache.get(key)
     if found is None:
         routes = g.nodes[table].get("tgw_routes") or ()
         found = cache[key] = partition(g, routes, space, _tier, _tgw_next_hop)
@@ -301,7 +301,8 @@ def _leave_vpc(g: nx.DiGraph, walk: Walk, pos: Position, att: TgwAttachment) -> 
 
 
 def _az(g: nx.DiGraph, subnet_id: str) -> str | None:
-    return g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
+    az = g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
+    return az if isinstance(az, str) else None
 
 
 @dataclass(frozen=True, slots=True)

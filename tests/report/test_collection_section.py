@@ -7,8 +7,8 @@ import json
 import pytest
 from report.sample_report import sample_report
 
-from fargate_netcheck.report import FORMATS, stream
 from fargate_netcheck.core.collection_summary import CollectionSummary, RegionCollection
+from fargate_netcheck.report import FORMATS, stream
 
 FAILED = "ResponseParserError: <html> not XML"
 
