@@ -378,11 +378,14 @@ def demo(
         "report.json"
     ),
     html: Annotated[Path | None, typer.Option(help="Also write the HTML report here.")] = Path("report.html"),
+    markdown: Annotated[
+        Path | None, typer.Option(help="Also write the Markdown report (a pull-request comment) here.")
+    ] = None,
 ) -> None:
     """Build a sample account in an embedded moto (no AWS needed), check it, print the report."""
     from fargate_netcheck.demo.runner import run_demo
 
-    raise typer.Exit(run_demo(output, html))
+    raise typer.Exit(run_demo(output, html, markdown))
 
 
 @app.command("rules")

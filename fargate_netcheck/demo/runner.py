@@ -79,16 +79,16 @@ def demo_report(*, with_topology: bool = True) -> Report:
     return report
 
 
-def run_demo(output: Path, html: Path | None = None) -> int:
+def run_demo(output: Path, html: Path | None = None, markdown: Path | None = None) -> int:
     from fargate_netcheck.report import stream, text
     from fargate_netcheck.report.output import write_file
 
     report = demo_report(with_topology=html is not None)
     sys.stdout.write(text.render(report))
-    write_file(output, stream("json")(report))
-    written = [output]
-    if html is not None:
-        write_file(html, stream("html")(report))
-        written.append(html)
+    written = []
+    for fmt, path in (("json", output), ("html", html), ("markdown", markdown)):
+        if path is not None:
+            write_file(path, stream(fmt)(report))
+            written.append(path)
     print(f"\nwrote {', '.join(map(str, written))}", file=sys.stderr)
     return 0

@@ -23,7 +23,8 @@ sg ``sg_ingress``, tgw-attachment ``attachment`` (a merged ``TgwAttachment``), t
 
 ``graph.graph["regions"]`` maps (account, region) to the snapshot's ``RegionData`` so the trace can
 tell "not collected" from "does not exist"; ``graph.graph["block_public_access"]`` maps it to the
-region's parsed VPC Block Public Access.
+region's parsed VPC Block Public Access; ``graph.graph["unread_accounts"]`` maps each account that
+could not be read at all to why (whatever it holds is unknown, not absent).
 """
 
 from __future__ import annotations
@@ -78,6 +79,12 @@ SNAPSHOT_KIND_OF_TARGET = {
 }
 
 
+def unread_accounts(g: nx.DiGraph) -> str:
+    """The accounts that could not be read at all and why, or "" (an id missing from the snapshot
+    may belong to one of them: it is unknown, not absent)."""
+    return "; ".join(f"{account} ({why})" for account, why in g.graph.get("unread_accounts", {}).items())
+
+
 def build_graph(snapshot: Snapshot) -> nx.DiGraph:
     g = nx.DiGraph(
         regions={(r.account_id, r.region): r for r in snapshot.regions},
@@ -85,6 +92,7 @@ def build_graph(snapshot: Snapshot) -> nx.DiGraph:
             (r.account_id, r.region): parse_block_public_access(r.region, r.items, r.errors)
             for r in snapshot.regions
         },
+        unread_accounts=snapshot.unread_accounts(),
     )
     for rd in snapshot.regions:
         _add_region(g, rd)

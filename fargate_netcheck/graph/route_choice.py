@@ -65,7 +65,7 @@ class Piece(Generic[R]):
             return None
         return (
             f"{kind} {u.destination} uses prefix list {u.prefix_list_id} whose entries were not collected; "
-            f"it may match {self.addresses}"
+            f"it may match {self.addresses.summary()}"
         )
 
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-# Characters that carry meaning in CommonMark/GFM inline text or tables. Each gets a backslash.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
+# Characters that carry meaning inside a GFM table cell (inline text: never at a line start), each
+# escaped with a backslash: emphasis, code, links and images (``[``/``]``: without them ``(``, ``)``
+# and ``!`` are plain text), the cell pipe, strikethrough, math (``$``), GitHub's ``#123``
+# references, and ``.``/``:`` so that no ``www.``, ``https://`` or e-mail autolink forms. Hyphens
+# and ``+`` only mean something at the start of a line, so ids (``subnet-0abc…``) stay searchable.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~:$.])")
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else makes a parser fail.
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # GitHub reads "@name" as a mention only where "@" does not follow a letter or digit.

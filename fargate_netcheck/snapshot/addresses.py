@@ -146,6 +146,14 @@ class AddressSet:
     def __str__(self) -> str:
         return ", ".join(self.cidrs()) or "no addresses"
 
+    def summary(self, limit: int = 4) -> str:
+        """The first ``limit`` blocks by name, then how many more: for a reason a person reads."""
+        cidrs = self.cidrs()
+        if not cidrs:
+            return "no addresses"
+        more = len(cidrs) - limit
+        return ", ".join(cidrs[:limit]) + (f" (+{more} more blocks)" if more > 0 else "")
+
 
 def _merge(spans: list[Interval]) -> tuple[Interval, ...]:
     if not spans:

@@ -323,6 +323,8 @@ class BlockPublicAccess:
     exclusions_gap: str = ""
     unreadable: str | None = None
     unsupported: str | None = None  # the endpoint does not implement BPA (its answer): nothing blocks
+    options_failed: bool = False  # ``unreadable`` because collecting the options failed
+    exclusions_failed: bool = False  # ``exclusions_gap`` because collecting the exclusions failed
 
 
 def parse_block_public_access(
@@ -335,7 +337,7 @@ def parse_block_public_access(
     if failed is not None and not is_failure("VpcBlockPublicAccessOptions", failed):
         return BlockPublicAccess(region, None, unsupported=failed)
     if "VpcBlockPublicAccessOptions" in errors:
-        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"])
+        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"], options_failed=True)
     if options is None:
         return BlockPublicAccess(region, None)
     if len(options) != 1:
@@ -374,4 +376,5 @@ def parse_block_public_access(
         exclusions_allowed=option.get("ExclusionsAllowed") != "not-allowed",
         exclusions=exclusions,
         exclusions_gap=gap,
+        exclusions_failed="VpcBlockPublicAccessExclusions" in errors,
     )

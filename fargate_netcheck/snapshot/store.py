@@ -60,6 +60,15 @@ class Snapshot:
     def account_ids(self) -> tuple[str, ...]:
         return tuple(sorted({r.account_id for r in self.regions if r.account_id}))
 
+    def unread_accounts(self) -> dict[str, str]:
+        """Accounts that could not be read at all (AssumeRole refused, say): account id -> why.
+        Whatever they hold is unknown, not absent."""
+        return {
+            account_id: "; ".join(f"{step}: {msg}" for step, msg in sorted(account["Errors"].items()))
+            for account_id, account in sorted((self.raw.get("accounts") or {}).items())
+            if isinstance(account, dict) and account.get("Errors")
+        }
+
     def errors(self) -> dict[str, str]:
         """Every collection error: "<account>/<region>/<kind>", or "<account>/-/<step>" when a whole
         account could not be read (AssumeRole refused, say)."""

@@ -84,7 +84,11 @@ def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
 
 
 def _failed(g: nx.DiGraph, kind: str) -> bool:
-    return any(region.failed(kind) for region in g.graph["regions"].values())
+    """Could ``kind`` exist without being in the snapshot: collecting it failed in some region, or
+    some account could not be read at all?"""
+    return bool(g.graph.get("unread_accounts")) or any(
+        region.failed(kind) for region in g.graph["regions"].values()
+    )
 
 
 def _scope(g: nx.DiGraph) -> str:

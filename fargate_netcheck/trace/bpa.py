@@ -53,8 +53,20 @@ def check_block_public_access(g: nx.DiGraph, walk: Walk, pos: Position, gateway:
     vpc = successor(g, subnet, "in-vpc") if subnet in g else None
     bpa = _setting(g, subnet if subnet in g else gateway, subnet)
     status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, _nat_gateway(g, pos))
-    walk.add(_CODES[status], status, gateway, reason)
+    walk.add(_code(bpa, status), status, gateway, reason)
     return status is Status.PASS
+
+
+def _code(bpa: BlockPublicAccess, status: Status) -> CheckCode:
+    """An unknown that comes from a failed BPA call is a failed collection (DATA002's code). In
+    ``evaluate``'s order: unreadable options come first, the exclusions' gap last."""
+    if status is Status.UNKNOWN:
+        if bpa.unreadable is not None:
+            return CheckCode.DATA_FAILED if bpa.options_failed else CheckCode.BPA_UNKNOWN
+        decided_before_exclusions = bpa.mode not in _MODES or bpa.state == "update-in-progress"
+        if bpa.exclusions is None and bpa.exclusions_failed and not decided_before_exclusions:
+            return CheckCode.DATA_FAILED
+    return _CODES[status]
 
 
 def evaluate(

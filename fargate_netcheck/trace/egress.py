@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, PathResult, Target, Verdict
-from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
+from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, unread_accounts
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers
@@ -38,6 +38,7 @@ from fargate_netcheck.trace.hops import (
 from fargate_netcheck.trace.ipv6 import task_ipv6
 from fargate_netcheck.trace.pieces import combine
 from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
+from fargate_netcheck.trace.service_lists import around_service_list
 from fargate_netcheck.trace.transit import transit_gateway
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -288,8 +289,13 @@ class Tracer:
         how = "explicitly associated" if explicit else f"main route table of {pos.vpc_id}"
         unknown = piece.unknown_reason()
         if unknown:
-            walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
-            return None
+            aws = (self.options.ip_ranges or shipped()).service_space(
+                "AMAZON", region_of(g, rtb).region, pos.destination.version
+            )
+            around = around_service_list(g, walk, rtb, piece, pos, self._follow, self._piece, aws)
+            if around is None:
+                walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
+            return around
         route = piece.route
         if route is None:
             if translated_in(g, pos):
@@ -352,7 +358,14 @@ class Tracer:
 
     def _subnet_missing(self, walk: Walk, target: Target) -> None:
         regions = self.graph.graph["regions"].values()
-        if regions and all(r.collected("Subnets") for r in regions):
+        if unread := unread_accounts(self.graph):
+            walk.unknown(
+                CheckCode.DATA_FAILED,
+                target.subnet_id,
+                f"subnet {target.subnet_id} is not in the snapshot, and it may belong to an account that "
+                f"could not be read: {unread}",
+            )
+        elif regions and all(r.collected("Subnets") for r in regions):
             walk.failed(
                 CheckCode.SUBNET_MISSING, target.subnet_id, f"subnet {target.subnet_id} does not exist"
             )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, Status, Target
-from fargate_netcheck.graph.build import region_of, successor
+from fargate_netcheck.graph.build import region_of, successor, unread_accounts
 from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
@@ -75,6 +75,14 @@ class Filters:
         rules: list[SgRule] = []
         for sg in target.security_group_ids:
             node = g.nodes.get(sg)
+            if (node is None or node.get("kind") != "sg") and (unread := unread_accounts(g)):
+                walk.unknown(
+                    CheckCode.DATA_FAILED,
+                    sg,
+                    f"security group {sg} is not in the snapshot, and it may belong to an account that could "
+                    f"not be read: {unread}",
+                )
+                return None
             if node is None or node.get("kind") != "sg":
                 walk.failed(CheckCode.SG_MISSING, sg, f"security group {sg} does not exist")
                 return None

@@ -99,7 +99,9 @@ def test_hostile_strings_are_escaped(text, hostile):
     [
         ("a|b", r"(?<!\\)\|"),
         ("`code`", r"(?<!\\)`"),
-        ("[x](https://evil.example)", r"(?<!\\)[\[\]()]"),
+        ("[x](https://evil.example)", r"(?<!\\)[\[\]]"),
+        ("https://evil.example", r"(?<!\\)[:.]"),
+        ("www.evil.example", r"(?<!\\)\."),
         ("**bold** _it_", r"(?<!\\)[*_]"),
         ("<b>x</b>", r"[<>]"),
         ("$x^2$", r"(?<!\\)\$"),
@@ -118,6 +120,12 @@ def test_pipes_in_untrusted_strings_do_not_split_table_cells(report):
     rows = _table(markdown.render(report), "| Target |")[2:]
     assert all(len(r) == 6 for r in rows)
     assert r"a \| b \| c" in rows[0][5]
+
+
+def test_ids_in_escaped_text_keep_their_hyphens_so_the_raw_comment_is_searchable():
+    assert markdown_text("rtb-0abc (main route table of vpc-1) has no route") == (
+        "rtb-0abc (main route table of vpc-1) has no route"
+    )
 
 
 def test_mentions_cannot_ping_but_ids_with_at_signs_stay_intact():

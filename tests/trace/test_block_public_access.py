@@ -159,12 +159,12 @@ def test_ingress_bidirectional_exclusion_frees_a_public_ip_task():
 
 
 # -- what is not known ----------------------------------------------------------------------------
-def test_unreadable_options_are_unknown():
+def test_unreadable_options_are_unknown_as_a_failed_collection():
     snap = healthy()
     region(snap)["Errors"] = {"VpcBlockPublicAccessOptions": "UnauthorizedOperation: not allowed"}
     result = private(snap)
     assert result.verdict is Verdict.UNKNOWN
-    assert codes(result) == {CheckCode.BPA_UNKNOWN}
+    assert codes(result) == {CheckCode.DATA_FAILED}  # DATA002: fix the collection, not the network
     assert "UnauthorizedOperation" in result.reason
 
 
@@ -178,6 +178,15 @@ def test_unreadable_exclusions_matter_only_when_bpa_blocks():
     blocked = private(on)
     assert blocked.verdict is Verdict.UNKNOWN
     assert "could not be collected (AccessDenied: no)" in blocked.reason
+    assert codes(blocked) == {CheckCode.DATA_FAILED}
+
+
+def test_bpa_of_an_unscanned_owner_account_is_not_a_failed_collection():
+    from fargate_netcheck.snapshot.parse import BlockPublicAccess
+    from fargate_netcheck.trace.bpa import _code
+
+    not_scanned = BlockPublicAccess("us-east-1", None, unreadable="shared from 999999999999, not scanned")
+    assert _code(not_scanned, Status.UNKNOWN) is CheckCode.BPA_UNKNOWN
 
 
 def test_bpa_being_changed_is_unknown():
