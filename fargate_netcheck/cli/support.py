@@ -68,7 +68,7 @@ class Aws:
     regions: list[str]
     profile: str | None
     settings: CallSettings = field(default_factory=CallSettings)
-    calls: Any = None
+    calls: CallLog | None = None
     _session: Any = None
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
 
