@@ -121,6 +121,7 @@ class CheckCode(StrEnum):
     DNS_NO_RECORD = "dns.private-zone-no-record"
     DNS_NO_RESOLVER = "dns.support-off"
     DNS_ELSEWHERE = "dns.resolved-elsewhere"  # own DNS servers, a forwarding rule, a zone's record
+    DNS_NOT_COLLECTED = "dns.not-collected"  # a name-resolution kind the answer depends on is missing
     NFW = "nfw"
     NFW_DROPPED = "nfw.dropped"
     NFW_UNKNOWN = "nfw.unknown"

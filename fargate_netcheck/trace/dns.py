@@ -48,6 +48,7 @@ class DnsInputs:
     endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
+    assumed: str = ""  # what was assumed for kinds the snapshot does not describe at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class DnsDecision:
     at: str | None
     reason: str
     answer: str | None = None  # "public" | the vpce id it resolves to
+    missing: bool = False  # UNKNOWN because a kind it depends on was not collected
 
 
 def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
@@ -68,7 +70,8 @@ def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
 
 
 def _gap(inputs: DnsInputs, kind: str, at: str, why: str) -> DnsDecision:
-    return DnsDecision(Verdict.UNKNOWN, at, f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}")
+    reason = f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}"
+    return DnsDecision(Verdict.UNKNOWN, at, reason, missing=True)
 
 
 # -- 1. DHCP options ------------------------------------------------------------------------------
