@@ -1,8 +1,11 @@
 """Needs by name: the Network Firewall (NFW), VPC endpoint policies (EPP) and DNS (DNS) on the
 way to each endpoint a task needs (ECR, S3 layers, Logs, secrets, CloudReactor, --need)."""
 
+from collections.abc import Iterator
+
 from fargate_netcheck.checks.need_rules import allow_domain, allow_statement, need_rule
-from fargate_netcheck.core.model import CheckCode, Status
+from fargate_netcheck.core.model import CheckCode, PathResult, Status, Verdict
+from fargate_netcheck.rules_api import Hit, RuleContext, rule
 
 NFW001 = need_rule(
     id="NFW001",
@@ -39,7 +42,7 @@ NFW002 = need_rule(
     id="NFW002",
     name="firewall-undecided",
     title="AWS Network Firewall rules that cannot be evaluated for a need",
-    severity="warning",
+    severity="error",
     codes=[CheckCode.NFW_UNKNOWN],
     status=Status.UNKNOWN,
     docs="""
@@ -120,7 +123,7 @@ EPP002 = need_rule(
     id="EPP002",
     name="endpoint-policy-undecided",
     title="A VPC endpoint policy that cannot be decided for a need",
-    severity="warning",
+    severity="error",
     codes=[CheckCode.EPP_UNKNOWN],
     status=Status.UNKNOWN,
     docs="""
@@ -187,22 +190,28 @@ DNS003 = need_rule(
     id="DNS003",
     name="need-resolved-elsewhere",
     title="A needed name is resolved by servers fargate-netcheck cannot see",
-    severity="warning",
-    codes=[CheckCode.DNS_ELSEWHERE],
+    severity="error",
+    codes=[CheckCode.DNS_ELSEWHERE, CheckCode.DNS_NOT_COLLECTED],
     status=Status.UNKNOWN,
     docs="""
     What it checks: how a needed name resolves is known: the VPC's DHCP options use the
-    Amazon-provided resolver, no Resolver FORWARD rule covers it, and no private zone record
-    answers it with an address the tool does not follow.
+    Amazon-provided resolver, no Resolver FORWARD rule covers it, no private zone record answers it
+    with an address the tool does not follow, and what decides that was collected.
     Why it matters: a forwarding rule that sends `amazonaws.com` on-premises, or custom DNS servers,
-    answer as they are configured: often without the AWS endpoints, or with private addresses.
+    answer as they are configured: often without the AWS endpoints, or with private addresses. A
+    snapshot that lacks a name-resolution kind (DHCP options, Resolver rules, DNS Firewall, private
+    zones) while describing others cannot say how the name resolves either.
     Example: a FORWARD rule for `amazonaws.com` to an on-premises resolver.
     Fix: add a SYSTEM rule for the needed name (or its region's subdomain), or make sure the
-    resolvers answer it with AWS's addresses.
+    resolvers answer it with AWS's addresses; for data that was not collected, scan again with the
+    read actions of `fargate-netcheck iam-policy` (the report's collection section says what failed).
     """,
     remediation="Add a SYSTEM Resolver rule for the needed name, or verify the resolvers it is sent to.",
     fix=lambda ctx, result, need, check: (
-        f"Add a Route 53 Resolver SYSTEM rule for {need.name} associated with {result.vpc_id}, or make sure "
+        f"Collect what is missing ({check.reason.split(':')[0]}) with `fargate-netcheck scan` and the read "
+        "actions of `fargate-netcheck iam-policy`, then check again"
+        if check.code is CheckCode.DNS_NOT_COLLECTED
+        else f"Add a Route 53 Resolver SYSTEM rule for {need.name} associated with {result.vpc_id}, or make sure "
         f"what {check.resource_id} sends it to answers {need.name} with AWS's public addresses"
     ),
 )
@@ -224,3 +233,77 @@ DNS004 = need_rule(
         f"aws ec2 modify-vpc-attribute --vpc-id {result.vpc_id} --enable-dns-support"
     ),
 )
+
+
+# The need checks the rules above report when they fail or cannot be decided.
+_REPORTED = frozenset(
+    {
+        CheckCode.NFW_DROPPED,
+        CheckCode.NFW_UNKNOWN,
+        CheckCode.EPP_DENIED,
+        CheckCode.EPP_UNKNOWN,
+        CheckCode.DNS_BLOCKED,
+        CheckCode.DNS_NO_RECORD,
+        CheckCode.DNS_ELSEWHERE,
+        CheckCode.DNS_NOT_COLLECTED,
+        CheckCode.DNS_NO_RESOLVER,
+    }
+)
+
+
+def _explains(walk: PathResult | None, need: PathResult) -> bool:
+    """``walk`` (the internet egress, the ECR pull) ends as ``need`` does, at the same resource, on a
+    check of its own that its rules report."""
+    if walk is None or (walk.verdict, walk.blocked_at) != (need.verdict, need.blocked_at):
+        return False
+    status = Status.FAIL if need.verdict is Verdict.UNREACHABLE else Status.UNKNOWN
+    return any(c.status is status for c in walk.checks)
+
+
+@rule(
+    id="NEED001",
+    name="need-not-reachable",
+    title="A name the task needs is not reachable on its own path",
+    severity="error",
+    docs="""
+    What it checks: every need of a target (ECR API and registry, the S3 layer bucket, CloudWatch
+    Logs, Secrets Manager/SSM, CloudReactor, `--need`, the configuration's `needs`) is reachable
+    on the path it takes: its port through the security groups and ACLs, the interface endpoint
+    of its service (its security groups, subnets and state), AWS's published ranges for the
+    service. Reported when the need is unreachable or unknown and neither the internet egress,
+    the ECR pull nor the need's DNS, firewall or endpoint policy findings already say why.
+    Why it matters: a target is only OK when everything it needs is; a task whose logs endpoint
+    drops its traffic, or whose database port is closed, fails at launch or at its first call
+    though "the internet" is reachable.
+    Example: `--need db.example.com:5432` with a security group that allows only TCP 443 out; a
+    `logs` interface endpoint whose security group does not allow 443 from the task subnet.
+    Fix: open the path at the resource the finding names (the security group rule, the ACL
+    entry, the endpoint's security group) for the need's port.
+    """,
+    remediation="Open the need's path (its port, its endpoint) at the resource the finding names.",
+)
+def need_not_reachable(ctx: RuleContext) -> Iterator[Hit]:
+    for result in ctx.results:
+        for need in result.needs:
+            path = need.result
+            if path.verdict is Verdict.REACHABLE:
+                continue
+            # what decided the need (its reason) is a DNS, firewall or endpoint policy check: its rule
+            # reports it; otherwise the walk decided, and only the egress or the pull may say so
+            if any(
+                c.code in _REPORTED and c.status is not Status.PASS and c.reason == path.reason
+                for c in path.checks
+            ):
+                continue
+            if _explains(result.internet_egress, path) or (need.ecr and _explains(result.ecr_pull, path)):
+                continue
+            where = path.blocked_at or next((c.resource_id for c in path.unknown()), None)
+            yield Hit(
+                where or (path.path[-1] if path.path else result.target.subnet_id),
+                f"{need.name}:{need.port} ({need.purpose}, via {need.via}) is {path.verdict.value}: {path.reason}",
+                result.target.target_id,
+                f"Collect what the reason names as missing, or verify TCP {need.port} to {need.name} at "
+                f"{where or 'the hop the reason names'} by hand and suppress with a reason"
+                if path.verdict is Verdict.UNKNOWN
+                else f"Allow TCP {need.port} to {need.name} at {where}",
+            )

@@ -347,14 +347,25 @@ def scan(
     read_timeout: ReadTimeoutOpt = DEFAULT_READ_TIMEOUT,
     max_attempts: MaxAttemptsOpt = None,
     region_deadline: RegionDeadlineOpt = None,
+    need: Annotated[
+        list[str],
+        typer.Option(
+            help="A host tasks need, HOST[:PORT] (repeatable): the private hosted zone records for it are "
+            "collected too, so a later check --need HOST can decide it."
+        ),
+    ] = [],  # noqa: B006
 ) -> None:
     """Collect a read-only snapshot of the account's (or accounts') network into a JSON file.
     Exit 0: complete; 1: some kinds could not be collected (see the snapshot's Errors); 2: nothing
     could be collected, or bad input."""
     from fargate_netcheck.cli.call_options import call_settings
     from fargate_netcheck.cli.support import Aws, Scope, scan_to_file, split_accounts
+    from fargate_netcheck.needs.catalog import parse_need
 
-    scope = Scope(split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose)
+    names = tuple(dict.fromkeys(parse_need(n).name for n in need))
+    scope = Scope(
+        split_accounts(accounts), organization, role_name, external_id, all_regions, quiet, verbose, names
+    )
     settings = call_settings(connect_timeout, read_timeout, max_attempts, region_deadline)
     line, code = scan_to_file(output, Aws(list(region), profile, settings), scope, redact)
     typer.echo(line, err=True)

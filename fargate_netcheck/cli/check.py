@@ -111,7 +111,7 @@ def run_check(args: CheckArgs) -> int:
     baseline_report = load_baseline(args.baseline) if args.baseline is not None else None
     options = _analysis_options(args, cfg)
     request = _target_request(args)
-    scope = _scope(args)
+    scope = _scope(args, tuple(n.name for n in cfg.needs))
     check_report_paths(formats, args.output, args.output_dir)  # before the first API call
     deploy_networks = read_deploy_config(request)  # so is every input file
     settings = call_settings(args.connect_timeout, args.read_timeout, args.max_attempts, args.region_deadline)
@@ -215,8 +215,9 @@ def _iac_options(args: CheckArgs) -> IacOptions:
     return options
 
 
-def _scope(args: CheckArgs) -> Scope:
-    """The live-collection scope, refused where it cannot apply (a snapshot file, a --cluster read)."""
+def _scope(args: CheckArgs, names: tuple[str, ...] = ()) -> Scope:
+    """The live-collection scope, refused where it cannot apply (a snapshot file, a --cluster read);
+    ``names``: the needed names (--need, the configuration) whose private zone records to collect."""
     iac = bool(args.cloudformation or args.terraform_plan)  # --region: where the code deploys
     if args.snapshot is not None and (args.profile or (args.region and not iac)) and not args.cluster:
         raise InputError("--snapshot reads a file: --region and --profile apply to live AWS calls only")
@@ -228,6 +229,7 @@ def _scope(args: CheckArgs) -> Scope:
         args.all_regions,
         args.quiet,
         args.verbose,
+        names,
     )
     if args.cluster and scope.many_accounts:
         raise InputError(

@@ -107,6 +107,7 @@ class Scope:
     all_regions: bool = False
     quiet: bool = False
     verbose: int = 0
+    names: tuple[str, ...] = ()  # needed names (--need, config) whose private zone records are collected
 
     @property
     def many_accounts(self) -> bool:
@@ -156,6 +157,7 @@ def _collect(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
                 progress=progress,
                 session=aws.session(),
                 settings=aws.settings,
+                extra_names=scope.names,
             )
         return collect(
             aws.regions,
@@ -164,6 +166,7 @@ def _collect(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
             all_regions=scope.all_regions,
             progress=progress,
             settings=aws.settings,
+            extra_names=scope.names,
         )
 
 

@@ -58,7 +58,9 @@ def collect(
     At most ``max_workers`` API calls run at once: regions in parallel, and the calls within a region
     share what is left. ``max_workers=1`` makes every call in a fixed order on this thread.
     A failed call never stops collection: it is recorded in that region's ``Errors``. ``settings``:
-    timeouts, retries and the per-region deadline (default ``CallSettings()``).
+    timeouts, retries and the per-region deadline (default ``CallSettings()``). ``extra_names``:
+    needed names (``--need``, the configuration) whose private hosted zone records are collected
+    besides those every task needs.
     """
     settings = settings or CallSettings()
     if session is None:

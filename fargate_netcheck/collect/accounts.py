@@ -70,6 +70,7 @@ class _Run:
     calls: CallLog
     progress: ProgressSink
     settings: CallSettings
+    extra_names: tuple[str, ...] = ()
 
 
 def collect_accounts(
@@ -86,6 +87,7 @@ def collect_accounts(
     progress: ProgressSink | None = None,
     session: boto3.Session | None = None,
     settings: CallSettings | None = None,
+    extra_names: tuple[str, ...] = (),
 ) -> tuple[JsonDict, CallLog]:
     """Collect ``accounts`` (ids; each string may hold several, comma-separated) or, with
     ``organization``, every ACTIVE account the caller's ListAccounts returns. Returns the
@@ -93,7 +95,9 @@ def collect_accounts(
     and the calls made. ``regions`` (default: the session's region) or ``all_regions`` (each
     account's enabled regions). At most ``max_accounts`` accounts at once, each with at most
     ``max_workers`` calls at once. Bad options are an ``InputError``; an unreachable account is not.
-    ``settings``: timeouts, retries and the per-region deadline (default ``CallSettings()``)."""
+    ``settings``: timeouts, retries and the per-region deadline (default ``CallSettings()``).
+    ``extra_names``: needed names (``--need``, the configuration) whose private hosted zone records
+    are collected besides those every task needs."""
     settings = settings or CallSettings()
     name = assume.role_name(role_name)
     external = assume.external_id(external_id)
@@ -138,6 +142,7 @@ def collect_accounts(
         calls=calls,
         progress=progress or SilentProgress(),
         settings=settings,
+        extra_names=tuple(extra_names),
     )
     run.progress.add_total(len(ids) * (ACCOUNT_STEPS + len(wanted) * REGION_STEPS))
     with ThreadPoolExecutor(max_workers=max(1, min(max_accounts, len(ids) or 1))) as pool:
@@ -202,6 +207,7 @@ def _collect_account(run: _Run, account_id: str) -> JsonDict:
         max_workers=run.max_workers,
         lock=lock,
         settings=run.settings,
+        extra_names=run.extra_names,
     )
     return {"regions": bodies}
 

@@ -4,6 +4,9 @@ VPC, each with its ``VPCs`` and only the record sets for the names the needs use
 Route 53 is global: one paginated ListHostedZones per account, then GetHostedZone per private zone
 (its VPC associations), then, only for a zone whose name covers a needed name, ListResourceRecordSets
 from that name (and from each wildcard ``*.<parent>`` that could answer it), two records at a time.
+Each zone also gets ``CollectedRecordNames``: the record names looked up, so a later check of a name
+that was not (a ``--need`` the scan was not given) knows the zone's answer for it is unknown, not
+"no record".
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ IAM_ACTIONS: tuple[str, ...] = (
     "route53:ListResourceRecordSets",
 )
 KEY, RECORDS_ERROR = "HostedZones", "HostedZoneRecords"
+LOOKED_UP = "CollectedRecordNames"  # the record names whose sets were looked up (docs/snapshot-format.md)
 Item = JsonDict
 
 
@@ -92,6 +96,7 @@ def collect_hosted_zones(
                     for c in lookups(zone["Name"], n)
                 )
             )
+            zone[LOOKED_UP] = wanted
             if wanted:
                 fetch = partial(_records, client, summary["Id"].rsplit("/", 1)[-1], wanted)
                 record_jobs.append(Job(RECORDS_ERROR, fetch, partial(zone.__setitem__, "ResourceRecordSets")))

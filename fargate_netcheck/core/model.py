@@ -5,6 +5,7 @@ Plain dataclasses and enums; every later stage (trace, rules, report writers) sp
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -121,6 +122,7 @@ class CheckCode(StrEnum):
     DNS_NO_RECORD = "dns.private-zone-no-record"
     DNS_NO_RESOLVER = "dns.support-off"
     DNS_ELSEWHERE = "dns.resolved-elsewhere"  # own DNS servers, a forwarding rule, a zone's record
+    DNS_NOT_COLLECTED = "dns.not-collected"  # a name-resolution kind the answer depends on is missing
     NFW = "nfw"
     NFW_DROPPED = "nfw.dropped"
     NFW_UNKNOWN = "nfw.unknown"
@@ -214,6 +216,14 @@ class NeedResult:
     ecr: bool = False
     service: str | None = None  # the AWS endpoint service behind it ("ecr.api", "s3", ...)
 
+    @property
+    def label(self) -> str:
+        return f"need {self.name}:{self.port}"
+
+
+# Worst first: a target's verdict is the first of these that any of its walks has.
+VERDICT_ORDER = (Verdict.UNREACHABLE, Verdict.UNKNOWN, Verdict.REACHABLE)
+
 
 @dataclass(slots=True)
 class TargetResult:
@@ -222,6 +232,22 @@ class TargetResult:
     internet_egress: PathResult
     ecr_pull: PathResult | None = None
     needs: list[NeedResult] = field(default_factory=list)
+
+    def walks(self) -> list[tuple[str, PathResult]]:
+        """Every verdict the target's own verdict is made of: the internet egress, the ECR pull
+        (when traced) and each need (``need <name>:<port>``), in that order."""
+        out = [("internet egress", self.internet_egress)]
+        if self.ecr_pull is not None:
+            out.append(("ECR pull", self.ecr_pull))
+        out += [(n.label, n.result) for n in self.needs]
+        return out
+
+    @property
+    def verdict(self) -> Verdict:
+        """``reachable`` only when the internet egress, the ECR pull and every need are; else
+        ``unreachable`` when any of them is, else ``unknown`` (docs/report-format.md, targets)."""
+        verdicts = {path.verdict for _, path in self.walks()}
+        return next(v for v in VERDICT_ORDER if v in verdicts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,11 +314,14 @@ class Report:
         return [f for f in self.findings if f.suppressed is None]
 
     def summary(self) -> dict[str, int]:
+        """The counts every format shows: targets by their own verdict (``TargetResult.verdict``),
+        unsuppressed findings by severity."""
         active = self.active_findings()
+        verdicts = Counter(t.verdict for t in self.targets)
         return {
             "targets": len(self.targets),
-            "unreachable": sum(t.internet_egress.verdict is Verdict.UNREACHABLE for t in self.targets),
-            "unknown": sum(t.internet_egress.verdict is Verdict.UNKNOWN for t in self.targets),
+            "unreachable": verdicts[Verdict.UNREACHABLE],
+            "unknown": verdicts[Verdict.UNKNOWN],
             "errors": sum(f.severity is Severity.ERROR for f in active),
             "warnings": sum(f.severity is Severity.WARNING for f in active),
             "infos": sum(f.severity is Severity.INFO for f in active),

@@ -22,6 +22,14 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
 from fargate_netcheck.core.tristate import Match
 
+# The policy AWS gives a VPC endpoint created without one: full access.
+DEFAULT_ENDPOINT_POLICY = json.dumps(
+    {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Ref:

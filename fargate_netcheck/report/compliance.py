@@ -1,10 +1,12 @@
 """The compliance view of a report: what a person reads first, whatever the number of targets.
 
-Totals of targets by account, region, VPC, ``egress_mode`` and verdict; the blocking resources
-ranked by how many targets they block; the change against a baseline (new and resolved findings,
-by rule); and the walks grouped by identical path (every hop after the target's own subnet, the
-verdict and the blocking hop), so 50,000 targets read as a few hundred distinct paths. The HTML
-and Markdown writers both show it; each target's own evidence stays in the JSON report.
+Totals of targets by account, region, VPC, ``egress_mode`` and verdict (the target's own, as the
+summary counts it); the blocking resources ranked by how many targets they block (their internet
+egress, ECR pull or needs); the needs grouped by name, port and outcome; the change against a
+baseline (new and resolved findings, by rule); and the walks grouped by identical path (every hop
+after the target's own subnet, the verdict and the blocking hop), so 50,000 targets read as a few
+hundred distinct paths. The HTML and Markdown writers both show it; each target's own evidence
+stays in the JSON report.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fargate_netcheck.core.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
+from fargate_netcheck.core.model import (
+    Finding,
+    NeedResult,
+    PathResult,
+    Report,
+    Severity,
+    TargetResult,
+    Verdict,
+)
 from fargate_netcheck.report.hosting import egress_mode
 
 VERDICTS = (Verdict.UNREACHABLE, Verdict.UNKNOWN, Verdict.REACHABLE)
@@ -37,7 +47,7 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class Blocker:
     resource_id: str
-    check: str  # "internet egress" | "ECR pull"
+    check: str  # "internet egress" | "ECR pull" | "needs"
     verdict: str
     targets: int
     reason: str  # the reason given for the first target it blocks
@@ -57,6 +67,21 @@ class PathGroup:
 
 
 @dataclass(slots=True)
+class NeedGroup:
+    """The targets whose need of one name and port ended the same way: the same ``via``, verdict
+    and blocking resource (the reason is the first target's)."""
+
+    name: str
+    port: int
+    purpose: str
+    via: str
+    verdict: Verdict
+    blocked_at: str | None
+    reason: str
+    targets: int = 0
+
+
+@dataclass(slots=True)
 class RuleChange:
     rule_id: str
     severity: Severity
@@ -71,6 +96,7 @@ class Compliance:
     blockers: list[Blocker]
     paths: list[PathGroup]
     changes: list[RuleChange]
+    needs: list[NeedGroup]
     has_baseline: bool
 
 
@@ -79,9 +105,10 @@ def compliance(report: Report) -> Compliance:
     blocked: Counter[tuple[str, str, str]] = Counter()
     first_reason: dict[tuple[str, str, str], str] = {}
     groups: dict[tuple, PathGroup] = {}
+    needs: dict[tuple, NeedGroup] = {}
     for result in report.targets:
         t = result.target
-        verdict = result.internet_egress.verdict._value_
+        verdict = result.verdict._value_
         for name, value in (
             ("account", t.account_id or "(none)"),
             ("region", t.region or "(none)"),
@@ -105,6 +132,11 @@ def compliance(report: Report) -> Compliance:
             if group is None:
                 group = groups[gkey] = PathGroup(check, path.verdict, hops, blocked_at, path.via, path)
             group.members.append(result)
+        for key, reason in _need_blockers(result).items():
+            blocked[key] += 1
+            first_reason.setdefault(key, reason)
+        for need in result.needs:
+            _need_group(needs, need).targets += 1
     blockers = [
         Blocker(resource, check, verdict, n, first_reason[(resource, check, verdict)])
         for (resource, check, verdict), n in blocked.items()
@@ -120,6 +152,7 @@ def compliance(report: Report) -> Compliance:
         blockers=blockers,
         paths=paths,
         changes=_changes(report),
+        needs=sorted(needs.values(), key=lambda g: (_ORDER[g.verdict], -g.targets, g.name, g.port, g.via)),
         has_baseline=bool(report.resolved) or any(f.baseline is not None for f in report.findings),
     )
 
@@ -129,6 +162,29 @@ def checks_of(result: TargetResult) -> list[tuple[str, PathResult]]:
     if result.ecr_pull is not None:
         checks.append(("ECR pull", result.ecr_pull))
     return checks
+
+
+def _need_blockers(result: TargetResult) -> dict[tuple[str, str, str], str]:
+    """Where the target's needs stop: (resource, "needs", verdict) -> the first need's reason there
+    (a target counts once per resource, however many of its needs stop at it)."""
+    out: dict[tuple[str, str, str], str] = {}
+    for need in result.needs:
+        path = need.result
+        where = path.blocked_at or _unknown_at(path)
+        if path.verdict is not Verdict.REACHABLE and where:
+            out.setdefault((where, "needs", path.verdict._value_), f"{need.name}:{need.port}: {path.reason}")
+    return out
+
+
+def _need_group(groups: dict[tuple, NeedGroup], need: NeedResult) -> NeedGroup:
+    path = need.result
+    key = (need.name, need.port, need.via, path.verdict, path.blocked_at)
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = NeedGroup(
+            need.name, need.port, need.purpose, need.via, path.verdict, path.blocked_at, path.reason
+        )
+    return group
 
 
 def _unknown_at(path: PathResult) -> str | None:

@@ -19,6 +19,9 @@ _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 # GitHub reads "@name" as a mention only where "@" does not follow a letter or digit.
 _MENTION = re.compile(r"(?<![0-9A-Za-z])@")
 _ZERO_WIDTH_SPACE = "\u200b"
+# Control characters (a terminal's ESC sequences) and bidi overrides that could reorder what a
+# reader sees: none has a place in a comment; each becomes '?', as in the text report.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def markdown_text(value: object) -> str:
@@ -32,7 +35,7 @@ def markdown_text(value: object) -> str:
     text = _MENTION.sub("@" + _ZERO_WIDTH_SPACE, str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())
+    return _CONTROL.sub("?", " ".join(text.split()))
 
 
 def xml_text(value: object) -> str:
@@ -63,7 +66,7 @@ def markdown_code(value: object) -> str:
     """
     if any(c in str(value) for c in "<>&"):
         return markdown_text(value)
-    text = " ".join(str(value).split()).replace("|", "\\|")
+    text = _CONTROL.sub("?", " ".join(str(value).split())).replace("|", "\\|")
     if not text:
         return "—"
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)

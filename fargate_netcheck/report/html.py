@@ -356,9 +356,7 @@ def _target_cards(report: Report, views: list[FindingView], names: dict[str, str
     shapes = _Shapes(names)
     cards = []
     for result in sorted(report.targets, key=lambda t: t.target.target_id):
-        checks = [("internet egress", result.internet_egress)]
-        if result.ecr_pull is not None:
-            checks.append(("ECR pull", result.ecr_pull))
+        checks = result.walks()[: 2 if result.ecr_pull is not None else 1]  # drawn; needs are a table
         diagrams = [
             layout_path(label, part, names, shapes)
             for name, path in checks
@@ -367,8 +365,7 @@ def _target_cards(report: Report, views: list[FindingView], names: dict[str, str
                 *((f"{name}, part {p.label()}", p.result) for p in path.pieces or ()),
             ]
         ]
-        verdict = _worst([path for _, path in checks])
-        cards.append(TargetCard(result, verdict, diagrams, by_target.get(result.target.target_id, [])))
+        cards.append(TargetCard(result, result.verdict, diagrams, by_target.get(result.target.target_id, [])))
     order = {v: i for i, v in enumerate(_VERDICT_ORDER)}
     return sorted(cards, key=lambda c: (order[c.verdict], c.result.target.target_id))
 
@@ -386,13 +383,16 @@ def _severity_groups(views: list[FindingView]) -> list[SeverityGroup]:
     return groups
 
 
-def _verdict_counts(report: Report) -> list[tuple[str, int, int]]:
-    """(verdict, internet egress count, ECR pull count) per verdict."""
+def _verdict_counts(report: Report) -> list[tuple[str, int, int, int, int]]:
+    """Per verdict, targets counted by: their own verdict (what the summary counts), the internet
+    egress, the ECR pull, and the worst of their needs."""
     rows = []
     for verdict in _VERDICT_ORDER:
+        own = sum(t.verdict is verdict for t in report.targets)
         egress = sum(t.internet_egress.verdict is verdict for t in report.targets)
         ecr = sum(t.ecr_pull is not None and t.ecr_pull.verdict is verdict for t in report.targets)
-        rows.append((verdict.value, egress, ecr))
+        needs = sum(bool(t.needs) and _worst([n.result for n in t.needs]) is verdict for t in report.targets)
+        rows.append((verdict.value, own, egress, ecr, needs))
     return rows
 
 

@@ -123,6 +123,7 @@ def _target(result: TargetResult) -> dict[str, Any]:
         "vpc_id": result.vpc_id,
         "security_group_ids": list(t.security_group_ids),
         "assign_public_ip": t.assign_public_ip,
+        "verdict": result.verdict._value_,
         "egress_mode": egress_mode(result),
         "internet_egress": path_dict(result.internet_egress),
     }

@@ -3,13 +3,17 @@
 One ``<testsuite>`` per target source (``cli``, ``ecs-service:…``, ``deploy-config:…``), plus a
 ``findings`` suite for findings that belong to no target. Test cases:
 
-- per target, one case per check: "internet egress" and, when it was traced, "ecr pull";
+- per target, one case per check: "internet egress", "ecr pull" when it was traced, and one per
+  need ("need <name>:<port>": a case each, so a CI viewer lists what the task needs and which
+  failed, as the text report's needs table does, and a need's history is tracked on its own);
   ``unreachable`` is a ``<failure>``; ``unknown`` is ``<skipped>`` (the tool could not decide, which
   is not a pass and not a proven failure; to gate CI on it, a rule turns it into an error finding,
   which fails below);
 - per error finding, one case that fails (a suppressed one is ``<skipped>`` with its reason).
 
-Every suite and the root carry ``tests``/``failures``/``errors``/``skipped``/``time`` counts.
+Every suite and the root carry ``tests``/``failures``/``errors``/``skipped``/``time`` counts. A
+target with a failing check case is one the summary counts ``unreachable``; one with a skipped
+check case and no failing one, ``unknown``.
 """
 
 from __future__ import annotations
@@ -90,9 +94,7 @@ def _collection_cases(collection: CollectionSummary) -> list[_Case]:
 
 
 def _target_cases(result: TargetResult) -> list[_Case]:
-    checks = [("internet egress", result.internet_egress)]
-    if result.ecr_pull is not None:
-        checks.append(("ecr pull", result.ecr_pull))
+    checks = [({"ECR pull": "ecr pull"}.get(label, label), path) for label, path in result.walks()]
     target = result.target
     where = target.location
     cases = []

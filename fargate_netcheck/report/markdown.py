@@ -2,8 +2,9 @@
 
 A status line, a diagnosis (when there is one, before any clipping), a summary table, the
 compliance totals and top blocking resources (the same as the HTML report's, ``compliance``), the
-change against the baseline, the targets that are not reachable (one row per target and check;
-past ``ROWS`` rows, one per distinct path), the findings (past ``FINDING_LINES``, counted by rule),
+change against the baseline, the targets that are not reachable (one row per target and check or
+need; past ``ROWS`` rows, one per distinct path), the needs (grouped by name, port and outcome, with
+their targets counted), the findings (past ``FINDING_LINES``, counted by rule),
 then baseline and collection errors. Ids are code spans (``escape.markdown_code``), other untrusted
 strings go through ``escape.markdown_text``; the whole stays under GitHub's comment limit
 (truncated at a line boundary with a note saying so).
@@ -12,7 +13,7 @@ strings go through ``escape.markdown_text``; the whole stays under GitHub's comm
 from __future__ import annotations
 
 from fargate_netcheck.core.model import Finding, Report, Verdict
-from fargate_netcheck.report.compliance import VERDICTS, Compliance, checks_of, compliance
+from fargate_netcheck.report.compliance import VERDICTS, Compliance, compliance
 from fargate_netcheck.report.escape import markdown_code, markdown_text
 
 MAX_CHARS = 65_000  # GitHub rejects comments over 65,536 characters
@@ -32,6 +33,7 @@ def render(report: Report, max_chars: int = MAX_CHARS) -> str:
         *_blockers(cv),
         *_changes(cv),
         *_not_reachable(report, cv),
+        *_needs(cv),
         *_pieces(report),
         *_findings(report),
         *_resolved(report),
@@ -112,7 +114,7 @@ def _summary_table(report: Report) -> list[str]:
 def _totals(cv: Compliance) -> list[str]:
     if not cv.targets:
         return []
-    lines = ["### Totals (internet egress)", ""]
+    lines = ["### Totals (targets by verdict)", ""]
     head = " | ".join(v.value for v in VERDICTS)
     for name, caption in (
         ("account", "Account"),
@@ -162,20 +164,18 @@ def _changes(cv: Compliance) -> list[str]:
 
 
 def _not_reachable(report: Report, cv: Compliance) -> list[str]:
-    """One row per target and check that is not reachable; the heading counts targets, as the
-    summary does (internet egress), and the targets whose only problem is the ECR pull."""
+    """One row per target and check (internet egress, ECR pull, each need) that is not reachable;
+    the heading counts targets, as the summary does."""
     rows = []
     order = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1}
     for result in report.targets:
-        for check, path in checks_of(result):
+        for check, path in result.walks():
             if path.verdict is not Verdict.REACHABLE:
                 rows.append((order[path.verdict], result.target.target_id, check, result, path))
     if not rows:
         return []
     s = report.summary()
-    pull_only = len({r[1] for r in rows}) - s["unreachable"] - s["unknown"]
-    heading = f"### Targets not reachable ({s['unreachable']} unreachable, {s['unknown']} unknown"
-    heading += f"; {pull_only} more whose ECR pull is not reachable)" if pull_only else ")"
+    heading = f"### Targets not reachable ({s['unreachable']} unreachable, {s['unknown']} unknown)"
     if len(rows) > ROWS:
         return [heading, "", *_by_path(cv)]
     lines = [
@@ -187,9 +187,38 @@ def _not_reachable(report: Report, cv: Compliance) -> list[str]:
     for _, target_id, check, result, path in sorted(rows, key=lambda r: r[:3]):
         blocked = code(path.blocked_at) if path.blocked_at else "—"
         lines.append(
-            f"| {code(target_id)} | {check} | **{path.verdict.value}** | {code(result.target.subnet_id)} "
+            f"| {code(target_id)} | {_check(check)} | **{path.verdict.value}** | {code(result.target.subnet_id)} "
             f"| {blocked} | {md(path.reason)} |"
         )
+    return [*lines, ""]
+
+
+def _check(label: str) -> str:
+    """A walk's label: ``internet egress``, ``ECR pull``, or ``need`` and the need's name (untrusted:
+    it may come from a configuration or a template) as a code span."""
+    return f"need {code(label[5:])}" if label.startswith("need ") else label
+
+
+def _needs(cv: Compliance) -> list[str]:
+    """Every need by name and port, grouped by how it ended (via, verdict, blocking resource), worst
+    first, with the number of targets in each group."""
+    if not cv.needs:
+        return []
+    failing = sum(g.targets for g in cv.needs if g.verdict is not Verdict.REACHABLE)
+    lines = [
+        f"### Needs ({len(cv.needs)} outcomes; {failing} not reachable, counted per target and need)",
+        "",
+        "| Need | Port | Via | Verdict | Targets | Blocked at | Reason (first target) |",
+        "|---|---:|---|---|---:|---|---|",
+    ]
+    for g in cv.needs[:ROWS]:
+        blocked = code(g.blocked_at) if g.blocked_at else "—"
+        lines.append(
+            f"| {code(g.name)} | {g.port} | {md(g.via)} | **{g.verdict.value}** | {g.targets} | {blocked} "
+            f"| {md(g.reason)} |"
+        )
+    if len(cv.needs) > ROWS:
+        lines += ["", f"…and {len(cv.needs) - ROWS} more (the JSON report's `needs` has every one)."]
     return [*lines, ""]
 
 

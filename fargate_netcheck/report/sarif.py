@@ -4,6 +4,11 @@ A finding whose target came from a deployment config points at that file (and li
 points at a stable pseudo path ``aws/<account>/<region>/<resource-id>`` so alerts keep their identity
 across runs. Suppressed findings carry an external suppression with its justification. ``<``, ``>``
 and ``&`` are written as JSON ``\\u`` escapes, so the file stays inert even if pasted into HTML.
+
+Needs: every need that is not reachable has a finding (its DNS, firewall or endpoint policy rule, or
+NEED001), so it is a result; the needs of the finding's target that stop at the finding's resource
+are its evidence, under ``properties.needs``. The run's ``properties.summary`` holds the report's
+counts (targets by their own verdict), as every other format shows them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,16 @@ import hashlib
 import json
 
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.core.model import Finding, Report, RuleInfo, Severity, Target, TargetResult
+from fargate_netcheck.core.model import (
+    Finding,
+    Report,
+    RuleInfo,
+    Severity,
+    Status,
+    Target,
+    TargetResult,
+    Verdict,
+)
 from fargate_netcheck.report.escape import uri_path, uri_segment
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -60,7 +74,7 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> JsonDict:
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
-    properties: JsonDict = {"accounts": sorted(report.account_ids)}
+    properties: JsonDict = {"accounts": sorted(report.account_ids), "summary": report.summary()}
     if report.collected_at:
         properties["collectedAt"] = report.collected_at
     if len(findings) > len(kept):
@@ -170,6 +184,10 @@ def _result(
         properties["region"] = region
     if finding.baseline:
         properties["baseline"] = finding.baseline
+    if result_of_target is not None and result_of_target.needs:
+        evidence = _needs_at(result_of_target, finding.resource_id)
+        if evidence:
+            properties["needs"] = evidence
     message = finding.message + (f"\nFix: {finding.remediation}" if finding.remediation else "")
     result: JsonDict = {
         "ruleId": finding.rule_id,
@@ -185,6 +203,30 @@ def _result(
     if finding.suppressed is not None:
         result["suppressions"] = [{"kind": "external", "justification": finding.suppressed}]
     return result
+
+
+def _needs_at(result: TargetResult, resource_id: str) -> list[JsonDict]:
+    """The target's needs that are not reachable at ``resource_id``: blocked there, or with a check
+    there that failed or could not be decided."""
+    out = []
+    for need in result.needs:
+        path = need.result
+        if path.verdict is Verdict.REACHABLE:
+            continue
+        if path.blocked_at == resource_id or any(
+            c.resource_id == resource_id and c.status is not Status.PASS for c in path.checks
+        ):
+            out.append(
+                {
+                    "name": need.name,
+                    "port": need.port,
+                    "via": need.via,
+                    "verdict": path.verdict.value,
+                    "blockedAt": path.blocked_at,
+                    "reason": path.reason,
+                }
+            )
+    return out
 
 
 def _invocation(report: Report) -> JsonDict:

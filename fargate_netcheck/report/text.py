@@ -75,12 +75,13 @@ def _target(result: TargetResult) -> list[str]:
     ip = {True: "ENABLED", False: "DISABLED", None: "unknown"}[t.assign_public_ip]
     groups = ", ".join(t.security_group_ids) or "no groups"
     head = (
-        f"{_MARK[result.internet_egress.verdict]} {terminal_text(t.target_id)}  "
+        f"{_MARK[result.verdict]} {terminal_text(t.target_id)}  "
         f"({terminal_text(result.vpc_id or '?')}, assignPublicIp={ip}, {terminal_text(groups)})"
     )
     if t.location is not None:
         head += f"  from {terminal_text(t.location.path)}:{t.location.line or '?'}"
-    lines = [head, f"    way out: {egress_mode(result)}", *_path("internet egress", result.internet_egress)]
+    lines = [head, f"    verdict: {_verdict_line(result)}", f"    way out: {egress_mode(result)}"]
+    lines += _path("internet egress", result.internet_egress)
     if result.ecr_pull is not None:
         lines += _path(f"ECR pull via {result.ecr_pull.via or '?'}", result.ecr_pull)
     if result.needs:
@@ -95,6 +96,18 @@ def _target(result: TargetResult) -> list[str]:
             if r.verdict is not Verdict.REACHABLE:
                 lines.append(f"             {terminal_text(r.reason)}")
     return lines
+
+
+def _verdict_line(result: TargetResult) -> str:
+    """The target's verdict and the walks that make it so (``unreachable: ECR pull, 4 of 5
+    need(s)``; ``reachable: internet egress, ECR pull, 5 of 5 need(s)``)."""
+    verdict = result.verdict
+    walks = (("internet egress", result.internet_egress), ("ECR pull", result.ecr_pull))
+    why = [label for label, path in walks if path is not None and path.verdict is verdict]
+    needs = sum(n.result.verdict is verdict for n in result.needs)
+    if needs:
+        why.append(f"{needs} of {len(result.needs)} need(s)")
+    return f"{verdict.value}: {', '.join(why)}"
 
 
 def _path(label: str, path: PathResult) -> list[str]:

@@ -8,8 +8,9 @@ and its DNS Firewall, private hosted zones): their id fields and the fields the 
 - ``DhcpOptions`` (DescribeDhcpOptions), ``ResolverRules``, ``ResolverRuleAssociations``,
   ``DnsFirewallRuleGroupAssociations``, ``DnsFirewallRuleGroups`` (each with ``FirewallRules``),
   ``DnsFirewallDomainLists`` (each with ``Domains``), ``DnsFirewallConfigs``;
-- ``HostedZones``: private zones associated with scanned VPCs, each with ``VPCs`` and the
-  ``ResourceRecordSets`` whose names the needs use.
+- ``HostedZones``: private zones associated with scanned VPCs, each with ``VPCs``, the
+  ``ResourceRecordSets`` whose names the needs use and ``CollectedRecordNames``, the names looked
+  up (absent: the record sets are the zone's whole, as in a hand-written or IaC snapshot).
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ NEEDS_FIELD_SPECS: dict[str, dict[str, Any]] = {
         "Name": STR,
         "Config": (DICT, {"PrivateZone": BOOL}),
         "VPCs": (LIST, {"VPCId": STR, "VPCRegion": STR}),
+        "CollectedRecordNames": (LIST, STR),
         "ResourceRecordSets": (
             LIST,
             {"Name": STR, "Type": STR, "ResourceRecords": (LIST, {"Value": STR}), "AliasTarget": DICT},

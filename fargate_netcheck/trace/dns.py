@@ -48,6 +48,7 @@ class DnsInputs:
     endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
+    assumed: str = ""  # what was assumed for kinds the snapshot does not describe at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class DnsDecision:
     at: str | None
     reason: str
     answer: str | None = None  # "public" | the vpce id it resolves to
+    missing: bool = False  # UNKNOWN because a kind it depends on was not collected
 
 
 def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
@@ -68,7 +70,8 @@ def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
 
 
 def _gap(inputs: DnsInputs, kind: str, at: str, why: str) -> DnsDecision:
-    return DnsDecision(Verdict.UNKNOWN, at, f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}")
+    reason = f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}"
+    return DnsDecision(Verdict.UNKNOWN, at, reason, missing=True)
 
 
 # -- 1. DHCP options ------------------------------------------------------------------------------
@@ -244,6 +247,15 @@ def _zone_answer(name: str, zone: JsonDict, recorded: frozenset[str] | None = No
         for r in records
         if record_matches(r.get("Name", ""), name) and r.get("Type") in ("A", "CNAME", "AAAA")
     ]
+    looked_up = zone.get("CollectedRecordNames")
+    if not found and looked_up is not None and name not in {norm(n) for n in looked_up}:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            zid,
+            f"{label} covers {name}, and its records for that name were not collected (the snapshot looked up "
+            f"{', '.join(looked_up) or 'none'}): collect them with `scan --need {name}`, or check live with "
+            f"`--need {name}`",
+        )
     if not found:
         return DnsDecision(
             Verdict.UNREACHABLE,

@@ -16,7 +16,7 @@ shares with the internet egress and ECR pull walks are reported there once, and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fargate_netcheck.core.model import (
@@ -31,9 +31,9 @@ from fargate_netcheck.core.model import (
 )
 from fargate_netcheck.graph.build import endpoint_service, region_of, successor
 from fargate_netcheck.needs.catalog import Need, policy_request
-from fargate_netcheck.needs.endpoint_policy import evaluate
+from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY, evaluate
 from fargate_netcheck.trace.dns import DnsDecision, DnsInputs, resolve
-from fargate_netcheck.trace.dns_inputs import dns_inputs
+from fargate_netcheck.trace.dns_inputs import describes_name_resolution, dns_inputs
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET
 from fargate_netcheck.trace.endpoints import gateway_endpoints
@@ -50,7 +50,8 @@ def _dns_check(decision: DnsDecision, name: str, vpc_id: str) -> Check:
     if decision.verdict is Verdict.REACHABLE:
         return Check(CheckCode.DNS, Status.PASS, at, decision.reason)
     if decision.verdict is Verdict.UNKNOWN:
-        return Check(CheckCode.DNS_ELSEWHERE, Status.UNKNOWN, at, decision.reason)
+        code = CheckCode.DNS_NOT_COLLECTED if decision.missing else CheckCode.DNS_ELSEWHERE
+        return Check(code, Status.UNKNOWN, at, decision.reason)
     if "EnableDnsSupport" in decision.reason:
         code = CheckCode.DNS_NO_RESOLVER
     elif "DNS Firewall" in decision.reason:
@@ -120,7 +121,11 @@ class NeedWalker:
         if key not in self._dns:
             if vpc_id not in self._dns_inputs:
                 self._dns_inputs[vpc_id] = dns_inputs(self.tracer.graph, vpc_id)
-            self._dns[key] = resolve(name, self._dns_inputs[vpc_id])
+            inputs = self._dns_inputs[vpc_id]
+            decision = resolve(name, inputs)
+            if inputs.assumed and decision.verdict is Verdict.REACHABLE:
+                decision = replace(decision, reason=f"{decision.reason} ({inputs.assumed})")
+            self._dns[key] = decision
         return self._dns[key]
 
     def _walk(self, key: tuple, make: Callable[[], PathResult]) -> PathResult:
@@ -169,6 +174,15 @@ class NeedWalker:
         if request is None:
             return Check(
                 CheckCode.EPP, Status.PASS, vpce, f"{need.name} asks nothing of the policy of {vpce}"
+            )
+        if "PolicyDocument" not in item and not describes_name_resolution(rd):
+            decision = evaluate(DEFAULT_ENDPOINT_POLICY, request)
+            return Check(
+                CheckCode.EPP,
+                Status.PASS,
+                vpce,
+                f"{service} endpoint {vpce}: the snapshot records no endpoint policies (written by hand, or by "
+                f"an older scan): read as AWS's default full-access policy; {decision.reason}",
             )
         if "PolicyDocument" not in item:
             return Check(

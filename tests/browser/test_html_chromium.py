@@ -123,3 +123,22 @@ def test_a_report_over_the_card_limit_opens_on_totals_and_draws_a_path_group_wit
     assert first.find("svg", cls="hops").find_all("g", cls="hop")
     others = [g for g in dom.find_all("details", cls="path-group") if g.attrs["data-group"] != "0"]
     assert others and all(not g.find("div", cls="path-body").children for g in others)
+
+
+def test_needs_tables_render_hostile_need_names_as_text_and_filters_follow_the_targets_verdict(
+    tmp_path, chromium
+):
+    from report.needs_report import TARGET_NEED_FAILS, needs_report
+
+    path = tmp_path / "needs.html"
+    path.write_text(html.render(needs_report()), encoding="utf-8")
+    dom = parse_html(dump_dom(path, "#verdict=unreachable"))
+    body = dom.find("body")
+    assert body.attrs["data-filters"] == "ready" and body.attrs["data-pwned"] == "false"
+    assert dom.find_all("img") == [] and not [n for n in dom.iter() if "onerror" in n.attrs]
+    rows = [r for r in dom.find_all("tr") if r.attrs.get("data-need", "").startswith("api.partner.example")]
+    assert len(rows) == 2 and all(HOSTILE in r.text() for r in rows)  # its card's table and the groups
+    shown = [c for c in dom.find_all("article", cls="target") if "hidden" not in c.attrs]
+    # the target whose egress is reachable but whose logs need is not is shown as unreachable
+    assert TARGET_NEED_FAILS in {c.find("h3").find("code").text() for c in shown}
+    assert {c.attrs["data-verdict"] for c in shown} == {"unreachable"}

@@ -280,7 +280,10 @@ def test_hosted_zones_keep_private_zones_of_scanned_vpcs_with_the_records_needs_
     )
 
     assert errors == {}
-    assert zones == {REGION: [{**zone, "VPCs": vpcs, "ResourceRecordSets": [record]}]}
+    looked_up = lookups("amazonaws.com.", "api.ecr.us-east-1.amazonaws.com")
+    assert zones == {
+        REGION: [{**zone, "VPCs": vpcs, "CollectedRecordNames": looked_up, "ResourceRecordSets": [record]}]
+    }
 
 
 def test_record_lookups_cover_wildcards_down_to_the_apex():

@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from snapshots import with_name_resolution
+
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 AZS = ("eu-west-1a", "eu-west-1b")
 
@@ -545,7 +547,15 @@ def nat_removal_plan() -> str:
 
 
 def live_snapshot() -> dict[str, Any]:
-    """`scan` of the account after the first apply: the module's VPC with its NAT gateways."""
+    """`scan` of the account after the first apply: the module's VPC with its NAT gateways, and what
+    a scan reads of name resolution (Amazon DNS, no Resolver rules, DNS Firewall or private zones),
+    so the ECR and Logs needs are decided, not unknown."""
+    snap = _live_snapshot()
+    with_name_resolution(snap["regions"]["eu-west-1"])
+    return snap
+
+
+def _live_snapshot() -> dict[str, Any]:
     live = LIVE
     local = {
         "DestinationCidrBlock": "10.20.0.0/16",

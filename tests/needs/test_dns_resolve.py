@@ -148,6 +148,17 @@ def test_private_zone_without_the_record_shadows_the_name():
     assert decision.verdict is Verdict.UNREACHABLE and decision.at == "Z1" and "NXDOMAIN" in decision.reason
 
 
+def test_a_zone_whose_records_for_the_name_were_not_looked_up_leaves_it_unknown():
+    """A scan looks up only the names it was told (CollectedRecordNames): a name it did not look up
+    may well have its record in the zone."""
+    collected = {**zone("corp.example.", []), "CollectedRecordNames": ["api.corp.example", "*.corp.example"]}
+    decision = resolve("db.corp.example", inputs(hosted_zones=[collected]))
+    assert decision.verdict is Verdict.UNKNOWN and decision.at == "Z1"
+    assert "scan --need db.corp.example" in decision.reason
+    # a name that was looked up and has no record does not resolve
+    assert resolve("api.corp.example", inputs(hosted_zones=[collected])).verdict is Verdict.UNREACHABLE
+
+
 def test_private_zone_with_the_record_answers_somewhere_not_followed():
     records = [
         {"Name": "*.ecr.us-east-1.amazonaws.com.", "Type": "A", "ResourceRecords": [{"Value": "10.50.0.10"}]}

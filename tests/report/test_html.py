@@ -74,10 +74,10 @@ def test_header_shows_tool_version_collected_at_and_accounts(dom):
 def test_summary_counts_verdicts_and_severities(dom):
     rows = [_cells(r) for r in dom.find("table", id="verdict-counts").find_all("tr")]
     assert rows == [
-        ["Verdict", "Internet egress", "ECR pull"],
-        ["unreachable", "1", "0"],
-        ["unknown", "1", "0"],
-        ["reachable", "1", "1"],
+        ["Verdict", "Target", "Internet egress", "ECR pull", "Needs"],
+        ["unreachable", "1", "1", "0", "0"],
+        ["unknown", "1", "1", "0", "0"],
+        ["reachable", "1", "1", "1", "0"],
     ]
     rows = [_cells(r) for r in dom.find("table", id="severity-counts").find_all("tr")]
     assert rows == [

@@ -22,14 +22,8 @@ import json
 from typing import Any
 
 from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY
 from fargate_netcheck.targets.iac.network import Network
-
-DEFAULT_ENDPOINT_POLICY = json.dumps(
-    {
-        "Version": "2008-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
-    }
-)
 
 # Resource types of the kinds needs read that the converter does not model: their kind is unknown.
 _CFN_UNMODELLED = {
