@@ -98,6 +98,8 @@ def collection_progress(
         yield _RichProgress(bar, bar.add_task(description, total=None))
 
 
+# StreamHandler is generic in typeshed but not at run time; the stream property below replaces the
+# attribute the base class assigns (both ignores are "unused" under some typeshed versions).
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """Writes to whatever ``sys.stderr`` is at the time, so log lines go above a live progress bar
     (rich redirects stderr while it draws) and tests capturing stderr see them."""

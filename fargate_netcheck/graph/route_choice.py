@@ -57,6 +57,7 @@ class Piece(Generic[R]):
             return None
         if len(self.routes) == 1:
             return self.routes[0]
+        # Every route kind R stands for is a dataclass; the Prefixed protocol cannot say so to mypy.
         return replace(self.routes[0], destination=", ".join(r.destination for r in self.routes))  # type: ignore[type-var]
 
     def unknown_reason(self, kind: str = "route") -> str | None:

@@ -8,6 +8,7 @@ Terraform's ``cidr_blocks``); output keys are AWS's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fargate_netcheck.core.json_types import JsonDict
@@ -54,10 +55,10 @@ def permission(
     proto: Any,
     from_port: Any = None,
     to_port: Any = None,
-    cidrs: list[str] = (),  # type: ignore[assignment]
-    ipv6: list[str] = (),  # type: ignore[assignment]
-    prefix_lists: list[str] = (),  # type: ignore[assignment]
-    groups: list[str] = (),  # type: ignore[assignment]
+    cidrs: Sequence[str] = (),
+    ipv6: Sequence[str] = (),
+    prefix_lists: Sequence[str] = (),
+    groups: Sequence[str] = (),
 ) -> JsonDict:
     """One IpPermissions item. Ports apply to TCP/UDP (and ICMP type/code); ``-1`` has none."""
     out: JsonDict = {"IpProtocol": protocol(proto)}
