@@ -1,8 +1,8 @@
 """What needs by name cost in an offline audit: the synthetic account (``synth.py``) checked three ways,
 each in a fresh process, at each size:
 
-- ``no-dns``: the snapshot as ``synth.py`` writes it (no name-resolution kinds): every need's DNS
-  is ``unknown`` at once, so the needs add little;
+- ``no-dns``: the snapshot as ``synth.py`` writes it (no name-resolution kinds): read as AWS's
+  defaults (``trace/dns_inputs.py``), so the needs are walked as in ``defaults``;
 - ``defaults``: the same account as a scan now reads it (Amazon DNS on every VPC, no Resolver
   rules, DNS Firewall or private zones): the default needs (ECR API, registry, S3 layers, Logs)
   are walked by name and packet;
@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from fargate_netcheck.trace.dns_inputs import NAME_RESOLUTION_KINDS
+
 HERE = Path(__file__).resolve().parent
 EXTRA = ("api.cloudreactor.io", "xy12345.snowflakecomputing.com", "partner.example.com:8443")
 VARIANTS = ("no-dns", "defaults", "defaults+3")
@@ -34,13 +36,7 @@ AMAZON_DHCP = {
     "DhcpConfigurations": [{"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]}],
 }
 NAME_KINDS = (
-    "ResolverRules",
-    "ResolverRuleAssociations",
-    "DnsFirewallRuleGroupAssociations",
-    "DnsFirewallRuleGroups",
-    "DnsFirewallDomainLists",
-    "DnsFirewallConfigs",
-    "HostedZones",
+    *(k for k in NAME_RESOLUTION_KINDS if k != "DhcpOptions"),
     "NetworkFirewalls",
     "NetworkFirewallPolicies",
     "NetworkFirewallRuleGroups",

@@ -191,21 +191,27 @@ DNS003 = need_rule(
     name="need-resolved-elsewhere",
     title="A needed name is resolved by servers fargate-netcheck cannot see",
     severity="error",
-    codes=[CheckCode.DNS_ELSEWHERE],
+    codes=[CheckCode.DNS_ELSEWHERE, CheckCode.DNS_NOT_COLLECTED],
     status=Status.UNKNOWN,
     docs="""
     What it checks: how a needed name resolves is known: the VPC's DHCP options use the
-    Amazon-provided resolver, no Resolver FORWARD rule covers it, and no private zone record
-    answers it with an address the tool does not follow.
+    Amazon-provided resolver, no Resolver FORWARD rule covers it, no private zone record answers it
+    with an address the tool does not follow, and what decides that was collected.
     Why it matters: a forwarding rule that sends `amazonaws.com` on-premises, or custom DNS servers,
-    answer as they are configured: often without the AWS endpoints, or with private addresses.
+    answer as they are configured: often without the AWS endpoints, or with private addresses. A
+    snapshot that lacks a name-resolution kind (DHCP options, Resolver rules, DNS Firewall, private
+    zones) while describing others cannot say how the name resolves either.
     Example: a FORWARD rule for `amazonaws.com` to an on-premises resolver.
     Fix: add a SYSTEM rule for the needed name (or its region's subdomain), or make sure the
-    resolvers answer it with AWS's addresses.
+    resolvers answer it with AWS's addresses; for data that was not collected, scan again with the
+    read actions of `fargate-netcheck iam-policy` (the report's collection section says what failed).
     """,
     remediation="Add a SYSTEM Resolver rule for the needed name, or verify the resolvers it is sent to.",
     fix=lambda ctx, result, need, check: (
-        f"Add a Route 53 Resolver SYSTEM rule for {need.name} associated with {result.vpc_id}, or make sure "
+        f"Collect what is missing ({check.reason.split(':')[0]}) with `fargate-netcheck scan` and the read "
+        "actions of `fargate-netcheck iam-policy`, then check again"
+        if check.code is CheckCode.DNS_NOT_COLLECTED
+        else f"Add a Route 53 Resolver SYSTEM rule for {need.name} associated with {result.vpc_id}, or make sure "
         f"what {check.resource_id} sends it to answers {need.name} with AWS's public addresses"
     ),
 )
@@ -239,6 +245,7 @@ _REPORTED = frozenset(
         CheckCode.DNS_BLOCKED,
         CheckCode.DNS_NO_RECORD,
         CheckCode.DNS_ELSEWHERE,
+        CheckCode.DNS_NOT_COLLECTED,
         CheckCode.DNS_NO_RESOLVER,
     }
 )

@@ -13,6 +13,7 @@ from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.snapshot.store import parse_snapshot
 from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import Destination, TraceOptions, trace_targets
+from fargate_netcheck.trace.dns_inputs import NAME_RESOLUTION_KINDS as _ALL_NAME_KINDS
 
 ALLOW_ALL_ACL = [
     {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0"},
@@ -31,15 +32,7 @@ AMAZON_DHCP = {
     "DhcpOptionsId": "dopt-amazon",
     "DhcpConfigurations": [{"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]}],
 }
-NAME_RESOLUTION_KINDS = (
-    "ResolverRules",
-    "ResolverRuleAssociations",
-    "DnsFirewallRuleGroupAssociations",
-    "DnsFirewallRuleGroups",
-    "DnsFirewallDomainLists",
-    "DnsFirewallConfigs",
-    "HostedZones",
-)
+NAME_RESOLUTION_KINDS = tuple(k for k in _ALL_NAME_KINDS if k != "DhcpOptions")
 
 
 def with_name_resolution(body: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ def need_checks(
             yield result, need, check
 
 
-def _position(entry: tuple) -> int:
+def _position(entry: tuple[int, TargetResult, NeedResult, Check]) -> int:
     return entry[0]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import fargate_netcheck.cli.support as cli_support
 from fargate_netcheck.checks.suppressions import apply_suppressions, suppression_rules
@@ -28,6 +29,9 @@ from fargate_netcheck.snapshot.collection import summarize
 from fargate_netcheck.targets.select import TargetRequest, read_deploy_config, resolve_targets
 from fargate_netcheck.trace import TraceOptions
 from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
+
+if TYPE_CHECKING:
+    from fargate_netcheck.targets.iac.command import IacOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +198,7 @@ def _target_request(args: CheckArgs) -> TargetRequest:
     return request
 
 
-def _iac_options(args: CheckArgs):
+def _iac_options(args: CheckArgs) -> IacOptions:
     from fargate_netcheck.targets.iac.command import IacOptions
 
     options = IacOptions(

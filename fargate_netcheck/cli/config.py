@@ -46,7 +46,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fargate_netcheck.checks.registry import Selection
 from fargate_netcheck.checks.suppressions import Suppression
@@ -231,16 +231,21 @@ def _parse(table: dict[str, Any], where: _Where) -> Config:
     return Config(path=where.path, **values)
 
 
-def _list(key: str, value: Any, where: _Where, kind: type, kind_name: str) -> list[Any]:
+_T = TypeVar("_T")
+
+
+def _list(key: str, value: object, where: _Where, kind: type[_T], kind_name: str) -> list[_T]:
     if not isinstance(value, list):
         raise where.error(key, f"must be a list of {kind_name}, not {_type(value)}")
+    out: list[_T] = []
     for item in value:
         if not isinstance(item, kind) or isinstance(item, bool):
             raise where.error(key, f"must be a list of {kind_name}; {item!r} is {_type(item)}")
-    return value
+        out.append(item)
+    return out
 
 
-def _codes(key: str, value: Any, where: _Where) -> tuple[str, ...]:
+def _codes(key: str, value: object, where: _Where) -> tuple[str, ...]:
     codes = _list(key, value, where, str, "rule ids or prefixes")
     for code in codes:
         if not _CODE.match(code):
@@ -248,14 +253,16 @@ def _codes(key: str, value: Any, where: _Where) -> tuple[str, ...]:
     return tuple(c.upper() for c in codes)
 
 
-def _severity(key: str, value: Any, where: _Where) -> Severity:
+def _severity(key: str, value: object, where: _Where) -> Severity:
     try:
-        return Severity(value.lower()) if isinstance(value, str) else Severity(value)
+        if isinstance(value, str):
+            return Severity(value.lower())
     except ValueError:
-        raise where.error(key, f"{value!r} is not one of error, warning, info") from None
+        pass
+    raise where.error(key, f"{value!r} is not one of error, warning, info")
 
 
-def _severities(key: str, value: Any, where: _Where) -> dict[str, Severity]:
+def _severities(key: str, value: object, where: _Where) -> dict[str, Severity]:
     if not isinstance(value, dict):
         raise where.error(key, f"must be a table of rule id or prefix = severity, not {_type(value)}")
     out: dict[str, Severity] = {}
@@ -266,11 +273,11 @@ def _severities(key: str, value: Any, where: _Where) -> dict[str, Severity]:
     return out
 
 
-def _fail_on(key: str, value: Any, where: _Where) -> Severity:
+def _fail_on(key: str, value: object, where: _Where) -> Severity:
     return _severity(key, value, where)
 
 
-def _ports(key: str, value: Any, where: _Where) -> tuple[int, ...]:
+def _ports(key: str, value: object, where: _Where) -> tuple[int, ...]:
     ports = _list(key, value, where, int, "TCP ports")
     if not ports:
         raise where.error(key, "must list at least one port")
@@ -280,7 +287,7 @@ def _ports(key: str, value: Any, where: _Where) -> tuple[int, ...]:
     return tuple(ports)
 
 
-def _destinations(key: str, value: Any, where: _Where) -> tuple[str, ...]:
+def _destinations(key: str, value: object, where: _Where) -> tuple[str, ...]:
     cidrs = _list(key, value, where, str, "CIDR blocks")
     if not cidrs:
         raise where.error(key, "must list at least one CIDR block")
@@ -296,7 +303,7 @@ def _destinations(key: str, value: Any, where: _Where) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _needs(key: str, value: Any, where: _Where) -> tuple[Need, ...]:
+def _needs(key: str, value: object, where: _Where) -> tuple[Need, ...]:
     """``["host[:port]", ...]`` or ``[[needs]]`` tables of ``name`` (and ``port``)."""
     if not isinstance(value, list):
         raise where.error(key, f"must be a list of HOST[:PORT] strings or tables, not {_type(value)}")
@@ -318,13 +325,13 @@ def _needs(key: str, value: Any, where: _Where) -> tuple[Need, ...]:
     return tuple(out)
 
 
-def _min_free_ips(key: str, value: Any, where: _Where) -> int:
+def _min_free_ips(key: str, value: object, where: _Where) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise where.error(key, f"must be a whole number of addresses, 0 or more, not {value!r}")
     return value
 
 
-def _rules_dirs(key: str, value: Any, where: _Where) -> tuple[Path, ...]:
+def _rules_dirs(key: str, value: object, where: _Where) -> tuple[Path, ...]:
     dirs = [value] if isinstance(value, str) else _list(key, value, where, str, "folder paths")
     out = []
     for entry in dirs:
@@ -335,7 +342,7 @@ def _rules_dirs(key: str, value: Any, where: _Where) -> tuple[Path, ...]:
     return tuple(out)
 
 
-def _suppressions(key: str, value: Any, where: _Where) -> tuple[Suppression, ...]:
+def _suppressions(key: str, value: object, where: _Where) -> tuple[Suppression, ...]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise where.error(key, "must be an array of tables ([[suppress]] entries)")
     headers = _suppress_header_lines(where)
@@ -377,7 +384,7 @@ def _suppression(key: str, entry: dict[str, Any], where: _Where, header: int) ->
     )
 
 
-def _expiry(value: Any, fail: Callable[[str, str], InputError]) -> date | None:
+def _expiry(value: object, fail: Callable[[str, str], InputError]) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):  # a TOML datetime: the date is what matters, but say so
@@ -392,6 +399,6 @@ def _expiry(value: Any, fail: Callable[[str, str], InputError]) -> date | None:
     raise fail("expires", f"must be an ISO date like 2026-12-31, not {value!r}")
 
 
-def _type(value: Any) -> str:
+def _type(value: object) -> str:
     names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean", int: "an integer"}
     return names.get(type(value), f"a {type(value).__name__}")

@@ -45,7 +45,7 @@ def run_main(command: Any, argv: list[str] | None = None) -> None:
         _fail(str(exc))
     except typer.TyperException as exc:  # click's errors as typer raises them: usage, a bad value
         if type(exc).__name__ == "NoArgsIsHelpError":  # the bare command prints its help
-            exc.show()  # type: ignore[attr-defined]
+            exc.show()  # type: ignore[attr-defined]  # a click exception, known here by its name only
             sys.exit(EXIT_ERROR)
         ctx = getattr(exc, "ctx", None)
         _fail(exc.format_message() + (f" (see '{ctx.command_path} --help')" if ctx is not None else ""))

@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.trace.destination import NOT_INTERNET_V4, NOT_INTERNET_V6
 
 # Blocks mapped onto themselves, address for address: nothing account-specific lives there.
@@ -107,11 +108,11 @@ class Redactor:
     _tag_pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     # -- whole documents --------------------------------------------------------------------------
-    def redact_snapshot(self, data: dict[str, Any]) -> dict[str, Any]:
+    def redact_snapshot(self, data: JsonDict) -> JsonDict:
         """A redacted deep copy of a snapshot (or any JSON document); ``data`` is left untouched."""
         return self._walk(data, prose=False)
 
-    def redact_report(self, data: Any) -> Any:
+    def redact_report(self, data: object) -> Any:
         """A redacted deep copy of a JSON report: as a snapshot, plus the tag values met so far
         wherever they appear in messages (report prose quotes Name tags)."""
         return self._walk(data, prose=True)
@@ -166,7 +167,7 @@ class Redactor:
         return self._tag_values[value]
 
     # -- internals ------------------------------------------------------------------------------
-    def _walk(self, node: Any, prose: bool) -> Any:
+    def _walk(self, node: object, prose: bool) -> Any:
         if isinstance(node, dict):
             out = {}
             for k, v in node.items():
@@ -179,7 +180,7 @@ class Redactor:
             return self.redact_text(node) if prose else _PATTERN.sub(self._replace, node)
         return node
 
-    def _tags(self, tags: Any, key_field: str, value_field: str, prose: bool) -> Any:
+    def _tags(self, tags: object, key_field: str, value_field: str, prose: bool) -> Any:
         if not isinstance(tags, list):
             return self._walk(tags, prose)
         out = []
@@ -236,7 +237,7 @@ class Redactor:
         return self._tag_pattern
 
 
-def redact_snapshot(data: dict[str, Any], redactor: Redactor | None = None) -> dict[str, Any]:
+def redact_snapshot(data: JsonDict, redactor: Redactor | None = None) -> JsonDict:
     """Redact a snapshot with ``redactor`` (a fresh random one if none): see ``Redactor``."""
     return (redactor or Redactor()).redact_snapshot(data)
 

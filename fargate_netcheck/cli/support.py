@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 from fargate_netcheck.core.call_settings import CallSettings
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.gc_quiet import gc_quiet
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Severity
 from fargate_netcheck.snapshot.store import Snapshot
 
 if TYPE_CHECKING:  # imported where used: boto3 and the trace load only when a run needs them
     from fargate_netcheck.cli.redact import Redactor
     from fargate_netcheck.collect.session import CallLog
+    from fargate_netcheck.trace import Destination
 
 
 def codes(value: str | None) -> tuple[str, ...]:
@@ -36,7 +38,7 @@ def severity(value: str, option: str) -> Severity:
 _SERVICE = re.compile(r"^aws:([A-Za-z0-9_+]+)(?::([a-z]{2}(?:-[a-z]+)+-\d+))?$")
 
 
-def destination(value: str):
+def destination(value: str) -> Destination:
     """A CIDR block (several, comma-separated, of one family) or ``aws:SERVICE[:REGION]``: the
     addresses AWS publishes for a service (``aws:S3``; default region: each target's)."""
     from fargate_netcheck.trace import Destination
@@ -66,7 +68,7 @@ class Aws:
     regions: list[str]
     profile: str | None
     settings: CallSettings = field(default_factory=CallSettings)
-    calls: Any = None
+    calls: CallLog | None = None
     _session: Any = None
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
 
@@ -124,7 +126,7 @@ def split_accounts(values: list[str]) -> tuple[str, ...]:
     return ids
 
 
-def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
+def collect_live(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
     """Collect a snapshot dict (and the call log, also kept in ``aws.calls``): one account, or many
     through an assumed role. A collection that got nothing at all raises ``NothingCollected``."""
     from fargate_netcheck.collect.ec2 import KINDS
@@ -137,7 +139,7 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
     return data, calls
 
 
-def _collect(aws: Aws, scope: Scope) -> tuple[dict[str, Any], CallLog]:
+def _collect(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
     from fargate_netcheck.collect import collect, collect_accounts
     from fargate_netcheck.core.progress import collection_progress, configure_logging
 

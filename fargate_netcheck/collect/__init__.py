@@ -8,7 +8,7 @@ returns the multi-account form. Both are ready for ``snapshot.store.write_snapsh
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import boto3
 
@@ -33,6 +33,7 @@ from fargate_netcheck.collect.session import (
     make_session,
 )
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 
 if TYPE_CHECKING:
     from fargate_netcheck.core.progress import ProgressSink
@@ -50,7 +51,7 @@ def collect(
     progress: ProgressSink | None = None,
     extra_names: tuple[str, ...] = (),
     settings: CallSettings | None = None,
-) -> tuple[dict[str, Any], CallLog]:
+) -> tuple[JsonDict, CallLog]:
     """Collect ``regions`` (default: the session's region; with ``all_regions``, every region the
     account has enabled) and return ``(snapshot, call_log)``.
 

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.collection import TIMED_OUT_PREFIX, UNSUPPORTED_PREFIX
 
 SNAPSHOT_VERSION = 1  # the snapshot format the collectors write (docs/snapshot-format.md)
@@ -112,17 +113,17 @@ def jsonable(value: Any) -> Any:
 def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[Any]:
     """Every item of ``result_key`` over all pages of ``operation`` (API name, e.g. DescribeVpcs)."""
     paginator = client.get_paginator(xform_name(operation))
-    items: list[dict[str, Any]] = []
+    items: list[JsonDict] = []
     for page in paginator.paginate(**params):
         items.extend(items_of(page, result_key, operation))
     return jsonable(items)
 
 
-def paginate_tokens(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
+def paginate_tokens(client: Any, operation: str, result_key: str, **params: Any) -> list[JsonDict]:
     """``paginate`` for an operation botocore has no paginator for: call again with each
     ``NextToken`` until a page has none. A token that comes back twice would loop for ever and the
     items so far are not the whole list: ``Truncated``."""
-    items: list[dict[str, Any]] = []
+    items: list[JsonDict] = []
     seen: set[str] = set()
     token: str | None = None
     while True:
@@ -144,7 +145,7 @@ def require_operation(client: Any, operation: str) -> None:
         raise Unsupported(f"{model.service_name}:{operation} is not in this botocore's model: upgrade boto3")
 
 
-def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+def call(client: Any, operation: str, **params: Any) -> JsonDict:
     """One unpaginated call; the response without botocore's ``ResponseMetadata``, JSON-ready."""
     response = getattr(client, xform_name(operation))(**params)
     if not isinstance(response, dict):

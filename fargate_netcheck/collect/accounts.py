@@ -41,6 +41,7 @@ from fargate_netcheck.collect.session import (
     make_session,
 )
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.progress import ProgressSink, SilentProgress
 
 ASSUME_ROLE_ERROR = "AssumeRole"
@@ -87,7 +88,7 @@ def collect_accounts(
     session: boto3.Session | None = None,
     settings: CallSettings | None = None,
     extra_names: tuple[str, ...] = (),
-) -> tuple[dict[str, Any], CallLog]:
+) -> tuple[JsonDict, CallLog]:
     """Collect ``accounts`` (ids; each string may hold several, comma-separated) or, with
     ``organization``, every ACTIVE account the caller's ListAccounts returns. Returns the
     multi-account snapshot ``{"snapshot_version", "collected_at", "accounts": {id: {"regions": …}}}``
@@ -151,7 +152,7 @@ def collect_accounts(
     return snapshot, calls
 
 
-def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
+def _collect_account(run: _Run, account_id: str) -> JsonDict:
     """One account's ``{"regions": {...}}``, or its ``Errors`` when it cannot be reached."""
     if account_id == run.caller_account:
         session, lock = run.caller, run.caller_lock
@@ -211,7 +212,7 @@ def _collect_account(run: _Run, account_id: str) -> dict[str, Any]:
     return {"regions": bodies}
 
 
-def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> dict[str, Any]:
+def _unreached(run: _Run, account_id: str, step: str, exc: BaseException, skipped: int) -> JsonDict:
     message = failure_text(exc)
     log.warning("account %s not collected: %s failed: %s", account_id, step, message)
     run.progress.advance(ACCOUNT_STEPS + skipped)

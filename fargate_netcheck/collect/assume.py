@@ -13,6 +13,7 @@ from botocore.credentials import CredentialProvider, RefreshableCredentials
 
 from fargate_netcheck.collect.session import install_read_only_guard
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 
 # Actions of the caller that fans out to the accounts (see iam.MANAGEMENT_MODULES), not of the read role.
 IAM_ACTIONS: tuple[str, ...] = ("sts:AssumeRole",)
@@ -59,17 +60,17 @@ def role_arn(partition: str, account_id: str, name: str) -> str:
     return f"arn:{partition}:iam::{account_id}:role/{name}"
 
 
-def assume_role(sts_client: Any, arn: str, external: str | None) -> dict[str, Any]:
+def assume_role(sts_client: Any, arn: str, external: str | None) -> JsonDict:
     """The temporary ``Credentials`` of ``arn`` (one hour). Failures propagate as botocore errors."""
-    params: dict[str, Any] = {"RoleArn": arn, "RoleSessionName": ROLE_SESSION_NAME}
+    params: JsonDict = {"RoleArn": arn, "RoleSessionName": ROLE_SESSION_NAME}
     if external is not None:
         params["ExternalId"] = external
     return sts_client.assume_role(**params)["Credentials"]
 
 
 def assumed_session(
-    credentials: dict[str, Any],
-    refresh: Callable[[], dict[str, Any]],
+    credentials: JsonDict,
+    refresh: Callable[[], JsonDict],
     profile: str | None,
     region: str,
 ) -> boto3.Session:
@@ -99,7 +100,7 @@ class _AssumedRole(CredentialProvider):
         return self._credentials
 
 
-def _refreshable(first: dict[str, Any], refresh: Callable[[], dict[str, Any]]) -> RefreshableCredentials:
+def _refreshable(first: JsonDict, refresh: Callable[[], JsonDict]) -> RefreshableCredentials:
     return RefreshableCredentials.create_from_metadata(
         metadata=_metadata(first),
         refresh_using=lambda: _metadata(refresh()),
@@ -107,7 +108,7 @@ def _refreshable(first: dict[str, Any], refresh: Callable[[], dict[str, Any]]) -
     )
 
 
-def _metadata(credentials: dict[str, Any]) -> dict[str, str]:
+def _metadata(credentials: JsonDict) -> dict[str, str]:
     """STS ``Credentials`` in the shape botocore's RefreshableCredentials takes."""
     expiration = credentials["Expiration"]
     return {

@@ -38,13 +38,14 @@ from fargate_netcheck.collect._calls import (
 )
 from fargate_netcheck.collect.ecs import account_settings
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.fast_check import ItemChecker
 from fargate_netcheck.snapshot.schema import ID_FIELDS, validate_item
 
 if TYPE_CHECKING:
     from fargate_netcheck.core.progress import ProgressSink
 
-Item = dict[str, Any]
+Item = JsonDict
 
 
 class Paging(Enum):
@@ -203,7 +204,7 @@ def collect_region(
     progress: ProgressSink | None = None,
     deadline_s: float | None = None,
     ecs_client: Any = None,
-) -> dict[str, Any]:
+) -> JsonDict:
     """One region's snapshot body (kinds in docs/snapshot-format.md order, then ``Errors``) from an EC2 client.
     With ``max_workers`` 1 every call is made in a fixed order on this thread (for Stubber).
     ``progress`` advances by one as each kind finishes and once when the dependent calls have
@@ -233,19 +234,19 @@ def collect_region(
         progress.advance(1)
     if "RouteTables" in found and NETWORK_INTERFACES.error_key not in failed:
         found["NetworkInterfaces"] = _unique(interfaces, "NetworkInterfaceId")
-    region: dict[str, Any] = {key: found[key] for key in REGION_KEYS if key in found}
+    region: JsonDict = {key: found[key] for key in REGION_KEYS if key in found}
     region["Errors"] = dict(sorted(errors.items()))
     return region
 
 
 def collect_regions(
-    clients: dict[str, Any],
+    clients: JsonDict,
     *,
     max_workers: int = 8,
     progress: ProgressSink | None = None,
     deadline_s: float | None = None,
-    ecs_clients: dict[str, Any] | None = None,
-) -> dict[str, dict[str, Any]]:
+    ecs_clients: JsonDict | None = None,
+) -> dict[str, JsonDict]:
     """``{region: body}`` from one EC2 client per region (and an ECS client per region, when given,
     for the account settings). At most ``max_workers`` calls at once:
     regions in parallel, the calls within a region sharing what is left (make each client with a
@@ -436,7 +437,7 @@ def _network_interface_jobs(client: Any, route_tables: list[Item], into: list[It
     return jobs
 
 
-def _store_field(item: dict[str, Any], field: str, value: Any) -> None:
+def _store_field(item: JsonDict, field: str, value: Any) -> None:
     item[field] = value
 
 

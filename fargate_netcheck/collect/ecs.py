@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from fargate_netcheck.collect._calls import call, chunks, paginate
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.task_network import TaskNetwork
 
 IAM_ACTIONS: tuple[str, ...] = (
@@ -31,7 +32,7 @@ DESCRIBE_TASKS_BATCH = 100  # DescribeTasks accepts at most 100 tasks per call
 _SECRET_SERVICES = ("secretsmanager", "ssm")
 
 
-def account_settings(ecs_client: Any) -> list[dict[str, Any]]:
+def account_settings(ecs_client: Any) -> list[JsonDict]:
     """The ECS account settings in effect for the caller (``ListAccountSettings`` with
     ``effectiveSettings=true``: the account default unless the principal overrides it), verbatim.
     ``dualStackIPv6`` among them decides whether a task gets an IPv6 address."""
@@ -43,7 +44,7 @@ def short_name(name_or_arn: str) -> str:
     return name_or_arn.rsplit("/", 1)[-1]
 
 
-def _cluster_call(client: Any, operation: str, cluster: str, **params: Any) -> dict[str, Any]:
+def _cluster_call(client: Any, operation: str, cluster: str, **params: Any) -> JsonDict:
     try:
         return call(client, operation, cluster=cluster, **params)
     except ClientError as exc:
@@ -52,7 +53,7 @@ def _cluster_call(client: Any, operation: str, cluster: str, **params: Any) -> d
         raise
 
 
-def services(ecs_client: Any, cluster: str, names: list[str] | None = None) -> list[dict[str, Any]]:
+def services(ecs_client: Any, cluster: str, names: list[str] | None = None) -> list[JsonDict]:
     """The services ``names`` of ``cluster`` (all of them when ``names`` is None), as DescribeServices
     returns them. A service ECS reports as missing raises ``InputError`` naming it."""
     if names is None:
@@ -62,7 +63,7 @@ def services(ecs_client: Any, cluster: str, names: list[str] | None = None) -> l
             if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
                 raise InputError(f"ecs cluster {cluster}: not found") from None
             raise
-    found: list[dict[str, Any]] = []
+    found: list[JsonDict] = []
     for batch in chunks(names, DESCRIBE_SERVICES_BATCH):
         response = _cluster_call(ecs_client, "DescribeServices", cluster, services=batch)
         for failure in response.get("failures", []):
@@ -76,8 +77,8 @@ def services(ecs_client: Any, cluster: str, names: list[str] | None = None) -> l
 
 
 def task_definitions(
-    ecs_client: Any, arns: list[str], cache: dict[str, dict[str, Any]] | None = None
-) -> dict[str, dict[str, Any]]:
+    ecs_client: Any, arns: list[str], cache: dict[str, JsonDict] | None = None
+) -> dict[str, JsonDict]:
     """``{arn: taskDefinition}`` for each distinct arn, one DescribeTaskDefinition per arn. Pass the same
     ``cache`` dict across calls to avoid describing a task definition twice."""
     cache = {} if cache is None else cache
@@ -87,9 +88,9 @@ def task_definitions(
     return {arn: cache[arn] for arn in arns}
 
 
-def tasks(ecs_client: Any, cluster: str, ids: list[str]) -> list[dict[str, Any]]:
+def tasks(ecs_client: Any, cluster: str, ids: list[str]) -> list[JsonDict]:
     """The tasks ``ids`` (ids or ARNs, stopped ones included while ECS still keeps them)."""
-    found: list[dict[str, Any]] = []
+    found: list[JsonDict] = []
     for batch in chunks(ids, DESCRIBE_TASKS_BATCH):
         response = _cluster_call(ecs_client, "DescribeTasks", cluster, tasks=batch)
         for failure in response.get("failures", []):
@@ -101,7 +102,7 @@ def tasks(ecs_client: Any, cluster: str, ids: list[str]) -> list[dict[str, Any]]
     return found
 
 
-def recent_stopped_tasks(ecs_client: Any, cluster: str, service: str, limit: int = 5) -> list[dict[str, Any]]:
+def recent_stopped_tasks(ecs_client: Any, cluster: str, service: str, limit: int = 5) -> list[JsonDict]:
     """Up to ``limit`` stopped tasks of ``service``, most recently stopped first."""
     response = _cluster_call(
         ecs_client, "ListTasks", cluster, serviceName=service, desiredStatus="STOPPED", maxResults=100
@@ -122,7 +123,7 @@ def _secret_service(value_from: str) -> str | None:
     return parts[2] if len(parts) > 2 and parts[2] in _SECRET_SERVICES else None
 
 
-def _references(task_def: dict[str, Any]) -> list[str]:
+def _references(task_def: JsonDict) -> list[str]:
     refs: list[str] = []
     for container in task_def.get("containerDefinitions", []):
         refs.extend(secret.get("valueFrom", "") for secret in container.get("secrets", []))
@@ -134,7 +135,7 @@ def _references(task_def: dict[str, Any]) -> list[str]:
     return refs
 
 
-def _awsvpc(service: dict[str, Any]) -> dict[str, Any] | None:
+def _awsvpc(service: JsonDict) -> JsonDict | None:
     configuration = service.get("networkConfiguration")
     if not configuration:
         primary = [d for d in service.get("deployments", []) if d.get("status") == "PRIMARY"]
@@ -142,7 +143,7 @@ def _awsvpc(service: dict[str, Any]) -> dict[str, Any] | None:
     return (configuration or {}).get("awsvpcConfiguration")
 
 
-def service_network(service: dict[str, Any], task_def: dict[str, Any] | None, cluster: str) -> TaskNetwork:
+def service_network(service: JsonDict, task_def: JsonDict | None, cluster: str) -> TaskNetwork:
     """The network a service's tasks get: its awsvpc subnets, security groups and public-IP choice,
     whether its task definition logs through awslogs, and which secret stores it reads at launch."""
     source = (
@@ -171,12 +172,10 @@ def service_network(service: dict[str, Any], task_def: dict[str, Any] | None, cl
     )
 
 
-def run_task_event(cloudtrail_client: Any, task_arn: str, max_pages: int = 5) -> dict[str, Any] | None:
+def run_task_event(cloudtrail_client: Any, task_arn: str, max_pages: int = 5) -> JsonDict | None:
     """The CloudTrail RunTask event that started ``task_arn`` (the parsed ``CloudTrailEvent``), or None
     when CloudTrail has none in its 90-day history or the caller may not read it."""
-    params: dict[str, Any] = {
-        "LookupAttributes": [{"AttributeKey": "ResourceName", "AttributeValue": task_arn}]
-    }
+    params: JsonDict = {"LookupAttributes": [{"AttributeKey": "ResourceName", "AttributeValue": task_arn}]}
     try:
         for _ in range(max_pages):
             response = call(cloudtrail_client, "LookupEvents", **params)

@@ -18,9 +18,9 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from fargate_netcheck.collect.assume import DEFAULT_ROLE_NAME
+from fargate_netcheck.core.json_types import JsonDict
 
 # The collector modules, in a fixed list. A module not written yet (ecs) is skipped.
 COLLECTOR_MODULES: tuple[str, ...] = (
@@ -58,7 +58,7 @@ def declared_actions(modules: tuple[str, ...] = COLLECTOR_MODULES) -> list[str]:
     return sorted(actions)
 
 
-def policy_document() -> dict[str, Any]:
+def policy_document() -> JsonDict:
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -72,11 +72,11 @@ def policy_document() -> dict[str, Any]:
     }
 
 
-def management_policy_document(role_name: str = DEFAULT_ROLE_NAME, partition: str = "aws") -> dict[str, Any]:
+def management_policy_document(role_name: str = DEFAULT_ROLE_NAME, partition: str = "aws") -> JsonDict:
     """The caller's policy for ``--accounts``/``--organization``: assume ``role_name`` in any account
     (each account's trust policy decides who may), and list the organisation's accounts."""
     actions = declared_actions(MANAGEMENT_MODULES)
-    statements: list[dict[str, Any]] = [
+    statements: list[JsonDict] = [
         {
             "Sid": "FargateNetcheckAssumeReadRole",
             "Effect": "Allow",

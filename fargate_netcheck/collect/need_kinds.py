@@ -22,6 +22,7 @@ from fargate_netcheck.collect.resolver import KINDS as RESOLVER_KINDS
 from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones
 from fargate_netcheck.collect.session import CallLog, CallSettings, client
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.needs.catalog import needed_names
 
 # The keys these collectors add to a region, in the order they come after EC2's ``REGION_KEYS``.
@@ -36,7 +37,7 @@ NEED_KEYS: tuple[str, ...] = (
 
 def collect_need_kinds(
     session: Any,
-    bodies: dict[str, dict[str, Any]],
+    bodies: dict[str, JsonDict],
     *,
     account_id: str | None,
     calls: CallLog | None = None,
@@ -75,7 +76,7 @@ def collect_need_kinds(
         _merge(bodies[region], {"HostedZones": zones[region]} if region in zones else {}, errors)
 
 
-def _merge(body: dict[str, Any], items: dict[str, list[Any]], errors: dict[str, str]) -> None:
+def _merge(body: JsonDict, items: dict[str, list[Any]], errors: dict[str, str]) -> None:
     found = body.pop("Errors", {})
     body.update(items)
     body["Errors"] = dict(sorted({**found, **errors}.items()))

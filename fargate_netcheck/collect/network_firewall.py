@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from fargate_netcheck.collect._calls import COLLECT_ERRORS, Job, call, error_text, paginate, run_jobs
+from fargate_netcheck.core.json_types import JsonDict
 
 IAM_ACTIONS: tuple[str, ...] = (
     "network-firewall:ListFirewalls",
@@ -20,7 +21,7 @@ IAM_ACTIONS: tuple[str, ...] = (
     "network-firewall:DescribeRuleGroup",
 )
 FIREWALLS, POLICIES, RULE_GROUPS = "NetworkFirewalls", "NetworkFirewallPolicies", "NetworkFirewallRuleGroups"
-Item = dict[str, Any]
+Item = JsonDict
 
 
 def _firewall(response: Item) -> Item:

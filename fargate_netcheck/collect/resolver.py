@@ -15,6 +15,7 @@ from typing import Any
 
 from fargate_netcheck.collect._calls import Job, paginate, run_jobs
 from fargate_netcheck.collect.ec2 import Kind, fetch_kind
+from fargate_netcheck.core.json_types import JsonDict
 
 KINDS: tuple[Kind, ...] = (
     Kind("ResolverRules", "ListResolverRules", "ResolverRules", "route53resolver:ListResolverRules"),
@@ -52,10 +53,10 @@ IAM_ACTIONS: tuple[str, ...] = (
     "route53resolver:ListFirewallRules",
     "route53resolver:ListFirewallDomains",
 )
-Item = dict[str, Any]
+Item = JsonDict
 
 
-def _store(into: dict[str, Any], key: str, value: Any) -> None:
+def _store(into: JsonDict, key: str, value: Any) -> None:
     into[key] = value
 
 

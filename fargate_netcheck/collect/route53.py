@@ -17,6 +17,7 @@ from typing import Any
 
 from fargate_netcheck.collect._calls import COLLECT_ERRORS, Job, call, error_text, paginate, run_jobs
 from fargate_netcheck.core.dns_names import covers, norm
+from fargate_netcheck.core.json_types import JsonDict
 
 IAM_ACTIONS: tuple[str, ...] = (
     "route53:ListHostedZones",
@@ -25,7 +26,7 @@ IAM_ACTIONS: tuple[str, ...] = (
 )
 KEY, RECORDS_ERROR = "HostedZones", "HostedZoneRecords"
 LOOKED_UP = "CollectedRecordNames"  # the record names whose sets were looked up (docs/snapshot-format.md)
-Item = dict[str, Any]
+Item = JsonDict
 
 
 def lookups(zone_name: str, name: str) -> list[str]:

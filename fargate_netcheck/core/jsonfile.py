@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import JSON_LIMIT, read_limited
 
 
-def read_json(path: Path, what: str = "file", limit: int = JSON_LIMIT) -> tuple[Any, str]:
+def read_json(path: Path, what: str = "file", limit: int = JSON_LIMIT) -> tuple[object, str]:
     """``(data, text)`` of ``path``; any problem is an InputError naming the file (and line:column).
     A file over ``limit`` bytes is refused before it is parsed (``input_limits``)."""
     try:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from fargate_netcheck.core.collection_summary import CollectionSummary
+
 
 class Verdict(StrEnum):
     REACHABLE = "reachable"
@@ -125,6 +127,7 @@ class CheckCode(StrEnum):
     DNS_NO_RECORD = "dns.private-zone-no-record"
     DNS_NO_RESOLVER = "dns.support-off"
     DNS_ELSEWHERE = "dns.resolved-elsewhere"  # own DNS servers, a forwarding rule, a zone's record
+    DNS_NOT_COLLECTED = "dns.not-collected"  # a name-resolution kind the answer depends on is missing
     NFW = "nfw"
     NFW_DROPPED = "nfw.dropped"
     NFW_UNKNOWN = "nfw.unknown"
@@ -319,7 +322,7 @@ class Report:
     resolved: list[Finding] = field(default_factory=list)  # baseline findings gone since
     notes: list[str] = field(default_factory=list)
     topology: list = field(default_factory=list)  # list[fargate_netcheck.report.topology.VpcView]
-    collection: Any = None  # fargate_netcheck.snapshot.collection.CollectionSummary
+    collection: CollectionSummary | None = None
 
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]

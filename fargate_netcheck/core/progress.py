@@ -14,7 +14,10 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+if TYPE_CHECKING:  # rich loads only when a bar is shown
+    from rich.progress import Progress, TaskID
 
 LOGGER_NAME = "fargate_netcheck"
 _HANDLER_NAME = "fargate-netcheck-stderr"
@@ -50,7 +53,7 @@ class _RichProgress:
     """A sink that drives one task of a rich progress bar (rich's ``advance`` is thread-safe; the
     total is kept here, under a lock, so that two threads adding steps do not lose one)."""
 
-    def __init__(self, bar: Any, task: Any) -> None:
+    def __init__(self, bar: Progress, task: TaskID) -> None:
         self._bar = bar
         self._task = task
         self._total = 0
@@ -95,6 +98,8 @@ def collection_progress(
         yield _RichProgress(bar, bar.add_task(description, total=None))
 
 
+# StreamHandler is generic in typeshed but not at run time; the stream property below replaces the
+# attribute the base class assigns (both ignores are "unused" under some typeshed versions).
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """Writes to whatever ``sys.stderr`` is at the time, so log lines go above a live progress bar
     (rich redirects stderr while it draws) and tests capturing stderr see them."""

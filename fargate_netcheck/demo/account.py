@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
+
 ANYWHERE = "0.0.0.0/0"
 HOSTILE = "<script>alert(1)</script>"  # in two Name tags, so every report must show it escaped
 HOSTILE_SG_NAME = f"{HOSTILE} closed-egress"
@@ -149,7 +151,7 @@ def build_demo_account(ec2: Any, region: str) -> list[DemoTarget]:
     ]
 
 
-def _tags(resource_type: str, name: str) -> list[dict[str, Any]]:
+def _tags(resource_type: str, name: str) -> list[JsonDict]:
     return [{"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}]
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.json_types import JsonDict
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_EVENTS = 100_000
@@ -117,7 +118,7 @@ def _lines(path: Path, text: str) -> list[tuple[str, Any]]:
     return found
 
 
-def _logs_export_item(path: Path, index: int, item: Any) -> tuple[str, Any]:
+def _logs_export_item(path: Path, index: int, item: object) -> tuple[str, Any]:
     where = f"{path}:events[{index}]"
     message = item.get("message") if isinstance(item, dict) else None
     if not isinstance(message, str):
@@ -136,7 +137,7 @@ def _bounded(path: Path, events: list[tuple[str, Any]]) -> list[tuple[str, Any]]
     return events
 
 
-def _is_task_event(event: Any) -> bool:
+def _is_task_event(event: object) -> bool:
     return (
         isinstance(event, dict)
         and event.get("detail-type") == DETAIL_TYPE
@@ -144,11 +145,11 @@ def _is_task_event(event: Any) -> bool:
     )
 
 
-def _detail(event: dict[str, Any]) -> dict[str, Any]:
+def _detail(event: JsonDict) -> JsonDict:
     return event["detail"]
 
 
-def _task_arn(event: dict[str, Any]) -> str:
+def _task_arn(event: JsonDict) -> str:
     arn = _detail(event).get("taskArn")
     if isinstance(arn, str):
         return arn
@@ -156,7 +157,7 @@ def _task_arn(event: dict[str, Any]) -> str:
     return resources[0] if resources else ""
 
 
-def _when(event: dict[str, Any]) -> tuple[str, int]:
+def _when(event: JsonDict) -> tuple[str, int]:
     detail = _detail(event)
     version = detail.get("version")
     return (
@@ -165,17 +166,17 @@ def _when(event: dict[str, Any]) -> tuple[str, int]:
     )
 
 
-def _items(value: Any) -> list[Any]:
+def _items(value: object) -> list[Any]:
     """A list from the event, or nothing: events are untrusted input of any shape."""
     return value if isinstance(value, list) else []
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _merge(events: list[tuple[str, dict[str, Any]]], others: int) -> TaskEvent:
-    merged: dict[str, Any] = {}
+def _merge(events: list[tuple[str, JsonDict]], others: int) -> TaskEvent:
+    merged: JsonDict = {}
     reasons: dict[str, str] = {}
     where = events[-1][0]
     for at, event in events:
@@ -210,7 +211,7 @@ def _merge(events: list[tuple[str, dict[str, Any]]], others: int) -> TaskEvent:
     )
 
 
-def _eni(detail: dict[str, Any]) -> dict[str, str]:
+def _eni(detail: JsonDict) -> dict[str, str]:
     for attachment in _items(detail.get("attachments")):
         if isinstance(attachment, dict) and attachment.get("type") in _ENI_TYPES:
             return {

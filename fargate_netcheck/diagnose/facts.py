@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 
 
 @dataclass(slots=True)
@@ -90,7 +91,7 @@ def take_flags(facts: TaskFacts, placement: Placement) -> None:
         facts.take("ECS's default for --subnet without --assign-public-ip (DISABLED)", public_ip=False)
 
 
-def take_interface(facts: TaskFacts, interface: dict[str, Any] | None, where: str) -> None:
+def take_interface(facts: TaskFacts, interface: JsonDict | None, where: str) -> None:
     """Groups and public IP from the task's network interface (a DescribeNetworkInterfaces item)."""
     if not interface:
         return
@@ -108,7 +109,7 @@ def take_interface(facts: TaskFacts, interface: dict[str, Any] | None, where: st
 
 def interface_in_snapshot(
     graph: nx.DiGraph, eni_id: str | None, private_ip: str | None, subnet_id: str | None
-) -> dict[str, Any] | None:
+) -> JsonDict | None:
     """The task's interface as the snapshot holds it (collected while the task still had it): by its
     id, else by its private address in its subnet."""
     if eni_id and graph.nodes.get(eni_id, {}).get("kind") == "eni":

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Report
 from fargate_netcheck.diagnose.arn import TaskRef
 from fargate_netcheck.diagnose.facts import Placement, TaskFacts, take_flags, take_interface
@@ -72,7 +73,7 @@ def task_facts(
     ec2: Any,
     cloudtrail: Any,
     cluster: str,
-    task: dict[str, Any],
+    task: JsonDict,
     placement: Placement,
 ) -> TaskFacts:
     from fargate_netcheck.collect import ecs as ecs_api
@@ -120,14 +121,14 @@ def _lacking(facts: TaskFacts) -> bool:
     return facts.security_groups is None or facts.assign_public_ip is None
 
 
-def eni_details(task: dict[str, Any]) -> dict[str, str]:
+def eni_details(task: JsonDict) -> dict[str, str]:
     for attachment in task.get("attachments", []):
         if attachment.get("type") in ("ElasticNetworkInterface", "eni"):
             return {d["name"]: d.get("value", "") for d in attachment.get("details", []) if "name" in d}
     return {}
 
 
-def _interface(ec2: Any, eni_id: str | None) -> dict[str, Any] | None:
+def _interface(ec2: Any, eni_id: str | None) -> JsonDict | None:
     if not eni_id:
         return None
     from botocore.exceptions import ClientError

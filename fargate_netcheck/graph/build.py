@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import fields, replace
-from typing import Any
 
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.parse import (
     BlockPublicAccess,
+    Network,
     TgwAttachment,
     parse_acl_entries,
     parse_block_public_access,
@@ -109,13 +110,15 @@ def build_graph(snapshot: Snapshot) -> nx.DiGraph:
 
 def region_of(g: nx.DiGraph, node: str) -> RegionData:
     attrs = g.nodes[node]
-    return g.graph["regions"][(attrs["account"], attrs["region"])]
+    found: RegionData = g.graph["regions"][(attrs["account"], attrs["region"])]
+    return found
 
 
 def block_public_access_of(g: nx.DiGraph, node: str) -> BlockPublicAccess:
     """The VPC Block Public Access of the account and region ``node`` is in."""
     attrs = g.nodes[node]
-    return g.graph["block_public_access"][(attrs["account"], attrs["region"])]
+    found: BlockPublicAccess = g.graph["block_public_access"][(attrs["account"], attrs["region"])]
+    return found
 
 
 def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
@@ -166,7 +169,7 @@ def _add_region(g: nx.DiGraph, rd: RegionData) -> None:
                 g.add_edge(pcx["VpcPeeringConnectionId"], vpc_id, rel="peers", side=side)
 
 
-def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+def _add_route_tables(g: nx.DiGraph, rd: RegionData, where: dict[str, str | None]) -> None:
     main_of_vpc: dict[str, str] = {}
     explicit: dict[str, str] = {}
 
@@ -254,7 +257,7 @@ def endpoint_service(service_name: str, region: str) -> str:
     return service_name
 
 
-def _add_interfaces(g: nx.DiGraph, rd: RegionData, where: dict[str, Any]) -> None:
+def _add_interfaces(g: nx.DiGraph, rd: RegionData, where: dict[str, str | None]) -> None:
     for eni in rd.items.get("NetworkInterfaces", []):
         eni_id = eni["NetworkInterfaceId"]
         if eni.get("SubnetId") in g:
@@ -319,17 +322,18 @@ def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachme
     return replace(known, **gaps)
 
 
-def subnet_cidr(g: nx.DiGraph, subnet_id: str):
+def subnet_cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
     """The subnet's IPv4 block, parsed once when the graph was built (None if unknown)."""
     return g.nodes[subnet_id].get("cidr") if subnet_id in g else None
 
 
 def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:
-    index = g.graph.get("successor")
+    index: dict[tuple[str, str], str] | None = g.graph.get("successor")
     if index is not None:
         return index.get((node, rel))
     if node not in g:
         return None
+    nbr: str
     for nbr, data in g.succ[node].items():
         if data.get("rel") == rel:
             return nbr
@@ -342,7 +346,7 @@ def successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
     return [nbr for nbr, data in g.succ[node].items() if data.get("rel") == rel]
 
 
-def vpc_cidrs(item: dict[str, Any]) -> list[str]:
+def vpc_cidrs(item: JsonDict) -> list[str]:
     cidrs = [a["CidrBlock"] for a in item.get("CidrBlockAssociationSet") or [] if a.get("CidrBlock")]
     if item.get("CidrBlock") and item["CidrBlock"] not in cidrs:
         cidrs.insert(0, item["CidrBlock"])

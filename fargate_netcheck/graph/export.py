@@ -59,16 +59,17 @@ def plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return out
 
 
-def name_tag(item: Any) -> str | None:
+def name_tag(item: object) -> str | None:
     if not isinstance(item, dict):
         return None
     for tag in item.get("Tags") or []:
-        if isinstance(tag, dict) and tag.get("Key") == "Name" and isinstance(tag.get("Value"), str):
-            return tag["Value"]
+        value = tag.get("Value") if isinstance(tag, dict) and tag.get("Key") == "Name" else None
+        if isinstance(value, str):
+            return value
     return None
 
 
-def _scalar(value: Any) -> str | int | float | bool | None:
+def _scalar(value: object) -> str | int | float | bool | None:
     if isinstance(value, str):
         return _text(value)
     if isinstance(value, bool | int | float):
@@ -105,7 +106,7 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
     return ", ".join(f"{quote(str(key))}={quote(_dot_value(value))}" for key, value in attrs.items())
 
 
-def _dot_value(value: Any) -> str:
+def _dot_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

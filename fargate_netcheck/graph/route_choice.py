@@ -57,6 +57,7 @@ class Piece(Generic[R]):
             return None
         if len(self.routes) == 1:
             return self.routes[0]
+        # Every route kind R stands for is a dataclass; the Prefixed protocol cannot say so to mypy.
         return replace(self.routes[0], destination=", ".join(r.destination for r in self.routes))  # type: ignore[type-var]
 
     def unknown_reason(self, kind: str = "route") -> str | None:
@@ -153,7 +154,7 @@ def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Rou
     (kept in ``g.graph["partitions"]``: derived from the graph, like its indexes)."""
     cache = g.graph.setdefault("partitions", {})
     key = ("vpc", table, space)
-    found = cache.get(key)
+    found: list[Piece[Route]] | None = cache.get(key)
     if found is None:
         found = cache[key] = partition(g, g.nodes[table].get("routes", ()), space, route_tier, next_hop)
     return found

@@ -18,8 +18,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
 from fargate_netcheck.core.tristate import Match
+
+# The policy AWS gives a VPC endpoint created without one: full access.
+DEFAULT_ENDPOINT_POLICY = json.dumps(
+    {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +118,13 @@ def _any(matches: Iterable[Match]) -> Match:
     return out
 
 
-def _list(value: Any) -> list[Any]:
+def _list(value: object) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
 
 
-def _principal(value: Any, request: Request) -> Match:
+def _principal(value: object, request: Request) -> Match:
     if value == "*":
         return Match.YES
     if not isinstance(value, dict):
@@ -157,7 +166,7 @@ _STRING_OPS = {
 }
 
 
-def _condition(block: Any, request: Request) -> Match:
+def _condition(block: object, request: Request) -> Match:
     if not block:
         return Match.YES
     if not isinstance(block, dict):
@@ -204,7 +213,7 @@ def _equal(a: str, b: str, fold: bool) -> Match:
     return Match.YES if (a.lower() == b.lower() if fold else a == b) else Match.NO
 
 
-def statement_match(statement: dict[str, Any], action: str, request: Request) -> Match:
+def statement_match(statement: JsonDict, action: str, request: Request) -> Match:
     if "NotPrincipal" in statement:
         principal = ~_principal(statement["NotPrincipal"], request)
     elif "Principal" in statement:
@@ -225,7 +234,7 @@ def statement_match(statement: dict[str, Any], action: str, request: Request) ->
     return out
 
 
-def parse_document(document: Any) -> dict[str, Any] | None:
+def parse_document(document: object) -> JsonDict | None:
     if isinstance(document, str):
         try:
             document = json.loads(document)
@@ -234,7 +243,7 @@ def parse_document(document: Any) -> dict[str, Any] | None:
     return document if isinstance(document, dict) else None
 
 
-def evaluate(document: Any, request: Request) -> PolicyDecision:
+def evaluate(document: object, request: Request) -> PolicyDecision:
     """The policy's answer for every action of ``request`` (the worst of them decides)."""
     policy = parse_document(document)
     if policy is None:
@@ -252,12 +261,12 @@ def evaluate(document: Any, request: Request) -> PolicyDecision:
     )
 
 
-def _label(statement: dict[str, Any], index: int) -> str:
+def _label(statement: JsonDict, index: int) -> str:
     sid = statement.get("Sid")
     return f"statement {sid!r}" if sid else f"Statement[{index}]"
 
 
-def _one_action(statements: list[dict[str, Any]], action: str, request: Request) -> PolicyDecision:
+def _one_action(statements: list[JsonDict], action: str, request: Request) -> PolicyDecision:
     allow: str | None = None
     doubt: str | None = None
     for index, statement in enumerate(statements):

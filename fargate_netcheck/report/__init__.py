@@ -32,15 +32,18 @@ _MODULES = {
 
 def writer(fmt: str) -> Callable[[Report], str]:
     """The render function of a format, imported only when that format is asked for."""
-    return importlib.import_module(f"fargate_netcheck.report.{_MODULES[fmt]}").render
+    render: Callable[[Report], str] = importlib.import_module(
+        f"fargate_netcheck.report.{_MODULES[fmt]}"
+    ).render
+    return render
 
 
 def stream(fmt: str) -> Callable[[Report], Iterable[str]]:
     """The format's text as chunks that join to exactly what ``writer(fmt)`` returns: its module's
     ``chunks`` when it has one, else the whole text as a single chunk."""
     module = importlib.import_module(f"fargate_netcheck.report.{_MODULES[fmt]}")
-    chunks = getattr(module, "chunks", None)
+    chunks: Callable[[Report], Iterable[str]] | None = getattr(module, "chunks", None)
     if chunks is not None:
         return chunks
-    render = module.render
+    render: Callable[[Report], str] = module.render
     return lambda report: (render(report),)

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
 from fargate_netcheck.core.model import Finding, Severity
 from fargate_netcheck.report.json_report import REPORT_VERSION
@@ -35,18 +35,24 @@ def identity(finding: Finding) -> Identity:
     return (finding.rule_id, finding.resource_id, finding.target_id)
 
 
-def load_baseline(path: Path) -> dict[str, Any]:
+def load_baseline(path: Path) -> JsonDict:
     """Read and validate a previous JSON report (``report_version`` 1)."""
     data, _ = read_json(path, "baseline report")
-    baseline_findings(data, str(path))
+    report = _report(data, str(path))
+    baseline_findings(report, str(path))
+    return report
+
+
+def _report(data: object, source: str) -> JsonDict:
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: not a fargate-netcheck JSON report (expected an object)")
     return data
 
 
-def baseline_findings(report: Any, source: str = "baseline report") -> list[Finding]:
+def baseline_findings(data: object, source: str = "baseline report") -> list[Finding]:
     """The findings of a JSON report as ``Finding`` objects; ``InputError`` naming ``source`` and
     the entry at fault when it is not a version-1 fargate-netcheck report."""
-    if not isinstance(report, dict):
-        raise InputError(f"{source}: not a fargate-netcheck JSON report (expected an object)")
+    report = _report(data, source)
     if report.get("report_version") != REPORT_VERSION:
         raise InputError(
             f"{source}: report_version is {report.get('report_version')!r}; "
@@ -58,7 +64,7 @@ def baseline_findings(report: Any, source: str = "baseline report") -> list[Find
     return [_finding(entry, f"{source}: findings[{n}]") for n, entry in enumerate(entries)]
 
 
-def _finding(entry: Any, where: str) -> Finding:
+def _finding(entry: object, where: str) -> Finding:
     if not isinstance(entry, dict):
         raise InputError(f"{where}: must be an object")
     for key in ("rule_id", "resource_id"):
@@ -87,7 +93,7 @@ def _finding(entry: Any, where: str) -> Finding:
 
 
 def apply_baseline(
-    findings: Iterable[Finding], baseline_report: dict[str, Any]
+    findings: Iterable[Finding], baseline_report: JsonDict
 ) -> tuple[list[Finding], list[Finding]]:
     """(this run's findings marked ``baseline="new"`` or ``"unchanged"``, the baseline's findings
     that are gone, marked ``"resolved"``). Order of the current findings is kept; resolved ones are

@@ -319,8 +319,9 @@ class _Drawing:
 
     @classmethod
     def of(cls, env: Environment) -> _Drawing:
-        module = env.get_template("html/_path.html.j2").module
-        return cls(module.arrow, module.hop_box)
+        # Jinja's TemplateModule holds the template's exported macros as attributes it does not declare.
+        macros = vars(env.get_template("html/_path.html.j2").module)
+        return cls(macros["arrow"], macros["hop_box"])
 
     def __call__(self, d: PathDiagram) -> Markup:
         arrows = [_once(self.arrows, a, self.arrow) for a in d.arrows]

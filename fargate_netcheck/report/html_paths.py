@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from fargate_netcheck.core.model import PathResult
+from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.core.model import PathResult, TargetResult
 from fargate_netcheck.report.compliance import Compliance
+
+if TYPE_CHECKING:
+    from fargate_netcheck.report.html import PathDiagram
 
 WITH_CHECKS = 200  # groups whose first member's checks are embedded (the JSON report has all)
 _UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -27,7 +31,9 @@ _UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 _STATE = {"ok": "o", "blocked": "b", "unknown": "u", "unreached": "n"}
 
 
-def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any], geometry: list[int]) -> Markup:
+def path_data(
+    cv: Compliance, layout: Callable[[str, PathResult], PathDiagram], geometry: list[int]
+) -> Markup:
     """``targets``: [target id, subnet id] once each; ``boxes``: [hop id, kind, label, name] once
     each; per group, its boxes as indexes with one state letter each (``_STATE``), its members and
     example as target indexes."""
@@ -36,7 +42,7 @@ def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any], geometry
     targets: dict[str, int] = {}
     target_rows: list[list[str]] = []
 
-    def target(result: Any) -> int:
+    def target(result: TargetResult) -> int:
         t = result.target
         if t.target_id not in targets:
             targets[t.target_id] = len(target_rows)
@@ -50,7 +56,7 @@ def path_data(cv: Compliance, layout: Callable[[str, PathResult], Any], geometry
             if b.hop_id not in boxes:
                 boxes[b.hop_id] = len(box_rows)
                 box_rows.append([b.hop_id, b.kind, b.label, b.name])
-        group: dict[str, Any] = {
+        group: JsonDict = {
             "c": g.check,
             "v": g.verdict._value_,
             "via": g.via,

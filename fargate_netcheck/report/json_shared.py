@@ -81,6 +81,6 @@ def _template(text: str) -> Template:
 
 
 def _fill(template: Template, values: tuple[str, ...]) -> str:
-    if len(template) == 1:
-        return template[0]  # type: ignore[return-value]
-    return "".join([values[p] if p.__class__ is int else p for p in template])  # type: ignore[misc]
+    if len(template) == 1 and isinstance(template[0], str):
+        return template[0]
+    return "".join([values[p] if isinstance(p, int) else p for p in template])

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
 
+from fargate_netcheck.core.collection_summary import CollectionSummary
 from fargate_netcheck.core.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
 from fargate_netcheck.report.escape import xml_text
 
@@ -75,7 +75,7 @@ def _suites(report: Report) -> dict[str, list[_Case]]:
     return suites
 
 
-def _collection_cases(collection: Any) -> list[_Case]:
+def _collection_cases(collection: CollectionSummary) -> list[_Case]:
     """One passing case when every kind was collected, else one failure per kind that was not."""
     failed = [
         (f"{r.account}/{r.region}/{kind}", message)

@@ -15,9 +15,11 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from fargate_netcheck.core.errors import InputError
+
+_D = TypeVar("_D")  # what rescue writes (a snapshot document)
 
 
 def check_writable(path: Path, what: str) -> None:
@@ -46,7 +48,7 @@ def check_folder(folder: Path, what: str) -> None:
         raise InputError(f"{folder}: cannot write the {what} folder: permission denied")
 
 
-def rescue(path: Path, data: Any, write: Callable[[Any, Path], None]) -> Path:
+def rescue(path: Path, data: _D, write: Callable[[_D, Path], None]) -> Path:
     """``write(data, path)``; when that fails, write to a new file in the working directory (else
     the temporary folder) and raise an ``InputError`` naming both. Returns ``path`` on success."""
     try:

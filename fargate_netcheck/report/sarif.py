@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import (
     Finding,
     Report,
@@ -43,13 +43,13 @@ def render(report: Report, max_results: int = MAX_RESULTS) -> str:
     return dumps(build(report, max_results))
 
 
-def dumps(log: dict[str, Any]) -> str:
+def dumps(log: JsonDict) -> str:
     text = json.dumps(log, indent=2, ensure_ascii=False, sort_keys=False)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return text + "\n"
 
 
-def build(report: Report, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+def build(report: Report, max_results: int = MAX_RESULTS) -> JsonDict:
     """The SARIF log as plain data."""
     rules = _rule_table(report)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
@@ -60,7 +60,7 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> dict[str, Any]:
     findings = sorted(report.findings, key=Finding.sort_key)
     kept = findings[:max_results]
     results = [_result(f, index[f.rule_id], targets, by_source, report) for f in kept]
-    run: dict[str, Any] = {
+    run: JsonDict = {
         "tool": {
             "driver": {
                 "name": TOOL_NAME,
@@ -74,7 +74,7 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> dict[str, Any]:
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
-    properties: dict[str, Any] = {"accounts": sorted(report.account_ids), "summary": report.summary()}
+    properties: JsonDict = {"accounts": sorted(report.account_ids), "summary": report.summary()}
     if report.collected_at:
         properties["collectedAt"] = report.collected_at
     if len(findings) > len(kept):
@@ -88,7 +88,7 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _rule_table(report: Report) -> list[dict[str, Any]]:
+def _rule_table(report: Report) -> list[JsonDict]:
     infos = dict(report.rules)
     for finding in report.findings:  # a finding of a rule missing from the table still needs an entry
         if finding.rule_id not in infos:
@@ -98,7 +98,7 @@ def _rule_table(report: Report) -> list[dict[str, Any]]:
     return [_rule(infos[rule_id]) for rule_id in sorted(infos)]
 
 
-def _rule(info: RuleInfo) -> dict[str, Any]:
+def _rule(info: RuleInfo) -> JsonDict:
     docs = info.docs.strip()
     first_paragraph = docs.split("\n\n", 1)[0].strip() if docs else ""
     help_text = docs or info.title
@@ -149,14 +149,14 @@ def _result(
     targets: dict[str, TargetResult],
     by_source: dict[str, Target],
     report: Report,
-) -> dict[str, Any]:
+) -> JsonDict:
     result_of_target = targets.get(finding.target_id) if finding.target_id else None
     target = result_of_target.target if result_of_target else None
     # A finding about a task (resource deploy-config:<env>/<task>) lies where that task's targets lie.
     placed = target or by_source.get(finding.resource_id)
     account, region = _where(placed, report)
     if placed is not None and placed.location is not None:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": uri_path(placed.location.path)}}
+        physical: JsonDict = {"artifactLocation": {"uri": uri_path(placed.location.path)}}
         if placed.location.line and placed.location.line >= 1:
             physical["region"] = {"startLine": placed.location.line}
     else:
@@ -168,7 +168,7 @@ def _result(
             "kind": "resource",
         }
     ]
-    properties: dict[str, Any] = {"resourceId": finding.resource_id}
+    properties: JsonDict = {"resourceId": finding.resource_id}
     if target is not None:
         logical.append({"name": target.subnet_id, "kind": "resource"})
         properties |= {"targetId": target.target_id, "subnetId": target.subnet_id, "source": target.source}
@@ -189,7 +189,7 @@ def _result(
         if evidence:
             properties["needs"] = evidence
     message = finding.message + (f"\nFix: {finding.remediation}" if finding.remediation else "")
-    result: dict[str, Any] = {
+    result: JsonDict = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
@@ -205,7 +205,7 @@ def _result(
     return result
 
 
-def _needs_at(result: TargetResult, resource_id: str) -> list[dict[str, Any]]:
+def _needs_at(result: TargetResult, resource_id: str) -> list[JsonDict]:
     """The target's needs that are not reachable at ``resource_id``: blocked there, or with a check
     there that failed or could not be decided."""
     out = []
@@ -229,8 +229,8 @@ def _needs_at(result: TargetResult, resource_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _invocation(report: Report) -> dict[str, Any]:
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+def _invocation(report: Report) -> JsonDict:
+    invocation: JsonDict = {"executionSuccessful": True}
     notes = [
         {"level": "warning", "message": {"text": f"{where}: {message}"}}
         for where, message in sorted(report.errors.items())

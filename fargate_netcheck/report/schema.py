@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+
+from fargate_netcheck.core.json_types import JsonDict
 
 SCHEMA_FILE = "report.schema.json"
 
@@ -16,6 +17,6 @@ def report_schema_text() -> str:
     return resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
-def report_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(report_schema_text())
+def report_schema() -> JsonDict:
+    schema: JsonDict = json.loads(report_schema_text())
     return schema

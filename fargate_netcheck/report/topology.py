@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.parse import parse_route
 
 # Node kinds shown as gateways of a VPC, with the label a reader sees.
@@ -96,7 +97,7 @@ def build_topology(graph: nx.DiGraph) -> list[VpcView]:
     return sorted(views, key=lambda v: (v.account or "", v.region or "", v.vpc_id))
 
 
-def tag_name(item: dict[str, Any]) -> str | None:
+def tag_name(item: JsonDict) -> str | None:
     """The value of the resource's ``Name`` tag, if any."""
     for tag in item.get("Tags") or []:
         if tag.get("Key") == "Name" and tag.get("Value"):
@@ -133,7 +134,7 @@ def _vpc_view(graph: nx.DiGraph, vpc_id: str) -> VpcView:
     )
 
 
-def _vpc_cidrs(item: dict[str, Any]) -> list[str]:
+def _vpc_cidrs(item: JsonDict) -> list[str]:
     cidrs = [a["CidrBlock"] for a in item.get("CidrBlockAssociationSet") or [] if a.get("CidrBlock")]
     if item.get("CidrBlock") and item["CidrBlock"] not in cidrs:
         cidrs.insert(0, item["CidrBlock"])

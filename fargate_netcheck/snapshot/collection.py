@@ -17,10 +17,12 @@ No boto3 here: a report from a snapshot file builds this section too.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
+from fargate_netcheck.core.collection_summary import CollectionSummary, RegionCollection
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 
 if TYPE_CHECKING:
     from fargate_netcheck.snapshot.store import Snapshot
@@ -75,90 +77,41 @@ def is_failure(kind: str, message: str) -> bool:
     return not (kind in UNSUPPORTED_MEANS_ABSENT and is_unsupported(message))
 
 
-@dataclass(frozen=True, slots=True)
-class RegionCollection:
-    """One account's region: its calls and retries (live runs), and each kind's failure."""
-
-    account: str
-    region: str
-    calls: int | None = None
-    retries: int | None = None
-    throttled: int | None = None
-    failures: dict[str, str] = field(default_factory=dict)  # kind -> message (failed or timed out)
-    unsupported: dict[str, str] = field(default_factory=dict)  # kind -> message (endpoint lacks it)
-
-
-@dataclass(frozen=True, slots=True)
-class CollectionSummary:
-    """The report's ``collection`` section. ``live`` False: read from a snapshot file, whose calls
-    were not counted (``calls``/``retries``/``throttled`` None)."""
-
-    live: bool
-    calls: int | None
-    retries: int | None
-    throttled: int | None
-    regions: tuple[RegionCollection, ...]
-    accounts: dict[str, dict[str, str]]  # account -> {step: message}: accounts that could not be read
+class CallCounts(Protocol):
+    """What ``summarize`` reads of a live run's calls (``collect.CallLog``)."""
 
     @property
-    def failures(self) -> int:
-        return sum(len(r.failures) for r in self.regions) + sum(len(a) for a in self.accounts.values())
-
+    def by_where(self) -> Mapping[str, Sequence[int]]: ...  # "account/region" -> [calls, retries, throttled]
     @property
-    def complete(self) -> bool:
-        return self.failures == 0
-
-    def line(self) -> str:
-        """One line for text-like reports."""
-        counted = "" if self.calls is None else f"{self.calls} API call(s), {self.retries} retries"
-        if self.throttled:
-            counted += f" ({self.throttled} throttled)"
-        where = f"{len(self.regions)} region(s)"
-        status = (
-            "complete" if self.complete else f"{self.failures} failure(s): verdicts needing them are unknown"
-        )
-        unsupported = sum(len(r.unsupported) for r in self.regions)
-        extra = f", {unsupported} action(s) the endpoint does not implement" if unsupported else ""
-        source = "live" if self.live else "from a snapshot file"
-        return f"Collection ({source}): {', '.join(p for p in (counted, where) if p)}; {status}{extra}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "live": self.live,
-            "complete": self.complete,
-            "calls": self.calls,
-            "retries": self.retries,
-            "throttled": self.throttled,
-            "failures": self.failures,
-            "regions": [
-                {
-                    "account": r.account,
-                    "region": r.region,
-                    "calls": r.calls,
-                    "retries": r.retries,
-                    "throttled": r.throttled,
-                    "failures": dict(sorted(r.failures.items())),
-                    "unsupported": dict(sorted(r.unsupported.items())),
-                }
-                for r in self.regions
-            ],
-            "accounts": {a: dict(sorted(steps.items())) for a, steps in sorted(self.accounts.items())},
-        }
+    def total(self) -> int: ...
+    @property
+    def total_retries(self) -> int: ...
+    @property
+    def total_throttled(self) -> int: ...
 
 
-def summarize(snapshot: Snapshot, calls: Any = None) -> CollectionSummary:
+def summarize(snapshot: Snapshot, calls: CallCounts | None = None) -> CollectionSummary:
     """The ``collection`` section of ``snapshot``; ``calls`` (a ``collect.CallLog``) when it was
     collected live by this run."""
     by_where = dict(calls.by_where) if calls is not None else {}
     regions = []
     for rd in sorted(snapshot.regions, key=lambda r: (r.account_id or "-", r.region)):
         account = rd.account_id or "-"
-        counts = by_where.get(f"{account}/{rd.region}") if calls is not None else None
-        counts = counts or ([0, 0, 0] if calls is not None else [None, None, None])
+        counts: Sequence[int | None] = (
+            (by_where.get(f"{account}/{rd.region}") or [0, 0, 0]) if calls is not None else [None, None, None]
+        )
         failures = {k: m for k, m in rd.errors.items() if is_failure(k, m)}
         unsupported = {k: m for k, m in rd.errors.items() if not is_failure(k, m)}
         regions.append(
-            RegionCollection(account, rd.region, *counts, failures=failures, unsupported=unsupported)
+            RegionCollection(
+                account,
+                rd.region,
+                counts[0],
+                counts[1],
+                counts[2],
+                failures=failures,
+                unsupported=unsupported,
+            )
         )
     accounts = {
         account_id: {step: str(msg) for step, msg in (body.get("Errors") or {}).items()}
@@ -175,7 +128,7 @@ def summarize(snapshot: Snapshot, calls: Any = None) -> CollectionSummary:
     )
 
 
-def collected_anything(data: dict[str, Any], kinds: tuple[str, ...]) -> bool:
+def collected_anything(data: JsonDict, kinds: tuple[str, ...]) -> bool:
     """True when at least one of ``kinds`` was collected in some account's region of ``data``
     (a snapshot dict, either form)."""
     accounts = data.get("accounts") or {"-": data}
@@ -187,7 +140,20 @@ def collected_anything(data: dict[str, Any], kinds: tuple[str, ...]) -> bool:
     )
 
 
-def nothing_collected(failures: list[Any]) -> NothingCollected:
+class FailedCall(Protocol):
+    """What ``nothing_collected`` reads of a failed call (``collect.CallFailure``)."""
+
+    @property
+    def operation(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+def nothing_collected(failures: Sequence[FailedCall]) -> NothingCollected:
     """The one-line error for a run that collected nothing, naming the cause and the endpoint,
     from the calls that failed (``collect.CallFailure``; the most frequent reason wins)."""
     if not failures:

@@ -12,6 +12,7 @@ import ipaddress
 import re
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema import CIDR4, CIDR6, CIDR_ANY, DICT, FIELD_SPECS, STR, TAG_SPEC
 
 # The CIDRs the fast path accepts without ipaddress (a strict subset of what ipaddress accepts, so
@@ -51,7 +52,7 @@ class ItemChecker:
         self._ipv4 = re.compile(_IPV4_CIDR).fullmatch
         self._ipv6 = re.compile(_IPV6_CIDR).fullmatch
 
-    def fits(self, kind: str, item: dict[str, Any]) -> bool:
+    def fits(self, kind: str, item: JsonDict) -> bool:
         """True when ``validate_item(kind, item, ...)`` certainly passes."""
         spec = self._specs.get(kind)
         if spec is None:
@@ -94,7 +95,7 @@ class ItemChecker:
                 return False
         return True
 
-    def _is_cidr(self, value: Any, family: int) -> bool:
+    def _is_cidr(self, value: object, family: int) -> bool:
         if value.__class__ is not str:
             return False
         version = self._versions.get(value)
@@ -151,7 +152,7 @@ def _compile(spec: dict[str, Any]) -> _Compiled:
     return tuple(scalars), tuple(cidrs), tuple(lists), tuple(objects)
 
 
-def _acl_entries_fit(acl: dict[str, Any]) -> bool:
+def _acl_entries_fit(acl: JsonDict) -> bool:
     """``_check_acl_entry``'s rules, answered yes/no; entries are already known to be plain dicts."""
     for entry in acl.get("Entries") or ():
         ports = entry.get("PortRange")

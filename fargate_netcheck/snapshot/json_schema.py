@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema import (
     BOOL,
     CIDR4,
@@ -34,7 +35,7 @@ _CIDR_PATTERNS = {
 }
 
 
-def snapshot_schema() -> dict[str, Any]:
+def snapshot_schema() -> JsonDict:
     """The schema as a dict (``json.dumps`` it to print)."""
     kinds = {
         kind: {
@@ -84,7 +85,7 @@ def snapshot_schema() -> dict[str, Any]:
     }
 
 
-def _item(kind: str) -> dict[str, Any]:
+def _item(kind: str) -> JsonDict:
     id_field = ID_FIELDS[kind]
     item = _object({**TAG_SPEC, **FIELD_SPECS.get(kind, {})})
     item["required"] = [id_field]
@@ -98,7 +99,7 @@ def _object(spec: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": {name: _nullable(_field(t)) for name, t in spec.items()}}
 
 
-def _field(expected: Any) -> dict[str, Any]:
+def _field(expected: Any) -> JsonDict:
     if isinstance(expected, tuple) and expected[0] is DICT:
         return _object(expected[1])
     if isinstance(expected, tuple) and expected[0] is LIST:
@@ -110,6 +111,6 @@ def _field(expected: Any) -> dict[str, Any]:
     return {"type": {STR: "string", BOOL: "boolean", INT: "integer", LIST: "array"}[expected]}
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+def _nullable(schema: JsonDict) -> JsonDict:
     """The loader reads a null field as an absent one."""
     return {"anyOf": [schema, {"type": "null"}]}

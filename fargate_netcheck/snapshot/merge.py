@@ -17,9 +17,9 @@ loaded and validated like any snapshot; the result is the many-account form (DES
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.store import SNAPSHOT_VERSION, load_snapshot, parse_snapshot, write_snapshot
 
 
@@ -35,9 +35,9 @@ def merge_files(paths: list[Path], output: Path) -> str:
     return f"wrote {output}: {len(paths)} shards, {len(accounts)} account(s), {regions} region(s)"
 
 
-def merge(shards: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def merge(shards: list[tuple[str, JsonDict]]) -> JsonDict:
     """``shards``: (name, validated snapshot document) pairs. Raises InputError on a conflict."""
-    accounts: dict[str, dict[str, Any]] = {}
+    accounts: dict[str, JsonDict] = {}
     region_from: dict[tuple[str, str], str] = {}
     error_from: dict[tuple[str, str], str] = {}
     stamps = []
@@ -52,16 +52,17 @@ def merge(shards: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
                 errors = into.setdefault("Errors", {})
                 for step, message in (account["Errors"] or {}).items():
                     _put(errors, step, message, error_from, (account_id, step), name, "account error")
-    out: dict[str, Any] = {"snapshot_version": SNAPSHOT_VERSION}
+    out: JsonDict = {"snapshot_version": SNAPSHOT_VERSION}
     if stamps:
         out["collected_at"] = min(stamps)
     out["accounts"] = {account_id: _sorted_account(accounts[account_id]) for account_id in sorted(accounts)}
     return out
 
 
-def _accounts(name: str, doc: dict[str, Any]) -> dict[str, Any]:
+def _accounts(name: str, doc: JsonDict) -> JsonDict:
     if "accounts" in doc:
-        return doc["accounts"]
+        accounts: JsonDict = doc["accounts"]  # a merged snapshot, validated when it was loaded
+        return accounts
     account_id = doc.get("account_id")
     if not account_id:
         raise InputError(f"{name}: a snapshot without account_id cannot be merged (whose regions are they?)")
@@ -69,9 +70,9 @@ def _accounts(name: str, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _put(
-    into: dict[str, Any],
+    into: JsonDict,
     key: str,
-    value: Any,
+    value: object,
     seen_in: dict[tuple[str, str], str],
     where: tuple[str, str],
     shard: str,
@@ -86,8 +87,8 @@ def _put(
     seen_in.setdefault(where, shard)
 
 
-def _sorted_account(account: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"regions": {r: account["regions"][r] for r in sorted(account["regions"])}}
+def _sorted_account(account: JsonDict) -> JsonDict:
+    out: JsonDict = {"regions": {r: account["regions"][r] for r in sorted(account["regions"])}}
     if "Errors" in account:
         out["Errors"] = dict(sorted(account["Errors"].items()))
     return out

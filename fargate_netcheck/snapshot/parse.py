@@ -6,8 +6,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.collection import is_failure
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -18,6 +18,7 @@ Span = tuple[int, int, int]
 
 def within(inner: Network, outer: Network) -> bool:
     """``inner`` lies inside ``outer`` (False across IP versions, where ``subnet_of`` would raise)."""
+    # Same version checked first; typeshed types subnet_of per class, which a union cannot narrow to.
     return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
@@ -54,7 +55,7 @@ class Route:
         return f"{self.destination} -> {self.target_id}"
 
 
-def parse_route(raw: dict[str, Any], kind_of: Callable[[str], str | None] | None = None) -> Route | None:
+def parse_route(raw: JsonDict, kind_of: Callable[[str], str | None] | None = None) -> Route | None:
     """``kind_of`` names the kind of a ``GatewayId`` whose id has no AWS prefix (an infrastructure-as-
     code id such as ``stack/Igw``): the kind of the resource it names in the snapshot."""
     cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
@@ -117,7 +118,7 @@ def span_of(net: Network) -> Span:
     return (net.version, first, first | ((1 << (net.max_prefixlen - net.prefixlen)) - 1))
 
 
-def parse_acl_entries(raw_entries: list[dict[str, Any]]) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:
+def parse_acl_entries(raw_entries: list[JsonDict]) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:
     """(inbound, outbound) entries, lowest rule number first, as AWS evaluates them."""
     inbound: list[AclEntry] = []
     outbound: list[AclEntry] = []
@@ -158,7 +159,7 @@ class SgRule:
         return self.ports[0] <= port <= self.ports[1]
 
 
-def parse_sg_rules(raw_rules: list[dict[str, Any]]) -> tuple[SgRule, ...]:
+def parse_sg_rules(raw_rules: list[JsonDict]) -> tuple[SgRule, ...]:
     rules = []
     for raw in raw_rules:
         protocol = _normalise_protocol(str(raw.get("IpProtocol", "-1")))
@@ -202,7 +203,7 @@ def _proto_name(number: str) -> str:
     return {"6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMPv6"}.get(number, f"protocol {number}")
 
 
-def parse_prefix_list_entries(raw: dict[str, Any]) -> tuple[Network, ...] | None:
+def parse_prefix_list_entries(raw: JsonDict) -> tuple[Network, ...] | None:
     """The CIDRs of a managed prefix list, or None when its entries were not collected."""
     entries = raw.get("Entries")
     if entries is None:
@@ -242,7 +243,7 @@ class TgwRoute:
         return f"{self.destination} -> {target}{blackhole}"
 
 
-def parse_tgw_route(raw: dict[str, Any]) -> TgwRoute | None:
+def parse_tgw_route(raw: JsonDict) -> TgwRoute | None:
     cidr = raw.get("DestinationCidrBlock")
     pl = raw.get("PrefixListId")
     if not cidr and not pl:
@@ -276,9 +277,7 @@ class TgwAttachment:
     route_table_id: str | None  # the associated TGW route table, when the attachment says so
 
 
-def parse_tgw_attachment(
-    attachment_id: str, generic: dict[str, Any] | None, vpc: dict[str, Any] | None
-) -> TgwAttachment:
+def parse_tgw_attachment(attachment_id: str, generic: JsonDict | None, vpc: JsonDict | None) -> TgwAttachment:
     generic, vpc = generic or {}, vpc or {}
     association = generic.get("Association") or {}
     associated = association.get("State", "associated") == "associated"
@@ -330,7 +329,7 @@ class BlockPublicAccess:
 
 
 def parse_block_public_access(
-    region: str, items: dict[str, list[dict[str, Any]]], errors: dict[str, str]
+    region: str, items: dict[str, list[JsonDict]], errors: dict[str, str]
 ) -> BlockPublicAccess:
     """The region's BPA from its ``VpcBlockPublicAccessOptions`` (one item) and
     ``VpcBlockPublicAccessExclusions``, with the collection errors of either."""

@@ -15,6 +15,7 @@ import ipaddress
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema_needs import NEEDS_FIELD_SPECS, NEEDS_ID_FIELDS
 
 ID_FIELDS: dict[str, str] = {
@@ -214,7 +215,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
 TAG_SPEC = {"Tags": (LIST, {"Key": STR, "Value": STR})}
 
 
-def validate_item(kind: str, item: dict[str, Any], where: str) -> None:
+def validate_item(kind: str, item: JsonDict, where: str) -> None:
     """The detailed check: raises an InputError naming ``where`` and the field at fault.
 
     ``ItemChecker`` answers the common "all fine" case faster; this stays the reference for what is
@@ -254,7 +255,7 @@ def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None
             raise InputError(f"{where}: {name} must be a {expected.__name__}, found {type(value).__name__}")
 
 
-def _check_cidr(value: Any, family: str, where: str) -> None:
+def _check_cidr(value: object, family: str, where: str) -> None:
     if not isinstance(value, str):
         raise InputError(f"{where} must be a CIDR string, found {value!r}")
     try:
@@ -265,7 +266,7 @@ def _check_cidr(value: Any, family: str, where: str) -> None:
         raise InputError(f"{where}: {value!r} is not an IPv{4 if family == CIDR4 else 6} CIDR block")
 
 
-def _check_acl_entry(entry: dict[str, Any], where: str) -> None:
+def _check_acl_entry(entry: JsonDict, where: str) -> None:
     at = f"{where}: rule {entry.get('RuleNumber')!r}"
     if not isinstance(entry.get("RuleNumber"), int) or isinstance(entry.get("RuleNumber"), bool):
         raise InputError(f"{at}: RuleNumber must be an integer")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
 from fargate_netcheck.snapshot.collection import is_failure
 from fargate_netcheck.snapshot.fast_check import ItemChecker
@@ -31,7 +32,7 @@ class RegionData:
 
     account_id: str | None
     region: str
-    items: dict[str, list[dict[str, Any]]]
+    items: dict[str, list[JsonDict]]
     errors: dict[str, str] = field(default_factory=dict)
 
     def collected(self, kind: str) -> bool:
@@ -53,7 +54,7 @@ class Snapshot:
     source: str  # file name or "live", for messages
     collected_at: str | None
     regions: list[RegionData]
-    raw: dict[str, Any]
+    raw: JsonDict
 
     @property
     def account_ids(self) -> tuple[str, ...]:
@@ -89,7 +90,7 @@ def load_snapshot(path: Path) -> Snapshot:
     return parse_snapshot(data, name)
 
 
-def parse_snapshot(data: Any, name: str = "snapshot") -> Snapshot:
+def parse_snapshot(data: object, name: str = "snapshot") -> Snapshot:
     if not isinstance(data, dict):
         raise InputError(f"{name}: a snapshot is a JSON object, found {type(data).__name__}")
     version = data.get("snapshot_version")
@@ -145,7 +146,7 @@ def _check_items(
                 raise InputError(f"{where}: {kind}[{i}]: duplicate id {rid} (also at {first})")
 
 
-def validate_references(items: dict[str, list[dict[str, Any]]], where: str) -> None:
+def validate_references(items: dict[str, list[JsonDict]], where: str) -> None:
     """References between items of one region must resolve, where the referenced kind was collected.
 
     Route *targets* are not checked here: a route to a deleted gateway is a finding, not bad input.
@@ -155,7 +156,7 @@ def validate_references(items: dict[str, list[dict[str, Any]]], where: str) -> N
         _raise_first_dangling(items, where)
 
 
-def _references_resolve(items: dict[str, list[dict[str, Any]]]) -> bool:
+def _references_resolve(items: dict[str, list[JsonDict]]) -> bool:
     """The common case in a few set operations: every reference, whatever its owner's state, resolves.
 
     False only means "look closer": a disassociated association or a deleted NAT gateway may point
@@ -179,7 +180,7 @@ def _references_resolve(items: dict[str, list[dict[str, Any]]]) -> bool:
     return True
 
 
-def _raise_first_dangling(items: dict[str, list[dict[str, Any]]], where: str) -> None:
+def _raise_first_dangling(items: dict[str, list[JsonDict]], where: str) -> None:
     """The first reference that does not resolve, in a fixed order, as an InputError (if any)."""
     vpcs = {item["VpcId"] for item in items["Vpcs"]} if "Vpcs" in items else None
     subnets = {item["SubnetId"] for item in items["Subnets"]} if "Subnets" in items else None
@@ -200,17 +201,17 @@ def _raise_first_dangling(items: dict[str, list[dict[str, Any]]], where: str) ->
             _need(subnets, nat.get("SubnetId"), "Subnets", where, nat["NatGatewayId"], "SubnetId")
 
 
-def _need(ids: set[str], ref: Any, kind: str, where: str, owner: str, field_name: str) -> None:
+def _need(ids: set[str], ref: object, kind: str, where: str, owner: str, field_name: str) -> None:
     if isinstance(ref, str) and ref not in ids:
         raise InputError(f"{where}: {owner}: {field_name} {ref} is not in {kind}")
 
 
-def _associated(assoc: dict[str, Any]) -> bool:
+def _associated(assoc: JsonDict) -> bool:
     state = assoc.get("AssociationState")
     return not isinstance(state, dict) or state.get("State", "associated") == "associated"
 
 
-def _regions(data: dict[str, Any], name: str) -> Iterator[RegionData]:
+def _regions(data: JsonDict, name: str) -> Iterator[RegionData]:
     if "accounts" in data:
         accounts = data["accounts"]
         if not isinstance(accounts, dict):
@@ -229,7 +230,7 @@ def _regions(data: dict[str, Any], name: str) -> Iterator[RegionData]:
     yield from _account_regions(data.get("regions"), account_id, name)
 
 
-def _account_regions(regions: Any, account_id: str | None, where: str) -> Iterator[RegionData]:
+def _account_regions(regions: object, account_id: str | None, where: str) -> Iterator[RegionData]:
     if not isinstance(regions, dict):
         raise InputError(f"{where}: regions must be an object of region name -> resources")
     for region, body in sorted(regions.items()):
@@ -238,7 +239,7 @@ def _account_regions(regions: Any, account_id: str | None, where: str) -> Iterat
         errors = body.get("Errors", {})
         if not isinstance(errors, dict) or not all(isinstance(v, str) for v in errors.values()):
             raise InputError(f"{where}: regions.{region}.Errors must map a kind to a message")
-        items: dict[str, list[dict[str, Any]]] = {}
+        items: dict[str, list[JsonDict]] = {}
         for key, value in body.items():
             if key == "Errors":
                 continue
@@ -257,7 +258,7 @@ def _suggest(key: str) -> str:
     return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(KINDS)})"
 
 
-def write_snapshot(data: dict[str, Any], path: Path) -> None:
+def write_snapshot(data: JsonDict, path: Path) -> None:
     """Write atomically: a temporary file in the same folder, then rename, so an interrupted
     write never leaves a half-written file that looks valid."""
     text = json.dumps(data, indent=1, sort_keys=True, default=str) + "\n"

@@ -59,7 +59,7 @@ _LEGACY_NETWORK = ("ecs", "task", "network")
 _ID_KIND = {"subnets": "subnet", "security_groups": "security group"}
 
 
-def is_jinja(value: Any) -> bool:
+def is_jinja(value: object) -> bool:
     return isinstance(value, str) and ("{{" in value or "{%" in value)
 
 
@@ -69,7 +69,7 @@ def _where(location: SourceLocation | None, fallback: str) -> str:
     return f"{location.path}:{location.line}" if location.line else location.path
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> Any:
     """A Run Environment tuple as the list a YAML config would hold."""
     return list(value) if isinstance(value, tuple) else value
 
@@ -174,7 +174,9 @@ def _task_layer(task_map: LocatedDict, task: str) -> Any:
     return value or LocatedDict()
 
 
-def _resolve_task(variables: LocatedDict, env: str, task: str, v4: bool, defaults: NetworkDefaults) -> Any:
+def _resolve_task(
+    variables: LocatedDict, env: str, task: str, v4: bool, defaults: NetworkDefaults
+) -> LocatedDict:
     """The task's merged configuration, with the network at ``aws.network`` (schema 4) or
     ``ecs.task.network`` (legacy)."""
     network = {name: _plain(getattr(defaults, name)) for name in NETWORK_FIELDS}
@@ -204,13 +206,15 @@ def _resolve_task(variables: LocatedDict, env: str, task: str, v4: bool, default
             _mapping(variables, "default_env_task_config"),
             per_task[2],
         ]
-    resolved: Any = LocatedDict()
+    resolved = LocatedDict()
     for layer in layers:
         resolved = combine(resolved, layer)
     return resolved
 
 
-def _id_list(value: Any, name: str, location: SourceLocation | None, problems: list[str]) -> tuple[str, ...]:
+def _id_list(
+    value: object, name: str, location: SourceLocation | None, problems: list[str]
+) -> tuple[str, ...]:
     kind = _ID_KIND[name]
     where = _where(location, name)
     if is_jinja(value) or isinstance(value, VaultValue) or not isinstance(value, list):
@@ -240,7 +244,7 @@ def _id_list(value: Any, name: str, location: SourceLocation | None, problems: l
     return tuple(ids)
 
 
-def _public_ip(value: Any, location: SourceLocation | None, problems: list[str]) -> bool | None:
+def _public_ip(value: object, location: SourceLocation | None, problems: list[str]) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
@@ -250,7 +254,7 @@ def _public_ip(value: Any, location: SourceLocation | None, problems: list[str])
     return None
 
 
-def _network_container(resolved: Any, path: tuple[str, ...], problems: list[str]) -> dict[str, Any]:
+def _network_container(resolved: object, path: tuple[str, ...], problems: list[str]) -> dict[str, Any]:
     container: Any = resolved
     for depth, key in enumerate(path):
         location = getattr(container, "locations", {}).get(key)
@@ -266,7 +270,7 @@ def _network_container(resolved: Any, path: tuple[str, ...], problems: list[str]
     return container
 
 
-def _network(resolved: Any, v4: bool, defaults: NetworkDefaults, problems: list[str]) -> dict[str, Any]:
+def _network(resolved: object, v4: bool, defaults: NetworkDefaults, problems: list[str]) -> dict[str, Any]:
     network = _network_container(resolved, _V4_NETWORK if v4 else _LEGACY_NETWORK, problems)
     locations: dict[str, SourceLocation] = {}
     values: dict[str, Any] = {"subnets": (), "security_groups": (), "assign_public_ip": None}
@@ -295,7 +299,7 @@ def _secret_kind(value: str, value_from: bool) -> str | None:
     return None
 
 
-def _secret_kinds(value: Any, key: Any = None) -> set[str]:
+def _secret_kinds(value: object, key: object = None) -> set[str]:
     if isinstance(value, dict):
         return set().union(*(_secret_kinds(v, k) for k, v in value.items()))
     if isinstance(value, list):
@@ -306,7 +310,7 @@ def _secret_kinds(value: Any, key: Any = None) -> set[str]:
     return set()
 
 
-def _secrets_from(resolved: Any, variables: LocatedDict) -> tuple[str, ...]:
+def _secrets_from(resolved: object, variables: LocatedDict) -> tuple[str, ...]:
     kinds = _secret_kinds(resolved)
     deployment = combine(_mapping(variables, "project_deployment"), _mapping(variables, "env_deployment"))
     for key in ("task_runtime_env_secret_path", "container_registry_credentials_secret_path"):
@@ -315,7 +319,7 @@ def _secrets_from(resolved: Any, variables: LocatedDict) -> tuple[str, ...]:
     return tuple(k for k in ("secretsmanager", "ssm") if k in kinds)
 
 
-def _uses_awslogs(resolved: Any, v4: bool) -> bool:
+def _uses_awslogs(resolved: LocatedDict, v4: bool) -> bool:
     """The deployer's task definition logs with awslogs unless ``aws.log_configuration`` says otherwise
     (schema 4); the legacy template always used awslogs."""
     aws = resolved.get("aws") if v4 else None
@@ -325,7 +329,7 @@ def _uses_awslogs(resolved: Any, v4: bool) -> bool:
     return True
 
 
-def _deployed(resolved: Any, label: str, problems: list[str]) -> bool:
+def _deployed(resolved: LocatedDict, label: str, problems: list[str]) -> bool:
     deployed = resolved.get("deployed")
     if is_jinja(deployed):
         where = _where(getattr(resolved, "locations", {}).get("deployed"), "deployed")

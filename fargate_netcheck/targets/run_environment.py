@@ -24,6 +24,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import SMALL_LIMIT
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
 from fargate_netcheck.core.model import SourceLocation
 
@@ -51,7 +52,7 @@ def _line_of(text: str, key: str) -> int | None:
     return None if index < 0 else text.count("\n", 0, index) + 1
 
 
-def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+def _dig(value: object, keys: tuple[str, ...]) -> Any:
     for key in keys:
         if not isinstance(value, dict):
             return None
@@ -59,7 +60,7 @@ def _dig(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def _ids(value: Any, what: str, where: str) -> tuple[str, ...] | None:
+def _ids(value: object, what: str, where: str) -> tuple[str, ...] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -67,20 +68,20 @@ def _ids(value: Any, what: str, where: str) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _flag(value: Any, what: str, where: str) -> bool | None:
+def _flag(value: object, what: str, where: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise InputError(f"{where}: {what} must be true or false, got {json.dumps(value)[:80]}")
 
 
-def _ecs_capability(run_environment: dict[str, Any]) -> dict[str, Any]:
+def _ecs_capability(run_environment: JsonDict) -> JsonDict:
     for capability in run_environment.get("execution_method_capabilities") or []:
         if isinstance(capability, dict) and capability.get("type") == _ECS_CAPABILITY:
             return capability
     return {}
 
 
-def _single_run_environment(data: Any, shown: str) -> dict[str, Any]:
+def _single_run_environment(data: object, shown: str) -> JsonDict:
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         results = data["results"]
         if len(results) != 1:
@@ -94,7 +95,7 @@ def _single_run_environment(data: Any, shown: str) -> dict[str, Any]:
     return data
 
 
-def parse_run_environment(data: Any, text: str, shown: str) -> NetworkDefaults:
+def parse_run_environment(data: object, text: str, shown: str) -> NetworkDefaults:
     """``NetworkDefaults`` from the decoded JSON ``data`` (``text`` is used only to find line numbers)."""
     run_environment = _single_run_environment(data, shown)
     network = _dig(run_environment, _SETTINGS_PATH)

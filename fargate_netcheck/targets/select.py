@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -14,6 +14,9 @@ from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.model import Target
 from fargate_netcheck.targets.subnets import audit_targets, cli_targets
 from fargate_netcheck.targets.to_targets import ConfigProblem, targets_from_networks
+
+if TYPE_CHECKING:
+    from fargate_netcheck.targets.run_environment import NetworkDefaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ def resolve_targets(
     return targets, problems
 
 
-def _defaults(req: TargetRequest):
+def _defaults(req: TargetRequest) -> NetworkDefaults:
     from fargate_netcheck.targets.run_environment import NetworkDefaults, load_run_environment
 
     defaults = load_run_environment(req.run_environment) if req.run_environment else NetworkDefaults()

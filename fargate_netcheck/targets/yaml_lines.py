@@ -11,8 +11,9 @@ way Ansible's ``combine(recursive=True)`` does, keeping each key's location.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -23,6 +24,9 @@ from fargate_netcheck.core.input_limits import YAML_LIMIT, read_limited
 from fargate_netcheck.core.model import SourceLocation
 
 _VAULT_FILE_HEADER = "$ANSIBLE_VAULT;"
+# The nodes PyYAML's composer builds (and hands a constructor, whatever its tag).
+_Composed = ScalarNode | SequenceNode | MappingNode
+_N = TypeVar("_N", bound=Node)
 
 
 class LocatedDict(dict):
@@ -155,14 +159,15 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def _expect(node: Node, kind: type[Node], what: str) -> None:
-    """``!!map``/``!!seq`` on a node of another kind is broken YAML, not a crash."""
+def _expect(node: _Composed, kind: type[_N], what: str) -> _N:
+    """``node`` as a ``kind``: ``!!map``/``!!seq`` on a node of another kind is broken YAML, not a crash."""
     if not isinstance(node, kind):
         raise ConstructorError(None, None, f"expected a {what}, found {node.id}", node.start_mark)
+    return node
 
 
-def _construct_mapping(loader: LocatedLoader, node: MappingNode) -> Any:
-    _expect(node, MappingNode, "mapping")
+def _construct_mapping(loader: LocatedLoader, composed: _Composed) -> Iterator[LocatedDict]:
+    node = _expect(composed, MappingNode, "mapping")
     data = LocatedDict()
     yield data
     loader.flatten_mapping(node)  # resolves `<<` merge keys; explicit keys come after merged ones
@@ -178,24 +183,24 @@ def _construct_mapping(loader: LocatedLoader, node: MappingNode) -> Any:
         data.locations[key] = loader.location(key_node)
 
 
-def _construct_sequence(loader: LocatedLoader, node: SequenceNode) -> Any:
-    _expect(node, SequenceNode, "sequence")
+def _construct_sequence(loader: LocatedLoader, composed: _Composed) -> Iterator[LocatedList]:
+    node = _expect(composed, SequenceNode, "sequence")
     data = LocatedList()
     yield data
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
     data.item_locations = [loader.location(child) for child in node.value]
 
 
-def _construct_vault(loader: LocatedLoader, node: Node) -> VaultValue:
+def _construct_vault(loader: LocatedLoader, node: _Composed) -> VaultValue:
     return VaultValue(loader.construct_scalar(node) if isinstance(node, ScalarNode) else "")
 
 
-def _construct_unsafe(loader: LocatedLoader, node: Node) -> Any:
+def _construct_unsafe(loader: LocatedLoader, node: _Composed) -> Any:
     if isinstance(node, ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, SequenceNode):
         return loader.construct_sequence(node, deep=True)
-    return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return loader.construct_mapping(node, deep=True)
 
 
 LocatedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)

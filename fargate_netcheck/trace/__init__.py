@@ -11,6 +11,7 @@ from fargate_netcheck.graph.build import subnet_cidr, successor
 from fargate_netcheck.needs import catalog
 from fargate_netcheck.needs.catalog import Need
 from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.dns_inputs import assumed_name_resolution
 from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer
 from fargate_netcheck.trace.grouping import Grouper, Relabel
 from fargate_netcheck.trace.needs import NeedWalker, summarise_ecr
@@ -96,6 +97,8 @@ def trace_targets(
         notes.append(
             f"AWS service addresses (ECR, S3, aws:SERVICE destinations) from {tracer.ranges_used.describe()}"
         )
+    if notes is not None and any(r.needs for r in results):
+        notes.extend(assumed_name_resolution(graph))
     return results
 
 

@@ -24,9 +24,9 @@ import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.addresses import AddressSet
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "aws-ip-ranges.json"
@@ -38,7 +38,9 @@ class AwsRanges:
     create_date: str
     source: str  # "shipped copy" or the file given with --ip-ranges
     ranges: dict[str, dict[str, tuple[str, ...]]]  # region -> service -> CIDR blocks
-    _spaces: dict = field(default_factory=dict, compare=False, repr=False)
+    _spaces: dict[tuple[str, str, int], AddressSet | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def describe(self) -> str:
         return f"AWS ip-ranges.json createDate {self.create_date} ({self.source})"
@@ -87,13 +89,15 @@ def load(path: Path) -> AwsRanges:
     return parse(data, str(path))
 
 
-def parse(data: Any, source: str) -> AwsRanges:
+def parse(data: object, source: str) -> AwsRanges:
     if not isinstance(data, dict) or not isinstance(data.get("createDate"), str):
         raise InputError(f"{source}: not AWS ip-ranges.json (no createDate)")
     ranges: dict[str, dict[str, list[str]]] = {}
     if "regions" in data:  # the trimmed shape
         for region, services in _dict(data["regions"], source, "regions").items():
             for service, cidrs in _dict(services, source, region).items():
+                if not isinstance(cidrs, list):
+                    raise InputError(f"{source}: regions.{region}.{service} is not a list of CIDR blocks")
                 ranges.setdefault(region, {})[service] = [_cidr(c, source) for c in cidrs]
     else:
         for key, cidr_field in (("prefixes", "ip_prefix"), ("ipv6_prefixes", "ipv6_prefix")):
@@ -115,20 +119,23 @@ def parse(data: Any, source: str) -> AwsRanges:
     )
 
 
-def _dict(value: Any, source: str, where: str) -> dict:
+def _dict(value: object, source: str, where: str) -> dict[str, object]:
     if not isinstance(value, dict):
         raise InputError(f"{source}: {where} is not an object")
     return value
 
 
-def _cidr(value: Any, source: str) -> str:
-    try:
-        return str(ipaddress.ip_network(value, strict=False))
-    except (TypeError, ValueError):
-        raise InputError(f"{source}: {value!r} is not a CIDR block") from None
+def _cidr(value: object, source: str) -> str:
+    """A CIDR block written as text (a number would read as an address: ``167772160`` is 10.0.0.0)."""
+    if isinstance(value, str):
+        try:
+            return str(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            pass
+    raise InputError(f"{source}: {value!r} is not a CIDR block")
 
 
-def trim(data: dict[str, Any]) -> dict[str, Any]:
+def trim(data: JsonDict) -> JsonDict:
     """AWS's ip-ranges.json reduced to the shipped shape: AMAZON and S3 per region, collapsed."""
     full = parse(data, "input")
     regions: dict[str, dict[str, list[str]]] = {}

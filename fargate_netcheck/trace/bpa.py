@@ -156,7 +156,7 @@ def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:
     owner = (attrs.get("item") or {}).get("OwnerId")
     if not owner or not attrs["account"] or owner == attrs["account"]:
         return block_public_access_of(g, node)
-    found = g.graph["block_public_access"].get((owner, attrs["region"]))
+    found: BlockPublicAccess | None = g.graph["block_public_access"].get((owner, attrs["region"]))
     own = block_public_access_of(g, node)
     if found is None and own.mode is None and own.unreadable is None:
         return own  # a snapshot that describes no BPA at all: the owner's is not described either

@@ -162,11 +162,13 @@ def resolve_service(destination: Destination, region: str, ranges: AwsRanges) ->
     """``aws:SERVICE[:REGION]`` as an address set, from ``ranges`` (``ECR+S3``: both an image pull's)."""
     service = (destination.service or "").split(":")[1].upper()
     names = ("ECR", "S3") if service == ECR_AND_S3 else (service,)
-    spaces = [ranges.service_space(name, region) for name in names]
-    if any(s is None for s in spaces):
+    space: AddressSet | None = None
+    for name in names:
+        more = ranges.service_space(name, region)
+        if more is None:
+            return None
+        space = more if space is None else space | more
+    if space is None:
         return None
-    space = spaces[0]
-    for more in spaces[1:]:
-        space = space | more
     label = " and ".join(names) + f" addresses in {region}"
     return Destination(space, label)

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
 
 from fargate_netcheck.core.dns_names import covers, firewall_domain_matches, labels, norm, record_matches
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
 
 AMAZON_DNS = "AmazonProvidedDNS"
@@ -38,16 +38,17 @@ class DnsInputs:
     vpc_id: str
     vpc_cidrs: tuple[str, ...] = ()
     dns_support: bool | None = True
-    dhcp_options: dict[str, Any] | None = None  # the VPC's set; None with DhcpOptionsId "default"
-    resolver_rules: list[dict[str, Any]] | None = field(default_factory=list)  # associated with the VPC
-    firewall_associations: list[dict[str, Any]] | None = field(default_factory=list)
-    firewall_groups: dict[str, dict[str, Any]] | None = field(default_factory=dict)  # by Id
-    domain_lists: dict[str, dict[str, Any]] | None = field(default_factory=dict)  # by Id
+    dhcp_options: JsonDict | None = None  # the VPC's set; None with DhcpOptionsId "default"
+    resolver_rules: list[JsonDict] | None = field(default_factory=list)  # associated with the VPC
+    firewall_associations: list[JsonDict] | None = field(default_factory=list)
+    firewall_groups: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
+    domain_lists: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
     fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
-    hosted_zones: list[dict[str, Any]] | None = field(default_factory=list)  # private, associated
+    hosted_zones: list[JsonDict] | None = field(default_factory=list)  # private, associated
     endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
+    assumed: str = ""  # what was assumed for kinds the snapshot does not describe at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class DnsDecision:
     at: str | None
     reason: str
     answer: str | None = None  # "public" | the vpce id it resolves to
+    missing: bool = False  # UNKNOWN because a kind it depends on was not collected
 
 
 def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
@@ -68,7 +70,8 @@ def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
 
 
 def _gap(inputs: DnsInputs, kind: str, at: str, why: str) -> DnsDecision:
-    return DnsDecision(Verdict.UNKNOWN, at, f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}")
+    reason = f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}"
+    return DnsDecision(Verdict.UNKNOWN, at, reason, missing=True)
 
 
 # -- 1. DHCP options ------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ def _firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
 
 
 def _firewall_rule(
-    name: str, rule: dict[str, Any], group_id: str, inputs: DnsInputs, fail_open: str
+    name: str, rule: JsonDict, group_id: str, inputs: DnsInputs, fail_open: str
 ) -> DnsDecision | None:
     qtype = str(rule.get("Qtype") or "A").upper()
     if qtype not in ("A", "ANY"):
@@ -195,15 +198,15 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
         return _gap(inputs, "ResolverRules", vpc, f"a Resolver rule may forward {name} elsewhere")
     rules = [r for r in inputs.resolver_rules if covers(r.get("DomainName", ""), name)]
     rule = max(rules, key=lambda r: labels(r.get("DomainName", "")), default=None)
-    zone_names = [
-        (z.get("Name", ""), "zone", z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
+    # Each zone that covers the name, with what answers for it: a private hosted zone (its item)
+    # or an interface endpoint's private DNS (its vpce id); a hosted zone first on a tie.
+    zone_names: list[tuple[str, JsonDict | str]] = [
+        (z.get("Name", ""), z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
     ]
-    zone_names += [
-        (zone, "endpoint", vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)
-    ]
+    zone_names += [(zone, vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)]
     zone = max(zone_names, key=lambda z: labels(z[0]), default=None)
     rule_wins = rule is not None and (zone is None or labels(rule.get("DomainName", "")) >= labels(zone[0]))
-    if rule_wins and str(rule.get("RuleType")).upper() == "FORWARD":
+    if rule is not None and rule_wins and str(rule.get("RuleType")).upper() == "FORWARD":
         targets = ", ".join(
             f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}" for t in rule.get("TargetIps") or []
         )
@@ -218,8 +221,8 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
         return _gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
     if zone is None:
         return DnsDecision(Verdict.REACHABLE, None, f"{name} resolves through public DNS", "public")
-    _zone_name, kind, found = zone
-    if kind == "endpoint":
+    _zone_name, found = zone
+    if isinstance(found, str):
         return DnsDecision(
             Verdict.REACHABLE,
             found,
@@ -229,7 +232,7 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     return _zone_answer(name, found, inputs.recorded)
 
 
-def _zone_answer(name: str, zone: dict[str, Any], recorded: frozenset[str] | None = None) -> DnsDecision:
+def _zone_answer(name: str, zone: JsonDict, recorded: frozenset[str] | None = None) -> DnsDecision:
     zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
     label = f"private hosted zone {norm(zone.get('Name', ''))} ({zid})"
     records = zone.get("ResourceRecordSets")

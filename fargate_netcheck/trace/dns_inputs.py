@@ -3,14 +3,20 @@
 A kind that was not collected leaves its part ``None`` and its reason in ``gaps``, so a need's DNS
 check is ``unknown`` only when that part matters. Interface endpoints with private DNS, in a VPC
 with both DNS attributes on, add the private zone of their service's name.
+
+One exception, like VPC Block Public Access's, so that snapshots written to the documented format
+before these kinds existed (by hand, or by an older ``scan``) keep their verdicts: a region that
+describes *none* of the name-resolution kinds (no key and no collection error for any of them) is
+read as AWS leaves a VPC nobody configured: the Amazon-provided resolver, no Resolver rules, no DNS
+Firewall, no private hosted zones; every DNS check then says so (``assumed``). A region that
+describes some of them is read strictly: what it lacks is ``unknown``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.graph.build import region_of, vpc_cidrs
 from fargate_netcheck.needs.catalog import aws_suffix, needed_names
 from fargate_netcheck.snapshot.store import RegionData
@@ -18,6 +24,40 @@ from fargate_netcheck.trace.dns import DnsInputs
 from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, vpc_dns
 
 _SERVICES = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm")
+_NO_RULE_ID = "(unnamed: an association without ResolverRuleId)"
+NAME_RESOLUTION_KINDS = (
+    "DhcpOptions",
+    "ResolverRules",
+    "ResolverRuleAssociations",
+    "DnsFirewallRuleGroupAssociations",
+    "DnsFirewallRuleGroups",
+    "DnsFirewallDomainLists",
+    "DnsFirewallConfigs",
+    "HostedZones",
+)
+ASSUMED_DEFAULTS = (
+    "the snapshot describes none of the name-resolution kinds (written by hand, or by an older scan): read "
+    "as AWS's defaults, the Amazon-provided resolver with no Resolver rules, DNS Firewall or private zones"
+)
+
+
+def describes_name_resolution(rd: RegionData) -> bool:
+    """Does the region say anything about name resolution (a key, or a failed collection of one)?"""
+    return any(kind in rd.items or kind in rd.errors for kind in NAME_RESOLUTION_KINDS)
+
+
+def assumed_name_resolution(g: nx.DiGraph) -> list[str]:
+    """The report's note on the regions read with AWS's defaults (none, or one line)."""
+    regions = sorted(
+        f"{rd.account_id or '-'}/{rd.region}"
+        for rd in g.graph["regions"].values()
+        if not describes_name_resolution(rd)
+    )
+    return (
+        [f"{', '.join(regions)}: {ASSUMED_DEFAULTS} (and VPC endpoints without a policy as full access)"]
+        if regions
+        else []
+    )
 
 
 def endpoint_zone(service: str, region: str) -> str:
@@ -30,7 +70,7 @@ def endpoint_zone(service: str, region: str) -> str:
     return f"{service}.{region}.{sfx}"
 
 
-def _items(rd: RegionData, kind: str, gaps: dict[str, str]) -> list[dict[str, Any]] | None:
+def _items(rd: RegionData, kind: str, gaps: dict[str, str]) -> list[JsonDict] | None:
     if rd.collected(kind):
         return rd.items[kind]
     gaps[kind] = rd.gap(kind)
@@ -40,6 +80,14 @@ def _items(rd: RegionData, kind: str, gaps: dict[str, str]) -> list[dict[str, An
 def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
     vpc = g.nodes[vpc_id].get("item", {})
     rd = region_of(g, vpc_id)
+    if not describes_name_resolution(rd):
+        return DnsInputs(
+            vpc_id=vpc_id,
+            vpc_cidrs=tuple(vpc_cidrs(vpc)),
+            dns_support=vpc_dns(g, vpc_id)[0],
+            endpoint_zones=_endpoint_zones(g, vpc_id, rd.region),
+            assumed=ASSUMED_DEFAULTS,
+        )
     gaps: dict[str, str] = {}
     dhcp = None
     dopt_id = vpc.get("DhcpOptionsId")
@@ -56,8 +104,9 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
     associations = _items(rd, "ResolverRuleAssociations", gaps)
     associated = None
     if rules is not None and associations is not None:
+        # An association that names no rule names one that is not in the snapshot either.
         ids = {
-            a.get("ResolverRuleId")
+            str(a.get("ResolverRuleId") or _NO_RULE_ID)
             for a in associations
             if a.get("VPCId") == vpc_id and a.get("Status") != "DELETING"
         }

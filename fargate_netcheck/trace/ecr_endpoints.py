@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -47,7 +48,7 @@ class EndpointWalk:
         self.ways: list[str] = []
         self._acl_pairs: set[str] = set()
         self._internet: dict[str, Callable[[], PathResult]] = {
-            service: _once(lambda service=service: tracer.internet_for_ecr(target, internet_egress, service))
+            service: _once(partial(tracer.internet_for_ecr, target, internet_egress, service))
             for service in ("ECR", "S3")
         }
 

@@ -19,6 +19,7 @@ import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, PathResult, Target, Verdict
 from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, unread_accounts
+from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers
 from fargate_netcheck.trace.aws_ranges import AwsRanges, shipped
@@ -72,12 +73,19 @@ class Tracer:
     options: TraceOptions = field(default_factory=TraceOptions)
     handlers: dict[str, Handler] = field(default_factory=all_handlers)
     filters: Filters = field(init=False)
-    _routes: dict = field(default_factory=dict)
-    _ecr: dict = field(default_factory=dict)
-    endpoint_destinations: dict = field(default_factory=dict)  # vpce id -> its subnets as a Destination
-    _services: dict = field(default_factory=dict)  # (service destination, region) -> resolved
-    _parts: dict = field(default_factory=dict)  # (destination, part, route prefix) -> the part
-    _aws: dict = field(default_factory=dict)  # service -> its Destination (resolved per region)
+    _routes: dict[tuple[str, Destination], list[tuple[Piece[Route], Destination]]] = field(
+        default_factory=dict
+    )
+    _ecr: dict[tuple[str, tuple[str, ...], bool | None, bool], PathResult] = field(default_factory=dict)
+    # vpce id -> its subnets as a Destination
+    endpoint_destinations: dict[str, Destination] = field(default_factory=dict)
+    # (service destination, region) -> resolved
+    _services: dict[tuple[Destination, str], Destination | None] = field(default_factory=dict)
+    # (destination, part, route prefix) -> the part
+    _parts: dict[tuple[Destination, AddressSet, str | None], Destination] = field(default_factory=dict)
+    _aws: dict[str, Destination] = field(
+        default_factory=dict
+    )  # service -> its Destination (resolved per region)
     ranges_used: AwsRanges | None = None  # the copy of AWS's ranges a walk used, for the report
 
     def __post_init__(self) -> None:
@@ -181,15 +189,21 @@ class Tracer:
         if destination.version == 6 and not task_ipv6(g, walk, target.subnet_id, subnet):
             return walk.result("")
         leaves = self._route(walk, pos)
-        parts = [(leaf.destination, self._finish(leaf, target, pos.vpc_id, ports)) for leaf in leaves]
+        parts = [
+            (leaf.carried(destination), self._finish(leaf, target, pos.vpc_id, ports, destination))
+            for leaf in leaves
+        ]
         out = combine(destination, parts)
         out.destination = destination.label
         return out
 
-    def _finish(self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...]) -> PathResult:
-        """The rest of one piece's walk: the way back, the task's groups, every ACL crossed."""
+    def _finish(
+        self, walk: Walk, target: Target, vpc_id: str, ports: tuple[int, ...], whole: Destination
+    ) -> PathResult:
+        """The rest of one piece's walk (``whole``: the destination before any split): the way
+        back, the task's groups, every ACL crossed."""
         g = self.graph
-        destination = walk.destination
+        destination = walk.carried(whole)
         if walk.reached:
             for leg in walk.returns:
                 leg.verify(g, walk)

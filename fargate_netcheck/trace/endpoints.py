@@ -6,9 +6,9 @@ endpoint ids), never all endpoints of the snapshot.
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
+
+from fargate_netcheck.core.json_types import JsonDict
 
 ECR_SERVICES = ("ecr.api", "ecr.dkr")
 
@@ -16,14 +16,16 @@ ECR_SERVICES = ("ecr.api", "ecr.dkr")
 def endpoint_ids(g: nx.DiGraph, vpc_id: str | None, service: str) -> tuple[str, ...]:
     if vpc_id is None or vpc_id not in g:
         return ()
-    return g.nodes[vpc_id].get("endpoints", {}).get(service, ())
+    found: tuple[str, ...] = g.nodes[vpc_id].get("endpoints", {}).get(service, ())
+    return found
 
 
-def item(g: nx.DiGraph, vpce: str) -> dict[str, Any]:
-    return g.nodes[vpce].get("item", {})
+def item(g: nx.DiGraph, vpce: str) -> JsonDict:
+    found: JsonDict = g.nodes[vpce].get("item", {})
+    return found
 
 
-def is_available(endpoint: dict[str, Any]) -> bool:
+def is_available(endpoint: JsonDict) -> bool:
     return str(endpoint.get("State", "")).lower() == "available"
 
 

@@ -36,9 +36,14 @@ _ACL_VERBS = {Status.PASS: "allows", Status.FAIL: "blocks", Status.UNKNOWN: "blo
 class Filters:
     graph: nx.DiGraph
     ephemeral: tuple[int, int] = (1024, 65535)
-    _acls: dict = field(default_factory=dict)
-    _sgs: dict = field(default_factory=dict)
-    _networks: dict = field(default_factory=dict)
+    # Outcomes by key (``_peer_key``), each beside the peer it was computed for (see there).
+    _acls: dict[tuple[str, bool, object, tuple[int, int]], tuple[tuple[Network, ...], AclOutcome]] = field(
+        default_factory=dict
+    )
+    _sgs: dict[tuple[tuple[str, ...], object, str, int], tuple[tuple[Network, ...], SgOutcome]] = field(
+        default_factory=dict
+    )
+    _networks: dict[int, tuple[Network, Span, str]] = field(default_factory=dict)
 
     def _peer_key(self, peer: tuple[Network, ...]) -> object:
         """A cache key for a set of addresses. Hashing ip_network objects runs Python code per

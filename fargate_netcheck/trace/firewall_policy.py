@@ -8,10 +8,10 @@ translated it before the firewall.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Check, CheckCode, Status, Verdict
 from fargate_netcheck.graph.build import region_of, subnet_cidr, vpc_cidrs
 from fargate_netcheck.trace.nfw.flow import need_flow
@@ -25,7 +25,7 @@ _CODES = {
 }
 
 
-def firewall_of(g: nx.DiGraph, vpce: str) -> tuple[dict[str, Any] | None, str | None]:
+def firewall_of(g: nx.DiGraph, vpce: str) -> tuple[JsonDict | None, str | None]:
     """(the Network Firewall whose endpoint ``vpce`` is, None) or (None, why it is not known)."""
     rd = region_of(g, vpce)
     if not rd.collected("NetworkFirewalls"):
@@ -80,7 +80,7 @@ def firewall_checks(
 def _evaluate(
     g: nx.DiGraph,
     vpce: str,
-    firewall: dict[str, Any],
+    firewall: JsonDict,
     source: str | None,
     destinations: list[str],
     port: int,

@@ -32,12 +32,16 @@ import networkx as nx
 
 from fargate_netcheck.core.model import Check, NeedResult, PathResult, Target
 from fargate_netcheck.graph.build import successor
+from fargate_netcheck.snapshot.parse import Network
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.table_classes import table_classes
 
 _CIDR4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
 # Kinds whose items name the subnets a walk may enter besides the task's own.
 _VISITED_FROM = {"nat", "vpce"}
+# A string of a result with the re-labelled tokens cut out: text parts, and indexes into the
+# member's labels (0: its subnet id, 1: its range, 2: its route table id).
+_Template = str | tuple[str | int, ...]
 
 
 class Grouper:
@@ -77,7 +81,7 @@ class Grouper:
             item.get("VpcId"),
             item.get("AvailabilityZone"),
             item.get("OwnerId"),
-            self._tables.get(rtb, rtb),
+            None if rtb is None else self._tables.get(rtb, rtb),
             explicit,
             successor(g, subnet_id, "uses-nacl"),
             successor(g, subnet_id, "in-vpc"),
@@ -103,7 +107,7 @@ class _Boundaries:
         self._sorted = {p: sorted(v) for p, v in by_len.items()}
         self._lens = sorted(by_len)
 
-    def where(self, cidr: Any) -> tuple | bool:
+    def where(self, cidr: Network) -> tuple | bool:
         """The named ranges that strictly contain ``cidr`` (its position, as far as any rule can
         tell), or False when a named range equals it or lies strictly inside it."""
         if cidr.version != 4:
@@ -160,7 +164,7 @@ def _named_ranges(g: nx.DiGraph, visited: set[str]) -> set[ipaddress.IPv4Network
     return found
 
 
-def _strings(value: Any, prefix: str, holding: str = "") -> Iterator[str]:
+def _strings(value: object, prefix: str, holding: str = "") -> Iterator[str]:
     """Every string in a nested item that starts with ``prefix`` and holds ``holding``."""
     stack = [value]
     while stack:
@@ -263,11 +267,10 @@ class Relabel:
         if parts.__class__ is str:
             return parts
         return "".join(
-            f"{{{p}}}" if p.__class__ is int else p.replace("{", "{{").replace("}", "}}")  # type: ignore[union-attr]
-            for p in parts
+            f"{{{p}}}" if isinstance(p, int) else p.replace("{", "{{").replace("}", "}}") for p in parts
         ).format
 
-    def _template(self, text: str) -> str | tuple:
+    def _template(self, text: str) -> _Template:
         """``text`` itself when it names no token, else its parts with the tokens as indexes
         (0: the subnet id, 1: its range, 2: its route table id). A token counts only as a whole word: not inside a longer
         id (``subnet-1`` in ``subnet-12``) or range (``10.0.1.0/24`` in ``110.0.1.0/24``)."""
@@ -321,10 +324,10 @@ def _copy(item: _T, **changes: Any) -> _T:
     return cls(*[changes.get(n, v) for n, v in zip(names, get(item), strict=True)])
 
 
-def _fields_of(cls: type) -> tuple[Callable[[Any], tuple], tuple[str, ...]]:
+def _fields_of(cls: Any) -> tuple[Callable[[Any], tuple], tuple[str, ...]]:
     """A reader of every field of the dataclass ``cls`` at once, and the fields' names in order."""
     getter = _GETTERS.get(cls)
     if getter is None:
-        names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        names = tuple(f.name for f in fields(cls))
         getter = _GETTERS[cls] = (attrgetter(*names), names)
     return getter

@@ -39,7 +39,7 @@ def translated_in(g: nx.DiGraph, pos: Position) -> bool:
     """Does the traffic stand in the subnet of the NAT that translated it (a NAT's own subnet)?"""
     if not pos.translated_by or pos.translated_by not in g:
         return False
-    return g.nodes[pos.translated_by].get("item", {}).get("SubnetId") == pos.subnet_id
+    return bool(g.nodes[pos.translated_by].get("item", {}).get("SubnetId") == pos.subnet_id)
 
 
 @dataclass(slots=True)

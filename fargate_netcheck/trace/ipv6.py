@@ -11,10 +11,9 @@ collected: ``unknown``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.trace.walk import Walk
@@ -23,7 +22,7 @@ SETTINGS_KIND = "EcsAccountSettings"
 DUAL_STACK = "dualStackIPv6"
 
 
-def subnet_ipv6_blocks(subnet: dict[str, Any]) -> list[str]:
+def subnet_ipv6_blocks(subnet: JsonDict) -> list[str]:
     """The subnet's associated IPv6 blocks (an association being removed gives no address)."""
     return [
         a["Ipv6CidrBlock"]
@@ -33,7 +32,7 @@ def subnet_ipv6_blocks(subnet: dict[str, Any]) -> list[str]:
     ]
 
 
-def task_ipv6(g: nx.DiGraph, walk: Walk, subnet_id: str, subnet: dict[str, Any]) -> bool:
+def task_ipv6(g: nx.DiGraph, walk: Walk, subnet_id: str, subnet: JsonDict) -> bool:
     """Record whether a task in ``subnet_id`` gets an IPv6 address; False stops the walk there."""
     blocks = subnet_ipv6_blocks(subnet)
     if not blocks:

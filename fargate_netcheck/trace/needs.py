@@ -15,7 +15,8 @@ shares with the internet egress and ECR pull walks are reported there once, and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fargate_netcheck.core.model import (
@@ -30,9 +31,9 @@ from fargate_netcheck.core.model import (
 )
 from fargate_netcheck.graph.build import endpoint_service, region_of, successor
 from fargate_netcheck.needs.catalog import Need, policy_request
-from fargate_netcheck.needs.endpoint_policy import evaluate
-from fargate_netcheck.trace.dns import DnsDecision, resolve
-from fargate_netcheck.trace.dns_inputs import dns_inputs
+from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY, evaluate
+from fargate_netcheck.trace.dns import DnsDecision, DnsInputs, resolve
+from fargate_netcheck.trace.dns_inputs import describes_name_resolution, dns_inputs
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET
 from fargate_netcheck.trace.endpoints import gateway_endpoints
@@ -49,7 +50,8 @@ def _dns_check(decision: DnsDecision, name: str, vpc_id: str) -> Check:
     if decision.verdict is Verdict.REACHABLE:
         return Check(CheckCode.DNS, Status.PASS, at, decision.reason)
     if decision.verdict is Verdict.UNKNOWN:
-        return Check(CheckCode.DNS_ELSEWHERE, Status.UNKNOWN, at, decision.reason)
+        code = CheckCode.DNS_NOT_COLLECTED if decision.missing else CheckCode.DNS_ELSEWHERE
+        return Check(code, Status.UNKNOWN, at, decision.reason)
     if "EnableDnsSupport" in decision.reason:
         code = CheckCode.DNS_NO_RESOLVER
     elif "DNS Firewall" in decision.reason:
@@ -66,9 +68,9 @@ _AWS_SETS = {"ecr.api": "ECR", "ecr.dkr": "ECR", "s3": "S3"}
 @dataclass(slots=True)
 class NeedWalker:
     tracer: Tracer
-    _dns_inputs: dict = field(default_factory=dict)
-    _dns: dict = field(default_factory=dict)
-    _walks: dict = field(default_factory=dict)
+    _dns_inputs: dict[str, DnsInputs] = field(default_factory=dict)
+    _dns: dict[tuple[str, str], DnsDecision] = field(default_factory=dict)
+    _walks: dict[tuple[object, ...], PathResult] = field(default_factory=dict)
 
     def needs(self, target: Target, result: TargetResult, needs: list[Need]) -> list[NeedResult]:
         return [self.one(target, result, need) for need in needs]
@@ -102,9 +104,9 @@ class NeedWalker:
             return self._result(need, "vpc-endpoint", walk, checks)
         if need.service == "s3" and self._s3_gateway(target, vpc_id):
             walk = self._walk(("s3", target), lambda: self._endpoint(target, result, vpc_id).s3_gateway())
-            vpce = next((h for h in walk.path if h in gateway_endpoints(g, vpc_id, "s3")), None)
-            if vpce is not None:
-                checks.append(self._policy(target, vpc_id, vpce, need))
+            gateway = next((h for h in walk.path if h in gateway_endpoints(g, vpc_id, "s3")), None)
+            if gateway is not None:
+                checks.append(self._policy(target, vpc_id, gateway, need))
                 return self._result(need, "vpc-endpoint", walk, checks)
             return self._result(need, "internet", walk, checks)
         walk = self._internet(target, result, need.port, need)
@@ -119,10 +121,14 @@ class NeedWalker:
         if key not in self._dns:
             if vpc_id not in self._dns_inputs:
                 self._dns_inputs[vpc_id] = dns_inputs(self.tracer.graph, vpc_id)
-            self._dns[key] = resolve(name, self._dns_inputs[vpc_id])
+            inputs = self._dns_inputs[vpc_id]
+            decision = resolve(name, inputs)
+            if inputs.assumed and decision.verdict is Verdict.REACHABLE:
+                decision = replace(decision, reason=f"{decision.reason} ({inputs.assumed})")
+            self._dns[key] = decision
         return self._dns[key]
 
-    def _walk(self, key: tuple, make) -> PathResult:
+    def _walk(self, key: tuple, make: Callable[[], PathResult]) -> PathResult:
         key = (key[0], key[1].subnet_id, key[1].security_group_ids, key[1].evaluate_security_groups, *key[2:])
         if key not in self._walks:
             self._walks[key] = make()
@@ -168,6 +174,15 @@ class NeedWalker:
         if request is None:
             return Check(
                 CheckCode.EPP, Status.PASS, vpce, f"{need.name} asks nothing of the policy of {vpce}"
+            )
+        if "PolicyDocument" not in item and not describes_name_resolution(rd):
+            decision = evaluate(DEFAULT_ENDPOINT_POLICY, request)
+            return Check(
+                CheckCode.EPP,
+                Status.PASS,
+                vpce,
+                f"{service} endpoint {vpce}: the snapshot records no endpoint policies (written by hand, or by "
+                f"an older scan): read as AWS's default full-access policy; {decision.reason}",
             )
         if "PolicyDocument" not in item:
             return Check(

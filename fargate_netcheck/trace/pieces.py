@@ -19,8 +19,8 @@ def combine(destination: Destination, parts: list[tuple[Destination, PathResult]
         return parts[0][1]
     parts = sorted(parts, key=lambda p: (-p[0].space.size, p[0].space.first()))
     pieces = [PathPiece(d.cidrs, r) for d, r in parts]
-    seen: set[int] = set()  # the pieces share the checks made before they split: keep one of each
-    checks = [c for _, r in parts for c in r.checks if id(c) not in seen and not seen.add(id(c))]
+    # The pieces share the checks made before they split: keep one of each, in order.
+    checks = list({id(c): c for _, r in parts for c in r.checks}.values())
     # A piece that a gateway endpoint takes to its service (S3's prefix list) reaches that service,
     # not the internet: it neither makes the destination reachable nor saves it from being blocked.
     counted = [(d, r) for d, r in parts if not via_gateway_endpoint(r)] or parts

@@ -8,19 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 from fargate_netcheck.core.model import CheckCode, Status
+from fargate_netcheck.graph.route_choice import Prefixed
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.trace.routing import Piece
 from fargate_netcheck.trace.walk import Walk
 
 
+class ReturnRoute(Prefixed, Protocol):
+    """A route on the way back (a VPC route, a transit gateway route)."""
+
+    @property
+    def state(self) -> str: ...  # active | blackhole
+
+    def describe(self) -> str: ...
+
+
+R = TypeVar("R", bound=ReturnRoute)
+
+
 @dataclass(frozen=True, slots=True)
-class ReturnCheck:
+class ReturnCheck(Generic[R]):
     back: AddressSet  # the part of the range whose replies go back the right way
-    lost: tuple[Piece, ...]  # pieces whose route goes elsewhere, is a blackhole, or is missing
-    unreadable: Piece | None  # a piece an uncollected prefix list may claim
+    lost: tuple[Piece[R], ...]  # pieces whose route goes elsewhere, is a blackhole, or is missing
+    unreadable: Piece[R] | None  # a piece an uncollected prefix list may claim
 
     @property
     def status(self) -> Status:
@@ -36,11 +49,7 @@ class ReturnCheck:
         for piece in self.lost:
             route = piece.route
             how = "no route" if route is None else route.describe()
-            if (
-                route is not None
-                and getattr(route, "state", "active") == "blackhole"
-                and "blackhole" not in how
-            ):
+            if route is not None and route.state == "blackhole" and "blackhole" not in how:
                 how += " (blackhole)"
             parts.append(how if piece.addresses == self.whole else f"{piece.addresses} by {how}")
         return "; ".join(parts)
@@ -54,10 +63,10 @@ class ReturnCheck:
         return total
 
 
-def back_to(pieces: list[Piece[Any]], goes_back: Callable[[Any], bool]) -> ReturnCheck:
+def back_to(pieces: list[Piece[R]], goes_back: Callable[[R], bool]) -> ReturnCheck[R]:
     back = AddressSet.empty(pieces[0].addresses.version) if pieces else AddressSet.empty(4)
-    lost = []
-    unreadable = None
+    lost: list[Piece[R]] = []
+    unreadable: Piece[R] | None = None
     for piece in pieces:
         route = piece.route
         if piece.unreadable is not None:
@@ -71,7 +80,7 @@ def back_to(pieces: list[Piece[Any]], goes_back: Callable[[Any], bool]) -> Retur
 
 def record(
     walk: Walk,
-    check: ReturnCheck,
+    check: ReturnCheck[R],
     resource: str,
     codes: tuple[CheckCode, CheckCode],
     passed: str,

@@ -65,6 +65,7 @@ def _collapse(networks: list[Network]) -> list[Network]:
     for version in (4, 6):
         same = [n for n in networks if n.version == version]
         if same:
+            # One family per call; typeshed's TypeVar takes one network class, not the union.
             merged.extend(ipaddress.collapse_addresses(same))  # type: ignore[type-var]
     return merged
 
@@ -98,6 +99,7 @@ def evaluate_ingress(
                 unreadable.append(pl_id)
             else:
                 allowed.extend(n for n in cidrs if n.version == source.version)
+    # ``allowed`` holds the source's family only; typeshed's TypeVar takes one network class, not the union.
     merged = list(ipaddress.collapse_addresses(allowed)) if allowed else []  # type: ignore[type-var]
     if any(within(source, net) for net in merged):
         return SgOutcome(Status.PASS, f"ingress allows TCP {port} from {source}")

@@ -122,7 +122,7 @@ def _tgw_piece(
 
 
 def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
-    found = [
+    found: list[TgwAttachment] = [
         g.nodes[a]["attachment"]
         for a in successors(g, pos.vpc_id, "tgw-attachment")
         if g.nodes[a]["attachment"].tgw_id == tgw
@@ -183,10 +183,10 @@ def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | N
     if table is not None and g.nodes.get(table, {}).get("kind") == "tgw-route-table":
         return table
     tgw = tgw or (att.tgw_id if att else None)
-    tables = successors(g, tgw, "has-route-table") if tgw in g else []
+    tables = successors(g, tgw, "has-route-table") if tgw is not None and tgw in g else []
     if not tables:
         owner = g.nodes.get(tgw, {}).get("item", {}).get("OwnerId") if tgw else None
-        rd = region_of(g, tgw) if tgw in g and "account" in g.nodes[tgw] else None
+        rd = region_of(g, tgw) if tgw is not None and tgw in g and "account" in g.nodes[tgw] else None
         if rd is not None and not rd.collected("TransitGatewayRouteTables"):
             reason = rd.gap("TransitGatewayRouteTables")
         else:
@@ -235,7 +235,7 @@ def tgw_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[TgwRo
     table and set, like ``routing.route_pieces``)."""
     cache = g.graph.setdefault("partitions", {})
     key = ("tgw", table, space)
-    found = cache.get(key)
+    found: list[Piece[TgwRoute]] | None = cache.get(key)
     if found is None:
         routes = g.nodes[table].get("tgw_routes") or ()
         found = cache[key] = partition(g, routes, space, _tier, _tgw_next_hop)
@@ -301,7 +301,8 @@ def _leave_vpc(g: nx.DiGraph, walk: Walk, pos: Position, att: TgwAttachment) -> 
 
 
 def _az(g: nx.DiGraph, subnet_id: str) -> str | None:
-    return g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
+    az = g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
+    return az if isinstance(az, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,14 +328,14 @@ class TransitReturn:
             (h for h in walk.path[self.index :] if g.nodes.get(h, {}).get("kind") in ("nat", "eni")), None
         )
         subnet = g.nodes[nat]["item"].get("SubnetId") if nat else None
-        if subnet not in g:
+        if subnet is None or subnet not in g:
             walk.notes.append(
                 f"the route back to {source} inside {self.vpc_id} is not verified (no NAT after {self.tgw})"
             )
             return
         space = AddressSet.of([source])
         via = ""
-        for _ in range(3):  # a firewall endpoint in between is followed to its own subnet
+        for hop in range(3):  # a firewall endpoint in between is followed to its own subnet (twice)
             rtb = subnet_route_table(g, walk, subnet)
             if rtb is None:
                 return
@@ -342,7 +343,8 @@ class TransitReturn:
             route = pieces[0].route if len(pieces) == 1 else None
             target = g.nodes.get(route.target_id, {}) if route is not None else {}
             if (
-                route is not None
+                hop < 2
+                and route is not None
                 and route.target_kind == "vpce"
                 and route.state != "blackhole"
                 and target.get("item", {}).get("VpcEndpointType") == "GatewayLoadBalancer"
@@ -351,17 +353,17 @@ class TransitReturn:
                 via += f" (through firewall endpoint {route.target_id})"
                 subnet = target["item"]["SubnetIds"][0]
                 continue
-            break
-        check = back_to(pieces, lambda r: r.target_id == self.tgw)
-        record(
-            walk,
-            check,
-            rtb,
-            (CheckCode.TGW_RETURN, CheckCode.TGW_NO_RETURN),
-            f"{rtb} routes replies to {source} back to {self.tgw}{via}",
-            f"route table {rtb} of {subnet} (the way back from {nat}{via}) has no route for "
-            f"{source} to {self.tgw} ({check.by()}): replies to the task are dropped",
-        )
+            check = back_to(pieces, lambda r: r.target_id == self.tgw)
+            record(
+                walk,
+                check,
+                rtb,
+                (CheckCode.TGW_RETURN, CheckCode.TGW_NO_RETURN),
+                f"{rtb} routes replies to {source} back to {self.tgw}{via}",
+                f"route table {rtb} of {subnet} (the way back from {nat}{via}) has no route for "
+                f"{source} to {self.tgw} ({check.by()}): replies to the task are dropped",
+            )
+            return
 
     def _tgw_side(self, g: nx.DiGraph, walk: Walk, source: Network) -> None:
         table = associated_table(g, walk, self.egress_attachment, self.tgw)

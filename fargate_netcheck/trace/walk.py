@@ -8,7 +8,7 @@ unknown; only a walk whose every check passed is reachable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import networkx as nx
 
@@ -17,6 +17,7 @@ from fargate_netcheck.snapshot.parse import Network
 
 if TYPE_CHECKING:
     from fargate_netcheck.snapshot.store import RegionData
+    from fargate_netcheck.trace.destination import Destination
 
 
 class ReturnLeg(Protocol):
@@ -56,9 +57,9 @@ class Walk:
     reached: bool = False
     notes: list[str] = field(default_factory=list)
     returns: list[ReturnLeg] = field(default_factory=list)
-    destination: Any = None  # the Destination (or piece of it) this walk carries; None: the whole
+    destination: Destination | None = None  # the piece of a split this walk carries; None: the whole
 
-    def fork(self, destination: Any) -> Walk:
+    def fork(self, destination: Destination) -> Walk:
         """A copy of this walk so far that goes on with ``destination`` (a piece of a split)."""
         return Walk(
             list(self.path),
@@ -69,6 +70,10 @@ class Walk:
             list(self.returns),
             destination,
         )
+
+    def carried(self, whole: Destination) -> Destination:
+        """The destination this walk carries: its piece, or ``whole`` when it was not split."""
+        return whole if self.destination is None else self.destination
 
     def hop(self, resource_id: str) -> None:
         self.path.append(resource_id)

@@ -68,6 +68,20 @@ def test_bad_ip_ranges_and_bad_service_destinations_exit_2_with_one_line(capsys,
     assert r.code == 2 and "aws:SERVICE[:REGION]" in r.err
 
 
+def test_ip_ranges_of_the_trimmed_shape_with_values_of_the_wrong_type_exit_2(capsys, tmp_path):
+    """Regression: a service's value that was not a list crashed ('int' object is not iterable),
+    and a number was read as an address (167772160 as 10.0.0.0/32)."""
+    snap = str(write(healthy(), tmp_path / "s.json"))
+    for value, said in (
+        (5, "regions.us-east-1.AMAZON is not a list"),
+        ([167772160], "167772160 is not a CIDR"),
+    ):
+        ranges = {"createDate": "2027-01-01-00-00-00", "regions": {"us-east-1": {"AMAZON": value}}}
+        (tmp_path / "r.json").write_text(json.dumps(ranges))
+        r = run_cli(capsys, "check", "--snapshot", snap, "--ip-ranges", str(tmp_path / "r.json"))
+        assert r.code == 2 and said in r.err and "Traceback" not in r.err and "internal error" not in r.err
+
+
 def test_destination_is_repeatable_and_the_worst_is_reported(capsys):
     snap = str(DATA / "partner_range_into_peering.json")
     report = _json(capsys, "--snapshot", snap, "--destination", "8.8.8.0/24", "--destination", "52.94.0.0/16")

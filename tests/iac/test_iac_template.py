@@ -70,6 +70,9 @@ def test_json_resources_keep_their_lines(tmp_path):
         ("[1, 2]", "a CloudFormation template is a mapping"),
         ("Resources:\n  A: [unclosed\n", "t.json:"),
         ('{"Resources": {"A": 1}} trailing', "Extra data"),
+        ('{"Resources": {"A": [1 2]}}', "t.json:1: Expecting ',' delimiter"),
+        ('{"Resources": {"A": [1,\n 2,]}}', "t.json:2: "),
+        ('{"Resources": {"A": [}}', "t.json:1: Expecting value"),
     ],
 )
 def test_bad_templates_are_one_line_input_errors(tmp_path, text, message):
@@ -105,6 +108,26 @@ def test_any_json_document_loads_as_json_reads_it(tmp_path_factory, value):
     path = tmp_path_factory.mktemp("fuzz") / "t.json"
     path.write_text(json.dumps({"Resources": {"X": value}}), encoding="utf-8")
     assert load_template(path).body == {"Resources": {"X": value}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='{}[],:" \n\tab1-.eE', max_size=40))
+def test_any_json_text_loads_as_json_reads_it_or_is_an_input_error(tmp_path_factory, text):
+    """The located decoder accepts what ``json`` accepts, with the same values, and nothing else."""
+    path = tmp_path_factory.mktemp("fuzz") / "t.json"
+    path.write_text('{"Resources": {"X": ' + text, encoding="utf-8")
+    try:
+        expected = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        expected = None
+    try:
+        body = load_template(path).body
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        resources = None if expected is None else expected.get("Resources")
+        assert not (isinstance(resources, dict) and resources)  # json refused it, or it is no template
+    else:
+        assert body == expected
 
 
 _LEAF = (

@@ -7,8 +7,8 @@ import json
 import pytest
 from report.sample_report import sample_report
 
+from fargate_netcheck.core.collection_summary import CollectionSummary, RegionCollection
 from fargate_netcheck.report import FORMATS, stream
-from fargate_netcheck.snapshot.collection import CollectionSummary, RegionCollection
 
 FAILED = "ResponseParserError: <html> not XML"
 
@@ -20,9 +20,7 @@ def with_collection():
         calls=24,
         retries=3,
         throttled=2,
-        regions=(
-            RegionCollection("123456789012", "us-east-1", 24, 3, 2, failures={"NatGateways": FAILED}),
-        ),
+        regions=(RegionCollection("123456789012", "us-east-1", 24, 3, 2, failures={"NatGateways": FAILED}),),
         accounts={},
     )
     return report

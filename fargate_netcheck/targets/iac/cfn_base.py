@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
 from fargate_netcheck.targets.iac.network import Network
 from fargate_netcheck.targets.iac.values import first_unknown
@@ -33,7 +34,7 @@ class CfnBase:
     def where(self, logical: str) -> str:
         return f"{self.ev.resource_id(logical)} ({self.ev.t.where(logical, self.ev.resources)})"
 
-    def get(self, kind: str, logical: str, props: dict[str, Any], name: str, default: Any = None) -> Any:
+    def get(self, kind: str, logical: str, props: JsonDict, name: str, default: Any = None) -> Any:
         """The evaluated property; an unknown value is recorded against ``kind`` and returns None."""
         if name not in props:
             return default
@@ -51,7 +52,7 @@ class CfnBase:
     def rid(self, logical: str) -> str:
         return self.ev.resource_id(logical)
 
-    def tags(self, props: dict[str, Any]) -> list[dict[str, str]]:
+    def tags(self, props: JsonDict) -> list[dict[str, str]]:
         tags = self.ev.value(props.get("Tags") or [])
         return [
             {"Key": str(t["Key"]), "Value": str(t["Value"])}

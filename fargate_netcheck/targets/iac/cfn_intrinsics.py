@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_template import Template
 from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
@@ -68,7 +69,7 @@ class Evaluator:
         self,
         template: Template,
         ctx: Context,
-        parameters: dict[str, Any],
+        parameters: JsonDict,
         attribute: Callable[[str, str], Any],
     ) -> None:
         self.t = template
@@ -258,7 +259,7 @@ class Evaluator:
         unknown = first_unknown([name, top, second])
         if unknown is not None:
             return unknown
-        mapping = self.t.section("Mappings").get(name)
+        mapping = self.t.section("Mappings").get(name) or {}  # no such map: no such entry
         try:
             return self.value(mapping[top][second])
         except (KeyError, TypeError):

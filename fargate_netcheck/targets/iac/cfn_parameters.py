@@ -9,6 +9,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import SMALL_LIMIT, read_limited
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_template import Template
 from fargate_netcheck.targets.iac.values import Unknown
 
@@ -64,10 +65,10 @@ def _scalar(path: Path, key: Any, value: Any) -> str:
     raise InputError(f"{path}: parameter {key}: its value must be a string")
 
 
-def parameter_values(t: Template, given: dict[str, str]) -> dict[str, Any]:
+def parameter_values(t: Template, given: dict[str, str]) -> JsonDict:
     """Each declared parameter's value; one with neither a value nor a Default is an input error."""
     declared = t.section("Parameters")
-    values: dict[str, Any] = {}
+    values: JsonDict = {}
     for name, spec in declared.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("Type"), str):
             raise InputError(f"{t.where(name, declared)}: parameter {name} has no Type")

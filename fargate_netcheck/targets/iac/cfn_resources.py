@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_base import as_bool
 from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
 from fargate_netcheck.targets.iac.cfn_security import CfnSecurity
@@ -92,8 +93,8 @@ class CfnResources(CfnSecurity, CfnTransit):
                         ) from None
 
     # -- resources -----------------------------------------------------------------------------
-    def vpc(self, logical: str, props: dict[str, Any]) -> None:
-        vpc: dict[str, Any] = {"VpcId": self.rid(logical), "Tags": self.tags(props)}
+    def vpc(self, logical: str, props: JsonDict) -> None:
+        vpc: JsonDict = {"VpcId": self.rid(logical), "Tags": self.tags(props)}
         cidr = self.get("Vpcs", logical, props, "CidrBlock")
         if cidr is None and "CidrBlock" not in props:
             self.net.unknown(
@@ -106,9 +107,9 @@ class CfnResources(CfnSecurity, CfnTransit):
         vpc["InstanceTenancy"] = self.get("Vpcs", logical, props, "InstanceTenancy", "default")
         self.net.add_vpc(vpc, vpc_defaults(vpc["VpcId"]))
 
-    def subnet(self, logical: str, props: dict[str, Any]) -> None:
+    def subnet(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("Subnets", logical, props, name, default)  # noqa: E731
-        item: dict[str, Any] = {
+        item: JsonDict = {
             "SubnetId": self.rid(logical),
             "VpcId": g("VpcId"),
             "State": "available",
@@ -128,17 +129,17 @@ class CfnResources(CfnSecurity, CfnTransit):
             ]
         self.net.add("Subnets", {k: v for k, v in item.items() if v is not None})
 
-    def route_table(self, logical: str, props: dict[str, Any]) -> None:
+    def route_table(self, logical: str, props: JsonDict) -> None:
         self.net.add_route_table(self.rid(logical), self.get("RouteTables", logical, props, "VpcId"))[
             "Tags"
         ] = self.tags(props)
 
     @staticmethod
-    def gateway(kind: str) -> Callable[[CfnResources, str, dict[str, Any]], None]:
-        def build(self: CfnResources, logical: str, props: dict[str, Any]) -> None:
+    def gateway(kind: str) -> Callable[[CfnResources, str, JsonDict], None]:
+        def build(self: CfnResources, logical: str, props: JsonDict) -> None:
             from fargate_netcheck.snapshot.schema import ID_FIELDS
 
-            item: dict[str, Any] = {
+            item: JsonDict = {
                 ID_FIELDS[kind]: self.rid(logical),
                 "Attachments": [],
                 "Tags": self.tags(props),
@@ -150,7 +151,7 @@ class CfnResources(CfnSecurity, CfnTransit):
 
         return build
 
-    def nat_gateway(self, logical: str, props: dict[str, Any]) -> None:
+    def nat_gateway(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("NatGateways", logical, props, name, default)  # noqa: E731
         item = {
             "NatGatewayId": self.rid(logical),
@@ -161,7 +162,7 @@ class CfnResources(CfnSecurity, CfnTransit):
         }
         self.net.add("NatGateways", {k: v for k, v in item.items() if v is not None})
 
-    def vpc_endpoint(self, logical: str, props: dict[str, Any]) -> None:
+    def vpc_endpoint(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("VpcEndpoints", logical, props, name, default)  # noqa: E731
         etype = g("VpcEndpointType", "Gateway")
         groups = g("SecurityGroupIds") or []
@@ -182,7 +183,7 @@ class CfnResources(CfnSecurity, CfnTransit):
         }
         self.net.add("VpcEndpoints", {k: v for k, v in item.items() if v is not None})
 
-    def dhcp_options(self, logical: str, props: dict[str, Any]) -> None:
+    def dhcp_options(self, logical: str, props: JsonDict) -> None:
         g = lambda name: self.get("DhcpOptions", logical, props, name)  # noqa: E731
         self.net.add(
             "DhcpOptions",
@@ -197,12 +198,12 @@ class CfnResources(CfnSecurity, CfnTransit):
             ),
         )
 
-    def dhcp_association(self, logical: str, props: dict[str, Any]) -> None:
+    def dhcp_association(self, logical: str, props: JsonDict) -> None:
         dhcp = self.get("DhcpOptions", logical, props, "DhcpOptionsId")
         vpc = self.get("DhcpOptions", logical, props, "VpcId")
         associate_dhcp(self.net, vpc, dhcp)
 
-    def prefix_list(self, logical: str, props: dict[str, Any]) -> None:
+    def prefix_list(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("ManagedPrefixLists", logical, props, name, default)  # noqa: E731
         item = {
             "PrefixListId": self.rid(logical),
@@ -216,7 +217,7 @@ class CfnResources(CfnSecurity, CfnTransit):
         }
         self.net.add("ManagedPrefixLists", {k: v for k, v in item.items() if v is not None})
 
-    def peering(self, logical: str, props: dict[str, Any]) -> None:
+    def peering(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("VpcPeeringConnections", logical, props, name, default)  # noqa: E731
         mine, peer = g("VpcId"), g("PeerVpcId")
         other_account = g("PeerOwnerId") not in (None, self.ev.ctx.account)
@@ -230,9 +231,9 @@ class CfnResources(CfnSecurity, CfnTransit):
         self.net.add("VpcPeeringConnections", item)
 
     # -- relations -----------------------------------------------------------------------------
-    def route(self, logical: str, props: dict[str, Any]) -> None:
+    def route(self, logical: str, props: JsonDict) -> None:
         table = self.get("RouteTables", logical, props, "RouteTableId")
-        route: dict[str, Any] = {"State": "active", "Origin": "CreateRoute"}
+        route: JsonDict = {"State": "active", "Origin": "CreateRoute"}
         for cfn, _, aws in (*ROUTE_DESTINATIONS, *ROUTE_TARGETS):
             value = self.get("RouteTables", logical, props, cfn)
             if value is None and cfn in props:
@@ -242,23 +243,23 @@ class CfnResources(CfnSecurity, CfnTransit):
         if isinstance(table, str):
             self.net.add_route(table, route)
 
-    def subnet_route_table(self, logical: str, props: dict[str, Any]) -> None:
+    def subnet_route_table(self, logical: str, props: JsonDict) -> None:
         table, subnet = (self.get("RouteTables", logical, props, k) for k in ("RouteTableId", "SubnetId"))
         if isinstance(table, str) and isinstance(subnet, str):
             self.net.associate_route_table(table, subnet, None, self.rid(logical))
 
-    def gateway_route_table(self, logical: str, props: dict[str, Any]) -> None:
+    def gateway_route_table(self, logical: str, props: JsonDict) -> None:
         table, gateway = (self.get("RouteTables", logical, props, k) for k in ("RouteTableId", "GatewayId"))
         if isinstance(table, str) and isinstance(gateway, str):
             self.net.associate_route_table(table, None, gateway, self.rid(logical))
 
-    def gateway_attachment(self, logical: str, props: dict[str, Any]) -> None:
+    def gateway_attachment(self, logical: str, props: JsonDict) -> None:
         vpc = self.get("InternetGateways", logical, props, "VpcId")
         igw = self.get("InternetGateways", logical, props, "InternetGatewayId")
         if isinstance(vpc, str) and isinstance(igw, str):
             self.net.attach_gateway("InternetGateways", igw, vpc, "available")
 
-    def vpc_cidr(self, logical: str, props: dict[str, Any]) -> None:
+    def vpc_cidr(self, logical: str, props: JsonDict) -> None:
         vpc = self.net.get("Vpcs", self.get("Vpcs", logical, props, "VpcId"))
         if vpc is None:
             return
@@ -279,7 +280,7 @@ class CfnResources(CfnSecurity, CfnTransit):
             )
 
 
-_ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
+_ITEMS: dict[str, Callable[[CfnResources, str, JsonDict], None]] = {
     f"{EC2}VPC": CfnResources.vpc,
     f"{EC2}Subnet": CfnResources.subnet,
     f"{EC2}RouteTable": CfnResources.route_table,
@@ -296,7 +297,7 @@ _ITEMS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
     f"{EC2}TransitGatewayVpcAttachment": CfnResources.tgw_attachment,
     f"{EC2}TransitGatewayRouteTable": CfnResources.tgw_route_table,
 }
-_RELATIONS: dict[str, Callable[[CfnResources, str, dict[str, Any]], None]] = {
+_RELATIONS: dict[str, Callable[[CfnResources, str, JsonDict], None]] = {
     f"{EC2}VPCCidrBlock": CfnResources.vpc_cidr,
     f"{EC2}VPCDHCPOptionsAssociation": CfnResources.dhcp_association,
     f"{EC2}VPCPeeringConnection": CfnResources.peering,

@@ -4,16 +4,16 @@ subnet associations), as DescribeSecurityGroups and DescribeNetworkAcls show the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_base import CfnBase, as_bool
 from fargate_netcheck.targets.iac.network import allow_all_out
 from fargate_netcheck.targets.iac.rules_shape import acl_entry, permission
 
 
 class CfnSecurity(CfnBase):
-    def security_group(self, logical: str, props: dict[str, Any]) -> None:
+    def security_group(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("SecurityGroups", logical, props, name, default)  # noqa: E731
         egress = g("SecurityGroupEgress")
         if "SecurityGroupEgress" not in props:
@@ -33,7 +33,7 @@ class CfnSecurity(CfnBase):
         }
         self.net.add("SecurityGroups", {k: v for k, v in item.items() if v is not None})
 
-    def rule(self, logical: str, rule: dict[str, Any], side: str) -> dict[str, Any]:
+    def rule(self, logical: str, rule: JsonDict, side: str) -> JsonDict:
         pl = rule.get(f"{side}PrefixListId")
         group = rule.get(f"{side}SecurityGroupId") or (
             rule.get("SourceSecurityGroupName") if side == "Source" else None
@@ -54,8 +54,8 @@ class CfnSecurity(CfnBase):
             ) from None
 
     @staticmethod
-    def sg_rule(side: str) -> Callable[[CfnSecurity, str, dict[str, Any]], None]:
-        def build(self: CfnSecurity, logical: str, props: dict[str, Any]) -> None:
+    def sg_rule(side: str) -> Callable[[CfnSecurity, str, JsonDict], None]:
+        def build(self: CfnSecurity, logical: str, props: JsonDict) -> None:
             values = {k: self.get("SecurityGroups", logical, props, k) for k in props}
             group = self.net.get("SecurityGroups", values.get("GroupId"))
             if group is not None and None not in values.values():
@@ -64,12 +64,12 @@ class CfnSecurity(CfnBase):
 
         return build
 
-    def network_acl(self, logical: str, props: dict[str, Any]) -> None:
+    def network_acl(self, logical: str, props: JsonDict) -> None:
         self.net.add_network_acl(self.rid(logical), self.get("NetworkAcls", logical, props, "VpcId"))[
             "Tags"
         ] = self.tags(props)
 
-    def acl_entry(self, logical: str, props: dict[str, Any]) -> None:
+    def acl_entry(self, logical: str, props: JsonDict) -> None:
         values = {k: self.get("NetworkAcls", logical, props, k) for k in props}
         acl = self.net.get("NetworkAcls", values.get("NetworkAclId"))
         if acl is None or None in values.values():
@@ -91,7 +91,7 @@ class CfnSecurity(CfnBase):
             ) from None
         acl["Entries"].append(entry)
 
-    def subnet_acl(self, logical: str, props: dict[str, Any]) -> None:
+    def subnet_acl(self, logical: str, props: JsonDict) -> None:
         acl, subnet = (self.get("NetworkAcls", logical, props, k) for k in ("NetworkAclId", "SubnetId"))
         if isinstance(acl, str) and isinstance(subnet, str):
             self.net.associate_network_acl(acl, subnet, self.rid(logical))

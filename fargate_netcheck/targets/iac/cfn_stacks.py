@@ -3,6 +3,7 @@ into one ``Network`` and the task networks they declare."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ class StackInputs:
     parameters: dict[str, str]
 
 
+def _late_attribute(holder: list[Evaluator]) -> Callable[[str, str], Any]:
+    """``Fn::GetAtt`` through the evaluator built with this callback (``holder[0]``, set after)."""
+    return lambda logical, attr: attribute(holder[0], logical, attr)
+
+
 def load_stacks(inputs: StackInputs, ctx: Context, net: Network) -> list[TaskNetwork]:
     """Add every template's resources to ``net``; the task networks they declare."""
     if len(inputs.stack_names) > len(inputs.templates):
@@ -43,7 +49,7 @@ def load_stacks(inputs: StackInputs, ctx: Context, net: Network) -> list[TaskNet
             t,
             ctx,
             parameter_values(t, inputs.parameters),
-            lambda lid, attr, h=holder: attribute(h[0], lid, attr),
+            _late_attribute(holder),
         )
         holder.append(ev)
         evaluators.append(ev)
@@ -91,5 +97,5 @@ def _register_exports(ev: Evaluator, ctx: Context) -> None:
         ctx.exports[export] = _value_of(ev, output.get("Value"))
 
 
-def _value_of(ev: Evaluator, node: Any):
+def _value_of(ev: Evaluator, node: Any) -> Callable[[], Any]:
     return lambda: ev.value(node)

@@ -28,7 +28,9 @@ def task_networks(ev: Evaluator, active: set[str]) -> list[TaskNetwork]:
         elif rtype == "AWS::Events::Rule":
             for i, target in enumerate(ev.value(props.get("Targets")) or []):
                 ecs = target.get("EcsParameters") if isinstance(target, dict) else None
-                vpc = ((ecs or {}).get("NetworkConfiguration") or {}).get("AwsVpcConfiguration")
+                if not ecs:
+                    continue
+                vpc = (ecs.get("NetworkConfiguration") or {}).get("AwsVpcConfiguration")
                 if vpc is not None:
                     out.append(
                         _network(ev, logical, vpc, ecs.get("TaskDefinitionArn"), f"#{target.get('Id', i)}")
@@ -54,8 +56,9 @@ def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str =
         )
         subnets = []
     public = config.get("AssignPublicIp")
-    if first_unknown(public) is not None:
-        problems.append(f"{source}: AssignPublicIp is not known before deployment ({public.reason})")
+    public_unknown = first_unknown(public)
+    if public_unknown is not None:
+        problems.append(f"{source}: AssignPublicIp is not known before deployment ({public_unknown.reason})")
         subnets = []
     awslogs, secrets = _needs(ev, ev.value(task_def))
     return TaskNetwork(
@@ -79,6 +82,7 @@ def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...]]:
 
     def kind_of(value: str) -> str | None:
         other = ev.resources.get(value.removeprefix(prefix)) if value.startswith(prefix) else None
-        return _SECRET_TYPES.get(other.get("Type")) if isinstance(other, dict) else None
+        rtype = other.get("Type") if isinstance(other, dict) else None
+        return _SECRET_TYPES.get(rtype) if isinstance(rtype, str) else None
 
     return container_needs(containers, kind_of)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import json
-import json.decoder
 import json.scanner
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import SourceLocation
 from fargate_netcheck.targets.yaml_lines import LocatedDict, LocatedList, LocatedLoader, load_yaml
 
@@ -56,7 +58,7 @@ class Template:
     stack: str
     body: LocatedDict
 
-    def section(self, name: str) -> dict[str, Any]:
+    def section(self, name: str) -> JsonDict:
         value = self.body.get(name)
         if value is None:
             return LocatedDict()
@@ -77,7 +79,7 @@ class CfnLoader(LocatedLoader):
     """``LocatedLoader`` with CloudFormation's short-form function tags."""
 
 
-def _long_form(name: str):
+def _long_form(name: str) -> Callable[[CfnLoader, Node], Any]:
     key = "Ref" if name == "Ref" else "Condition" if name == "Condition" else f"Fn::{name}"
 
     def construct(loader: CfnLoader, node: Node) -> Any:
@@ -114,7 +116,8 @@ def load_template(path: Path, stack: str | None = None) -> Template:
         raise InputError(f"{shown}: a CloudFormation template is a mapping, found {type(body).__name__}")
     if not isinstance(body.get("Resources"), dict) or not body["Resources"]:
         raise InputError(f"{shown}: no Resources: not a CloudFormation template")
-    return Template(path, shown, stack or default_stack_name(path), body)
+    located = body if isinstance(body, LocatedDict) else LocatedDict(body)  # both loaders build these
+    return Template(path, shown, stack or default_stack_name(path), located)
 
 
 def _load_yaml(path: Path, shown: str) -> Any:
@@ -142,11 +145,27 @@ class _LineIndex:
         return bisect.bisect_right(self.starts, offset)
 
 
+# The scanner's callback: (text, index) -> (value, index after it); StopIteration when no value starts there.
+_ScanOnce = Callable[[str, int], tuple[Any, int]]
+_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's insignificant whitespace (RFC 8259)
+
+
+class _LocatedDecoder(json.JSONDecoder):
+    """``json``'s pure-Python scanner calls back into its decoder for objects and arrays: these
+    attributes (set in ``JSONDecoder.__init__``, undocumented) are replaced to build located ones."""
+
+    parse_object: Callable[..., tuple[LocatedDict, int]]
+    parse_array: Callable[[tuple[str, int], _ScanOnce], tuple[LocatedList, int]]
+    scan_once: _ScanOnce
+
+
 def _load_json(text: str, shown: str) -> Any:
     lines = _LineIndex(text)
-    decoder = json.JSONDecoder()
+    decoder = _LocatedDecoder()
 
-    def parse_object(state: tuple[str, int], strict: bool, scan_once, *_: Any) -> tuple[LocatedDict, int]:
+    def parse_object(
+        state: tuple[str, int], strict: bool, scan_once: _ScanOnce, *_: Any
+    ) -> tuple[LocatedDict, int]:
         s, end = state
         out = LocatedDict()
         end = _skip(s, end)
@@ -156,23 +175,22 @@ def _load_json(text: str, shown: str) -> Any:
             if s[end : end + 1] != '"':
                 raise json.JSONDecodeError("Expecting property name enclosed in double quotes", s, end)
             key_at = end
-            key, end = json.decoder.scanstring(s, end + 1, strict)
+            key, end = scan_once(s, end)  # a string, read by the decoder's own (strict) parse_string
             end = _skip(s, end)
             if s[end : end + 1] != ":":
                 raise json.JSONDecodeError("Expecting ':' delimiter", s, end)
             value, end = scan_once(s, _skip(s, end + 1))
             out[key] = value
             out.locations[key] = SourceLocation(shown, lines.line(key_at))
-            end = _skip(s, end)
-            if s[end : end + 1] == "}":
-                return out, end + 1
-            if s[end : end + 1] != ",":
-                raise json.JSONDecodeError("Expecting ',' delimiter", s, end)
-            end = _skip(s, end + 1)
+            end, closed = _after_item(s, end, "}")
+            if closed:
+                return out, end
 
-    decoder.parse_object = parse_object  # type: ignore[assignment]
-    decoder.parse_array = _parse_array  # type: ignore[assignment]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    decoder.parse_object = parse_object
+    decoder.parse_array = _parse_array
+    # typeshed declares only json.scanner.make_scanner; the pure-Python one (undocumented, in
+    # CPython since 2.6) is the one that calls parse_object/parse_array back, the C one does not.
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         value, end = decoder.raw_decode(text, _skip(text, 0))
         if _skip(text, end) != len(text):
@@ -184,10 +202,31 @@ def _load_json(text: str, shown: str) -> Any:
     return value
 
 
-def _parse_array(state: tuple[str, int], scan_once) -> tuple[LocatedList, int]:
-    values, end = json.decoder.JSONArray(state, scan_once)
-    return LocatedList(values), end
+def _parse_array(state: tuple[str, int], scan_once: _ScanOnce) -> tuple[LocatedList, int]:
+    s, end = state
+    out = LocatedList()
+    end = _skip(s, end)
+    if s[end : end + 1] == "]":
+        return out, end + 1
+    while True:
+        value, end = scan_once(s, end)
+        out.append(value)
+        end, closed = _after_item(s, end, "]")
+        if closed:
+            return out, end
+
+
+def _after_item(s: str, end: int, closer: str) -> tuple[int, bool]:
+    """Past an object's member or an array's item: the index after ``closer`` and True at the end
+    of the container, else the index of the next item (after the comma) and False."""
+    end = _skip(s, end)
+    if s[end : end + 1] == closer:
+        return end + 1, True
+    if s[end : end + 1] != ",":
+        raise json.JSONDecodeError("Expecting ',' delimiter", s, end)
+    return _skip(s, end + 1), False
 
 
 def _skip(s: str, end: int) -> int:
-    return json.decoder.WHITESPACE.match(s, end).end()
+    found = _WHITESPACE.match(s, end)  # always matches (perhaps nothing)
+    return found.end() if found else end

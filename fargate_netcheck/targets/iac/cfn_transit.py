@@ -4,25 +4,25 @@ and routes (AWS's defaults applied by ``transit.Transit``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_base import CfnBase, as_bool
 
 
 class CfnTransit(CfnBase):
-    def transit_gateway(self, logical: str, props: dict[str, Any]) -> None:
+    def transit_gateway(self, logical: str, props: JsonDict) -> None:
         g = lambda name: self.get("TransitGateways", logical, props, name, "enable")  # noqa: E731
         rid = self.rid(logical)
         self.net.transit.add_gateway(self.net, rid, f"{rid}.DefaultRouteTable",
                                      g("DefaultRouteTableAssociation") == "enable", g("DefaultRouteTablePropagation") == "enable")  # fmt: skip
 
-    def tgw_attachment(self, logical: str, props: dict[str, Any]) -> None:
+    def tgw_attachment(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("TransitGatewayAttachments", logical, props, name, default)  # noqa: E731
         self.net.transit.add_vpc_attachment(
             self.net, self.rid(logical), g("TransitGatewayId"), g("VpcId"), g("SubnetIds", []) or []
         )
 
-    def tgw_route_table(self, logical: str, props: dict[str, Any]) -> None:
+    def tgw_route_table(self, logical: str, props: JsonDict) -> None:
         self.net.transit.add_route_table(
             self.net,
             self.rid(logical),
@@ -30,8 +30,8 @@ class CfnTransit(CfnBase):
         )
 
     @staticmethod
-    def tgw_link(propagate: bool) -> Callable[[CfnTransit, str, dict[str, Any]], None]:
-        def build(self: CfnTransit, logical: str, props: dict[str, Any]) -> None:
+    def tgw_link(propagate: bool) -> Callable[[CfnTransit, str, JsonDict], None]:
+        def build(self: CfnTransit, logical: str, props: JsonDict) -> None:
             att = self.get("TransitGatewayRouteTables", logical, props, "TransitGatewayAttachmentId")
             table = self.get("TransitGatewayRouteTables", logical, props, "TransitGatewayRouteTableId")
             if isinstance(att, str) and isinstance(table, str):
@@ -39,7 +39,7 @@ class CfnTransit(CfnBase):
 
         return build
 
-    def tgw_route(self, logical: str, props: dict[str, Any]) -> None:
+    def tgw_route(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("TransitGatewayRouteTables", logical, props, name, default)  # noqa: E731
         table, cidr = g("TransitGatewayRouteTableId"), g("DestinationCidrBlock")
         if isinstance(table, str) and isinstance(cidr, str):

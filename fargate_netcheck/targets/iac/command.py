@@ -12,15 +12,19 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema import KINDS
 from fargate_netcheck.snapshot.store import SNAPSHOT_VERSION, Snapshot, parse_snapshot
 from fargate_netcheck.targets.deploy_config import TaskNetwork
 from fargate_netcheck.targets.iac.cfn_intrinsics import Context
 from fargate_netcheck.targets.iac.needs_world import default_dhcp_for_new_vpcs, gateway_endpoint_routes
 from fargate_netcheck.targets.iac.network import Network
+
+if TYPE_CHECKING:
+    from fargate_netcheck.targets.iac.values import Unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +108,13 @@ def _outside_the_code(net: Network, networks: list[TaskNetwork]) -> None:
             )
 
 
-def _id(kind: str, item: dict[str, Any]) -> str:
+def _id(kind: str, item: JsonDict) -> str:
     from fargate_netcheck.snapshot.schema import ID_FIELDS
 
     return item[ID_FIELDS[kind]]
 
 
-def _base_data(
-    snapshot: Snapshot | None, options: IacOptions
-) -> tuple[dict[str, Any], tuple[str | None, str]]:
+def _base_data(snapshot: Snapshot | None, options: IacOptions) -> tuple[JsonDict, tuple[str | None, str]]:
     if snapshot is None:
         region = (
             options.region
@@ -121,7 +123,9 @@ def _base_data(
             or "us-east-1"
         )
         # The code alone is the whole network: every kind it could declare is "seen", none beyond it.
-        kinds = {kind: [] for kind in KINDS if not kind.startswith("VpcBlockPublicAccess")}
+        kinds: dict[str, list[Any]] = {
+            kind: [] for kind in KINDS if not kind.startswith("VpcBlockPublicAccess")
+        }
         data = {
             "snapshot_version": SNAPSHOT_VERSION,
             "collected_at": None,
@@ -145,13 +149,13 @@ def _base_data(
     return data, keys[0]
 
 
-def _region_body(data: dict[str, Any], account: str | None, region: str) -> dict[str, Any]:
+def _region_body(data: JsonDict, account: str | None, region: str) -> JsonDict:
     if "accounts" in data:
         return data["accounts"][account]["regions"][region]
     return data["regions"][region]
 
 
-def _azs(body: dict[str, Any], region: str) -> tuple[str, ...]:
+def _azs(body: JsonDict, region: str) -> tuple[str, ...]:
     """Fn::GetAZs: the zones the snapshot's subnets use; without a snapshot, the region's zone names
     in AWS's lettering (a, b, c, ...). Only their identity matters to the checks (same zone or not)."""
     seen = sorted(
@@ -160,7 +164,7 @@ def _azs(body: dict[str, Any], region: str) -> tuple[str, ...]:
     return tuple(seen) if len(seen) >= 2 else tuple(f"{region}{c}" for c in "abcdef")
 
 
-def _unknown_account():
+def _unknown_account() -> Unknown:
     from fargate_netcheck.targets.iac.values import Unknown
 
     return Unknown("the account id (pass --account)")

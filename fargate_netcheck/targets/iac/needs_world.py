@@ -21,14 +21,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY
 from fargate_netcheck.targets.iac.network import Network
-
-DEFAULT_ENDPOINT_POLICY = json.dumps(
-    {
-        "Version": "2008-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
-    }
-)
 
 # Resource types of the kinds needs read that the converter does not model: their kind is unknown.
 _CFN_UNMODELLED = {
@@ -57,14 +52,14 @@ _TF_UNMODELLED = {
 }
 
 
-def cfn_unmodelled_kind(rtype: str, props: dict[str, Any]) -> str | None:
+def cfn_unmodelled_kind(rtype: str, props: JsonDict) -> str | None:
     """The needs kind a CloudFormation resource makes unknown, if any."""
     if rtype == "AWS::Route53::HostedZone":
         return "HostedZones" if props.get("VPCs") else None  # a public zone changes no VPC's answers
     return _CFN_UNMODELLED.get(rtype)
 
 
-def tf_unmodelled_kind(rtype: str, after: dict[str, Any] | None, config_has_vpc: bool) -> str | None:
+def tf_unmodelled_kind(rtype: str, after: JsonDict | None, config_has_vpc: bool) -> str | None:
     """The needs kind a Terraform resource makes unknown, if any (a zone only with a ``vpc`` block)."""
     if rtype == "aws_route53_zone":
         return "HostedZones" if (after or {}).get("vpc") or config_has_vpc else None
@@ -87,7 +82,7 @@ def dhcp_item(
     netbios: Any = None,
     node_type: Any = None,
     tags: list[dict[str, str]] | None = None,
-) -> dict[str, Any]:
+) -> JsonDict:
     """A DHCP options set as DescribeDhcpOptions shows it."""
     config = []
     for key, values in (
@@ -102,7 +97,7 @@ def dhcp_item(
     return {"DhcpOptionsId": dhcp_id, "DhcpConfigurations": config, "Tags": tags or []}
 
 
-def default_dhcp_item(region: str, dhcp_id: str | None = None) -> dict[str, Any]:
+def default_dhcp_item(region: str, dhcp_id: str | None = None) -> JsonDict:
     """The region's default DHCP options set, as AWS creates it."""
     domain = "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
     return dhcp_item(
@@ -118,8 +113,8 @@ def associate_dhcp(net: Network, vpc_id: Any, dhcp_id: Any) -> None:
 
 def default_dhcp_for_new_vpcs(net: Network, region: str) -> None:
     """Every VPC the code creates, without options of its own, gets the region's default set."""
-    vpcs = [net.get("Vpcs", v) for v in sorted(net.new_vpcs)]
-    vpcs = [v for v in vpcs if v is not None and not v.get("DhcpOptionsId")]
+    created = (net.get("Vpcs", v) for v in sorted(net.new_vpcs))
+    vpcs = [v for v in created if v is not None and not v.get("DhcpOptionsId")]
     if not vpcs:
         return
     default = net.default_dhcp or default_dhcp_item(region)

@@ -15,6 +15,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema import ID_FIELDS
 from fargate_netcheck.targets.iac.transit import Transit
 
@@ -33,21 +34,21 @@ class VpcDefaults:
 
 @dataclass(slots=True)
 class Network:
-    items: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    items: dict[str, dict[str, JsonDict]] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
     new_route_tables: set[str] = field(default_factory=set)  # tables that get their local routes here
     new_acls: set[str] = field(default_factory=set)  # ACLs that get AWS's final deny-all rules here
     transit: Transit = field(default_factory=Transit)
     # VPCs the code creates: AWS associates them with the region's default DHCP options
     new_vpcs: set[str] = field(default_factory=set)
-    default_dhcp: dict[str, Any] | None = None  # the region's default DHCP options, when the code adopts them
+    default_dhcp: JsonDict | None = None  # the region's default DHCP options, when the code adopts them
 
     # -- items ---------------------------------------------------------------------------------
-    def add(self, kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    def add(self, kind: str, item: JsonDict) -> JsonDict:
         self.items.setdefault(kind, {})[item[ID_FIELDS[kind]]] = item
         return item
 
-    def get(self, kind: str, item_id: Any) -> dict[str, Any] | None:
+    def get(self, kind: str, item_id: Any) -> JsonDict | None:
         return self.items.get(kind, {}).get(item_id) if isinstance(item_id, str) else None
 
     def remove(self, kind: str, item_id: str) -> None:
@@ -60,7 +61,7 @@ class Network:
             reasons.append(reason)
 
     # -- what AWS creates ----------------------------------------------------------------------
-    def add_vpc(self, vpc: dict[str, Any], defaults: VpcDefaults) -> None:
+    def add_vpc(self, vpc: JsonDict, defaults: VpcDefaults) -> None:
         vpc_id = vpc["VpcId"]
         vpc.setdefault("State", "available")
         vpc.setdefault("EnableDnsSupport", True)
@@ -107,13 +108,13 @@ class Network:
             },
         )
 
-    def add_route_table(self, table_id: str, vpc_id: Any) -> dict[str, Any]:
+    def add_route_table(self, table_id: str, vpc_id: Any) -> JsonDict:
         self.new_route_tables.add(table_id)
         return self.add(
             "RouteTables", {"RouteTableId": table_id, "VpcId": vpc_id, "Associations": [], "Routes": []}
         )
 
-    def add_network_acl(self, acl_id: str, vpc_id: Any) -> dict[str, Any]:
+    def add_network_acl(self, acl_id: str, vpc_id: Any) -> JsonDict:
         self.new_acls.add(acl_id)
         return self.add(
             "NetworkAcls",
@@ -125,10 +126,10 @@ class Network:
         self, table_id: str, subnet_id: str | None, gateway_id: str | None, assoc_id: str
     ) -> None:
         """A subnet (or an edge gateway) uses ``table_id``; a subnet has one table, as in AWS."""
-        for table in self.items.get("RouteTables", {}).values():
-            table["Associations"] = [
+        for other in self.items.get("RouteTables", {}).values():
+            other["Associations"] = [
                 a
-                for a in table.get("Associations") or []
+                for a in other.get("Associations") or []
                 if not (subnet_id and a.get("SubnetId") == subnet_id)
                 and not (gateway_id and a.get("GatewayId") == gateway_id)
             ]
@@ -146,9 +147,9 @@ class Network:
             )
 
     def set_main_route_table(self, vpc_id: str, table_id: str, assoc_id: str) -> None:
-        for table in self.items.get("RouteTables", {}).values():
-            if table.get("VpcId") == vpc_id:
-                table["Associations"] = [a for a in table.get("Associations") or [] if not a.get("Main")]
+        for other in self.items.get("RouteTables", {}).values():
+            if other.get("VpcId") == vpc_id:
+                other["Associations"] = [a for a in other.get("Associations") or [] if not a.get("Main")]
         table = self.get("RouteTables", table_id)
         if table is not None:
             table["Associations"].append(
@@ -161,22 +162,24 @@ class Network:
             )
 
     def associate_network_acl(self, acl_id: str, subnet_id: str, assoc_id: str) -> None:
-        for acl in self.items.get("NetworkAcls", {}).values():
-            acl["Associations"] = [a for a in acl.get("Associations") or [] if a.get("SubnetId") != subnet_id]
+        for other in self.items.get("NetworkAcls", {}).values():
+            other["Associations"] = [
+                a for a in other.get("Associations") or [] if a.get("SubnetId") != subnet_id
+            ]
         acl = self.get("NetworkAcls", acl_id)
         if acl is not None:
             acl["Associations"].append(
                 {"NetworkAclAssociationId": assoc_id, "NetworkAclId": acl_id, "SubnetId": subnet_id}
             )
 
-    def add_route(self, table_id: str, route: dict[str, Any]) -> None:
+    def add_route(self, table_id: str, route: JsonDict) -> None:
         table = self.get("RouteTables", table_id)
         if table is None:
             return
         key = route_key(route)
         table["Routes"] = [r for r in table.get("Routes") or [] if route_key(r) != key] + [route]
 
-    def remove_route(self, table_id: str, route: dict[str, Any]) -> None:
+    def remove_route(self, table_id: str, route: JsonDict) -> None:
         table = self.get("RouteTables", table_id)
         if table is not None:
             key = route_key(route)
@@ -187,10 +190,10 @@ class Network:
         if gateway is not None:
             gateway["Attachments"] = [{"State": state, "VpcId": vpc_id}]
 
-    def vpc_info(self, vpc_id: Any) -> dict[str, Any]:
+    def vpc_info(self, vpc_id: Any) -> JsonDict:
         """A peering connection's side: the VPC and its CIDR when known."""
         vpc = self.get("Vpcs", vpc_id)
-        info: dict[str, Any] = {"VpcId": vpc_id} if isinstance(vpc_id, str) else {}
+        info: JsonDict = {"VpcId": vpc_id} if isinstance(vpc_id, str) else {}
         if vpc is not None and isinstance(vpc.get("CidrBlock"), str):
             info["CidrBlock"] = vpc["CidrBlock"]
         return info
@@ -200,11 +203,10 @@ class Network:
         """What AWS derives: local routes, a custom ACL's deny-all rules, subnet-derived VPC ids,
         transit gateway associations and propagated routes."""
         self.transit.finish(self)
-        vpcs = self.items.get("Vpcs", {})
         for table_id in self.new_route_tables:
             table = self.get("RouteTables", table_id)
-            vpc = vpcs.get(table.get("VpcId")) if table is not None else None
-            if vpc is None:
+            vpc = self.get("Vpcs", table.get("VpcId")) if table is not None else None
+            if table is None or vpc is None:
                 continue
             local = [
                 {
@@ -220,27 +222,26 @@ class Network:
             acl = self.get("NetworkAcls", acl_id)
             if acl is None:
                 continue
-            vpc = vpcs.get(acl.get("VpcId"))
+            vpc = self.get("Vpcs", acl.get("VpcId"))
             ipv6 = vpc is not None and any(":" in c for c in vpc_cidrs(vpc))
             if acl.get("IsDefault") and ipv6:
                 acl["Entries"] += [_acl_entry(101, "allow", e, IPV6_ALL) for e in (True, False)]
             acl["Entries"] += [_acl_entry(32767, "deny", e, IPV4_ALL) for e in (True, False)]
             if ipv6:
                 acl["Entries"] += [_acl_entry(32768, "deny", e, IPV6_ALL) for e in (True, False)]
-        subnets = self.items.get("Subnets", {})
         for nat in self.items.get("NatGateways", {}).values():
-            subnet = subnets.get(nat.get("SubnetId"))
+            subnet = self.get("Subnets", nat.get("SubnetId"))
             if subnet is not None and "VpcId" not in nat and isinstance(subnet.get("VpcId"), str):
                 nat["VpcId"] = subnet["VpcId"]
 
-    def snapshot_region(self) -> dict[str, Any]:
-        body: dict[str, Any] = {kind: list(items.values()) for kind, items in sorted(self.items.items())}
+    def snapshot_region(self) -> JsonDict:
+        body: JsonDict = {kind: list(items.values()) for kind, items in sorted(self.items.items())}
         if self.errors:
             body["Errors"] = {kind: "; ".join(reasons) for kind, reasons in sorted(self.errors.items())}
         return body
 
 
-def vpc_cidrs(vpc: dict[str, Any]) -> list[str]:
+def vpc_cidrs(vpc: JsonDict) -> list[str]:
     cidrs = [
         a["CidrBlock"]
         for a in vpc.get("CidrBlockAssociationSet") or []
@@ -256,7 +257,7 @@ def vpc_cidrs(vpc: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(cidrs))
 
 
-def route_key(route: dict[str, Any]) -> str | None:
+def route_key(route: JsonDict) -> str | None:
     """A route's destination: what makes it one route of its table."""
     for key in ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"):
         if route.get(key):
@@ -268,11 +269,11 @@ def route_key(route: dict[str, Any]) -> str | None:
     return None
 
 
-def allow_all_out() -> dict[str, Any]:
+def allow_all_out() -> JsonDict:
     return {"IpProtocol": "-1", "IpRanges": [{"CidrIp": IPV4_ALL}]}
 
 
-def _acl_entry(number: int, action: str, egress: bool, cidr: str) -> dict[str, Any]:
+def _acl_entry(number: int, action: str, egress: bool, cidr: str) -> JsonDict:
     key = "Ipv6CidrBlock" if ":" in cidr else "CidrBlock"
     return {"RuleNumber": number, "Protocol": "-1", "RuleAction": action, "Egress": egress, key: cidr}
 

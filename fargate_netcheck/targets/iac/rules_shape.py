@@ -8,7 +8,10 @@ Terraform's ``cidr_blocks``); output keys are AWS's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from fargate_netcheck.core.json_types import JsonDict
 
 _PROTOCOLS = {
     "tcp": "tcp",
@@ -52,13 +55,13 @@ def permission(
     proto: Any,
     from_port: Any = None,
     to_port: Any = None,
-    cidrs: list[str] = (),  # type: ignore[assignment]
-    ipv6: list[str] = (),  # type: ignore[assignment]
-    prefix_lists: list[str] = (),  # type: ignore[assignment]
-    groups: list[str] = (),  # type: ignore[assignment]
-) -> dict[str, Any]:
+    cidrs: Sequence[str] = (),
+    ipv6: Sequence[str] = (),
+    prefix_lists: Sequence[str] = (),
+    groups: Sequence[str] = (),
+) -> JsonDict:
     """One IpPermissions item. Ports apply to TCP/UDP (and ICMP type/code); ``-1`` has none."""
-    out: dict[str, Any] = {"IpProtocol": protocol(proto)}
+    out: JsonDict = {"IpProtocol": protocol(proto)}
     if out["IpProtocol"] != "-1" and from_port is not None and to_port is not None:
         out["FromPort"], out["ToPort"] = int(from_port), int(to_port)
     out["IpRanges"] = [{"CidrIp": c} for c in cidrs]
@@ -70,11 +73,11 @@ def permission(
 
 def acl_entry(
     number: Any, proto: Any, action: Any, egress: bool, cidr: Any, ipv6: Any, ports: Any
-) -> dict[str, Any]:
+) -> JsonDict:
     """One NetworkAcls entry. AWS returns the protocol as its number (``-1`` for all)."""
     number_of = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
     text = str(proto).lower()
-    entry: dict[str, Any] = {
+    entry: JsonDict = {
         "RuleNumber": int(number),
         "Protocol": number_of.get(text, text),
         "RuleAction": str(action).lower(),

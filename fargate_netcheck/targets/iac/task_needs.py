@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
+
 
 def container_needs(
     containers: Any, kind_of: Callable[[str], str | None] = lambda _: None
@@ -48,5 +50,5 @@ def secret_service(value_from: Any, kind_of: Callable[[str], str | None]) -> str
     return "ssm"
 
 
-def _get(obj: dict[str, Any], key: str) -> Any:
+def _get(obj: JsonDict, key: str) -> Any:
     return obj[key] if key in obj else obj.get(key[0].lower() + key[1:])

@@ -19,6 +19,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import read_limited
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import SourceLocation
 from fargate_netcheck.targets.iac.cfn_template import MAX_TEMPLATE_BYTES, _load_json
 from fargate_netcheck.targets.iac.values import Unknown
@@ -38,8 +39,8 @@ class Instance:
     name: str
     index: Any  # the count index or for_each key, None without either
     actions: tuple[str, ...]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: JsonDict | None
+    after: JsonDict | None
     after_unknown: Any
     location: SourceLocation
 
@@ -70,8 +71,8 @@ class Instance:
 class Plan:
     path: Path
     instances: dict[str, Instance]
-    config: dict[str, Any]  # configuration.root_module
-    data: dict[str, dict[str, Any]] = field(default_factory=dict)  # data source address -> values
+    config: JsonDict  # configuration.root_module
+    data: dict[str, JsonDict] = field(default_factory=dict)  # data source address -> values
 
     # -- values ----------------------------------------------------------------------------------
     def value(self, inst: Instance, *path: Any) -> Any:
@@ -209,7 +210,7 @@ class Plan:
                 return None
         return node
 
-    def _module_config(self, module: str) -> dict[str, Any] | None:
+    def _module_config(self, module: str) -> JsonDict | None:
         config: Any = self.config
         for m in _MODULE.finditer(module):
             config = ((config.get("module_calls") or {}).get(m.group(1)) or {}).get("module")
@@ -314,7 +315,7 @@ def read_plan(path: Path) -> Plan:
     return Plan(path, instances, config if isinstance(config, dict) else {}, known_data)
 
 
-def _planned(module: dict[str, Any]) -> list[dict[str, Any]]:
+def _planned(module: JsonDict) -> list[JsonDict]:
     out = [r for r in module.get("resources") or [] if isinstance(r, dict)]
     for child in module.get("child_modules") or []:
         if isinstance(child, dict):
@@ -327,7 +328,9 @@ def _instance(change: Any, path: Path, i: int) -> Instance | None:
         return None
     body = change.get("change") or {}
     address, rtype, name = change.get("address"), change.get("type"), change.get("name")
-    if not all(isinstance(v, str) and v for v in (address, rtype, name)) or not isinstance(body, dict):
+    if not (isinstance(address, str) and isinstance(rtype, str) and isinstance(name, str)) or not (
+        address and rtype and name and isinstance(body, dict)
+    ):
         raise InputError(f"{path}: resource_changes[{i}] lacks address, type, name or change")
     actions = body.get("actions") or ["no-op"]
     if not isinstance(actions, list):

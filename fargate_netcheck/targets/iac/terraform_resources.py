@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.needs_world import endpoint_policy, record_unmodelled, tf_unmodelled_kind
 from fargate_netcheck.targets.iac.network import VpcDefaults, free_addresses
 from fargate_netcheck.targets.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_TARGETS
@@ -142,8 +143,9 @@ class TfResources(SecurityResources):
         )
 
     def route_table(self, inst: Instance) -> None:
-        self.net.add_route_table(inst.id(), self.one("RouteTables", inst, "vpc_id"))["Tags"] = self.tags(inst)
-        self.net.get("RouteTables", inst.id()).update(self.kept.pop(("RouteTables", inst.id()), {}))
+        table = self.net.add_route_table(inst.id(), self.one("RouteTables", inst, "vpc_id"))
+        table["Tags"] = self.tags(inst)
+        table.update(self.kept.pop(("RouteTables", inst.id()), {}))
         for i, _ in enumerate(self.inline("RouteTables", inst, "route")):
             self._route(inst, inst.id(), ("route", i), "cidr_block", "ipv6_cidr_block")
 
@@ -161,7 +163,7 @@ class TfResources(SecurityResources):
             self._route(inst, table, (), "destination_cidr_block", "destination_ipv6_cidr_block")
 
     def _route(self, inst: Instance, table: str, at: tuple[Any, ...], cidr4: str, cidr6: str) -> None:
-        route: dict[str, Any] = {"State": "active", "Origin": "CreateRoute"}
+        route: JsonDict = {"State": "active", "Origin": "CreateRoute"}
         names = {
             cidr4: "DestinationCidrBlock",
             cidr6: "DestinationIpv6CidrBlock",
@@ -177,7 +179,7 @@ class TfResources(SecurityResources):
                 route[aws] = value
         self.net.add_route(table, route)
 
-    def remove_route(self, before: dict[str, Any]) -> None:
+    def remove_route(self, before: JsonDict) -> None:
         route = {aws: before.get(tf) for _, tf, aws in ROUTE_DESTINATIONS}
         if isinstance(before.get("route_table_id"), str):
             self.net.remove_route(before["route_table_id"], route)
@@ -191,7 +193,7 @@ class TfResources(SecurityResources):
         if isinstance(table, str) and (subnet or gateway):
             self.net.associate_route_table(table, subnet, gateway, inst.id())
 
-    def remove_association(self, before: dict[str, Any]) -> None:
+    def remove_association(self, before: JsonDict) -> None:
         for table in self.net.items.get("RouteTables", {}).values():
             table["Associations"] = [
                 a

@@ -7,15 +7,14 @@ they do not declare.
 
 from __future__ import annotations
 
-from typing import Any
-
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.rules_shape import acl_entry, permission
 from fargate_netcheck.targets.iac.terraform_plan import Instance
 from fargate_netcheck.targets.iac.terraform_values import TfValues
 
 
 class SecurityResources(TfValues):
-    def _rules(self, inst: Instance, block: str, group_id: str) -> list[dict[str, Any]]:
+    def _rules(self, inst: Instance, block: str, group_id: str) -> list[JsonDict]:
         out = []
         for i, _ in enumerate(self.inline("SecurityGroups", inst, block)):
             r = {
@@ -108,7 +107,7 @@ class SecurityResources(TfValues):
             egress = inst.type.endswith("egress_rule")
         group["IpPermissionsEgress" if egress else "IpPermissions"].append(rule)
 
-    def _acl_entries(self, inst: Instance) -> list[dict[str, Any]]:
+    def _acl_entries(self, inst: Instance) -> list[JsonDict]:
         entries = []
         for block, egress in (("ingress", False), ("egress", True)):
             for i, _ in enumerate(self.inline("NetworkAcls", inst, block)):
@@ -162,7 +161,7 @@ class SecurityResources(TfValues):
         if isinstance(acl, str) and isinstance(subnet, str):
             self.net.associate_network_acl(acl, subnet, inst.id())
 
-    def remove_rule(self, before: dict[str, Any]) -> None:
+    def remove_rule(self, before: JsonDict) -> None:
         """A deleted security group rule: the group's permission of the same protocol and ports goes."""
         group = self.net.get("SecurityGroups", before.get("security_group_id"))
         if group is None:
@@ -176,7 +175,7 @@ class SecurityResources(TfValues):
             if not (p.get("IpProtocol") == proto and p.get("FromPort") == before.get("from_port"))
         ]
 
-    def remove_acl_rule(self, before: dict[str, Any]) -> None:
+    def remove_acl_rule(self, before: JsonDict) -> None:
         acl = self.net.get("NetworkAcls", before.get("network_acl_id"))
         if acl is not None:
             acl["Entries"] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.network import Network
 from fargate_netcheck.targets.iac.terraform_plan import Instance, Plan
 from fargate_netcheck.targets.iac.values import first_unknown
@@ -13,7 +14,7 @@ from fargate_netcheck.targets.iac.values import first_unknown
 class TfValues:
     def __init__(self, plan: Plan, net: Network, overlay: bool) -> None:
         self.plan, self.net, self.overlay = plan, net, overlay
-        self.kept: dict[tuple[str, str], dict[str, Any]] = {}  # an updated item's associations, kept
+        self.kept: dict[tuple[str, str], JsonDict] = {}  # an updated item's associations, kept
 
     def v(self, kind: str, inst: Instance, *path: Any, default: Any = None) -> Any:
         value = self.plan.value(inst, *path)
@@ -49,7 +50,7 @@ class TfValues:
             return self.many(kind, inst, block)
         return self.many(kind, inst, block) if self.plan.expression(inst, block) is not None else []
 
-    def add(self, kind: str, inst: Instance, item: dict[str, Any]) -> None:
+    def add(self, kind: str, inst: Instance, item: JsonDict) -> None:
         item = {k: v for k, v in item.items() if v is not None}
         from fargate_netcheck.snapshot.schema import ID_FIELDS
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from fargate_netcheck.core.json_types import JsonDict
+
 if TYPE_CHECKING:
     from fargate_netcheck.targets.iac.network import Network
 
@@ -25,7 +27,7 @@ class Transit:
     )  # attachment -> (default assoc, prop)
     associations: dict[str, str] = field(default_factory=dict)  # attachment -> table
     propagations: list[tuple[str, str]] = field(default_factory=list)  # (attachment, table)
-    routes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (table, static route)
+    routes: list[tuple[str, JsonDict]] = field(default_factory=list)  # (table, static route)
 
     def add_gateway(
         self, net: Network, tgw_id: str, table_id: str, association: bool, propagation: bool
@@ -114,7 +116,7 @@ class Transit:
         for att_id, table_id in propagations:
             att, table = generic.get(att_id), tables.get(table_id)
             vpc = net.get("Vpcs", att.get("ResourceId")) if att else None
-            if table is None or vpc is None:
+            if att is None or table is None or vpc is None:
                 continue
             hop = [
                 {"TransitGatewayAttachmentId": att_id, "ResourceId": att["ResourceId"], "ResourceType": "vpc"}

@@ -10,8 +10,8 @@ CIDRs of the firewall's VPC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
 from fargate_netcheck.trace.nfw import stateless
 from fargate_netcheck.trace.nfw.flow import Flow
@@ -40,8 +40,8 @@ def _name(arn: str) -> str:
 
 
 def evaluate_firewall(
-    policy_item: dict[str, Any],
-    rule_groups: dict[str, dict[str, Any]],
+    policy_item: JsonDict,
+    rule_groups: dict[str, JsonDict],
     flow: Flow,
     home_net: list[str],
 ) -> FirewallDecision:

@@ -22,8 +22,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.tristate import Match
 from fargate_netcheck.trace.nfw.flow import Flow
 from fargate_netcheck.trace.nfw.sets import AddressSet
@@ -60,7 +60,7 @@ class Step:
     group: str | None = None  # the rule group that decides; None: the policy's default action
 
 
-def variable_sets(table: Any, where: str) -> dict[str, list[str]]:
+def variable_sets(table: object, where: str) -> dict[str, list[str]]:
     """``{"NAME": {"Definition": [...]}, ...}`` (IPSets, PortSets, RuleVariables) as lists of strings."""
     if not isinstance(table, dict):
         raise RuleError(f"{where} is not an object of variables")
@@ -73,7 +73,7 @@ def variable_sets(table: Any, where: str) -> dict[str, list[str]]:
     return out
 
 
-def rule_variables(group: dict[str, Any], home_net: list[str]) -> Variables:
+def rule_variables(group: JsonDict, home_net: list[str]) -> Variables:
     """``HOME_NET`` (the group's, else ``home_net``), ``EXTERNAL_NET`` and the group's other sets."""
     declared = group.get("RuleVariables") or {}
     if not isinstance(declared, dict):
@@ -85,7 +85,7 @@ def rule_variables(group: dict[str, Any], home_net: list[str]) -> Variables:
     return Variables(ip_sets, port_sets)
 
 
-def group_rules(item: dict[str, Any], home_net: list[str], drop_to_alert: bool = False) -> GroupRules:
+def group_rules(item: JsonDict, home_net: list[str], drop_to_alert: bool = False) -> GroupRules:
     """A ``NetworkFirewallRuleGroups`` item (DescribeRuleGroup: ``RuleGroup`` and the response
     fields) as rules. Raises ``RuleError`` when the group holds no stateful rules it can read."""
     name = item.get("RuleGroupName") or item.get("RuleGroupArn", "?")
@@ -106,7 +106,7 @@ def group_rules(item: dict[str, Any], home_net: list[str], drop_to_alert: bool =
     raise RuleError(f"rule group {name} holds no stateful rules that were collected")
 
 
-def _five_tuple(rule: dict[str, Any]) -> StatefulRule | str:
+def _five_tuple(rule: JsonDict) -> StatefulRule | str:
     h = rule.get("Header") or {}
     options = "; ".join(
         f"{o.get('Keyword')}:{','.join(o.get('Settings') or [])}"
@@ -125,7 +125,7 @@ def _five_tuple(rule: dict[str, Any]) -> StatefulRule | str:
         return text
 
 
-def domain_list_rules(source_list: dict[str, Any]) -> list[StatefulRule]:
+def domain_list_rules(source_list: JsonDict) -> list[StatefulRule]:
     kind = str(source_list.get("GeneratedRulesType", "")).upper()
     action = _LIST_ACTION.get(kind, "unknown")
     lines = []

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.tristate import Match, all_of
 from fargate_netcheck.trace.nfw.flow import TCP, Flow
 from fargate_netcheck.trace.nfw.sets import AddressSet, IntervalSet, ports
@@ -75,14 +75,14 @@ def standard_action(actions: Iterable[str]) -> str | None:
     return next((a for a in actions if a in STANDARD_ACTIONS), None)
 
 
-def parse_group(name: str, group: dict[str, Any]) -> list[StatelessRule]:
+def parse_group(name: str, group: JsonDict) -> list[StatelessRule]:
     """The stateless rules of a ``RuleGroup`` object, in priority order."""
     source = (group.get("RulesSource") or {}).get("StatelessRulesAndCustomActions") or {}
     rules = sorted(source.get("StatelessRules") or [], key=lambda r: r.get("Priority", 0))
     return [_rule(name, r) for r in rules]
 
 
-def _rule(name: str, rule: dict[str, Any]) -> StatelessRule:
+def _rule(name: str, rule: JsonDict) -> StatelessRule:
     definition = rule.get("RuleDefinition") or {}
     attrs = definition.get("MatchAttributes") or {}
     flags = tuple(
@@ -104,7 +104,7 @@ def _rule(name: str, rule: dict[str, Any]) -> StatelessRule:
     )
 
 
-def _protocols(values: Any) -> frozenset[int] | None:
+def _protocols(values: object) -> frozenset[int] | None:
     if not values:
         return None
     if not isinstance(values, list) or not all(
@@ -114,13 +114,13 @@ def _protocols(values: Any) -> frozenset[int] | None:
     return frozenset(values)
 
 
-def _address_list(entries: list[dict[str, Any]] | None) -> AddressSet | None:
+def _address_list(entries: list[JsonDict] | None) -> AddressSet | None:
     if not entries:
         return None
     return AddressSet.of(e["AddressDefinition"] for e in entries)
 
 
-def _port_list(entries: list[dict[str, Any]] | None) -> IntervalSet | None:
+def _port_list(entries: list[JsonDict] | None) -> IntervalSet | None:
     if not entries:
         return None
     return ports((e.get("FromPort", 0), e.get("ToPort", 65535)) for e in entries)
@@ -150,13 +150,13 @@ def outcomes(
     return list(found.values())
 
 
-def default_outcome(policy: dict[str, Any], fragmented: bool) -> Outcome:
+def default_outcome(policy: JsonDict, fragmented: bool) -> Outcome:
     key = "StatelessFragmentDefaultActions" if fragmented else "StatelessDefaultActions"
     action = standard_action(policy.get(key) or [])
     return Outcome(action or "unknown", f"the policy's {key}")
 
 
-def evaluate_stateless(rules: list[StatelessRule], policy: dict[str, Any], flow: Flow) -> Outcome:
+def evaluate_stateless(rules: list[StatelessRule], policy: JsonDict, flow: Flow) -> Outcome:
     """What the stateless engine does with ``flow`` and its replies: ``aws:drop`` when some kind of
     packet (a SYN, say) is always dropped, ``unknown`` when some may be, else ``aws:forward_to_sfe``
     when any packet goes on to the stateful engine, else ``aws:pass``."""

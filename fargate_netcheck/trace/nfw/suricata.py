@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
 from fargate_netcheck.core.tristate import Match, all_of
 from fargate_netcheck.trace.nfw.flow import TCP, Flow
@@ -177,18 +177,21 @@ def _split_list(text: str) -> list[str]:
     return out
 
 
+_S = TypeVar("_S", AddressSet, IntervalSet)
+
+
 @dataclass(frozen=True, slots=True)
-class _Space:
+class _Space(Generic[_S]):
     """Addresses or ports: how a spec's atoms, variables and extremes are read."""
 
     what: str  # "IP set" | "port set"
-    everything: Callable[[], Any]
-    nothing: Callable[[], Any]
-    atom: Callable[[str], Any]
+    everything: Callable[[], _S]
+    nothing: Callable[[], _S]
+    atom: Callable[[str], _S]
     table: Callable[[Variables], dict[str, list[str]]]
 
 
-def _set_spec(spec: str, variables: Variables, space: _Space, depth: int = 0) -> Any:
+def _set_spec(spec: str, variables: Variables, space: _Space[_S], depth: int = 0) -> _S:
     """``any``, ``!x``, ``[a, !b, ...]`` (the positives, less the negatives; all but the negatives
     when there are no positives), ``$VAR`` or an atom."""
     spec = spec.strip()
@@ -326,13 +329,12 @@ def parse_rule(text: str) -> StatefulRule:
         if key in _BUFFERS:
             sticky = key
         elif key in _LEGACY_BUFFERS and contents:
-            contents[-1] = _replace(contents[-1], buffer=_LEGACY_BUFFERS[key])
+            contents[-1] = replace(contents[-1], buffer=_LEGACY_BUFFERS[key])
         elif key == "content" and value is not None:
             raw, negated = _content_value(value)
             contents.append(Content(sticky or "", raw, negated))
         elif key in _MODIFIERS and contents:
-            if key != "fast_pattern":
-                contents[-1] = _replace(contents[-1], **{key: True})
+            contents[-1] = _modified(contents[-1], key)
         elif key == "flow" and value is not None:
             words = {w.strip().lower() for w in value.split(",")}
             unknown = words - _FLOW
@@ -358,10 +360,18 @@ def parse_rule(text: str) -> StatefulRule:
     )
 
 
-def _replace(content: Content, **changes: object) -> Content:
-    from dataclasses import replace
-
-    return replace(content, **changes)
+def _modified(content: Content, modifier: str) -> Content:
+    """``content`` with one of ``_MODIFIERS`` on (``fast_pattern`` only tunes Suricata's matcher)."""
+    match modifier:
+        case "nocase":
+            return replace(content, nocase=True)
+        case "startswith":
+            return replace(content, startswith=True)
+        case "endswith":
+            return replace(content, endswith=True)
+        case "dotprefix":
+            return replace(content, dotprefix=True)
+    return content
 
 
 def parse_rules_string(text: str) -> list[StatefulRule | str]:
