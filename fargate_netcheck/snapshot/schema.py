@@ -48,6 +48,17 @@ STR, BOOL, INT, LIST, DICT = str, bool, int, list, dict
 CIDR4, CIDR6, CIDR_ANY = "cidr4", "cidr6", "cidr"
 
 # kind -> {field: type}; nested lists of objects as {field: (LIST, {sub: type})}
+# One security-group rule, egress or ingress (DescribeSecurityGroups' IpPermission).
+_SG_PERMISSION = {
+    "IpProtocol": STR,
+    "FromPort": INT,
+    "ToPort": INT,
+    "IpRanges": (LIST, {"CidrIp": CIDR4}),
+    "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
+    "PrefixListIds": (LIST, {"PrefixListId": STR}),
+    "UserIdGroupPairs": (LIST, {"GroupId": STR}),
+}
+
 FIELD_SPECS: dict[str, dict[str, Any]] = {
     "EcsAccountSettings": {"name": STR, "value": STR, "principalArn": STR},
     "Vpcs": {
@@ -96,30 +107,8 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
     "NatGateways": {"SubnetId": STR, "VpcId": STR, "State": STR, "ConnectivityType": STR},
     "SecurityGroups": {
         "VpcId": STR,
-        "IpPermissionsEgress": (
-            LIST,
-            {
-                "IpProtocol": STR,
-                "FromPort": INT,
-                "ToPort": INT,
-                "IpRanges": (LIST, {"CidrIp": CIDR4}),
-                "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
-                "PrefixListIds": (LIST, {"PrefixListId": STR}),
-                "UserIdGroupPairs": (LIST, {"GroupId": STR}),
-            },
-        ),
-        "IpPermissions": (
-            LIST,
-            {
-                "IpProtocol": STR,
-                "FromPort": INT,
-                "ToPort": INT,
-                "IpRanges": (LIST, {"CidrIp": CIDR4}),
-                "Ipv6Ranges": (LIST, {"CidrIpv6": CIDR6}),
-                "PrefixListIds": (LIST, {"PrefixListId": STR}),
-                "UserIdGroupPairs": (LIST, {"GroupId": STR}),
-            },
-        ),
+        "IpPermissionsEgress": (LIST, _SG_PERMISSION),
+        "IpPermissions": (LIST, _SG_PERMISSION),
     },
     "NetworkAcls": {
         "VpcId": STR,

@@ -131,10 +131,13 @@ class Tracer:
         region = destination.service_region or self.graph.nodes[subnet_id].get("region", "")
         key = (destination, region)
         if key not in self._services:
-            ranges = self.options.ip_ranges or shipped()
-            self.ranges_used = ranges
-            self._services[key] = resolve_service(destination, region, ranges)
+            self._services[key] = resolve_service(destination, region, self.ranges())
         return self._services[key]
+
+    def ranges(self) -> AwsRanges:
+        """AWS's published ranges (``--ip-ranges`` or the shipped copy), noted as used for the report."""
+        self.ranges_used = self.options.ip_ranges or shipped()
+        return self.ranges_used
 
     def ecr_pull(self, target: Target, internet_egress: PathResult | None = None) -> PathResult:
         """How the task pulls its image (see ``ecr``); one evaluation per subnet, groups and IP choice."""
@@ -173,7 +176,7 @@ class Tracer:
                 CheckCode.DATA_MISSING,
                 target.subnet_id,
                 f"{destination} has no addresses in {g.nodes[target.subnet_id].get('region')} in "
-                f"{(self.options.ip_ranges or shipped()).describe()}: pass a newer download with --ip-ranges",
+                f"{self.ranges().describe()}: pass a newer download with --ip-ranges",
             )
             return walk.result("")
         destination = resolved
@@ -289,10 +292,17 @@ class Tracer:
         how = "explicitly associated" if explicit else f"main route table of {pos.vpc_id}"
         unknown = piece.unknown_reason()
         if unknown:
-            aws = (self.options.ip_ranges or shipped()).service_space(
-                "AMAZON", region_of(g, rtb).region, pos.destination.version
+            region, version = region_of(g, rtb).region, pos.destination.version
+            around = around_service_list(
+                g,
+                walk,
+                rtb,
+                piece,
+                pos,
+                self._follow,
+                self._piece,
+                lambda: self.ranges().service_space("AMAZON", region, version),
             )
-            around = around_service_list(g, walk, rtb, piece, pos, self._follow, self._piece, aws)
             if around is None:
                 walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
             return around

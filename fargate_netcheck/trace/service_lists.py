@@ -47,12 +47,13 @@ def around_service_list(
     pos: Position,
     follow: Follow,
     part_of: PartOf,
-    aws: AddressSet | None,
+    aws_ranges: Callable[[], AddressSet | None],
 ) -> Step:
     """Walk ``piece`` (addresses an uncollected prefix list may claim) by ``rtb``'s other routes when
     that list is a gateway endpoint's service list; None (nothing recorded) when it is not.
     ``follow`` goes on by one route's piece, ``part_of`` names a piece's part of a destination,
-    ``aws``: AWS's published ranges in the endpoint's region (None: not known)."""
+    ``aws_ranges`` gives AWS's published ranges in the endpoint's region (None: not known), asked
+    only once the list qualifies."""
     route = piece.unreadable
     if route is None or route.target_kind != "vpce" or not route.target_id:
         return None
@@ -67,6 +68,7 @@ def around_service_list(
     if any(p.unreadable is not None for p in rest):
         return None
     service = endpoint_service(item.get("ServiceName", ""), node.get("region", ""))
+    aws = aws_ranges()
     walk.passed(
         CheckCode.ROUTE,
         rtb,
