@@ -16,6 +16,27 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Span = tuple[int, int, int]
 
 
+class Networks(dict[str, Network]):
+    """CIDR text -> its parsed network, each distinct text parsed once: a snapshot repeats the same
+    CIDRs (0.0.0.0/0, a VPC's block in every table's local route, the same ACL entries in every
+    VPC) thousands of times, and ``ip_network`` runs Python code per call. Networks are immutable,
+    so the routes, entries and rules that name the same text may share one object. Made per graph
+    build: the memo does not outlive it. Raises ``ValueError`` like ``ip_network``."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> Network:
+        net = self[text] = ipaddress.ip_network(text, strict=False)
+        return net
+
+
+def _parse_network(text: str) -> Network:
+    return ipaddress.ip_network(text, strict=False)
+
+
+NetworkOf = Callable[[str], Network]
+
+
 def within(inner: Network, outer: Network) -> bool:
     """``inner`` lies inside ``outer`` (False across IP versions, where ``subnet_of`` would raise)."""
     # Same version checked first; typeshed types subnet_of per class, which a union cannot narrow to.
@@ -55,9 +76,12 @@ class Route:
         return f"{self.destination} -> {self.target_id}"
 
 
-def parse_route(raw: JsonDict, kind_of: Callable[[str], str | None] | None = None) -> Route | None:
+def parse_route(
+    raw: JsonDict, kind_of: Callable[[str], str | None] | None = None, network_of: NetworkOf = _parse_network
+) -> Route | None:
     """``kind_of`` names the kind of a ``GatewayId`` whose id has no AWS prefix (an infrastructure-as-
-    code id such as ``stack/Igw``): the kind of the resource it names in the snapshot."""
+    code id such as ``stack/Igw``): the kind of the resource it names in the snapshot.
+    ``network_of`` parses a CIDR (a ``Networks`` memo when many routes are parsed)."""
     cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
     pl = raw.get("DestinationPrefixListId")
     if not cidr and not pl:
@@ -71,7 +95,7 @@ def parse_route(raw: JsonDict, kind_of: Callable[[str], str | None] | None = Non
             break
     return Route(
         destination=str(cidr or pl),
-        network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
+        network=network_of(cidr) if cidr else None,
         prefix_list_id=None if cidr else pl,
         target_id=target_id,
         target_kind=kind,
@@ -118,7 +142,9 @@ def span_of(net: Network) -> Span:
     return (net.version, first, first | ((1 << (net.max_prefixlen - net.prefixlen)) - 1))
 
 
-def parse_acl_entries(raw_entries: list[JsonDict]) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:
+def parse_acl_entries(
+    raw_entries: list[JsonDict], network_of: NetworkOf = _parse_network
+) -> tuple[tuple[AclEntry, ...], tuple[AclEntry, ...]]:
     """(inbound, outbound) entries, lowest rule number first, as AWS evaluates them."""
     inbound: list[AclEntry] = []
     outbound: list[AclEntry] = []
@@ -134,7 +160,7 @@ def parse_acl_entries(raw_entries: list[JsonDict]) -> tuple[tuple[AclEntry, ...]
             number=int(raw["RuleNumber"]),
             protocol=protocol,
             allow=raw["RuleAction"] == "allow",
-            network=ipaddress.ip_network(str(cidr), strict=False),
+            network=network_of(str(cidr)),
             ports=ports,
         )
         (outbound if raw["Egress"] else inbound).append(entry)
@@ -159,7 +185,7 @@ class SgRule:
         return self.ports[0] <= port <= self.ports[1]
 
 
-def parse_sg_rules(raw_rules: list[JsonDict]) -> tuple[SgRule, ...]:
+def parse_sg_rules(raw_rules: list[JsonDict], network_of: NetworkOf = _parse_network) -> tuple[SgRule, ...]:
     rules = []
     for raw in raw_rules:
         protocol = _normalise_protocol(str(raw.get("IpProtocol", "-1")))
@@ -168,16 +194,8 @@ def parse_sg_rules(raw_rules: list[JsonDict]) -> tuple[SgRule, ...]:
             ports = (lo, hi)
         else:
             ports = ALL_PORTS
-        networks = [
-            ipaddress.ip_network(r["CidrIp"], strict=False)
-            for r in raw.get("IpRanges") or []
-            if r.get("CidrIp")
-        ]
-        networks += [
-            ipaddress.ip_network(r["CidrIpv6"], strict=False)
-            for r in raw.get("Ipv6Ranges") or []
-            if r.get("CidrIpv6")
-        ]
+        networks = [network_of(r["CidrIp"]) for r in raw.get("IpRanges") or [] if r.get("CidrIp")]
+        networks += [network_of(r["CidrIpv6"]) for r in raw.get("Ipv6Ranges") or [] if r.get("CidrIpv6")]
         rules.append(
             SgRule(
                 protocol=protocol,
@@ -203,7 +221,9 @@ def _proto_name(number: str) -> str:
     return {"6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMPv6"}.get(number, f"protocol {number}")
 
 
-def parse_prefix_list_entries(raw: JsonDict) -> tuple[Network, ...] | None:
+def parse_prefix_list_entries(
+    raw: JsonDict, network_of: NetworkOf = _parse_network
+) -> tuple[Network, ...] | None:
     """The CIDRs of a managed prefix list, or None when its entries were not collected."""
     entries = raw.get("Entries")
     if entries is None:
@@ -211,8 +231,8 @@ def parse_prefix_list_entries(raw: JsonDict) -> tuple[Network, ...] | None:
     nets = []
     for entry in entries:
         try:
-            nets.append(ipaddress.ip_network(entry.get("Cidr", ""), strict=False))
-        except ValueError:
+            nets.append(network_of(entry.get("Cidr", "")))
+        except (ValueError, TypeError):  # (TypeError: an unhashable value meets a Networks memo)
             continue
     return tuple(nets)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
 from fargate_netcheck.snapshot.collection import is_failure
@@ -86,8 +87,12 @@ class Snapshot:
 def load_snapshot(path: Path) -> Snapshot:
     """Read and validate a snapshot file. Raises InputError with one line naming file and fault."""
     name = str(path)
-    data, _ = read_json(path, "snapshot file")
-    return parse_snapshot(data, name)
+    # Parsing makes millions of dicts, lists and strings and no cyclic garbage: with the cyclic
+    # collector on, it rescans the growing heap every few thousand of them (at 50,000 subnets a
+    # third of the load's CPU time). Nothing here calls AWS.
+    with gc_quiet():
+        data, _ = read_json(path, "snapshot file")
+        return parse_snapshot(data, name)
 
 
 def parse_snapshot(data: object, name: str = "snapshot") -> Snapshot:

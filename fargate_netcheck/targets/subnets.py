@@ -11,10 +11,12 @@ from collections.abc import Iterable
 import networkx as nx
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.model import SourceLocation, Target
 from fargate_netcheck.graph.build import successor
-from fargate_netcheck.graph.route_choice import route_pieces
+from fargate_netcheck.graph.route_choice import route_pieces, route_tier
 from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Network, Route
 
 
 def make_target(
@@ -30,7 +32,7 @@ def make_target(
     notes: tuple[str, ...] = (),
     security_groups_known: bool = True,
 ) -> Target:
-    node = g.nodes.get(subnet_id, {})
+    node = g._node.get(subnet_id, {})
     return Target(
         target_id=f"{source}:{subnet_id}",
         source=source,
@@ -67,6 +69,11 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
     """Every subnet in scope. A subnet whose internet route goes to an internet gateway is evaluated
     as a task with a public IP would be (that is how a task must be launched there); any other
     without one. No task security groups are known, so groups are not evaluated."""
+    with gc_quiet():  # tens of thousands of long-lived targets, no cyclic garbage (see build_graph)
+        return _audit_targets(g)
+
+
+def _audit_targets(g: nx.DiGraph) -> list[Target]:
     targets = []
     igw_tables: dict[str, bool] = {}  # route table -> routes the internet to an IGW (tables are shared)
     for subnet_id in sorted(n for n, kind in g.nodes(data="kind") if kind == "subnet"):
@@ -79,8 +86,50 @@ def audit_targets(g: nx.DiGraph) -> list[Target]:
 
 
 def _routes_to_igw(g: nx.DiGraph, rtb: str) -> bool:
-    route = route_pieces(g, rtb, AddressSet.everything(4))[0].route  # where most of IPv4 goes
-    return route is not None and route.target_kind == "igw"
+    kind = default_route_kind(g, rtb)
+    if kind is UNDECIDED:
+        route = route_pieces(g, rtb, AddressSet.everything(4))[0].route  # where most of IPv4 goes
+        kind = route.target_kind if route is not None else None
+    return kind == "igw"
+
+
+UNDECIDED = object()
+_HALF_OF_IPV4 = 1 << 31
+
+
+def default_route_kind(g: nx.DiGraph, rtb: str) -> str | object:
+    """The ``target_kind`` of the route that wins most of IPv4 in table ``rtb`` (what
+    ``route_pieces(g, rtb, everything(4))[0].route`` names), when a default route certainly wins it:
+    every other IPv4 destination of the table together spans less than half of IPv4, so the piece
+    of the best 0.0.0.0/0 route (longest-prefix match leaves it all the rest) is the largest.
+    ``UNDECIDED`` otherwise (no default route, a prefix list whose entries were not collected, more
+    specific routes covering half of IPv4 or more): the partition decides. An audit asks this of
+    every table, and the trace partitions other address sets, so the partition would be made for
+    nothing."""
+    nodes = g._node
+    best: tuple[tuple[int, int], Route] | None = None  # ((tier, -order), route) of the best default
+    others = 0  # the sizes of every other IPv4 destination, summed (their union is no larger)
+    for order, route in enumerate(nodes[rtb].get("routes", ())):
+        if route.network is not None:
+            nets: tuple[Network, ...] = (route.network,)
+        else:
+            node = nodes.get(route.prefix_list_id)
+            found = node.get("prefixes") if node is not None else None
+            if found is None:
+                return UNDECIDED
+            nets = found
+        for net in nets:
+            if net.version != 4:
+                continue
+            if net.prefixlen == 0 and route.network is not None:
+                rank = (route_tier(route), -order)  # the partition's order: higher tier, then first
+                if best is None or rank > best[0]:
+                    best = (rank, route)
+            else:
+                others += 1 << (32 - net.prefixlen)
+    if best is None or others >= _HALF_OF_IPV4:
+        return UNDECIDED
+    return best[1].target_kind
 
 
 def _failed(g: nx.DiGraph, kind: str) -> bool:
