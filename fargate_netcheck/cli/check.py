@@ -22,8 +22,6 @@ from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.model import Finding, Severity
 from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
-from fargate_netcheck.report.baseline import apply_baseline, load_baseline
-from fargate_netcheck.report.baseline import fail_on_new as has_failing_new
 from fargate_netcheck.report.output import check_destination, check_report_paths, parse_formats, write_report
 from fargate_netcheck.snapshot.collection import summarize
 from fargate_netcheck.targets.select import TargetRequest, read_deploy_config, resolve_targets
@@ -31,7 +29,7 @@ from fargate_netcheck.trace import TraceOptions
 from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
 
 if TYPE_CHECKING:
-    from fargate_netcheck.targets.iac.command import IacOptions
+    from fargate_netcheck.targets.iac.options import IacOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +106,11 @@ def run_check(args: CheckArgs) -> int:
     failing = cfg.fail_on or Severity.ERROR
     if args.fail_on_new and args.baseline is None:
         raise InputError("--fail-on-new needs --baseline FILE")
-    baseline_report = load_baseline(args.baseline) if args.baseline is not None else None
+    baseline_report = None
+    if args.baseline is not None:  # (the baseline's reader is imported only by a run that has one)
+        from fargate_netcheck.report.baseline import load_baseline
+
+        baseline_report = load_baseline(args.baseline)
     options = _analysis_options(args, cfg)
     request = _target_request(args)
     scope = _scope(args, tuple(n.name for n in cfg.needs))
@@ -151,10 +153,14 @@ def run_check(args: CheckArgs) -> int:
             {i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)}
         )
         if baseline_report is not None:
+            from fargate_netcheck.report.baseline import apply_baseline
+
             report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
         write_report(report, formats, args.output, args.output_dir)
-    if args.fail_on_new:
-        return 1 if has_failing_new(report.findings, failing) else 0
+    if args.fail_on_new:  # (only with --baseline: its module is imported)
+        from fargate_netcheck.report.baseline import fail_on_new
+
+        return 1 if fail_on_new(report.findings, failing) else 0
     return exit_code(report, failing)
 
 
@@ -199,7 +205,7 @@ def _target_request(args: CheckArgs) -> TargetRequest:
 
 
 def _iac_options(args: CheckArgs) -> IacOptions:
-    from fargate_netcheck.targets.iac.command import IacOptions
+    from fargate_netcheck.targets.iac.options import IacOptions
 
     options = IacOptions(
         tuple(args.cloudformation),

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from rich.markup import escape  # typer's help is drawn by rich
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 TARGETS = "Targets"
@@ -156,12 +155,7 @@ def arrange(command: Any) -> Any:
     their metavar and flags with nothing; ``command`` is changed in place and returned."""
     # Panels appear in the order of their first option: Targets first, then as PANELS lists them.
     command.params.sort(key=lambda p: PANELS.index(PANEL_OF[p.name]) if p.name in PANEL_OF else -1)
-    if command.help:
-        command.help = escape(command.help)
     for param in command.params:
-        help_text = getattr(param, "help", None)
-        if help_text:  # plain text: "[tool.fargate-netcheck]" is not rich markup
-            param.help = escape(help_text)
         if isinstance(param, TyperArgument):  # its name says what it is: TASK, RULE
             param.display_type_rich = _no_label  # type: ignore[method-assign]
         if not isinstance(param, TyperOption) or param.name == "help":
@@ -185,10 +179,31 @@ def _no_label(ctx: Any) -> None:
     return None
 
 
+def _plain_help(command: Any) -> None:
+    """The help texts of ``command``, its options and its subcommands are plain text, not rich
+    markup ("[tool.fargate-netcheck]"): escaped once, when help is first drawn, so that a run
+    that draws no help does not import rich (typer's help is drawn by rich)."""
+    if getattr(command, "_plain_help", False):
+        return
+    from rich.markup import escape
+
+    command._plain_help = True
+    if command.help:
+        command.help = escape(command.help)
+    for param in command.params:
+        help_text = getattr(param, "help", None)
+        if help_text:
+            param.help = escape(help_text)
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            _plain_help(sub)
+
+
 def _format_help(command: Any, format_help: Callable[..., None], ctx: Any, formatter: Any) -> None:
     """Typer's help, with each negative flag under its positive one (``--audit / --no-audit``)
     rather than in a column of its own: at 80 columns that column cut names short. Only the help
     text changes: parsing has already read the options when ``--help`` prints."""
+    _plain_help(command)
     help_option = command.get_help_option(ctx)  # made on first use (and kept): placed here
     if help_option is not None:
         help_option.metavar, help_option.rich_help_panel = "", GENERAL

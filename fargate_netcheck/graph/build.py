@@ -111,11 +111,18 @@ def _build(snapshot: Snapshot) -> nx.DiGraph:
         _add_transit(g, rd)
     # The trace asks "this node's route table / ACL / VPC" tens of thousands of times: index the
     # first neighbour by relation once, now that the graph is complete.
-    # (``g.edges(data="rel")`` in the same order, without a view's generator per edge.)
-    index: dict[tuple[str, str], str] = {}
+    # Relation -> node -> its first neighbour by that relation (``g.edges(data="rel")`` order): one
+    # dict per relation rather than a (node, relation) tuple per edge, for memory and for lookups
+    # that build no key.
+    index: dict[str | None, dict[str, str]] = {}
     for u, nbrs in g._succ.items():
         for v, data in nbrs.items():
-            index.setdefault((u, data.get("rel")), v)
+            rel = data.get("rel")
+            by_node = index.get(rel)
+            if by_node is None:
+                by_node = index[rel] = {}
+            if u not in by_node:
+                by_node[u] = v
     g.graph["successor"] = index
     return g
 
@@ -369,9 +376,10 @@ def subnet_cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
 
 
 def successor(g: nx.DiGraph, node: str, rel: str) -> str | None:
-    index: dict[tuple[str, str], str] | None = g.graph.get("successor")
+    index: dict[str | None, dict[str, str]] | None = g.graph.get("successor")
     if index is not None:
-        return index.get((node, rel))
+        by_node = index.get(rel)
+        return by_node.get(node) if by_node is not None else None
     if node not in g:
         return None
     nbr: str

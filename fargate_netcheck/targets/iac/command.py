@@ -11,7 +11,6 @@ import copy
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.core.errors import InputError
@@ -22,24 +21,12 @@ from fargate_netcheck.targets.deploy_config import TaskNetwork
 from fargate_netcheck.targets.iac.cfn_intrinsics import Context
 from fargate_netcheck.targets.iac.needs_world import default_dhcp_for_new_vpcs, gateway_endpoint_routes
 from fargate_netcheck.targets.iac.network import Network
+from fargate_netcheck.targets.iac.options import IacOptions
 
 if TYPE_CHECKING:
     from fargate_netcheck.targets.iac.values import Unknown
 
-
-@dataclass(frozen=True, slots=True)
-class IacOptions:
-    templates: tuple[Path, ...] = ()
-    stack_names: tuple[str, ...] = ()
-    parameters: tuple[str, ...] = ()
-    parameter_files: tuple[Path, ...] = ()
-    plans: tuple[Path, ...] = ()
-    region: str | None = None
-    account: str | None = None
-
-    @property
-    def requested(self) -> bool:
-        return bool(self.templates or self.plans)
+__all__ = ["IacOptions", "IacResult", "apply_iac", "build_iac_snapshot", "resolve_ids"]
 
 
 @dataclass(frozen=True, slots=True)
