@@ -167,7 +167,7 @@ def _add_region(g: nx.DiGraph, rd: RegionData, networks: Networks) -> None:
     subnets = rd.items.get("Subnets", [])
     for subnet in subnets:
         cidr = subnet.get("CidrBlock")
-        attrs[subnet["SubnetId"]]["cidr"] = networks[cidr] if cidr else None
+        attrs[subnet["SubnetId"]]["cidr"] = networks(cidr) if cidr else None
     g.add_edges_from(
         (subnet["SubnetId"], subnet["VpcId"], {"rel": "in-vpc"}) for subnet in subnets if subnet.get("VpcId")
     )
@@ -177,8 +177,8 @@ def _add_region(g: nx.DiGraph, rd: RegionData, networks: Networks) -> None:
     groups = rd.items.get("SecurityGroups", [])
     for sg in groups:
         node = attrs[sg["GroupId"]]
-        node["sg_egress"] = parse_sg_rules(sg.get("IpPermissionsEgress") or [], networks.__getitem__)
-        node["sg_ingress"] = parse_sg_rules(sg.get("IpPermissions") or [], networks.__getitem__)
+        node["sg_egress"] = parse_sg_rules(sg.get("IpPermissionsEgress") or [], networks)
+        node["sg_ingress"] = parse_sg_rules(sg.get("IpPermissions") or [], networks)
     g.add_edges_from((sg["GroupId"], sg["VpcId"], {"rel": "in-vpc"}) for sg in groups if sg.get("VpcId"))
     for kind, id_field in (
         ("InternetGateways", "InternetGatewayId"),
@@ -193,7 +193,7 @@ def _add_region(g: nx.DiGraph, rd: RegionData, networks: Networks) -> None:
             g.add_edge(nat["NatGatewayId"], nat["SubnetId"], rel="in-subnet")
     _add_endpoints(g, rd)
     for pl in rd.items.get("ManagedPrefixLists", []):
-        attrs[pl["PrefixListId"]]["prefixes"] = parse_prefix_list_entries(pl, networks.__getitem__)
+        attrs[pl["PrefixListId"]]["prefixes"] = parse_prefix_list_entries(pl, networks)
     for pcx in rd.items.get("VpcPeeringConnections", []):
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
             vpc_id = (pcx.get(side) or {}).get("VpcId")
@@ -211,12 +211,11 @@ def _add_route_tables(
     def kind_of(node: str) -> str | None:  # an IaC gateway id (no AWS prefix): the kind of its node
         return attrs[node].get("kind") if node in attrs else None
 
-    network_of = networks.__getitem__
     for rtb in rd.items.get("RouteTables", []):
         rtb_id = rtb["RouteTableId"]
         routes = tuple(
             r
-            for r in (parse_route(raw, kind_of, network_of) for raw in rtb.get("Routes") or [])
+            for r in (parse_route(raw, kind_of, networks) for raw in rtb.get("Routes") or [])
             if r is not None
         )
         attrs[rtb_id]["routes"] = routes
@@ -262,7 +261,7 @@ def _add_acls(g: nx.DiGraph, rd: RegionData, networks: Networks) -> None:
     for acl in rd.items.get("NetworkAcls", []):
         acl_id = acl["NetworkAclId"]
         node = attrs[acl_id]
-        node["acl_in"], node["acl_out"] = parse_acl_entries(acl.get("Entries") or [], networks.__getitem__)
+        node["acl_in"], node["acl_out"] = parse_acl_entries(acl.get("Entries") or [], networks)
         if acl.get("VpcId"):
             g.add_edge(acl_id, acl["VpcId"], rel="in-vpc")
             if acl.get("IsDefault"):

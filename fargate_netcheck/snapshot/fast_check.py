@@ -19,7 +19,7 @@ from fargate_netcheck.snapshot.schema import CIDR4, CIDR6, CIDR_ANY, DICT, FIELD
 # the verdict is the same): a dotted quad without leading zeros, or IPv6 written in full or ending in
 # "::", each with a decimal prefix in range. Anything else is left to ipaddress.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
-_IPV4_CIDR = rf"{_OCTET}(?:\.{_OCTET}){{3}}/(?:3[0-2]|[12][0-9]|[0-9])"
+IPV4_CIDR = rf"{_OCTET}(?:\.{_OCTET}){{3}}/(?:3[0-2]|[12][0-9]|[0-9])"
 _HEXTET = "[0-9a-fA-F]{1,4}"
 _IPV6_CIDR = (
     rf"(?:{_HEXTET}(?::{_HEXTET}){{7}}|(?:{_HEXTET}:){{1,7}}:|::)/(?:12[0-8]|1[01][0-9]|[1-9][0-9]|[0-9])"
@@ -49,7 +49,7 @@ class ItemChecker:
     def __init__(self) -> None:
         self._specs: dict[str, _Compiled] = {}
         self._versions: dict[str, int] = {}  # CIDR text -> 4, 6, or 0 when not a CIDR
-        self._ipv4 = re.compile(_IPV4_CIDR).fullmatch
+        self._ipv4 = re.compile(IPV4_CIDR).fullmatch
         self._ipv6 = re.compile(_IPV6_CIDR).fullmatch
 
     def fits(self, kind: str, item: JsonDict) -> bool:

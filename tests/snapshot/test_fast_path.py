@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from snapshots import healthy, item, region
 
 from fargate_netcheck.core.errors import InputError
-from fargate_netcheck.snapshot.fast_check import _IPV4_CIDR, _IPV6_CIDR, ItemChecker
+from fargate_netcheck.snapshot.fast_check import _IPV6_CIDR, IPV4_CIDR, ItemChecker
 from fargate_netcheck.snapshot.schema import (
     CIDR4,
     CIDR6,
@@ -186,7 +186,7 @@ _CIDR_TEXT = st.one_of(
 @settings(max_examples=500, deadline=None)
 @given(_CIDR_TEXT)
 def test_the_cidr_shortcuts_accept_only_what_ipaddress_accepts(text):
-    if re.fullmatch(_IPV4_CIDR, text):
+    if re.fullmatch(IPV4_CIDR, text):
         assert _version(text) == 4
     if re.fullmatch(_IPV6_CIDR, text):
         assert _version(text) == 6
@@ -196,7 +196,7 @@ def test_the_cidr_shortcuts_accept_only_what_ipaddress_accepts(text):
     "text", ["10.0.0.0/16", "0.0.0.0/0", "::/0", "2600:1f18:abc:de00::/56", "1:2:3:4:5:6:7:8/128"]
 )
 def test_common_cidrs_skip_ipaddress(text):
-    assert re.fullmatch(_IPV4_CIDR, text) or re.fullmatch(_IPV6_CIDR, text)
+    assert re.fullmatch(IPV4_CIDR, text) or re.fullmatch(_IPV6_CIDR, text)
 
 
 def test_unusual_but_valid_values_still_load():
