@@ -36,10 +36,10 @@ import networkx as nx
 
 from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.snapshot.networks import Networks
 from fargate_netcheck.snapshot.parse import (
     BlockPublicAccess,
     Network,
-    Networks,
     TgwAttachment,
     parse_acl_entries,
     parse_block_public_access,

@@ -1,4 +1,4 @@
-"""The graph parses each distinct CIDR once (snapshot/parse.py ``Networks``), dotted quads by a
+"""The graph parses each distinct CIDR once (snapshot/networks.py ``Networks``), dotted quads by a
 shortcut: every text must give what ``ipaddress.ip_network(text, strict=False)`` gives, or raise
 what it raises."""
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fargate_netcheck.snapshot.parse import Networks
+from fargate_netcheck.snapshot.networks import Networks
 
 TEXTS = [
     "0.0.0.0/0",
