@@ -27,7 +27,7 @@ from pathlib import Path
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.addresses import AddressSet, ipv4_block
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "aws-ip-ranges.json"
 TRIMMED_SERVICES = ("AMAZON", "S3")
@@ -128,6 +128,9 @@ def _dict(value: object, source: str, where: str) -> dict[str, object]:
 def _cidr(value: object, source: str) -> str:
     """A CIDR block written as text (a number would read as an address: ``167772160`` is 10.0.0.0)."""
     if isinstance(value, str):
+        block = ipv4_block(value)
+        if block is not None and not block[0] & ((1 << (32 - block[1])) - 1):
+            return value  # already as ipaddress writes it
         try:
             return str(ipaddress.ip_network(value, strict=False))
         except ValueError:
