@@ -186,10 +186,29 @@ def next_hop(route: Route) -> Hashable:
 
 def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Route]]:
     """A VPC route table's partition of ``space``, computed once per table and set for the run
-    (kept in ``g.graph["partitions"]``: derived from the graph, like its indexes)."""
+    (kept in ``g.graph["partitions"]``: derived from the graph, like its indexes).
+
+    Tables whose routes that can win part of ``space`` are equal (a route by CIDR that overlaps it,
+    and every route by prefix list) share one partition: the other routes claim nothing. Routes are
+    values (frozen, compared field by field), so the pieces are the same for each of them."""
     cache = g.graph.setdefault("partitions", {})
     key = ("vpc", table, space)
     found: list[Piece[Route]] | None = cache.get(key)
     if found is None:
-        found = cache[key] = partition(g, g.nodes[table].get("routes", ()), space, route_tier, next_hop)
+        routes = g.nodes[table].get("routes", ())
+        relevant = tuple(r for r in routes if r.network is None or _overlaps(space, r.network))
+        shared = ("vpc-routes", relevant, space)
+        found = cache.get(shared)
+        if found is None:
+            found = cache[shared] = partition(g, relevant, space, route_tier, next_hop)
+        cache[key] = found
     return found
+
+
+def _overlaps(space: AddressSet, network: Network) -> bool:
+    version, lo, hi = span_of(network)
+    intervals = space.intervals
+    if version != space.version:
+        return False
+    i = bisect_left(intervals, lo, key=_end)  # the first interval ending at or after lo
+    return i < len(intervals) and intervals[i][0] <= hi

@@ -163,22 +163,7 @@ class Filters:
         return acl
 
     def acl_crossing(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> None:
-        """Request and replies through one subnet of the path, to ``dest`` on ``port``: decided once
-        per crossing (subnet, source range, sides), destination object and port for the run."""
-        source = crossing.source
-        key = (
-            "crossing",
-            crossing.subnet_id,
-            None if source is None else self._network(source)[1],
-            crossing.origin,
-            crossing.toward_destination,
-            crossing.toward_source,
-            id(dest),
-            port,
-        )
-        self.replay(walk, key, lambda: self._acl_crossing(walk, crossing, dest, port), keep=dest)
-
-    def _acl_crossing(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> None:
+        """Request and replies through one subnet of the path, to ``dest`` on ``port``."""
         subnet_id, source = crossing.subnet_id, crossing.source
         acl = self.subnet_acl(walk, subnet_id)
         if acl is None:

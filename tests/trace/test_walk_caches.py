@@ -10,17 +10,20 @@ import json
 import random
 from dataclasses import replace
 
+import networkx as nx
 from endpoint_snapshots import with_endpoints
 from snapshots import healthy, item, region
 
 from fargate_netcheck.core.model import CheckCode, Status, Verdict
 from fargate_netcheck.graph.build import build_graph
+from fargate_netcheck.graph.route_choice import next_hop, partition, route_pieces, route_tier
 from fargate_netcheck.snapshot.addresses import AddressSet, ipv4_block
+from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.snapshot.store import parse_snapshot
 from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import trace_targets
-from fargate_netcheck.trace.aws_ranges import _cidr
-from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.aws_ranges import SHIPPED, _cidr, parse, shipped
+from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.filters import Filters
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -193,3 +196,39 @@ def test_ipv4_text_read_without_ipaddress_agrees_with_ipaddress():
                 (int(expected.network_address), int(expected.broadcast_address)),
             ), text
             assert _cidr(text, "test") == str(expected), text
+
+
+def test_shipped_ranges_taken_as_written_are_the_ranges_read_and_rewritten():
+    """``shipped()`` skips re-reading each block of the packaged copy: that copy must hold every
+    block exactly as ``ipaddress`` writes it, or a walk would use text no parse would give."""
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    assert shipped().ranges == parse(data, "test").ranges
+    assert sum(len(c) for services in shipped().ranges.values() for c in services.values()) > 1000
+
+
+def _route(cidr: str, target: str) -> Route:
+    kind = "local" if target == "local" else target.split("-")[0]
+    return Route(cidr, ipaddress.ip_network(cidr), None, target, kind, "active", "CreateRoute")
+
+
+def test_tables_share_a_partition_only_when_the_routes_that_can_win_the_set_are_equal():
+    """A route to a private block cannot win any of the internet: tables differing only there
+    share one partition; tables whose default routes differ do not."""
+    g = nx.DiGraph()
+    local, peer = _route("10.0.0.0/16", "local"), _route("10.9.0.0/16", "pcx-1")
+    g.add_node("rtb-a", routes=(local, _route("0.0.0.0/0", "nat-a")))
+    g.add_node("rtb-a-peered", routes=(local, _route("0.0.0.0/0", "nat-a"), peer))
+    g.add_node("rtb-b", routes=(local, _route("0.0.0.0/0", "nat-b")))
+    g.add_node("rtb-b-public", routes=(local, _route("0.0.0.0/0", "nat-b"), _route("52.0.0.0/8", "igw-1")))
+    internet = internet_space(4)
+    pieces = {t: route_pieces(g, t, internet) for t in g.nodes}
+    assert pieces["rtb-a-peered"] is pieces["rtb-a"]
+    assert [p.route.target_id for p in pieces["rtb-a"]] == ["nat-a"]
+    assert [p.route.target_id for p in pieces["rtb-b"]] == ["nat-b"]
+    assert sorted(p.route.target_id for p in pieces["rtb-b-public"]) == ["igw-1", "nat-b"]
+    for table, found in pieces.items():  # each as the table alone would have it
+        alone = partition(g, g.nodes[table]["routes"], internet, route_tier, next_hop)
+        assert found == alone, table
+    ten = AddressSet.of(["10.9.1.0/24"])
+    assert route_pieces(g, "rtb-a-peered", ten)[0].route == peer
+    assert route_pieces(g, "rtb-a", ten)[0].route.target_id == "nat-a"
