@@ -7,6 +7,18 @@ objects at module level; the loader collects them, so nothing is registered at i
 
 Most rules report the failed checks of the egress walks: ``from_checks`` builds those from the
 check codes they watch, so such a rule is one declaration, not a copied function.
+
+A rule declared ``per_target`` promises that each hit naming a target depends on that target's own
+result and on what the graph says of resources every member of its group shares (see
+``trace/grouping.py``), and names the target's subnet, range or route table only as the walks do;
+its hits naming no target must not depend on which targets the run has. The engine then runs it on
+one target of each group of targets that share a walk and gives each other member the hits of that
+one, re-labelled with its own subnet id, range and route table id, and its own target id
+(``checks/per_group.py``): an audit's rules cost one pass per distinct question, not per subnet. A
+rule that compares targets, counts them, or reads per-subnet facts outside the walk (free
+addresses, tags) is not ``per_target`` (the default); it may still read ``TargetResult.deciding``
+for what re-labelling never changes (verdicts, ``via``, check codes and statuses, other
+resources' ids) without making a member's walks.
 """
 
 from __future__ import annotations
@@ -97,6 +109,7 @@ class Rule:
     remediation: str
     check: RuleFunction
     origin: str = "built-in"
+    per_target: bool = False  # decided once per group of targets that share a walk (module docs)
 
     def __post_init__(self) -> None:
         if not RULE_ID.match(self.id):
@@ -111,12 +124,22 @@ class Rule:
 
 
 def rule(
-    *, id: str, name: str, title: str, severity: Severity | str, docs: str, remediation: str
+    *,
+    id: str,
+    name: str,
+    title: str,
+    severity: Severity | str,
+    docs: str,
+    remediation: str,
+    per_target: bool = False,
 ) -> Callable[[RuleFunction], Rule]:
-    """Decorator: turn a function of a RuleContext into a Rule (nothing is registered)."""
+    """Decorator: turn a function of a RuleContext into a Rule (nothing is registered).
+    ``per_target``: see the module docs."""
 
     def wrap(fn: RuleFunction) -> Rule:
-        return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, fn)
+        return Rule(
+            id, name, title, Severity(severity), _dedent(docs), remediation, fn, per_target=per_target
+        )
 
     return wrap
 
@@ -154,7 +177,8 @@ def from_checks(
                     advice = fix.format(**fix_fields(path)) if fix else None
                     yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id, advice)
 
-    return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report)
+    # Each hit is one check of the target's own walks, named as the walk names it.
+    return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report, per_target=True)
 
 
 def fix_fields(path: PathResult) -> dict[str, str]:

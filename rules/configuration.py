@@ -34,12 +34,12 @@ def unresolvable(ctx: RuleContext) -> Iterator[Hit]:
 def _needs_rule(service: str, label: str):
     def check(ctx: RuleContext) -> Iterator[Hit]:
         for result in ctx.results:
-            target = result.target
-            if service not in target.needs or result.internet_egress.verdict is not Verdict.UNREACHABLE:
+            target, walks = result.target, result.deciding  # verdicts and ``via`` only
+            if service not in target.needs or walks.internet_egress.verdict is not Verdict.UNREACHABLE:
                 continue
             if _has_endpoint(ctx, result.vpc_id, service):
                 continue
-            if service == "logs" and result.ecr_pull is not None and result.ecr_pull.via == "vpc-endpoints":
+            if service == "logs" and walks.ecr_pull is not None and walks.ecr_pull.via == "vpc-endpoints":
                 continue  # a private-by-design VPC: EP006 reports the missing logs endpoint
             yield Hit(
                 target.subnet_id,

@@ -51,6 +51,7 @@ DATA001 = from_checks(
     `--max-attempts`, `--region-deadline`), and run again.
     """,
     remediation="Fix the cause named in the message and collect again (see the report's collection section).",
+    per_target=True,  # each target's own failed checks; the collection's failures name no target
 )
 def collection_failed(ctx: RuleContext) -> Iterator[Hit]:
     seen: set[tuple[str, str]] = set()

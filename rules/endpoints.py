@@ -156,10 +156,10 @@ def private_dns_without_vpc_dns(ctx: RuleContext) -> Iterator[Hit]:
 def no_logs_endpoint(ctx: RuleContext) -> Iterator[Hit]:
     known = ctx.params.get("awslogs_target_ids")
     for result in ctx.results:
-        target = result.target
-        if result.internet_egress.verdict is not Verdict.UNREACHABLE or result.vpc_id is None:
+        target, walks = result.target, result.deciding  # verdicts and ``via`` only
+        if walks.internet_egress.verdict is not Verdict.UNREACHABLE or result.vpc_id is None:
             continue
-        if result.ecr_pull is None or result.ecr_pull.via != "vpc-endpoints":
+        if walks.ecr_pull is None or walks.ecr_pull.via != "vpc-endpoints":
             continue
         if known is not None and target.target_id not in known:
             continue

@@ -164,6 +164,7 @@ GW009 = from_checks(
     Fix: set `assignPublicIp=DISABLED` for tasks in private subnets.
     """,
     remediation="Set assignPublicIp=DISABLED for tasks in NAT-routed subnets.",
+    per_target=True,  # the target's public IP and its own walk's NAT gateway
 )
 def public_ip_behind_nat(ctx: RuleContext) -> Iterator[Hit]:
     for result in ctx.results:

@@ -281,6 +281,7 @@ def _explains(walk: PathResult | None, need: PathResult) -> bool:
     entry, the endpoint's security group) for the need's port.
     """,
     remediation="Open the need's path (its port, its endpoint) at the resource the finding names.",
+    per_target=True,
 )
 def need_not_reachable(ctx: RuleContext) -> Iterator[Hit]:
     for result in ctx.results:

@@ -42,6 +42,7 @@ def _same_az(g: nx.DiGraph, a: str, b: str) -> bool | None:
     Fix: one NAT gateway per AZ, each private subnet's route table pointing at its own AZ's.
     """,
     remediation="Create a NAT gateway in this subnet's AZ and point the subnet's route table at it.",
+    per_target=True,  # the target's own walk, its subnet's AZ and its NAT gateway's (its group shares both)
 )
 def nat_in_other_az(ctx: RuleContext) -> Iterator[Hit]:
     g = ctx.graph

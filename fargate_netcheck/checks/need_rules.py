@@ -21,7 +21,9 @@ def need_checks(
     """The need checks of ``codes`` and ``status``, target by target, need by need, in walk order."""
     index = ctx.need_checks_by_code()
     lists = [index[code] for code in codes if code in index]
-    for _, result, need, check in heapq.merge(*lists, key=_position) if len(lists) > 1 else itertools.chain(*lists):
+    for _, result, need, check in (
+        heapq.merge(*lists, key=_position) if len(lists) > 1 else itertools.chain(*lists)
+    ):
         if check.status is status:
             yield result, need, check
 
@@ -66,7 +68,9 @@ def need_rule(
                 fix(ctx, result, need, check),
             )
 
-    return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report)
+    # A hit is one check of the target's own need walk; ``fix`` reads the need, the check and what
+    # the target's group shares (its VPC, account and region).
+    return Rule(id, name, title, Severity(severity), _dedent(docs), remediation, report, per_target=True)
 
 
 def allow_domain(need: NeedResult) -> str:

@@ -16,6 +16,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+from fargate_netcheck.checks.per_group import Groups
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.model import Finding, RuleInfo, Severity
 from fargate_netcheck.core.resources import rules_dir
@@ -119,15 +120,18 @@ def _matches(rule_id: str, codes: Iterable[str]) -> bool:
 
 
 def run_rules(rules: list[Rule], ctx: RuleContext, selection: Selection | None = None) -> list[Finding]:
-    """Every rule's hits as findings, duplicates dropped, in ``Finding.sort_key`` order. Sorted rule
+    """Every rule's hits as findings, duplicates dropped, in ``Finding.sort_key`` order. A
+    ``per_target`` rule runs once per group of targets that share a walk (``per_group``). Sorted rule
     by rule: a rule's findings share its id and severity, so only the rest of the key is compared
     (an audit has hundreds of thousands), and findings equal in all of it by their remediation."""
     selection = selection or Selection()
+    groups = Groups.of(ctx) if any(r.per_target for r in rules) else None
     by_rule: list[tuple[int, str, list[Finding]]] = []
     for rule in rules:
         severity = selection.severity_of(rule)
         findings: set[Finding] = set()
-        for hit in rule.check(ctx):
+        hits = groups.spread(rule.check(groups.context)) if rule.per_target and groups else rule.check(ctx)
+        for hit in hits:
             findings.add(
                 Finding(
                     rule_id=rule.id,

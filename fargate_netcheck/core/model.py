@@ -261,7 +261,15 @@ class TargetResult:
     def verdict(self) -> Verdict:
         """``reachable`` only when the internet egress, the ECR pull and every need are; else
         ``unreachable`` when any of them is, else ``unknown`` (docs/report-format.md, targets)."""
-        return worst_verdict(path for _, path in self.walks())
+        return worst_verdict(path for _, path in self.deciding.walks())
+
+    @property
+    def deciding(self) -> TargetResult:
+        """The result whose walks have this one's verdicts, ``via``, check codes and statuses and
+        every resource id but this target's subnet, range and route table: itself, or, for a
+        member of a group of targets that share a walk, the group's traced member. Reading it never
+        makes a member's walks (trace/members.py)."""
+        return self if self.shared is None else self.shared[0].first
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,10 @@ _WAYS = (
 
 
 def egress_mode(result: TargetResult) -> str:
-    """public-ip | nat-gateway | nat-instance | transit-gateway | endpoints-only | none | unknown."""
+    """public-ip | nat-gateway | nat-instance | transit-gateway | endpoints-only | none | unknown.
+    A member of a group of targets that share a walk goes out the way its group does (its walks
+    differ from the group's only in ids and ranges, which ``walks_egress_mode`` never reads)."""
+    result = result.deciding
     return walks_egress_mode(result.internet_egress, result.ecr_pull)
 
 

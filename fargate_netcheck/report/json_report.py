@@ -18,7 +18,7 @@ from typing import Any
 
 from fargate_netcheck.core.model import Finding, NeedResult, PathResult, Report, TargetResult
 from fargate_netcheck.report.hosting import egress_mode
-from fargate_netcheck.report.json_shared import SharedJson
+from fargate_netcheck.report.json_shared import SharedJson, fill
 
 REPORT_VERSION = 1
 
@@ -66,7 +66,8 @@ def _item_list(head: str, items: _Items, encode: Callable[[Any], str]) -> Iterat
     lead = head + "[\n    "
     to_text, to_dict = items.to_text, items.to_dict
     for item in items.source:
-        yield lead + (to_text(item, encode) if to_text is not None else encode(to_dict(item)))
+        yield lead  # apart: joining it to a target's tens of kB would copy them once more
+        yield to_text(item, encode) if to_text is not None else encode(to_dict(item))
         lead = _ITEM_INDENT
     yield "\n  ]"
 
@@ -134,13 +135,19 @@ class _TargetText:
             self._shared = SharedJson(encode, path_dict, need_dict)
         walks = self._shared.walks(result)
         assert walks is not None
-        verdicts, egress, rest = walks
+        verdicts, egress, rest, values = walks
         t = result.target
-        head = encode(_target_head(result, with_verdicts=False))[:-1]
-        text = f'{head}, {verdicts}, "internet_egress": {egress}'
+        parts = [
+            encode(_target_head(result, with_verdicts=False))[:-1],
+            ", ",
+            verdicts,
+            ', "internet_egress": ',
+        ]
+        fill(parts, egress, values)
         if t.location is not None:
-            text += f', "source_location": {encode({"path": t.location.path, "line": t.location.line})}'
-        return text + rest
+            parts.append(f', "source_location": {encode({"path": t.location.path, "line": t.location.line})}')
+        fill(parts, rest, values)
+        return "".join(parts)
 
 
 def _target(result: TargetResult) -> dict[str, Any]:

@@ -46,9 +46,10 @@ class SharedJson:
         self._need_json = need_json
         self._templates: dict[int, tuple[str, Template, Template]] = {}
 
-    def walks(self, result: TargetResult) -> tuple[str, str, str] | None:
-        """The member's ``verdict`` and ``egress_mode`` members, its ``internet_egress`` value, and
-        the rest of its object after them (``ecr_pull`` when set, ``needs``, the closing brace), as
+    def walks(self, result: TargetResult) -> tuple[str, Template, Template, tuple[str, ...]] | None:
+        """The member's ``verdict`` and ``egress_mode`` members, the template of its
+        ``internet_egress`` value and of the rest of its object after them (``ecr_pull`` when set,
+        ``needs``, the closing brace), and its labels as the templates' values (``fill``), as
         ``_target`` and the encoder would write them; None when ``result`` is no group member. The
         verdict and mode read only verdicts, check codes and statuses, which re-labelling leaves
         alone: one of each per group."""
@@ -60,7 +61,7 @@ class SharedJson:
         if templates is None:
             templates = self._templates[id(walks)] = self._compile(walks)
         values = tuple("" if label is None else encode_basestring(label)[1:-1] for label in labels)
-        return templates[0], _fill(templates[1], values), _fill(templates[2], values)
+        return templates[0], templates[1], templates[2], values
 
     def _compile(self, walks: Any) -> tuple[str, Template, Template]:
         # ``walks`` stays alive in the members' results while the report is written, so its id
@@ -80,7 +81,6 @@ def _template(text: str) -> Template:
     return tuple(_ENCODED.index(p) if i % 2 else p for i, p in enumerate(parts))
 
 
-def _fill(template: Template, values: tuple[str, ...]) -> str:
-    if len(template) == 1 and isinstance(template[0], str):
-        return template[0]
-    return "".join([values[p] if isinstance(p, int) else p for p in template])
+def fill(parts: list[str], template: Template, values: tuple[str, ...]) -> None:
+    """Append to ``parts`` the text of ``template`` with ``values`` in place (one join per target)."""
+    parts.extend([values[p] if isinstance(p, int) else p for p in template])

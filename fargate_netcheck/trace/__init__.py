@@ -14,6 +14,7 @@ from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.dns_inputs import assumed_name_resolution
 from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer
 from fargate_netcheck.trace.grouping import Grouper, Relabel
+from fargate_netcheck.trace.members import MemberResult
 from fargate_netcheck.trace.needs import NeedWalker, summarise_ecr
 from fargate_netcheck.trace.walk import worst
 
@@ -31,6 +32,7 @@ class GroupWalks:
     egress: PathResult
     ecr: PathResult | None  # before summarise_ecr
     needs: list[NeedResult]
+    first: TargetResult  # the traced member's result: every member's verdict and way out are its
 
     def relabelled(self, *labels: str | None) -> tuple[PathResult, PathResult | None, list[NeedResult]]:
         """(internet egress, ECR pull, needs) of the member with these labels (subnet id, range,
@@ -57,15 +59,16 @@ def trace_targets(
     gets what the report must say about the run (which copy of AWS's ranges a verdict used).
 
     Targets whose verdicts depend on the same inputs (and that need the same names) are traced
-    once (``grouping``); the others get that result re-labelled with their own subnet.
-    ``grouped=False`` traces every target (the reference the grouping is tested against). A group
-    of one keeps no ``shared``: rendering it from a template would cost more than encoding it."""
+    once (``grouping``); the others get a ``MemberResult``: that result, re-labelled with their own
+    subnet when read. ``grouped=False`` traces every target (the reference the grouping is tested
+    against). A group of one keeps no ``shared``: rendering it from a template would cost more
+    than encoding it."""
     tracer = Tracer(graph, options or TraceOptions())
     walker = NeedWalker(tracer)
     grouper = Grouper(graph, tracer.options.destinations) if grouped else None
-    decided: dict[tuple, tuple[GroupWalks, TargetResult]] = {}
+    decided: dict[tuple, GroupWalks] = {}
     known_needs: dict[tuple, list[Need]] = {}
-    results = []
+    results: list[TargetResult] = []
     for target in targets:
         vpc_id = successor(graph, target.subnet_id, "in-vpc") if target.subnet_id in graph else None
         needs_key = catalog.needs_key(target)
@@ -75,14 +78,12 @@ def trace_targets(
         key = grouper.key(target) if grouper is not None else None
         if key is not None:
             key = (key, tuple(wanted))
-        group = decided.get(key) if key is not None else None
-        if group is not None:
-            walks, first = group
-            if first.shared is None:  # its walks are the group's, re-labelled as itself
-                first.shared = (walks, walks.relabel.labels)
-            labels = _labels(graph, target.subnet_id, grouper)
-            egress, ecr, need_results = walks.relabelled(*labels)
-            result = TargetResult(target, vpc_id, egress, ecr, need_results, shared=(walks, labels))
+        walks = decided.get(key) if key is not None else None
+        result: TargetResult
+        if walks is not None:
+            if walks.first.shared is None:  # its walks are the group's, re-labelled as itself
+                walks.first.shared = (walks, walks.relabel.labels)
+            result = MemberResult(target, vpc_id, walks, _labels(graph, target.subnet_id, grouper))
         else:
             egress = worst(tracer.internet_egress(target))
             ecr = tracer.ecr_pull(target, egress)
@@ -91,13 +92,14 @@ def trace_targets(
             result.ecr_pull = summarise_ecr(ecr, result.needs)
             if key is not None:
                 relabel = Relabel(*_labels(graph, target.subnet_id, grouper))
-                decided[key] = (GroupWalks(relabel, egress, ecr, result.needs), result)
+                decided[key] = GroupWalks(relabel, egress, ecr, result.needs, result)
         results.append(result)
     if notes is not None and tracer.ranges_used is not None:
         notes.append(
             f"AWS service addresses (ECR, S3, aws:SERVICE destinations) from {tracer.ranges_used.describe()}"
         )
-    if notes is not None and any(r.needs for r in results):
+    # a member needs what its group's traced member needs (it is in ``results`` too)
+    if notes is not None and any(r.needs for r in results if not isinstance(r, MemberResult)):
         notes.extend(assumed_name_resolution(graph))
     return results
 

@@ -263,14 +263,14 @@ class Relabel:
     def _format(self, text: str) -> Any:
         """``text`` itself when it names no token, else a function of the member's labels to
         ``text`` with them in place of the traced member's."""
-        parts = self._template(text)
+        parts = self.template(text)
         if parts.__class__ is str:
             return parts
         return "".join(
             f"{{{p}}}" if isinstance(p, int) else p.replace("{", "{{").replace("}", "}}") for p in parts
         ).format
 
-    def _template(self, text: str) -> _Template:
+    def template(self, text: str) -> _Template:
         """``text`` itself when it names no token, else its parts with the tokens as indexes
         (0: the subnet id, 1: its range, 2: its route table id). A token counts only as a whole word: not inside a longer
         id (``subnet-1`` in ``subnet-12``) or range (``10.0.1.0/24`` in ``110.0.1.0/24``)."""
