@@ -12,13 +12,14 @@ collected could hold any prefix: the addresses it could win are a piece of their
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 import networkx as nx
 
-from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.addresses import AddressSet, Interval, merge
 from fargate_netcheck.snapshot.parse import Network, Route, span_of
 
 _PROPAGATED = "EnableVgwRoutePropagation"
@@ -98,27 +99,28 @@ def partition(
             if version == space.version:
                 candidates.append((net.prefixlen, tier(route), order, lo, hi))
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
-    remaining = space
-    claims: list[tuple[int, int, int, AddressSet]] = []  # (prefixlen, tier, order, addresses)
+    remaining = list(space.intervals)  # sorted, disjoint: each claim is cut out of it in place
+    claims: list[tuple[int, int, int, list[Interval]]] = []  # (prefixlen, tier, order, addresses)
     for prefixlen, rank, order, lo, hi in candidates:
         if not remaining:
             break
-        got = remaining.within(lo, hi)
+        got = _cut(remaining, lo, hi)
         if got:
             claims.append((prefixlen, rank, order, got))
-            remaining = remaining - got
     best_unreadable = max(unreadable, key=tier, default=None)
-    groups: dict[Hashable, tuple[AddressSet, list[R], R | None]] = {}
+    # key -> (intervals, routes, unreadable route): the claims are disjoint, so a group's addresses
+    # are the union of its claims' intervals, merged once at the end
+    groups: dict[Hashable, tuple[list[Interval], list[R], R | None]] = {}
 
-    def add(key: Hashable, addresses: AddressSet, route: R | None, unknown: R | None) -> None:
+    def add(key: Hashable, addresses: list[Interval], route: R | None, unknown: R | None) -> None:
         found = groups.get(key)
         if found is None:
-            groups[key] = (addresses, [route] if route is not None else [], unknown)
+            groups[key] = (list(addresses), [route] if route is not None else [], unknown)
             return
-        union, members, unk = found
+        spans, members, _ = found
         if route is not None and all(m is not route for m in members):
             members.append(route)
-        groups[key] = (union | addresses, members, unk)
+        spans.extend(addresses)
 
     for prefixlen, rank, order, got in claims:
         route = indexed[order]
@@ -131,8 +133,41 @@ def partition(
             add(("unreadable",), remaining, None, best_unreadable)
         else:
             add(("none",), remaining, None, None)
-    pieces = [Piece(a, tuple(sorted(m, key=indexed.index)), u) for a, m, u in groups.values()]
+    version = space.version
+    pieces = [
+        Piece(AddressSet(version, merge(a)), tuple(sorted(m, key=indexed.index)), u)
+        for a, m, u in groups.values()
+    ]
     return sorted(pieces, key=lambda p: (-p.addresses.size, p.addresses.first()))
+
+
+def _cut(intervals: list[Interval], lo: int, hi: int) -> list[Interval]:
+    """Remove ``lo``..``hi`` from the sorted, disjoint ``intervals`` (in place); return what was
+    removed (the part of them inside it), in order. Found by bisection: a partition cuts each
+    route's block out of a set of thousands of intervals (AWS's ranges of a region)."""
+    i = bisect_left(intervals, lo, key=_end)  # the first interval ending at or after lo
+    j = bisect_right(intervals, hi, lo=i, key=_start)  # past the last one starting at or before hi
+    if i >= j:
+        return []
+    inside = intervals[i:j]
+    first_lo, last_hi = inside[0][0], inside[-1][1]
+    kept: list[Interval] = []
+    if first_lo < lo:
+        kept.append((first_lo, lo - 1))
+        inside[0] = (lo, inside[0][1])
+    if last_hi > hi:
+        kept.append((hi + 1, last_hi))
+        inside[-1] = (inside[-1][0], hi)
+    intervals[i:j] = kept
+    return inside
+
+
+def _start(interval: Interval) -> int:
+    return interval[0]
+
+
+def _end(interval: Interval) -> int:
+    return interval[1]
 
 
 def route_tier(route: Route) -> int:
@@ -151,10 +186,29 @@ def next_hop(route: Route) -> Hashable:
 
 def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Route]]:
     """A VPC route table's partition of ``space``, computed once per table and set for the run
-    (kept in ``g.graph["partitions"]``: derived from the graph, like its indexes)."""
+    (kept in ``g.graph["partitions"]``: derived from the graph, like its indexes).
+
+    Tables whose routes that can win part of ``space`` are equal (a route by CIDR that overlaps it,
+    and every route by prefix list) share one partition: the other routes claim nothing. Routes are
+    values (frozen, compared field by field), so the pieces are the same for each of them."""
     cache = g.graph.setdefault("partitions", {})
     key = ("vpc", table, space)
     found: list[Piece[Route]] | None = cache.get(key)
     if found is None:
-        found = cache[key] = partition(g, g.nodes[table].get("routes", ()), space, route_tier, next_hop)
+        routes = g.nodes[table].get("routes", ())
+        relevant = tuple(r for r in routes if r.network is None or _overlaps(space, r.network))
+        shared = ("vpc-routes", relevant, space)
+        found = cache.get(shared)
+        if found is None:
+            found = cache[shared] = partition(g, relevant, space, route_tier, next_hop)
+        cache[key] = found
     return found
+
+
+def _overlaps(space: AddressSet, network: Network) -> bool:
+    version, lo, hi = span_of(network)
+    intervals = space.intervals
+    if version != space.version:
+        return False
+    i = bisect_left(intervals, lo, key=_end)  # the first interval ending at or after lo
+    return i < len(intervals) and intervals[i][0] <= hi

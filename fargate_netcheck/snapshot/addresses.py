@@ -9,6 +9,7 @@ are merged, so equal sets have equal representations (and hash alike).
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,20 +17,41 @@ from fargate_netcheck.snapshot.parse import Network
 
 Interval = tuple[int, int]
 _WIDTH = {4: 32, 6: 128}
+# An IPv4 block as ``ipaddress`` writes it (no leading zeros, a prefix length): read as integers
+# without building an ``ipaddress`` object. Any other text goes through ``ipaddress``.
+_IPV4_CIDR = re.compile(
+    r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})/(0|[1-9]\d?)"
+)
+
+
+def ipv4_block(text: str) -> tuple[int, int] | None:
+    """(address, prefix length) of an IPv4 CIDR block written the way ``ipaddress`` writes one
+    (host bits may be set); None for any other text (which ``ipaddress`` must then judge)."""
+    m = _IPV4_CIDR.fullmatch(text)
+    if m is None:
+        return None
+    a, b, c, d, length = (int(x) for x in m.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255 or length > 32:
+        return None
+    return (a << 24) | (b << 16) | (c << 8) | d, length
 
 
 @dataclass(frozen=True, slots=True)
 class AddressSet:
     version: int
     intervals: tuple[Interval, ...]
-    # hashed once: sets key the per-table partition caches, looked up for every walk of an audit
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.version, self.intervals)))
+    # hashed once, when first used as a key (the per-table partition caches, looked up for every
+    # walk of an audit); most sets a partition makes along the way never are
+    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
+    # its CIDR blocks as text, made on first use: reasons and labels quote the same sets again and again
+    _cidrs: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
-        return self._hash
+        found = self._hash
+        if found is None:
+            found = hash((self.version, self.intervals))
+            object.__setattr__(self, "_hash", found)
+        return found
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -37,6 +59,13 @@ class AddressSet:
         """The union of ``networks`` (all of one family; ``version`` for an empty union)."""
         spans: list[Interval] = []
         for net in networks:
+            block = ipv4_block(net) if isinstance(net, str) else None
+            if block is not None and version in (None, 4):
+                version = 4
+                host = (1 << (32 - block[1])) - 1
+                first = block[0] & ~host
+                spans.append((first, first | host))
+                continue
             n = ipaddress.ip_network(net, strict=False) if isinstance(net, str) else net
             if version is None:
                 version = n.version
@@ -44,7 +73,7 @@ class AddressSet:
                 raise ValueError(f"{n} is IPv{n.version}, not IPv{version}")
             first = int(n.network_address)
             spans.append((first, first | ((1 << (n.max_prefixlen - n.prefixlen)) - 1)))
-        return cls(version or 4, _merge(spans))
+        return cls(version or 4, merge(spans))
 
     @classmethod
     def everything(cls, version: int) -> AddressSet:
@@ -98,7 +127,7 @@ class AddressSet:
     def __or__(self, other: AddressSet) -> AddressSet:
         if other.version != self.version:
             raise ValueError("cannot unite address sets of two families")
-        return AddressSet(self.version, _merge([*self.intervals, *other.intervals]))
+        return AddressSet(self.version, merge([*self.intervals, *other.intervals]))
 
     def __sub__(self, other: AddressSet) -> AddressSet:
         if other.version != self.version or not other.intervals:
@@ -141,7 +170,12 @@ class AddressSet:
         return out
 
     def cidrs(self) -> list[str]:
-        return [str(n) for n in self.networks()]
+        """The blocks of ``networks()`` as text (a new list each call: the text is made once)."""
+        found = self._cidrs
+        if found is None:
+            found = tuple(str(n) for n in self.networks())
+            object.__setattr__(self, "_cidrs", found)
+        return list(found)
 
     def __str__(self) -> str:
         return ", ".join(self.cidrs()) or "no addresses"
@@ -155,7 +189,8 @@ class AddressSet:
         return ", ".join(cidrs[:limit]) + (f" (+{more} more blocks)" if more > 0 else "")
 
 
-def _merge(spans: list[Interval]) -> tuple[Interval, ...]:
+def merge(spans: list[Interval]) -> tuple[Interval, ...]:
+    """``spans`` (sorted here, in place) as sorted intervals that neither overlap nor touch."""
     if not spans:
         return ()
     spans.sort()

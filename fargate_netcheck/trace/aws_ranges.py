@@ -27,7 +27,7 @@ from pathlib import Path
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.addresses import AddressSet, ipv4_block
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "aws-ip-ranges.json"
 TRIMMED_SERVICES = ("AMAZON", "S3")
@@ -75,7 +75,9 @@ class AwsRanges:
 
 @cache
 def shipped() -> AwsRanges:
-    return parse(json.loads(SHIPPED.read_text(encoding="utf-8")), "shipped copy")
+    """The copy in the package. ``trim`` wrote its blocks as ``ipaddress`` writes them (a test
+    holds it to that), so they are taken as written rather than parsed again on every run."""
+    return parse(json.loads(SHIPPED.read_text(encoding="utf-8")), "shipped copy", canonical=True)
 
 
 def load(path: Path) -> AwsRanges:
@@ -89,7 +91,9 @@ def load(path: Path) -> AwsRanges:
     return parse(data, str(path))
 
 
-def parse(data: object, source: str) -> AwsRanges:
+def parse(data: object, source: str, canonical: bool = False) -> AwsRanges:
+    """``canonical``: the trimmed shape's blocks are known to be CIDR text as ``ipaddress`` writes
+    it (the shipped copy); otherwise each is read and rewritten so."""
     if not isinstance(data, dict) or not isinstance(data.get("createDate"), str):
         raise InputError(f"{source}: not AWS ip-ranges.json (no createDate)")
     ranges: dict[str, dict[str, list[str]]] = {}
@@ -98,7 +102,9 @@ def parse(data: object, source: str) -> AwsRanges:
             for service, cidrs in _dict(services, source, region).items():
                 if not isinstance(cidrs, list):
                     raise InputError(f"{source}: regions.{region}.{service} is not a list of CIDR blocks")
-                ranges.setdefault(region, {})[service] = [_cidr(c, source) for c in cidrs]
+                ranges.setdefault(region, {})[service] = (
+                    cidrs if canonical else [_cidr(c, source) for c in cidrs]
+                )
     else:
         for key, cidr_field in (("prefixes", "ip_prefix"), ("ipv6_prefixes", "ipv6_prefix")):
             entries = data.get(key)
@@ -128,6 +134,9 @@ def _dict(value: object, source: str, where: str) -> dict[str, object]:
 def _cidr(value: object, source: str) -> str:
     """A CIDR block written as text (a number would read as an address: ``167772160`` is 10.0.0.0)."""
     if isinstance(value, str):
+        block = ipv4_block(value)
+        if block is not None and not block[0] & ((1 << (32 - block[1])) - 1):
+            return value  # already as ipaddress writes it
         try:
             return str(ipaddress.ip_network(value, strict=False))
         except ValueError:

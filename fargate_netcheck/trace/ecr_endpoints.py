@@ -208,7 +208,13 @@ class EndpointWalk:
         return found
 
     def _acl_pair(self, other: str) -> None:
-        """Request and replies between the task subnet and an endpoint subnet, through both ACLs."""
+        """Request and replies between the task subnet and an endpoint subnet, through both ACLs
+        (once per pair of subnets for the run: the checks depend on nothing else)."""
+        self.tracer.filters.replay(
+            self.walk, ("acl-pair", self.subnet, other), lambda: self._record_acl_pair(other)
+        )
+
+    def _record_acl_pair(self, other: str) -> None:
         other_cidr = _cidr(self.g, other)
         if self.cidr is None or other_cidr is None:
             self.walk.unknown(

@@ -7,11 +7,12 @@ egress, ECR pull) record its outcomes as checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from fargate_netcheck.core.model import CheckCode, Status, Target
+from fargate_netcheck.core.model import Check, CheckCode, Status, Target
 from fargate_netcheck.graph.build import region_of, successor, unread_accounts
 from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
@@ -44,6 +45,22 @@ class Filters:
         default_factory=dict
     )
     _networks: dict[int, tuple[Network, Span, str]] = field(default_factory=dict)
+    # what a piece of a walk recorded (``replay``), beside the object its key names by identity
+    _recorded: dict[Hashable, tuple[object, tuple[Check, ...]]] = field(default_factory=dict)
+    _subnet_acls: dict[str, tuple[bool, str | None]] = field(default_factory=dict)
+
+    def replay(self, walk: Walk, key: Hashable, record: Callable[[], None], keep: object = None) -> None:
+        """Append to ``walk`` the checks ``record()`` appends, running it once per ``key`` for the
+        run: later walks get the same (frozen) checks. ``record`` must append checks and do nothing
+        else to the walk, and ``key`` must name everything they depend on; ``keep``, an object the
+        key names by ``id``, is held beside them and compared on a hit, so the id cannot be reused."""
+        hit = self._recorded.get(key)
+        if hit is not None and hit[0] is keep:
+            walk.checks.extend(hit[1])
+            return
+        start = len(walk.checks)
+        record()
+        self._recorded[key] = (keep, tuple(walk.checks[start:]))
 
     def _peer_key(self, peer: tuple[Network, ...]) -> object:
         """A cache key for a set of addresses. Hashing ip_network objects runs Python code per
@@ -131,9 +148,14 @@ class Filters:
     def subnet_acl(self, walk: Walk, subnet_id: str) -> str | None:
         """The ACL of a subnet; None (with the reason recorded) when it is not in the snapshot."""
         g = self.graph
-        if not walk.collected(region_of(g, subnet_id), "NetworkAcls", subnet_id):
+        found = self._subnet_acls.get(subnet_id)
+        if found is None:
+            collected = region_of(g, subnet_id).collected("NetworkAcls")
+            found = self._subnet_acls[subnet_id] = (collected, successor(g, subnet_id, "uses-nacl"))
+        collected, acl = found
+        if not collected:
+            walk.missing(region_of(g, subnet_id), "NetworkAcls", subnet_id)
             return None
-        acl = successor(g, subnet_id, "uses-nacl")
         if acl is None:
             walk.unknown(
                 CheckCode.NACL_MISSING, subnet_id, f"no network ACL of {subnet_id} is in the snapshot"

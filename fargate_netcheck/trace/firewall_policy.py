@@ -8,6 +8,7 @@ translated it before the firewall.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import networkx as nx
 
@@ -49,7 +50,7 @@ def source_before(g: nx.DiGraph, path: list[str], index: int, task_subnet: str) 
 
 
 def firewall_checks(
-    g: nx.DiGraph, path: list[str], task_subnet: str, destinations: list[str], port: int, host: str | None
+    g: nx.DiGraph, path: list[str], task_subnet: str, destinations: Sequence[str], port: int, host: str | None
 ) -> list[Check]:
     """A check per Network Firewall endpoint on ``path`` (none for other appliances)."""
     checks: list[Check] = []
@@ -82,7 +83,7 @@ def _evaluate(
     vpce: str,
     firewall: JsonDict,
     source: str | None,
-    destinations: list[str],
+    destinations: Sequence[str],
     port: int,
     host: str | None,
 ) -> list[Check]:

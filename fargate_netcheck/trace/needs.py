@@ -71,6 +71,8 @@ class NeedWalker:
     _dns_inputs: dict[str, DnsInputs] = field(default_factory=dict)
     _dns: dict[tuple[str, str], DnsDecision] = field(default_factory=dict)
     _walks: dict[tuple[object, ...], PathResult] = field(default_factory=dict)
+    # (endpoint, VPC, account, need) -> the endpoint policy's check (frozen: shared by every walk)
+    _policies: dict[tuple[str, str, str | None, Need], Check] = field(default_factory=dict)
 
     def needs(self, target: Target, result: TargetResult, needs: list[Need]) -> list[NeedResult]:
         return [self.one(target, result, need) for need in needs]
@@ -82,7 +84,9 @@ class NeedWalker:
             egress = result.internet_egress
             return self._result(need, "internet", egress, [])
         if g.nodes.get(vpc_id, {}).get("kind") != "vpc":  # named by the subnet, absent from the snapshot
-            reason = f"{vpc_id} of {target.subnet_id} is not in the snapshot: how it resolves names is unknown"
+            reason = (
+                f"{vpc_id} of {target.subnet_id} is not in the snapshot: how it resolves names is unknown"
+            )
             doubt = Check(CheckCode.DATA_MISSING, Status.UNKNOWN, vpc_id, reason)
             walk = PathResult(Verdict.UNKNOWN, [target.subnet_id, vpc_id], None, reason, [])
             return self._result(need, "internet", walk, [doubt])
@@ -110,9 +114,8 @@ class NeedWalker:
                 return self._result(need, "vpc-endpoint", walk, checks)
             return self._result(need, "internet", walk, checks)
         walk = self._internet(target, result, need.port, need)
-        destinations = [str(n) for n in INTERNET.addresses]
         host = need.name if need.host_known else None
-        checks += firewall_checks(g, walk.path, target.subnet_id, destinations, need.port, host)
+        checks += firewall_checks(g, walk.path, target.subnet_id, INTERNET.cidrs, need.port, host)
         return self._result(need, "internet", walk, checks)
 
     # -- pieces ---------------------------------------------------------------------------------
@@ -166,11 +169,20 @@ class NeedWalker:
         return rtb is not None and any(r.target_id in gateways for r in g.nodes[rtb].get("routes", ()))
 
     def _policy(self, target: Target, vpc_id: str, vpce: str, need: Need) -> Check:
+        """The endpoint policy's check for ``need``: a function of the endpoint, the VPC, the task's
+        account and the need alone (what ``policy_request`` reads), so decided once per run."""
+        key = (vpce, vpc_id, target.account_id, need)
+        found = self._policies.get(key)
+        if found is None:
+            found = self._policies[key] = self._decide_policy(target.account_id, vpc_id, vpce, need)
+        return found
+
+    def _decide_policy(self, account_id: str | None, vpc_id: str, vpce: str, need: Need) -> Check:
         g = self.tracer.graph
         item = g.nodes[vpce].get("item", {})
         service = endpoint_service(item.get("ServiceName", ""), g.nodes[vpce].get("region", ""))
         rd = region_of(g, vpce)
-        request = policy_request(need, rd.region, target.account_id or rd.account_id, vpc_id, vpce)
+        request = policy_request(need, rd.region, account_id or rd.account_id, vpc_id, vpce)
         if request is None:
             return Check(
                 CheckCode.EPP, Status.PASS, vpce, f"{need.name} asks nothing of the policy of {vpce}"
