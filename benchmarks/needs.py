@@ -59,6 +59,8 @@ def one(path: Path, extra: tuple[str, ...]) -> dict[str, float]:
     """The stages in this process (CPU seconds), as run.py times them."""
     import resource
 
+    from trace_timer import timing_trace
+
     from fargate_netcheck import pipeline
     from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.needs.catalog import parse_need
@@ -72,18 +74,9 @@ def one(path: Path, extra: tuple[str, ...]) -> dict[str, float]:
     targets = audit_targets(graph)
     options = pipeline.AnalysisOptions(needs=tuple(parse_need(n) for n in extra))
     times: dict[str, float] = {}
-    trace = pipeline.trace_targets
-
-    def timed_trace(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return trace(*args, **kwargs)
-        finally:
-            times["trace_s"] = time.process_time() - start
-
-    pipeline.trace_targets = timed_trace
     start = time.process_time()
-    report = pipeline.analyze(snapshot, graph, targets, options)
+    with timing_trace(times, "trace_s"):
+        report = pipeline.analyze(snapshot, graph, targets, options)
     times["rules_s"] = time.process_time() - start - times["trace_s"]
     start = time.process_time()
     write_report(report, ["json"], Path(os.devnull), None)

@@ -103,6 +103,8 @@ def run_stages(path: Path, html: bool) -> dict[str, float]:
         times[name] = now - clock
         clock = now
 
+    from trace_timer import timing_trace
+
     from fargate_netcheck import pipeline
     from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.report.output import write_report
@@ -116,17 +118,8 @@ def run_stages(path: Path, html: bool) -> dict[str, float]:
     lap("build_graph")
     targets = audit_targets(graph)
     lap("audit_targets")
-    trace = pipeline.trace_targets
-
-    def timed_trace(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return trace(*args, **kwargs)
-        finally:
-            times["trace_targets"] = time.process_time() - start
-
-    pipeline.trace_targets = timed_trace
-    report = pipeline.analyze(snapshot, graph, targets, pipeline.AnalysisOptions())
+    with timing_trace(times, "trace_targets"):
+        report = pipeline.analyze(snapshot, graph, targets, pipeline.AnalysisOptions())
     lap("rules")
     times["rules"] -= times["trace_targets"]
     write_report(report, ["json"], Path(os.devnull), None)  # streamed, as the CLI writes it

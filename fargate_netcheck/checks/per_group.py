@@ -6,7 +6,7 @@ its own (``trace/grouping.py``); a ``per_target`` rule reads only a target's own
 group shares (``rules_api``), so its hits for a member are the traced member's with the same
 replacement, and the member's target id. This module makes that replacement on the hits, from the
 group's own ``Relabel``, so the result is the one running the rule on every target gives
-(tests/checks/test_per_group.py compares the two on the fuzzed snapshots).
+(tests/rules/test_per_group.py compares the two on the fuzzed snapshots).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Groups:
     __slots__ = ("_members", "context")
 
     def __init__(self, ctx: RuleContext, members: dict[str, tuple[Any, list[TargetResult]]]) -> None:
-        self._members = members  # traced member's target id -> (its GroupWalks, the other members)
+        self._members = members  # traced member's target id -> (its GroupWalks, its other members)
         deciding = [r for r in ctx.results if not _follows(r)]
         self.context = RuleContext(results=deciding, graph=ctx.graph, params=ctx.params)
 
@@ -33,37 +33,27 @@ class Groups:
     def of(cls, ctx: RuleContext) -> Groups | None:
         """None when no result follows another's walks, or when target ids repeat (a hit names its
         target by id only, so it could not tell which one it is about)."""
+        by_id: dict[str, TargetResult] = {}
         members: dict[str, tuple[Any, list[TargetResult]]] = {}
-        first_of: dict[int, str] = {}
-        ids: set[str] = set()
         for result in ctx.results:
             target_id = result.target.target_id
-            if target_id in ids:
+            if target_id in by_id:
                 return None
-            ids.add(target_id)
-            if result.shared is None:
-                continue
-            walks = result.shared[0]
-            if walks.first is result:
-                first_of[id(walks)] = target_id
-                members[target_id] = (walks, [])
-        if not members:
-            return None
-        for result in ctx.results:
+            by_id[target_id] = result
             if _follows(result):
                 walks = result.shared[0]
-                first = first_of.get(id(walks))
-                if first is None:  # its traced member is not in this run: decide it on its own
-                    return None
-                members[first][1].append(result)
-        return cls(ctx, members)
+                members.setdefault(walks.first.target.target_id, (walks, []))[1].append(result)
+        for first_id, (walks, _) in members.items():
+            if by_id.get(first_id) is not walks.first:  # its traced member is not in this run
+                return None
+        return cls(ctx, members) if members else None
 
     def spread(self, hits: Iterable[Hit]) -> Iterator[Hit]:
         """Each hit, and for a hit about a traced member, the same hit for each of its members."""
         for hit in hits:
             yield hit
             group = self._members.get(hit.target_id) if hit.target_id is not None else None
-            if group is None or not group[1]:
+            if group is None:
                 continue
             walks, members = group
             template = walks.relabel.template
@@ -74,9 +64,10 @@ class Groups:
                 for member in members:
                     yield Hit(hit.resource_id, hit.message, member.target.target_id, hit.remediation)
                 continue
+            fill = walks.relabel.fill
             for member in members:
                 labels = member.shared[1]
-                made = [_fill(t, labels) for t in texts]
+                made = [fill(t, labels) for t in texts]
                 yield Hit(made[0], made[1], member.target.target_id, made[2] if len(made) > 2 else None)
 
 
@@ -84,9 +75,3 @@ def _follows(result: TargetResult) -> bool:
     """Whether ``result`` is a member whose walks are its group's traced member's, re-labelled."""
     shared = result.shared
     return shared is not None and shared[0].first is not result
-
-
-def _fill(template: str | tuple[str | int, ...], labels: tuple[str | None, ...]) -> str:
-    if template.__class__ is str:
-        return template
-    return "".join(p if isinstance(p, str) else labels[p] or "" for p in template)

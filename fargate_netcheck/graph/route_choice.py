@@ -12,14 +12,13 @@ collected could hold any prefix: the addresses it could win are a piece of their
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 import networkx as nx
 
-from fargate_netcheck.snapshot.addresses import AddressSet, Interval, merge
+from fargate_netcheck.snapshot.addresses import AddressSet, Interval, cut, merge
 from fargate_netcheck.snapshot.parse import Network, Route, span_of
 
 _PROPAGATED = "EnableVgwRoutePropagation"
@@ -104,7 +103,7 @@ def partition(
     for prefixlen, rank, order, lo, hi in candidates:
         if not remaining:
             break
-        got = _cut(remaining, lo, hi)
+        got = cut(remaining, lo, hi)
         if got:
             claims.append((prefixlen, rank, order, got))
     best_unreadable = max(unreadable, key=tier, default=None)
@@ -139,35 +138,6 @@ def partition(
         for a, m, u in groups.values()
     ]
     return sorted(pieces, key=lambda p: (-p.addresses.size, p.addresses.first()))
-
-
-def _cut(intervals: list[Interval], lo: int, hi: int) -> list[Interval]:
-    """Remove ``lo``..``hi`` from the sorted, disjoint ``intervals`` (in place); return what was
-    removed (the part of them inside it), in order. Found by bisection: a partition cuts each
-    route's block out of a set of thousands of intervals (AWS's ranges of a region)."""
-    i = bisect_left(intervals, lo, key=_end)  # the first interval ending at or after lo
-    j = bisect_right(intervals, hi, lo=i, key=_start)  # past the last one starting at or before hi
-    if i >= j:
-        return []
-    inside = intervals[i:j]
-    first_lo, last_hi = inside[0][0], inside[-1][1]
-    kept: list[Interval] = []
-    if first_lo < lo:
-        kept.append((first_lo, lo - 1))
-        inside[0] = (lo, inside[0][1])
-    if last_hi > hi:
-        kept.append((hi + 1, last_hi))
-        inside[-1] = (inside[-1][0], hi)
-    intervals[i:j] = kept
-    return inside
-
-
-def _start(interval: Interval) -> int:
-    return interval[0]
-
-
-def _end(interval: Interval) -> int:
-    return interval[1]
 
 
 def route_tier(route: Route) -> int:
@@ -207,8 +177,4 @@ def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Rou
 
 def _overlaps(space: AddressSet, network: Network) -> bool:
     version, lo, hi = span_of(network)
-    intervals = space.intervals
-    if version != space.version:
-        return False
-    i = bisect_left(intervals, lo, key=_end)  # the first interval ending at or after lo
-    return i < len(intervals) and intervals[i][0] <= hi
+    return version == space.version and space.overlaps(lo, hi)

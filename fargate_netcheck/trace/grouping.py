@@ -260,6 +260,13 @@ class Relabel:
 
         return make
 
+    @staticmethod
+    def fill(template: _Template, labels: tuple[str | None, ...]) -> str:
+        """The text of ``template`` (from ``template``) with a member's ``labels`` in place."""
+        if isinstance(template, str):
+            return template
+        return "".join(p if isinstance(p, str) else labels[p] or "" for p in template)
+
     def _format(self, text: str) -> Any:
         """``text`` itself when it names no token, else a function of the member's labels to
         ``text`` with them in place of the traced member's."""
