@@ -113,7 +113,7 @@ class _Boundaries:
         if cidr.version != 4:
             return False
         start, plen = int(cidr.network_address), cidr.prefixlen
-        end = start + cidr.num_addresses - 1
+        end = start + (1 << (32 - plen)) - 1  # not num_addresses: it caches two objects on every range
         containing = []
         for p in self._lens:
             if p < plen:
