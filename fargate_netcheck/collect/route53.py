@@ -4,6 +4,10 @@ VPC, each with its ``VPCs`` and only the record sets for the names the needs use
 Route 53 is global: one paginated ListHostedZones per account, then GetHostedZone per private zone
 (its VPC associations), then, only for a zone whose name covers a needed name, ListResourceRecordSets
 from that name (and from each wildcard ``*.<parent>`` that could answer it), two records at a time.
+ListHostedZones lists only the caller's own zones, so ListHostedZonesByVPC (per scanned VPC) finds
+the zones another account associated with it (a hub's zones for centralised endpoints): their
+records cannot be read from this account, so they are kept without ``ResourceRecordSets`` and the
+names they cover are ``unknown``. Zones an AWS service owns (``OwningService``) are left out.
 Each zone also gets ``CollectedRecordNames``: the record names looked up, so a later check of a name
 that was not (a ``--need`` the scan was not given) knows the zone's answer for it is unknown, not
 "no record".
@@ -15,12 +19,21 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from fargate_netcheck.collect._calls import COLLECT_ERRORS, Job, call, error_text, paginate, run_jobs
+from fargate_netcheck.collect._calls import (
+    COLLECT_ERRORS,
+    Job,
+    call,
+    error_text,
+    paginate,
+    paginate_tokens,
+    run_jobs,
+)
 from fargate_netcheck.core.dns_names import covers, norm
 from fargate_netcheck.core.json_types import JsonDict
 
 IAM_ACTIONS: tuple[str, ...] = (
     "route53:ListHostedZones",
+    "route53:ListHostedZonesByVPC",
     "route53:GetHostedZone",
     "route53:ListResourceRecordSets",
 )
@@ -78,6 +91,23 @@ def collect_hosted_zones(
         Job(KEY, partial(call, client, "GetHostedZone", Id=z["Id"]), partial(details.__setitem__, z["Id"]))
         for z in listed
     ]
+    associated: dict[tuple[str, str], list[Item]] = {}
+    jobs += [
+        Job(
+            KEY,
+            partial(
+                paginate_tokens,
+                client,
+                "ListHostedZonesByVPC",
+                "HostedZoneSummaries",
+                VPCId=vpc,
+                VPCRegion=region,
+            ),
+            partial(associated.__setitem__, (region, vpc)),
+        )
+        for region, ids in sorted(vpcs.items())
+        for vpc in sorted(i for i in ids if i)
+    ]
     if run_jobs(jobs, errors, max_workers):
         return {}, errors
     by_region: dict[str, list[Item]] = {region: [] for region in vpcs}
@@ -103,5 +133,32 @@ def collect_hosted_zones(
             else:
                 zone["ResourceRecordSets"] = []
             by_region[region].append(zone)
+    owned = {z["Id"].rsplit("/", 1)[-1] for z in listed}
+    for region, zones in _foreign_zones(associated, owned).items():
+        by_region[region] += zones
     run_jobs(record_jobs, errors, max_workers)
     return by_region, errors
+
+
+def _foreign_zones(associated: dict[tuple[str, str], list[Item]], owned: set[str]) -> dict[str, list[Item]]:
+    """``{region: zones}``: the zones of another account that ListHostedZonesByVPC found associated
+    with the scanned VPCs, in the shape of ListHostedZones' items with their ``VPCs`` among them,
+    without records (they cannot be read from this account)."""
+    found: dict[str, dict[str, Item]] = {}
+    for (region, vpc), summaries in sorted(associated.items()):
+        for summary in summaries:
+            zone_id, owner = summary["HostedZoneId"], summary.get("Owner") or {}
+            if zone_id in owned or "OwningAccount" not in owner:
+                continue
+            zone = found.setdefault(region, {}).setdefault(
+                zone_id,
+                {
+                    "Id": f"/hostedzone/{zone_id}",
+                    "Name": summary["Name"],
+                    "Config": {"PrivateZone": True},
+                    "Owner": owner,
+                    "VPCs": [],
+                },
+            )
+            zone["VPCs"].append({"VPCRegion": region, "VPCId": vpc})
+    return {region: [zones[z] for z in sorted(zones)] for region, zones in found.items()}

@@ -28,8 +28,9 @@ from fargate_netcheck.core.errors import InputError
 READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Search")
 
 # Operations outside those prefixes that change nothing in the account: assuming a role across
-# accounts, the credential exchanges botocore itself performs (web identity, SAML, SSO token refresh)
-# through clients made from the guarded session, and CloudTrail's read-only event lookup (ecs.py).
+# accounts, the credential exchanges botocore itself performs (web identity, SAML, SSO token refresh,
+# and the refresh of `aws login` credentials) through clients made from the guarded session, and
+# CloudTrail's read-only event lookup (ecs.py).
 ALLOWED_OPERATIONS = frozenset(
     {
         "cloudtrail:LookupEvents",
@@ -37,6 +38,7 @@ ALLOWED_OPERATIONS = frozenset(
         "sts:AssumeRoleWithWebIdentity",
         "sts:AssumeRoleWithSAML",
         "sso-oidc:CreateToken",
+        "signin:CreateOAuth2Token",
     }
 )
 

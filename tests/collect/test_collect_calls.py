@@ -63,6 +63,7 @@ def test_every_call_made_is_in_the_policy(network: dict[str, str]) -> None:
     listed = {
         "network-firewall:ListFirewalls",
         "route53:ListHostedZones",
+        "route53:ListHostedZonesByVPC",
         *(k.iam_action for k in resolver.KINDS),
     }
     assert made == set(ec2.IAM_ACTIONS) | set(account.IAM_ACTIONS) | listed | {"ecs:ListAccountSettings"}

@@ -14,6 +14,8 @@ from fargate_netcheck.collect.network_firewall import collect_network_firewall
 from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones, lookups
 from fargate_netcheck.collect.session import client, make_session
+from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.trace.dns import DnsInputs, resolve
 
 REGION = "us-east-1"
 FW = f"arn:aws:network-firewall:{REGION}:123456789012:firewall/egress"
@@ -261,6 +263,16 @@ def test_hosted_zones_keep_private_zones_of_scanned_vpcs_with_the_records_needs_
         {"HostedZone": other, "VPCs": [{"VPCRegion": "eu-west-1", "VPCId": "vpc-9"}]},
         {"Id": "/hostedzone/Z3"},
     )
+    s.add_response(  # the caller's own zone, already listed: not kept twice
+        "list_hosted_zones_by_vpc",
+        {
+            "HostedZoneSummaries": [
+                {"HostedZoneId": "Z1", "Name": "amazonaws.com.", "Owner": {"OwningAccount": "123456789012"}}
+            ],
+            "MaxItems": "100",
+        },
+        {"VPCId": "vpc-1", "VPCRegion": REGION},
+    )
     record = {
         "Name": "api.ecr.us-east-1.amazonaws.com.",
         "Type": "A",
@@ -302,3 +314,67 @@ def test_declared_actions_are_operations_of_their_service(module):
         service, operation = action.split(":")
         model = client(make_session(None), service, REGION).meta.service_model
         assert operation in model.operation_names
+
+
+def test_a_zone_another_account_associated_with_a_scanned_vpc_is_kept_without_records(stub):
+    """ListHostedZones lists only the caller's own zones; a private zone of another account (a hub's
+    zone for centralised endpoints) associated with a scanned VPC still answers that VPC's queries.
+    ListHostedZonesByVPC names it; its records cannot be read from here, so it is kept without them
+    (the names it covers are unknown, never "resolves through public DNS")."""
+    r53, s = stub("route53")
+    s.add_response(
+        "list_hosted_zones", {"HostedZones": [], "IsTruncated": False, "Marker": "", "MaxItems": "100"}
+    )
+    hub = {
+        "HostedZoneId": "ZHUB",
+        "Name": "api.ecr.us-east-1.amazonaws.com.",
+        "Owner": {"OwningAccount": "999999999999"},
+    }
+    service = {
+        "HostedZoneId": "ZSVC",
+        "Name": "efs.internal.",
+        "Owner": {"OwningService": "efs.amazonaws.com"},
+    }
+    s.add_response(
+        "list_hosted_zones_by_vpc",
+        {"HostedZoneSummaries": [hub], "MaxItems": "100", "NextToken": "t"},
+        {"VPCId": "vpc-1", "VPCRegion": REGION},
+    )
+    s.add_response(
+        "list_hosted_zones_by_vpc",
+        {"HostedZoneSummaries": [service], "MaxItems": "100"},
+        {"VPCId": "vpc-1", "VPCRegion": REGION, "NextToken": "t"},
+    )
+
+    zones, errors = collect_hosted_zones(
+        r53, {REGION: {"vpc-1"}}, lambda _: ["api.ecr.us-east-1.amazonaws.com"], 1
+    )
+
+    assert errors == {}
+    assert zones == {
+        REGION: [
+            {
+                "Id": "/hostedzone/ZHUB",
+                "Name": "api.ecr.us-east-1.amazonaws.com.",
+                "Config": {"PrivateZone": True},
+                "Owner": {"OwningAccount": "999999999999"},
+                "VPCs": [{"VPCRegion": REGION, "VPCId": "vpc-1"}],
+            }
+        ]
+    }
+    decision = resolve(
+        "api.ecr.us-east-1.amazonaws.com", DnsInputs("vpc-1", ("10.0.0.0/16",), hosted_zones=zones[REGION])
+    )
+    assert decision.verdict is Verdict.UNKNOWN and "records were not collected" in decision.reason
+
+
+def test_zones_of_a_vpc_that_cannot_be_listed_are_not_known(stub):
+    r53, s = stub("route53")
+    s.add_response(
+        "list_hosted_zones", {"HostedZones": [], "IsTruncated": False, "Marker": "", "MaxItems": "100"}
+    )
+    s.add_client_error("list_hosted_zones_by_vpc", "AccessDenied", "not authorized", 403)
+
+    zones, errors = collect_hosted_zones(r53, {REGION: {"vpc-1"}}, lambda _: [], 1)
+
+    assert zones == {} and errors == {"HostedZones": "AccessDenied: not authorized"}

@@ -6,6 +6,9 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore import UNSIGNED
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from fargate_netcheck.collect.session import CallLog, ReadOnlyViolation, client, is_read_only, make_session
@@ -22,6 +25,7 @@ REGION = "us-east-1"
         ("ecs", "ListServices", True),
         ("sts", "AssumeRole", True),
         ("sts", "AssumeRoleWithWebIdentity", True),
+        ("signin", "CreateOAuth2Token", True),  # botocore refreshing `aws login` credentials
         ("cloudtrail", "LookupEvents", True),
         ("ec2", "CreateVpc", False),
         ("ec2", "ModifyVpcAttribute", False),
@@ -83,6 +87,24 @@ def test_assume_role_is_allowed(moto: None) -> None:
     sts = client(make_session(None), "sts", REGION)
     role = "arn:aws:iam::123456789012:role/audit"
     assert sts.assume_role(RoleArn=role, RoleSessionName="netcheck")["Credentials"]["AccessKeyId"]
+
+
+def test_botocore_may_refresh_aws_login_credentials_through_the_guarded_session() -> None:
+    """botocore's LoginProvider (profiles of `aws login`) renews its credentials with
+    signin:CreateOAuth2Token on a client it makes from the session, as it does for SSO: refusing it
+    would fail every call of the run once the cached access token is 15 minutes old."""
+    session = make_session(None)
+    token = {
+        "tokenOutput": {"accessToken": {"accessKeyId": "AK", "secretAccessKey": "SK", "sessionToken": "T"}}
+    }
+    session.events.register(  # answers in place of the endpoint, as Stubber does (after the guard)
+        "before-call.signin.CreateOAuth2Token", lambda **_: (AWSResponse("", 200, {}, None), token)
+    )
+    signin = session._session.create_client(  # as botocore.credentials.LoginCredentialFetcher makes it
+        "signin", region_name=REGION, config=Config(signature_version=UNSIGNED)
+    )
+    grant = {"clientId": "c", "refreshToken": "r", "grantType": "refresh_token"}
+    assert signin.create_o_auth2_token(tokenInput=grant) == token
 
 
 def test_clients_retry_adaptively() -> None:

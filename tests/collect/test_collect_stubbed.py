@@ -207,3 +207,28 @@ def test_vpc_attributes_one_call_per_vpc_and_attribute(stubbed: tuple[Any, Stubb
         {**vpcs[1], "EnableDnsSupport": False},  # hostnames unknown: absent, and recorded
     ]
     assert region["Errors"] == {"VpcAttributes": "UnauthorizedOperation: denied"}
+
+
+def test_a_page_that_fails_after_the_first_leaves_the_kind_errored_not_partial(
+    stubbed: tuple[Any, Stubber],
+) -> None:
+    """Throttled past botocore's retries on page two: the first page's subnets are not kept as if
+    they were all of them (a missing subnet would read as "none there")."""
+    ec2, stubber = stubbed
+    for kind in KINDS:
+        if kind.key == "Subnets":
+            stubber.add_response("describe_subnets", {"Subnets": [_subnet(1)], "NextToken": "page-2"}, {})
+            stubber.add_client_error(
+                "describe_subnets",
+                "Throttling",
+                "Rate exceeded",
+                400,
+                expected_params={"NextToken": "page-2"},
+            )
+        else:
+            stubber.add_response(xform_name(kind.operation), empty_response(kind))
+
+    region = collect_region(ec2, max_workers=1)
+
+    assert "Subnets" not in region
+    assert region["Errors"] == {"Subnets": "Throttling: Rate exceeded"}
