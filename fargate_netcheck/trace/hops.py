@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode
-from fargate_netcheck.graph.build import vpc_cidrs
+from fargate_netcheck.graph.build import subnet_cidr, vpc_cidrs
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
+from fargate_netcheck.trace.returns import GatewayReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 
@@ -128,7 +129,18 @@ def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Posi
         return None
     walk.passed(CheckCode.IGW, igw, f"internet gateway {igw} is attached to {pos.vpc_id}")
     walk.reached = check_block_public_access(g, walk, pos, igw)
+    walk.returns.append(GatewayReturn(igw, _reply_range(g, pos)))
     return None
+
+
+def _reply_range(g: nx.DiGraph, pos: Position) -> Network | None:
+    """Where replies from the internet go inside the VPC: the subnet of the NAT that translated the
+    traffic, else the task's own (IPv4 only; None when not known)."""
+    if pos.destination.version != 4:
+        return None
+    if pos.translated_by:
+        return subnet_cidr(g, g.nodes[pos.translated_by].get("item", {}).get("SubnetId", ""))
+    return pos.task_source
 
 
 def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:

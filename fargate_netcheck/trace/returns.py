@@ -10,9 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+import networkx as nx
+
 from fargate_netcheck.core.model import CheckCode, Status
-from fargate_netcheck.graph.route_choice import Prefixed
+from fargate_netcheck.graph.build import successors
+from fargate_netcheck.graph.route_choice import Prefixed, route_pieces
 from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Network
 from fargate_netcheck.trace.routing import Piece
 from fargate_netcheck.trace.walk import Walk
 
@@ -104,4 +108,47 @@ def record(
             resource,
             f"only {check.back} of the replies' range goes back; {failed} (a task given an address there "
             "never gets its replies)",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayReturn:
+    """Replies from the internet enter the VPC at the internet gateway, and a route table associated
+    with the gateway (AWS, "Gateway route tables": ingress routing) routes them before any subnet's
+    table. Its routes for the replies' range (the task's subnet, or the NAT's) must deliver them: by
+    the ``local`` route, or to an appliance the request went through (whose own return check is its
+    hop's). A blackhole drops them (unreachable); an appliance the request never crossed sees only
+    one direction of the flow (unknown, as for a firewall)."""
+
+    gateway: str
+    source: Network | None  # where the replies go inside the VPC (None: not known)
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        tables = successors(g, self.gateway, "edge-route-table")
+        if not tables:
+            return
+        table = tables[0]
+        if self.source is None:
+            walk.notes.append(
+                f"the way back through gateway route table {table} of {self.gateway} is not verified"
+            )
+            return
+        crossed = set(walk.path)
+        pieces = route_pieces(g, table, AddressSet.of([self.source]))
+        check = back_to(pieces, lambda r: r.target_kind == "local" or r.target_id in crossed)
+        dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
+        where = f"gateway route table {table} of {self.gateway}"
+        record(
+            walk,
+            check,
+            table,
+            (CheckCode.ROUTE, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
+            f"{where} routes replies to {self.source} back into the VPC",
+            f"{where} routes replies to {self.source} by {check.by()}: "
+            + (
+                "they are dropped before they reach the task"
+                if dropped
+                else "an appliance the request never crossed sees only the replies, and a stateful one drops them"
+            ),
+            lost_status=Status.FAIL if dropped else Status.UNKNOWN,
         )
