@@ -220,7 +220,9 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     )
     version = pos.destination.version
     peer_cidrs = [
-        c for c in (vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else []) if (":" in c) == (version == 6)
+        c
+        for c in (vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else _listed_peer_cidrs(item, pos.vpc_id))
+        if (":" in c) == (version == 6)
     ]
     inside = AddressSet.of(peer_cidrs, version) if status == "active" else AddressSet.empty(version)
 
@@ -240,6 +242,18 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         return None
 
     return split(walk, pos, inside, arrives, lost)
+
+
+def _listed_peer_cidrs(item: dict, vpc_id: str) -> list[str]:
+    """The peer VPC's ranges as the peering connection lists them (its ``VpcInfo`` of the other
+    side): what stands for a peer VPC that is not in the snapshot (another account's)."""
+    for side in ("AccepterVpcInfo", "RequesterVpcInfo"):
+        info = item.get(side) or {}
+        if info.get("VpcId") and info.get("VpcId") != vpc_id:
+            cidrs = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or []]
+            cidrs += [b.get("Ipv6CidrBlock") for b in info.get("Ipv6CidrBlockSet") or []]
+            return [c for c in dict.fromkeys([info.get("CidrBlock"), *cidrs]) if isinstance(c, str) and c]
+    return []
 
 
 _LABELS = {

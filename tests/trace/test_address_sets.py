@@ -58,6 +58,18 @@ def test_the_peer_vpcs_own_range_arrives_over_the_peering():
     assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-private", "rtb-private", "pcx-partner"])
 
 
+def test_a_peer_vpc_of_another_account_arrives_by_the_ranges_the_peering_lists():
+    snap = partner_range_into_peering()  # pcx-partner's AccepterVpcInfo lists 172.20.0.0/16
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(
+        {"DestinationCidrBlock": "172.20.0.0/16", **PCX}
+    )
+    region(snap)["Vpcs"] = [v for v in region(snap)["Vpcs"] if v["VpcId"] != "vpc-partner"]
+    r = trace(snap, "subnet-private", destination="172.20.5.0/24")
+    assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-private", "rtb-private", "pcx-partner"])
+    outside = trace(snap, "subnet-private", destination="52.94.0.0/16")
+    assert (outside.verdict, outside.blocked_at) == (Verdict.UNREACHABLE, "pcx-partner")
+
+
 def test_all_of_the_internet_in_halves_into_a_peering_is_unreachable():
     snap = partner_range_into_peering()
     item(snap, "RouteTables", "rtb-private")["Routes"] += [
