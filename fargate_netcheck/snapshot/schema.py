@@ -106,6 +106,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
                 "CarrierGatewayId": STR,
                 "CoreNetworkArn": STR,
                 "State": STR,
+                "Origin": STR,
             },
         ),
     },
