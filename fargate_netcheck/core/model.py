@@ -73,6 +73,7 @@ class CheckCode(StrEnum):
     TASK_NO_IPV6 = "task.no-ipv6"  # ... and not: no IPv6 CIDR on the subnet, or ECS dual-stack off
     PEERING = "pcx"
     PEERING_NOT_TRANSITIVE = "pcx.not-transitive"
+    PEERING_NO_RETURN = "pcx.no-return"  # the peer's subnet has no route back over the peering
     SG = "sg"
     SG_EGRESS_DENIED = "sg.egress-denied"
     SG_PARTIAL = "sg.partial"

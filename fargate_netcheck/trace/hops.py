@@ -18,7 +18,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
-from fargate_netcheck.trace.returns import GatewayReturn
+from fargate_netcheck.trace.returns import GatewayReturn, PeeringReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 
@@ -221,13 +221,18 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     version = pos.destination.version
     peer_cidrs = [
         c
-        for c in (vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else _listed_peer_cidrs(item, pos.vpc_id))
+        for c in (
+            vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else _listed_cidrs(_peer_side(item, pos.vpc_id))
+        )
         if (":" in c) == (version == 6)
     ]
     inside = AddressSet.of(peer_cidrs, version) if status == "active" else AddressSet.empty(version)
 
+    peer_label = peer_vpc or _peer_side(item, pos.vpc_id).get("VpcId") or f"the peer VPC of {pcx}"
+
     def arrives(w: Walk, p: Position) -> Step:
-        w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_vpc} over active {pcx}")
+        w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
+        w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, p)))
         w.reached = True
         return None
 
@@ -244,16 +249,21 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     return split(walk, pos, inside, arrives, lost)
 
 
-def _listed_peer_cidrs(item: dict, vpc_id: str) -> list[str]:
-    """The peer VPC's ranges as the peering connection lists them (its ``VpcInfo`` of the other
-    side): what stands for a peer VPC that is not in the snapshot (another account's)."""
+def _peer_side(item: dict, vpc_id: str) -> dict:
+    """The peering connection's ``VpcInfo`` of the side that is not ``vpc_id`` ({} if none)."""
     for side in ("AccepterVpcInfo", "RequesterVpcInfo"):
         info = item.get(side) or {}
         if info.get("VpcId") and info.get("VpcId") != vpc_id:
-            cidrs = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or []]
-            cidrs += [b.get("Ipv6CidrBlock") for b in info.get("Ipv6CidrBlockSet") or []]
-            return [c for c in dict.fromkeys([info.get("CidrBlock"), *cidrs]) if isinstance(c, str) and c]
-    return []
+            return info
+    return {}
+
+
+def _listed_cidrs(info: dict) -> list[str]:
+    """A peer VPC's ranges as its peering connection lists them: what stands for a peer VPC that
+    is not in the snapshot (another account's)."""
+    cidrs = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or []]
+    cidrs += [b.get("Ipv6CidrBlock") for b in info.get("Ipv6CidrBlockSet") or []]
+    return [c for c in dict.fromkeys([info.get("CidrBlock"), *cidrs]) if isinstance(c, str) and c]
 
 
 _LABELS = {

@@ -13,11 +13,11 @@ from typing import Generic, Protocol, TypeVar
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, Status
-from fargate_netcheck.graph.build import successors
+from fargate_netcheck.graph.build import region_of, subnet_cidr, successors
 from fargate_netcheck.graph.route_choice import Prefixed, route_pieces
 from fargate_netcheck.snapshot.addresses import AddressSet
-from fargate_netcheck.snapshot.parse import Network
-from fargate_netcheck.trace.routing import Piece
+from fargate_netcheck.snapshot.parse import Network, span_of
+from fargate_netcheck.trace.routing import Piece, subnet_route_table
 from fargate_netcheck.trace.walk import Walk
 
 
@@ -152,3 +152,61 @@ class GatewayReturn:
             ),
             lost_status=Status.FAIL if dropped else Status.UNKNOWN,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringReturn:
+    """Traffic that arrives in a peer VPC gets replies only if the route table of each peer subnet
+    that holds the destination sends the replies' range back over the same peering connection (AWS,
+    VPC Peering Guide, "Update your route tables for a VPC peering connection": the owner of each
+    VPC adds a route to the other's range). A peer VPC outside the snapshot (another account's) has
+    route tables nobody read: unknown."""
+
+    pcx: str
+    peer_vpc: str | None  # None: not in the snapshot
+    peer_label: str
+    destination: AddressSet  # what arrived in the peer VPC
+    source: Network | None  # the replies' range (None: not known)
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        if self.source is None:
+            walk.notes.append(f"the way back from {self.peer_label} over {self.pcx} is not verified")
+            return
+        if self.peer_vpc is None:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                self.pcx,
+                f"{self.peer_label} is not in the snapshot (another account's?): whether its route tables send "
+                f"replies to {self.source} back over {self.pcx} is unknown; scan that account too",
+            )
+            return
+        if not walk.collected(region_of(g, self.peer_vpc), "Subnets", self.pcx):
+            return
+        holding = [
+            s
+            for s, rel in g.pred[self.peer_vpc].items()
+            if rel.get("rel") == "in-vpc" and g.nodes[s].get("kind") == "subnet" and self._holds(g, s)
+        ]
+        for subnet in holding:
+            rtb = subnet_route_table(g, walk, subnet)
+            if rtb is None:
+                continue
+            check = back_to(
+                route_pieces(g, rtb, AddressSet.of([self.source])), lambda r: r.target_id == self.pcx
+            )
+            record(
+                walk,
+                check,
+                rtb,
+                (CheckCode.PEERING, CheckCode.PEERING_NO_RETURN),
+                f"{rtb} (of {subnet} in {self.peer_vpc}) routes replies to {self.source} back over {self.pcx}",
+                f"{rtb} (of {subnet} in {self.peer_vpc}) routes replies to {self.source} by {check.by()}, not "
+                f"back over {self.pcx}: replies never reach the task",
+            )
+
+    def _holds(self, g: nx.DiGraph, subnet: str) -> bool:
+        cidr = subnet_cidr(g, subnet)
+        if cidr is None:
+            return False
+        version, lo, hi = span_of(cidr)
+        return version == self.destination.version and self.destination.overlaps(lo, hi)
