@@ -60,6 +60,7 @@ class CheckCode(StrEnum):
     IGW = "igw"
     IGW_NOT_ATTACHED = "igw.not-attached"
     NO_PUBLIC_IP = "igw.no-public-ip"
+    IGW_OTHER_VPC = "igw.other-vpc"  # IPv6 from another VPC (through a transit gateway) at a gateway
     BPA = "bpa"  # VPC Block Public Access lets the traffic through the gateway
     BPA_BLOCKED = "bpa.blocked"
     BPA_UNKNOWN = "bpa.unknown"

@@ -110,6 +110,8 @@ def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Posi
             CheckCode.IGW_NOT_ATTACHED, igw, f"internet gateway {igw} is not attached to {pos.vpc_id}{state}"
         )
         return None
+    if _from_another_vpc(walk, igw, "internet gateway", pos):
+        return None
     if pos.destination.version == 4 and pos.public_source is None:
         walk.unknown(
             CheckCode.DATA_MISSING,
@@ -141,6 +143,22 @@ def _reply_range(g: nx.DiGraph, pos: Position) -> Network | None:
     if pos.translated_by:
         return subnet_cidr(g, g.nodes[pos.translated_by].get("item", {}).get("SubnetId", ""))
     return pos.task_source
+
+
+def _from_another_vpc(walk: Walk, gateway: str, label: str, pos: Position) -> bool:
+    """IPv6 traffic that entered this VPC through a transit gateway carries an address of another
+    VPC, which this VPC's gateway never carries (AWS, "Centralized egress for IPv6": a central VPC
+    sends spokes' IPv6 out only through NAT66 or proxy instances). True when it stops the walk."""
+    if pos.destination.version != 6 or pos.public_source is not False:
+        return False
+    walk.failed(
+        CheckCode.IGW_OTHER_VPC,
+        gateway,
+        f"IPv6 traffic from {walk.path[0]} reaches {label} {gateway} of {pos.vpc_id} from another VPC: a gateway "
+        "carries only its own VPC's IPv6 addresses (centralised IPv6 egress needs NAT66 or proxy instances); "
+        "give the task's VPC its own egress-only internet gateway",
+    )
+    return True
 
 
 def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
@@ -201,6 +219,8 @@ def _through_egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: P
             eigw,
             f"egress-only internet gateway {eigw} is not attached to {pos.vpc_id}",
         )
+        return None
+    if _from_another_vpc(walk, eigw, "egress-only internet gateway", pos):
         return None
     walk.passed(CheckCode.IGW, eigw, f"egress-only internet gateway {eigw} is attached to {pos.vpc_id}")
     walk.reached = check_block_public_access(g, walk, pos, eigw)
