@@ -180,33 +180,56 @@ class PeeringReturn:
                 f"replies to {self.source} back over {self.pcx} is unknown; scan that account too",
             )
             return
-        if not walk.collected(region_of(g, self.peer_vpc), "Subnets", self.pcx):
-            return
-        holding = [
-            s
-            for s, rel in g.pred[self.peer_vpc].items()
-            if rel.get("rel") == "in-vpc" and g.nodes[s].get("kind") == "subnet" and self._holds(g, s)
-        ]
-        for subnet in holding:
-            rtb = subnet_route_table(g, walk, subnet)
-            if rtb is None:
-                continue
-            check = back_to(
-                route_pieces(g, rtb, AddressSet.of([self.source])), lambda r: r.target_id == self.pcx
-            )
-            record(
-                walk,
-                check,
-                rtb,
-                (CheckCode.PEERING, CheckCode.PEERING_NO_RETURN),
-                f"{rtb} (of {subnet} in {self.peer_vpc}) routes replies to {self.source} back over {self.pcx}",
-                f"{rtb} (of {subnet} in {self.peer_vpc}) routes replies to {self.source} by {check.by()}, not "
-                f"back over {self.pcx}: replies never reach the task",
-            )
+        destination_route_back(
+            g,
+            walk,
+            self.peer_vpc,
+            self.destination,
+            self.source,
+            self.pcx,
+            (CheckCode.PEERING, CheckCode.PEERING_NO_RETURN),
+            f"over {self.pcx}",
+        )
 
-    def _holds(self, g: nx.DiGraph, subnet: str) -> bool:
-        cidr = subnet_cidr(g, subnet)
-        if cidr is None:
-            return False
-        version, lo, hi = span_of(cidr)
-        return version == self.destination.version and self.destination.overlaps(lo, hi)
+
+def destination_route_back(
+    g: nx.DiGraph,
+    walk: Walk,
+    vpc: str,
+    destination: AddressSet,
+    source: Network,
+    gateway: str,
+    codes: tuple[CheckCode, CheckCode],
+    how: str,
+) -> None:
+    """The route table of each subnet of ``vpc`` that holds part of ``destination`` must send
+    replies to ``source`` back to ``gateway`` (``how`` says the way, for the reasons)."""
+    if not walk.collected(region_of(g, vpc), "Subnets", gateway):
+        return
+    holding = [
+        s
+        for s, rel in g.pred[vpc].items()
+        if rel.get("rel") == "in-vpc" and g.nodes[s].get("kind") == "subnet" and _holds(g, s, destination)
+    ]
+    for subnet in holding:
+        rtb = subnet_route_table(g, walk, subnet)
+        if rtb is None:
+            continue
+        check = back_to(route_pieces(g, rtb, AddressSet.of([source])), lambda r: r.target_id == gateway)
+        record(
+            walk,
+            check,
+            rtb,
+            codes,
+            f"{rtb} (of {subnet} in {vpc}) routes replies to {source} back {how}",
+            f"{rtb} (of {subnet} in {vpc}) routes replies to {source} by {check.by()}, not back {how}: "
+            "replies never reach the task",
+        )
+
+
+def _holds(g: nx.DiGraph, subnet: str, destination: AddressSet) -> bool:
+    cidr = subnet_cidr(g, subnet)
+    if cidr is None:
+        return False
+    version, lo, hi = span_of(cidr)
+    return version == destination.version and destination.overlaps(lo, hi)
