@@ -161,7 +161,7 @@ def _from_another_vpc(walk: Walk, gateway: str, label: str, pos: Position) -> bo
     return True
 
 
-def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     nat = route.target_id
     walk.hop(nat)
     if pos.translated_by:
@@ -177,22 +177,41 @@ def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posit
     if state != "available":
         walk.failed(CheckCode.NAT_NOT_AVAILABLE, nat, f"NAT gateway {nat} is {state}, not available")
         return None
-    if item.get("ConnectivityType", "public") == "private":
-        walk.failed(
+    if item.get("ConnectivityType", "public") != "private":
+        return _through_nat_gateway(g, walk, item, pos, public=True)
+
+    # A private NAT gateway translates to its private address, for other VPCs and on-premises
+    # networks (through a transit or virtual private gateway); never for the internet.
+    def internet(w: Walk, p: Position) -> Step:
+        w.failed(
             CheckCode.NAT_PRIVATE,
             nat,
             f"NAT gateway {nat} is a private NAT gateway: it cannot reach the internet",
         )
         return None
+
+    return split(
+        walk,
+        pos,
+        internet_space(pos.destination.version),
+        internet,
+        lambda w, p: _through_nat_gateway(g, w, item, p, public=False),
+    )
+
+
+def _through_nat_gateway(
+    g: nx.DiGraph, walk: Walk, item: dict, pos: Position, public: bool
+) -> Position | None:
+    nat = item["NatGatewayId"]
     nat_subnet = item.get("SubnetId")
     if not nat_subnet or nat_subnet not in g:
         walk.unknown(CheckCode.DATA_MISSING, nat, f"the subnet of NAT gateway {nat} is not in the snapshot")
         return None
-    walk.passed(CheckCode.NAT, nat, f"NAT gateway {nat} is available and public")
+    walk.passed(CheckCode.NAT, nat, f"NAT gateway {nat} is available and {'public' if public else 'private'}")
     walk.hop(nat_subnet)
     if nat_subnet != pos.subnet_id:
         walk.crossings.append(Crossing(nat_subnet, pos.task_source, origin=False))
-    return replace(pos, subnet_id=nat_subnet, public_source=True, translated_by=nat)
+    return replace(pos, subnet_id=nat_subnet, public_source=public, translated_by=nat)
 
 
 def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
