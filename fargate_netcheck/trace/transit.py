@@ -256,6 +256,13 @@ def _enter_vpc(
     g: nx.DiGraph, walk: Walk, pos: Position, tgw: str, spoke_att: str, egress_att: str, resource_id: str
 ) -> Position | None:
     att = g.nodes.get(egress_att, {}).get("attachment")
+    if att is not None and att.state not in ("available", "unknown"):  # unknown: only a table names it
+        walk.failed(
+            CheckCode.TGW_NO_ATTACHMENT,
+            egress_att,
+            f"attachment {egress_att} of {tgw} is {att.state}, not available: the route to it carries nothing",
+        )
+        return None
     vpc = (att.resource_id if att is not None else None) or resource_id
     if g.nodes.get(vpc, {}).get("kind") != "vpc":
         walk.unknown(

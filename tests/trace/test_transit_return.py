@@ -49,3 +49,14 @@ def test_a_private_nat_gateway_carries_a_private_destination_on_through_the_tran
     internet = trace(snap, "subnet-spoke", groups=TASK, destination="8.8.8.0/24")
     assert (internet.verdict, internet.blocked_at) == (Verdict.UNREACHABLE, "nat-private")
     assert codes(internet) == {CheckCode.NAT_PRIVATE}
+
+
+def test_an_egress_attachment_that_is_not_available_carries_nothing():
+    for state in ("deleting", "failed", "pending"):
+        snap = tgw_egress()
+        for kind in ("TransitGatewayVpcAttachments", "TransitGatewayAttachments"):
+            item(snap, kind, "tgw-attach-egress")["State"] = state
+        r = trace(snap, "subnet-spoke", groups=TASK)
+        assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "tgw-attach-egress"), state
+        assert codes(r) == {CheckCode.TGW_NO_ATTACHMENT}
+        assert state in r.reason
