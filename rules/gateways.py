@@ -106,6 +106,42 @@ GW006 = from_checks(
     remediation="Use a NAT gateway in this VPC, or centralise egress with a transit gateway.",
 )
 
+GW011 = from_checks(
+    id="GW011",
+    name="peering-no-return-route",
+    title="Replies have no route back over the VPC peering connection",
+    severity="error",
+    codes=[CheckCode.PEERING_NO_RETURN],
+    docs="""
+    What it checks: for a destination inside a peer VPC, the route table of each peer subnet that
+    holds it sends the task's range (or its NAT's) back over the same peering connection.
+    Why it matters: a peering connection needs a route on both sides; requests arrive and the
+    replies are dropped (or leave by another way), so connections hang until they time out.
+    Example: `172.20.0.0/16 -> pcx-0abc` in the task's table, while the peer's table has only its
+    `local` route (or sends `10.0.0.0/16` to a transit gateway).
+    Fix: add `<task VPC CIDR> -> pcx-...` to the peer subnet's route table.
+    """,
+    remediation="Add a route for the task's VPC range to the peering connection in the peer subnet's route table.",
+)
+
+GW012 = from_checks(
+    id="GW012",
+    name="ipv6-through-another-vpc",
+    title="IPv6 traffic sent out through another VPC's gateway",
+    severity="error",
+    codes=[CheckCode.IGW_OTHER_VPC],
+    docs="""
+    What it checks: IPv6 traffic for the internet leaves by an internet or egress-only internet
+    gateway of the task's own VPC, not by one of a VPC it reached through a transit gateway.
+    Why it matters: IPv6 addresses are not translated on the way: a gateway carries only its own
+    VPC's addresses, so a central egress VPC serves spokes' IPv6 only through NAT66 or proxy
+    instances (AWS, "Centralized egress for IPv6").
+    Example: a spoke routes `::/0 -> tgw-...` and the egress VPC sends it to its `eigw-...`.
+    Fix: give the spoke VPC its own egress-only internet gateway and route `::/0` to it.
+    """,
+    remediation="Route ::/0 to an egress-only internet gateway of the task's own VPC.",
+)
+
 GW010 = from_checks(
     id="GW010",
     name="not-internet-address",

@@ -66,8 +66,9 @@ TGW004 = from_checks(
     codes=[CheckCode.TGW_NO_RETURN],
     docs="""
     What it checks: on centralised egress, the route table of the egress VPC's NAT subnet routes the
-    task's range back to the transit gateway, and the TGW route table associated with the egress
-    attachment routes it back to the task VPC's attachment.
+    task's range back to the transit gateway (for a destination inside that VPC: the route table of
+    each subnet that holds it), and the TGW route table associated with the egress attachment
+    routes it back to the task VPC's attachment.
     Why it matters: requests leave and replies are dropped on the way back: connections hang and the
     pull ends in `context deadline exceeded`.
     Example: a new spoke VPC 10.9.0.0/16 whose CIDR was never added to the egress VPC's public route

@@ -60,6 +60,7 @@ class CheckCode(StrEnum):
     IGW = "igw"
     IGW_NOT_ATTACHED = "igw.not-attached"
     NO_PUBLIC_IP = "igw.no-public-ip"
+    IGW_OTHER_VPC = "igw.other-vpc"  # IPv6 from another VPC (through a transit gateway) at a gateway
     BPA = "bpa"  # VPC Block Public Access lets the traffic through the gateway
     BPA_BLOCKED = "bpa.blocked"
     BPA_UNKNOWN = "bpa.unknown"
@@ -73,6 +74,7 @@ class CheckCode(StrEnum):
     TASK_NO_IPV6 = "task.no-ipv6"  # ... and not: no IPv6 CIDR on the subnet, or ECS dual-stack off
     PEERING = "pcx"
     PEERING_NOT_TRANSITIVE = "pcx.not-transitive"
+    PEERING_NO_RETURN = "pcx.no-return"  # the peer's subnet has no route back over the peering
     SG = "sg"
     SG_EGRESS_DENIED = "sg.egress-denied"
     SG_PARTIAL = "sg.partial"

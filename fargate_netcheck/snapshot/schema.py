@@ -58,6 +58,13 @@ _SG_PERMISSION = {
     "PrefixListIds": (LIST, {"PrefixListId": STR}),
     "UserIdGroupPairs": (LIST, {"GroupId": STR}),
 }
+# One side of a VPC peering connection (its VpcInfo): the peer's ranges as the connection lists them.
+_PEER_VPC_INFO = {
+    "VpcId": STR,
+    "CidrBlock": CIDR4,
+    "CidrBlockSet": (LIST, {"CidrBlock": CIDR4}),
+    "Ipv6CidrBlockSet": (LIST, {"Ipv6CidrBlock": CIDR6}),
+}
 
 FIELD_SPECS: dict[str, dict[str, Any]] = {
     "EcsAccountSettings": {"name": STR, "value": STR, "principalArn": STR},
@@ -99,6 +106,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
                 "CarrierGatewayId": STR,
                 "CoreNetworkArn": STR,
                 "State": STR,
+                "Origin": STR,
             },
         ),
     },
@@ -181,8 +189,8 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
     },
     "VpcPeeringConnections": {
         "Status": (DICT, {"Code": STR}),
-        "AccepterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
-        "RequesterVpcInfo": (DICT, {"VpcId": STR, "CidrBlock": CIDR4}),
+        "AccepterVpcInfo": (DICT, _PEER_VPC_INFO),
+        "RequesterVpcInfo": (DICT, _PEER_VPC_INFO),
     },
     "VpcBlockPublicAccessOptions": {
         "AwsRegion": STR,

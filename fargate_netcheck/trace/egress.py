@@ -308,7 +308,7 @@ class Tracer:
             return around
         route = piece.route
         if route is None:
-            if translated_in(g, pos):
+            if translated_in(g, pos) and pos.public_source:
                 walk.failed(
                     CheckCode.NAT_PRIVATE_SUBNET,
                     str(pos.translated_by),  # translated_in: set

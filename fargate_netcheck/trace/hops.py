@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode
-from fargate_netcheck.graph.build import vpc_cidrs
+from fargate_netcheck.graph.build import subnet_cidr, vpc_cidrs
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
+from fargate_netcheck.trace.returns import GatewayReturn, PeeringReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 
@@ -109,6 +110,8 @@ def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Posi
             CheckCode.IGW_NOT_ATTACHED, igw, f"internet gateway {igw} is not attached to {pos.vpc_id}{state}"
         )
         return None
+    if _from_another_vpc(walk, igw, "internet gateway", pos):
+        return None
     if pos.destination.version == 4 and pos.public_source is None:
         walk.unknown(
             CheckCode.DATA_MISSING,
@@ -128,10 +131,37 @@ def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Posi
         return None
     walk.passed(CheckCode.IGW, igw, f"internet gateway {igw} is attached to {pos.vpc_id}")
     walk.reached = check_block_public_access(g, walk, pos, igw)
+    walk.returns.append(GatewayReturn(igw, _reply_range(g, pos)))
     return None
 
 
-def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Position | None:
+def _reply_range(g: nx.DiGraph, pos: Position) -> Network | None:
+    """Where replies from the internet go inside the VPC: the subnet of the NAT that translated the
+    traffic, else the task's own (IPv4 only; None when not known)."""
+    if pos.destination.version != 4:
+        return None
+    if pos.translated_by:
+        return subnet_cidr(g, g.nodes[pos.translated_by].get("item", {}).get("SubnetId", ""))
+    return pos.task_source
+
+
+def _from_another_vpc(walk: Walk, gateway: str, label: str, pos: Position) -> bool:
+    """IPv6 traffic that entered this VPC through a transit gateway carries an address of another
+    VPC, which this VPC's gateway never carries (AWS, "Centralized egress for IPv6": a central VPC
+    sends spokes' IPv6 out only through NAT66 or proxy instances). True when it stops the walk."""
+    if pos.destination.version != 6 or pos.public_source is not False:
+        return False
+    walk.failed(
+        CheckCode.IGW_OTHER_VPC,
+        gateway,
+        f"IPv6 traffic from {walk.path[0]} reaches {label} {gateway} of {pos.vpc_id} from another VPC: a gateway "
+        "carries only its own VPC's IPv6 addresses (centralised IPv6 egress needs NAT66 or proxy instances); "
+        "give the task's VPC its own egress-only internet gateway",
+    )
+    return True
+
+
+def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     nat = route.target_id
     walk.hop(nat)
     if pos.translated_by:
@@ -147,22 +177,41 @@ def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posit
     if state != "available":
         walk.failed(CheckCode.NAT_NOT_AVAILABLE, nat, f"NAT gateway {nat} is {state}, not available")
         return None
-    if item.get("ConnectivityType", "public") == "private":
-        walk.failed(
+    if item.get("ConnectivityType", "public") != "private":
+        return _through_nat_gateway(g, walk, item, pos, public=True)
+
+    # A private NAT gateway translates to its private address, for other VPCs and on-premises
+    # networks (through a transit or virtual private gateway); never for the internet.
+    def internet(w: Walk, p: Position) -> Step:
+        w.failed(
             CheckCode.NAT_PRIVATE,
             nat,
             f"NAT gateway {nat} is a private NAT gateway: it cannot reach the internet",
         )
         return None
+
+    return split(
+        walk,
+        pos,
+        internet_space(pos.destination.version),
+        internet,
+        lambda w, p: _through_nat_gateway(g, w, item, p, public=False),
+    )
+
+
+def _through_nat_gateway(
+    g: nx.DiGraph, walk: Walk, item: dict, pos: Position, public: bool
+) -> Position | None:
+    nat = item["NatGatewayId"]
     nat_subnet = item.get("SubnetId")
     if not nat_subnet or nat_subnet not in g:
         walk.unknown(CheckCode.DATA_MISSING, nat, f"the subnet of NAT gateway {nat} is not in the snapshot")
         return None
-    walk.passed(CheckCode.NAT, nat, f"NAT gateway {nat} is available and public")
+    walk.passed(CheckCode.NAT, nat, f"NAT gateway {nat} is available and {'public' if public else 'private'}")
     walk.hop(nat_subnet)
     if nat_subnet != pos.subnet_id:
         walk.crossings.append(Crossing(nat_subnet, pos.task_source, origin=False))
-    return replace(pos, subnet_id=nat_subnet, public_source=True, translated_by=nat)
+    return replace(pos, subnet_id=nat_subnet, public_source=public, translated_by=nat)
 
 
 def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
@@ -190,6 +239,8 @@ def _through_egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: P
             f"egress-only internet gateway {eigw} is not attached to {pos.vpc_id}",
         )
         return None
+    if _from_another_vpc(walk, eigw, "egress-only internet gateway", pos):
+        return None
     walk.passed(CheckCode.IGW, eigw, f"egress-only internet gateway {eigw} is attached to {pos.vpc_id}")
     walk.reached = check_block_public_access(g, walk, pos, eigw)
     return None
@@ -208,12 +259,19 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     )
     version = pos.destination.version
     peer_cidrs = [
-        c for c in (vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else []) if (":" in c) == (version == 6)
+        c
+        for c in (
+            vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else _listed_cidrs(_peer_side(item, pos.vpc_id))
+        )
+        if (":" in c) == (version == 6)
     ]
     inside = AddressSet.of(peer_cidrs, version) if status == "active" else AddressSet.empty(version)
 
+    peer_label = peer_vpc or _peer_side(item, pos.vpc_id).get("VpcId") or f"the peer VPC of {pcx}"
+
     def arrives(w: Walk, p: Position) -> Step:
-        w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_vpc} over active {pcx}")
+        w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
+        w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, p)))
         w.reached = True
         return None
 
@@ -228,6 +286,23 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         return None
 
     return split(walk, pos, inside, arrives, lost)
+
+
+def _peer_side(item: dict, vpc_id: str) -> dict:
+    """The peering connection's ``VpcInfo`` of the side that is not ``vpc_id`` ({} if none)."""
+    for side in ("AccepterVpcInfo", "RequesterVpcInfo"):
+        info = item.get(side) or {}
+        if info.get("VpcId") and info.get("VpcId") != vpc_id:
+            return info
+    return {}
+
+
+def _listed_cidrs(info: dict) -> list[str]:
+    """A peer VPC's ranges as its peering connection lists them: what stands for a peer VPC that
+    is not in the snapshot (another account's)."""
+    cidrs = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or []]
+    cidrs += [b.get("Ipv6CidrBlock") for b in info.get("Ipv6CidrBlockSet") or []]
+    return [c for c in dict.fromkeys([info.get("CidrBlock"), *cidrs]) if isinstance(c, str) and c]
 
 
 _LABELS = {

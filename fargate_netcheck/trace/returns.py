@@ -10,10 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+import networkx as nx
+
 from fargate_netcheck.core.model import CheckCode, Status
-from fargate_netcheck.graph.route_choice import Prefixed
+from fargate_netcheck.graph.build import region_of, subnet_cidr, successors
+from fargate_netcheck.graph.route_choice import Prefixed, route_pieces
 from fargate_netcheck.snapshot.addresses import AddressSet
-from fargate_netcheck.trace.routing import Piece
+from fargate_netcheck.snapshot.parse import Network, span_of
+from fargate_netcheck.trace.routing import Piece, subnet_route_table
 from fargate_netcheck.trace.walk import Walk
 
 
@@ -105,3 +109,127 @@ def record(
             f"only {check.back} of the replies' range goes back; {failed} (a task given an address there "
             "never gets its replies)",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayReturn:
+    """Replies from the internet enter the VPC at the internet gateway, and a route table associated
+    with the gateway (AWS, "Gateway route tables": ingress routing) routes them before any subnet's
+    table. Its routes for the replies' range (the task's subnet, or the NAT's) must deliver them: by
+    the ``local`` route, or to an appliance the request went through (whose own return check is its
+    hop's). A blackhole drops them (unreachable); an appliance the request never crossed sees only
+    one direction of the flow (unknown, as for a firewall)."""
+
+    gateway: str
+    source: Network | None  # where the replies go inside the VPC (None: not known)
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        tables = successors(g, self.gateway, "edge-route-table")
+        if not tables:
+            return
+        table = tables[0]
+        if self.source is None:
+            walk.notes.append(
+                f"the way back through gateway route table {table} of {self.gateway} is not verified"
+            )
+            return
+        crossed = set(walk.path)
+        pieces = route_pieces(g, table, AddressSet.of([self.source]))
+        check = back_to(pieces, lambda r: r.target_kind == "local" or r.target_id in crossed)
+        dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
+        where = f"gateway route table {table} of {self.gateway}"
+        record(
+            walk,
+            check,
+            table,
+            (CheckCode.ROUTE, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
+            f"{where} routes replies to {self.source} back into the VPC",
+            f"{where} routes replies to {self.source} by {check.by()}: "
+            + (
+                "they are dropped before they reach the task"
+                if dropped
+                else "an appliance the request never crossed sees only the replies, and a stateful one drops them"
+            ),
+            lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringReturn:
+    """Traffic that arrives in a peer VPC gets replies only if the route table of each peer subnet
+    that holds the destination sends the replies' range back over the same peering connection (AWS,
+    VPC Peering Guide, "Update your route tables for a VPC peering connection": the owner of each
+    VPC adds a route to the other's range). A peer VPC outside the snapshot (another account's) has
+    route tables nobody read: unknown."""
+
+    pcx: str
+    peer_vpc: str | None  # None: not in the snapshot
+    peer_label: str
+    destination: AddressSet  # what arrived in the peer VPC
+    source: Network | None  # the replies' range (None: not known)
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        if self.source is None:
+            walk.notes.append(f"the way back from {self.peer_label} over {self.pcx} is not verified")
+            return
+        if self.peer_vpc is None:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                self.pcx,
+                f"{self.peer_label} is not in the snapshot (another account's?): whether its route tables send "
+                f"replies to {self.source} back over {self.pcx} is unknown; scan that account too",
+            )
+            return
+        destination_route_back(
+            g,
+            walk,
+            self.peer_vpc,
+            self.destination,
+            self.source,
+            self.pcx,
+            (CheckCode.PEERING, CheckCode.PEERING_NO_RETURN),
+            f"over {self.pcx}",
+        )
+
+
+def destination_route_back(
+    g: nx.DiGraph,
+    walk: Walk,
+    vpc: str,
+    destination: AddressSet,
+    source: Network,
+    gateway: str,
+    codes: tuple[CheckCode, CheckCode],
+    how: str,
+) -> None:
+    """The route table of each subnet of ``vpc`` that holds part of ``destination`` must send
+    replies to ``source`` back to ``gateway`` (``how`` says the way, for the reasons)."""
+    if not walk.collected(region_of(g, vpc), "Subnets", gateway):
+        return
+    holding = [
+        s
+        for s, rel in g.pred[vpc].items()
+        if rel.get("rel") == "in-vpc" and g.nodes[s].get("kind") == "subnet" and _holds(g, s, destination)
+    ]
+    for subnet in holding:
+        rtb = subnet_route_table(g, walk, subnet)
+        if rtb is None:
+            continue
+        check = back_to(route_pieces(g, rtb, AddressSet.of([source])), lambda r: r.target_id == gateway)
+        record(
+            walk,
+            check,
+            rtb,
+            codes,
+            f"{rtb} (of {subnet} in {vpc}) routes replies to {source} back {how}",
+            f"{rtb} (of {subnet} in {vpc}) routes replies to {source} by {check.by()}, not back {how}: "
+            "replies never reach the task",
+        )
+
+
+def _holds(g: nx.DiGraph, subnet: str, destination: AddressSet) -> bool:
+    cidr = subnet_cidr(g, subnet)
+    if cidr is None:
+        return False
+    version, lo, hi = span_of(cidr)
+    return version == destination.version and destination.overlaps(lo, hi)

@@ -34,7 +34,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Fork, Position, Step
-from fargate_netcheck.trace.returns import back_to, record
+from fargate_netcheck.trace.returns import back_to, destination_route_back, record
 from fargate_netcheck.trace.routing import Piece, partition, route_pieces, subnet_route_table
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -256,6 +256,13 @@ def _enter_vpc(
     g: nx.DiGraph, walk: Walk, pos: Position, tgw: str, spoke_att: str, egress_att: str, resource_id: str
 ) -> Position | None:
     att = g.nodes.get(egress_att, {}).get("attachment")
+    if att is not None and att.state not in ("available", "unknown"):  # unknown: only a table names it
+        walk.failed(
+            CheckCode.TGW_NO_ATTACHMENT,
+            egress_att,
+            f"attachment {egress_att} of {tgw} is {att.state}, not available: the route to it carries nothing",
+        )
+        return None
     vpc = (att.resource_id if att is not None else None) or resource_id
     if g.nodes.get(vpc, {}).get("kind") != "vpc":
         walk.unknown(
@@ -328,6 +335,12 @@ class TransitReturn:
             (h for h in walk.path[self.index :] if g.nodes.get(h, {}).get("kind") in ("nat", "eni")), None
         )
         subnet = g.nodes[nat]["item"].get("SubnetId") if nat else None
+        if nat is None and walk.destination is not None and self._arrived_here(g, walk):
+            # the destination is in this VPC: its subnets' tables must send the replies back
+            how = f"to {self.tgw}"
+            codes = (CheckCode.TGW_RETURN, CheckCode.TGW_NO_RETURN)
+            destination_route_back(g, walk, self.vpc_id, walk.destination.space, source, self.tgw, codes, how)
+            return
         if subnet is None or subnet not in g:
             walk.notes.append(
                 f"the route back to {source} inside {self.vpc_id} is not verified (no NAT after {self.tgw})"
@@ -364,6 +377,13 @@ class TransitReturn:
                 f"{source} to {self.tgw} ({check.by()}): replies to the task are dropped",
             )
             return
+
+    def _arrived_here(self, g: nx.DiGraph, walk: Walk) -> bool:
+        """Did the walk end by a ``local`` route of this VPC (after the attachment subnet)?"""
+        return any(
+            c.code is CheckCode.LOCAL and successor(g, c.resource_id, "in-vpc") == self.vpc_id
+            for c in walk.checks
+        )
 
     def _tgw_side(self, g: nx.DiGraph, walk: Walk, source: Network) -> None:
         table = associated_table(g, walk, self.egress_attachment, self.tgw)

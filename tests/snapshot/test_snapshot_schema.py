@@ -59,6 +59,7 @@ def test_the_multi_account_form_validates(validator):
         (lambda s: region(s).update(Subnet=[]), "unknown key 'Subnet'"),
         (lambda s: region(s)["Vpcs"][0].update(CidrBlock=10), "must be a CIDR string"),
         (lambda s: s.update(snapshot_version=2), "unsupported snapshot_version 2"),
+        (lambda s: region(s)["RouteTables"][0]["Routes"][0].update(Origin=[None]), "Origin must be a str"),
     ],
 )
 def test_what_the_schema_refuses_the_loader_refuses_too(validator, change, loader_says):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from address_fixtures import FIXTURES, default_route_in_halves, partner_range_into_peering
 from address_fixtures import ipv6_route_without_ipv6_subnet as no_ipv6_subnet
+from cli_helpers import run_cli
 from depth.harness import result
 from depth.tgw_builders import tgw_egress
 from snapshots import codes, healthy, item, region, trace
@@ -56,6 +57,70 @@ def test_the_peer_vpcs_own_range_arrives_over_the_peering():
     )
     r = trace(snap, "subnet-private", destination="172.20.5.0/24")
     assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-private", "rtb-private", "pcx-partner"])
+
+
+def with_partner_subnet(*routes: dict) -> dict:
+    """partner_range_into_peering() routing 172.20.0.0/16 to pcx-partner, and vpc-partner holding
+    subnet-partner 172.20.5.0/24 on rtb-partner (local, and ``routes``)."""
+    snap = partner_range_into_peering()
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(
+        {"DestinationCidrBlock": "172.20.0.0/16", **PCX}
+    )
+    reg = region(snap)
+    reg["Subnets"].append(
+        {
+            "SubnetId": "subnet-partner",
+            "VpcId": "vpc-partner",
+            "CidrBlock": "172.20.5.0/24",
+            "AvailabilityZone": "us-east-1a",
+        }
+    )
+    reg["RouteTables"].append(
+        {
+            "RouteTableId": "rtb-partner",
+            "VpcId": "vpc-partner",
+            "Associations": [{"Main": True}],
+            "Routes": [{"DestinationCidrBlock": "172.20.0.0/16", "GatewayId": "local"}, *routes],
+        }
+    )
+    return snap
+
+
+def test_replies_from_a_peer_subnet_without_a_route_back_are_unreachable():
+    r = trace(with_partner_subnet(), "subnet-private", destination="172.20.5.0/24")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "rtb-partner")
+    assert codes(r) == {CheckCode.PEERING_NO_RETURN}
+    assert "10.0.1.0/24" in r.reason and "pcx-partner" in r.reason
+
+
+def test_replies_from_a_peer_subnet_routing_back_over_the_peering_arrive():
+    snap = with_partner_subnet({"DestinationCidrBlock": "10.0.0.0/16", **PCX})
+    r = trace(snap, "subnet-private", destination="172.20.5.0/24")
+    assert (r.verdict, r.path) == (Verdict.REACHABLE, ["subnet-private", "rtb-private", "pcx-partner"])
+    assert any(c.code is CheckCode.PEERING and c.resource_id == "rtb-partner" for c in r.checks)
+
+
+def test_gw011_reports_the_peer_table_without_a_route_back(tmp_path, capsys):
+    path = tmp_path / "peer.json"
+    path.write_text(json.dumps(with_partner_subnet()))
+    args = ["check", "--snapshot", str(path), "--subnet", "subnet-private", "--security-group", "sg-open"]
+    run = run_cli(capsys, *args, "--destination", "172.20.5.0/24", "-f", "json")
+    assert run.code == 1
+    found = [(f["rule_id"], f["resource_id"]) for f in json.loads(run.out)["findings"]]
+    assert ("GW011", "rtb-partner") in found
+
+
+def test_a_peer_vpc_of_another_account_is_known_by_its_ranges_and_its_way_back_is_unknown():
+    snap = partner_range_into_peering()  # pcx-partner's AccepterVpcInfo lists 172.20.0.0/16
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(
+        {"DestinationCidrBlock": "172.20.0.0/16", **PCX}
+    )
+    region(snap)["Vpcs"] = [v for v in region(snap)["Vpcs"] if v["VpcId"] != "vpc-partner"]
+    r = trace(snap, "subnet-private", destination="172.20.5.0/24")
+    assert (r.verdict, r.path) == (Verdict.UNKNOWN, ["subnet-private", "rtb-private", "pcx-partner"])
+    assert "vpc-partner" in r.reason and "not in the snapshot" in r.reason
+    outside = trace(snap, "subnet-private", destination="52.94.0.0/16")
+    assert (outside.verdict, outside.blocked_at) == (Verdict.UNREACHABLE, "pcx-partner")
 
 
 def test_all_of_the_internet_in_halves_into_a_peering_is_unreachable():
