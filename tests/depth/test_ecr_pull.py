@@ -253,3 +253,48 @@ def test_a_new_interface_endpoint_for_another_service_changes_nothing():
     ]
     ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
     assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")
+
+
+def _s3_interface_for_inbound_resolvers_only(snap):
+    """An S3 interface endpoint with private DNS "only for inbound Resolver endpoints" (AWS's default
+    beside a gateway endpoint), in the endpoint subnets, whose group admits nothing."""
+    endpoint = interface_endpoint(
+        "vpce-s3-interface", "vpc-private", "s3", ["subnet-endpoints-a"], "sg-closed-endpoint"
+    )
+    endpoint["DnsOptions"] = {"DnsRecordIpType": "ipv4", "PrivateDnsOnlyForInboundResolverEndpoint": True}
+    region(snap)["VpcEndpoints"].append(endpoint)
+    region(snap)["SecurityGroups"].append(
+        {
+            "GroupId": "sg-closed-endpoint",
+            "VpcId": "vpc-private",
+            "IpPermissions": [],
+            "IpPermissionsEgress": [],
+        }
+    )
+    return snap
+
+
+def _layers(r):
+    return next(n for n in r.needs if n.ecr and n.service == "s3")
+
+
+def test_s3_private_dns_only_for_inbound_resolvers_leaves_the_vpc_on_the_gateway_endpoint():
+    # AWS (DnsOptionsSpecification): "It routes traffic that originates from the VPC to the gateway
+    # endpoint and traffic that originates from on-premises to the interface endpoint."
+    r = result(_s3_interface_for_inbound_resolvers_only(endpoints_only()), "subnet-app-a", TASK)
+    layers = _layers(r)
+    assert (layers.result.verdict, layers.via) == (Verdict.REACHABLE, "vpc-endpoint")
+    assert "vpce-s3" in layers.result.path and "vpce-s3-interface" not in layers.result.path
+    assert r.ecr_pull.verdict is Verdict.REACHABLE
+
+
+def test_s3_private_dns_only_for_inbound_resolvers_does_not_reach_s3_from_the_vpc():
+    snap = _s3_interface_for_inbound_resolvers_only(endpoints_only())
+    item(snap, "SecurityGroups", "sg-closed-endpoint")["IpPermissions"] = [https_rule("10.20.0.0/16")]
+    rtb = item(snap, "RouteTables", "rtb-app")  # the gateway endpoint serves other subnets only
+    rtb["Routes"] = [x for x in rtb["Routes"] if x.get("GatewayId") != "vpce-s3"]
+    item(snap, "VpcEndpoints", "vpce-s3")["RouteTableIds"] = ["rtb-endpoints"]
+    item(snap, "RouteTables", "rtb-endpoints")["Routes"].append(route("pl-s3", GatewayId="vpce-s3"))
+    layers = _layers(result(snap, "subnet-app-a", TASK))
+    assert layers.result.verdict is Verdict.UNREACHABLE
+    assert "vpce-s3-interface" not in layers.result.path
