@@ -298,3 +298,23 @@ def test_s3_private_dns_only_for_inbound_resolvers_does_not_reach_s3_from_the_vp
     layers = _layers(result(snap, "subnet-app-a", TASK))
     assert layers.result.verdict is Verdict.UNREACHABLE
     assert "vpce-s3-interface" not in layers.result.path
+
+
+def test_a_more_specific_route_takes_part_of_s3_past_the_gateway_endpoint():
+    # AWS (route-tables-priority): the longest prefix wins, before static and prefix-list routes.
+    snap = endpoints_only()  # pl-s3 holds 52.216.0.0/15: the /16 below wins half of it
+    item(snap, "RouteTables", "rtb-app")["Routes"].append(
+        route("52.216.0.0/16", NatGatewayId="nat-gone") | {"State": "blackhole"}
+    )
+    r = result(snap, "subnet-app-a", TASK)
+    assert r.ecr_pull.verdict is Verdict.UNKNOWN
+    assert "52.216.0.0/16" in r.ecr_pull.reason and "blackhole" in r.ecr_pull.reason
+    assert _layers(r).result.verdict is Verdict.UNKNOWN
+
+
+def test_part_of_s3_routed_to_a_working_nat_gateway_still_arrives():
+    snap = nat_with_endpoints([https_rule("10.0.0.0/16")])
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(route("52.216.0.0/16", NatGatewayId="nat-app"))
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "vpc-endpoints")
+    assert any("52.216.0.0/16" in reason for reason in passed(ecr, CheckCode.EP_S3))
