@@ -121,14 +121,24 @@ class EndpointWalk:
         g, walk = self.g, self.walk
         walk.hop(vpce)
         item = g.nodes[vpce]["item"]
-        subnets = [s for s in item.get("SubnetIds") or [] if g.nodes.get(s, {}).get("kind") == "subnet"]
-        if not subnets:
+        listed = item.get("SubnetIds") or []
+        subnets = [s for s in listed if g.nodes.get(s, {}).get("kind") == "subnet"]
+        if not listed:
             walk.failed(
                 CheckCode.EP_NO_SUBNETS,
                 vpce,
-                f"{service} interface endpoint {vpce} has no subnet in the snapshot: it has no network interface to connect to",
+                f"{service} interface endpoint {vpce} has no subnet: it has no network interface to connect to",
             )
             return
+        if absent := [s for s in listed if s not in subnets]:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                vpce,
+                f"subnet {', '.join(absent)} of {service} interface endpoint {vpce} is not in the snapshot: the "
+                "task may connect to the endpoint there, through a network ACL and from a range that are unknown",
+            )
+            if not subnets:
+                return
         walk.passed(
             CheckCode.EP_SERVICE,
             vpce,

@@ -318,3 +318,23 @@ def test_part_of_s3_routed_to_a_working_nat_gateway_still_arrives():
     ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
     assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "vpc-endpoints")
     assert any("52.216.0.0/16" in reason for reason in passed(ecr, CheckCode.EP_S3))
+
+
+def test_an_endpoint_subnet_absent_from_the_snapshot_leaves_the_pull_unknown():
+    # The endpoint's name resolves to its interface in every one of its subnets; one not in the
+    # snapshot (a trimmed, hand-written file) has an unknown range and network ACL.
+    snap = endpoints_only()
+    item(snap, "VpcEndpoints", "vpce-ecr-dkr")["SubnetIds"].append("subnet-not-in-snapshot")
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert ecr.verdict is Verdict.UNKNOWN
+    assert "subnet-not-in-snapshot" in ecr.reason
+    item(snap, "VpcEndpoints", "vpce-ecr-dkr")["SubnetIds"] = ["subnet-not-in-snapshot"]
+    assert result(snap, "subnet-app-a", TASK).ecr_pull.verdict is Verdict.UNKNOWN
+
+
+def test_an_interface_endpoint_without_subnets_has_no_interface_to_reach():
+    snap = endpoints_only()
+    item(snap, "VpcEndpoints", "vpce-ecr-dkr")["SubnetIds"] = []
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpce-ecr-dkr")
+    assert codes(ecr) == {CheckCode.EP_NO_SUBNETS}
