@@ -99,6 +99,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
                 "CarrierGatewayId": STR,
                 "CoreNetworkArn": STR,
                 "State": STR,
+                "Origin": STR,
             },
         ),
     },
