@@ -265,6 +265,23 @@ def test_acl_partial_deny_of_the_destination_is_unknown():
     assert trace(snap, "subnet-private", destination="151.101.0.1/32").verdict is Verdict.UNREACHABLE
 
 
+def test_acl_of_the_subnet_holding_a_destination_inside_the_vpc_must_let_it_in():
+    # AWS: a network ACL allows or denies traffic at the subnet level, so traffic that a local
+    # route keeps in the VPC still enters the destination's subnet through that subnet's ACL.
+    snap = healthy()
+    custom_acl(snap, "subnet-isolated", acl_entries((100, True, "allow", "0.0.0.0/0", "-1", None)))
+    r = trace(snap, "subnet-private", destination="10.0.2.10/32")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-subnet-isolated")
+    assert codes(r) == {CheckCode.NACL_REQUEST_DENIED}
+    assert "of subnet-isolated blocks inbound request from 10.0.1.0/24 on TCP 443" in r.reason
+    assert trace(snap, "subnet-private", destination="10.0.1.10/32").verdict is Verdict.REACHABLE  # its own
+    item(snap, "NetworkAcls", "acl-subnet-isolated")["Entries"] = acl_entries(
+        (100, False, "allow", "10.0.1.0/24", "6", (443, 443)),
+        (100, True, "allow", "0.0.0.0/0", "-1", None),
+    )
+    assert trace(snap, "subnet-private", destination="10.0.2.10/32").verdict is Verdict.REACHABLE
+
+
 def test_subnet_without_acl_association_uses_the_vpc_default_acl():
     snap = healthy()
     acl = item(snap, "NetworkAcls", "acl-default")
