@@ -32,6 +32,7 @@ from fargate_netcheck.trace.hops import (
     Position,
     Step,
     default_handlers,
+    enter_destination,
     not_followed,
     translated_in,
 )
@@ -333,9 +334,7 @@ class Tracer:
         walk.passed(CheckCode.ROUTE, rtb, f"{rtb} ({how}) routes {pos.destination} by {route.describe()}")
         if route.target_kind == "local":
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
-            self.filters.local_crossings(
-                walk, pos.subnet_id, pos.vpc_id, pos.destination, current_source(g, pos)
-            )
+            enter_destination(g, walk, pos, pos.vpc_id, current_source(g, pos))
             walk.reached = True
             return None
         if not route.target_id:  # AWS always names one; a hand-written route may not

@@ -48,7 +48,6 @@ class Filters:
     # what a piece of a walk recorded (``replay``), beside the object its key names by identity
     _recorded: dict[Hashable, tuple[object, tuple[Check, ...]]] = field(default_factory=dict)
     _subnet_acls: dict[str, tuple[bool, str | None]] = field(default_factory=dict)
-    _subnets: dict[tuple[str, Destination], dict[str | None, list[str]]] = field(default_factory=dict)
 
     def replay(self, walk: Walk, key: Hashable, record: Callable[[], None], keep: object = None) -> None:
         """Append to ``walk`` the checks ``record()`` appends, running it once per ``key`` for the
@@ -162,38 +161,6 @@ class Filters:
                 CheckCode.NACL_MISSING, subnet_id, f"no network ACL of {subnet_id} is in the snapshot"
             )
         return acl
-
-    def local_crossings(
-        self, walk: Walk, subnet_id: str, vpc_id: str, dest: Destination, source: Network | None
-    ) -> None:
-        """A destination a local route keeps inside ``vpc_id`` enters the subnets that hold it, each
-        through its network ACL (ACLs filter traffic at the subnet level): the request in from
-        ``source`` and the replies out to it, once per ACL of those subnets (the first subnet by id
-        stands for the others). Traffic within ``subnet_id`` crosses no ACL. Without a source range
-        (IPv6) nothing is added."""
-        if source is None:
-            return
-        for subnets in self._holding(vpc_id, dest).values():
-            subnet = next((s for s in subnets if s != subnet_id), None)
-            if subnet is not None:
-                walk.crossings.append(Crossing(subnet, source, toward_destination=False))
-
-    def _holding(self, vpc_id: str, dest: Destination) -> dict[str | None, list[str]]:
-        """The subnets of ``vpc_id`` that hold part of ``dest``, by ACL, each list by id."""
-        found = self._subnets.get((vpc_id, dest))
-        if found is None:
-            g = self.graph
-            found = self._subnets[vpc_id, dest] = {}
-            pred = g.pred[vpc_id] if vpc_id in g else {}
-            for subnet in sorted(s for s, edge in pred.items() if edge.get("rel") == "in-vpc"):
-                cidr = g.nodes[subnet].get("cidr") if g.nodes[subnet].get("kind") == "subnet" else None
-                if (
-                    cidr is not None
-                    and cidr.version == dest.version
-                    and dest.space.overlaps(*span_of(cidr)[1:])
-                ):
-                    found.setdefault(successor(g, subnet, "uses-nacl"), []).append(subnet)
-        return found
 
     def acl_crossing(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> None:
         """Request and replies through one subnet of the path, to ``dest`` on ``port``."""

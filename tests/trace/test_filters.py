@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from address_fixtures import partner_range_into_peering
 from snapshots import codes, healthy, item, region, trace
 
 from fargate_netcheck.core.model import CheckCode, Verdict
@@ -280,6 +281,31 @@ def test_acl_of_the_subnet_holding_a_destination_inside_the_vpc_must_let_it_in()
         (100, True, "allow", "0.0.0.0/0", "-1", None),
     )
     assert trace(snap, "subnet-private", destination="10.0.2.10/32").verdict is Verdict.REACHABLE
+
+
+def test_acl_of_the_peer_subnet_holding_the_destination_must_let_it_in():
+    snap = partner_range_into_peering()
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(
+        {"DestinationCidrBlock": "172.20.0.0/16", "VpcPeeringConnectionId": "pcx-partner", "State": "active"}
+    )
+    reg = region(snap)
+    reg["Subnets"].append({**item(snap, "Subnets", "subnet-isolated"), "SubnetId": "subnet-partner"})
+    reg["Subnets"][-1].update(VpcId="vpc-partner", CidrBlock="172.20.5.0/24")
+    deny_all = acl_entries(
+        (32767, True, "deny", "0.0.0.0/0", "-1", None), (32767, False, "deny", "0.0.0.0/0", "-1", None)
+    )
+    reg["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-partner",
+            "VpcId": "vpc-partner",
+            "IsDefault": True,
+            "Associations": [],
+            "Entries": deny_all,
+        }
+    )
+    r = trace(snap, "subnet-private", destination="172.20.5.10/32")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-partner")
+    assert "acl-partner of subnet-partner blocks inbound request from 10.0.1.0/24" in r.reason
 
 
 def test_subnet_without_acl_association_uses_the_vpc_default_acl():

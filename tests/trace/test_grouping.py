@@ -126,6 +126,10 @@ def test_destinations_inside_the_vpc_agree():
         assert_same(copy.deepcopy(doc), options)
         for name in ("synth-tgw", "synth-peering"):
             assert_same(copy.deepcopy(BASES[name]), options)
+    peered = copy.deepcopy(BASES["synth-peering"])
+    pcx = next(iter(peered["regions"].values()))["VpcPeeringConnections"][0]
+    for side in ("AccepterVpcInfo", "RequesterVpcInfo"):  # through the peering, into its subnets
+        assert_same(peered, TraceOptions(destinations=(Destination.of(pcx[side]["CidrBlock"]),)))
 
 
 def test_a_range_named_by_a_rule_is_not_grouped_with_its_neighbours():
