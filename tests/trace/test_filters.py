@@ -129,6 +129,15 @@ def test_prefix_list_rule_with_unreadable_entries_is_unknown():
     assert "pl-unread" in r.reason
 
 
+def test_security_group_without_a_vpc_id_is_unknown_not_of_another_vpc():
+    snap = healthy()
+    del item(snap, "SecurityGroups", "sg-open")["VpcId"]  # a hand-written or trimmed item
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.DATA_MISSING}
+    assert "sg-open has no VpcId" in r.reason
+
+
 def test_security_group_of_another_vpc_is_refused():
     snap = healthy()
     region(snap)["Vpcs"].append({"VpcId": "vpc-old", "CidrBlock": "10.9.0.0/16"})
