@@ -8,7 +8,8 @@ the object key: ``Ref.open_tail``): a pattern that covers every completion match
 none does not, anything else *may* match. Conditions are decided only on the keys the request knows
 (``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:PrincipalAccount``, ``aws:ResourceAccount``,
 ``aws:SecureTransport``) with the ``String*``, ``Arn*`` and ``Bool`` operators (and ``...IfExists``);
-any other condition *may* hold. A statement that may match makes the result ``unknown``, never a pass.
+any other condition *may* hold. A Deny that may match makes the result ``unknown``, never a pass; so
+does an Allow that may match when no Allow surely does.
 """
 
 from __future__ import annotations
@@ -268,7 +269,8 @@ def _label(statement: JsonDict, index: int) -> str:
 
 def _one_action(statements: list[JsonDict], action: str, request: Request) -> PolicyDecision:
     allow: str | None = None
-    doubt: str | None = None
+    doubt: str | None = None  # a Deny (or a statement of no known effect) that may match
+    maybe_allow: str | None = None  # an Allow that may match: it decides only without a sure one
     for index, statement in enumerate(statements):
         effect = statement.get("Effect")
         m = statement_match(statement, action, request)
@@ -283,8 +285,12 @@ def _one_action(statements: list[JsonDict], action: str, request: Request) -> Po
             )
         if effect == "Allow" and m is Match.YES:
             allow = allow or label
+        elif effect == "Allow":
+            maybe_allow = maybe_allow or label
         else:
             doubt = doubt or label
+    if doubt is None and allow is None:
+        doubt = maybe_allow
     if doubt is not None:
         return PolicyDecision(
             Verdict.UNKNOWN,

@@ -142,6 +142,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "VpcEndpointType": STR,
         "State": STR,
         "PrivateDnsEnabled": BOOL,
+        "DnsOptions": (DICT, {"PrivateDnsOnlyForInboundResolverEndpoint": BOOL}),
         "SubnetIds": (LIST, STR),
         "RouteTableIds": (LIST, STR),
         "Groups": (LIST, {"GroupId": STR}),

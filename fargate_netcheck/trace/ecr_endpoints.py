@@ -4,26 +4,28 @@ For ``ecr.api`` and ``ecr.dkr``: the endpoint's groups let TCP 443 in from the t
 group reference to a task group), the task's groups let 443 out to the endpoint's subnets (CIDR, or
 the endpoint's groups), and the network ACLs pass request and replies both ways between the task
 subnet and each endpoint subnet. For S3 (the image layers): the task subnet's route table routes the
-S3 prefix list to an available gateway endpoint, and the task's groups and subnet ACL let TCP 443 to
-the prefix list's ranges. A service without its endpoint uses the internet path, which must then be
+S3 prefix list to an available gateway endpoint (a part of its ranges a more specific route wins goes
+that route's way), and the task's groups and subnet ACL let TCP 443 to the prefix list's ranges. A service without its endpoint uses the internet path, which must then be
 reachable. Endpoint policies are not evaluated (the reason says so).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import operator
 from collections.abc import Callable
-from functools import partial
+from functools import partial, reduce
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, PathResult, Status, Target, Verdict
 from fargate_netcheck.graph.build import region_of, subnet_cidr
+from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.endpoints import ECR_SERVICES, gateway_endpoints, is_available
-from fargate_netcheck.trace.routing import subnet_route_table
+from fargate_netcheck.trace.routing import route_pieces, subnet_route_table
 from fargate_netcheck.trace.security_groups import evaluate_ingress
 from fargate_netcheck.trace.walk import Walk
 
@@ -119,14 +121,24 @@ class EndpointWalk:
         g, walk = self.g, self.walk
         walk.hop(vpce)
         item = g.nodes[vpce]["item"]
-        subnets = [s for s in item.get("SubnetIds") or [] if g.nodes.get(s, {}).get("kind") == "subnet"]
-        if not subnets:
+        listed = item.get("SubnetIds") or []
+        subnets = [s for s in listed if g.nodes.get(s, {}).get("kind") == "subnet"]
+        if not listed:
             walk.failed(
                 CheckCode.EP_NO_SUBNETS,
                 vpce,
-                f"{service} interface endpoint {vpce} has no subnet in the snapshot: it has no network interface to connect to",
+                f"{service} interface endpoint {vpce} has no subnet: it has no network interface to connect to",
             )
             return
+        if absent := [s for s in listed if s not in subnets]:
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                vpce,
+                f"subnet {', '.join(absent)} of {service} interface endpoint {vpce} is not in the snapshot: the "
+                "task may connect to the endpoint there, through a network ACL and from a range that are unknown",
+            )
+            if not subnets:
+                return
         walk.passed(
             CheckCode.EP_SERVICE,
             vpce,
@@ -292,9 +304,37 @@ class EndpointWalk:
         walk.passed(CheckCode.EP_S3, rtb, f"{rtb} routes S3 ({pl}) to gateway endpoint {vpce}")
         self.ways.append(f"S3 via {vpce}")
         ranges = g.nodes[pl].get("prefixes") if pl in g else None
+        if ranges:
+            self._s3_past_gateway(rtb, vpce, pl, ranges)
         if rules is not None:
             self._task_to_s3(pl, ranges, rules)
         self._acl_to_s3(pl, ranges)
+
+    def _s3_past_gateway(self, rtb: str, vpce: str, pl: str, ranges: tuple[Network, ...]) -> None:
+        """The part of the prefix list's ranges that ``rtb`` routes elsewhere (a more specific route
+        wins it: AWS routes by longest prefix first), walked the way it goes."""
+        family = [n for n in ranges if n.version == ranges[0].version]
+        past = [
+            p
+            for p in route_pieces(self.g, rtb, AddressSet.of(family))
+            if p.route is None or p.route.target_id != vpce
+        ]
+        if not past:
+            return
+        space = reduce(operator.or_, (p.addresses for p in past))
+        by = "; ".join(p.route.describe() if p.route else p.unknown_reason() or "no route" for p in past)
+        part = Destination(space, f"{space.summary()} of S3 ({pl})")
+        result = self.tracer.walk(self.target, part, (HTTPS,))
+        what = f"{rtb} routes {part} by {by}, not to {vpce}"
+        if result.verdict is Verdict.REACHABLE:
+            self.walk.passed(CheckCode.EP_S3, rtb, f"{what}: it is reachable that way ({result.reason})")
+            return
+        state = result.verdict.value + (f" at {result.blocked_at}" if result.blocked_at else "")
+        self.walk.unknown(
+            CheckCode.EP_S3_MISSING,
+            rtb,
+            f"{what}, and that way is {state} ({result.reason}): whether the task reaches S3 depends on the address",
+        )
 
     def _task_to_s3(self, pl: str, ranges: tuple[Network, ...] | None, rules: list[SgRule]) -> None:
         task_groups = self.target.security_group_ids

@@ -21,7 +21,7 @@ from fargate_netcheck.core.model import CheckCode, PathResult, Target, Verdict
 from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, unread_accounts
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
-from fargate_netcheck.trace.appliances import appliance_handlers
+from fargate_netcheck.trace.appliances import appliance_handlers, current_source
 from fargate_netcheck.trace.aws_ranges import AwsRanges, shipped
 from fargate_netcheck.trace.destination import ECR_AND_S3, Destination, resolve_service
 from fargate_netcheck.trace.ecr import ecr_pull
@@ -32,6 +32,7 @@ from fargate_netcheck.trace.hops import (
     Position,
     Step,
     default_handlers,
+    enter_destination,
     not_followed,
     translated_in,
 )
@@ -333,6 +334,7 @@ class Tracer:
         walk.passed(CheckCode.ROUTE, rtb, f"{rtb} ({how}) routes {pos.destination} by {route.describe()}")
         if route.target_kind == "local":
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
+            enter_destination(g, walk, pos, pos.vpc_id, current_source(g, pos))
             walk.reached = True
             return None
         if not route.target_id:  # AWS always names one; a hand-written route may not

@@ -29,15 +29,24 @@ def is_available(endpoint: JsonDict) -> bool:
     return str(endpoint.get("State", "")).lower() == "available"
 
 
+def inbound_resolvers_only(endpoint: JsonDict) -> bool:
+    """Private DNS "only for inbound Resolver endpoints" (S3 beside its gateway endpoint): AWS answers
+    on-premises queries with the endpoint and the VPC's own with the public addresses, so traffic
+    from the VPC goes to the gateway endpoint (EC2 API, DnsOptionsSpecification)."""
+    return (endpoint.get("DnsOptions") or {}).get("PrivateDnsOnlyForInboundResolverEndpoint") is True
+
+
 def private_dns_endpoints(g: nx.DiGraph, vpc_id: str | None, service: str) -> list[str]:
-    """Available interface endpoints of ``service`` with private DNS on: where the service's public
-    name resolves inside the VPC, provided the VPC's DNS attributes are both on."""
+    """Available interface endpoints of ``service`` with private DNS on for the VPC's own queries:
+    where the service's public name resolves inside the VPC, provided the VPC's DNS attributes are
+    both on."""
     return [
         e
         for e in endpoint_ids(g, vpc_id, service)
         if item(g, e).get("VpcEndpointType", "Interface") == "Interface"
         and is_available(item(g, e))
         and item(g, e).get("PrivateDnsEnabled") is True
+        and not inbound_resolvers_only(item(g, e))
     ]
 
 
@@ -52,6 +61,8 @@ def unusable_endpoints(g: nx.DiGraph, vpc_id: str | None, service: str) -> list[
             out.append(f"{e} is {found.get('State', 'unknown')}")
         elif found.get("PrivateDnsEnabled") is not True:
             out.append(f"{e} has private DNS off")
+        elif inbound_resolvers_only(found):
+            out.append(f"{e} has private DNS for inbound Resolver endpoints only")
     return out
 
 

@@ -103,6 +103,14 @@ class Filters:
             if node is None or node.get("kind") != "sg":
                 walk.failed(CheckCode.SG_MISSING, sg, f"security group {sg} does not exist")
                 return None
+            if not node["item"].get("VpcId"):
+                walk.unknown(
+                    CheckCode.DATA_MISSING,
+                    sg,
+                    f"security group {sg} has no VpcId in the snapshot: whether it belongs to {vpc_id} of "
+                    f"{target.subnet_id} is unknown",
+                )
+                return None
             if node["item"].get("VpcId") != vpc_id:
                 walk.failed(
                     CheckCode.SG_WRONG_VPC,

@@ -13,7 +13,8 @@ it on the fuzzed snapshots).
 
 What is not grouped (``key`` is None, the target is traced alone): a subnet the walk may visit
 again as something else (it holds a NAT gateway, an endpoint, a transit gateway attachment or a
-route-target interface), one a Block Public Access exclusion names, one whose range equals or
+route-target interface, or part of an IPv4 destination: walks enter it through its ACL), one a
+Block Public Access exclusion names, one whose range equals or
 strictly contains a range the snapshot names (reasons would then name pieces of it), and IPv6
 walks of dual-stack subnets (their range is the source).
 """
@@ -32,7 +33,7 @@ import networkx as nx
 
 from fargate_netcheck.core.model import Check, NeedResult, PathResult, Target
 from fargate_netcheck.graph.build import successor
-from fargate_netcheck.snapshot.parse import Network
+from fargate_netcheck.snapshot.parse import Network, span_of
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.table_classes import table_classes
 
@@ -50,7 +51,7 @@ class Grouper:
     def __init__(self, graph: nx.DiGraph, destinations: tuple[Destination, ...]) -> None:
         self.graph = graph
         self._ipv6 = any(d.version == 6 for d in destinations)
-        self._alone = _visited_subnets(graph)
+        self._alone = _visited_subnets(graph) | _holding_destinations(graph, destinations)
         self._bounds = _Boundaries(_named_ranges(graph, self._alone))
         self._tables = table_classes(graph, self._alone)
 
@@ -144,6 +145,18 @@ def _visited_subnets(g: nx.DiGraph) -> set[str]:
     for bpa in g.graph.get("block_public_access", {}).values():
         alone.update((getattr(bpa, "exclusions", None) or {}).keys())
     return alone
+
+
+def _holding_destinations(g: nx.DiGraph, destinations: tuple[Destination, ...]) -> set[str]:
+    """Subnets that hold part of a destination: a walk to it enters them through their ACLs."""
+    spaces = [d.space for d in destinations if d.version == 4 and d.service is None]
+    return {
+        node
+        for node, attrs in g.nodes(data=True)
+        if attrs.get("kind") == "subnet"
+        and (cidr := attrs.get("cidr")) is not None
+        and any(space.overlaps(*span_of(cidr)[1:]) for space in spaces)
+    }
 
 
 def _named_ranges(g: nx.DiGraph, visited: set[str]) -> set[ipaddress.IPv4Network]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode
-from fargate_netcheck.graph.build import subnet_cidr, vpc_cidrs
+from fargate_netcheck.graph.build import subnet_cidr, successor, vpc_cidrs
 from fargate_netcheck.snapshot.addresses import AddressSet
-from fargate_netcheck.snapshot.parse import Network, Route
+from fargate_netcheck.snapshot.parse import Network, Route, span_of
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.returns import GatewayReturn, PeeringReturn
@@ -246,6 +246,36 @@ def _through_egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: P
     return None
 
 
+def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, source: Network | None) -> None:
+    """A destination that arrives inside ``vpc_id`` (a local route, a peering) enters the subnets
+    that hold it, each through its network ACL (ACLs filter traffic at the subnet level): the
+    request in from ``source`` and the replies out to it, once per ACL of those subnets (its first
+    subnet by id stands for the others). Traffic within the walk's own subnet crosses no ACL.
+    Without a source range (IPv6) nothing is added."""
+    if source is None:
+        return
+    for subnets in _holding(g, vpc_id, pos.destination).values():
+        subnet = next((s for s in subnets if s != pos.subnet_id), None)
+        if subnet is not None:
+            walk.crossings.append(Crossing(subnet, source, toward_destination=False))
+
+
+def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, list[str]]:
+    """The subnets of ``vpc_id`` that hold part of ``dest``, by ACL, each list by id (once per VPC
+    and destination for the run: kept in ``g.graph``, like the route partitions)."""
+    cache = g.graph.setdefault("holding", {})
+    found: dict[str | None, list[str]] | None = cache.get((vpc_id, dest))
+    if found is None:
+        found = {}
+        cache[vpc_id, dest] = found
+        pred = g.pred[vpc_id] if vpc_id in g else {}
+        for subnet in sorted(s for s, edge in pred.items() if edge.get("rel") == "in-vpc"):
+            cidr = g.nodes[subnet].get("cidr") if g.nodes[subnet].get("kind") == "subnet" else None
+            if cidr is not None and cidr.version == dest.version and dest.space.overlaps(*span_of(cidr)[1:]):
+                found.setdefault(successor(g, subnet, "uses-nacl"), []).append(subnet)
+    return found
+
+
 def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     """Traffic for the peer VPC's own ranges arrives; the rest goes nowhere (peering is not
     transitive: never on to the peer's internet or NAT gateway)."""
@@ -272,6 +302,8 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     def arrives(w: Walk, p: Position) -> Step:
         w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
         w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, p)))
+        if peer_vpc is not None:  # else its subnets, their ACLs and routes are unknown (PeeringReturn)
+            enter_destination(g, w, p, peer_vpc, None if p.translated_by else p.task_source)
         w.reached = True
         return None
 

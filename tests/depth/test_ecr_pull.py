@@ -253,3 +253,88 @@ def test_a_new_interface_endpoint_for_another_service_changes_nothing():
     ]
     ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
     assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "internet")
+
+
+def _s3_interface_for_inbound_resolvers_only(snap):
+    """An S3 interface endpoint with private DNS "only for inbound Resolver endpoints" (AWS's default
+    beside a gateway endpoint), in the endpoint subnets, whose group admits nothing."""
+    endpoint = interface_endpoint(
+        "vpce-s3-interface", "vpc-private", "s3", ["subnet-endpoints-a"], "sg-closed-endpoint"
+    )
+    endpoint["DnsOptions"] = {"DnsRecordIpType": "ipv4", "PrivateDnsOnlyForInboundResolverEndpoint": True}
+    region(snap)["VpcEndpoints"].append(endpoint)
+    region(snap)["SecurityGroups"].append(
+        {
+            "GroupId": "sg-closed-endpoint",
+            "VpcId": "vpc-private",
+            "IpPermissions": [],
+            "IpPermissionsEgress": [],
+        }
+    )
+    return snap
+
+
+def _layers(r):
+    return next(n for n in r.needs if n.ecr and n.service == "s3")
+
+
+def test_s3_private_dns_only_for_inbound_resolvers_leaves_the_vpc_on_the_gateway_endpoint():
+    # AWS (DnsOptionsSpecification): "It routes traffic that originates from the VPC to the gateway
+    # endpoint and traffic that originates from on-premises to the interface endpoint."
+    r = result(_s3_interface_for_inbound_resolvers_only(endpoints_only()), "subnet-app-a", TASK)
+    layers = _layers(r)
+    assert (layers.result.verdict, layers.via) == (Verdict.REACHABLE, "vpc-endpoint")
+    assert "vpce-s3" in layers.result.path and "vpce-s3-interface" not in layers.result.path
+    assert r.ecr_pull.verdict is Verdict.REACHABLE
+
+
+def test_s3_private_dns_only_for_inbound_resolvers_does_not_reach_s3_from_the_vpc():
+    snap = _s3_interface_for_inbound_resolvers_only(endpoints_only())
+    item(snap, "SecurityGroups", "sg-closed-endpoint")["IpPermissions"] = [https_rule("10.20.0.0/16")]
+    rtb = item(snap, "RouteTables", "rtb-app")  # the gateway endpoint serves other subnets only
+    rtb["Routes"] = [x for x in rtb["Routes"] if x.get("GatewayId") != "vpce-s3"]
+    item(snap, "VpcEndpoints", "vpce-s3")["RouteTableIds"] = ["rtb-endpoints"]
+    item(snap, "RouteTables", "rtb-endpoints")["Routes"].append(route("pl-s3", GatewayId="vpce-s3"))
+    layers = _layers(result(snap, "subnet-app-a", TASK))
+    assert layers.result.verdict is Verdict.UNREACHABLE
+    assert "vpce-s3-interface" not in layers.result.path
+
+
+def test_a_more_specific_route_takes_part_of_s3_past_the_gateway_endpoint():
+    # AWS (route-tables-priority): the longest prefix wins, before static and prefix-list routes.
+    snap = endpoints_only()  # pl-s3 holds 52.216.0.0/15: the /16 below wins half of it
+    item(snap, "RouteTables", "rtb-app")["Routes"].append(
+        route("52.216.0.0/16", NatGatewayId="nat-gone") | {"State": "blackhole"}
+    )
+    r = result(snap, "subnet-app-a", TASK)
+    assert r.ecr_pull.verdict is Verdict.UNKNOWN
+    assert "52.216.0.0/16" in r.ecr_pull.reason and "blackhole" in r.ecr_pull.reason
+    assert _layers(r).result.verdict is Verdict.UNKNOWN
+
+
+def test_part_of_s3_routed_to_a_working_nat_gateway_still_arrives():
+    snap = nat_with_endpoints([https_rule("10.0.0.0/16")])
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(route("52.216.0.0/16", NatGatewayId="nat-app"))
+    ecr = result(snap, "subnet-private", ("sg-open",)).ecr_pull
+    assert (ecr.verdict, ecr.via) == (Verdict.REACHABLE, "vpc-endpoints")
+    assert any("52.216.0.0/16" in reason for reason in passed(ecr, CheckCode.EP_S3))
+
+
+def test_an_endpoint_subnet_absent_from_the_snapshot_leaves_the_pull_unknown():
+    # The endpoint's name resolves to its interface in every one of its subnets; one not in the
+    # snapshot (a trimmed, hand-written file) has an unknown range and network ACL.
+    snap = endpoints_only()
+    item(snap, "VpcEndpoints", "vpce-ecr-dkr")["SubnetIds"].append("subnet-not-in-snapshot")
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert ecr.verdict is Verdict.UNKNOWN
+    assert "subnet-not-in-snapshot" in ecr.reason
+    item(snap, "VpcEndpoints", "vpce-ecr-dkr")["SubnetIds"] = ["subnet-not-in-snapshot"]
+    assert result(snap, "subnet-app-a", TASK).ecr_pull.verdict is Verdict.UNKNOWN
+
+
+def test_an_interface_endpoint_without_subnets_has_no_interface_to_reach():
+    snap = endpoints_only()
+    item(snap, "VpcEndpoints", "vpce-ecr-dkr")["SubnetIds"] = []
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpce-ecr-dkr")
+    assert codes(ecr) == {CheckCode.EP_NO_SUBNETS}

@@ -96,6 +96,28 @@ def test_explicit_deny_wins_over_allow():
     assert decision.verdict is Verdict.UNREACHABLE and decision.statement == "statement 'NoPull'"
 
 
+def test_an_allow_that_matches_needs_no_other_allow_that_may_match():
+    """IAM: a matching Allow and no matching Deny allow the request; another Allow whose condition
+    cannot be decided here changes nothing (only a Deny that may match leaves it open)."""
+    pull = {"Sid": "Pull", "Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "*"}
+
+    def org(effect, operator):
+        return {
+            "Sid": effect,
+            "Effect": effect,
+            "Principal": "*",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {operator: {"aws:PrincipalOrgID": "o-example"}},
+        }
+
+    policy = doc(pull, org("Allow", "StringEquals"))
+    decision = evaluate(policy, request("ecr.dkr"))
+    assert (decision.verdict, decision.statement) == (Verdict.REACHABLE, "statement 'Pull'")
+    assert evaluate(policy, request("logs")).verdict is Verdict.UNKNOWN  # only the open Allow names it
+    assert evaluate(doc(pull, org("Deny", "StringNotEquals")), request("ecr.dkr")).verdict is Verdict.UNKNOWN
+
+
 def test_not_action_deny_of_everything_but_reads():
     policy = doc(
         {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},

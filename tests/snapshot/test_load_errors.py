@@ -6,7 +6,7 @@ import json
 
 import pytest
 from cli_helpers import run_cli
-from snapshots import healthy, item, region, trace, write
+from snapshots import default_route, healthy, item, region, trace, write
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.model import Verdict
@@ -174,3 +174,10 @@ def test_null_acl_entries_are_no_entries_and_the_catch_all_denies():
     item(snap, "NetworkAcls", "acl-default")["Entries"] = None
     result = trace(snap, "subnet-private")
     assert (result.verdict, result.blocked_at) == (Verdict.UNREACHABLE, "acl-default")
+
+
+def test_route_origin_of_the_wrong_type_is_an_input_error(tmp_path, capsys):
+    # Found by the grouping fuzz test: a list here crashed the trace (unhashable Route) instead.
+    snap = healthy()
+    default_route(snap, "rtb-private")["Origin"] = []
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "rtb-private", "Origin must be a str, found list")

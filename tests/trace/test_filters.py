@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from address_fixtures import partner_range_into_peering
 from snapshots import codes, healthy, item, region, trace
 
 from fargate_netcheck.core.model import CheckCode, Verdict
@@ -126,6 +127,15 @@ def test_prefix_list_rule_with_unreadable_entries_is_unknown():
     r = trace(snap, "subnet-private", groups=("sg-closed",))
     assert r.verdict is Verdict.UNKNOWN
     assert "pl-unread" in r.reason
+
+
+def test_security_group_without_a_vpc_id_is_unknown_not_of_another_vpc():
+    snap = healthy()
+    del item(snap, "SecurityGroups", "sg-open")["VpcId"]  # a hand-written or trimmed item
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.DATA_MISSING}
+    assert "sg-open has no VpcId" in r.reason
 
 
 def test_security_group_of_another_vpc_is_refused():
@@ -263,6 +273,48 @@ def test_acl_partial_deny_of_the_destination_is_unknown():
     assert trace(snap, "subnet-private").verdict is Verdict.UNKNOWN
     assert trace(snap, "subnet-private", destination="151.102.0.1/32").verdict is Verdict.REACHABLE
     assert trace(snap, "subnet-private", destination="151.101.0.1/32").verdict is Verdict.UNREACHABLE
+
+
+def test_acl_of_the_subnet_holding_a_destination_inside_the_vpc_must_let_it_in():
+    # AWS: a network ACL allows or denies traffic at the subnet level, so traffic that a local
+    # route keeps in the VPC still enters the destination's subnet through that subnet's ACL.
+    snap = healthy()
+    custom_acl(snap, "subnet-isolated", acl_entries((100, True, "allow", "0.0.0.0/0", "-1", None)))
+    r = trace(snap, "subnet-private", destination="10.0.2.10/32")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-subnet-isolated")
+    assert codes(r) == {CheckCode.NACL_REQUEST_DENIED}
+    assert "of subnet-isolated blocks inbound request from 10.0.1.0/24 on TCP 443" in r.reason
+    assert trace(snap, "subnet-private", destination="10.0.1.10/32").verdict is Verdict.REACHABLE  # its own
+    item(snap, "NetworkAcls", "acl-subnet-isolated")["Entries"] = acl_entries(
+        (100, False, "allow", "10.0.1.0/24", "6", (443, 443)),
+        (100, True, "allow", "0.0.0.0/0", "-1", None),
+    )
+    assert trace(snap, "subnet-private", destination="10.0.2.10/32").verdict is Verdict.REACHABLE
+
+
+def test_acl_of_the_peer_subnet_holding_the_destination_must_let_it_in():
+    snap = partner_range_into_peering()
+    item(snap, "RouteTables", "rtb-private")["Routes"].append(
+        {"DestinationCidrBlock": "172.20.0.0/16", "VpcPeeringConnectionId": "pcx-partner", "State": "active"}
+    )
+    reg = region(snap)
+    reg["Subnets"].append({**item(snap, "Subnets", "subnet-isolated"), "SubnetId": "subnet-partner"})
+    reg["Subnets"][-1].update(VpcId="vpc-partner", CidrBlock="172.20.5.0/24")
+    deny_all = acl_entries(
+        (32767, True, "deny", "0.0.0.0/0", "-1", None), (32767, False, "deny", "0.0.0.0/0", "-1", None)
+    )
+    reg["NetworkAcls"].append(
+        {
+            "NetworkAclId": "acl-partner",
+            "VpcId": "vpc-partner",
+            "IsDefault": True,
+            "Associations": [],
+            "Entries": deny_all,
+        }
+    )
+    r = trace(snap, "subnet-private", destination="172.20.5.10/32")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-partner")
+    assert "acl-partner of subnet-partner blocks inbound request from 10.0.1.0/24" in r.reason
 
 
 def test_subnet_without_acl_association_uses_the_vpc_default_acl():

@@ -104,6 +104,34 @@ def test_ipv6_destinations_and_other_ports_agree():
         assert_same(copy.deepcopy(BASES[name]), options)
 
 
+def test_destinations_inside_the_vpc_agree():
+    """A walk to a destination inside the VPC enters the subnets that hold it through their ACLs
+    (each ACL once, named by its first subnet but the walk's own): those subnets walk alone."""
+    doc = healthy()
+    body = doc["regions"]["us-east-1"]
+    body["Subnets"].append({**body["Subnets"][1], "SubnetId": "subnet-private-2", "CidrBlock": "10.0.3.0/24"})
+    body["RouteTables"][2]["Associations"].append({"Main": False, "SubnetId": "subnet-private-2"})
+    acl = body["NetworkAcls"][0]
+    acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] != "subnet-private"]
+    body["NetworkAcls"].append(
+        {
+            **acl,
+            "NetworkAclId": "acl-private",
+            "IsDefault": False,
+            "Associations": [{"SubnetId": "subnet-private"}, {"SubnetId": "subnet-private-2"}],
+        }
+    )
+    for destination in ("10.0.0.0/16", "10.0.2.10/32"):
+        options = TraceOptions(destinations=(Destination.of(destination),))
+        assert_same(copy.deepcopy(doc), options)
+        for name in ("synth-tgw", "synth-peering"):
+            assert_same(copy.deepcopy(BASES[name]), options)
+    peered = copy.deepcopy(BASES["synth-peering"])
+    pcx = next(iter(peered["regions"].values()))["VpcPeeringConnections"][0]
+    for side in ("AccepterVpcInfo", "RequesterVpcInfo"):  # through the peering, into its subnets
+        assert_same(peered, TraceOptions(destinations=(Destination.of(pcx[side]["CidrBlock"]),)))
+
+
 def test_a_range_named_by_a_rule_is_not_grouped_with_its_neighbours():
     doc = healthy()
     body = doc["regions"]["us-east-1"]
