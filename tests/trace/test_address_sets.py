@@ -12,7 +12,7 @@ from address_fixtures import ipv6_route_without_ipv6_subnet as no_ipv6_subnet
 from cli_helpers import run_cli
 from depth.harness import result
 from depth.tgw_builders import tgw_egress
-from snapshots import codes, healthy, item, region, trace
+from snapshots import ALLOW_ALL_ACL, codes, healthy, item, region, trace
 
 from fargate_netcheck.core.model import CheckCode, Status, Verdict
 
@@ -81,6 +81,15 @@ def with_partner_subnet(*routes: dict) -> dict:
             "VpcId": "vpc-partner",
             "Associations": [{"Main": True}],
             "Routes": [{"DestinationCidrBlock": "172.20.0.0/16", "GatewayId": "local"}, *routes],
+        }
+    )
+    reg["NetworkAcls"].append(  # its ACL lets everything through: only the way back is in question
+        {
+            "NetworkAclId": "acl-partner",
+            "VpcId": "vpc-partner",
+            "IsDefault": True,
+            "Associations": [{"SubnetId": "subnet-partner", "NetworkAclId": "acl-partner"}],
+            "Entries": ALLOW_ALL_ACL,
         }
     )
     return snap
