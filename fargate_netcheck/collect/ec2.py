@@ -7,7 +7,9 @@ account-and-region settings rather than resources: VPC Block Public Access, whos
 has no paginator for it) say whether internet gateway traffic is blocked. The additions
 docs/snapshot-format.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
 on the prefix lists that a route or security group rule names, ``Associations`` and ``Routes`` on
-transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at.
+transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at;
+then ``Instances`` (DescribeInstances' instances, one filtered call per region) for the instances
+those routes and ENIs lead to, whose state says whether a NAT instance forwards anything.
 
 A failed call is recorded in ``Errors`` (``"<Code>: <message>"``) and collection goes on: a kind
 that failed is absent from the region (absent means "not collected"), and an addition that failed
@@ -37,6 +39,7 @@ from fargate_netcheck.collect._calls import (
     run_jobs,
 )
 from fargate_netcheck.collect.ecs import account_settings
+from fargate_netcheck.collect.instances import instance_jobs
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.fast_check import ItemChecker
@@ -150,12 +153,14 @@ TGW_ROUTES = Addition("TransitGatewayRoutes", "SearchTransitGatewayRoutes", "ec2
 NETWORK_INTERFACES = Addition(
     "NetworkInterfaces", "DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaces"
 )
+INSTANCES = Addition("Instances", "DescribeInstances", "ec2:DescribeInstances")
 ADDITIONS: tuple[Addition, ...] = (
     VPC_ATTRIBUTES,
     PREFIX_LIST_ENTRIES,
     TGW_ASSOCIATIONS,
     TGW_ROUTES,
     NETWORK_INTERFACES,
+    INSTANCES,
 )
 
 IAM_ACTIONS: tuple[str, ...] = tuple(k.iam_action for k in KINDS) + tuple(a.iam_action for a in ADDITIONS)
@@ -176,6 +181,7 @@ REGION_KEYS: tuple[str, ...] = (
     "ManagedPrefixLists",
     "VpcPeeringConnections",
     "NetworkInterfaces",
+    "Instances",
     "TransitGateways",
     "TransitGatewayAttachments",
     "TransitGatewayVpcAttachments",
@@ -230,10 +236,16 @@ def collect_region(
             )
         )
     failed = run_jobs(jobs, errors, max_workers, deadline)
+    instances: list[Item] = []
+    if "RouteTables" in found:  # after the ENIs: an ENI route's instance is on its attachment
+        jobs = instance_jobs(client, INSTANCES.error_key, found["RouteTables"], interfaces, instances)
+        failed |= run_jobs(jobs, errors, max_workers, deadline)
     if progress is not None:
         progress.advance(1)
     if "RouteTables" in found and NETWORK_INTERFACES.error_key not in failed:
         found["NetworkInterfaces"] = _unique(interfaces, "NetworkInterfaceId")
+    if "RouteTables" in found and not failed & {NETWORK_INTERFACES.error_key, INSTANCES.error_key}:
+        found["Instances"] = _unique(instances, "InstanceId")
     region: JsonDict = {key: found[key] for key in REGION_KEYS if key in found}
     region["Errors"] = dict(sorted(errors.items()))
     return region

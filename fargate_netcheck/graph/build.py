@@ -65,6 +65,7 @@ KIND_OF = {
     "ManagedPrefixLists": "prefix-list",
     "VpcPeeringConnections": "pcx",
     "NetworkInterfaces": "eni",
+    "Instances": "instance",
     "TransitGateways": "tgw",
     "TransitGatewayAttachments": "tgw-attachment",
     "TransitGatewayRouteTables": "tgw-route-table",

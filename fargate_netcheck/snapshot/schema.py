@@ -31,6 +31,7 @@ ID_FIELDS: dict[str, str] = {
     "ManagedPrefixLists": "PrefixListId",
     "VpcPeeringConnections": "VpcPeeringConnectionId",
     "NetworkInterfaces": "NetworkInterfaceId",
+    "Instances": "InstanceId",  # DescribeInstances' instances (not reservations) that routes lead to
     "TransitGateways": "TransitGatewayId",
     "TransitGatewayAttachments": "TransitGatewayAttachmentId",
     "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId",
@@ -157,6 +158,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
         "Attachment": (DICT, {"InstanceId": STR, "DeviceIndex": INT}),
         "Groups": (LIST, {"GroupId": STR}),
     },
+    "Instances": {"State": (DICT, {"Name": STR})},
     "TransitGateways": {"State": STR, "OwnerId": STR},
     "TransitGatewayAttachments": {
         "TransitGatewayId": STR,

@@ -9,8 +9,10 @@
 - A route to a ``Gateway`` endpoint (S3, DynamoDB) carries only traffic to that service's prefix
   list, never internet traffic.
 - A route to an instance or a network interface is a NAT instance: the interface must be in use,
-  have a public IP and its source/destination check off; the walk goes on from its subnet, which
-  must route to an internet gateway like a NAT gateway's.
+  have a public IP and its source/destination check off, and the instance it is attached to must be
+  ``running`` (a stopped or stopping instance keeps its interface ``in-use`` and the route may still
+  read ``active``, but nothing forwards; its state not collected is ``unknown``); the walk goes on
+  from its subnet, which must route to an internet gateway like a NAT gateway's.
 """
 
 from __future__ import annotations
@@ -209,7 +211,9 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
         eni = enis[0]
         walk.hop(eni)
     item = g.nodes[eni]["item"]
-    instance = (item.get("Attachment") or {}).get("InstanceId")
+    instance = (item.get("Attachment") or {}).get("InstanceId") or (
+        target if route.target_kind == "instance" else None
+    )
     label = f"NAT instance {instance} ({eni})" if instance else f"network interface {eni}"
     if pos.translated_by:
         walk.failed(
@@ -239,17 +243,44 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
             f"{label} has no public IP: it cannot translate the task's traffic to the internet",
         )
         return None
+    if instance and not _running(g, walk, instance, eni, label):
+        return None
     subnet = item.get("SubnetId")
     if g.nodes.get(subnet, {}).get("kind") != "subnet":
         walk.unknown(CheckCode.DATA_MISSING, eni, f"the subnet of {label} is not in the snapshot")
         return None
+    running = ", running," if instance else ""
     walk.passed(
         CheckCode.NAT_INSTANCE,
         eni,
-        f"{label} is in use with public IP {public_ip} and source/destination check off",
+        f"{label} is in use{running} with public IP {public_ip} and source/destination check off",
     )
     walk.notes.append(f"the security groups and NAT setup inside {label} are not evaluated")
     walk.hop(subnet)
     if subnet != pos.subnet_id:
         walk.crossings.append(Crossing(subnet, pos.task_source))
     return replace(pos, subnet_id=subnet, public_source=True, translated_by=eni)
+
+
+def _running(g: nx.DiGraph, walk: Walk, instance: str, eni: str, label: str) -> bool:
+    """Is the NAT instance ``running``? Any other state (pending, stopping, stopped, shutting-down,
+    terminated) forwards nothing: ``unreachable`` at the instance. Its state not collected (the
+    ``Instances`` kind missing or failed, or this instance not in it): ``unknown``."""
+    rd = region_of(g, eni)
+    if not rd.collected("Instances"):
+        walk.missing(rd, "Instances", instance, f": whether {label} is running is unknown")
+        return False
+    state = ((g.nodes.get(instance, {}).get("item") or {}).get("State") or {}).get("Name")
+    if state is None:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            instance,
+            f"instance {instance} is not in the snapshot (or has no State): whether {label} is running is unknown",
+        )
+        return False
+    if state != "running":
+        walk.failed(
+            CheckCode.NAT_INSTANCE_DOWN, instance, f"{label} is {state}, not running: it forwards nothing"
+        )
+        return False
+    return True

@@ -115,6 +115,16 @@ def test_network_interfaces_are_only_those_routes_name(network: dict[str, str], 
     assert network["eni_unrouted"] not in expected
 
 
+def test_instances_are_only_those_routes_lead_to_with_their_state(network: dict[str, str], ec2: Any) -> None:
+    # The routed ENI is attached to no instance: only the routed instance, DescribeInstances' item verbatim.
+    ec2.stop_instances(InstanceIds=[network["instance"]])
+    instances = _region(network)["Instances"]
+
+    assert [i["InstanceId"] for i in instances] == [network["instance"]]
+    assert instances[0]["State"]["Name"] == "stopped"
+    assert "Reservations" not in instances[0] and "ImageId" in instances[0]
+
+
 def test_snapshot_passes_the_snapshot_loader(network: dict[str, str]) -> None:
     pytest.importorskip("fargate_netcheck.snapshot.schema")
     from fargate_netcheck.snapshot.store import parse_snapshot

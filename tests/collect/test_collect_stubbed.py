@@ -160,10 +160,17 @@ def test_routed_enis_are_fetched_by_filter_in_chunks_of_200(stubbed: tuple[Any, 
         },
         {"Filters": [{"Name": "attachment.instance-id", "Values": ["i-0000000000000000a"]}]},
     )
+    instance = {"InstanceId": "i-0000000000000000a", "State": {"Code": 16, "Name": "running"}}
+    stubber.add_response(  # then the state of the one instance the routes lead to
+        "describe_instances",
+        {"Reservations": [{"Instances": [instance]}]},
+        {"Filters": [{"Name": "instance-id", "Values": ["i-0000000000000000a"]}]},
+    )
 
     region = collect_region(ec2, max_workers=1)
 
     assert [e["NetworkInterfaceId"] for e in region["NetworkInterfaces"]] == eni_ids
+    assert region["Instances"] == [instance]
     assert region["Errors"] == {}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from depth.builders import firewalled, route, s3_gateway_endpoint, s3_prefix_list
 from depth.harness import codes, passed, result
 from snapshots import default_route, healthy, item, region
@@ -111,6 +112,7 @@ def nat_instance(**eni: Any) -> dict[str, Any]:
             **eni,
         }
     ]
+    region(snap)["Instances"] = [{"InstanceId": "i-nat", "State": {"Code": 16, "Name": "running"}}]
     return snap
 
 
@@ -152,6 +154,48 @@ def test_nat_instance_interface_not_collected_is_unknown():
     default_route(snap, "rtb-private").pop("NetworkInterfaceId")
     r = result(snap, "subnet-private", OPEN).internet_egress
     assert r.verdict is Verdict.UNKNOWN and "NetworkInterfaces were not collected" in r.reason
+
+
+@pytest.mark.parametrize("state", ["stopped", "stopping", "pending", "shutting-down", "terminated"])
+def test_nat_instance_not_running_is_unreachable_at_the_instance(state):
+    # A stopped instance keeps its ENI attached (in-use) and a route to it may still read active
+    # (it does while the instance is stopping): the walk must not pass a machine that forwards nothing.
+    snap = nat_instance()
+    region(snap)["Instances"][0]["State"] = {"Name": state}
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "i-nat")
+    assert codes(r) == {CheckCode.NAT_INSTANCE_DOWN}
+    assert f"NAT instance i-nat (eni-nat) is {state}, not running" in r.reason
+
+
+def test_nat_instance_state_not_collected_is_unknown():
+    snap = nat_instance()
+    del region(snap)["Instances"]
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.UNKNOWN and "Instances were not collected" in r.reason
+
+
+def test_nat_instance_state_that_failed_to_collect_is_unknown():
+    snap = nat_instance()
+    del region(snap)["Instances"]
+    region(snap)["Errors"] = {"Instances": "UnauthorizedOperation: ec2:DescribeInstances"}
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.DATA_FAILED} and "UnauthorizedOperation" in r.reason
+
+
+def test_nat_instance_missing_from_the_collected_instances_is_unknown():
+    snap = nat_instance()
+    region(snap)["Instances"] = []
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.UNKNOWN and "instance i-nat is not in the snapshot" in r.reason
+
+
+def test_a_definite_fault_of_the_interface_wins_over_an_uncollected_state():
+    snap = nat_instance(SourceDestCheck=True)
+    del region(snap)["Instances"]
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert (r.verdict, codes(r)) == (Verdict.UNREACHABLE, {CheckCode.NAT_INSTANCE_SRC_DST})
 
 
 # -- IPv6 -----------------------------------------------------------------------------------------
