@@ -321,13 +321,16 @@ def graph_command(
     """Export a snapshot's network graph: Graphviz DOT, GraphML or node-link JSON."""
     from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.graph.export import export_graph
+    from fargate_netcheck.report.paths import check_writable, write_text
     from fargate_netcheck.snapshot.store import load_snapshot
 
+    if output is not None:
+        check_writable(output, "graph")
     text = export_graph(build_graph(load_snapshot(snapshot)), format.lower())
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text, "graph")
 
 
 @app.command()

@@ -19,7 +19,7 @@ from fargate_netcheck.cli.config import Config, load_config, to_selection
 from fargate_netcheck.cli.support import Aws, Scope, codes, load_or_collect
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.gc_quiet import gc_quiet
-from fargate_netcheck.core.model import Finding, Severity
+from fargate_netcheck.core.model import Finding, Report, Severity
 from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.report.output import check_destination, check_report_paths, parse_formats, write_report
@@ -90,9 +90,28 @@ class CheckArgs:
     region_deadline: float | None
 
 
+class NothingChecked(InputError):
+    """Not one target was checked: a run that saw nothing never passes (exit 2)."""
+
+
+def nothing_checked(report: Report) -> str:
+    """Why a run checked nothing, in one line: no subnet to audit, or named targets that resolved
+    to none (the report's findings name each)."""
+    failed = sorted(k for k in report.errors if k.endswith("/Subnets"))
+    if failed:
+        return f"nothing was checked: the subnets could not be collected ({', '.join(failed)}); see the report"
+    if report.active_findings():
+        return (
+            f"nothing was checked: no target resolved ({len(report.active_findings())} finding(s) "
+            "say why); see the report"
+        )
+    return "nothing was checked: no subnet was found to audit (0 targets)"
+
+
 def run_check(args: CheckArgs) -> int:
     """Run ``check`` and return its exit code: 0 clean, 1 findings at or above the failing severity
-    (with ``--fail-on-new``: new ones only). Usage and input errors raise ``InputError``."""
+    (with ``--fail-on-new``: new ones only). Usage and input errors raise ``InputError``; so does a
+    run that checked no target (``NothingChecked``: exit 2, after writing the report)."""
     formats = parse_formats(args.format or ["text"])
     check_destination(formats, args.output_dir)
     cfg = load_config(Path.cwd(), args.config).merged_with_cli(
@@ -157,6 +176,8 @@ def run_check(args: CheckArgs) -> int:
 
             report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
         write_report(report, formats, args.output, args.output_dir)
+    if not report.targets:  # the report is written (its findings say why), but nothing was verified
+        raise NothingChecked(nothing_checked(report))
     if args.fail_on_new:  # (only with --baseline: its module is imported)
         from fargate_netcheck.report.baseline import fail_on_new
 

@@ -22,5 +22,7 @@ def read_json(path: Path, what: str = "file", limit: int = JSON_LIMIT) -> tuple[
         return json.loads(text), text
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # a number past Python's digit limit (int_max_str_digits)
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
     except RecursionError:
         raise InputError(f"{path}: JSON nested too deeply") from None

@@ -92,6 +92,8 @@ def _whole_document(path: Path, text: str) -> list[tuple[str, Any]] | None:
         if exc.msg == "Extra data" or _TIMESTAMP_PREFIX.match(text):
             return None  # several documents: JSON lines or a timestamped export
         raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # a number past the digit limit
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
     except RecursionError:
         raise InputError(f"{path}:1: JSON nested too deeply") from None
     if isinstance(data, list):
@@ -111,6 +113,8 @@ def _lines(path: Path, text: str) -> list[tuple[str, Any]]:
             found.append((f"{path}:{number}", json.loads(body)))
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not a JSON event: {exc.msg} (column {exc.colno})") from None
+        except ValueError as exc:
+            raise InputError(f"{path}:{number}: not a JSON event: {exc}") from None
         except RecursionError:
             raise InputError(f"{path}:{number}: JSON nested too deeply") from None
         if len(found) > MAX_EVENTS:
@@ -127,6 +131,8 @@ def _logs_export_item(path: Path, index: int, item: object) -> tuple[str, Any]:
         return where, json.loads(message)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: the message is not a JSON event: {exc.msg}") from None
+    except ValueError as exc:
+        raise InputError(f"{where}: the message is not a JSON event: {exc}") from None
     except RecursionError:
         raise InputError(f"{where}: JSON nested too deeply") from None
 

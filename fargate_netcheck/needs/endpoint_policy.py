@@ -239,7 +239,7 @@ def parse_document(document: object) -> JsonDict | None:
     if isinstance(document, str):
         try:
             document = json.loads(document)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return document if isinstance(document, dict) else None
 

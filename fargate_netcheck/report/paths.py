@@ -38,6 +38,14 @@ def check_writable(path: Path, what: str) -> None:
         raise InputError(f"{path}: cannot write the {what}: permission denied")
 
 
+def write_text(path: Path, text: str, what: str) -> None:
+    """Write ``text`` to ``path``; a failure is an InputError naming the file (exit 2)."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+
+
 def check_folder(folder: Path, what: str) -> None:
     """``folder`` exists or can be created, and is writable."""
     try:

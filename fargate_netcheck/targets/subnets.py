@@ -52,7 +52,9 @@ def make_target(
 def cli_targets(g: nx.DiGraph, subnets: list[str], groups: list[str], assign_public_ip: bool) -> list[Target]:
     """Targets named on the command line; an id the snapshot does not hold is an input error, unless
     collecting its kind failed somewhere: then it stays a target, and its walk says why it is
-    unknown (the failure, not "unknown subnet")."""
+    unknown (the failure, not "unknown subnet"). A subnet or group named twice counts once: a task
+    launched with ``--subnet a --subnet a`` runs in one subnet, so it is one target."""
+    subnets, groups = list(dict.fromkeys(subnets)), list(dict.fromkeys(groups))
     for subnet_id in subnets:
         if g.nodes.get(subnet_id, {}).get("kind") != "subnet" and not _failed(g, "Subnets"):
             raise InputError(f"unknown subnet {subnet_id}: not in the snapshot{_scope(g)}")

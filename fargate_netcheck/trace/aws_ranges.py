@@ -88,6 +88,8 @@ def load(path: Path) -> AwsRanges:
         raise InputError(f"--ip-ranges {path}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"--ip-ranges {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # a number past the digit limit, too deep a nesting
+        raise InputError(f"--ip-ranges {path}: not JSON ({type(exc).__name__}: {exc})") from None
     return parse(data, str(path))
 
 

@@ -149,3 +149,31 @@ def test_usage_errors_exit_2_with_one_line(capsys, snap_file, args, message):
 
 def test_unknown_option_is_exit_2(capsys, snap_file):
     assert run_cli(capsys, "check", "--snapshot", snap_file, "--bogus").code == 2
+
+
+@pytest.mark.parametrize(
+    ("region", "why"),
+    [
+        ({}, "no subnet was found to audit"),
+        ({"Vpcs": [], "Subnets": []}, "no subnet was found to audit"),
+        ({"Vpcs": [], "Errors": {"Subnets": "AccessDenied: no"}}, "the subnets could not be collected"),
+    ],
+)
+def test_a_run_that_checked_nothing_exits_2_and_still_writes_its_report(capsys, tmp_path, region, why):
+    snap = write(
+        {"snapshot_version": 1, "account_id": "111111111111", "regions": {"us-east-1": region}},
+        tmp_path / "s.json",
+    )
+    out = tmp_path / "r.json"
+    r = run_cli(capsys, "check", "--snapshot", str(snap), "-f", "json", "-o", str(out))
+    assert r.code == 2
+    assert r.err.count("\n") == 1 and why in r.err
+    assert json.loads(out.read_text())["summary"]["targets"] == 0
+
+
+def test_a_subnet_named_twice_is_one_target(capsys, snap_file):
+    twice = ["--subnet", "subnet-private"] * 2 + ["--security-group", "sg-open"] * 2
+    r = run_cli(capsys, "check", "--snapshot", snap_file, *twice, "-f", "json")
+    report = json.loads(r.out)
+    assert [t["subnet_id"] for t in report["targets"]] == ["subnet-private"]
+    assert report["targets"][0]["security_group_ids"] == ["sg-open"]

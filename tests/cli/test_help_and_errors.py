@@ -114,3 +114,23 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "fargate_netcheck", "--version"], capture_output=True, text=True, cwd=ROOT
     )
     assert (result.returncode, result.stdout) == (0, "fargate-netcheck 0.1.0\n")
+
+
+def test_a_number_past_pythons_digit_limit_is_a_one_line_input_error(capsys, tmp_path):
+    snap = tmp_path / "s.json"
+    snap.write_text(
+        '{"snapshot_version": 1, "regions": {"us-east-1": {"Vpcs": [{"VpcId": "v", "x": 1'
+        + "0" * 5000
+        + "}]}}}"
+    )
+    r = run_cli(capsys, "check", "--snapshot", str(snap))
+    assert r.code == 2 and r.err.startswith(f"fargate-netcheck: error: {snap}: not valid JSON")
+    assert "internal error" not in r.err and r.err.count("\n") == 1
+
+
+def test_graph_to_a_file_that_cannot_be_written_exits_2_naming_it(capsys, tmp_path):
+    from snapshots import healthy, write
+
+    snap = write(healthy(), tmp_path / "s.json")
+    r = run_cli(capsys, "graph", "--snapshot", str(snap), "-o", str(tmp_path / "no-such-folder" / "g.dot"))
+    assert r.code == 2 and "g.dot: cannot write the graph" in r.err

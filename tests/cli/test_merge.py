@@ -94,3 +94,31 @@ def test_a_broken_shard_is_a_one_line_input_error(tmp_path):
         [*CLI, "merge", str(bad), str(good), "-o", str(tmp_path / "m.json")], capture_output=True, text=True
     )
     assert done.returncode == 2 and "bad.json" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_reading_the_shards(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    done = subprocess.run(
+        [*CLI, "merge", str(tmp_path / "missing-a.json"), str(tmp_path / "missing-b.json"), "-o",
+         str(blocker / "merged.json")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2 and "cannot write the merged snapshot" in done.stderr
+    assert "missing-a" not in done.stderr  # refused before any shard was read
+
+
+def test_a_write_that_fails_late_is_a_one_line_error_naming_the_file(tmp_path, monkeypatch):
+    import pytest
+
+    from fargate_netcheck.core.errors import InputError
+    from fargate_netcheck.snapshot import merge as merge_module
+
+    def full_disk(data, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(merge_module, "write_snapshot", full_disk)
+    a = write(_shard("111111111111", {}, "2026-11-26T00:00:00Z"), tmp_path / "a.json")
+    b = write(_shard("222222222222", {}, "2026-11-26T00:00:00Z"), tmp_path / "b.json")
+    with pytest.raises(InputError, match=r"m\.json: cannot write the merged snapshot: No space left on device"):
+        merge_module.merge_files([a, b], tmp_path / "m.json")

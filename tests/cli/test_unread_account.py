@@ -35,7 +35,9 @@ def test_an_id_missing_while_an_account_was_unreadable_is_unknown_not_an_input_e
     if flag == "--subnet":
         (target,) = report["targets"]
         assert target["internet_egress"]["verdict"] == "unknown"
-        assert UNREAD in target["internet_egress"]["reason"] and REFUSED in target["internet_egress"]["reason"]
+        assert (
+            UNREAD in target["internet_egress"]["reason"] and REFUSED in target["internet_egress"]["reason"]
+        )
     assert any(f["rule_id"] == "DATA002" for f in report["findings"])
     assert report["summary"]["unknown"] == 1 and report["summary"]["unreachable"] == 0
 

@@ -35,7 +35,7 @@ def _from_file(path: Path) -> dict[str, str]:
         data = json.loads(read_limited(path, "parameters file", SMALL_LIMIT, encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, a too-long number
         raise InputError(f"{path}: not a readable JSON parameters file ({exc})") from None
     if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
         return {str(k): _scalar(path, k, v) for k, v in data["Parameters"].items()}

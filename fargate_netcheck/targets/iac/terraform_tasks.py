@@ -74,7 +74,7 @@ def _needs(plan: Plan, task_def: Any) -> tuple[bool, tuple[str, ...]]:
         text = plan.value(inst, "container_definitions")
         try:
             containers = json.loads(text) if isinstance(text, str) else None
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             containers = None
         return container_needs(containers)
     return False, ()
