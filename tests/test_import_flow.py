@@ -151,6 +151,8 @@ def test_the_check_catches_an_import_against_the_flow(module, source):
 
 
 def test_imports_with_the_flow_pass():
-    assert not against_flow("fargate_netcheck.trace.egress", "from fargate_netcheck.graph.build import successor")
+    assert not against_flow(
+        "fargate_netcheck.trace.egress", "from fargate_netcheck.graph.build import successor"
+    )
     assert not against_flow("fargate_netcheck.cli.app", "from fargate_netcheck import __version__")
     assert not against_flow("fargate_netcheck.targets.select", "from fargate_netcheck.collect.ecs import x")

@@ -140,16 +140,17 @@ def check(
     ] = False,
     cloudformation: Annotated[
         list[Path],
-        typer.Option(help="CloudFormation template (YAML or JSON, e.g. cdk.out/*.template.json; repeatable).")
+        typer.Option(
+            help="CloudFormation template (YAML or JSON, e.g. cdk.out/*.template.json; repeatable)."
+        ),
     ] = [],  # noqa: B006
-    parameter: Annotated[
-        list[str], typer.Option(help="Template parameter KEY=VALUE (repeatable).")
-    ] = [],  # noqa: B006
+    parameter: Annotated[list[str], typer.Option(help="Template parameter KEY=VALUE (repeatable).")] = [],  # noqa: B006
     parameters: Annotated[
         list[Path], typer.Option(help="Template parameters file: the JSON list `aws cloudformation` takes.")
     ] = [],  # noqa: B006
     stack_name: Annotated[
-        list[str], typer.Option(help="Stack name of each --cloudformation, in order (default: the file's stem).")
+        list[str],
+        typer.Option(help="Stack name of each --cloudformation, in order (default: the file's stem)."),
     ] = [],  # noqa: B006
     terraform_plan: Annotated[
         list[Path], typer.Option(help="Terraform plan as JSON (`terraform show -json PLANFILE`; repeatable).")

@@ -99,7 +99,9 @@ def nothing_checked(report: Report) -> str:
     to none (the report's findings name each)."""
     failed = sorted(k for k in report.errors if k.endswith("/Subnets"))
     if failed:
-        return f"nothing was checked: the subnets could not be collected ({', '.join(failed)}); see the report"
+        return (
+            f"nothing was checked: the subnets could not be collected ({', '.join(failed)}); see the report"
+        )
     if report.active_findings():
         return (
             f"nothing was checked: no target resolved ({len(report.active_findings())} finding(s) "
@@ -154,7 +156,9 @@ def run_check(args: CheckArgs) -> int:
         from fargate_netcheck.targets.iac.command import apply_iac
 
         overlay = args.snapshot is not None or args.live
-        snap, request = apply_iac(iac, request, overlay, lambda: load_or_collect(args.snapshot, aws, scope), redactor)
+        snap, request = apply_iac(
+            iac, request, overlay, lambda: load_or_collect(args.snapshot, aws, scope), redactor
+        )
     else:
         snap = load_or_collect(args.snapshot, aws, scope, redactor)
     with gc_quiet():
@@ -237,8 +241,12 @@ def _iac_options(args: CheckArgs) -> IacOptions:
         args.region[0] if args.region else None,
         args.account,
     )
-    if not options.requested and (args.parameter or args.parameters or args.stack_name or args.account or args.live):
-        raise InputError("--parameter(s), --stack-name, --account and --live go with --cloudformation/--terraform-plan")
+    if not options.requested and (
+        args.parameter or args.parameters or args.stack_name or args.account or args.live
+    ):
+        raise InputError(
+            "--parameter(s), --stack-name, --account and --live go with --cloudformation/--terraform-plan"
+        )
     return options
 
 

@@ -88,7 +88,9 @@ def collect(
     ec2_clients = {
         region: client(session, "ec2", region, pool_size=per_region, settings=settings) for region in wanted
     }
-    ecs_clients = {region: client(session, "ecs", region, pool_size=1, settings=settings) for region in wanted}
+    ecs_clients = {
+        region: client(session, "ecs", region, pool_size=1, settings=settings) for region in wanted
+    }
     for clients in (ec2_clients, ecs_clients):
         for region, made in clients.items():
             calls.attach(made, f"{account_id or '-'}/{region}")

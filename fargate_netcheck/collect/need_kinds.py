@@ -52,9 +52,13 @@ def collect_need_kinds(
         return
     regions = sorted(bodies)
     with lock or contextlib.nullcontext():
-        nfw = {r: client(session, "network-firewall", r, pool_size=max_workers, settings=settings) for r in regions}
+        nfw = {
+            r: client(session, "network-firewall", r, pool_size=max_workers, settings=settings)
+            for r in regions
+        }
         resolver = {
-            r: client(session, "route53resolver", r, pool_size=max_workers, settings=settings) for r in regions
+            r: client(session, "route53resolver", r, pool_size=max_workers, settings=settings)
+            for r in regions
         }
         route53 = client(session, "route53", regions[0], pool_size=max_workers, settings=settings)
     if calls is not None:

@@ -344,7 +344,9 @@ def parse_block_public_access(
     if failed is not None and not is_failure("VpcBlockPublicAccessOptions", failed):
         return BlockPublicAccess(region, None, unsupported=failed)
     if "VpcBlockPublicAccessOptions" in errors:
-        return BlockPublicAccess(region, None, unreadable=errors["VpcBlockPublicAccessOptions"], options_failed=True)
+        return BlockPublicAccess(
+            region, None, unreadable=errors["VpcBlockPublicAccessOptions"], options_failed=True
+        )
     if options is None:
         return BlockPublicAccess(region, None)
     if len(options) != 1:

@@ -120,5 +120,7 @@ def test_a_write_that_fails_late_is_a_one_line_error_naming_the_file(tmp_path, m
     monkeypatch.setattr(merge_module, "write_snapshot", full_disk)
     a = write(_shard("111111111111", {}, "2026-11-26T00:00:00Z"), tmp_path / "a.json")
     b = write(_shard("222222222222", {}, "2026-11-26T00:00:00Z"), tmp_path / "b.json")
-    with pytest.raises(InputError, match=r"m\.json: cannot write the merged snapshot: No space left on device"):
+    with pytest.raises(
+        InputError, match=r"m\.json: cannot write the merged snapshot: No space left on device"
+    ):
         merge_module.merge_files([a, b], tmp_path / "m.json")

@@ -70,7 +70,9 @@ def test_the_region_deadline_records_what_is_unfinished_as_timed_out(
     settings = CallSettings(read_timeout=5, max_attempts=1, region_deadline=0.5)
     ec2 = client(make_session(None), "ec2", "us-east-1", settings=settings)
     started = time.monotonic()
-    body = collect_regions({"us-east-1": ec2}, max_workers=2, deadline_s=settings.region_deadline)["us-east-1"]
+    body = collect_regions({"us-east-1": ec2}, max_workers=2, deadline_s=settings.region_deadline)[
+        "us-east-1"
+    ]
     assert time.monotonic() - started < 4  # not the read timeout of every call in turn
     timed_out = [m for m in body["Errors"].values() if m.startswith(TIMED_OUT_PREFIX)]
     assert timed_out, body["Errors"]

@@ -92,7 +92,15 @@ def test_a_snapshot_that_did_not_look_up_a_need_name_leaves_it_unknown_not_unres
     record for it was never read, so the name is unknown (with the way to collect it), not NXDOMAIN."""
     path = tmp_path / "snap.json"
     assert run_cli(capsys, "scan", "--region", REGION, "-o", str(path)).code == 0
-    args = ["check", "--snapshot", str(path), "--subnet", account["subnet"], "--security-group", account["sg"]]
+    args = [
+        "check",
+        "--snapshot",
+        str(path),
+        "--subnet",
+        account["subnet"],
+        "--security-group",
+        account["sg"],
+    ]
     r = run_cli(capsys, *args, "--assign-public-ip", "--need", "db.corp.example", "-f", "json")
     assert r.code == 1, r.err
     (target,) = json.loads(r.out)["targets"]

@@ -176,9 +176,7 @@ def test_internet_way_walks_443_itself_when_the_options_ask_for_another_destinat
     r = result(healthy(), "subnet-private", ("sg-open",), destination="10.0.2.10/32", ports=(5432,))
     assert r.internet_egress.reason.startswith("reaches 10.0.2.10/32")
     assert r.ecr_pull.via == "internet"
-    assert (
-        "reaches ECR and S3 addresses in us-east-1 on TCP 443" in r.ecr_pull.reason
-    )
+    assert "reaches ECR and S3 addresses in us-east-1 on TCP 443" in r.ecr_pull.reason
     assert CheckCode.NAT in {c.code for c in r.ecr_pull.checks}
 
 

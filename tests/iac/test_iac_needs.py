@@ -309,7 +309,10 @@ def test_an_s3_gateway_endpoint_takes_the_layers_under_its_policy_even_beside_an
     # route: the internet is reachable (trace/service_lists.py), and the walk says what it assumed
     egress = report["targets"][0]["internet_egress"]
     assert egress["verdict"] == "reachable", egress["reason"]
-    assert any("com.amazonaws.eu-west-1.s3" in c["reason"] and "was not read" in c["reason"] for c in egress["checks"])
+    assert any(
+        "com.amazonaws.eu-west-1.s3" in c["reason"] and "was not read" in c["reason"]
+        for c in egress["checks"]
+    )
     _, report, _ = _check_template(
         tmp_path, check_json, text.replace("POLICY", f", PolicyDocument: {json.dumps(own_only)}")
     )

@@ -30,7 +30,9 @@ ENDPOINT_GROUP = {
     "GroupId": "sg-endpoints",
     "GroupName": "endpoints",
     "VpcId": "vpc-app",
-    "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}],
+    "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}
+    ],
     "IpPermissionsEgress": [],
 }
 
@@ -39,7 +41,16 @@ def _check(capsys, tmp_path, snap) -> tuple[int, dict]:
     path = tmp_path / "snap.json"
     path.write_text(json.dumps(snap))
     r = run_cli(
-        capsys, "check", "--snapshot", str(path), "--subnet", "subnet-private", "--security-group", "sg-open", "-f", "json"
+        capsys,
+        "check",
+        "--snapshot",
+        str(path),
+        "--subnet",
+        "subnet-private",
+        "--security-group",
+        "sg-open",
+        "-f",
+        "json",
     )
     assert r.code in (0, 1), r.err
     return r.code, json.loads(r.out)

@@ -35,11 +35,18 @@ def _same(text: object) -> None:
             networks(text)  # type: ignore[arg-type]
         return
     got = networks(text)  # type: ignore[arg-type]
-    assert (type(got), got, str(got), got.prefixlen) == (type(expected), expected, str(expected), expected.prefixlen)
+    assert (type(got), got, str(got), got.prefixlen) == (
+        type(expected),
+        expected,
+        str(expected),
+        expected.prefixlen,
+    )
     assert networks(text) is got, "parsed once"  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", [*TEXTS, "10.0.0.01/8", "256.0.0.0/8", "10.0.0.0/33", "10.0.0.0/-1", "nope", ""])
+@pytest.mark.parametrize(
+    "text", [*TEXTS, "10.0.0.01/8", "256.0.0.0/8", "10.0.0.0/33", "10.0.0.0/-1", "nope", ""]
+)
 def test_known_texts_parse_as_ip_network_does(text):
     _same(text)
 

@@ -15,7 +15,9 @@ from fargate_netcheck.core.model import CheckCode, Verdict
 ALLOW_ALL = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
 
 
-def with_s3_endpoint(entries: list[str] | None, *, state: str = "available", table: str = "rtb-private") -> dict:
+def with_s3_endpoint(
+    entries: list[str] | None, *, state: str = "available", table: str = "rtb-private"
+) -> dict:
     """healthy() with an S3 gateway endpoint on ``table``; its list's ``entries`` (None: not read)."""
     snap = healthy()
     r = region(snap)
@@ -31,7 +33,12 @@ def with_s3_endpoint(entries: list[str] | None, *, state: str = "available", tab
         }
     )
     item(snap, "RouteTables", table)["Routes"].append(
-        {"DestinationPrefixListId": "pl-s3", "GatewayId": "vpce-s3", "State": "active", "Origin": "CreateRoute"}
+        {
+            "DestinationPrefixListId": "pl-s3",
+            "GatewayId": "vpce-s3",
+            "State": "active",
+            "Origin": "CreateRoute",
+        }
     )
     pl = {"PrefixListId": "pl-s3", "PrefixListName": "com.amazonaws.us-east-1.s3", "AddressFamily": "IPv4"}
     if entries is not None:
@@ -44,7 +51,9 @@ def test_unread_s3_list_beside_a_nat_route_leaves_the_internet_reachable():
     result = trace(with_s3_endpoint(None), "subnet-private")
     assert result.verdict is Verdict.REACHABLE
     assert result.path[-1] == "igw-app"
-    assert any("prefix list pl-s3 of gateway endpoint vpce-s3 (s3) was not read" in c.reason for c in result.checks)
+    assert any(
+        "prefix list pl-s3 of gateway endpoint vpce-s3 (s3) was not read" in c.reason for c in result.checks
+    )
 
 
 def test_unread_s3_list_with_no_other_way_out_is_unreachable_at_the_table():
