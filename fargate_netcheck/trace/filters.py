@@ -119,6 +119,14 @@ class Filters:
                     f"{target.subnet_id}: ECS refuses to launch the task",
                 )
                 return None
+            if "IpPermissionsEgress" not in node["item"]:  # AWS always sends it, [] when there are none
+                walk.unknown(
+                    CheckCode.DATA_MISSING,
+                    sg,
+                    f"security group {sg} has no IpPermissionsEgress in the snapshot: its outbound rules "
+                    "are unknown",
+                )
+                return None
             rules.extend(node.get("sg_egress", ()))
         return rules
 

@@ -251,13 +251,43 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
     that hold it, each through its network ACL (ACLs filter traffic at the subnet level): the
     request in from ``source`` and the replies out to it, once per ACL of those subnets (its first
     subnet by id stands for the others). Traffic within the walk's own subnet crosses no ACL.
-    Without a source range (IPv6) nothing is added."""
+    The ACL entries are evaluated for IPv4 only: an IPv6 destination held by another subnet leaves
+    the walk ``unknown`` (never a pass), as does an IPv4 one whose source range is not known."""
     if source is None:
+        held = _held_elsewhere(g, vpc_id, pos)
+        if held:
+            walk.unknown(
+                CheckCode.NACL_MISSING,
+                held,
+                f"{pos.destination} is in {held}: its network ACL is not evaluated for this traffic "
+                f"({'IPv6' if pos.destination.version == 6 else 'the source range is unknown'})",
+            )
         return
     for subnets in _holding(g, vpc_id, pos.destination).values():
         subnet = next((s for s in subnets if s != pos.subnet_id), None)
         if subnet is not None:
             walk.crossings.append(Crossing(subnet, source, toward_destination=False))
+
+
+def _held_elsewhere(g: nx.DiGraph, vpc_id: str, pos: Position) -> str | None:
+    """The first subnet of ``vpc_id`` (by id) other than the walk's own whose IPv4 or IPv6 ranges
+    overlap the destination, or None."""
+    dest = pos.destination
+    pred = g.pred[vpc_id] if vpc_id in g else {}
+    for subnet in sorted(s for s, edge in pred.items() if edge.get("rel") == "in-vpc"):
+        node = g.nodes[subnet]
+        if subnet == pos.subnet_id or node.get("kind") != "subnet":
+            continue
+        item = node.get("item", {})
+        blocks = (
+            [item.get("CidrBlock")]
+            if dest.version == 4
+            else [a.get("Ipv6CidrBlock") for a in item.get("Ipv6CidrBlockAssociationSet") or ()]
+        )
+        space = AddressSet.of([b for b in blocks if isinstance(b, str)], dest.version)
+        if space & dest.space:
+            return subnet
+    return None
 
 
 def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, list[str]]:
@@ -303,7 +333,7 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
         w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, p)))
         if peer_vpc is not None:  # else its subnets, their ACLs and routes are unknown (PeeringReturn)
-            enter_destination(g, w, p, peer_vpc, None if p.translated_by else p.task_source)
+            enter_destination(g, w, p, peer_vpc, _reply_range(g, p))
         w.reached = True
         return None
 

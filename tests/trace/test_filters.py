@@ -417,3 +417,47 @@ def test_mixed_family_destinations_do_not_crash_the_filters():
     assert (
         evaluate_acl(inbound, mixed.addresses, (443, 443)).status.value == "unknown"
     )  # the IPv6 part is denied
+
+
+def test_security_group_without_ip_permissions_egress_is_unknown_not_closed():
+    snap = healthy()
+    del item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"]  # AWS always sends the key
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.DATA_MISSING}
+    assert "sg-open has no IpPermissionsEgress" in r.reason
+
+
+def _dual_stack_app():
+    """healthy() with IPv6: vpc-app 2600:1f18:9::/56, a /64 per subnet, local IPv6 routes, ECS
+    dual-stack on, ACLs and sg-open open to ::/0."""
+    snap = healthy()
+    reg = region(snap)
+    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:9::/56"}]
+    for n, subnet in enumerate(("subnet-public", "subnet-private", "subnet-isolated")):
+        item(snap, "Subnets", subnet)["Ipv6CidrBlockAssociationSet"] = [
+            {"Ipv6CidrBlock": f"2600:1f18:9:{n}::/64"}
+        ]
+    for table in reg["RouteTables"]:
+        table["Routes"].append(
+            {"DestinationIpv6CidrBlock": "2600:1f18:9::/56", "GatewayId": "local", "State": "active"}
+        )
+    reg["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
+    acl = item(snap, "NetworkAcls", "acl-default")
+    acl["Entries"] += [
+        {**{k: v for k, v in e.items() if k != "CidrBlock"}, "Ipv6CidrBlock": "::/0"} for e in acl["Entries"]
+    ]
+    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"][0]["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
+    return snap
+
+
+def test_ipv6_destination_in_another_subnet_of_the_vpc_is_unknown_since_its_acl_is_not_evaluated():
+    r = trace(_dual_stack_app(), "subnet-private", destination="2600:1f18:9:0::10/128")
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.NACL_MISSING}
+    assert "subnet-public" in r.reason and "IPv6" in r.reason
+
+
+def test_ipv6_destination_in_the_tasks_own_subnet_crosses_no_acl():
+    r = trace(_dual_stack_app(), "subnet-private", destination="2600:1f18:9:1::10/128")
+    assert r.verdict is Verdict.REACHABLE
