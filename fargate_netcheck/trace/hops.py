@@ -274,6 +274,7 @@ def _held_elsewhere(g: nx.DiGraph, vpc_id: str, pos: Position) -> str | None:
     overlap the destination, or None."""
     dest = pos.destination
     pred = g.pred[vpc_id] if vpc_id in g else {}
+    subnet: str
     for subnet in sorted(s for s, edge in pred.items() if edge.get("rel") == "in-vpc"):
         node = g.nodes[subnet]
         if subnet == pos.subnet_id or node.get("kind") != "subnet":
