@@ -382,8 +382,11 @@ def merge(
     output: Annotated[Path, typer.Option("--output", "-o", help="Merged snapshot file to write.")],
 ) -> None:
     """Merge per-shard snapshots (scan --accounts ... per shard) into one, to check once."""
+    from fargate_netcheck.report.paths import check_writable
     from fargate_netcheck.snapshot.merge import merge_files
 
+    if len(shards) >= 2:
+        check_writable(output, "merged snapshot")  # before reading the shards
     typer.echo(merge_files(list(shards), output), err=True)
 
 

@@ -25,11 +25,8 @@ from fargate_netcheck.snapshot.store import SNAPSHOT_VERSION, load_snapshot, par
 
 def merge_files(paths: list[Path], output: Path) -> str:
     """Merge the snapshot files ``paths`` into ``output``; the one-line summary."""
-    from fargate_netcheck.report.paths import check_writable
-
     if len(paths) < 2:
         raise InputError("merge takes at least two snapshot files")
-    check_writable(output, "merged snapshot")  # before reading the shards
     merged = merge([(str(p), load_snapshot(p).raw) for p in paths])
     parse_snapshot(merged, str(output))  # the merged document is a valid snapshot in its own right
     try:
