@@ -17,10 +17,16 @@ from fargate_netcheck.collect import collect
 from fargate_netcheck.collect.iam import policy_document
 from fargate_netcheck.collect.profiles import KIND, SERVICE, collect_profiles
 from fargate_netcheck.collect.session import ReadOnlyViolation, client, is_read_only, make_session
+from fargate_netcheck.core.model import Verdict
 from fargate_netcheck.demo import moto_profiles
+from fargate_netcheck.graph.build import build_graph
 from fargate_netcheck.snapshot.collection import UNSUPPORTED_PREFIX, is_failure
+from fargate_netcheck.snapshot.store import parse_snapshot
+from fargate_netcheck.trace.dns import resolve
+from fargate_netcheck.trace.dns_inputs import dns_inputs
 
 REGION = "us-east-1"
+ECR = f"api.ecr.{REGION}.amazonaws.com"
 CREATED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
@@ -151,12 +157,16 @@ def untaught(monkeypatch: pytest.MonkeyPatch, moto: None) -> None:
     monkeypatch.setattr(backend_index, "backend_url_patterns", kept)
 
 
-def test_untaught_moto_is_a_failure(untaught):
-    _vpcs(1)
+def test_untaught_moto_is_a_failure_and_the_names_are_unknown(untaught):
+    (vpc,) = _vpcs(1)
     snapshot, _ = collect([REGION])
     body = snapshot["regions"][REGION]
     assert "Route53ProfileAssociations" not in body
     assert body["Errors"]["Route53ProfileAssociations"].startswith("404: ")
+    graph = build_graph(parse_snapshot(snapshot, "moto"))
+    decision = resolve(ECR, dns_inputs(graph, vpc))
+    assert decision.verdict is Verdict.UNKNOWN and decision.missing
+    assert "Route53ProfileAssociations could not be collected" in decision.reason
 
 
 def test_teaching_through_route53resolvers_tables_leaves_route53resolver_working(moto):
