@@ -199,8 +199,10 @@ DNS003 = need_rule(
     with an address the tool does not follow, and what decides that was collected.
     Why it matters: a forwarding rule that sends `amazonaws.com` on-premises, or custom DNS servers,
     answer as they are configured: often without the AWS endpoints, or with private addresses. A
-    snapshot that lacks a name-resolution kind (DHCP options, Resolver rules, DNS Firewall, private
-    zones) while describing others cannot say how the name resolves either.
+    VPC associated with a Route 53 Profile takes the Profile's private zones, Resolver rules and DNS
+    Firewall rule groups (often another account's), which are not read. A snapshot that lacks a
+    name-resolution kind (DHCP options, Resolver rules, DNS Firewall, Route 53 Profile associations,
+    private zones) while describing others cannot say how the name resolves either.
     Example: a FORWARD rule for `amazonaws.com` to an on-premises resolver.
     Fix: add a SYSTEM rule for the needed name (or its region's subdomain), or make sure the
     resolvers answer it with AWS's addresses; for data that was not collected, scan again with the
@@ -211,6 +213,9 @@ DNS003 = need_rule(
         f"Collect what is missing ({check.reason.split(':')[0]}) with `fargate-netcheck scan` and the read "
         "actions of `fargate-netcheck iam-policy`, then check again"
         if check.code is CheckCode.DNS_NOT_COLLECTED
+        else f"Check what Route 53 Profile {check.resource_id} gives {result.vpc_id} for {need.name} (its private "
+        "hosted zones, Resolver rules and DNS Firewall rule groups, which fargate-netcheck does not read)"
+        if "uses Route 53 Profile" in check.reason
         else f"Add a Route 53 Resolver SYSTEM rule for {need.name} associated with {result.vpc_id}, or make sure "
         f"what {check.resource_id} sends it to answers {need.name} with AWS's public addresses"
     ),

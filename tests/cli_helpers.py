@@ -31,6 +31,19 @@ def run_cli(capsys: pytest.CaptureFixture, *args: str) -> Run:
     return Run(code, captured.out, captured.err)
 
 
+def check_snapshot_json(capsys: pytest.CaptureFixture, tmp_path, snap: dict) -> tuple[int, dict]:
+    """``check --snapshot`` of ``snap`` (written under ``tmp_path``) for the private subnet of
+    ``snapshots.healthy()`` with its open group, ``-f json``: the exit code (0 or 1) and the report."""
+    import json
+
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(snap))
+    args = ("--subnet", "subnet-private", "--security-group", "sg-open", "-f", "json")
+    r = run_cli(capsys, "check", "--snapshot", str(path), *args)
+    assert r.code in (0, 1), r.err
+    return r.code, json.loads(r.out)
+
+
 BOTO3_IMPORTED = 99  # the exit code of run_without_boto3 when the command imported boto3 or botocore
 
 

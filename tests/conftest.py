@@ -18,7 +18,7 @@ import pytest
 from hypothesis import settings
 from report_schema import checked_chunks, validate_reports_under
 
-from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
+from fargate_netcheck.demo import moto_bpa, moto_dns_firewall, moto_profiles
 from fargate_netcheck.report import json_report
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -28,10 +28,12 @@ if os.environ.get("CI", "").lower() == "true":
 
 @pytest.fixture(scope="session", autouse=True)
 def moto_dns_firewall_lists() -> None:
-    """moto lacks Route 53 Resolver's DNS Firewall list calls (an unpatched moto_server answers them
-    with an error page, read as unknown); the embedded moto learns them as an account without DNS
-    Firewall, so needs by name are decided in moto tests. BPA is taught only by name (below)."""
+    """moto lacks Route 53 Resolver's DNS Firewall list calls and Route 53 Profiles (an unpatched
+    moto_server answers them with an error page, read as unknown); the embedded moto learns them as
+    an account without DNS Firewall or Profiles, so needs by name are decided in moto tests. BPA is
+    taught only by name (below)."""
     moto_dns_firewall.install()
+    moto_profiles.install()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ NAME_RESOLUTION_KINDS = tuple(k for k in _ALL_NAME_KINDS if k != "DhcpOptions")
 
 def with_name_resolution(body: dict[str, Any]) -> dict[str, Any]:
     """A region as a live collection of a plain account reads it: DHCP options with the Amazon
-    resolver on every VPC, no Resolver rules, DNS Firewall or private zones, and endpoints with
+    resolver on every VPC, no Resolver rules, DNS Firewall, Route 53 Profile or private zones, and endpoints with
     the default full-access policy (kinds and fields the test already set are kept)."""
     body.setdefault("DhcpOptions", [copy.deepcopy(AMAZON_DHCP)])
     for kind in NAME_RESOLUTION_KINDS:

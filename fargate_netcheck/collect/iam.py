@@ -30,6 +30,7 @@ COLLECTOR_MODULES: tuple[str, ...] = (
     "fargate_netcheck.collect.regions",
     "fargate_netcheck.collect.network_firewall",
     "fargate_netcheck.collect.resolver",
+    "fargate_netcheck.collect.profiles",
     "fargate_netcheck.collect.route53",
 )
 # What the caller of a many-account run does before reading anything.

@@ -1,6 +1,7 @@
 """Collect, for each region already read from EC2, what needs by name depend on: Network Firewall
-(``network_firewall``), Route 53 Resolver and DNS Firewall (``resolver``) and private hosted zones
-(``route53``, global, once per account). Each region's body gains the kinds and their ``Errors``.
+(``network_firewall``), Route 53 Resolver and DNS Firewall (``resolver``), Route 53 Profile
+associations (``profiles``) and private hosted zones (``route53``, global, once per account). Each
+region's body gains the kinds and their ``Errors``.
 
 Clients are made on the calling thread (boto3 sessions are not thread-safe); regions are collected
 one after the other, each with up to ``max_workers`` calls at once.
@@ -18,6 +19,9 @@ from fargate_netcheck.collect.network_firewall import (
     RULE_GROUPS,
     collect_network_firewall,
 )
+from fargate_netcheck.collect.profiles import KIND as PROFILE_KIND
+from fargate_netcheck.collect.profiles import SERVICE as PROFILES_SERVICE
+from fargate_netcheck.collect.profiles import collect_profiles
 from fargate_netcheck.collect.resolver import KINDS as RESOLVER_KINDS
 from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones
@@ -31,6 +35,7 @@ NEED_KEYS: tuple[str, ...] = (
     POLICIES,
     RULE_GROUPS,
     *(k.key for k in RESOLVER_KINDS),
+    PROFILE_KIND.key,
     "HostedZones",
 )
 
@@ -60,15 +65,22 @@ def collect_need_kinds(
             r: client(session, "route53resolver", r, pool_size=max_workers, settings=settings)
             for r in regions
         }
+        profiles = {
+            r: client(session, PROFILES_SERVICE, r, pool_size=max_workers, settings=settings) for r in regions
+        }
         route53 = client(session, "route53", regions[0], pool_size=max_workers, settings=settings)
     if calls is not None:
         for r in regions:
             calls.attach(nfw[r], f"{label}{r}")
             calls.attach(resolver[r], f"{label}{r}")
+            calls.attach(profiles[r], f"{label}{r}")
         calls.attach(route53, f"{label}global")
     for region in regions:
-        for collect in (collect_network_firewall, collect_resolver):
-            made = nfw[region] if collect is collect_network_firewall else resolver[region]
+        for collect, made in (
+            (collect_network_firewall, nfw[region]),
+            (collect_resolver, resolver[region]),
+            (collect_profiles, profiles[region]),
+        ):
             items, errors = collect(made, max_workers)
             _merge(bodies[region], items, errors)
     # Zones are kept per region for the region's VPCs: where the VPCs are unknown, so are they.

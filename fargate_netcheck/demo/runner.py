@@ -50,7 +50,7 @@ def demo_report(*, with_topology: bool = True) -> Report:
     except ImportError:
         raise InputError("the demo needs moto: pip install 'fargate-netcheck[demo]'") from None
     from fargate_netcheck.collect import collect
-    from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
+    from fargate_netcheck.demo import moto_bpa, moto_dns_firewall, moto_profiles
     from fargate_netcheck.demo.account import build_demo_account
     from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.pipeline import AnalysisOptions, analyze
@@ -59,6 +59,7 @@ def demo_report(*, with_topology: bool = True) -> Report:
 
     moto_bpa.install()  # moto lacks the Block Public Access describe calls the collector makes
     moto_dns_firewall.install()  # and the DNS Firewall list calls
+    moto_profiles.install()  # and Route 53 Profiles' association list
     with _isolated_environment(), mock_aws():
         session = boto3.Session(region_name=REGION)
         demo_targets = build_demo_account(session.client("ec2"), REGION)

@@ -1,6 +1,7 @@
 """The snapshot kinds that needs by name read (Network Firewall, DHCP options, Route 53 Resolver
-and its DNS Firewall, private hosted zones): their id fields and the fields the analysis uses, in
-``snapshot.schema``'s field-table form (merged there). Items are verbatim AWS shapes:
+and its DNS Firewall, Route 53 Profile associations, private hosted zones): their id fields and the
+fields the analysis uses, in ``snapshot.schema``'s field-table form (merged there). Items are
+verbatim AWS shapes:
 
 - ``NetworkFirewalls``: DescribeFirewall's ``Firewall`` with its ``FirewallStatus`` under that key;
 - ``NetworkFirewallPolicies``: DescribeFirewallPolicy's response fields with ``FirewallPolicy``;
@@ -8,6 +9,8 @@ and its DNS Firewall, private hosted zones): their id fields and the fields the 
 - ``DhcpOptions`` (DescribeDhcpOptions), ``ResolverRules``, ``ResolverRuleAssociations``,
   ``DnsFirewallRuleGroupAssociations``, ``DnsFirewallRuleGroups`` (each with ``FirewallRules``),
   ``DnsFirewallDomainLists`` (each with ``Domains``), ``DnsFirewallConfigs``;
+- ``Route53ProfileAssociations``: route53profiles ListProfileAssociations' ``ProfileAssociations``
+  (``ResourceId``: the VPC, by id or ARN);
 - ``HostedZones``: private zones associated with scanned VPCs, each with ``VPCs``, the
   ``ResourceRecordSets`` whose names the needs use and ``CollectedRecordNames``, the names looked
   up (absent: the record sets are the zone's whole, as in a hand-written or IaC snapshot).
@@ -31,6 +34,7 @@ NEEDS_ID_FIELDS: dict[str, str] = {
     "DnsFirewallRuleGroups": "Id",
     "DnsFirewallDomainLists": "Id",
     "DnsFirewallConfigs": "Id",
+    "Route53ProfileAssociations": "Id",
     "HostedZones": "Id",
 }
 
@@ -147,6 +151,13 @@ NEEDS_FIELD_SPECS: dict[str, dict[str, Any]] = {
     },
     "DnsFirewallDomainLists": {"Name": STR, "Domains": (LIST, STR)},
     "DnsFirewallConfigs": {"ResourceId": STR, "FirewallFailOpen": STR},
+    "Route53ProfileAssociations": {
+        "ProfileId": STR,
+        "ResourceId": STR,
+        "Status": STR,
+        "Name": STR,
+        "OwnerId": STR,
+    },
     "HostedZones": {
         "Name": STR,
         "Config": (DICT, {"PrivateZone": BOOL}),

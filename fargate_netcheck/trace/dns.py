@@ -4,11 +4,15 @@ In order:
 1. the VPC's DHCP options: anything but the Amazon-provided resolver (``AmazonProvidedDNS``, the
    VPC's base address + 2 or ``169.254.169.253``) answers from servers this tool cannot see:
    ``unknown``; and the Amazon resolver needs the VPC's ``EnableDnsSupport`` on;
-2. Route 53 Resolver DNS Firewall: the rule groups associated with the VPC by priority, each
+2. a Route 53 Profile associated with the VPC (an association not ``FAILED`` or ``DELETED``: one
+   being created, updated or deleted may be in force): the Profile's private hosted zones, Resolver
+   rules and DNS Firewall rule groups apply to the VPC, and they are not collected: ``unknown``,
+   naming the Profile and the association;
+3. Route 53 Resolver DNS Firewall: the rule groups associated with the VPC by priority, each
    group's rules by priority; the first ``ALLOW`` or ``BLOCK`` whose domain list matches the name
    decides (``ALERT`` only logs); a domain list that cannot be read leaves it ``unknown`` (the
    VPC's ``FirewallFailOpen`` is named: with it disabled an impaired firewall blocks);
-3. where the answer comes from: the Resolver rules associated with the VPC, its private hosted
+4. where the answer comes from: the Resolver rules associated with the VPC, its private hosted
    zones and the private DNS zones of its interface endpoints, the most specific domain winning
    (a Resolver rule before a zone of the same name). A ``FORWARD`` rule sends the query to other
    resolvers: ``unknown``. A ``SYSTEM`` rule keeps it with Route 53 Resolver (zones, then public
@@ -41,6 +45,7 @@ class DnsInputs:
     dhcp_options: JsonDict | None = None  # the VPC's set; None with DhcpOptionsId "default"
     resolver_rules: list[JsonDict] | None = field(default_factory=list)  # associated with the VPC
     firewall_associations: list[JsonDict] | None = field(default_factory=list)
+    profile_associations: list[JsonDict] | None = field(default_factory=list)  # the region's
     firewall_groups: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
     domain_lists: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
     fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
@@ -62,7 +67,7 @@ class DnsDecision:
 
 def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
     name = norm(name)
-    for step in (_dhcp, _firewall):
+    for step in (_dhcp, _profile, _firewall):
         decision = step(name, inputs)
         if decision is not None:
             return decision
@@ -120,7 +125,48 @@ def _amazon_resolver(server: str, cidrs: tuple[str, ...]) -> bool:
     return any(address == ipaddress.ip_network(c, strict=False).network_address + 2 for c in cidrs)
 
 
-# -- 2. DNS Firewall ------------------------------------------------------------------------------
+# -- 2. Route 53 Profiles ---------------------------------------------------------------------------
+# An association in these states applies nothing to the VPC; any other (absent included) may.
+PROFILE_NOT_IN_FORCE = frozenset({"FAILED", "DELETED"})
+
+
+def profile_in_force(association: JsonDict, vpc_id: str) -> bool:
+    """Does ``association`` (a ListProfileAssociations item) attach a Profile to ``vpc_id``?
+    ``ResourceId`` is the VPC's id, or its ARN (``arn:aws:ec2:<region>:<account>:vpc/<id>``)."""
+    resource = str(association.get("ResourceId") or "")
+    return resource.rsplit("/", 1)[-1] == vpc_id and (
+        str(association.get("Status") or "").upper() not in PROFILE_NOT_IN_FORCE
+    )
+
+
+def _profile(name: str, inputs: DnsInputs) -> DnsDecision | None:
+    vpc = inputs.vpc_id
+    if inputs.profile_associations is None:
+        return _gap(
+            inputs,
+            "Route53ProfileAssociations",
+            vpc,
+            f"a Route 53 Profile associated with {vpc} may answer or block {name}",
+        )
+    found = sorted(
+        (a for a in inputs.profile_associations if profile_in_force(a, vpc)), key=lambda a: str(a.get("Id"))
+    )
+    if not found:
+        return None
+    association = found[0]
+    profile = association.get("ProfileId") or "(a Profile not named)"
+    owner = f", owner {association['OwnerId']}" if association.get("OwnerId") else ""
+    status = association.get("Status") or "status not given"
+    return DnsDecision(
+        Verdict.UNKNOWN,
+        str(profile),
+        f"VPC {vpc} uses Route 53 Profile {profile} (association {association.get('Id')}, {status}{owner}): "
+        f"its private hosted zones, Resolver forwarding rules and DNS Firewall rule groups are not collected, "
+        f"so how {name} resolves is unknown",
+    )
+
+
+# -- 3. DNS Firewall ------------------------------------------------------------------------------
 def _firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
     vpc = inputs.vpc_id
     if inputs.firewall_associations is None:
@@ -191,7 +237,7 @@ def _firewall_rule(
     )
 
 
-# -- 3. Resolver rules, private hosted zones, endpoint zones ------------------------------------
+# -- 4. Resolver rules, private hosted zones, endpoint zones ------------------------------------
 def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     vpc = inputs.vpc_id
     if inputs.resolver_rules is None:

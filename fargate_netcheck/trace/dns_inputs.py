@@ -8,8 +8,10 @@ One exception, like VPC Block Public Access's, so that snapshots written to the 
 before these kinds existed (by hand, or by an older ``scan``) keep their verdicts: a region that
 describes *none* of the name-resolution kinds (no key and no collection error for any of them) is
 read as AWS leaves a VPC nobody configured: the Amazon-provided resolver, no Resolver rules, no DNS
-Firewall, no private hosted zones; every DNS check then says so (``assumed``). A region that
-describes some of them is read strictly: what it lacks is ``unknown``.
+Firewall, no Route 53 Profile, no private hosted zones; every DNS check then says so (``assumed``).
+A region that describes some of them is read strictly: what it lacks is ``unknown`` (so a snapshot
+of an older ``scan``, which lists the others but not ``Route53ProfileAssociations``, leaves its
+names ``unknown``: its VPCs may use a Profile).
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ NAME_RESOLUTION_KINDS = (
     "DnsFirewallRuleGroups",
     "DnsFirewallDomainLists",
     "DnsFirewallConfigs",
+    "Route53ProfileAssociations",
     "HostedZones",
 )
 ASSUMED_DEFAULTS = (
     "the snapshot describes none of the name-resolution kinds (written by hand, or by an older scan): read "
-    "as AWS's defaults, the Amazon-provided resolver with no Resolver rules, DNS Firewall or private zones"
+    "as AWS's defaults, the Amazon-provided resolver with no Resolver rules, DNS Firewall, Route 53 Profile or "
+    "private zones"
 )
 
 
@@ -131,6 +135,7 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
         dhcp_options=dhcp,
         resolver_rules=associated,
         firewall_associations=_items(rd, "DnsFirewallRuleGroupAssociations", gaps),
+        profile_associations=_items(rd, "Route53ProfileAssociations", gaps),
         firewall_groups=None if groups is None else {x.get("Id", ""): x for x in groups},
         domain_lists=None if lists is None else {x.get("Id", ""): x for x in lists},
         fail_open=next((c.get("FirewallFailOpen") for c in configs if c.get("ResourceId") == vpc_id), None),

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from fargate_netcheck.collect import account, collect, ec2, resolver
+from fargate_netcheck.collect import account, collect, ec2, profiles, resolver
 from fargate_netcheck.collect.iam import declared_actions, policy_document, render_policy
 from fargate_netcheck.collect.session import is_read_only, make_session
 
@@ -41,6 +41,7 @@ def test_call_count_does_not_grow_with_subnets() -> None:
     assert sum(many.values()) == sum(few.values())
     assert few["ec2:DescribeSubnets"] == 1
     assert few["ec2:DescribeVpcAttribute"] == 2 * 6  # two per VPC (five and the default one)
+    assert few["route53profiles:ListProfileAssociations"] == 1  # per region, never per VPC
 
 
 def test_every_call_made_is_in_the_policy(network: dict[str, str]) -> None:
@@ -65,6 +66,7 @@ def test_every_call_made_is_in_the_policy(network: dict[str, str]) -> None:
         "route53:ListHostedZones",
         "route53:ListHostedZonesByVPC",
         *(k.iam_action for k in resolver.KINDS),
+        *profiles.IAM_ACTIONS,
     }
     assert made == set(ec2.IAM_ACTIONS) | set(account.IAM_ACTIONS) | listed | {"ecs:ListAccountSettings"}
 

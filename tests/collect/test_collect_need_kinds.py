@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from fargate_netcheck.collect import network_firewall, resolver, route53
+from fargate_netcheck.collect import network_firewall, profiles, resolver, route53
 from fargate_netcheck.collect.network_firewall import collect_network_firewall
 from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones, lookups
@@ -307,7 +307,7 @@ def test_record_lookups_cover_wildcards_down_to_the_apex():
     ]
 
 
-@pytest.mark.parametrize("module", [network_firewall, resolver, route53])
+@pytest.mark.parametrize("module", [network_firewall, resolver, profiles, route53])
 def test_declared_actions_are_operations_of_their_service(module):
     """The shipped policy names real actions: each is an operation of the service the module calls."""
     for action in module.IAM_ACTIONS:

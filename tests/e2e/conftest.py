@@ -23,8 +23,8 @@ FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "te
 # these tests check the demo's verdicts against a complete account. A plain, unpatched moto_server
 # and fault injection are tested in test_fault_injection.py (tests/faults/).
 SERVE_MOTO = (
-    "import sys; from fargate_netcheck.demo import moto_bpa, moto_dns_firewall; moto_bpa.install(); "
-    "moto_dns_firewall.install(); "
+    "import sys; from fargate_netcheck.demo import moto_bpa, moto_dns_firewall, moto_profiles; "
+    "moto_bpa.install(); moto_dns_firewall.install(); moto_profiles.install(); "
     "from moto.server import main; main(sys.argv[1:])"
 )
 

@@ -191,14 +191,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--teach-bpa",
         action="store_true",
-        help="answer the BPA describes and the DNS Firewall lists as a fresh account (a complete picture)",
+        help="answer the BPA describes, the DNS Firewall lists and the Route 53 Profile associations as a fresh account (a complete picture)",
     )
     args = parser.parse_args(argv)
     if args.teach_bpa:
-        from fargate_netcheck.demo import moto_bpa, moto_dns_firewall
+        from fargate_netcheck.demo import moto_bpa, moto_dns_firewall, moto_profiles
 
         moto_bpa.install()
         moto_dns_firewall.install()
+        moto_profiles.install()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from iac.helpers import FIXTURES
 from iac.plans import const, create_plan, ref
 from iac.test_iac_cfn_network import VPC, by_id, region
@@ -79,6 +80,7 @@ def test_a_new_vpc_gets_the_regions_default_dhcp_options(tmp_path):
     for kind in (
         "ResolverRuleAssociations",
         "DnsFirewallRuleGroupAssociations",
+        "Route53ProfileAssociations",
         "HostedZones",
         "NetworkFirewalls",
     ):
@@ -118,16 +120,25 @@ def test_the_same_network_with_aws_dhcp_options_is_reachable(tmp_path, check_jso
     assert {v for v, _ in _needs(report).values()} == {"reachable"}
 
 
-def test_a_resolver_rule_association_the_code_declares_is_unknown_and_named(tmp_path, check_json):
-    """An existing rule (by id) associated with the new VPC: the converter does not know what it
-    forwards, so every need's DNS is unknown, naming the association and its file and line."""
-    text = VPC + SERVICE + "  ForwardLink:\n    Type: AWS::Route53Resolver::ResolverRuleAssociation\n"
-    text += "    Properties: {VPCId: !Ref Vpc, ResolverRuleId: rslvr-rr-0123456789abcdef0}\n"
+@pytest.mark.parametrize(
+    ("rtype", "properties"),
+    [
+        ("AWS::Route53Resolver::ResolverRuleAssociation", "VPCId: !Ref Vpc, ResolverRuleId: rslvr-rr-0123"),
+        ("AWS::Route53Profiles::ProfileAssociation", "Name: hub, ResourceId: !Ref Vpc, ProfileId: rp-0123"),
+    ],
+)
+def test_a_resolver_rule_or_profile_association_the_code_declares_is_unknown_and_named(
+    tmp_path, check_json, rtype, properties
+):
+    """An existing rule or Route 53 Profile (by id) associated with the new VPC: the converter does
+    not know what it answers, so every need's DNS is unknown, naming the association and its file
+    and line."""
+    text = VPC + SERVICE + f"  ForwardLink:\n    Type: {rtype}\n    Properties: {{{properties}}}\n"
     _, report, _ = _check_template(tmp_path, check_json, text)
     verdict, reason = _needs(report)["api.ecr.eu-west-1.amazonaws.com"]
     assert verdict == "unknown"
     assert "net/ForwardLink" in reason and "net.yaml:" in reason
-    assert "AWS::Route53Resolver::ResolverRuleAssociation" in reason
+    assert rtype in reason
     assert report["targets"][0]["ecr_pull"]["verdict"] == "unknown"
 
 
@@ -244,19 +255,24 @@ def test_terraform_dhcp_options_with_custom_dns_make_the_needs_unknown(tmp_path,
     assert "module.vpc.aws_vpc_dhcp_options.corp" in needs["logs.eu-west-1.amazonaws.com"][1]
 
 
-def test_terraform_resolver_rule_association_is_unknown_and_named(tmp_path, check_json):
+@pytest.mark.parametrize(
+    ("address", "vpc_field", "values"),
+    [
+        ("aws_route53_resolver_rule_association.onprem", "vpc_id", {"resolver_rule_id": "rslvr-rr-0123"}),
+        ("aws_route53profiles_association.hub", "resource_id", {"name": "hub", "profile_id": "rp-0123"}),
+    ],
+)
+def test_terraform_resolver_rule_or_profile_association_is_unknown_and_named(
+    tmp_path, check_json, address, vpc_field, values
+):
     def extra(b):
-        b.configure("", "aws_route53_resolver_rule_association.onprem", {"vpc_id": ref("module.vpc.vpc_id")})
-        b.resource(
-            "aws_route53_resolver_rule_association.onprem",
-            {"resolver_rule_id": "rslvr-rr-0123456789abcdef0"},
-            unknown={"id": True, "vpc_id": True},
-        )
+        b.configure("", address, {vpc_field: ref("module.vpc.vpc_id")})
+        b.resource(address, values, unknown={"id": True, vpc_field: True})
 
     _, report, _ = check_json("--terraform-plan", _plan(tmp_path, extra), "--region", "eu-west-1")
     verdict, reason = _needs(report)["api.ecr.eu-west-1.amazonaws.com"]
     assert verdict == "unknown"
-    assert "aws_route53_resolver_rule_association.onprem" in reason
+    assert address in reason
 
 
 def test_overlay_new_vpcs_get_aws_default_options_existing_ones_keep_the_scans(tmp_path):

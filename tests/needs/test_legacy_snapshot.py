@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import check_snapshot_json as _check
 from snapshots import _healthy, healthy, region
 
 from fargate_netcheck.trace.dns_inputs import NAME_RESOLUTION_KINDS
@@ -35,25 +35,6 @@ ENDPOINT_GROUP = {
     ],
     "IpPermissionsEgress": [],
 }
-
-
-def _check(capsys, tmp_path, snap) -> tuple[int, dict]:
-    path = tmp_path / "snap.json"
-    path.write_text(json.dumps(snap))
-    r = run_cli(
-        capsys,
-        "check",
-        "--snapshot",
-        str(path),
-        "--subnet",
-        "subnet-private",
-        "--security-group",
-        "sg-open",
-        "-f",
-        "json",
-    )
-    assert r.code in (0, 1), r.err
-    return r.code, json.loads(r.out)
 
 
 def test_a_snapshot_without_any_name_resolution_kind_reads_as_aws_defaults_and_says_so(capsys, tmp_path):

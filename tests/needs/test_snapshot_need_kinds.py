@@ -52,6 +52,17 @@ BODY = {
     ],
     "DnsFirewallDomainLists": [{"Id": "rslvr-fdl-1", "Domains": ["*.amazonaws.com."]}],
     "DnsFirewallConfigs": [{"Id": "c-1", "ResourceId": "vpc-1", "FirewallFailOpen": "DISABLED"}],
+    "Route53ProfileAssociations": [
+        {
+            "Id": "rpassoc-1",
+            "ProfileId": "rp-1",
+            "ResourceId": "vpc-1",
+            "Status": "COMPLETE",
+            "OwnerId": "111122223333",
+            "Name": "hub",
+            "CreationTime": "2026-11-01T00:00:00+00:00",
+        }
+    ],
     "HostedZones": [
         {
             "Id": "/hostedzone/Z1",
@@ -91,6 +102,13 @@ def test_every_new_kind_loads():
         ),
         ("HostedZones", ("VPCs",), [{"VPCId": 7}], "VPCs[0]: VPCId must be a str"),
         (
+            "Route53ProfileAssociations",
+            ("ResourceId",),
+            ["vpc-1"],
+            "s.json: 123456789012/us-east-1: rpassoc-1: ResourceId must be a str",
+        ),
+        ("Route53ProfileAssociations", ("Status",), 1, "rpassoc-1: Status must be a str"),
+        (
             "NetworkFirewallPolicies",
             ("FirewallPolicy", "StatefulRuleGroupReferences"),
             [{"Priority": "1"}],
@@ -105,6 +123,23 @@ def test_a_malformed_field_names_the_item_and_field(kind, path, value, message):
         target = target[key]
     target[path[-1]] = value
     with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]").replace("*", r"\*")):
+        parse_snapshot(snapshot(body), "s.json")
+
+
+def test_a_malformed_profile_association_is_one_line():
+    body = copy.deepcopy(BODY)
+    body["Route53ProfileAssociations"][0]["ProfileId"] = {"Id": "rp-1"}
+    with pytest.raises(InputError) as raised:
+        parse_snapshot(snapshot(body), "s.json")
+    assert (
+        str(raised.value) == "s.json: 123456789012/us-east-1: rpassoc-1: ProfileId must be a str, found dict"
+    )
+
+
+def test_a_profile_association_without_its_id_is_an_input_error():
+    body = copy.deepcopy(BODY)
+    del body["Route53ProfileAssociations"][0]["Id"]
+    with pytest.raises(InputError, match="Route53ProfileAssociations\\[0\\]: missing Id"):
         parse_snapshot(snapshot(body), "s.json")
 
 

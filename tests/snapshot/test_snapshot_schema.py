@@ -37,6 +37,15 @@ def test_it_names_every_kind_the_loader_knows():
     assert set(snapshot_schema()["$defs"]["region"]["properties"]) == {*KINDS, "Errors"}
 
 
+def test_route53_profile_associations_are_in_it_with_their_id_and_fields(validator):
+    kind = snapshot_schema()["$defs"]["region"]["properties"]["Route53ProfileAssociations"]["items"]
+    assert "Id" in kind["required"]
+    assert {"ProfileId", "ResourceId", "Status", "Name", "OwnerId"} <= set(kind["properties"])
+    region = {"Route53ProfileAssociations": [{"Id": "rpassoc-1", "ResourceId": ["vpc-1"]}]}
+    data = {"snapshot_version": 1, "regions": {"us-east-1": region}}
+    assert list(validator.iter_errors(data))  # ResourceId is a string
+
+
 @pytest.mark.parametrize("path", sorted(DEPTH_DATA.glob("*.json")), ids=lambda p: p.stem)
 def test_snapshots_the_loader_accepts_validate(validator, path):
     data = json.loads(path.read_text())

@@ -6,10 +6,10 @@ Firewall, private hosted zones, Network Firewall, endpoint policies), as AWS beh
   us-east-1, ``<region>.compute.internal`` elsewhere), unless the code associates a set of its own
   (``AWS::EC2::VPCDHCPOptionsAssociation``, ``aws_vpc_dhcp_options_association``; ``default`` means
   no options: the Amazon-provided resolver too).
-- A new VPC has no Resolver rule or DNS Firewall association and no private hosted zone: with the
-  code alone, those kinds are the empty lists the snapshot already holds. A resource of such a
-  kind that is not modelled here (a Resolver rule association, a Network Firewall, a private hosted
-  zone) records its kind as not known (the snapshot's ``Errors``), naming it: the needs that depend on
+- A new VPC has no Resolver rule, DNS Firewall or Route 53 Profile association and no private hosted
+  zone: with the code alone, those kinds are the empty lists the snapshot already holds. A resource
+  of such a kind that is not modelled here (a Resolver rule association, a Network Firewall, a
+  private hosted zone, a Profile association) records its kind as not known (the snapshot's ``Errors``), naming it: the needs that depend on
   it are ``unknown``, never a guessed ``reachable``.
 - A VPC endpoint created without a policy gets AWS's default full-access policy.
 - A gateway endpoint adds a route to each of its route tables: its service's AWS-managed prefix list
@@ -36,6 +36,7 @@ _CFN_UNMODELLED = {
     "AWS::NetworkFirewall::FirewallPolicy": "NetworkFirewallPolicies",
     "AWS::NetworkFirewall::RuleGroup": "NetworkFirewallRuleGroups",
     "AWS::Route53Resolver::FirewallConfig": "DnsFirewallConfigs",
+    "AWS::Route53Profiles::ProfileAssociation": "Route53ProfileAssociations",
 }
 _TF_UNMODELLED = {
     "aws_route53_resolver_rule": "ResolverRules",
@@ -46,6 +47,7 @@ _TF_UNMODELLED = {
     "aws_route53_resolver_firewall_domain_list": "DnsFirewallDomainLists",
     "aws_route53_resolver_firewall_config": "DnsFirewallConfigs",
     "aws_route53_zone_association": "HostedZones",
+    "aws_route53profiles_association": "Route53ProfileAssociations",
     "aws_networkfirewall_firewall": "NetworkFirewalls",
     "aws_networkfirewall_firewall_policy": "NetworkFirewallPolicies",
     "aws_networkfirewall_rule_group": "NetworkFirewallRuleGroups",
