@@ -39,12 +39,21 @@ from fargate_netcheck.trace.routing import Piece, partition, route_pieces, subne
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 _ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
+# A transit gateway or attachment being changed (options, subnets) is neither down nor known to
+# carry the traffic during the change: unknown, not the "unreachable" of a deleted one.
+MODIFYING = "modifying"
+_MODIFYING_WHY = (
+    "whether it carries the traffic while it is being changed is not known; check again once it is available"
+)
 
 
 def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     tgw = route.target_id
     walk.hop(tgw)
     state = g.nodes[tgw]["item"].get("State", "available")  # a hand-written item may omit it
+    if state == MODIFYING:
+        walk.unknown(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}: {_MODIFYING_WHY}")
+        return None
     if state != "available":
         walk.failed(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}, not available")
         return None
@@ -131,7 +140,14 @@ def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAt
     if usable:
         return usable[0]
     if found:
-        att = found[0]
+        att = next((a for a in found if a.state == MODIFYING), found[0])
+        if att.state == MODIFYING:
+            walk.unknown(
+                CheckCode.TGW_NO_ATTACHMENT,
+                att.attachment_id,
+                f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}: {_MODIFYING_WHY}",
+            )
+            return None
         walk.failed(
             CheckCode.TGW_NO_ATTACHMENT,
             att.attachment_id,
@@ -256,6 +272,13 @@ def _enter_vpc(
     g: nx.DiGraph, walk: Walk, pos: Position, tgw: str, spoke_att: str, egress_att: str, resource_id: str
 ) -> Position | None:
     att = g.nodes.get(egress_att, {}).get("attachment")
+    if att is not None and att.state == MODIFYING:
+        walk.unknown(
+            CheckCode.TGW_NO_ATTACHMENT,
+            egress_att,
+            f"attachment {egress_att} of {tgw} is {att.state}: {_MODIFYING_WHY}",
+        )
+        return None
     if att is not None and att.state not in ("available", "unknown"):  # unknown: only a table names it
         walk.failed(
             CheckCode.TGW_NO_ATTACHMENT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from depth.builders import open_acl
 from depth.harness import codes, passed, result
 from depth.tgw_builders import tgw_egress, tgw_egress_no_return
@@ -304,3 +305,29 @@ def test_return_route_through_a_firewall_endpoint_counts():
     r = result(snap, "subnet-spoke", TASK).internet_egress
     assert r.verdict is Verdict.REACHABLE
     assert any("through firewall endpoint vpce-fw" in reason for reason in passed(r, CheckCode.TGW_RETURN))
+
+
+def _set_attachment_state(snap, attachment: str, state: str) -> None:
+    for kind in ("TransitGatewayVpcAttachments", "TransitGatewayAttachments"):
+        item(snap, kind, attachment)["State"] = state
+
+
+@pytest.mark.parametrize("attachment", ["tgw-attach-spoke", "tgw-attach-egress"])
+def test_an_attachment_being_modified_is_unknown_and_a_deleted_one_unreachable(attachment):
+    snap = tgw_egress()
+    _set_attachment_state(snap, attachment, "modifying")
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, codes(r)) == (Verdict.UNKNOWN, {CheckCode.TGW_NO_ATTACHMENT})
+    assert f"{attachment} " in r.reason and "modifying" in r.reason
+    _set_attachment_state(snap, attachment, "deleted")
+    assert result(snap, "subnet-spoke", TASK).internet_egress.verdict is Verdict.UNREACHABLE
+
+
+def test_a_transit_gateway_being_modified_is_unknown_and_a_deleting_one_unreachable():
+    snap = tgw_egress()
+    item(snap, "TransitGateways", "tgw-1")["State"] = "modifying"
+    r = result(snap, "subnet-spoke", TASK).internet_egress
+    assert (r.verdict, codes(r)) == (Verdict.UNKNOWN, {CheckCode.TGW_NOT_AVAILABLE})
+    assert "transit gateway tgw-1 is modifying" in r.reason
+    item(snap, "TransitGateways", "tgw-1")["State"] = "deleting"
+    assert result(snap, "subnet-spoke", TASK).internet_egress.verdict is Verdict.UNREACHABLE
