@@ -105,7 +105,8 @@ EPP001 = need_rule(
     What it checks: the policy of each VPC endpoint a need goes through allows, as IAM evaluates it,
     what the task asks of it: `s3:GetObject` on `arn:aws:s3:::prod-<region>-starport-layer-bucket/*`
     (ECR image layers through the S3 gateway endpoint), `ecr:GetAuthorizationToken` (ecr.api),
-    `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability` (ecr.dkr),
+    `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer` (ecr.dkr; a denied `ecr:BatchCheckLayerAvailability`,
+    which AWS's pull-only managed policy omits, is `unknown`: EPP002),
     `logs:CreateLogStream`/`PutLogEvents`, `secretsmanager:GetSecretValue`, `ssm:GetParameters`.
     Why it matters: an S3 endpoint policy that allows only the account's own buckets lets the
     registry authenticate, then the layer download fails: `CannotPullContainerError`.

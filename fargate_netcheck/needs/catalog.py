@@ -114,7 +114,7 @@ def policy_request(need: Need, region: str, account: str | None, vpc_id: str, vp
     table = {
         "ecr.api": (("ecr:GetAuthorizationToken",), Ref("*"), True),
         "ecr.dkr": (
-            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"),
+            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
             Ref(f"arn:{part}:ecr:{region}:{acct}:repository/", open_tail=True),
             True,
         ),
@@ -147,7 +147,9 @@ def policy_request(need: Need, region: str, account: str | None, vpc_id: str, vp
         context["aws:PrincipalAccount"] = account
         # The task's own registry, log groups, secrets, parameters; the layer bucket is AWS's.
         context["aws:ResourceAccount"] = account if own else NoneOf(frozenset({account}))
-    return Request(actions, resource, account, context)
+    # AmazonEC2ContainerRegistryPullOnly, AWS's policy for pulling, grants no BatchCheckLayerAvailability
+    maybe = ("ecr:BatchCheckLayerAvailability",) if need.service == "ecr.dkr" else ()
+    return Request(actions, resource, account, context, maybe)
 
 
 def parse_need(text: str, where: str = "--need") -> Need:

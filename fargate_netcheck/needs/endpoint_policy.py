@@ -57,6 +57,13 @@ class Request:
     resource: Ref
     principal_account: str | None  # the account of the calling role (the task's execution role)
     context: dict[str, str | NoneOf] = field(default_factory=dict)  # condition keys known for this request
+    # Actions the call may make, undocumented either way: one denied leaves the answer unknown
+    maybe: tuple[str, ...] = ()
+
+    @property
+    def all_actions(self) -> tuple[str, ...]:
+        """Every action a statement granting this request should name."""
+        return (*self.actions, *self.maybe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +258,16 @@ def evaluate(document: object, request: Request) -> PolicyDecision:
         return PolicyDecision(Verdict.UNKNOWN, None, "the endpoint policy is not valid JSON")
     statements = [s for s in _list(policy.get("Statement")) if isinstance(s, dict)]
     decisions = [_one_action(statements, action, request) for action in request.actions]
+    for action in request.maybe:
+        d = _one_action(statements, action, request)
+        if d.verdict is Verdict.UNREACHABLE:
+            d = PolicyDecision(
+                Verdict.UNKNOWN,
+                d.statement,
+                f"{d.reason}; whether the call needs {action} is not documented (AWS's pull-only managed "
+                "policy omits it, most pull policies grant it)",
+            )
+        decisions.append(d)
     for verdict in (Verdict.UNREACHABLE, Verdict.UNKNOWN):
         for d in decisions:
             if d.verdict is verdict:
@@ -258,7 +275,7 @@ def evaluate(document: object, request: Request) -> PolicyDecision:
     return PolicyDecision(
         Verdict.REACHABLE,
         decisions[0].statement if decisions else None,
-        f"the endpoint policy allows {', '.join(request.actions)} on {request.resource}",
+        f"the endpoint policy allows {', '.join(request.all_actions)} on {request.resource}",
     )
 
 

@@ -202,7 +202,7 @@ class NeedWalker:
                 Status.UNKNOWN,
                 vpce,
                 f"the policy of {service} endpoint {vpce} is not in the snapshot (no PolicyDocument): whether it allows "
-                f"{', '.join(request.actions)} is unknown",
+                f"{', '.join(request.all_actions)} is unknown",
             )
         decision = evaluate(item["PolicyDocument"], request)
         code, status = {

@@ -234,3 +234,23 @@ def test_invalid_policy_json_is_unknown():
 )
 def test_wildcards_against_names_with_an_unknown_tail(pattern, ref, expected):
     assert glob(pattern, ref) is expected
+
+
+def test_a_pull_policy_without_batch_check_layer_availability_is_unknown_not_unreachable():
+    """AWS's AmazonEC2ContainerRegistryPullOnly grants no ecr:BatchCheckLayerAvailability; whether a
+    pull calls it is not documented, so its absence is neither a pass nor a block."""
+    pull_only = doc(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Resource": "*",
+        }
+    )
+    decision = evaluate(pull_only, request("ecr.dkr"))
+    assert decision.verdict is Verdict.UNKNOWN
+    assert "ecr:BatchCheckLayerAvailability" in decision.reason and "not documented" in decision.reason
+    layers_only = doc(
+        {"Effect": "Allow", "Principal": "*", "Action": ["ecr:GetDownloadUrlForLayer"], "Resource": "*"}
+    )
+    assert evaluate(layers_only, request("ecr.dkr")).verdict is Verdict.UNREACHABLE  # BatchGetImage is needed
