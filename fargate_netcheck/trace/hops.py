@@ -7,6 +7,7 @@ or stopped with a failed or unknown check). Handlers are looked up by the route'
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -251,49 +252,36 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
     that hold it, each through its network ACL (ACLs filter traffic at the subnet level): the
     request in from ``source`` and the replies out to it, once per ACL of those subnets (its first
     subnet by id stands for the others). Traffic within the walk's own subnet crosses no ACL.
-    The ACL entries are evaluated for IPv4 only: an IPv6 destination held by another subnet leaves
-    the walk ``unknown`` (never a pass), as does an IPv4 one whose source range is not known."""
-    if source is None:
-        held = _held_elsewhere(g, vpc_id, pos)
-        if held:
-            walk.unknown(
-                CheckCode.NACL_MISSING,
-                held,
-                f"{pos.destination} is in {held}: its network ACL is not evaluated for this traffic "
-                f"({'IPv6' if pos.destination.version == 6 else 'the source range is unknown'})",
-            )
-        return
+    IPv6 comes from the task subnet's IPv6 range (no NAT translates it); a source that is not known
+    leaves the walk ``unknown`` where another subnet holds the destination, never a pass."""
+    if source is None and pos.destination.version == 6 and not pos.translated_by:
+        source = _ipv6_range(g, pos.subnet_id)
     for subnets in _holding(g, vpc_id, pos.destination).values():
         subnet = next((s for s in subnets if s != pos.subnet_id), None)
-        if subnet is not None:
-            walk.crossings.append(Crossing(subnet, source, toward_destination=False))
-
-
-def _held_elsewhere(g: nx.DiGraph, vpc_id: str, pos: Position) -> str | None:
-    """The first subnet of ``vpc_id`` (by id) other than the walk's own whose IPv4 or IPv6 ranges
-    overlap the destination, or None."""
-    dest = pos.destination
-    pred = g.pred[vpc_id] if vpc_id in g else {}
-    subnet: str
-    for subnet in sorted(s for s, edge in pred.items() if edge.get("rel") == "in-vpc"):
-        node = g.nodes[subnet]
-        if subnet == pos.subnet_id or node.get("kind") != "subnet":
+        if subnet is None:
             continue
-        item = node.get("item", {})
-        blocks = (
-            [item.get("CidrBlock")]
-            if dest.version == 4
-            else [a.get("Ipv6CidrBlock") for a in item.get("Ipv6CidrBlockAssociationSet") or ()]
-        )
-        space = AddressSet.of([b for b in blocks if isinstance(b, str)], dest.version)
-        if space & dest.space:
-            return subnet
-    return None
+        if source is None:
+            walk.unknown(
+                CheckCode.NACL_MISSING,
+                subnet,
+                f"{pos.destination} is in {subnet}: the range the traffic comes from is not known, so its "
+                "network ACL cannot be evaluated",
+            )
+            return
+        walk.crossings.append(Crossing(subnet, source, toward_destination=False))
+
+
+def _ipv6_range(g: nx.DiGraph, subnet_id: str) -> Network | None:
+    item = g.nodes.get(subnet_id, {}).get("item", {})
+    blocks = [a.get("Ipv6CidrBlock") for a in item.get("Ipv6CidrBlockAssociationSet") or ()]
+    block = next((b for b in blocks if isinstance(b, str)), None)
+    return ipaddress.ip_network(block, strict=False) if block else None
 
 
 def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, list[str]]:
-    """The subnets of ``vpc_id`` that hold part of ``dest``, by ACL, each list by id (once per VPC
-    and destination for the run: kept in ``g.graph``, like the route partitions)."""
+    """The subnets of ``vpc_id`` that hold part of ``dest`` (by their IPv4 or IPv6 ranges), by ACL,
+    each list by id (once per VPC and destination for the run: kept in ``g.graph``, like the route
+    partitions)."""
     cache = g.graph.setdefault("holding", {})
     found: dict[str | None, list[str]] | None = cache.get((vpc_id, dest))
     if found is None:
@@ -301,8 +289,19 @@ def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, 
         cache[vpc_id, dest] = found
         pred = g.pred[vpc_id] if vpc_id in g else {}
         for subnet in sorted(s for s, edge in pred.items() if edge.get("rel") == "in-vpc"):
-            cidr = g.nodes[subnet].get("cidr") if g.nodes[subnet].get("kind") == "subnet" else None
-            if cidr is not None and cidr.version == dest.version and dest.space.overlaps(*span_of(cidr)[1:]):
+            node = g.nodes[subnet]
+            if node.get("kind") != "subnet":
+                continue
+            if dest.version == 4:
+                cidr = node.get("cidr")
+                holds = cidr is not None and cidr.version == 4 and dest.space.overlaps(*span_of(cidr)[1:])
+            else:
+                v6 = [
+                    a.get("Ipv6CidrBlock")
+                    for a in node.get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()
+                ]
+                holds = bool(AddressSet.of([b for b in v6 if isinstance(b, str)], 6) & dest.space)
+            if holds:
                 found.setdefault(successor(g, subnet, "uses-nacl"), []).append(subnet)
     return found
 

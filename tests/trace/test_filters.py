@@ -451,11 +451,31 @@ def _dual_stack_app():
     return snap
 
 
-def test_ipv6_destination_in_another_subnet_of_the_vpc_is_unknown_since_its_acl_is_not_evaluated():
-    r = trace(_dual_stack_app(), "subnet-private", destination="2600:1f18:9:0::10/128")
-    assert r.verdict is Verdict.UNKNOWN
-    assert codes(r) == {CheckCode.NACL_MISSING}
-    assert "subnet-public" in r.reason and "IPv6" in r.reason
+def test_ipv6_destination_in_another_subnet_enters_through_its_acl_from_the_task_subnets_ipv6_range():
+    snap = _dual_stack_app()
+    assert trace(snap, "subnet-private", destination="2600:1f18:9:0::10/128").verdict is Verdict.REACHABLE
+    allow_all_but_the_task = [
+        {
+            "RuleNumber": 50,
+            "Egress": False,
+            "RuleAction": "deny",
+            "Protocol": "-1",
+            "Ipv6CidrBlock": "2600:1f18:9:1::/64",
+        },
+        {
+            "RuleNumber": 100,
+            "Egress": False,
+            "RuleAction": "allow",
+            "Protocol": "-1",
+            "Ipv6CidrBlock": "::/0",
+        },
+        {"RuleNumber": 100, "Egress": True, "RuleAction": "allow", "Protocol": "-1", "Ipv6CidrBlock": "::/0"},
+    ]
+    custom_acl(snap, "subnet-public", allow_all_but_the_task)
+    r = trace(snap, "subnet-private", destination="2600:1f18:9:0::10/128")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "acl-subnet-public")
+    assert codes(r) == {CheckCode.NACL_REQUEST_DENIED}
+    assert "2600:1f18:9:1::/64" in r.reason
 
 
 def test_ipv6_destination_in_the_tasks_own_subnet_crosses_no_acl():
