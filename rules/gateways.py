@@ -94,10 +94,11 @@ GW006 = from_checks(
     name="peering-not-transitive",
     title="VPC peering used as a way to the internet",
     severity="error",
-    codes=[CheckCode.PEERING_NOT_TRANSITIVE, CheckCode.EIGW_IPV4],
+    codes=[CheckCode.PEERING_NOT_TRANSITIVE, CheckCode.EIGW_IPV4, CheckCode.NAT_IPV6],
     docs="""
     What it checks: the route for an internet destination does not lead into a peering connection
-    (or an IPv6-only egress-only gateway for IPv4 traffic).
+    (or an IPv6-only egress-only gateway for IPv4 traffic, or a NAT gateway for IPv6 traffic outside
+    NAT64's 64:ff9b::/96, which it does not forward).
     Why it matters: AWS does not support edge-to-edge routing: a peer VPC's internet or NAT
     gateway is never usable through the peering connection.
     Example: `0.0.0.0/0 -> pcx-0abc` towards a "shared services" VPC with the NAT gateways.

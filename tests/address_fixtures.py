@@ -61,6 +61,29 @@ def ipv6_route_without_ipv6_subnet() -> dict[str, Any]:
     return snap
 
 
+def dual_stack_app() -> dict[str, Any]:
+    """healthy() with IPv6: vpc-app 2600:1f18:9::/56, a /64 per subnet, local IPv6 routes, ECS
+    dual-stack on, ACLs and sg-open open to ::/0."""
+    snap = healthy()
+    reg = region(snap)
+    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:9::/56"}]
+    for n, subnet in enumerate(("subnet-public", "subnet-private", "subnet-isolated")):
+        item(snap, "Subnets", subnet)["Ipv6CidrBlockAssociationSet"] = [
+            {"Ipv6CidrBlock": f"2600:1f18:9:{n}::/64"}
+        ]
+    for table in reg["RouteTables"]:
+        table["Routes"].append(
+            {"DestinationIpv6CidrBlock": "2600:1f18:9::/56", "GatewayId": "local", "State": "active"}
+        )
+    reg["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
+    acl = item(snap, "NetworkAcls", "acl-default")
+    acl["Entries"] += [
+        {**{k: v for k, v in e.items() if k != "CidrBlock"}, "Ipv6CidrBlock": "::/0"} for e in acl["Entries"]
+    ]
+    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"][0]["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
+    return snap
+
+
 FIXTURES = {
     "default_route_in_halves.json": default_route_in_halves,
     "partner_range_into_peering.json": partner_range_into_peering,

@@ -87,5 +87,10 @@ def allow_statement(result: TargetResult, need: NeedResult, vpce: str) -> str:
     if request is None:
         return "a statement allowing the task's calls"
     resource = request.resource.value + ("*" if request.resource.open_tail else "")
-    statement = {"Effect": "Allow", "Principal": "*", "Action": list(request.all_actions), "Resource": resource}
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": list(request.all_actions),
+        "Resource": resource,
+    }
     return json.dumps(statement)

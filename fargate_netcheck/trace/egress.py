@@ -37,6 +37,7 @@ from fargate_netcheck.trace.hops import (
     translated_in,
 )
 from fargate_netcheck.trace.ipv6 import task_ipv6
+from fargate_netcheck.trace.nat_gateways import nat_gateway
 from fargate_netcheck.trace.pieces import combine
 from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
 from fargate_netcheck.trace.service_lists import around_service_list
@@ -54,7 +55,7 @@ _NOT_GATEWAYS = {"subnet", "route-table", "tgw-route-table", "tgw-attachment"}
 
 def all_handlers() -> dict[str, Handler]:
     """Next-hop handlers by route target kind; kinds not listed are ``not_followed`` (unknown)."""
-    return {**default_handlers(), **appliance_handlers(), "tgw": transit_gateway}
+    return {**default_handlers(), "nat": nat_gateway, **appliance_handlers(), "tgw": transit_gateway}
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,59 +162,6 @@ def _from_another_vpc(walk: Walk, gateway: str, label: str, pos: Position) -> bo
     return True
 
 
-def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
-    nat = route.target_id
-    walk.hop(nat)
-    if pos.translated_by:
-        walk.failed(
-            CheckCode.NAT_PRIVATE_SUBNET,
-            pos.translated_by,
-            f"NAT gateway {pos.translated_by} sits in {pos.subnet_id}, whose route table sends "
-            f"{pos.destination} to another NAT gateway ({nat}) instead of an internet gateway",
-        )
-        return None
-    item = g.nodes[nat]["item"]
-    state = item.get("State", "unknown")
-    if state != "available":
-        walk.failed(CheckCode.NAT_NOT_AVAILABLE, nat, f"NAT gateway {nat} is {state}, not available")
-        return None
-    if item.get("ConnectivityType", "public") != "private":
-        return _through_nat_gateway(g, walk, item, pos, public=True)
-
-    # A private NAT gateway translates to its private address, for other VPCs and on-premises
-    # networks (through a transit or virtual private gateway); never for the internet.
-    def internet(w: Walk, p: Position) -> Step:
-        w.failed(
-            CheckCode.NAT_PRIVATE,
-            nat,
-            f"NAT gateway {nat} is a private NAT gateway: it cannot reach the internet",
-        )
-        return None
-
-    return split(
-        walk,
-        pos,
-        internet_space(pos.destination.version),
-        internet,
-        lambda w, p: _through_nat_gateway(g, w, item, p, public=False),
-    )
-
-
-def _through_nat_gateway(
-    g: nx.DiGraph, walk: Walk, item: dict, pos: Position, public: bool
-) -> Position | None:
-    nat = item["NatGatewayId"]
-    nat_subnet = item.get("SubnetId")
-    if not nat_subnet or nat_subnet not in g:
-        walk.unknown(CheckCode.DATA_MISSING, nat, f"the subnet of NAT gateway {nat} is not in the snapshot")
-        return None
-    walk.passed(CheckCode.NAT, nat, f"NAT gateway {nat} is available and {'public' if public else 'private'}")
-    walk.hop(nat_subnet)
-    if nat_subnet != pos.subnet_id:
-        walk.crossings.append(Crossing(nat_subnet, pos.task_source, origin=False))
-    return replace(pos, subnet_id=nat_subnet, public_source=public, translated_by=nat)
-
-
 def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     eigw = route.target_id
     walk.hop(eigw)
@@ -395,7 +342,6 @@ def not_followed(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
 def default_handlers() -> dict[str, Handler]:
     return {
         "igw": internet_gateway,
-        "nat": nat_gateway,
         "eigw": egress_only_gateway,
         "pcx": peering,
     }

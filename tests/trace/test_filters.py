@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from address_fixtures import partner_range_into_peering
+from address_fixtures import dual_stack_app, partner_range_into_peering
 from snapshots import codes, healthy, item, region, trace
 
 from fargate_netcheck.core.model import CheckCode, Verdict
@@ -428,31 +428,8 @@ def test_security_group_without_ip_permissions_egress_is_unknown_not_closed():
     assert "sg-open has no IpPermissionsEgress" in r.reason
 
 
-def _dual_stack_app():
-    """healthy() with IPv6: vpc-app 2600:1f18:9::/56, a /64 per subnet, local IPv6 routes, ECS
-    dual-stack on, ACLs and sg-open open to ::/0."""
-    snap = healthy()
-    reg = region(snap)
-    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:9::/56"}]
-    for n, subnet in enumerate(("subnet-public", "subnet-private", "subnet-isolated")):
-        item(snap, "Subnets", subnet)["Ipv6CidrBlockAssociationSet"] = [
-            {"Ipv6CidrBlock": f"2600:1f18:9:{n}::/64"}
-        ]
-    for table in reg["RouteTables"]:
-        table["Routes"].append(
-            {"DestinationIpv6CidrBlock": "2600:1f18:9::/56", "GatewayId": "local", "State": "active"}
-        )
-    reg["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
-    acl = item(snap, "NetworkAcls", "acl-default")
-    acl["Entries"] += [
-        {**{k: v for k, v in e.items() if k != "CidrBlock"}, "Ipv6CidrBlock": "::/0"} for e in acl["Entries"]
-    ]
-    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"][0]["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
-    return snap
-
-
 def test_ipv6_destination_in_another_subnet_enters_through_its_acl_from_the_task_subnets_ipv6_range():
-    snap = _dual_stack_app()
+    snap = dual_stack_app()
     assert trace(snap, "subnet-private", destination="2600:1f18:9:0::10/128").verdict is Verdict.REACHABLE
     allow_all_but_the_task = [
         {
@@ -479,5 +456,5 @@ def test_ipv6_destination_in_another_subnet_enters_through_its_acl_from_the_task
 
 
 def test_ipv6_destination_in_the_tasks_own_subnet_crosses_no_acl():
-    r = trace(_dual_stack_app(), "subnet-private", destination="2600:1f18:9:1::10/128")
+    r = trace(dual_stack_app(), "subnet-private", destination="2600:1f18:9:1::10/128")
     assert r.verdict is Verdict.REACHABLE

@@ -1,0 +1,97 @@
+"""The NAT gateway hop: a public one translates IPv4 for the internet from its subnet (whose route
+table must lead to an internet gateway); a private one never reaches the internet; IPv6 only in
+NAT64's ``64:ff9b::/96`` (AWS, "DNS64 and NAT64"), translated to the embedded IPv4 address. The
+IPv4 path a NAT64 translation takes is not traced (``unknown``: name the IPv4 destination); other
+IPv6 traffic a NAT gateway does not forward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+
+import networkx as nx
+
+from fargate_netcheck.core.model import CheckCode
+from fargate_netcheck.snapshot.addresses import AddressSet
+from fargate_netcheck.snapshot.parse import Route
+from fargate_netcheck.trace.destination import internet_space
+from fargate_netcheck.trace.hops import Position, Step, split
+from fargate_netcheck.trace.walk import Crossing, Walk
+
+NAT64 = AddressSet.of(["64:ff9b::/96"], 6)
+
+
+def _nat64(nat: str, walk: Walk, pos: Position) -> Step:
+    walk.unknown(
+        CheckCode.NAT_IPV6,
+        nat,
+        f"NAT gateway {nat} translates {pos.destination} (NAT64) to the IPv4 addresses it embeds; that IPv4 "
+        "path is not traced: check the IPv4 destination with --destination",
+    )
+    return None
+
+
+def _not_nat64(nat: str, walk: Walk, pos: Position) -> Step:
+    walk.failed(
+        CheckCode.NAT_IPV6,
+        nat,
+        f"NAT gateway {nat} forwards IPv6 only to NAT64's 64:ff9b::/96; {pos.destination} is dropped there "
+        "(route IPv6 to an egress-only or internet gateway)",
+    )
+    return None
+
+
+def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
+    nat = route.target_id
+    walk.hop(nat)
+    if pos.translated_by:
+        walk.failed(
+            CheckCode.NAT_PRIVATE_SUBNET,
+            pos.translated_by,
+            f"NAT gateway {pos.translated_by} sits in {pos.subnet_id}, whose route table sends "
+            f"{pos.destination} to another NAT gateway ({nat}) instead of an internet gateway",
+        )
+        return None
+    item = g.nodes[nat]["item"]
+    state = item.get("State", "unknown")
+    if state != "available":
+        walk.failed(CheckCode.NAT_NOT_AVAILABLE, nat, f"NAT gateway {nat} is {state}, not available")
+        return None
+    if pos.destination.version == 6:
+        return split(walk, pos, NAT64, partial(_nat64, nat), partial(_not_nat64, nat))
+    if item.get("ConnectivityType", "public") != "private":
+        return _through_nat_gateway(g, walk, item, pos, public=True)
+
+    # A private NAT gateway translates to its private address, for other VPCs and on-premises
+    # networks (through a transit or virtual private gateway); never for the internet.
+    def internet(w: Walk, p: Position) -> Step:
+        w.failed(
+            CheckCode.NAT_PRIVATE,
+            nat,
+            f"NAT gateway {nat} is a private NAT gateway: it cannot reach the internet",
+        )
+        return None
+
+    return split(
+        walk,
+        pos,
+        internet_space(pos.destination.version),
+        internet,
+        lambda w, p: _through_nat_gateway(g, w, item, p, public=False),
+    )
+
+
+def _through_nat_gateway(
+    g: nx.DiGraph, walk: Walk, item: dict, pos: Position, public: bool
+) -> Position | None:
+    nat = item["NatGatewayId"]
+    nat_subnet = item.get("SubnetId")
+    if not nat_subnet or nat_subnet not in g:
+        walk.unknown(CheckCode.DATA_MISSING, nat, f"the subnet of NAT gateway {nat} is not in the snapshot")
+        return None
+    walk.passed(CheckCode.NAT, nat, f"NAT gateway {nat} is available and {'public' if public else 'private'}")
+    walk.hop(nat_subnet)
+    if nat_subnet != pos.subnet_id:
+        walk.crossings.append(Crossing(nat_subnet, pos.task_source, origin=False))
+    return replace(pos, subnet_id=nat_subnet, public_source=public, translated_by=nat)
