@@ -29,22 +29,22 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode
-from fargate_netcheck.graph.build import region_of, successor, successors
+from fargate_netcheck.graph.build import region_of, successor
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Fork, Position, Step
 from fargate_netcheck.trace.returns import back_to, destination_route_back, record
 from fargate_netcheck.trace.routing import Piece, partition, route_pieces, subnet_route_table
-from fargate_netcheck.trace.walk import Crossing, Walk
-
-_ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
-# A transit gateway or attachment being changed (options, subnets) is neither down nor known to
-# carry the traffic during the change: unknown, not the "unreachable" of a deleted one.
-MODIFYING = "modifying"
-_MODIFYING_WHY = (
-    "whether it carries the traffic while it is being changed is not known; check again once it is available"
+from fargate_netcheck.trace.tgw_attachments import (
+    MODIFYING,
+    MODIFYING_WHY,
+    associated_table,
+    attached_in_az,
+    subnet_az,
+    vpc_attachment,
 )
+from fargate_netcheck.trace.walk import Crossing, Walk
 
 
 def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
@@ -52,13 +52,13 @@ def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> S
     walk.hop(tgw)
     state = g.nodes[tgw]["item"].get("State", "available")  # a hand-written item may omit it
     if state == MODIFYING:
-        walk.unknown(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}: {_MODIFYING_WHY}")
+        walk.unknown(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}: {MODIFYING_WHY}")
         return None
     if state != "available":
         walk.failed(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}, not available")
         return None
-    att = _vpc_attachment(g, walk, pos, tgw)
-    if att is None or not _attached_in_az(g, walk, att, pos.subnet_id):
+    att = vpc_attachment(g, walk, pos, tgw)
+    if att is None or not attached_in_az(g, walk, att, pos.subnet_id):
         return None
     _leave_vpc(g, walk, pos, att)
     table = associated_table(g, walk, att.attachment_id, tgw)
@@ -130,106 +130,6 @@ def _tgw_piece(
     return _enter_vpc(g, walk, pos, tgw, spoke_att, hop.attachment_id, hop.resource_id)
 
 
-def _vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
-    found: list[TgwAttachment] = [
-        g.nodes[a]["attachment"]
-        for a in successors(g, pos.vpc_id, "tgw-attachment")
-        if g.nodes[a]["attachment"].tgw_id == tgw
-    ]
-    usable = [a for a in found if a.state == "available"]
-    if usable:
-        return usable[0]
-    if found:
-        att = next((a for a in found if a.state == MODIFYING), found[0])
-        if att.state == MODIFYING:
-            walk.unknown(
-                CheckCode.TGW_NO_ATTACHMENT,
-                att.attachment_id,
-                f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}: {_MODIFYING_WHY}",
-            )
-            return None
-        walk.failed(
-            CheckCode.TGW_NO_ATTACHMENT,
-            att.attachment_id,
-            f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}, not available",
-        )
-        return None
-    rd = region_of(g, pos.subnet_id)
-    missing = [k for k in _ATTACHMENT_KINDS if not rd.collected(k)]
-    if len(missing) == len(_ATTACHMENT_KINDS):
-        walk.unknown(
-            CheckCode.DATA_MISSING, tgw, f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}"
-        )
-    else:
-        walk.failed(
-            CheckCode.TGW_NO_ATTACHMENT,
-            tgw,
-            f"{pos.vpc_id} has no attachment to transit gateway {tgw}: its route to {tgw} carries nothing",
-        )
-    return None
-
-
-def _attached_in_az(g: nx.DiGraph, walk: Walk, att: TgwAttachment, subnet_id: str) -> bool:
-    az = g.nodes[subnet_id]["item"].get("AvailabilityZone")
-    if att.subnet_ids is None or az is None:
-        walk.unknown(
-            CheckCode.DATA_MISSING,
-            att.attachment_id,
-            f"the subnets of attachment {att.attachment_id} (TransitGatewayVpcAttachments) or the AZ of "
-            f"{subnet_id} are not in the snapshot: whether {subnet_id}'s AZ can reach the transit gateway is unknown",
-        )
-        return False
-    if any(_az(g, s) == az for s in att.subnet_ids):
-        return True
-    walk.failed(
-        CheckCode.TGW_AZ,
-        att.attachment_id,
-        f"attachment {att.attachment_id} has no subnet in {az}: traffic from {subnet_id} ({az}) never "
-        "reaches the transit gateway",
-    )
-    return False
-
-
-def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | None) -> str | None:
-    """The TGW route table associated with an attachment; None (with the reason recorded) if unknown."""
-    att = g.nodes.get(attachment_id, {}).get("attachment")
-    table = att.route_table_id if att is not None else None
-    if table is None or g.nodes.get(table, {}).get("kind") != "tgw-route-table":
-        table = successor(g, attachment_id, "associated") if attachment_id in g else None
-    if table is not None and g.nodes.get(table, {}).get("kind") == "tgw-route-table":
-        return table
-    tgw = tgw or (att.tgw_id if att else None)
-    tables = successors(g, tgw, "has-route-table") if tgw is not None and tgw in g else []
-    if not tables:
-        owner = g.nodes.get(tgw, {}).get("item", {}).get("OwnerId") if tgw else None
-        rd = region_of(g, tgw) if tgw is not None and tgw in g and "account" in g.nodes[tgw] else None
-        if rd is not None and not rd.collected("TransitGatewayRouteTables"):
-            reason = rd.gap("TransitGatewayRouteTables")
-        else:
-            reason = (
-                f"no route table of transit gateway {tgw} is in the snapshot"
-                + (f" (it is owned by account {owner})" if owner else "")
-                + ": its routes cannot be followed; scan the account that owns it"
-            )
-        walk.unknown(CheckCode.TGW_UNREADABLE, tgw or attachment_id, reason)
-        return None
-    if table is None and all(g.nodes[t].get("associations_known") for t in tables):
-        walk.failed(
-            CheckCode.TGW_NOT_ASSOCIATED,
-            attachment_id,
-            f"attachment {attachment_id} is associated with no route table of {tgw}: the transit gateway "
-            "drops its traffic",
-        )
-    else:
-        walk.unknown(
-            CheckCode.TGW_UNREADABLE,
-            attachment_id,
-            f"the route table associated with {attachment_id} is not in the snapshot "
-            "(TransitGatewayRouteTables associations not collected or owned by another account)",
-        )
-    return None
-
-
 def _pieces(g: nx.DiGraph, walk: Walk, table: str, space: AddressSet) -> list[Piece[TgwRoute]] | None:
     """A TGW route table's partition of ``space``; None (with the gap recorded) when its routes
     were not collected."""
@@ -276,7 +176,7 @@ def _enter_vpc(
         walk.unknown(
             CheckCode.TGW_NO_ATTACHMENT,
             egress_att,
-            f"attachment {egress_att} of {tgw} is {att.state}: {_MODIFYING_WHY}",
+            f"attachment {egress_att} of {tgw} is {att.state}: {MODIFYING_WHY}",
         )
         return None
     if att is not None and att.state not in ("available", "unknown"):  # unknown: only a table names it
@@ -303,8 +203,8 @@ def _enter_vpc(
             f"the subnets of attachment {egress_att} in {vpc} are not in the snapshot",
         )
         return None
-    az = _az(g, pos.subnet_id)
-    subnet = next((s for s in subnets if _az(g, s) == az), subnets[0])
+    az = subnet_az(g, pos.subnet_id)
+    subnet = next((s for s in subnets if subnet_az(g, s) == az), subnets[0])
     source = current_source(g, pos)
     walk.hop(subnet)
     # The attachment's network interface hands the traffic on inside the VPC: this subnet's ACL
@@ -324,15 +224,10 @@ def _leave_vpc(g: nx.DiGraph, walk: Walk, pos: Position, att: TgwAttachment) -> 
     """The traffic reaches the transit gateway through the attachment's subnet in its own AZ. When
     that is another subnet than the one the traffic stands in, its ACL applies to the request from
     the task (inbound) and the replies to it (outbound), and to nothing else."""
-    az = _az(g, pos.subnet_id)
-    subnet = next((s for s in att.subnet_ids or () if _az(g, s) == az and s in g), None)
+    az = subnet_az(g, pos.subnet_id)
+    subnet = next((s for s in att.subnet_ids or () if subnet_az(g, s) == az and s in g), None)
     if subnet is not None and subnet != pos.subnet_id:
         walk.crossings.append(Crossing(subnet, current_source(g, pos), toward_destination=False))
-
-
-def _az(g: nx.DiGraph, subnet_id: str) -> str | None:
-    az = g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
-    return az if isinstance(az, str) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,127 @@
+"""Where a VPC meets a transit gateway: its attachment (``available``; one being modified is
+``unknown``), the attachment's subnet in the task's Availability Zone, and the TGW route table the
+attachment is associated with (each a reason recorded on the walk when it is missing or unreadable).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from fargate_netcheck.core.model import CheckCode
+from fargate_netcheck.graph.build import region_of, successor, successors
+from fargate_netcheck.snapshot.parse import TgwAttachment
+from fargate_netcheck.trace.hops import Position
+from fargate_netcheck.trace.walk import Walk
+
+ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
+# A transit gateway or attachment being changed (options, subnets) is neither down nor known to
+# carry the traffic during the change: unknown, not the "unreachable" of a deleted one.
+MODIFYING = "modifying"
+MODIFYING_WHY = (
+    "whether it carries the traffic while it is being changed is not known; check again once it is available"
+)
+
+
+def vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
+    found: list[TgwAttachment] = [
+        g.nodes[a]["attachment"]
+        for a in successors(g, pos.vpc_id, "tgw-attachment")
+        if g.nodes[a]["attachment"].tgw_id == tgw
+    ]
+    usable = [a for a in found if a.state == "available"]
+    if usable:
+        return usable[0]
+    if found:
+        att = next((a for a in found if a.state == MODIFYING), found[0])
+        if att.state == MODIFYING:
+            walk.unknown(
+                CheckCode.TGW_NO_ATTACHMENT,
+                att.attachment_id,
+                f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}: {MODIFYING_WHY}",
+            )
+            return None
+        walk.failed(
+            CheckCode.TGW_NO_ATTACHMENT,
+            att.attachment_id,
+            f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}, not available",
+        )
+        return None
+    rd = region_of(g, pos.subnet_id)
+    missing = [k for k in ATTACHMENT_KINDS if not rd.collected(k)]
+    if len(missing) == len(ATTACHMENT_KINDS):
+        walk.unknown(
+            CheckCode.DATA_MISSING, tgw, f"attachments of transit gateway {tgw}: {rd.gap(missing[0])}"
+        )
+    else:
+        walk.failed(
+            CheckCode.TGW_NO_ATTACHMENT,
+            tgw,
+            f"{pos.vpc_id} has no attachment to transit gateway {tgw}: its route to {tgw} carries nothing",
+        )
+    return None
+
+
+def attached_in_az(g: nx.DiGraph, walk: Walk, att: TgwAttachment, subnet_id: str) -> bool:
+    az = g.nodes[subnet_id]["item"].get("AvailabilityZone")
+    if att.subnet_ids is None or az is None:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            att.attachment_id,
+            f"the subnets of attachment {att.attachment_id} (TransitGatewayVpcAttachments) or the AZ of "
+            f"{subnet_id} are not in the snapshot: whether {subnet_id}'s AZ can reach the transit gateway is unknown",
+        )
+        return False
+    if any(subnet_az(g, s) == az for s in att.subnet_ids):
+        return True
+    walk.failed(
+        CheckCode.TGW_AZ,
+        att.attachment_id,
+        f"attachment {att.attachment_id} has no subnet in {az}: traffic from {subnet_id} ({az}) never "
+        "reaches the transit gateway",
+    )
+    return False
+
+
+def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | None) -> str | None:
+    """The TGW route table associated with an attachment; None (with the reason recorded) if unknown."""
+    att = g.nodes.get(attachment_id, {}).get("attachment")
+    table = att.route_table_id if att is not None else None
+    if table is None or g.nodes.get(table, {}).get("kind") != "tgw-route-table":
+        table = successor(g, attachment_id, "associated") if attachment_id in g else None
+    if table is not None and g.nodes.get(table, {}).get("kind") == "tgw-route-table":
+        return table
+    tgw = tgw or (att.tgw_id if att else None)
+    tables = successors(g, tgw, "has-route-table") if tgw is not None and tgw in g else []
+    if not tables:
+        owner = g.nodes.get(tgw, {}).get("item", {}).get("OwnerId") if tgw else None
+        rd = region_of(g, tgw) if tgw is not None and tgw in g and "account" in g.nodes[tgw] else None
+        if rd is not None and not rd.collected("TransitGatewayRouteTables"):
+            reason = rd.gap("TransitGatewayRouteTables")
+        else:
+            reason = (
+                f"no route table of transit gateway {tgw} is in the snapshot"
+                + (f" (it is owned by account {owner})" if owner else "")
+                + ": its routes cannot be followed; scan the account that owns it"
+            )
+        walk.unknown(CheckCode.TGW_UNREADABLE, tgw or attachment_id, reason)
+        return None
+    if table is None and all(g.nodes[t].get("associations_known") for t in tables):
+        walk.failed(
+            CheckCode.TGW_NOT_ASSOCIATED,
+            attachment_id,
+            f"attachment {attachment_id} is associated with no route table of {tgw}: the transit gateway "
+            "drops its traffic",
+        )
+    else:
+        walk.unknown(
+            CheckCode.TGW_UNREADABLE,
+            attachment_id,
+            f"the route table associated with {attachment_id} is not in the snapshot "
+            "(TransitGatewayRouteTables associations not collected or owned by another account)",
+        )
+    return None
+
+
+def subnet_az(g: nx.DiGraph, subnet_id: str) -> str | None:
+    az = g.nodes.get(subnet_id, {}).get("item", {}).get("AvailabilityZone")
+    return az if isinstance(az, str) else None
