@@ -102,11 +102,8 @@ def nothing_checked(report: Report) -> str:
         return (
             f"nothing was checked: the subnets could not be collected ({', '.join(failed)}); see the report"
         )
-    if report.active_findings():
-        return (
-            f"nothing was checked: no target resolved ({len(report.active_findings())} finding(s) "
-            "say why); see the report"
-        )
+    if findings := report.active_findings():
+        return f"nothing was checked: no target resolved ({len(findings)} finding(s) say why); see the report"
     return "nothing was checked: no subnet was found to audit (0 targets)"
 
 

@@ -19,6 +19,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route, span_of
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
+from fargate_netcheck.trace.ipv6 import subnet_ipv6_blocks
 from fargate_netcheck.trace.returns import GatewayReturn, PeeringReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -219,10 +220,9 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
 
 
 def _ipv6_range(g: nx.DiGraph, subnet_id: str) -> Network | None:
-    item = g.nodes.get(subnet_id, {}).get("item", {})
-    blocks = [a.get("Ipv6CidrBlock") for a in item.get("Ipv6CidrBlockAssociationSet") or ()]
-    block = next((b for b in blocks if isinstance(b, str)), None)
-    return ipaddress.ip_network(block, strict=False) if block else None
+    """The range the task's IPv6 address comes from (as ``ipv6.task_ipv6`` reads it)."""
+    blocks = subnet_ipv6_blocks(g.nodes.get(subnet_id, {}).get("item", {}))
+    return ipaddress.ip_network(blocks[0], strict=False) if blocks else None
 
 
 def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, list[str]]:
@@ -242,7 +242,7 @@ def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, 
             if dest.version == 4:
                 cidr = node.get("cidr")
                 holds = cidr is not None and cidr.version == 4 and dest.space.overlaps(*span_of(cidr)[1:])
-            else:
+            else:  # every block, associated or not: a subnet more is an ACL more, never a pass
                 v6 = [
                     a.get("Ipv6CidrBlock")
                     for a in node.get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()

@@ -129,13 +129,18 @@ def test_prefix_list_rule_with_unreadable_entries_is_unknown():
     assert "pl-unread" in r.reason
 
 
-def test_security_group_without_a_vpc_id_is_unknown_not_of_another_vpc():
+@pytest.mark.parametrize(
+    "field",
+    ["VpcId", "IpPermissionsEgress"],  # a hand-written or trimmed item; AWS always sends both
+)
+def test_security_group_item_without_a_field_the_trace_reads_is_unknown_not_a_guess(field):
+    """No VpcId is not "of another VPC"; no IpPermissionsEgress is not "no egress"."""
     snap = healthy()
-    del item(snap, "SecurityGroups", "sg-open")["VpcId"]  # a hand-written or trimmed item
+    del item(snap, "SecurityGroups", "sg-open")[field]
     r = trace(snap, "subnet-private")
     assert r.verdict is Verdict.UNKNOWN
     assert codes(r) == {CheckCode.DATA_MISSING}
-    assert "sg-open has no VpcId" in r.reason
+    assert f"sg-open has no {field}" in r.reason
 
 
 def test_security_group_of_another_vpc_is_refused():
@@ -417,15 +422,6 @@ def test_mixed_family_destinations_do_not_crash_the_filters():
     assert (
         evaluate_acl(inbound, mixed.addresses, (443, 443)).status.value == "unknown"
     )  # the IPv6 part is denied
-
-
-def test_security_group_without_ip_permissions_egress_is_unknown_not_closed():
-    snap = healthy()
-    del item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"]  # AWS always sends the key
-    r = trace(snap, "subnet-private")
-    assert r.verdict is Verdict.UNKNOWN
-    assert codes(r) == {CheckCode.DATA_MISSING}
-    assert "sg-open has no IpPermissionsEgress" in r.reason
 
 
 def test_ipv6_destination_in_another_subnet_enters_through_its_acl_from_the_task_subnets_ipv6_range():

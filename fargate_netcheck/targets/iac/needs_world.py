@@ -9,8 +9,8 @@ Firewall, private hosted zones, Network Firewall, endpoint policies), as AWS beh
 - A new VPC has no Resolver rule, DNS Firewall or Route 53 Profile association and no private hosted
   zone: with the code alone, those kinds are the empty lists the snapshot already holds. A resource
   of such a kind that is not modelled here (a Resolver rule association, a Network Firewall, a
-  private hosted zone, a Profile association) records its kind as not known (the snapshot's ``Errors``), naming it: the needs that depend on
-  it are ``unknown``, never a guessed ``reachable``.
+  private hosted zone, a Profile association) records its kind as not known (the snapshot's
+  ``Errors``), naming it: the needs that depend on it are ``unknown``, never a guessed ``reachable``.
 - A VPC endpoint created without a policy gets AWS's default full-access policy.
 - A gateway endpoint adds a route to each of its route tables: its service's AWS-managed prefix list
   to the endpoint (the list's addresses are AWS's: it stays unread, named by the service).
