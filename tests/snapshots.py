@@ -198,6 +198,37 @@ def default_route(snap: dict[str, Any], rtb_id: str) -> dict[str, Any]:
     )
 
 
+def acl_entries(*entries):
+    """(number, egress, action, cidr, protocol, ports) tuples to AWS NetworkAcl entries."""
+    out = []
+    for number, egress, action, cidr, protocol, ports in entries:
+        entry = {
+            "RuleNumber": number,
+            "Egress": egress,
+            "RuleAction": action,
+            "CidrBlock": cidr,
+            "Protocol": protocol,
+        }
+        if ports:
+            entry["PortRange"] = {"From": ports[0], "To": ports[1]}
+        out.append(entry)
+    return out
+
+
+def custom_acl(snap, subnet, entries):
+    reg = region(snap)
+    for acl in reg["NetworkAcls"]:
+        acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] != subnet]
+    reg["NetworkAcls"].append(
+        {
+            "NetworkAclId": f"acl-{subnet}",
+            "VpcId": "vpc-app",
+            "Associations": [{"SubnetId": subnet}],
+            "Entries": entries,
+        }
+    )
+
+
 def write(snap: dict[str, Any], path: Path) -> Path:
     path.write_text(json.dumps(snap, indent=1))
     return path

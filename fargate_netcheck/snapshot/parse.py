@@ -31,6 +31,21 @@ def within(inner: Network, outer: Network) -> bool:
 
 ALL_PORTS = (0, 65535)
 TCP = "6"
+PORTED = ("6", "17")  # TCP and UDP: AWS requires a port range for these protocols, and only these
+
+
+def port_range(lo: object, hi: object, protocol: str) -> tuple[int, int] | None:
+    """The ports a TCP or UDP rule covers; ALL_PORTS for other protocols (AWS ignores their ports).
+
+    None: a TCP or UDP rule without a valid range (missing, negative, past 65535, or reversed).
+    AWS refuses to create one, so only a hand-written or damaged snapshot holds it, and what it
+    matches cannot be told: the trace gives unknown wherever it could decide the verdict."""
+    if protocol not in PORTED:
+        return ALL_PORTS
+    if isinstance(lo, int) and isinstance(hi, int) and 0 <= lo <= hi <= 65535:
+        return (lo, hi)
+    return None
+
 
 # Route target fields, in the order AWS documents them; the first present wins.
 _TARGET_FIELDS = (
@@ -106,7 +121,7 @@ class AclEntry:
     protocol: str  # "-1" (all) or an IANA number as a string
     allow: bool
     network: Network
-    ports: tuple[int, int]
+    ports: tuple[int, int] | None  # None: a TCP or UDP entry without a valid range (port_range)
     # Derived once here, because the trace evaluates and quotes each entry for thousands of subnets:
     span: Span = field(init=False, compare=False)  # the network as integers, for interval arithmetic
     text: str = field(init=False, compare=False)  # describe()
@@ -114,7 +129,10 @@ class AclEntry:
     def __post_init__(self) -> None:
         action = "allows" if self.allow else "denies"
         proto = "all traffic" if self.protocol == "-1" else _proto_name(self.protocol)
-        ports = "" if self.ports == ALL_PORTS else f" ports {self.ports[0]}-{self.ports[1]}"
+        if self.ports is None:
+            ports = " with no valid port range"
+        else:
+            ports = "" if self.ports == ALL_PORTS else f" ports {self.ports[0]}-{self.ports[1]}"
         object.__setattr__(self, "span", span_of(self.network))
         object.__setattr__(self, "text", f"rule {self.number} {action} {proto}{ports} {self.network}")
 
@@ -137,11 +155,9 @@ def parse_acl_entries(
     for raw in raw_entries:
         cidr = raw.get("CidrBlock") or raw.get("Ipv6CidrBlock")
         protocol = _normalise_protocol(str(raw.get("Protocol", "-1")))
-        port_range = raw.get("PortRange")
-        if protocol in ("6", "17") and isinstance(port_range, dict):
-            ports = (int(port_range["From"]), int(port_range["To"]))
-        else:
-            ports = ALL_PORTS
+        given = raw.get("PortRange")
+        given = given if isinstance(given, dict) else {}
+        ports = port_range(given.get("From"), given.get("To"), protocol)
         entry = AclEntry(
             number=int(raw["RuleNumber"]),
             protocol=protocol,
@@ -160,26 +176,27 @@ def _rule_number(entry: AclEntry) -> int:
 @dataclass(frozen=True, slots=True)
 class SgRule:
     protocol: str  # "-1" or an IANA number as a string
-    ports: tuple[int, int]
+    ports: tuple[int, int] | None  # None: a TCP or UDP rule without a valid range (port_range)
     networks: tuple[Network, ...]
     prefix_list_ids: tuple[str, ...]
     group_ids: tuple[str, ...]
 
     def covers(self, protocol: str, port: int) -> bool:
-        if self.protocol not in ("-1", protocol):
+        """Certainly allows ``port``: False for a rule whose range is unknown (see ``may_cover``)."""
+        if self.protocol not in ("-1", protocol) or self.ports is None:
             return False
         return self.ports[0] <= port <= self.ports[1]
+
+    def may_cover(self, protocol: str) -> bool:
+        """A rule of the protocol whose port range is unknown: it may or may not allow the port."""
+        return self.ports is None and self.protocol == protocol
 
 
 def parse_sg_rules(raw_rules: list[JsonDict], network_of: NetworkOf = _parse_network) -> tuple[SgRule, ...]:
     rules = []
     for raw in raw_rules:
         protocol = _normalise_protocol(str(raw.get("IpProtocol", "-1")))
-        lo, hi = raw.get("FromPort"), raw.get("ToPort")
-        if protocol in ("6", "17") and isinstance(lo, int) and isinstance(hi, int) and lo >= 0:
-            ports = (lo, hi)
-        else:
-            ports = ALL_PORTS
+        ports = port_range(raw.get("FromPort"), raw.get("ToPort"), protocol)
         networks = [network_of(r["CidrIp"]) for r in raw.get("IpRanges") or [] if r.get("CidrIp")]
         networks += [network_of(r["CidrIpv6"]) for r in raw.get("Ipv6Ranges") or [] if r.get("CidrIpv6")]
         rules.append(

@@ -206,8 +206,13 @@ class EndpointWalk:
             return
         dest = self._endpoint_destination(vpce, cidrs)
         outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
-        code = _EGRESS.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
-        self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
+        status, detail = outcome.status, outcome.detail
+        unsure = sorted({g for r in rules if r.may_cover("6") for g in r.group_ids} & set(groups))
+        if status is Status.FAIL and unsure:
+            status = Status.UNKNOWN
+            detail = f"egress to {vpce}'s group {unsure[0]} has no valid port range: whether it allows TCP {HTTPS} is unknown"
+        code = _EGRESS.get(status, CheckCode.EP_TASK_EGRESS_PARTIAL)
+        self.walk.add(code, status, blame, f"security groups {label}: {detail}")
 
     def _endpoint_destination(self, vpce: str, cidrs: tuple[Network, ...]) -> Destination:
         """The endpoint's subnets as a destination, one object per endpoint for the whole run (the

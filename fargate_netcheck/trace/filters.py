@@ -234,6 +234,7 @@ class Filters:
             code,
             status,
             acl,
-            f"network ACL {acl} of {subnet_id} {_ACL_VERBS[status]} {direction} {what} ({outcome.deciding})",
+            f"network ACL {acl} of {subnet_id} {'may block' if outcome.undecidable else _ACL_VERBS[status]}"
+            f" {direction} {what} ({outcome.deciding})",
         )
         return outcome

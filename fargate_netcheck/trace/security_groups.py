@@ -1,10 +1,12 @@
 """Security group egress: does the union of a task's groups allow a protocol and port to a set of
 addresses? Groups are stateful, so replies need no rule. A rule naming another group never covers
-internet addresses."""
+internet addresses. A TCP or UDP rule without a valid port range (which AWS refuses to create) may
+or may not allow the port: where it reaches the addresses that nothing else allows, unknown."""
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fargate_netcheck.core.model import Status
@@ -42,6 +44,9 @@ def evaluate_egress(
     wanted = destination.addresses  # may mix families (a prefix list's entries, say)
     if all(any(_within(piece, net) for net in merged) for piece in wanted):
         return SgOutcome(Status.PASS, f"egress allows TCP {port} to {destination}")
+    unsure = _unsure(rules, protocol, prefix_lists, lambda net: any(_overlaps(net, p) for p in wanted))
+    if unsure:
+        return SgOutcome(Status.UNKNOWN, f"egress to {destination} on TCP {port} {unsure}")
     if unreadable:
         return SgOutcome(
             Status.UNKNOWN,
@@ -57,6 +62,33 @@ def evaluate_egress(
             "whether the task reaches its service depends on the address: pass --destination",
         )
     return SgOutcome(Status.FAIL, f"no egress rule allows TCP {port} to {destination}")
+
+
+def _unsure(
+    rules: list[SgRule],
+    protocol: str,
+    prefix_lists: dict[str, tuple[Network, ...] | None],
+    reaches: Callable[[Network], bool],
+) -> str:
+    """Why a rule without a valid port range could change the outcome, or "" if none could: a rule
+    of the protocol whose addresses (or unreadable prefix list) ``reaches`` the traffic's peer."""
+    for rule in rules:
+        if not rule.may_cover(protocol):
+            continue
+        lists = [prefix_lists.get(pl) for pl in rule.prefix_list_ids]
+        if any(cidrs is None for cidrs in lists) or any(
+            reaches(net) for net in (*rule.networks, *(n for cidrs in lists for n in cidrs or ()))
+        ):
+            names = rule.prefix_list_ids or tuple(str(n) for n in rule.networks)
+            return (
+                f"depends on a rule for {', '.join(names[:3])} with no valid port range"
+                " (AWS requires one for TCP and UDP), so whether it allows the port is unknown"
+            )
+    return ""
+
+
+def _overlaps(a: Network, b: Network) -> bool:
+    return a.version == b.version and a.overlaps(b)
 
 
 def _collapse(networks: list[Network]) -> list[Network]:
@@ -106,6 +138,19 @@ def evaluate_ingress(
     shared = sorted(refs & set(from_groups or ()))
     if shared:
         return SgOutcome(Status.PASS, f"ingress allows TCP {port} from the task's group {shared[0]}")
+    unsure = _unsure(rules, protocol, prefix_lists, lambda net: _overlaps(net, source))
+    unsure = unsure or next(
+        (
+            f"depends on a rule for group {g} with no valid port range (AWS requires one for TCP and UDP)"
+            for r in rules
+            if r.may_cover(protocol)
+            for g in r.group_ids
+            if g and (from_groups is None or g in from_groups)
+        ),
+        "",
+    )
+    if unsure:
+        return SgOutcome(Status.UNKNOWN, f"ingress from {source} on TCP {port} {unsure}")
     if unreadable:
         return SgOutcome(
             Status.UNKNOWN,

@@ -27,18 +27,26 @@ def network(offset: int, prefix: int) -> ipaddress.IPv4Network:
 # A /28 and ports 0-7: small enough that entries overlap, nest and split each other often.
 networks = st.builds(network, st.integers(0, 15), st.integers(28, 32))
 port_ranges = st.tuples(st.integers(0, 7), st.integers(0, 7)).map(lambda p: (min(p), max(p)))
-entries = st.lists(
-    st.builds(
+
+
+def entry(protocols, ports):
+    return st.builds(
         AclEntry,
         number=st.integers(1, 32766),
-        protocol=st.sampled_from(["-1", "6", "17"]),
+        protocol=st.sampled_from(protocols),
         allow=st.booleans(),
         network=networks,
-        ports=port_ranges,
-    ),
-    max_size=6,
-    unique_by=lambda e: e.number,
-).map(lambda es: tuple(sorted(es, key=lambda e: e.number)))
+        ports=ports,
+    )
+
+
+def ordered(entry_strategy, max_size):
+    return st.lists(entry_strategy, max_size=max_size, unique_by=lambda e: e.number).map(
+        lambda es: tuple(sorted(es, key=lambda e: e.number))
+    )
+
+
+entries = ordered(entry(["-1", "6", "17"], port_ranges), 6)
 
 
 def model(entries, peer, ports):
@@ -116,3 +124,32 @@ def test_addresses_before_a_narrower_entry_fall_through_to_the_next():
     entries = (AclEntry(100, "-1", True, ipaddress.ip_network("10.0.0.1/32"), (0, 65535)),)
     outcome = evaluate_acl(entries, (ipaddress.ip_network("10.0.0.0/31"),), (443, 443))
     assert (outcome.status, outcome.deciding) == (Status.UNKNOWN, DEFAULT)
+
+
+# Entries whose port range is unknown (a TCP or UDP entry without a valid one): the outcome must be
+# what every reading agrees on, and unknown where readings differ. The readings checked here are the
+# extremes of each such entry (it matches every port, or none); first-match evaluation is monotone
+# in them, which is what lets the evaluator try only the two overall extremes.
+entries_with_unsure = ordered(entry(["-1", "6", "17"], port_ranges) | entry(["6", "17"], st.none()), 5)
+
+
+def readings(entries):
+    """Every combination of the unsure entries matching all ports or being absent."""
+    unsure = [i for i, e in enumerate(entries) if e.ports is None]
+    for mask in range(2 ** len(unsure)):
+        chosen = []
+        for i, e in enumerate(entries):
+            if e.ports is None:
+                if mask >> unsure.index(i) & 1:
+                    chosen.append(AclEntry(e.number, e.protocol, e.allow, e.network, (0, 65535)))
+            else:
+                chosen.append(e)
+        yield tuple(chosen)
+
+
+@settings(max_examples=300)
+@given(entries_with_unsure, st.lists(networks, min_size=1, max_size=2).map(tuple), port_ranges)
+def test_entries_without_port_range_give_what_every_reading_agrees_on(entries, peer, ports):
+    statuses = {model(reading, peer, ports)[0] for reading in readings(entries)}
+    expected = statuses.pop() if len(statuses) == 1 else Status.UNKNOWN
+    assert evaluate_acl(entries, peer, ports).status is expected

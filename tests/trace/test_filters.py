@@ -4,41 +4,9 @@ from __future__ import annotations
 
 import pytest
 from address_fixtures import dual_stack_app, partner_range_into_peering
-from snapshots import codes, healthy, item, region, trace
+from snapshots import acl_entries, codes, custom_acl, healthy, item, region, trace
 
 from fargate_netcheck.core.model import CheckCode, Verdict
-
-
-def acl_entries(*entries):
-    """(number, egress, action, cidr, protocol, ports) tuples to AWS NetworkAcl entries."""
-    out = []
-    for number, egress, action, cidr, protocol, ports in entries:
-        entry = {
-            "RuleNumber": number,
-            "Egress": egress,
-            "RuleAction": action,
-            "CidrBlock": cidr,
-            "Protocol": protocol,
-        }
-        if ports:
-            entry["PortRange"] = {"From": ports[0], "To": ports[1]}
-        out.append(entry)
-    return out
-
-
-def custom_acl(snap, subnet, entries):
-    reg = region(snap)
-    for acl in reg["NetworkAcls"]:
-        acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] != subnet]
-    reg["NetworkAcls"].append(
-        {
-            "NetworkAclId": f"acl-{subnet}",
-            "VpcId": "vpc-app",
-            "Associations": [{"SubnetId": subnet}],
-            "Entries": entries,
-        }
-    )
-
 
 # -- security groups ---------------------------------------------------------------------------
 

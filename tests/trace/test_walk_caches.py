@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import networkx as nx
 from endpoint_snapshots import with_endpoints
-from snapshots import healthy, item, region
+from snapshots import acl_entries, custom_acl, healthy, item
 
 from fargate_netcheck.core.model import CheckCode, Status, Verdict
 from fargate_netcheck.graph.build import build_graph
@@ -31,20 +31,11 @@ OURS, THEIRS = "111111111111", "222222222222"
 
 
 def _acl(snap, subnet, entries):
-    """Give ``subnet`` an ACL of its own: ``entries`` as (number, egress, action, cidr)."""
-    reg = region(snap)
-    for acl in reg["NetworkAcls"]:
-        acl["Associations"] = [a for a in acl["Associations"] if a["SubnetId"] != subnet]
-    reg["NetworkAcls"].append(
-        {
-            "NetworkAclId": f"acl-{subnet}",
-            "VpcId": "vpc-app",
-            "Associations": [{"SubnetId": subnet}],
-            "Entries": [
-                {"RuleNumber": n, "Egress": egress, "RuleAction": action, "CidrBlock": cidr, "Protocol": "-1"}
-                for n, egress, action, cidr in entries
-            ],
-        }
+    """Give ``subnet`` an ACL of its own: ``entries`` as (number, egress, action, cidr), all traffic."""
+    custom_acl(
+        snap,
+        subnet,
+        acl_entries(*((n, egress, action, cidr, "-1", None) for n, egress, action, cidr in entries)),
     )
 
 
