@@ -3,39 +3,32 @@
 For ``ecr.api`` and ``ecr.dkr``: the endpoint's groups let TCP 443 in from the task subnet (CIDR, or a
 group reference to a task group), the task's groups let 443 out to the endpoint's subnets (CIDR, or
 the endpoint's groups), and the network ACLs pass request and replies both ways between the task
-subnet and each endpoint subnet. For S3 (the image layers): the task subnet's route table routes the
-S3 prefix list to an available gateway endpoint (a part of its ranges a more specific route wins goes
-that route's way), and the task's groups and subnet ACL let TCP 443 to the prefix list's ranges. A service without its endpoint uses the internet path, which must then be
-reachable. Endpoint policies are not evaluated (the reason says so).
+subnet and each endpoint subnet. S3 (the image layers) by its gateway endpoint: ``s3_gateway``. A
+service without its endpoint uses the internet path, which must then be reachable. Endpoint policies
+are not evaluated (the reason says so).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import operator
 from collections.abc import Callable
-from functools import partial, reduce
+from functools import partial
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, PathResult, Status, Target, Verdict
 from fargate_netcheck.graph.build import region_of, subnet_cidr
-from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
-from fargate_netcheck.trace.endpoints import ECR_SERVICES, gateway_endpoints, is_available
-from fargate_netcheck.trace.routing import route_pieces, subnet_route_table
+from fargate_netcheck.trace.endpoints import ECR_SERVICES
+from fargate_netcheck.trace.s3_gateway import EGRESS_CODES, HTTPS, S3Gateway
 from fargate_netcheck.trace.security_groups import evaluate_ingress
 from fargate_netcheck.trace.walk import Walk
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
 
-HTTPS = 443
-_ANY_V4 = ipaddress.ip_network("0.0.0.0/0")
 _INGRESS = {Status.PASS: CheckCode.EP_SG_INGRESS, Status.FAIL: CheckCode.EP_SG_INGRESS_DENIED}
-_EGRESS = {Status.PASS: CheckCode.EP_TASK_EGRESS, Status.FAIL: CheckCode.EP_TASK_EGRESS_DENIED}
 
 
 class EndpointWalk:
@@ -211,7 +204,7 @@ class EndpointWalk:
         if status is Status.FAIL and unsure:
             status = Status.UNKNOWN
             detail = f"egress to {vpce}'s group {unsure[0]} has no valid port range: whether it allows TCP {HTTPS} is unknown"
-        code = _EGRESS.get(status, CheckCode.EP_TASK_EGRESS_PARTIAL)
+        code = EGRESS_CODES.get(status, CheckCode.EP_TASK_EGRESS_PARTIAL)
         self.walk.add(code, status, blame, f"security groups {label}: {detail}")
 
     def _endpoint_destination(self, vpce: str, cidrs: tuple[Network, ...]) -> Destination:
@@ -281,112 +274,10 @@ class EndpointWalk:
                 f"replies to {self.subnet} ({filters.text(self.cidr)}) on ports {eph[0]}-{eph[1]}",
             )
 
-    # -- S3 (image layers) ----------------------------------------------------------------------
     def _s3(self, rules: list[SgRule] | None, what: str = "S3 (the image layers)") -> None:
-        g, walk = self.g, self.walk
-        rtb = subnet_route_table(g, walk, self.subnet)
-        if rtb is None:
-            return
-        walk.hop(rtb)
-        gateways = gateway_endpoints(g, self.vpc_id, "s3")
-        route = next((r for r in g.nodes[rtb].get("routes", ()) if r.target_id in gateways), None)
-        if route is None:
-            elsewhere = f" ({', '.join(gateways)} is not on it)" if gateways else ""
-            self._over_internet(rtb, f"{rtb} has no route to an S3 gateway endpoint{elsewhere}", what)
-            return
-        vpce = route.target_id
-        walk.hop(vpce)
-        state = g.nodes[vpce]["item"].get("State", "unknown")
-        if not is_available(g.nodes[vpce]["item"]):
-            walk.failed(
-                CheckCode.VPCE_NOT_AVAILABLE, vpce, f"S3 gateway endpoint {vpce} is {state}, not available"
-            )
-            return
-        if route.state == "blackhole":
-            walk.failed(CheckCode.BLACKHOLE, rtb, f"route {route.describe()} in {rtb} is a blackhole")
-            return
-        pl = route.prefix_list_id or route.destination
-        walk.passed(CheckCode.EP_S3, rtb, f"{rtb} routes S3 ({pl}) to gateway endpoint {vpce}")
-        self.ways.append(f"S3 via {vpce}")
-        ranges = g.nodes[pl].get("prefixes") if pl in g else None
-        if ranges:
-            self._s3_past_gateway(rtb, vpce, pl, ranges)
-        if rules is not None:
-            self._task_to_s3(pl, ranges, rules)
-        self._acl_to_s3(pl, ranges)
-
-    def _s3_past_gateway(self, rtb: str, vpce: str, pl: str, ranges: tuple[Network, ...]) -> None:
-        """The part of the prefix list's ranges that ``rtb`` routes elsewhere (a more specific route
-        wins it: AWS routes by longest prefix first), walked the way it goes."""
-        family = [n for n in ranges if n.version == ranges[0].version]
-        past = [
-            p
-            for p in route_pieces(self.g, rtb, AddressSet.of(family))
-            if p.route is None or p.route.target_id != vpce
-        ]
-        if not past:
-            return
-        space = reduce(operator.or_, (p.addresses for p in past))
-        by = "; ".join(p.route.describe() if p.route else p.unknown_reason() or "no route" for p in past)
-        part = Destination(space, f"{space.summary()} of S3 ({pl})")
-        result = self.tracer.walk(self.target, part, (HTTPS,))
-        what = f"{rtb} routes {part} by {by}, not to {vpce}"
-        if result.verdict is Verdict.REACHABLE:
-            self.walk.passed(CheckCode.EP_S3, rtb, f"{what}: it is reachable that way ({result.reason})")
-            return
-        state = result.verdict.value + (f" at {result.blocked_at}" if result.blocked_at else "")
-        self.walk.unknown(
-            CheckCode.EP_S3_MISSING,
-            rtb,
-            f"{what}, and that way is {state} ({result.reason}): whether the task reaches S3 depends on the address",
+        S3Gateway(self.tracer, self.target, self.vpc_id, self.walk, self._over_internet, self.ways).check(
+            rules, what
         )
-
-    def _task_to_s3(self, pl: str, ranges: tuple[Network, ...] | None, rules: list[SgRule]) -> None:
-        task_groups = self.target.security_group_ids
-        label = ", ".join(task_groups) or "(none)"
-        blame = task_groups[0] if len(task_groups) == 1 else label
-        if any(r.covers("6", HTTPS) and pl in r.prefix_list_ids for r in rules):
-            self.walk.passed(
-                CheckCode.EP_TASK_EGRESS, blame, f"security groups {label}: egress allows TCP {HTTPS} to {pl}"
-            )
-            return
-        dest = (
-            Destination.of_networks(ranges, f"S3 ({pl})")
-            if ranges
-            else Destination.of_networks((_ANY_V4,), "0.0.0.0/0")
-        )
-        outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
-        if ranges is None and outcome.status is not Status.PASS:
-            self.walk.unknown(
-                CheckCode.EP_TASK_EGRESS_PARTIAL,
-                blame,
-                f"security groups {label} do not allow TCP {HTTPS} to {pl} or to all addresses, and the entries "
-                f"of {pl} were not collected",
-            )
-            return
-        code = _EGRESS.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
-        self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
-
-    def _acl_to_s3(self, pl: str, ranges: tuple[Network, ...] | None) -> None:
-        filters, walk, eph = self.tracer.filters, self.walk, self.tracer.filters.ephemeral
-        acl = filters.subnet_acl(walk, self.subnet)
-        if acl is None:
-            return
-        peer = ranges or (_ANY_V4,)
-        legs = [
-            (True, (HTTPS, HTTPS), f"request to S3 ({pl}) on TCP {HTTPS}"),
-            (False, eph, f"replies from S3 ({pl}) to ports {eph[0]}-{eph[1]}"),
-        ]
-        for egress, ports, what in legs:
-            if ranges is None and filters.acl_outcome(acl, egress, peer, ports).status is not Status.PASS:
-                walk.unknown(
-                    CheckCode.NACL_PARTIAL,
-                    acl,
-                    f"network ACL {acl} of {self.subnet} does not pass {what} for every address, and the "
-                    f"entries of {pl} were not collected",
-                )
-                continue
-            filters.acl_leg(walk, self.subnet, acl, egress, peer, ports, what)
 
     # -- services without an endpoint -----------------------------------------------------------
     def _over_internet(self, resource: str, missing: str, what: str) -> None:
