@@ -5,7 +5,7 @@ number of calls does not grow with the number of subnets, route tables or groups
 account-and-region settings rather than resources: VPC Block Public Access, whose options object
 (one per region, stored as a one-item list) and exclusions (paged on ``NextToken`` by hand: botocore
 has no paginator for it) say whether internet gateway traffic is blocked. The additions
-docs/snapshot-format.md allows then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
+docs/snapshot-format.md allows (``ec2_additions``) then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
 on the prefix lists that a route or security group rule names, ``Associations`` and ``Routes`` on
 transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at;
 then ``Instances`` (DescribeInstances' instances, one filtered call per region) for the instances
@@ -28,15 +28,23 @@ from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.collect._calls import (
     Job,
-    Truncated,
     UnexpectedShape,
     call,
-    chunks,
-    jsonable,
     paginate,
     paginate_tokens,
     require_operation,
     run_jobs,
+)
+from fargate_netcheck.collect.ec2_additions import (
+    ADDITIONS,
+    INSTANCES,
+    NETWORK_INTERFACES,
+    network_interface_jobs,
+    prefix_list_jobs,
+    store_field,
+    tgw_route_table_jobs,
+    unique,
+    vpc_attribute_jobs,
 )
 from fargate_netcheck.collect.ecs import account_settings
 from fargate_netcheck.collect.instances import instance_jobs
@@ -70,15 +78,6 @@ class Kind:
     iam_action: str
     pages: Paging = Paging.PAGINATOR
     max_results: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Addition:
-    """A dependent call that decorates collected items; failures go under ``Errors[error_key]``."""
-
-    error_key: str
-    operation: str
-    iam_action: str
 
 
 KINDS: tuple[Kind, ...] = (
@@ -140,29 +139,6 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
-VPC_ATTRIBUTES = Addition("VpcAttributes", "DescribeVpcAttribute", "ec2:DescribeVpcAttribute")
-PREFIX_LIST_ENTRIES = Addition(
-    "ManagedPrefixListEntries", "GetManagedPrefixListEntries", "ec2:GetManagedPrefixListEntries"
-)
-TGW_ASSOCIATIONS = Addition(
-    "TransitGatewayRouteTableAssociations",
-    "GetTransitGatewayRouteTableAssociations",
-    "ec2:GetTransitGatewayRouteTableAssociations",
-)
-TGW_ROUTES = Addition("TransitGatewayRoutes", "SearchTransitGatewayRoutes", "ec2:SearchTransitGatewayRoutes")
-NETWORK_INTERFACES = Addition(
-    "NetworkInterfaces", "DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaces"
-)
-INSTANCES = Addition("Instances", "DescribeInstances", "ec2:DescribeInstances")
-ADDITIONS: tuple[Addition, ...] = (
-    VPC_ATTRIBUTES,
-    PREFIX_LIST_ENTRIES,
-    TGW_ASSOCIATIONS,
-    TGW_ROUTES,
-    NETWORK_INTERFACES,
-    INSTANCES,
-)
-
 IAM_ACTIONS: tuple[str, ...] = tuple(k.iam_action for k in KINDS) + tuple(a.iam_action for a in ADDITIONS)
 # (ecs:ListAccountSettings, for EcsAccountSettings, is declared by collect.ecs)
 
@@ -194,10 +170,6 @@ ECS_ACCOUNT_SETTINGS = "EcsAccountSettings"  # from ECS, not EC2: ecs.account_se
 # What a region holds when only its EC2 client was given (no ECS client: the settings not collected).
 EC2_REGION_KEYS: tuple[str, ...] = tuple(k for k in REGION_KEYS if k != ECS_ACCOUNT_SETTINGS)
 
-DNS_ATTRIBUTES = (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames"))
-TGW_ROUTE_STATES = ["active", "blackhole"]
-FILTER_VALUES_MAX = 200  # EC2 accepts at most 200 values per filter
-
 
 # Progress steps of one region: one per kind, one for the dependent calls that decorate them.
 REGION_STEPS = len(KINDS) + 1
@@ -222,17 +194,17 @@ def collect_region(
     run_jobs(_kind_jobs(client, found, progress), errors, max_workers, deadline)
     interfaces: list[Item] = []
     jobs = [
-        *_vpc_attribute_jobs(client, found.get("Vpcs", [])),
-        *_prefix_list_jobs(client, found),
-        *_tgw_route_table_jobs(client, found.get("TransitGatewayRouteTables", [])),
-        *_network_interface_jobs(client, found.get("RouteTables", []), interfaces),
+        *vpc_attribute_jobs(client, found.get("Vpcs", [])),
+        *prefix_list_jobs(client, found),
+        *tgw_route_table_jobs(client, found.get("TransitGatewayRouteTables", [])),
+        *network_interface_jobs(client, found.get("RouteTables", []), interfaces),
     ]
     if ecs_client is not None:
         jobs.append(
             Job(
                 ECS_ACCOUNT_SETTINGS,
                 partial(account_settings, ecs_client),
-                partial(_store_field, found, ECS_ACCOUNT_SETTINGS),
+                partial(store_field, found, ECS_ACCOUNT_SETTINGS),
             )
         )
     failed = run_jobs(jobs, errors, max_workers, deadline)
@@ -243,9 +215,9 @@ def collect_region(
     if progress is not None:
         progress.advance(1)
     if "RouteTables" in found and NETWORK_INTERFACES.error_key not in failed:
-        found["NetworkInterfaces"] = _unique(interfaces, "NetworkInterfaceId")
+        found["NetworkInterfaces"] = unique(interfaces, "NetworkInterfaceId")
     if "RouteTables" in found and not failed & {NETWORK_INTERFACES.error_key, INSTANCES.error_key}:
-        found["Instances"] = _unique(instances, "InstanceId")
+        found["Instances"] = unique(instances, "InstanceId")
     region: JsonDict = {key: found[key] for key in REGION_KEYS if key in found}
     region["Errors"] = dict(sorted(errors.items()))
     return region
@@ -287,7 +259,7 @@ def _kind_jobs(client: Any, into: dict[str, list[Item]], progress: ProgressSink 
         Job(
             kind.key,
             _ticking(partial(fetch_kind, client, kind), progress),
-            partial(_store_field, into, kind.key),
+            partial(store_field, into, kind.key),
         )
         for kind in KINDS
     ]
@@ -343,118 +315,3 @@ def _ticking(fetch: Callable[[], Any], progress: ProgressSink | None) -> Callabl
             progress.advance(1)
 
     return run
-
-
-def _vpc_attribute_jobs(client: Any, vpcs: list[Item]) -> list[Job]:
-    """DescribeVpcAttribute has no bulk form: one call per VPC per attribute."""
-    jobs = []
-    for vpc in vpcs:
-        for attribute, field in DNS_ATTRIBUTES:
-            fetch = partial(call, client, VPC_ATTRIBUTES.operation, VpcId=vpc["VpcId"], Attribute=attribute)
-            jobs.append(Job(VPC_ATTRIBUTES.error_key, fetch, partial(_store_attribute, vpc, field)))
-    return jobs
-
-
-def _store_attribute(vpc: Item, field: str, response: Item) -> None:
-    value = response.get(field, {}).get("Value")
-    if isinstance(value, bool):
-        vpc[field] = value
-
-
-def referenced_prefix_lists(route_tables: list[Item], security_groups: list[Item]) -> set[str]:
-    """Prefix list ids named by a route's destination or a security group rule (either direction)."""
-    ids = _route_values(route_tables, "DestinationPrefixListId")
-    for group in security_groups:
-        for rule in [*group.get("IpPermissions", []), *group.get("IpPermissionsEgress", [])]:
-            ids.update(ref["PrefixListId"] for ref in rule.get("PrefixListIds", []) if "PrefixListId" in ref)
-    return ids
-
-
-def _route_values(route_tables: list[Item], field: str) -> set[str]:
-    return {route[field] for table in route_tables for route in table.get("Routes", []) if route.get(field)}
-
-
-def _prefix_list_jobs(client: Any, found: dict[str, list[Item]]) -> list[Job]:
-    wanted = referenced_prefix_lists(found.get("RouteTables", []), found.get("SecurityGroups", []))
-    jobs = []
-    for prefix_list in found.get("ManagedPrefixLists", []):
-        if prefix_list.get("PrefixListId") not in wanted:
-            continue
-        fetch = partial(
-            paginate,
-            client,
-            PREFIX_LIST_ENTRIES.operation,
-            "Entries",
-            PrefixListId=prefix_list["PrefixListId"],
-        )
-        jobs.append(Job(PREFIX_LIST_ENTRIES.error_key, fetch, partial(_store_field, prefix_list, "Entries")))
-    return jobs
-
-
-def _tgw_route_table_jobs(client: Any, tables: list[Item]) -> list[Job]:
-    jobs = []
-    for table in tables:
-        table_id = table["TransitGatewayRouteTableId"]
-        associations = partial(
-            paginate, client, TGW_ASSOCIATIONS.operation, "Associations", TransitGatewayRouteTableId=table_id
-        )
-        routes = partial(search_tgw_routes, client, table_id)
-        jobs += [
-            Job(TGW_ASSOCIATIONS.error_key, associations, partial(_store_field, table, "Associations")),
-            Job(TGW_ROUTES.error_key, routes, partial(_store_field, table, "Routes")),
-        ]
-    return jobs
-
-
-def search_tgw_routes(client: Any, table_id: str) -> list[Item]:
-    """Active and blackhole routes of a TGW route table. MaxResults is left to its default (1000).
-    Recent botocore pages this call with NextToken; older models cannot, so a last page that still
-    says ``AdditionalRoutesAvailable`` without a token means the list is incomplete: ``Truncated``."""
-    params = {
-        "TransitGatewayRouteTableId": table_id,
-        "Filters": [{"Name": "state", "Values": TGW_ROUTE_STATES}],
-    }
-    method = "search_transit_gateway_routes"
-    if client.can_paginate(method):
-        pages = client.get_paginator(method).paginate(**params)
-    else:
-        pages = [getattr(client, method)(**params)]
-    routes: list[Item] = []
-    last: Item = {}
-    for page in pages:
-        routes.extend(page.get("Routes", []))
-        last = page
-    if last.get("AdditionalRoutesAvailable") and not last.get("NextToken"):
-        raise Truncated(f"{table_id}: more than {len(routes)} routes and no way to page; Routes not stored")
-    return jsonable(routes)
-
-
-def _network_interface_jobs(client: Any, route_tables: list[Item], into: list[Item]) -> list[Job]:
-    """DescribeNetworkInterfaces for the ENIs and instances that routes name (filters, unlike ids,
-    do not fail on a deleted ENI), at most 200 values per filter."""
-    jobs = []
-    for filter_name, route_field in (
-        ("network-interface-id", "NetworkInterfaceId"),
-        ("attachment.instance-id", "InstanceId"),
-    ):
-        for chunk in chunks(sorted(_route_values(route_tables, route_field)), FILTER_VALUES_MAX):
-            fetch = partial(
-                paginate,
-                client,
-                NETWORK_INTERFACES.operation,
-                "NetworkInterfaces",
-                Filters=[{"Name": filter_name, "Values": chunk}],
-            )
-            jobs.append(Job(NETWORK_INTERFACES.error_key, fetch, into.extend))
-    return jobs
-
-
-def _store_field(item: JsonDict, field: str, value: Any) -> None:
-    item[field] = value
-
-
-def _unique(items: list[Item], id_field: str) -> list[Item]:
-    seen: dict[str, Item] = {}
-    for item in items:
-        seen.setdefault(item[id_field], item)
-    return list(seen.values())

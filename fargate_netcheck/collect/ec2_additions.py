@@ -1,0 +1,169 @@
+"""The dependent calls that decorate one region's collected EC2 items (the additions
+docs/snapshot-format.md allows): the two DNS attributes on each VPC, ``Entries`` on the prefix lists
+that a route or security group rule names, ``Associations`` and ``Routes`` on transit gateway route
+tables, and the ``NetworkInterfaces`` that routes point at. Each is a list of ``Job``s for
+``collect.ec2`` to run; a failure goes under ``Errors[addition.error_key]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from fargate_netcheck.collect._calls import Job, Truncated, call, chunks, jsonable, paginate
+from fargate_netcheck.core.json_types import JsonDict
+
+Item = JsonDict
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """A dependent call that decorates collected items; failures go under ``Errors[error_key]``."""
+
+    error_key: str
+    operation: str
+    iam_action: str
+
+
+VPC_ATTRIBUTES = Addition("VpcAttributes", "DescribeVpcAttribute", "ec2:DescribeVpcAttribute")
+PREFIX_LIST_ENTRIES = Addition(
+    "ManagedPrefixListEntries", "GetManagedPrefixListEntries", "ec2:GetManagedPrefixListEntries"
+)
+TGW_ASSOCIATIONS = Addition(
+    "TransitGatewayRouteTableAssociations",
+    "GetTransitGatewayRouteTableAssociations",
+    "ec2:GetTransitGatewayRouteTableAssociations",
+)
+TGW_ROUTES = Addition("TransitGatewayRoutes", "SearchTransitGatewayRoutes", "ec2:SearchTransitGatewayRoutes")
+NETWORK_INTERFACES = Addition(
+    "NetworkInterfaces", "DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaces"
+)
+INSTANCES = Addition("Instances", "DescribeInstances", "ec2:DescribeInstances")
+ADDITIONS: tuple[Addition, ...] = (
+    VPC_ATTRIBUTES,
+    PREFIX_LIST_ENTRIES,
+    TGW_ASSOCIATIONS,
+    TGW_ROUTES,
+    NETWORK_INTERFACES,
+    INSTANCES,
+)
+
+DNS_ATTRIBUTES = (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames"))
+TGW_ROUTE_STATES = ["active", "blackhole"]
+FILTER_VALUES_MAX = 200  # EC2 accepts at most 200 values per filter
+
+
+def vpc_attribute_jobs(client: Any, vpcs: list[Item]) -> list[Job]:
+    """DescribeVpcAttribute has no bulk form: one call per VPC per attribute."""
+    jobs = []
+    for vpc in vpcs:
+        for attribute, field in DNS_ATTRIBUTES:
+            fetch = partial(call, client, VPC_ATTRIBUTES.operation, VpcId=vpc["VpcId"], Attribute=attribute)
+            jobs.append(Job(VPC_ATTRIBUTES.error_key, fetch, partial(_store_attribute, vpc, field)))
+    return jobs
+
+
+def _store_attribute(vpc: Item, field: str, response: Item) -> None:
+    value = response.get(field, {}).get("Value")
+    if isinstance(value, bool):
+        vpc[field] = value
+
+
+def referenced_prefix_lists(route_tables: list[Item], security_groups: list[Item]) -> set[str]:
+    """Prefix list ids named by a route's destination or a security group rule (either direction)."""
+    ids = _route_values(route_tables, "DestinationPrefixListId")
+    for group in security_groups:
+        for rule in [*group.get("IpPermissions", []), *group.get("IpPermissionsEgress", [])]:
+            ids.update(ref["PrefixListId"] for ref in rule.get("PrefixListIds", []) if "PrefixListId" in ref)
+    return ids
+
+
+def _route_values(route_tables: list[Item], field: str) -> set[str]:
+    return {route[field] for table in route_tables for route in table.get("Routes", []) if route.get(field)}
+
+
+def prefix_list_jobs(client: Any, found: dict[str, list[Item]]) -> list[Job]:
+    wanted = referenced_prefix_lists(found.get("RouteTables", []), found.get("SecurityGroups", []))
+    jobs = []
+    for prefix_list in found.get("ManagedPrefixLists", []):
+        if prefix_list.get("PrefixListId") not in wanted:
+            continue
+        fetch = partial(
+            paginate,
+            client,
+            PREFIX_LIST_ENTRIES.operation,
+            "Entries",
+            PrefixListId=prefix_list["PrefixListId"],
+        )
+        jobs.append(Job(PREFIX_LIST_ENTRIES.error_key, fetch, partial(store_field, prefix_list, "Entries")))
+    return jobs
+
+
+def tgw_route_table_jobs(client: Any, tables: list[Item]) -> list[Job]:
+    jobs = []
+    for table in tables:
+        table_id = table["TransitGatewayRouteTableId"]
+        associations = partial(
+            paginate, client, TGW_ASSOCIATIONS.operation, "Associations", TransitGatewayRouteTableId=table_id
+        )
+        routes = partial(search_tgw_routes, client, table_id)
+        jobs += [
+            Job(TGW_ASSOCIATIONS.error_key, associations, partial(store_field, table, "Associations")),
+            Job(TGW_ROUTES.error_key, routes, partial(store_field, table, "Routes")),
+        ]
+    return jobs
+
+
+def search_tgw_routes(client: Any, table_id: str) -> list[Item]:
+    """Active and blackhole routes of a TGW route table. MaxResults is left to its default (1000).
+    Recent botocore pages this call with NextToken; older models cannot, so a last page that still
+    says ``AdditionalRoutesAvailable`` without a token means the list is incomplete: ``Truncated``."""
+    params = {
+        "TransitGatewayRouteTableId": table_id,
+        "Filters": [{"Name": "state", "Values": TGW_ROUTE_STATES}],
+    }
+    method = "search_transit_gateway_routes"
+    if client.can_paginate(method):
+        pages = client.get_paginator(method).paginate(**params)
+    else:
+        pages = [getattr(client, method)(**params)]
+    routes: list[Item] = []
+    last: Item = {}
+    for page in pages:
+        routes.extend(page.get("Routes", []))
+        last = page
+    if last.get("AdditionalRoutesAvailable") and not last.get("NextToken"):
+        raise Truncated(f"{table_id}: more than {len(routes)} routes and no way to page; Routes not stored")
+    return jsonable(routes)
+
+
+def network_interface_jobs(client: Any, route_tables: list[Item], into: list[Item]) -> list[Job]:
+    """DescribeNetworkInterfaces for the ENIs and instances that routes name (filters, unlike ids,
+    do not fail on a deleted ENI), at most 200 values per filter."""
+    jobs = []
+    for filter_name, route_field in (
+        ("network-interface-id", "NetworkInterfaceId"),
+        ("attachment.instance-id", "InstanceId"),
+    ):
+        for chunk in chunks(sorted(_route_values(route_tables, route_field)), FILTER_VALUES_MAX):
+            fetch = partial(
+                paginate,
+                client,
+                NETWORK_INTERFACES.operation,
+                "NetworkInterfaces",
+                Filters=[{"Name": filter_name, "Values": chunk}],
+            )
+            jobs.append(Job(NETWORK_INTERFACES.error_key, fetch, into.extend))
+    return jobs
+
+
+def store_field(item: JsonDict, field: str, value: Any) -> None:
+    item[field] = value
+
+
+def unique(items: list[Item], id_field: str) -> list[Item]:
+    seen: dict[str, Item] = {}
+    for item in items:
+        seen.setdefault(item[id_field], item)
+    return list(seen.values())
