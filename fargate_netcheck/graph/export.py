@@ -20,7 +20,11 @@ from fargate_netcheck.core.errors import InputError
 
 FORMATS = ("dot", "graphml", "json")
 NODE_ATTRIBUTES = ("kind", "account", "region")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What XML 1.0 cannot carry (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates),
+# and the C1 controls and bidi characters that could make a viewer show something else.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def export_graph(graph: nx.DiGraph, fmt: str) -> str:

@@ -16,12 +16,20 @@ from urllib.parse import quote
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~:$.])")
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else makes a parser fail.
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# GitHub reads "@name" as a mention only where "@" does not follow a letter or digit.
-_MENTION = re.compile(r"(?<![0-9A-Za-z])@")
+# An "@" GitHub could read as a mention (not after a letter or digit) or as the middle of an e-mail
+# autolink (GFM's: a domain with a dot after it; also what mailto: and xmpp: links need).
+_AT_LINK = re.compile(r"(?<![0-9A-Za-z])@|@(?=[0-9A-Za-z_-]+\.[0-9A-Za-z_-])")
 _ZERO_WIDTH_SPACE = "\u200b"
-# Control characters (a terminal's ESC sequences) and bidi overrides that could reorder what a
-# reader sees: none has a place in a comment; each becomes '?', as in the text report.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What no untrusted string may carry into a terminal, a comment or a viewer: C0 and C1 controls (a
+# terminal's ESC and CSI sequences, carriage returns that forge lines), the line and paragraph
+# separators, bidi marks, embeddings, overrides and isolates (which reorder what a reader sees), and
+# lone surrogates (which no UTF-8 file can hold). Each becomes '?' (text, Markdown) or U+FFFD (XML).
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# SARIF reads "[text](target)" in a plain-text message as an embedded link; a literal bracket (and
+# so a literal backslash) is written with a backslash before it (SARIF 2.1.0, 3.11.6).
+_SARIF_SPECIAL = re.compile(r"([\\\[\]])")
 
 
 def markdown_text(value: object) -> str:
@@ -29,18 +37,25 @@ def markdown_text(value: object) -> str:
 
     HTML metacharacters become entities (no raw tag survives), Markdown punctuation is
     backslash-escaped (no emphasis, link, code span or table pipe), line breaks become spaces, and
-    an ``@`` that could start a mention gets a zero-width space after it, so a tag value cannot ping
-    a GitHub user or team.
+    an ``@`` that could start a mention or an e-mail, ``mailto:`` or ``xmpp:`` autolink gets a
+    zero-width space after it (GFM's autolinker sees through backslash escapes and entities, not
+    through the space), so a tag value can neither ping a GitHub user or team nor make a link.
     """
-    text = _MENTION.sub("@" + _ZERO_WIDTH_SPACE, str(value))
+    text = _AT_LINK.sub("@" + _ZERO_WIDTH_SPACE, str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _CONTROL.sub("?", " ".join(text.split()))
+    return UNSAFE.sub("?", " ".join(text.split()))
+
+
+def sarif_text(value: object) -> str:
+    """An untrusted string for a SARIF plain-text message: no embedded link can form."""
+    return _SARIF_SPECIAL.sub(r"\\\1", str(value))
 
 
 def xml_text(value: object) -> str:
-    """Drop the characters XML 1.0 cannot carry (ElementTree escapes ``<``, ``&`` and quotes itself)."""
-    return _XML_INVALID.sub("\ufffd", str(value))
+    """Replace the characters XML 1.0 cannot carry, and the ``UNSAFE`` ones, with U+FFFD
+    (ElementTree escapes ``<``, ``&`` and quotes itself)."""
+    return UNSAFE.sub("\ufffd", _XML_INVALID.sub("\ufffd", str(value)))
 
 
 def uri_segment(value: object, empty: str = "unknown") -> str:
@@ -52,7 +67,9 @@ def uri_segment(value: object, empty: str = "unknown") -> str:
 def uri_path(path: str) -> str:
     """A file path as a URI reference: forward slashes, each segment percent-encoded."""
     parts = path.replace("\\", "/").split("/")
-    return "/".join(quote(part, safe=":@!$&'()*+,;=") if part else "" for part in parts) or "unknown"
+    # ``:`` is encoded too: in a first segment it would make the reference absolute, with a scheme
+    # (``javascript:x``, ``C:/proj``).
+    return "/".join(quote(part, safe="@!$&'()*+,;=") if part else "" for part in parts) or "unknown"
 
 
 def markdown_code(value: object) -> str:
@@ -66,7 +83,7 @@ def markdown_code(value: object) -> str:
     """
     if any(c in str(value) for c in "<>&"):
         return markdown_text(value)
-    text = _CONTROL.sub("?", " ".join(str(value).split())).replace("|", "\\|")
+    text = UNSAFE.sub("?", " ".join(str(value).split())).replace("|", "\\|")
     if not text:
         return "—"
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)

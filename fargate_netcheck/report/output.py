@@ -127,5 +127,11 @@ def _create(temp: Path, target: Path) -> TextIO:
 
 
 def _copy(chunks: Iterable[str], out: TextIO) -> None:
+    """A chunk the stream's encoding cannot carry (a lone surrogate from a snapshot's JSON escape,
+    or a terminal that is not UTF-8) is written with '?' in place of what it cannot, never lost."""
     for chunk in chunks:
-        out.write(chunk)
+        try:
+            out.write(chunk)
+        except UnicodeEncodeError:
+            encoding = out.encoding or "utf-8"
+            out.write(chunk.encode(encoding, "replace").decode(encoding))

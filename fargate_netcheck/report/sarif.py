@@ -27,7 +27,7 @@ from fargate_netcheck.core.model import (
     TargetResult,
     Verdict,
 )
-from fargate_netcheck.report.escape import uri_path, uri_segment
+from fargate_netcheck.report.escape import sarif_text, uri_path, uri_segment
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "fargate-netcheck"
@@ -193,7 +193,7 @@ def _result(
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": message},
+        "message": {"text": sarif_text(message)},
         "locations": [{"physicalLocation": physical, "logicalLocations": logical}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
         "properties": properties,
@@ -232,7 +232,7 @@ def _needs_at(result: TargetResult, resource_id: str) -> list[JsonDict]:
 def _invocation(report: Report) -> JsonDict:
     invocation: JsonDict = {"executionSuccessful": True}
     notes = [
-        {"level": "warning", "message": {"text": f"{where}: {message}"}}
+        {"level": "warning", "message": {"text": sarif_text(f"{where}: {message}")}}
         for where, message in sorted(report.errors.items())
     ]
     if notes:

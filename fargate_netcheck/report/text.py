@@ -4,18 +4,16 @@ is stripped of control characters, so a tag value cannot move the cursor or forg
 
 from __future__ import annotations
 
-import re
-
 from fargate_netcheck.core.model import PathResult, Report, TargetResult, Verdict
+from fargate_netcheck.report.escape import UNSAFE
 from fargate_netcheck.report.hosting import egress_mode
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MARK = {Verdict.REACHABLE: "[ OK ]", Verdict.UNREACHABLE: "[FAIL]", Verdict.UNKNOWN: "[ ?? ]"}
 
 
 def terminal_text(value: object) -> str:
-    """Untrusted text made safe for a terminal: control and bidi-override characters become '?'."""
-    return _CONTROL.sub("?", str(value))
+    """Untrusted text made safe for a terminal: control, separator and bidi characters become '?'."""
+    return UNSAFE.sub("?", str(value))
 
 
 def render(report: Report) -> str:
@@ -47,19 +45,21 @@ def render(report: Report) -> str:
         for f in active:
             where = f" [{terminal_text(f.target_id)}]" if f.target_id else ""
             new = " (new)" if f.baseline == "new" else ""
-            lines.append(f"  {f.severity.value:<7} {f.rule_id:<7} {terminal_text(f.resource_id)}{where}{new}")
+            lines.append(
+                f"  {f.severity.value:<7} {terminal_text(f.rule_id):<7} {terminal_text(f.resource_id)}{where}{new}"
+            )
             lines.append(f"          {terminal_text(f.message)}")
             lines.append(f"          fix: {terminal_text(f.remediation)}")
     suppressed = [f for f in report.findings if f.suppressed is not None]
     if suppressed:
         lines += ["", f"Suppressed ({len(suppressed)})"]
         lines += [
-            f"  {f.rule_id:<7} {terminal_text(f.resource_id)}: {terminal_text(f.suppressed)}"
+            f"  {terminal_text(f.rule_id):<7} {terminal_text(f.resource_id)}: {terminal_text(f.suppressed)}"
             for f in suppressed
         ]
     if report.resolved:
         lines += ["", f"Resolved since the baseline ({len(report.resolved)})"]
-        lines += [f"  {f.rule_id:<7} {terminal_text(f.resource_id)}" for f in report.resolved]
+        lines += [f"  {terminal_text(f.rule_id):<7} {terminal_text(f.resource_id)}" for f in report.resolved]
     if report.collection is not None:
         lines += ["", terminal_text(report.collection.line())]
     if report.errors:
