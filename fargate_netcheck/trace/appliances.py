@@ -28,7 +28,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step
-from fargate_netcheck.trace.returns import back_to, record
+from fargate_netcheck.trace.returns import NatReturn, back_to, record
 from fargate_netcheck.trace.routing import route_pieces
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -259,6 +259,7 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
     walk.hop(subnet)
     if subnet != pos.subnet_id:
         walk.crossings.append(Crossing(subnet, pos.task_source))
+    walk.returns.append(NatReturn(eni, subnet, pos.task_source))
     return replace(pos, subnet_id=subnet, public_source=True, translated_by=eni)
 
 

@@ -133,17 +133,17 @@ def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Posi
         return None
     walk.passed(CheckCode.IGW, igw, f"internet gateway {igw} is attached to {pos.vpc_id}")
     walk.reached = check_block_public_access(g, walk, pos, igw)
-    walk.returns.append(GatewayReturn(igw, _reply_range(g, pos)))
+    walk.returns.append(GatewayReturn(igw, _reply_range(g, walk, pos)))
     return None
 
 
-def _reply_range(g: nx.DiGraph, pos: Position) -> Network | None:
-    """Where replies from the internet go inside the VPC: the subnet of the NAT that translated the
-    traffic, else the task's own (IPv4 only; None when not known)."""
-    if pos.destination.version != 4:
-        return None
+def _reply_range(g: nx.DiGraph, walk: Walk, pos: Position) -> Network | None:
+    """Where replies go inside the VPC: the subnet of the NAT that translated the traffic, else the
+    task's own range (IPv6: its subnet's IPv6 block, which no NAT translates); None when not known."""
     if pos.translated_by:
         return subnet_cidr(g, g.nodes[pos.translated_by].get("item", {}).get("SubnetId", ""))
+    if pos.destination.version == 6:
+        return _ipv6_range(g, walk.path[0])
     return pos.task_source
 
 
@@ -203,7 +203,7 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
     IPv6 comes from the task subnet's IPv6 range (no NAT translates it); a source that is not known
     leaves the walk ``unknown`` where another subnet holds the destination, never a pass."""
     if source is None and pos.destination.version == 6 and not pos.translated_by:
-        source = _ipv6_range(g, pos.subnet_id)
+        source = _ipv6_range(g, walk.path[0])  # the task's subnet, wherever the traffic stands now
     for subnets in _holding(g, vpc_id, pos.destination).values():
         subnet = next((s for s in subnets if s != pos.subnet_id), None)
         if subnet is None:
@@ -278,9 +278,9 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
 
     def arrives(w: Walk, p: Position) -> Step:
         w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
-        w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, p)))
+        w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, w, p)))
         if peer_vpc is not None:  # else its subnets, their ACLs and routes are unknown (PeeringReturn)
-            enter_destination(g, w, p, peer_vpc, _reply_range(g, p))
+            enter_destination(g, w, p, peer_vpc, _reply_range(g, w, p))
         w.reached = True
         return None
 

@@ -17,6 +17,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.destination import internet_space
 from fargate_netcheck.trace.hops import Position, Step, split
+from fargate_netcheck.trace.returns import NatReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 NAT64 = AddressSet.of(["64:ff9b::/96"], 6)
@@ -94,4 +95,5 @@ def _through_nat_gateway(
     walk.hop(nat_subnet)
     if nat_subnet != pos.subnet_id:
         walk.crossings.append(Crossing(nat_subnet, pos.task_source, origin=False))
+    walk.returns.append(NatReturn(nat, nat_subnet, pos.task_source))
     return replace(pos, subnet_id=nat_subnet, public_source=public, translated_by=nat)

@@ -13,7 +13,7 @@ from typing import Generic, Protocol, TypeVar
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, Status
-from fargate_netcheck.graph.build import region_of, subnet_cidr, successors
+from fargate_netcheck.graph.build import region_of, subnet_cidr, successor, successors
 from fargate_netcheck.graph.route_choice import Prefixed, route_pieces
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, span_of
@@ -115,10 +115,8 @@ def record(
 class GatewayReturn:
     """Replies from the internet enter the VPC at the internet gateway, and a route table associated
     with the gateway (AWS, "Gateway route tables": ingress routing) routes them before any subnet's
-    table. Its routes for the replies' range (the task's subnet, or the NAT's) must deliver them: by
-    the ``local`` route, or to an appliance the request went through (whose own return check is its
-    hop's). A blackhole drops them (unreachable); an appliance the request never crossed sees only
-    one direction of the flow (unknown, as for a firewall)."""
+    table. Its routes for the replies' range (the task's subnet, IPv4 or IPv6, or the NAT's) must
+    deliver them (``routes_back``)."""
 
     gateway: str
     source: Network | None  # where the replies go inside the VPC (None: not known)
@@ -128,30 +126,65 @@ class GatewayReturn:
         if not tables:
             return
         table = tables[0]
-        if self.source is None:
-            walk.notes.append(
-                f"the way back through gateway route table {table} of {self.gateway} is not verified"
-            )
-            return
-        crossed = set(walk.path)
-        pieces = route_pieces(g, table, AddressSet.of([self.source]))
-        check = back_to(pieces, lambda r: r.target_kind == "local" or r.target_id in crossed)
-        dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
         where = f"gateway route table {table} of {self.gateway}"
-        record(
-            walk,
-            check,
+        routes_back(g, walk, table, self.source, where, (self.gateway,))
+
+
+@dataclass(frozen=True, slots=True)
+class NatReturn:
+    """Replies a NAT (gateway or instance) translates back to the task leave the NAT's subnet by that
+    subnet's route table (AWS, "Subnet route tables": a route more specific than ``local`` may send
+    a subnet's range to an appliance, and the longest prefix wins), whose routes for the task's
+    range must deliver them (``routes_back``)."""
+
+    nat: str
+    subnet: str  # the NAT's
+    source: Network | None  # the task's range (None: not known)
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        table = successor(g, self.subnet, "uses-route-table")  # resolved, or recorded, on the way out
+        if table is None:
+            return
+        where = f"route table {table} of {self.subnet} (the way back from {self.nat})"
+        routes_back(g, walk, table, self.source, where, (self.nat,))
+
+
+def routes_back(
+    g: nx.DiGraph, walk: Walk, table: str, source: Network | None, where: str, not_back: tuple[str, ...]
+) -> None:
+    """``table``'s routes for ``source`` must deliver the replies: by the ``local`` route, or to a
+    device the request went through (a transit gateway, a firewall endpoint: whose own return checks
+    say more), other than those in ``not_back`` (the gateway or NAT the replies come from). A
+    blackhole or no route drops them (unreachable); an appliance the request never crossed sees only
+    one direction of the flow (unknown, as for a firewall). A range not known is unknown."""
+    if source is None:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
             table,
-            (CheckCode.ROUTE, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
-            f"{where} routes replies to {self.source} back into the VPC",
-            f"{where} routes replies to {self.source} by {check.by()}: "
-            + (
-                "they are dropped before they reach the task"
-                if dropped
-                else "an appliance the request never crossed sees only the replies, and a stateful one drops them"
-            ),
-            lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+            f"the range replies go back to is not known (the task subnet's CIDR block): whether {where} "
+            "routes them back cannot be told",
         )
+        return
+    crossed = set(walk.path).difference(not_back)
+    check = back_to(
+        route_pieces(g, table, AddressSet.of([source])),
+        lambda r: r.target_kind == "local" or r.target_id in crossed,
+    )
+    dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
+    record(
+        walk,
+        check,
+        table,
+        (CheckCode.ROUTE, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
+        f"{where} routes replies to {source} back",
+        f"{where} routes replies to {source} by {check.by()}: "
+        + (
+            "they are dropped before they reach the task"
+            if dropped
+            else "an appliance the request never crossed sees only the replies, and a stateful one drops them"
+        ),
+        lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +203,12 @@ class PeeringReturn:
 
     def verify(self, g: nx.DiGraph, walk: Walk) -> None:
         if self.source is None:
-            walk.notes.append(f"the way back from {self.peer_label} over {self.pcx} is not verified")
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                self.pcx,
+                f"the range replies go back to is not known (the task subnet's CIDR block): whether "
+                f"{self.peer_label} routes them back over {self.pcx} cannot be told",
+            )
             return
         if self.peer_vpc is None:
             walk.unknown(
@@ -228,6 +266,14 @@ def destination_route_back(
 
 
 def _holds(g: nx.DiGraph, subnet: str, destination: AddressSet) -> bool:
+    """Does ``subnet`` hold part of ``destination``: by its IPv4 range, or by any of its IPv6 blocks
+    (associated or not: a subnet more is a route table more to check, never a pass)?"""
+    if destination.version == 6:
+        blocks = [
+            a.get("Ipv6CidrBlock")
+            for a in g.nodes[subnet].get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()
+        ]
+        return bool(AddressSet.of([b for b in blocks if isinstance(b, str)], 6) & destination)
     cidr = subnet_cidr(g, subnet)
     if cidr is None:
         return False

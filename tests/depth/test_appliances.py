@@ -131,6 +131,16 @@ def test_route_naming_only_the_instance_finds_its_interface():
     assert r.path[:4] == ["subnet-private", "rtb-private", "i-nat", "eni-nat"]
 
 
+def test_replies_blackholed_in_the_nat_instance_subnet_table_are_unreachable():
+    snap = nat_instance()
+    item(snap, "RouteTables", "rtb-public")["Routes"].append(
+        route("10.0.1.0/24", NetworkInterfaceId="eni-gone", State="blackhole")
+    )
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert (r.verdict, r.blocked_at, codes(r)) == (Verdict.UNREACHABLE, "rtb-public", {CheckCode.BLACKHOLE})
+    assert "the way back from eni-nat" in r.reason
+
+
 def test_source_dest_check_on_is_unreachable_at_the_eni():
     r = result(nat_instance(SourceDestCheck=True), "subnet-private", OPEN).internet_egress
     assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "eni-nat")

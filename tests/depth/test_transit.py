@@ -269,7 +269,10 @@ def test_ecr_pull_over_the_tgw_follows_the_same_path():
     assert (r.ecr_pull.verdict, r.ecr_pull.via, r.ecr_pull.path) == (Verdict.REACHABLE, "internet", FULL_PATH)
 
 
-def test_return_route_through_a_firewall_endpoint_counts():
+def test_return_route_through_a_firewall_endpoint_reaches_the_tgw_but_is_asymmetric():
+    """The NAT subnet sends replies to the spoke through a firewall endpoint the request never
+    crossed: the transit return follows the endpoint to the TGW, and the NAT's return check says
+    a stateful appliance sees only the replies (unknown, as for any firewall on one direction)."""
     snap = tgw_egress()
     rtb = item(snap, "RouteTables", "rtb-egress-public")
     rtb["Routes"][-1] = {"DestinationCidrBlock": "10.1.0.0/16", "GatewayId": "vpce-fw", "State": "active"}
@@ -303,7 +306,8 @@ def test_return_route_through_a_firewall_endpoint_counts():
         }
     )
     r = result(snap, "subnet-spoke", TASK).internet_egress
-    assert r.verdict is Verdict.REACHABLE
+    assert r.verdict is Verdict.UNKNOWN
+    assert codes(r) == {CheckCode.FIREWALL_ASYMMETRIC}
     assert any("through firewall endpoint vpce-fw" in reason for reason in passed(r, CheckCode.TGW_RETURN))
 
 
