@@ -5,7 +5,9 @@ Node key: the AWS id. Node attributes: ``kind``, ``item`` (the verbatim AWS item
 ``sg_egress``, ``prefixes``). Edges carry ``rel``:
 
 - subnet -> vpc ``in-vpc``; subnet -> route-table ``uses-route-table`` (``explicit``: bool; the main
-  table *of the same VPC* when the subnet has no explicit association); subnet -> nacl ``uses-nacl``
+  table *of the same VPC* when the subnet has no explicit association; none, and the subnet's
+  ``route_table_changing`` says why, while an association of it is associating or disassociating);
+  subnet -> nacl ``uses-nacl``
 - route-table, sg, nacl, vpce -> vpc ``in-vpc``; nat, vpce -> subnet ``in-subnet``
 - route-table -> target ``routes-to`` (``destinations``); a target absent from the snapshot gets a
   node of kind ``missing``
@@ -207,6 +209,7 @@ def _add_route_tables(
 ) -> None:
     main_of_vpc: dict[str, str] = {}
     explicit: dict[str, str] = {}
+    changing: set[str] = set()
     attrs = g._node
 
     def kind_of(node: str) -> str | None:  # an IaC gateway id (no AWS prefix): the kind of its node
@@ -224,6 +227,10 @@ def _add_route_tables(
             g.add_edge(rtb_id, rtb["VpcId"], rel="in-vpc")
         for assoc in rtb.get("Associations") or []:
             state = (assoc.get("AssociationState") or {}).get("State", "associated")
+            if state in _CHANGING and assoc.get("SubnetId") in attrs:
+                # Either table may carry the subnet's traffic while it changes: neither is assumed.
+                attrs[assoc["SubnetId"]]["route_table_changing"] = f"{rtb_id} is {state}"
+                changing.add(assoc["SubnetId"])
             if state != "associated":
                 continue
             if assoc.get("Main") and rtb.get("VpcId"):
@@ -240,14 +247,19 @@ def _add_route_tables(
             if target not in g:
                 g.add_node(target, kind="missing", item={}, **where)
             g.add_edge(rtb_id, target, rel="routes-to", destinations=dests)
-    g.add_edges_from(_table_of_subnets(rd.items.get("Subnets", []), explicit, main_of_vpc))
+    g.add_edges_from(_table_of_subnets(rd.items.get("Subnets", []), explicit, main_of_vpc, changing))
+
+
+_CHANGING = ("associating", "disassociating")
 
 
 def _table_of_subnets(
-    subnets: list[JsonDict], explicit: dict[str, str], main_of_vpc: dict[str, str]
+    subnets: list[JsonDict], explicit: dict[str, str], main_of_vpc: dict[str, str], changing: set[str]
 ) -> Iterator[tuple[str, str, dict[str, object]]]:
     for subnet in subnets:
         subnet_id = subnet["SubnetId"]
+        if subnet_id in changing:
+            continue
         if subnet_id in explicit:
             yield subnet_id, explicit[subnet_id], {"rel": "uses-route-table", "explicit": True}
         elif subnet.get("VpcId") in main_of_vpc:

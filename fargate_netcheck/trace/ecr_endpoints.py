@@ -160,6 +160,9 @@ class EndpointWalk:
             return
         ingress: list[SgRule] = []
         for gid in groups:
+            if not gid:
+                walk.unknown(CheckCode.DATA_MISSING, vpce, f"a security group of {vpce} has no GroupId")
+                return
             if g.nodes.get(gid, {}).get("kind") != "sg":
                 walk.unknown(
                     CheckCode.DATA_MISSING, gid, f"security group {gid} of {vpce} is not in the snapshot"

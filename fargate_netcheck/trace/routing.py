@@ -20,6 +20,15 @@ def subnet_route_table(g: nx.DiGraph, walk: Walk, subnet_id: str) -> str | None:
     if not walk.collected(region_of(g, subnet_id), "RouteTables", subnet_id):
         return None
     rtb = successor(g, subnet_id, "uses-route-table")
+    changing = g.nodes[subnet_id].get("route_table_changing")
+    if changing:
+        walk.unknown(
+            CheckCode.ROUTE_TABLE_MISSING,
+            subnet_id,
+            f"the route table association of {subnet_id} is changing ({changing}): which table routes its "
+            "traffic is not known until it settles; scan again",
+        )
+        return None
     if rtb is None:
         vpc_id = g.nodes[subnet_id]["item"].get("VpcId", "its VPC")
         walk.unknown(

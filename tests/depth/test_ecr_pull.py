@@ -244,6 +244,17 @@ def test_endpoint_without_subnets_is_unreachable_at_the_endpoint():
     assert (ecr.verdict, ecr.blocked_at) == (Verdict.UNREACHABLE, "vpce-ecr-api")
 
 
+def test_endpoint_group_without_a_group_id_is_unknown_at_the_endpoint():
+    snap = endpoints_only()
+    region(snap)["VpcEndpoints"][0]["Groups"] = [{}]  # a hand-written item; AWS always sends GroupId
+    ecr = result(snap, "subnet-app-a", TASK).ecr_pull
+    assert ecr.verdict is Verdict.UNKNOWN
+    unknown = [c for c in ecr.checks if c.code is CheckCode.DATA_MISSING]
+    assert [(c.resource_id, c.reason) for c in unknown] == [
+        ("vpce-ecr-api", "a security group of vpce-ecr-api has no GroupId")
+    ]
+
+
 def test_a_new_interface_endpoint_for_another_service_changes_nothing():
     snap = healthy()
     region(snap)["VpcEndpoints"] = [

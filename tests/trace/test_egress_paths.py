@@ -279,3 +279,12 @@ def test_unknown_security_groups_make_the_verdict_unknown_not_reachable():
     result = trace_made("subnet-private", (), False, security_groups_known=False)
     assert result.verdict is Verdict.UNKNOWN
     assert "--security-group" in result.reason
+
+
+def test_a_subnet_whose_route_table_association_is_changing_is_unknown_not_the_main_table():
+    snap = healthy()
+    association = item(snap, "RouteTables", "rtb-private")["Associations"][0]
+    association["AssociationState"] = {"State": "disassociating"}
+    r = trace(snap, "subnet-private")
+    assert (r.verdict, codes(r)) == (Verdict.UNKNOWN, {CheckCode.ROUTE_TABLE_MISSING})
+    assert "rtb-private is disassociating" in r.reason
