@@ -8,20 +8,14 @@ Ctrl-C) never sees half a report, and a failed run leaves the previous report in
 
 from __future__ import annotations
 
-import os
-import secrets
-import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.files import copy_text, write_text
 from fargate_netcheck.core.model import Report
 from fargate_netcheck.report import EXTENSIONS, FORMATS, stream
-
-# Large writes to the file: fewer system calls than the default 8 KiB buffer.
-_FILE_BUFFER = 1 << 20
 
 
 def parse_formats(values: list[str]) -> list[str]:
@@ -81,57 +75,10 @@ def write_report(
             write_file(output, chunks)
             written.append(output)
         else:
-            _copy(chunks, sys.stdout)
+            copy_text(chunks, sys.stdout)
     return written
 
 
 def write_file(path: Path, chunks: Iterable[str]) -> None:
-    """Write UTF-8 text to ``path`` all or nothing: into a new file in the same folder (so the
-    rename cannot cross filesystems), renamed over ``path`` once every chunk is in. Something that
-    exists but is no regular file (``/dev/null``, a FIFO, ``/dev/stdout``) is written in place:
-    renaming over it would replace the device or pipe rather than write to it. A folder that is
-    missing or not writable is an ``InputError`` naming ``path``."""
-    try:
-        _write_file(path, chunks)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
-
-
-def _write_file(path: Path, chunks: Iterable[str]) -> None:
-    if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8") as out:
-            _copy(chunks, out)
-        return
-    target = path.resolve() if path.is_symlink() else path  # replace the file, not the link to it
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with _create(temp, target) as out:
-            _copy(chunks, out)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _create(temp: Path, target: Path) -> TextIO:
-    """A new file with the permissions writing ``target`` in place would have kept: the existing
-    file's mode, else 0o666 less the umask (mkstemp's 0o600 would hide a shared report)."""
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        if target.is_file():
-            os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
-        return open(fd, "w", encoding="utf-8", buffering=_FILE_BUFFER)  # the caller closes it
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _copy(chunks: Iterable[str], out: TextIO) -> None:
-    """A chunk the stream's encoding cannot carry (a lone surrogate from a snapshot's JSON escape,
-    or a terminal that is not UTF-8) is written with '?' in place of what it cannot, never lost."""
-    for chunk in chunks:
-        try:
-            out.write(chunk)
-        except UnicodeEncodeError:
-            encoding = out.encoding or "utf-8"
-            out.write(chunk.encode(encoding, "replace").decode(encoding))
+    """Write the report to ``path`` all or nothing (``core.files.write_text``)."""
+    write_text(path, chunks, "the report")

@@ -8,14 +8,13 @@ can trust what it gets. Any problem is an ``InputError`` naming the file and the
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.files import write_text
 from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
@@ -264,17 +263,6 @@ def _suggest(key: str) -> str:
 
 
 def write_snapshot(data: JsonDict, path: Path) -> None:
-    """Write atomically: a temporary file in the same folder, then rename, so an interrupted
-    write never leaves a half-written file that looks valid."""
-    text = json.dumps(data, indent=1, sort_keys=True, default=str) + "\n"
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write whole or not at all (``core.files.write_text``): an interrupted write never leaves a
+    half-written file that looks valid, and a device or FIFO is written to, never replaced."""
+    write_text(path, [json.dumps(data, indent=1, sort_keys=True, default=str), "\n"], "the snapshot")

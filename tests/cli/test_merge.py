@@ -124,3 +124,29 @@ def test_a_write_that_fails_late_is_a_one_line_error_naming_the_file(tmp_path, m
         InputError, match=r"m\.json: cannot write the merged snapshot: No space left on device"
     ):
         merge_module.merge_files([a, b], tmp_path / "m.json")
+
+
+def test_a_fifo_output_is_written_to_not_replaced(tmp_path):
+    """``-o`` naming a FIFO (or a device such as /dev/stdout) streams the snapshot into it; the old
+    writer renamed a temporary file over it, replacing the pipe (or the device node) by a file."""
+    import os
+    import stat
+    import threading
+
+    body = healthy()["regions"]["us-east-1"]
+    shards = [
+        str(write(_shard(account, {"us-east-1": body}, "2026-11-26T00:00:00Z"), tmp_path / f"{account}.json"))
+        for account in ("111111111111", "222222222222")
+    ]
+    fifo = tmp_path / "merged.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = subprocess.run(
+        [*CLI, "merge", *shards, "-o", str(fifo)], capture_output=True, text=True, timeout=120
+    )
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(json.loads(received[0])["accounts"]) == ["111111111111", "222222222222"]
