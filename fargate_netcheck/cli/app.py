@@ -214,7 +214,8 @@ def check(
     ] = None,
     rules_dir: RulesDirOpt = [],  # noqa: B006
     min_free_ips: Annotated[
-        int | None, typer.Option(help="Warn (LB002) when a task subnet has fewer free addresses (default 8).")
+        int | None,
+        typer.Option(help="Warn (LB002) when a task subnet has fewer free addresses (default 8).", min=0),
     ] = None,
     config: Annotated[
         Path | None,

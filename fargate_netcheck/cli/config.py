@@ -179,6 +179,8 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,8 +284,8 @@ def _ports(key: str, value: object, where: _Where) -> tuple[int, ...]:
     if not ports:
         raise where.error(key, "must list at least one port")
     for port in ports:
-        if not 0 <= port <= 65535:
-            raise where.error(key, f"{port} is not a TCP port (0-65535)")
+        if not 1 <= port <= 65535:  # port 0 is reserved: nothing connects to it
+            raise where.error(key, f"{port} is not a TCP port (1-65535)")
     return tuple(ports)
 
 

@@ -2,8 +2,8 @@
 
 - 0: clean.
 - 1: findings at or above the failing severity (``check``), or a collection with failures (``scan``).
-- 2: usage or input error, a collection that got nothing (``collection.NothingCollected``), or an
-  internal error.
+- 2: usage or input error, a collection that got nothing (``collection.NothingCollected``), a
+  report whose reader closed the pipe before it was written whole, or an internal error.
 
 Every error is one line on stderr. An internal error (a bug) says so and how to see more; its
 traceback is printed only with ``--debug``, which is accepted anywhere on the command line (or
@@ -12,6 +12,7 @@ traceback is printed only with ``--debug``, which is accepted anywhere on the co
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -52,11 +53,16 @@ def run_main(command: Any, argv: list[str] | None = None) -> None:
     except typer.Abort:
         sys.exit(130)
     except BrokenPipeError:
-        sys.exit(EXIT_FINDINGS)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to the pipe
+        _output_closed()
     except KeyboardInterrupt:
         print("fargate-netcheck: interrupted", file=sys.stderr)
         sys.exit(130)
-    except SystemExit:
+    except SystemExit as exc:
+        # click answers a write to a closed stdout (EPIPE) with exit 1, our "findings", after
+        # wrapping sys.stdout to silence the flush at exit: that wrapper says it happened.
+        if exc.code == EXIT_FINDINGS and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            _output_closed()
         raise
     except Exception as exc:  # a bug: never a bare traceback, never exit 1 (which means findings)
         if debug:
@@ -68,6 +74,16 @@ def run_main(command: Any, argv: list[str] | None = None) -> None:
         )
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+def _output_closed() -> NoReturn:
+    """The reader of stdout went away (``| head``): the output was not delivered whole, which is
+    no clean run and no finding."""
+    with contextlib.suppress(OSError):  # stderr may be the same closed pipe
+        print(
+            "fargate-netcheck: error: stdout was closed before the output was written whole", file=sys.stderr
+        )
+    sys.exit(EXIT_ERROR)
 
 
 def _fail(message: str) -> NoReturn:

@@ -55,8 +55,8 @@ def destination(value: str) -> Destination:
 
 
 def port(value: int) -> int:
-    if not 0 <= value <= 65535:
-        raise InputError(f"--port: {value} is not a TCP port")
+    if not 1 <= value <= 65535:  # port 0 is reserved: nothing connects to it
+        raise InputError(f"--port: {value} is not a TCP port (1-65535)")
     return value
 
 

@@ -21,6 +21,10 @@ RETRY_MODES = ("legacy", "standard", "adaptive")
 # Describe pages answer in well under a second; these bounds still allow a slow link.
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
+# Upper bounds far past any useful value, so an absurd one is a usage error (exit 2), never an
+# overflow in the deadline's clock arithmetic or a run that retries for days.
+MAX_SECONDS = {"connect_timeout": 3600.0, "read_timeout": 3600.0, "region_deadline": 86400.0}
+MAX_ATTEMPTS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +43,14 @@ class CallSettings:
     region_deadline: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout", "region_deadline"):
+        for name, most in MAX_SECONDS.items():
             value = getattr(self, name)
-            if value is not None and not value > 0:
-                raise InputError(f"--{name.replace('_', '-')}: {value} is not a positive number of seconds")
-        if self.max_attempts is not None and self.max_attempts < 1:
-            raise InputError(f"--max-attempts: {self.max_attempts} must be at least 1")
+            if value is not None and not 0 < value <= most:
+                raise InputError(
+                    f"--{name.replace('_', '-')}: {value} is not a number of seconds from 0 to {most:g}"
+                )
+        if self.max_attempts is not None and not 1 <= self.max_attempts <= MAX_ATTEMPTS:
+            raise InputError(f"--max-attempts: {self.max_attempts} must be from 1 to {MAX_ATTEMPTS}")
 
     def retries(self, session: Any) -> dict[str, Any]:
         """botocore's ``retries`` for ``session``: these settings, else the user's, else ``RETRIES``."""
@@ -63,8 +69,10 @@ class CallSettings:
             raise InputError(
                 f"AWS_MAX_ATTEMPTS (or max_attempts): {attempts!r} is not a whole number"
             ) from None
-        if attempts < 1:
-            raise InputError(f"AWS_MAX_ATTEMPTS (or max_attempts): {attempts} must be at least 1")
+        if not 1 <= attempts <= MAX_ATTEMPTS:
+            raise InputError(
+                f"AWS_MAX_ATTEMPTS (or max_attempts): {attempts} must be from 1 to {MAX_ATTEMPTS}"
+            )
         return {"mode": mode or RETRIES["mode"], "total_max_attempts": attempts}
 
 

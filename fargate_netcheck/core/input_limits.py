@@ -7,6 +7,7 @@ device cannot stream for ever either). The limits sit far above any real input o
 - YAML (deploy configs, CloudFormation templates): 10 MiB (CloudFormation itself takes 1 MB).
 - A snapshot or a baseline report (JSON): 1 GiB (a 50,000-subnet organisation is far smaller).
 - A Run Environment file or the configuration file: 1 MiB.
+- AWS's ip-ranges.json (``--ip-ranges``): 64 MiB (the real file is under 2 MB).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ MiB = 1 << 20
 YAML_LIMIT = 10 * MiB
 JSON_LIMIT = 1024 * MiB
 SMALL_LIMIT = 1 * MiB
+IP_RANGES_LIMIT = 64 * MiB
 
 
 def _shown(limit: int) -> str:

@@ -41,7 +41,7 @@ def run_diagnose(args: DiagnoseArgs) -> int:
 
     _validate(args)
     formats = parse_formats(args.format or ["text"])
-    check_destination(formats, None)
+    check_destination(formats, None, folder_option=False)
     placement = Placement(
         subnets=tuple(args.subnet),
         security_groups=tuple(args.security_group),

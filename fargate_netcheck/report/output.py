@@ -38,17 +38,21 @@ def check_report_paths(formats: list[str], output: Path | None, output_dir: Path
 
     if output is not None and len(formats) > 1:
         raise InputError("--output takes one format; use --output-dir for several")
+    if output is not None and output_dir is not None:
+        raise InputError("--output and --output-dir: choose one (a file, or a folder of one file per format)")
     if output is not None:
         check_writable(output, "report")
     if output_dir is not None:
         check_folder(output_dir, "report")
 
 
-def check_destination(formats: list[str], output_dir: Path | None) -> None:
+def check_destination(formats: list[str], output_dir: Path | None, folder_option: bool = True) -> None:
     """Several formats need a folder: on one stream (or in one file) the documents could not be told
-    apart or parsed. Checked before any work is done, and again when writing."""
+    apart or parsed. Checked before any work is done, and again when writing. ``folder_option``:
+    whether the command has ``--output-dir`` to suggest."""
     if output_dir is None and len(formats) > 1:
-        raise InputError(f"one stream takes one format; use --output-dir DIR for {', '.join(formats)}")
+        how = "use --output-dir DIR for" if folder_option else "run once per format:"
+        raise InputError(f"one stream takes one format; {how} {', '.join(formats)}")
 
 
 def write_report(

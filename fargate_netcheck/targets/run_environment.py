@@ -74,8 +74,13 @@ def _flag(value: object, what: str, where: str) -> bool | None:
     raise InputError(f"{where}: {what} must be true or false, got {json.dumps(value)[:80]}")
 
 
-def _ecs_capability(run_environment: JsonDict) -> JsonDict:
-    for capability in run_environment.get("execution_method_capabilities") or []:
+def _ecs_capability(run_environment: JsonDict, where: str) -> JsonDict:
+    capabilities = run_environment.get("execution_method_capabilities") or []
+    if not isinstance(capabilities, list):
+        raise InputError(
+            f"{where}: execution_method_capabilities must be a list, got {json.dumps(capabilities)[:80]}"
+        )
+    for capability in capabilities:
         if isinstance(capability, dict) and capability.get("type") == _ECS_CAPABILITY:
             return capability
     return {}
@@ -102,7 +107,9 @@ def parse_run_environment(data: object, text: str, shown: str) -> NetworkDefault
     if network is not None and not isinstance(network, dict):
         raise InputError(f"{shown}:{_line_of(text, 'network')}: {_SETTINGS_TEXT} must be an object")
     network = network or {}
-    capability = _ecs_capability(run_environment)
+    capability = _ecs_capability(
+        run_environment, f"{shown}:{_line_of(text, 'execution_method_capabilities')}"
+    )
 
     def pick(current: str, deprecated: str, flat: str) -> tuple[Any, str]:
         for source, key in ((network, current), (capability, deprecated), (run_environment, flat)):

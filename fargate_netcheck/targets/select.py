@@ -47,10 +47,21 @@ class TargetRequest:
         if self.deploy_config is not None and not self.env:
             raise InputError("--deploy-config needs --env")
         if (
-            self.env or self.task or self.run_environment or self.config_filename_stem
+            self.env
+            or self.task
+            or self.run_environment
+            or self.config_filename_stem
+            or self.default_subnets
+            or self.default_security_groups
+            or self.default_assign_public_ip is not None
         ) and not self.deploy_config:
             raise InputError(
-                "--env, --task, --run-environment and --config-filename-stem go with --deploy-config"
+                "--env, --task, --run-environment, --config-filename-stem and the --default-* options "
+                "go with --deploy-config"
+            )
+        if self.assign_public_ip and not self.subnets:
+            raise InputError(
+                "--assign-public-ip needs --subnet (services, deploy configs and templates carry their own choice)"
             )
 
     @property

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.input_limits import IP_RANGES_LIMIT, read_limited
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.addresses import AddressSet, ipv4_block
 
@@ -83,7 +84,7 @@ def shipped() -> AwsRanges:
 def load(path: Path) -> AwsRanges:
     """A download of ip-ranges.json (or a trimmed copy); a clear InputError when it is not one."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_limited(path, "--ip-ranges file", IP_RANGES_LIMIT))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"--ip-ranges {path}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:

@@ -78,7 +78,14 @@ def test_diagnose_format_help_lists_the_formats(capsys, monkeypatch):
         (("diagnose", "t1", "--service", "s", "--cluster", "c"), "diagnose needs one of:"),
         (("check", "-f", "json,html"), "one stream takes one format; use --output-dir DIR for json, html"),
         (("check", "-f", "json,sarif", "-o", "r.json"), "use --output-dir DIR for json, sarif"),
-        (("diagnose", "t1", "--cluster", "c", "-f", "json,html"), "use --output-dir DIR for json, html"),
+        (("diagnose", "t1", "--cluster", "c", "-f", "json,html"), "run once per format: json, html"),
+        (("check", "--port", "0"), "--port: 0 is not a TCP port (1-65535)"),
+        (("check", "--min-free-ips", "-1"), "Invalid value for '--min-free-ips'"),
+        (
+            ("scan", "--region-deadline", "inf", "-o", "s.json"),
+            "--region-deadline: inf is not a number of seconds",
+        ),
+        (("scan", "--max-attempts", "1000", "-o", "s.json"), "--max-attempts: 1000 must be from 1 to 100"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(capsys, args, message):

@@ -81,7 +81,7 @@ def test_explicit_config_file_is_used(capsys, project, tmp_path_factory):
             '[[suppress]]\nrule = "RT"\nresource = "x"\n',
             ".fargate-netcheck.toml:1: suppress[0]: missing 'reason'",
         ),
-        ("ports = [99999]\n", ".fargate-netcheck.toml:1: ports: 99999 is not a TCP port (0-65535)"),
+        ("ports = [99999]\n", ".fargate-netcheck.toml:1: ports: 99999 is not a TCP port (1-65535)"),
     ],
 )
 def test_bad_configuration_exits_2_with_one_line(capsys, project, text, message):

@@ -199,6 +199,8 @@ def _load_json(text: str, shown: str) -> Any:
         raise InputError(f"{shown}:{exc.lineno}: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{shown}: nested too deeply") from None
+    except ValueError as exc:  # a number past Python's digit limit (int_max_str_digits)
+        raise InputError(f"{shown}: not valid JSON: {exc}") from None
     return value
 
 
