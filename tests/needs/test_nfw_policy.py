@@ -247,3 +247,20 @@ def test_malformed_rule_variables_are_unknown_not_a_crash(bad):
         decide(policy_item(["allow-aws"]), [group], "api.ecr.us-east-1.amazonaws.com").verdict
         is Verdict.UNKNOWN
     )
+
+
+@pytest.mark.parametrize(
+    ("protocol", "port", "verdict"),
+    [
+        ("tcp-pkt", 443, Verdict.UNREACHABLE),  # Suricata's TCP keywords: a drop on them drops TCP
+        ("tcp-stream", 443, Verdict.UNREACHABLE),
+        ("http1", 80, Verdict.UNREACHABLE),  # HTTP/1, what detection finds on port 80
+        ("http1", 443, Verdict.REACHABLE),  # a TLS flow is no HTTP/1 flow
+        ("ssh", 443, Verdict.REACHABLE),  # another application protocol never matches TLS
+        ("udp", 443, Verdict.REACHABLE),
+        ("tcpp", 443, Verdict.UNKNOWN),  # no protocol Suricata lists: never read as "no match"
+    ],
+)
+def test_a_drop_rule_matches_by_its_header_protocol_as_suricata_reads_it(protocol, port, verdict):
+    group = suricata("egress", f'drop {protocol} $HOME_NET any -> $EXTERNAL_NET any (msg:"x"; sid:1;)')
+    assert decide(policy_item(["egress"]), [group], "api.example.com", port=port).verdict is verdict

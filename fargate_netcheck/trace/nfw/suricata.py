@@ -1,7 +1,9 @@
 """Suricata-compatible stateful rules: the common shapes parsed, the rest quoted as not interpreted.
 
-Understood: ``pass|drop|reject|alert`` on ``ip|tcp|udp|icmp|tls|http`` (other application protocols
-never match a TLS or HTTP flow), addresses and ports with lists, ranges, negation and variables,
+Understood: ``pass|drop|reject|alert`` on ``ip``, ``tcp`` (and ``tcp-pkt``, ``tcp-stream``), ``tls``,
+``http`` (and ``http1``), on transports other than TCP and on Suricata's other application protocols
+(which never match a TLS or HTTP flow); a protocol keyword Suricata does not list may match any flow
+(``unknown``). Addresses and ports with lists, ranges, negation and variables,
 ``->`` and ``<>``; options ``tls.sni`` / ``http.host`` (and the older ``tls_sni`` / ``http_host``)
 with ``content`` and its ``nocase``, ``startswith``, ``endswith``, ``dotprefix`` modifiers, ``flow``
 (direction and ``established`` / ``not_established`` / ``stateless``), and the informational
@@ -37,7 +39,58 @@ _FLOW = {
     "not_established",
     "stateless",
 }
-_PROTOCOLS_ON_TCP = {"ip": None, "tcp": None, "tls": "tls", "http": "http"}
+# What each header protocol matches on a TCP flow: any (None), or one detected application protocol.
+_PROTOCOLS_ON_TCP = {
+    "ip": None,
+    "tcp": None,
+    "tcp-pkt": None,
+    "tcp-stream": None,
+    "tls": "tls",
+    "http": "http",
+    "http1": "http",
+}
+# Suricata's other protocol keywords (its "Protocol" list, 7.0): another transport, or another
+# application protocol than the TLS or HTTP its detection finds on the flows evaluated here.
+_OTHER_PROTOCOLS = frozenset(
+    [
+        "udp",
+        "udp-pkt",
+        "icmp",
+        "icmpv4",
+        "icmpv6",
+        "sctp",
+        "http2",
+        "ftp",
+        "ftp-data",
+        "smb",
+        "dns",
+        "dcerpc",
+        "dhcp",
+        "ssh",
+        "smtp",
+        "imap",
+        "pop3",
+        "modbus",
+        "dnp3",
+        "enip",
+        "nfs",
+        "ike",
+        "krb5",
+        "bittorrent-dht",
+        "ntp",
+        "rfb",
+        "rdp",
+        "snmp",
+        "tftp",
+        "sip",
+        "mqtt",
+        "pgsql",
+        "telnet",
+        "quic",
+        "websocket",
+        "ldap",
+    ]
+)
 
 
 class RuleError(ValueError):
@@ -105,8 +158,13 @@ class StatefulRule:
     def match(self, flow: Flow, packet: Packet, variables: Variables) -> tuple[Match, str | None]:
         """Does this rule match the packet (a set of packets)? With the reason when it cannot tell."""
         # Only TCP flows are evaluated: udp, icmp and other application protocols never match them.
-        if flow.protocol != TCP or self.protocol not in _PROTOCOLS_ON_TCP:
+        if flow.protocol != TCP or self.protocol in _OTHER_PROTOCOLS:
             return Match.NO, None
+        if self.protocol not in _PROTOCOLS_ON_TCP:
+            header, _ = self._header(flow, packet, variables)
+            if header is Match.NO:
+                return header, None
+            return Match.MAYBE, f"protocol {self.protocol!r} is not one Suricata lists"
         app = _PROTOCOLS_ON_TCP[self.protocol]
         if app is not None and packet.app != app:
             return Match.NO, None
