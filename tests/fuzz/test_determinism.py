@@ -13,6 +13,8 @@ import pytest
 from report_schema import validate_if_report
 from snapshots import healthy, write
 
+from fargate_netcheck.core import files
+from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.snapshot.store import load_snapshot, write_snapshot
 
 CLI = [sys.executable, "-c", "from fargate_netcheck.cli.app import main; main()"]
@@ -67,30 +69,16 @@ def test_every_report_format_is_byte_identical_across_runs(tmp_path):
     assert {name for name in outputs[0] if outputs[0][name] != outputs[1][name]} == set()
 
 
-class _HalfWriter:
-    """A file whose first write stores half of the text, then the process is interrupted."""
-
-    def __init__(self, fh):
-        self._fh = fh
-
-    def write(self, text: str) -> int:
-        self._fh.write(text[: len(text) // 2])
-        self._fh.flush()
-        raise KeyboardInterrupt
-
-    def __getattr__(self, name):
-        return getattr(self._fh, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._fh.close()
+def _half_then_interrupt(chunks, out) -> None:
+    """The copy into the new file: half of the text stored, then the process is interrupted."""
+    text = "".join(chunks)
+    out.write(text[: len(text) // 2])
+    out.flush()
+    raise KeyboardInterrupt
 
 
 def test_interrupted_write_leaves_no_half_file_and_no_temp_file(tmp_path, monkeypatch):
-    real_fdopen = os.fdopen
-    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: _HalfWriter(real_fdopen(fd, *a, **k)))
+    monkeypatch.setattr(files, "copy_text", _half_then_interrupt)
     target = tmp_path / "snap.json"
     with pytest.raises(KeyboardInterrupt):
         write_snapshot(healthy(), target)
@@ -101,8 +89,7 @@ def test_interrupted_write_keeps_the_previous_snapshot(tmp_path, monkeypatch):
     target = tmp_path / "snap.json"
     write_snapshot(healthy(), target)
     before = target.read_bytes()
-    real_fdopen = os.fdopen
-    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: _HalfWriter(real_fdopen(fd, *a, **k)))
+    monkeypatch.setattr(files, "copy_text", _half_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_snapshot(synth_small(), target)
     assert target.read_bytes() == before
@@ -115,7 +102,7 @@ def test_a_failing_rename_or_sync_leaves_nothing_behind(tmp_path, monkeypatch, f
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, failing, boom)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(InputError, match=r"snap\.json: cannot write the snapshot: No space left on device$"):
         write_snapshot(healthy(), tmp_path / "snap.json")
     assert list(tmp_path.iterdir()) == []
 
