@@ -1,8 +1,11 @@
 """boto3 sessions and clients for collecting: read-only by construction, retried, counted.
 
 ``make_session`` installs a guard on the session's event system: every client made from it (ours,
-another collector's, even the clients botocore makes to resolve credentials) refuses any operation
-that is not a Describe/List/Get/Search call, before its parameters are built, so nothing is sent.
+another collector's, even the clients botocore makes to resolve credentials) refuses, before its
+parameters are built (so nothing is sent), any operation that is not one the collectors declare
+(``collect.iam``: exactly what the shipped IAM policies grant) or one of the credential exchanges
+botocore itself performs. A name prefix is no proof: some Get calls create things
+(``cognito-identity:GetId``, ``redshift:GetClusterCredentials``).
 ``CallLog`` counts the API calls a collection makes, per ``service:Operation``, with their time and
 the retries botocore made for them, and logs each call and each retry on the ``fargate_netcheck``
 logger (INFO; ``progress.configure_logging`` shows them with ``-v``).
@@ -14,7 +17,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import boto3
@@ -25,18 +28,16 @@ from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 from fargate_netcheck.core.call_settings import CallSettings
 from fargate_netcheck.core.errors import InputError
 
-READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Search")
-
-# Operations outside those prefixes that change nothing in the account: assuming a role across
-# accounts, the credential exchanges botocore itself performs (web identity, SAML, SSO token refresh,
-# and the refresh of `aws login` credentials) through clients made from the guarded session, and
-# CloudTrail's read-only event lookup (ecs.py).
-ALLOWED_OPERATIONS = frozenset(
+# Operations no collector declares that botocore performs itself to obtain credentials, through
+# clients made from the guarded session: assuming a profile's role (also declared, for
+# --accounts), web identity and SAML federation, IAM Identity Center (SSO) role credentials and
+# token refresh, and the refresh of `aws login` credentials. None changes anything in an account.
+CREDENTIAL_OPERATIONS = frozenset(
     {
-        "cloudtrail:LookupEvents",
         "sts:AssumeRole",
         "sts:AssumeRoleWithWebIdentity",
         "sts:AssumeRoleWithSAML",
+        "sso:GetRoleCredentials",
         "sso-oidc:CreateToken",
         "signin:CreateOAuth2Token",
     }
@@ -54,9 +55,18 @@ class ReadOnlyViolation(Exception):
     """A non-read operation was attempted through a guarded session or client; nothing was sent."""
 
 
+@cache
+def allowed_operations() -> frozenset[str]:
+    """``service:Operation`` names the guard lets through: every action a collector or the
+    management side declares, and ``CREDENTIAL_OPERATIONS`` (read once, on the first call)."""
+    from fargate_netcheck.collect.iam import COLLECTOR_MODULES, MANAGEMENT_MODULES, declared_actions
+
+    return frozenset(declared_actions(COLLECTOR_MODULES + MANAGEMENT_MODULES)) | CREDENTIAL_OPERATIONS
+
+
 def is_read_only(service: str, operation: str) -> bool:
-    """True when ``service:operation`` may be called: a Describe/List/Get/Search call or allow-listed."""
-    return operation.startswith(READ_ONLY_PREFIXES) or f"{service}:{operation}" in ALLOWED_OPERATIONS
+    """True when ``service:operation`` may be called: declared by a collector, or a credential exchange."""
+    return f"{service}:{operation}" in allowed_operations()
 
 
 def _refuse_writes(model: Any, **_: Any) -> None:

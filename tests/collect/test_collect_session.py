@@ -32,7 +32,15 @@ REGION = "us-east-1"
         ("ec2", "DeleteRoute", False),
         ("ec2", "AssumeRole", False),  # the allow-list names the service too
         ("ecs", "RunTask", False),
-        ("ec2", "describeVpcs", False),  # prefixes are case-sensitive, as AWS operation names are
+        ("ec2", "describeVpcs", False),  # names are case-sensitive, as AWS operation names are
+        ("sso", "GetRoleCredentials", True),  # botocore resolving IAM Identity Center credentials
+        # A name prefix is no proof of a read: these create or reveal things, and no collector
+        # declares them (the shipped IAM policy would refuse them too).
+        ("cognito-identity", "GetId", False),
+        ("redshift", "GetClusterCredentials", False),
+        ("ec2", "GetPasswordData", False),
+        ("sts", "GetFederationToken", False),
+        ("ec2", "DescribeImages", False),  # a read, but not one the collectors declare
     ],
 )
 def test_only_read_operations_are_allowed(service: str, operation: str, allowed: bool) -> None:
