@@ -226,7 +226,7 @@ def _add_route_tables(
         if rtb.get("VpcId"):
             g.add_edge(rtb_id, rtb["VpcId"], rel="in-vpc")
         for assoc in rtb.get("Associations") or []:
-            state = (assoc.get("AssociationState") or {}).get("State", "associated")
+            state = (assoc.get("AssociationState") or {}).get("State") or "associated"  # null, as absent
             if state in _CHANGING and assoc.get("SubnetId") in attrs:
                 # Either table may carry the subnet's traffic while it changes: neither is assumed.
                 attrs[assoc["SubnetId"]]["route_table_changing"] = f"{rtb_id} is {state}"
@@ -299,8 +299,9 @@ def _add_endpoints(g: nx.DiGraph, rd: RegionData) -> None:
         vpce_id = vpce["VpcEndpointId"]
         if vpce.get("VpcId"):
             g.add_edge(vpce_id, vpce["VpcId"], rel="in-vpc")
-            service = endpoint_service(vpce.get("ServiceName", ""), rd.region)
-            by_vpc.setdefault(vpce["VpcId"], {}).setdefault(service, []).append(vpce_id)
+            service = endpoint_service(vpce.get("ServiceName"), rd.region)
+            if service:  # no ServiceName (null or absent): the endpoint of no known service
+                by_vpc.setdefault(vpce["VpcId"], {}).setdefault(service, []).append(vpce_id)
         for subnet_id in vpce.get("SubnetIds") or []:
             if subnet_id in g:
                 g.add_edge(vpce_id, subnet_id, rel="in-subnet")
@@ -309,8 +310,11 @@ def _add_endpoints(g: nx.DiGraph, rd: RegionData) -> None:
             g.nodes[vpc_id]["endpoints"] = {name: tuple(sorted(ids)) for name, ids in services.items()}
 
 
-def endpoint_service(service_name: str, region: str) -> str:
-    """``com.amazonaws.us-east-1.ecr.api`` -> ``ecr.api``; other names (endpoint services) unchanged."""
+def endpoint_service(service_name: str | None, region: str) -> str:
+    """``com.amazonaws.us-east-1.ecr.api`` -> ``ecr.api``; other names (endpoint services) unchanged;
+    no name (a null or absent ``ServiceName``: the service is not known) -> ``""``."""
+    if not isinstance(service_name, str):
+        return ""
     for prefix in (f"com.amazonaws.{region}.", f"cn.com.amazonaws.{region}."):
         if service_name.startswith(prefix):
             return service_name[len(prefix) :]
@@ -364,7 +368,7 @@ def _add_transit(g: nx.DiGraph, rd: RegionData) -> None:
             g.add_edge(table["TransitGatewayId"], table_id, rel="has-route-table")
         for assoc in table.get("Associations") or []:
             att_id = assoc.get("TransitGatewayAttachmentId")
-            if att_id and assoc.get("State", "associated") == "associated":
+            if att_id and (assoc.get("State") or "associated") == "associated":  # null, as absent
                 if att_id not in g:
                     g.add_node(att_id, kind="tgw-attachment", item={}, **where)
                 g.add_edge(att_id, table_id, rel="associated")

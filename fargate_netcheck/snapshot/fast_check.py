@@ -14,6 +14,7 @@ from typing import Any
 
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.snapshot.schema import CIDR4, CIDR6, CIDR_ANY, DICT, FIELD_SPECS, STR, TAG_SPEC
+from fargate_netcheck.snapshot.schema_needs import NFW_SYNC_STATE
 
 # The CIDRs the fast path accepts without ipaddress (a strict subset of what ipaddress accepts, so
 # the verdict is the same): a dotted quad without leading zeros, or IPv6 written in full or ending in
@@ -25,6 +26,7 @@ _IPV6_CIDR = (
     rf"(?:{_HEXTET}(?::{_HEXTET}){{7}}|(?:{_HEXTET}:){{1,7}}:|::)/(?:12[0-8]|1[01][0-9]|[1-9][0-9]|[0-9])"
 )
 _FAMILY = {CIDR4: 4, CIDR6: 6, CIDR_ANY: 0}  # 0: either family
+_SYNC_STATE_KEY = "NetworkFirewalls: SyncStates[]"  # the compiled spec of one SyncState, not a kind
 
 # A field spec compiled for the fast path: (scalars, cidrs, lists, objects). scalars: (field, exact
 # class); cidrs: (field, IP version or 0 for either); lists: (field, leaf, sub), see _compile;
@@ -59,7 +61,21 @@ class ItemChecker:
             spec = self._specs[kind] = _compile({**TAG_SPEC, **FIELD_SPECS.get(kind, {})})
         if item.__class__ is not dict or not self._fits(item, spec):
             return False
+        if kind == "NetworkFirewalls":
+            return self._sync_states_fit(item)
         return kind != "NetworkAcls" or _acl_entries_fit(item)
+
+    def _sync_states_fit(self, firewall: JsonDict) -> bool:
+        """``_check_sync_states``' rule, answered yes/no; FirewallStatus and SyncStates are already
+        known to be plain dicts or None."""
+        spec = self._specs.get(_SYNC_STATE_KEY)
+        if spec is None:
+            spec = self._specs[_SYNC_STATE_KEY] = _compile(NFW_SYNC_STATE)
+        states = (firewall.get("FirewallStatus") or {}).get("SyncStates") or {}
+        for state in states.values():
+            if state is not None and (state.__class__ is not dict or not self._fits(state, spec)):
+                return False
+        return True
 
     def _fits(self, obj: dict[str, Any], spec: _Compiled) -> bool:
         scalars, cidrs, lists, objects = spec

@@ -16,7 +16,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.snapshot.schema_needs import NEEDS_FIELD_SPECS, NEEDS_ID_FIELDS
+from fargate_netcheck.snapshot.schema_needs import NEEDS_FIELD_SPECS, NEEDS_ID_FIELDS, NFW_SYNC_STATE
 
 ID_FIELDS: dict[str, str] = {
     "Vpcs": "VpcId",
@@ -224,6 +224,21 @@ def validate_item(kind: str, item: JsonDict, where: str) -> None:
     if kind == "NetworkAcls":
         for entry in item.get("Entries") or []:  # null is absent, as for every field
             _check_acl_entry(entry, where)
+    if kind == "NetworkFirewalls":
+        _check_sync_states(item, where)
+
+
+def _check_sync_states(firewall: JsonDict, where: str) -> None:
+    """Each value of ``FirewallStatus.SyncStates`` (zone -> SyncState; the fields above made both
+    objects or null) is a SyncState: an object, its ``Attachment`` an object with string ids."""
+    states = (firewall.get("FirewallStatus") or {}).get("SyncStates") or {}
+    for zone, state in states.items():
+        if state is None:  # null is absent: no attachment in that zone
+            continue
+        at = f"{where}: FirewallStatus: SyncStates[{zone!r}]"
+        if not isinstance(state, dict):
+            raise InputError(f"{at} must be an object")
+        _check_fields(state, NFW_SYNC_STATE, at)
 
 
 def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None:

@@ -38,6 +38,10 @@ NEEDS_ID_FIELDS: dict[str, str] = {
     "HostedZones": "Id",
 }
 
+# One value of a firewall's FirewallStatus.SyncStates, which maps each Availability Zone to its
+# SyncState: a map of zones the table cannot declare, so ``validate_item`` checks each value by this.
+NFW_SYNC_STATE: dict[str, Any] = {"Attachment": (DICT, {"SubnetId": STR, "EndpointId": STR, "Status": STR})}
+
 _ADDRESSES = (LIST, {"AddressDefinition": CIDR_ANY})
 _PORTS = (LIST, {"FromPort": INT, "ToPort": INT})
 _STATELESS_RULES = (

@@ -57,7 +57,12 @@ def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step
         )
         return None
     label = _firewall_label(item)
-    state = item.get("State", "unknown")
+    state = item.get("State")
+    if not state:  # null, as absent (AWS always gives it): available or not is not known
+        walk.unknown(
+            CheckCode.DATA_MISSING, vpce, f"{label} {vpce} has no State: whether it is available is unknown"
+        )
+        return None
     if state.lower() != "available":
         walk.failed(CheckCode.VPCE_NOT_AVAILABLE, vpce, f"{label} {vpce} is {state}, not available")
         return None
@@ -102,7 +107,14 @@ def _gateway_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) ->
             f"which carries only traffic to {service}, never to the internet",
         )
         return None
-    state = item.get("State", "unknown")
+    state = item.get("State")
+    if not state:  # null, as absent (AWS always gives it): available or not is not known
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            vpce,
+            f"gateway endpoint {vpce} has no State: whether it is available is unknown",
+        )
+        return None
     if state.lower() != "available":
         walk.failed(CheckCode.VPCE_NOT_AVAILABLE, vpce, f"gateway endpoint {vpce} is {state}, not available")
         return None
@@ -118,7 +130,7 @@ def _gateway_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) ->
 
 def _firewall_label(item: dict) -> str:
     tags = {t.get("Key") for t in item.get("Tags") or []}
-    if "AWSNetworkFirewallManaged" in tags or "network-firewall" in item.get("ServiceName", ""):
+    if "AWSNetworkFirewallManaged" in tags or "network-firewall" in (item.get("ServiceName") or ""):
         return "Network Firewall endpoint"
     return "Gateway Load Balancer endpoint"
 

@@ -18,7 +18,10 @@ In order:
    resolvers: ``unknown``. A ``SYSTEM`` rule keeps it with Route 53 Resolver (zones, then public
    DNS). A private hosted zone is authoritative: no record for the name means it does not resolve
    (``unreachable`` at the zone); a record points somewhere this tool does not follow (``unknown``).
-   An endpoint's zone resolves the name to the endpoint; nothing else: public DNS.
+   An endpoint's zone resolves the name to the endpoint; nothing else: public DNS. A ``FORWARD``
+   rule, a private hosted zone or a private DNS interface endpoint whose domain the snapshot does not
+   give (no ``DomainName``, ``Name`` or ``ServiceName``; AWS always gives it) may answer any name:
+   ``unknown``, as is an order AWS gives by ``Priority`` when an item has none.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class DnsInputs:
     fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
     hosted_zones: list[JsonDict] | None = field(default_factory=list)  # private, associated
     endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
+    unnamed_endpoints: tuple[str, ...] = ()  # private DNS interface endpoints without a ServiceName
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
     assumed: str = ""  # what was assumed for kinds the snapshot does not describe at all
@@ -88,9 +92,16 @@ def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
     dopt = inputs.dhcp_options
     if dopt is not None:
         config = {c.get("Key"): c.get("Values") or [] for c in dopt.get("DhcpConfigurations") or []}
-        servers = [v.get("Value", "") for v in config.get("domain-name-servers", [])]
-    own = [s for s in servers if not _amazon_resolver(s, inputs.vpc_cidrs)]
+        servers = [v.get("Value") for v in config.get("domain-name-servers", [])]
     where = dopt.get("DhcpOptionsId", vpc) if dopt else vpc
+    if None in servers:  # a Values entry without its Value: which server it names is not known
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            where,
+            f"DHCP options {where} of {vpc} list a domain-name-servers entry without a Value: which resolver "
+            f"answers {name} is unknown",
+        )
+    own = [s for s in servers if s is not None and not _amazon_resolver(s, inputs.vpc_cidrs)]
     if not servers:
         return DnsDecision(
             Verdict.UNKNOWN,
@@ -179,21 +190,50 @@ def _firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
         if a.get("VpcId") == vpc and a.get("Status") not in ("DELETING",)
     ]
     fail_open = inputs.fail_open or "DISABLED"
-    for association in sorted(associations, key=lambda a: a.get("Priority", 0)):
+    unordered = _without_priority(associations)
+    if unordered is not None:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            str(unordered.get("Id") or vpc),
+            f"DNS Firewall rule group association {unordered.get('Id')} on {vpc} has no Priority: the order of "
+            f"its rule groups, so which one decides {name}, is unknown",
+        )
+    for association in sorted(associations, key=_priority):
         group_id = association.get("FirewallRuleGroupId", "")
         group = (inputs.firewall_groups or {}).get(group_id)
-        if inputs.firewall_groups is None or group is None or "FirewallRules" not in group:
+        rules = None if group is None else group.get("FirewallRules")  # null: not collected, as absent
+        if inputs.firewall_groups is None or rules is None:
             return _gap(
                 inputs,
                 "DnsFirewallRuleGroups",
                 group_id,
                 f"the rules of DNS Firewall rule group {group_id} on {vpc} are unknown",
             )
-        for rule in sorted(group["FirewallRules"], key=lambda r: r.get("Priority", 0)):
+        unordered = _without_priority(rules)
+        if unordered is not None:
+            return DnsDecision(
+                Verdict.UNKNOWN,
+                group_id,
+                f"DNS Firewall rule group {group_id} rule {unordered.get('Name') or '(unnamed)'} has no Priority: "
+                f"the order of the group's rules, so which one decides {name}, is unknown",
+            )
+        for rule in sorted(rules, key=_priority):
             decision = _firewall_rule(name, rule, group_id, inputs, fail_open)
             if decision is not None:
                 return decision if decision.verdict is not Verdict.REACHABLE else None
     return None
+
+
+def _priority(item: JsonDict) -> int:
+    found = item.get("Priority")
+    return found if isinstance(found, int) else 0
+
+
+def _without_priority(items: list[JsonDict]) -> JsonDict | None:
+    """The first of several ``items`` without a Priority (AWS always gives one): their order is unknown."""
+    if len(items) < 2:
+        return None
+    return next((i for i in items if not isinstance(i.get("Priority"), int)), None)
 
 
 def _firewall_rule(
@@ -215,7 +255,7 @@ def _firewall_rule(
     hit = next((d for d in domains if firewall_domain_matches(d, name)), None)
     if hit is None:
         return None
-    action = str(rule.get("Action", "")).upper()
+    action = str(rule.get("Action") or "").upper()
     if action == "ALERT":
         return None
     if action == "ALLOW":
@@ -242,16 +282,17 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     vpc = inputs.vpc_id
     if inputs.resolver_rules is None:
         return _gap(inputs, "ResolverRules", vpc, f"a Resolver rule may forward {name} elsewhere")
-    rules = [r for r in inputs.resolver_rules if covers(r.get("DomainName", ""), name)]
-    rule = max(rules, key=lambda r: labels(r.get("DomainName", "")), default=None)
+    # A rule or zone without its domain name (AWS always gives one) cannot be matched: see below.
+    rules = [(r["DomainName"], r) for r in inputs.resolver_rules if _named(r, "DomainName", name)]
+    rule_domain, rule = max(rules, key=lambda r: labels(r[0]), default=("", None))
     # Each zone that covers the name, with what answers for it: a private hosted zone (its item)
     # or an interface endpoint's private DNS (its vpce id); a hosted zone first on a tie.
     zone_names: list[tuple[str, JsonDict | str]] = [
-        (z.get("Name", ""), z) for z in inputs.hosted_zones or [] if covers(z.get("Name", ""), name)
+        (z["Name"], z) for z in inputs.hosted_zones or [] if _named(z, "Name", name)
     ]
     zone_names += [(zone, vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)]
     zone = max(zone_names, key=lambda z: labels(z[0]), default=None)
-    rule_wins = rule is not None and (zone is None or labels(rule.get("DomainName", "")) >= labels(zone[0]))
+    rule_wins = rule is not None and (zone is None or labels(rule_domain) >= labels(zone[0]))
     if rule is not None and rule_wins and str(rule.get("RuleType")).upper() == "FORWARD":
         targets = ", ".join(
             f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}" for t in rule.get("TargetIps") or []
@@ -261,8 +302,11 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
             Verdict.UNKNOWN,
             rid,
             f"Resolver rule {rid} ({rule.get('Name') or rule.get('DomainName')}) forwards {name} "
-            f"(domain {norm(rule.get('DomainName', ''))}) to {targets or 'other resolvers'}: what they answer is not known",
+            f"(domain {norm(rule_domain)}) to {targets or 'other resolvers'}: what they answer is not known",
         )
+    unmatched = _unmatched(name, inputs)
+    if unmatched is not None:
+        return unmatched
     if inputs.hosted_zones is None:
         return _gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
     if zone is None:
@@ -278,9 +322,50 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     return _zone_answer(name, found, inputs.recorded)
 
 
+def _named(item: JsonDict, key: str, name: str) -> bool:
+    """``item``'s domain name under ``key`` is given and covers ``name``."""
+    domain = item.get(key)
+    return isinstance(domain, str) and covers(domain, name)
+
+
+def _unmatched(name: str, inputs: DnsInputs) -> DnsDecision | None:
+    """UNKNOWN when something associated with the VPC may answer ``name`` but its domain is not given
+    (null or absent: AWS always gives it): a FORWARD Resolver rule (a SYSTEM one only keeps names with
+    Route 53 Resolver, which changes nothing here unless a known FORWARD rule covers the name, decided
+    above), a private hosted zone, or an interface endpoint's private DNS."""
+    vpc = inputs.vpc_id
+    for rule in inputs.resolver_rules or []:
+        if rule.get("DomainName") is None and str(rule.get("RuleType")).upper() == "FORWARD":
+            rid = rule.get("Id", "?")
+            return DnsDecision(
+                Verdict.UNKNOWN,
+                rid,
+                f"Resolver rule {rid} ({rule.get('Name') or 'unnamed'}) of {vpc} forwards a domain the snapshot "
+                f"does not give (no DomainName): whether it sends {name} to other resolvers is unknown",
+            )
+    for zone in inputs.hosted_zones or []:
+        if zone.get("Name") is None:
+            zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
+            return DnsDecision(
+                Verdict.UNKNOWN,
+                zid,
+                f"private hosted zone {zid} of {vpc} has no Name in the snapshot: whether it is authoritative "
+                f"for {name} is unknown",
+            )
+    if inputs.unnamed_endpoints:
+        vpce = inputs.unnamed_endpoints[0]
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            vpce,
+            f"interface endpoint {vpce} of {vpc} has private DNS on and no ServiceName in the snapshot: whether "
+            f"its private DNS answers {name} is unknown",
+        )
+    return None
+
+
 def _zone_answer(name: str, zone: JsonDict, recorded: frozenset[str] | None = None) -> DnsDecision:
     zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
-    label = f"private hosted zone {norm(zone.get('Name', ''))} ({zid})"
+    label = f"private hosted zone {norm(str(zone.get('Name') or ''))} ({zid})"
     records = zone.get("ResourceRecordSets")
     if records is None:
         return DnsDecision(
@@ -288,11 +373,19 @@ def _zone_answer(name: str, zone: JsonDict, recorded: frozenset[str] | None = No
             zid,
             f"{label} is authoritative for {name} in this VPC, and its records were not collected",
         )
-    found = [
-        r
-        for r in records
-        if record_matches(r.get("Name", ""), name) and r.get("Type") in ("A", "CNAME", "AAAA")
-    ]
+    found = [r for r in records if _record_for(r, name) and r.get("Type") in ("A", "CNAME", "AAAA")]
+    # A record set without its Name or Type (AWS always gives both) may be the name's answer.
+    vague = next(
+        (r for r in records if r.get("Name") is None or (_record_for(r, name) and r.get("Type") is None)),
+        None,
+    )
+    if not found and vague is not None:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            zid,
+            f"{label} holds a record set without a {'Name' if vague.get('Name') is None else 'Type'}: whether it "
+            f"answers {name} is unknown",
+        )
     looked_up = zone.get("CollectedRecordNames")
     if not found and looked_up is not None and name not in {norm(n) for n in looked_up}:
         return DnsDecision(
@@ -311,10 +404,15 @@ def _zone_answer(name: str, zone: JsonDict, recorded: frozenset[str] | None = No
         )
     record = found[0]
     target = (record.get("AliasTarget") or {}).get("DNSName") or ", ".join(
-        v.get("Value", "") for v in record.get("ResourceRecords") or []
+        v.get("Value") or "?" for v in record.get("ResourceRecords") or []
     )
     return DnsDecision(
         Verdict.UNKNOWN,
         zid,
         f"{label} answers {name} with its {record.get('Type')} record ({target}): where that leads is not followed",
     )
+
+
+def _record_for(record: JsonDict, name: str) -> bool:
+    record_name = record.get("Name")
+    return isinstance(record_name, str) and record_matches(record_name, name)

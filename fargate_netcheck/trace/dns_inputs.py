@@ -23,7 +23,14 @@ from fargate_netcheck.graph.build import region_of, vpc_cidrs
 from fargate_netcheck.needs.catalog import aws_suffix, needed_names
 from fargate_netcheck.snapshot.store import RegionData
 from fargate_netcheck.trace.dns import DnsInputs
-from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, vpc_dns
+from fargate_netcheck.trace.endpoints import (
+    dns_off,
+    inbound_resolvers_only,
+    is_available,
+    item,
+    private_dns_endpoints,
+    vpc_dns,
+)
 
 _SERVICES = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm")
 _NO_RULE_ID = "(unnamed: an association without ResolverRuleId)"
@@ -90,6 +97,7 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
             vpc_cidrs=tuple(vpc_cidrs(vpc)),
             dns_support=vpc_dns(g, vpc_id)[0],
             endpoint_zones=_endpoint_zones(g, vpc_id, rd.region),
+            unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
             assumed=ASSUMED_DEFAULTS,
         )
     gaps: dict[str, str] = {}
@@ -145,10 +153,13 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
             z
             for z in zones
             if any(
-                v.get("VPCId") == vpc_id and v.get("VPCRegion", region) == region for v in z.get("VPCs") or []
+                # VPCRegion null, as absent: the zone's own region
+                v.get("VPCId") == vpc_id and (v.get("VPCRegion") or region) == region
+                for v in z.get("VPCs") or []
             )
         ],
         endpoint_zones=_endpoint_zones(g, vpc_id, region),
+        unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
         gaps=gaps,
         recorded=frozenset(needed_names(region, rd.account_id)),
     )
@@ -163,3 +174,23 @@ def _endpoint_zones(g: nx.DiGraph, vpc_id: str, region: str) -> dict[str, str]:
         if found:
             zones[endpoint_zone(service, region)] = found[0]
     return zones
+
+
+def _unnamed_endpoints(g: nx.DiGraph, vpc_id: str) -> tuple[str, ...]:
+    """The VPC's interface endpoints with private DNS whose ``ServiceName`` is not given (null or
+    absent; AWS always gives it): graph.build indexes them under no service, and their private DNS may
+    answer any name (``dns.resolve`` makes the names ``unknown``)."""
+    if dns_off(g, vpc_id) or None in vpc_dns(g, vpc_id):
+        return ()
+    endpoints = {e: item(g, e) for e in g.predecessors(vpc_id) if g.nodes[e].get("kind") == "vpce"}
+    return tuple(
+        sorted(
+            e
+            for e, found in endpoints.items()
+            if not isinstance(found.get("ServiceName"), str)
+            and found.get("VpcEndpointType", "Interface") == "Interface"
+            and is_available(found)
+            and found.get("PrivateDnsEnabled") is True
+            and not inbound_resolvers_only(found)
+        )
+    )
