@@ -9,8 +9,9 @@ In order:
    rules and DNS Firewall rule groups apply to the VPC, and they are not collected: ``unknown``,
    naming the Profile and the association;
 3. Route 53 Resolver DNS Firewall: the rule groups associated with the VPC by priority, each
-   group's rules by priority; the first ``ALLOW`` or ``BLOCK`` whose domain list matches the name
-   decides (``ALERT`` only logs); a domain list that cannot be read leaves it ``unknown`` (the
+   group's rules by priority; the first rule whose domain list matches the name decides, as AWS
+   documents each action: ``ALLOW`` and ``ALERT`` stop inspecting the query and let it through
+   (``ALERT`` also logs it), ``BLOCK`` stops it; a domain list that cannot be read leaves it ``unknown`` (the
    VPC's ``FirewallFailOpen`` is named: with it disabled an impaired firewall blocks);
 4. where the answer comes from: the Resolver rules associated with the VPC, its private hosted
    zones and the private DNS zones of its interface endpoints, the most specific domain winning
@@ -256,10 +257,9 @@ def _firewall_rule(
     if hit is None:
         return None
     action = str(rule.get("Action") or "").upper()
-    if action == "ALERT":
-        return None
-    if action == "ALLOW":
-        return DnsDecision(Verdict.REACHABLE, where, f"{where} allows {name} ({hit})")
+    if action in ("ALLOW", "ALERT"):  # both stop the inspection and let the query through
+        how = "allows" if action == "ALLOW" else "lets through, with an alert in the logs,"
+        return DnsDecision(Verdict.REACHABLE, where, f"{where} {how} {name} ({hit})")
     if action == "BLOCK":
         response = str(rule.get("BlockResponse") or "NODATA").upper()
         answer = (

@@ -106,6 +106,22 @@ def test_dns_firewall_allow_before_block_and_alert_only_logs():
     assert resolve(ECR, inputs(**firewall("ALERT", ["*"]))).verdict is Verdict.REACHABLE
 
 
+def test_an_alert_rule_stops_inspection_so_a_later_block_does_not_apply():
+    """AWS, "Rule actions in DNS Firewall": Alert stops inspecting the query, lets it through and
+    logs it; a lower-priority Block (in the same group or a later one) never sees the query."""
+    alert = firewall("ALERT", [ECR])
+    block = firewall("BLOCK", ["*"], rule_priority=2)
+    alert["firewall_groups"]["rslvr-frg-1"]["FirewallRules"].append(
+        {
+            **block["firewall_groups"]["rslvr-frg-1"]["FirewallRules"][0],
+            "FirewallDomainListId": "rslvr-fdl-all",
+        }
+    )
+    alert["domain_lists"]["rslvr-fdl-all"] = {"Domains": ["*"]}
+    assert resolve(ECR, inputs(**alert)).verdict is Verdict.REACHABLE  # resolution goes on, unblocked
+    assert resolve("logs.us-east-1.amazonaws.com", inputs(**alert)).verdict is Verdict.UNREACHABLE
+
+
 def test_dns_firewall_rule_for_another_query_type_does_not_apply():
     assert resolve(ECR, inputs(**firewall("BLOCK", ["*"], qtype="AAAA"))).verdict is Verdict.REACHABLE
 
