@@ -251,6 +251,24 @@ def parse_document(document: object) -> JsonDict | None:
     return document if isinstance(document, dict) else None
 
 
+def full_access(document: object) -> bool:
+    """Does the policy allow everything to everyone, as AWS's default does (one Allow of every action
+    on every resource for every principal, with no condition, and nothing else)?"""
+    policy = parse_document(document)
+    statements = _list(policy.get("Statement")) if policy is not None else []
+    if len(statements) != 1 or not isinstance(statements[0], dict):
+        return False
+    s = statements[0]
+    principal = s.get("Principal")
+    return (
+        s.get("Effect") == "Allow"
+        and (principal == "*" or principal == {"AWS": "*"})
+        and set(_list(s.get("Action"))) == {"*"}
+        and set(_list(s.get("Resource"))) == {"*"}
+        and set(s) <= {"Sid", "Effect", "Principal", "Action", "Resource"}
+    )
+
+
 def evaluate(document: object, request: Request) -> PolicyDecision:
     """The policy's answer for every action of ``request`` (the worst of them decides)."""
     policy = parse_document(document)

@@ -32,7 +32,6 @@ from fargate_netcheck.trace.endpoints import (
     vpc_dns,
 )
 
-_SERVICES = ("ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm")
 _NO_RULE_ID = "(unnamed: an association without ResolverRuleId)"
 NAME_RESOLUTION_KINDS = (
     "DhcpOptions",
@@ -166,14 +165,34 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
 
 
 def _endpoint_zones(g: nx.DiGraph, vpc_id: str, region: str) -> dict[str, str]:
+    """The names the VPC's interface endpoints with private DNS answer, each with its endpoint: for
+    an AWS service, its regional name (AWS, CreateVpcEndpoint ``PrivateDnsEnabled``: "the default
+    public DNS name for the service for the Region ... resolves to the private IP addresses of the
+    endpoint network interfaces"), whatever the service; and the names in the endpoint's
+    ``DnsEntries`` other than its own ``vpce`` names (how an endpoint service's private DNS name
+    shows)."""
     if dns_off(g, vpc_id) or None in vpc_dns(g, vpc_id):
         return {}
-    zones = {}
-    for service in _SERVICES:
+    zones: dict[str, str] = {}
+    for service in sorted(g.nodes[vpc_id].get("endpoints", {})):
         found = private_dns_endpoints(g, vpc_id, service)
-        if found:
-            zones[endpoint_zone(service, region)] = found[0]
+        if not found:
+            continue
+        if _aws_service(service):
+            zones.setdefault(endpoint_zone(service, region), found[0])
+        for entry in item(g, found[0]).get("DnsEntries") or []:
+            name = entry.get("DnsName") if isinstance(entry, dict) else None
+            if isinstance(name, str) and name and not name.rstrip(".").endswith(_VPCE_SUFFIXES):
+                zones.setdefault(name.lstrip("*.").rstrip(".").lower(), found[0])
     return zones
+
+
+_VPCE_SUFFIXES = (".vpce.amazonaws.com", ".vpce.amazonaws.com.cn")
+
+
+def _aws_service(service: str) -> bool:
+    """An AWS service's short name (``sts``, ``ecr.api``), not an endpoint service's full name."""
+    return bool(service) and not service.startswith(("com.", "cn.com.")) and "vpce-svc" not in service
 
 
 def _unnamed_endpoints(g: nx.DiGraph, vpc_id: str) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from fargate_netcheck.core.model import (
 )
 from fargate_netcheck.graph.build import endpoint_service, region_of, successor
 from fargate_netcheck.needs.catalog import Need, policy_request
-from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY, evaluate
+from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY, evaluate, full_access
 from fargate_netcheck.trace.dns import DnsDecision, DnsInputs, resolve
 from fargate_netcheck.trace.dns_inputs import describes_name_resolution, dns_inputs
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
@@ -102,7 +102,9 @@ class NeedWalker:
             vpce = dns.answer
             walk = self._walk(
                 ("interface", target, vpce),
-                lambda: self._endpoint(target, result, vpc_id).interface(need.service or "", vpce),
+                lambda: self._endpoint(target, result, vpc_id).interface(
+                    need.service or self._service(vpce), vpce
+                ),
             )
             checks.append(self._policy(target, vpc_id, vpce, need))
             return self._result(need, "vpc-endpoint", walk, checks)
@@ -136,6 +138,11 @@ class NeedWalker:
         if key not in self._walks:
             self._walks[key] = make()
         return self._walks[key]
+
+    def _service(self, vpce: str) -> str:
+        """The service of interface endpoint ``vpce`` (a need by a name the user gave has none)."""
+        node = self.tracer.graph.nodes[vpce]
+        return endpoint_service(node.get("item", {}).get("ServiceName"), node.get("region", "")) or vpce
 
     def _endpoint(self, target: Target, result: TargetResult, vpc_id: str) -> EndpointWalk:
         return EndpointWalk(self.tracer, target, vpc_id, result.internet_egress)
@@ -184,8 +191,19 @@ class NeedWalker:
         rd = region_of(g, vpce)
         request = policy_request(need, rd.region, account_id or rd.account_id, vpc_id, vpce)
         if request is None:
+            policy = item.get("PolicyDocument")
+            if policy is None and not describes_name_resolution(rd):  # an older snapshot: AWS's default
+                policy = DEFAULT_ENDPOINT_POLICY
+            if policy is not None and full_access(policy):
+                return Check(
+                    CheckCode.EPP, Status.PASS, vpce, f"{need.name} asks nothing of the policy of {vpce}"
+                )
             return Check(
-                CheckCode.EPP, Status.PASS, vpce, f"{need.name} asks nothing of the policy of {vpce}"
+                CheckCode.EPP_UNKNOWN,
+                Status.UNKNOWN,
+                vpce,
+                f"{service} endpoint {vpce} has a policy other than full access (or none in the snapshot), and what "
+                f"{need.name} asks of {service} (its actions and resources) is not known: whether it is allowed is unknown",
             )
         if "PolicyDocument" not in item and not describes_name_resolution(rd):
             decision = evaluate(DEFAULT_ENDPOINT_POLICY, request)

@@ -110,3 +110,60 @@ def test_a_logs_endpoint_that_does_not_admit_the_task_is_need001(capsys, tmp_pat
         and "logs.us-east-1.amazonaws.com:443" in finding["message"]
     )
     assert r.code == 1
+
+
+def _need_through_endpoint(capsys, tmp_path, service: str, **endpoint) -> dict:
+    from endpoint_snapshots import with_endpoints
+
+    from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY
+
+    snap = with_endpoints(service, ingress_cidr="10.0.0.0/16")
+    region(snap)["VpcEndpoints"][0].update({"PolicyDocument": DEFAULT_ENDPOINT_POLICY, **endpoint})
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(snap))
+    name = f"{service}.us-east-1.amazonaws.com"
+    args = ["check", "--snapshot", str(path), "--subnet", "subnet-private", "--security-group", "sg-open"]
+    r = run_cli(capsys, *args, "--need", name, "-f", "json")
+    (target,) = json.loads(r.out)["targets"]
+    return next(n for n in target["needs"] if n["name"] == name)
+
+
+@pytest.mark.parametrize("service", ["sts", "kms", "monitoring"])
+def test_any_aws_service_with_a_private_dns_endpoint_resolves_to_the_endpoint(capsys, tmp_path, service):
+    """AWS, CreateVpcEndpoint PrivateDnsEnabled: the service's regional public name resolves to the
+    endpoint's network interfaces, whatever the service (it was read only for six)."""
+    need = _need_through_endpoint(capsys, tmp_path, service)
+    assert (need["via"], need["verdict"]) == ("vpc-endpoint", "reachable"), need["reason"]
+    assert f"vpce-{service}" in need["path"]
+
+
+def test_a_need_through_an_endpoint_with_its_own_policy_is_unknown_when_its_actions_are_not_known(
+    capsys, tmp_path
+):
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:GetCallerIdentity", "Resource": "*"}
+        ]
+    }
+    need = _need_through_endpoint(capsys, tmp_path, "sts", PolicyDocument=json.dumps(policy))
+    assert (need["via"], need["verdict"]) == ("vpc-endpoint", "unknown")
+    assert "policy other than full access" in need["reason"]
+
+
+def test_an_endpoint_service_private_dns_name_from_dns_entries_resolves_to_the_endpoint(capsys, tmp_path):
+    from endpoint_snapshots import with_endpoints
+
+    snap = with_endpoints("logs", ingress_cidr="10.9.0.0/16")  # the endpoint does not admit the task
+    endpoint = region(snap)["VpcEndpoints"][0]
+    endpoint["ServiceName"] = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+    endpoint["DnsEntries"] = [
+        {"DnsName": "vpce-0a-1b.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com"},
+        {"DnsName": "db.partner.example"},
+    ]
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(snap))
+    args = ["check", "--snapshot", str(path), "--subnet", "subnet-private", "--security-group", "sg-open"]
+    r = run_cli(capsys, *args, "--need", "db.partner.example", "-f", "json")
+    (target,) = json.loads(r.out)["targets"]
+    need = next(n for n in target["needs"] if n["name"] == "db.partner.example")
+    assert (need["via"], need["verdict"]) == ("vpc-endpoint", "unreachable"), need["reason"]
