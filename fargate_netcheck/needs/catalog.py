@@ -77,9 +77,12 @@ def aws_needs(region: str, account: str | None, services: tuple[str, ...]) -> li
 
 def needed_names(region: str, account_id: str | None, extra: tuple[str, ...] = ()) -> list[str]:
     """Every name a task in ``region`` may need (the AWS services it can use, CloudReactor's API,
-    and ``extra``): the names whose private hosted zone records are collected."""
+    and ``extra``): the names whose private hosted zone records are collected. The registry's name
+    holds the account id: not known (GetCallerIdentity failed), it is no name to look up, and a zone
+    covering it leaves it ``unknown`` (never "no record")."""
     services = ("logs", "secretsmanager", "ssm")
-    return [n.name for n in aws_needs(region, account_id, services)] + [CLOUDREACTOR_API, *extra]
+    known = [n.name for n in aws_needs(region, account_id, services) if n.host_known]
+    return [*known, CLOUDREACTOR_API, *extra]
 
 
 def target_needs(target: Target, extra: tuple[Need, ...] = ()) -> list[Need]:

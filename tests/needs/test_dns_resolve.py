@@ -175,6 +175,18 @@ def test_a_zone_whose_records_for_the_name_were_not_looked_up_leaves_it_unknown(
     assert resolve("api.corp.example", inputs(hosted_zones=[collected])).verdict is Verdict.UNREACHABLE
 
 
+def test_without_the_account_id_the_registry_name_is_never_looked_up_so_its_zone_leaves_it_unknown():
+    """GetCallerIdentity failed: the registry's name holds a placeholder. A scan used to look the
+    placeholder up as a name, find no record and so answer NXDOMAIN (unreachable)."""
+    from fargate_netcheck.needs.catalog import needed_names
+
+    names = needed_names("us-east-1", None)
+    assert not any("<account>" in n for n in names) and "api.ecr.us-east-1.amazonaws.com" in names
+    collected = {**zone("dkr.ecr.us-east-1.amazonaws.com.", []), "CollectedRecordNames": names}
+    placeholder = "<account>.dkr.ecr.us-east-1.amazonaws.com"
+    assert resolve(placeholder, inputs(hosted_zones=[collected])).verdict is Verdict.UNKNOWN
+
+
 def test_private_zone_with_the_record_answers_somewhere_not_followed():
     records = [
         {"Name": "*.ecr.us-east-1.amazonaws.com.", "Type": "A", "ResourceRecords": [{"Value": "10.50.0.10"}]}
