@@ -445,9 +445,10 @@ def iam_policy(
     ] = False,
 ) -> None:
     """Print the least-privilege IAM policy for collection (generated from what collectors declare)."""
-    from fargate_netcheck.collect.iam import render_policy
+    from fargate_netcheck.core.resources import policy_dir
 
-    typer.echo(render_policy("management" if management else "read"), nl=False)
+    name = "iam-policy-management.json" if management else "iam-policy.json"
+    typer.echo((policy_dir() / name).read_text(encoding="utf-8"), nl=False)
 
 
 @app.command()

@@ -22,3 +22,10 @@ def templates_dir() -> Path:
 def rules_dir() -> Path:
     """The built-in rule pack: `<pkg>/_builtin/rules` from a wheel, else `<checkout>/rules`."""
     return _locate("rules", "rules")
+
+
+def policy_dir() -> Path:
+    """The shipped IAM policies (generated from what the collectors declare, ``collect.iam``; a test
+    keeps them equal): `<pkg>/_builtin/policy` from a wheel, else `<checkout>/policy`. Read from
+    here, printing a policy imports no collector, so no boto3."""
+    return _locate("policy", "policy")

@@ -109,6 +109,12 @@ def test_explain_accepts_a_rule_name(capsys):
     assert by_name.out.startswith("RT002 blackhole-route:")
 
 
+def test_iam_policy_imports_no_boto3():
+    from cli_helpers import run_without_boto3
+
+    assert run_without_boto3("iam-policy").returncode == 0
+
+
 def test_iam_policy_management_prints_the_shipped_management_policy(capsys):
     run = run_cli(capsys, "iam-policy", "--management")
     assert run.code == 0
