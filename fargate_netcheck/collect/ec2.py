@@ -18,7 +18,6 @@ leaves its field absent on the item it would have decorated.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +29,8 @@ from fargate_netcheck.collect._calls import (
     Job,
     UnexpectedShape,
     call,
+    checked_items,
+    deadline_after,
     paginate,
     paginate_tokens,
     require_operation,
@@ -48,10 +49,7 @@ from fargate_netcheck.collect.ec2_additions import (
 )
 from fargate_netcheck.collect.ecs import account_settings
 from fargate_netcheck.collect.instances import instance_jobs
-from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.snapshot.fast_check import ItemChecker
-from fargate_netcheck.snapshot.schema import ID_FIELDS, validate_item
 
 if TYPE_CHECKING:
     from fargate_netcheck.core.progress import ProgressSink
@@ -190,7 +188,7 @@ def collect_region(
     timed out and the region is returned as it stands."""
     errors: dict[str, str] = {}
     found: dict[str, list[Item]] = {}
-    deadline = None if deadline_s is None else time.monotonic() + deadline_s
+    deadline = deadline_after(deadline_s)
     run_jobs(_kind_jobs(client, found, progress), errors, max_workers, deadline)
     interfaces: list[Item] = []
     jobs = [
@@ -269,23 +267,7 @@ def fetch_kind(client: Any, kind: Kind) -> list[Item]:
     """Every item of ``kind`` in the client's region: one call, plus its pages. Items the snapshot
     would refuse (no id, a field of the wrong type) make the kind ``UnexpectedShape``: recorded in
     ``Errors`` like any failed call, rather than failing the load of the whole collection."""
-    return _checked(kind, _fetch(client, kind))
-
-
-def _checked(kind: Kind, items: list[Item]) -> list[Item]:
-    checker = ItemChecker()
-    id_field = ID_FIELDS[kind.key]
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise UnexpectedShape(f"{kind.operation}: {kind.result_key}[{i}] is not an object")
-        if not isinstance(item.get(id_field), str) or not item[id_field]:
-            raise UnexpectedShape(f"{kind.operation}: {kind.result_key}[{i}] has no {id_field}")
-        if not checker.fits(kind.key, item):
-            try:
-                validate_item(kind.key, item, f"{kind.operation}: {item[id_field]}")
-            except InputError as exc:
-                raise UnexpectedShape(str(exc)) from None
-    return items
+    return checked_items(kind.key, kind.operation, kind.result_key, _fetch(client, kind))
 
 
 def _fetch(client: Any, kind: Kind) -> list[Item]:
@@ -297,10 +279,13 @@ def _fetch(client: Any, kind: Kind) -> list[Item]:
     if kind.pages is Paging.TOKEN:
         params = {} if kind.max_results is None else {"MaxResults": kind.max_results}
         return paginate_tokens(client, kind.operation, kind.result_key, **params)
-    found = call(client, kind.operation).get(kind.result_key)
-    if found is not None and not isinstance(found, dict):
+    response = call(client, kind.operation)
+    if kind.result_key not in response:  # AWS always sends the region's object: absent is not "none"
+        raise UnexpectedShape(f"{kind.operation}: the response has no {kind.result_key}")
+    found = response[kind.result_key]
+    if not isinstance(found, dict):
         raise UnexpectedShape(f"{kind.operation}: {kind.result_key} is not an object")
-    return [found] if found is not None else []
+    return [found]
 
 
 def _ticking(fetch: Callable[[], Any], progress: ProgressSink | None) -> Callable[[], Any]:

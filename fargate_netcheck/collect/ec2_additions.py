@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from fargate_netcheck.collect._calls import Job, Truncated, call, chunks, jsonable, paginate
+from fargate_netcheck.collect._calls import (
+    Job,
+    Truncated,
+    UnexpectedShape,
+    call,
+    checked_items,
+    chunks,
+    items_of,
+    jsonable,
+    pages_of,
+    paginate,
+)
 from fargate_netcheck.core.json_types import JsonDict
 
 Item = JsonDict
@@ -65,9 +76,12 @@ def vpc_attribute_jobs(client: Any, vpcs: list[Item]) -> list[Job]:
 
 
 def _store_attribute(vpc: Item, field: str, response: Item) -> None:
-    value = response.get(field, {}).get("Value")
-    if isinstance(value, bool):
-        vpc[field] = value
+    """``vpc[field]`` from DescribeVpcAttribute's ``{field: {"Value": bool}}``: an answer without it
+    is ``UnexpectedShape`` (recorded), never read as a value."""
+    value = (response.get(field) or {}).get("Value")
+    if not isinstance(value, bool):
+        raise UnexpectedShape(f"{VPC_ATTRIBUTES.operation}: {vpc['VpcId']}: no {field} Value")
+    vpc[field] = value
 
 
 def referenced_prefix_lists(route_tables: list[Item], security_groups: list[Item]) -> set[str]:
@@ -123,15 +137,15 @@ def search_tgw_routes(client: Any, table_id: str) -> list[Item]:
         "TransitGatewayRouteTableId": table_id,
         "Filters": [{"Name": "state", "Values": TGW_ROUTE_STATES}],
     }
-    method = "search_transit_gateway_routes"
-    if client.can_paginate(method):
-        pages = client.get_paginator(method).paginate(**params)
+    operation = TGW_ROUTES.operation
+    if client.can_paginate("search_transit_gateway_routes"):
+        pages = pages_of(client, operation, **params)
     else:
-        pages = [getattr(client, method)(**params)]
+        pages = iter([call(client, operation, **params)])
     routes: list[Item] = []
     last: Item = {}
     for page in pages:
-        routes.extend(page.get("Routes", []))
+        routes.extend(items_of(page, "Routes", operation))
         last = page
     if last.get("AdditionalRoutesAvailable") and not last.get("NextToken"):
         raise Truncated(f"{table_id}: more than {len(routes)} routes and no way to page; Routes not stored")
@@ -147,15 +161,17 @@ def network_interface_jobs(client: Any, route_tables: list[Item], into: list[Ite
         ("attachment.instance-id", "InstanceId"),
     ):
         for chunk in chunks(sorted(_route_values(route_tables, route_field)), FILTER_VALUES_MAX):
-            fetch = partial(
-                paginate,
-                client,
-                NETWORK_INTERFACES.operation,
-                "NetworkInterfaces",
-                Filters=[{"Name": filter_name, "Values": chunk}],
-            )
+            fetch = partial(_network_interfaces, client, [{"Name": filter_name, "Values": chunk}])
             jobs.append(Job(NETWORK_INTERFACES.error_key, fetch, into.extend))
     return jobs
+
+
+def _network_interfaces(client: Any, filters: list[Item]) -> list[Item]:
+    """The ENIs ``filters`` select, each checked as the snapshot checks it (an ENI without its id is
+    ``UnexpectedShape``)."""
+    operation = NETWORK_INTERFACES.operation
+    found = paginate(client, operation, "NetworkInterfaces", Filters=filters)
+    return checked_items("NetworkInterfaces", operation, "NetworkInterfaces", found)
 
 
 def store_field(item: JsonDict, field: str, value: Any) -> None:

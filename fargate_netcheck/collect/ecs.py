@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from fargate_netcheck.collect._calls import call, chunks, paginate
+from fargate_netcheck.collect._calls import UnexpectedShape, call, chunks, items_of, objects, paginate
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.task_network import TaskNetwork
@@ -174,14 +174,16 @@ def service_network(service: JsonDict, task_def: JsonDict | None, cluster: str) 
 
 def run_task_event(cloudtrail_client: Any, task_arn: str, max_pages: int = 5) -> JsonDict | None:
     """The CloudTrail RunTask event that started ``task_arn`` (the parsed ``CloudTrailEvent``), or None
-    when CloudTrail has none in its 90-day history or the caller may not read it."""
+    when CloudTrail has none in its 90-day history or the caller may not read it. Any other failure
+    raises (``collect._calls.COLLECT_ERRORS``; a malformed answer or event: ``UnexpectedShape`` or
+    ``ValueError``): the caller says the event is unknown and why."""
     params: JsonDict = {"LookupAttributes": [{"AttributeKey": "ResourceName", "AttributeValue": task_arn}]}
     try:
         for _ in range(max_pages):
             response = call(cloudtrail_client, "LookupEvents", **params)
-            for event in response.get("Events", []):
+            for event in objects(items_of(response, "Events", "LookupEvents"), "LookupEvents", "Events"):
                 if event.get("EventName") == "RunTask":
-                    return json.loads(event.get("CloudTrailEvent") or "{}")
+                    return _event_record(event)
             if not response.get("NextToken"):
                 return None
             params["NextToken"] = response["NextToken"]
@@ -191,6 +193,14 @@ def run_task_event(cloudtrail_client: Any, task_arn: str, max_pages: int = 5) ->
             return None
         raise
     return None
+
+
+def _event_record(event: JsonDict) -> JsonDict:
+    """A LookupEvents event's ``CloudTrailEvent`` (JSON text), which must be an object."""
+    record = json.loads(event.get("CloudTrailEvent") or "{}")
+    if not isinstance(record, dict):
+        raise UnexpectedShape("LookupEvents: the RunTask event's CloudTrailEvent is not a JSON object")
+    return record
 
 
 def service_networks(ecs_client: Any, cluster: str, names: list[str] | None = None) -> list[TaskNetwork]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fargate_netcheck.collect._calls import Job, UnexpectedShape, chunks, paginate
+from fargate_netcheck.collect._calls import Job, UnexpectedShape, checked_items, chunks, paginate
 from fargate_netcheck.core.json_types import JsonDict
 
 OPERATION = "DescribeInstances"
@@ -36,17 +36,19 @@ def instance_jobs(
     ids |= {instance for eni in interfaces if (instance := (eni.get("Attachment") or {}).get("InstanceId"))}
     jobs = []
     for chunk in chunks(sorted(ids), FILTER_VALUES_MAX):
-        fetch = partial(
-            paginate, client, OPERATION, "Reservations", Filters=[{"Name": "instance-id", "Values": chunk}]
-        )
-        jobs.append(Job(error_key, fetch, partial(_store_instances, into)))
+        jobs.append(Job(error_key, partial(_instances, client, chunk), into.extend))
     return jobs
 
 
-def _store_instances(into: list[JsonDict], reservations: list[Any]) -> None:
-    """The instances of DescribeInstances' reservations (the snapshot keeps instances, verbatim)."""
-    for reservation in reservations:
-        found = reservation.get("Instances") if isinstance(reservation, dict) else None
-        if not isinstance(found, list):
+def _instances(client: Any, ids: list[str]) -> list[JsonDict]:
+    """The instances of DescribeInstances' reservations for ``ids`` (the snapshot keeps instances,
+    verbatim), each checked as the snapshot checks it: one without its id is ``UnexpectedShape``."""
+    found: list[Any] = []
+    for reservation in paginate(
+        client, OPERATION, "Reservations", Filters=[{"Name": "instance-id", "Values": ids}]
+    ):
+        instances = reservation.get("Instances") if isinstance(reservation, dict) else None
+        if not isinstance(instances, list):
             raise UnexpectedShape(f"{OPERATION}: a reservation without an Instances list")
-        into.extend(found)
+        found.extend(instances)
+    return checked_items("Instances", OPERATION, "Instances", found)

@@ -75,18 +75,19 @@ def collect_need_kinds(
             calls.attach(resolver[r], f"{label}{r}")
             calls.attach(profiles[r], f"{label}{r}")
         calls.attach(route53, f"{label}global")
+    deadline = settings.region_deadline if settings is not None else None  # each region's, as EC2's
     for region in regions:
         for collect, made in (
             (collect_network_firewall, nfw[region]),
             (collect_resolver, resolver[region]),
             (collect_profiles, profiles[region]),
         ):
-            items, errors = collect(made, max_workers)
+            items, errors = collect(made, max_workers, deadline_s=deadline)
             _merge(bodies[region], items, errors)
     # Zones are kept per region for the region's VPCs: where the VPCs are unknown, so are they.
     vpcs = {r: {v.get("VpcId") for v in bodies[r]["Vpcs"]} for r in regions if "Vpcs" in bodies[r]}
     zones, errors = collect_hosted_zones(
-        route53, vpcs, lambda r: needed_names(r, account_id, extra_names), max_workers
+        route53, vpcs, lambda r: needed_names(r, account_id, extra_names), max_workers, deadline
     )
     for region in vpcs:
         _merge(bodies[region], {"HostedZones": zones[region]} if region in zones else {}, errors)

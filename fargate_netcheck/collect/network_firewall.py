@@ -11,7 +11,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fargate_netcheck.collect._calls import COLLECT_ERRORS, Job, call, error_text, paginate, run_jobs
+from fargate_netcheck.collect._calls import (
+    Job,
+    UnexpectedShape,
+    call,
+    checked_items,
+    deadline_after,
+    objects,
+    paginate,
+    run_jobs,
+)
 from fargate_netcheck.core.json_types import JsonDict
 
 IAM_ACTIONS: tuple[str, ...] = (
@@ -24,19 +33,32 @@ FIREWALLS, POLICIES, RULE_GROUPS = "NetworkFirewalls", "NetworkFirewallPolicies"
 Item = JsonDict
 
 
-def _firewall(response: Item) -> Item:
-    return {**response.get("Firewall", {}), "FirewallStatus": response.get("FirewallStatus", {})}
+def _part(response: Item, field: str, operation: str) -> Item:
+    """``response[field]``, the object the Describe call documents; absent is ``UnexpectedShape``."""
+    found = response.get(field)
+    if not isinstance(found, dict):
+        raise UnexpectedShape(f"{operation}: the response has no {field} object")
+    return found
 
 
-def _policy(response: Item) -> Item:
+def _firewall(response: Item, operation: str) -> Item:
+    return {**_part(response, "Firewall", operation), "FirewallStatus": response.get("FirewallStatus", {})}
+
+
+def _policy(response: Item, operation: str) -> Item:
     return {
-        **response.get("FirewallPolicyResponse", {}),
+        **_part(response, "FirewallPolicyResponse", operation),
         "FirewallPolicy": response.get("FirewallPolicy", {}),
     }
 
 
-def _rule_group(response: Item) -> Item:
-    return {**response.get("RuleGroupResponse", {}), "RuleGroup": response.get("RuleGroup", {})}
+def _rule_group(response: Item, operation: str) -> Item:
+    return {**_part(response, "RuleGroupResponse", operation), "RuleGroup": response.get("RuleGroup", {})}
+
+
+def _describe(client: Any, key: str, operation: str, params: Item, shape: Any) -> Item:
+    """One Describe call's item, checked as the snapshot checks it (``UnexpectedShape`` if not)."""
+    return checked_items(key, operation, key, [shape(call(client, operation, **params), operation)])[0]
 
 
 def _describe_all(
@@ -48,13 +70,13 @@ def _describe_all(
     shape: Any,
     errors: dict[str, str],
     workers: int,
+    deadline: float | None,
 ) -> list[Item] | None:
     found: list[Item] = []
     jobs = [
-        Job(key, partial(call, client, operation, **{arg: arn}), lambda r: found.append(shape(r)))
-        for arn in arns
+        Job(key, partial(_describe, client, key, operation, {arg: arn}, shape), found.append) for arn in arns
     ]
-    return None if run_jobs(jobs, errors, workers) else found
+    return None if run_jobs(jobs, errors, workers, deadline) else found
 
 
 def referenced_rule_groups(policies: list[Item]) -> list[str]:
@@ -67,19 +89,27 @@ def referenced_rule_groups(policies: list[Item]) -> list[str]:
     return sorted(a for a in arns if a)
 
 
+def _listed(client: Any) -> list[str]:
+    """The ARNs of ListFirewalls: a firewall listed without one is ``UnexpectedShape`` (not skipped)."""
+    found = objects(
+        paginate(client, "ListFirewalls", "Firewalls"), "ListFirewalls", "Firewalls", "FirewallArn"
+    )
+    return sorted(f["FirewallArn"] for f in found)
+
+
 def collect_network_firewall(
-    client: Any, max_workers: int = 8
+    client: Any, max_workers: int = 8, deadline_s: float | None = None
 ) -> tuple[dict[str, list[Item]], dict[str, str]]:
-    """``({kind: items}, errors)`` for one region's network-firewall client."""
+    """``({kind: items}, errors)`` for one region's network-firewall client. ``deadline_s``: the
+    region's deadline (seconds from now): what is not finished then is recorded as timed out."""
     errors: dict[str, str] = {}
-    try:
-        listed = paginate(client, "ListFirewalls", "Firewalls")
-    except COLLECT_ERRORS as exc:
-        return {}, {key: error_text(exc) for key in (FIREWALLS, POLICIES, RULE_GROUPS)}
+    deadline = deadline_after(deadline_s)
+    arns: list[str] = []
+    if run_jobs([Job(FIREWALLS, partial(_listed, client), arns.extend)], errors, max_workers, deadline):
+        return {}, {key: errors[FIREWALLS] for key in (FIREWALLS, POLICIES, RULE_GROUPS)}
     out: dict[str, list[Item]] = {}
-    arns = sorted(f["FirewallArn"] for f in listed if f.get("FirewallArn"))
     firewalls = _describe_all(
-        client, FIREWALLS, "DescribeFirewall", "FirewallArn", arns, _firewall, errors, max_workers
+        client, FIREWALLS, "DescribeFirewall", "FirewallArn", arns, _firewall, errors, max_workers, deadline
     )
     if firewalls is None:
         return out, errors
@@ -94,6 +124,7 @@ def collect_network_firewall(
         _policy,
         errors,
         max_workers,
+        deadline,
     )
     if policies is None:
         return out, errors
@@ -107,6 +138,7 @@ def collect_network_firewall(
         _rule_group,
         errors,
         max_workers,
+        deadline,
     )
     if groups is not None:
         out[RULE_GROUPS] = groups

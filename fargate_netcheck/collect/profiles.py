@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fargate_netcheck.collect._calls import Job, run_jobs
+from fargate_netcheck.collect._calls import Job, deadline_after, run_jobs
 from fargate_netcheck.collect.ec2 import Kind, fetch_kind
 from fargate_netcheck.core.json_types import JsonDict
 
@@ -31,11 +31,14 @@ KIND = Kind(
 IAM_ACTIONS: tuple[str, ...] = (KIND.iam_action,)
 
 
-def collect_profiles(client: Any, max_workers: int = 8) -> tuple[dict[str, list[JsonDict]], dict[str, str]]:
-    """``({"Route53ProfileAssociations": items}, errors)`` for one region's route53profiles client."""
+def collect_profiles(
+    client: Any, max_workers: int = 8, deadline_s: float | None = None
+) -> tuple[dict[str, list[JsonDict]], dict[str, str]]:
+    """``({"Route53ProfileAssociations": items}, errors)`` for one region's route53profiles client.
+    ``deadline_s``: the region's deadline (seconds from now): unfinished, the call is recorded as
+    timed out."""
     errors: dict[str, str] = {}
     found: dict[str, list[JsonDict]] = {}
-    run_jobs(
-        [Job(KIND.key, partial(fetch_kind, client, KIND), partial(found.__setitem__, KIND.key))], errors, 1
-    )
+    job = Job(KIND.key, partial(fetch_kind, client, KIND), partial(found.__setitem__, KIND.key))
+    run_jobs([job], errors, max_workers, deadline_after(deadline_s))
     return found, errors

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fargate_netcheck.collect._calls import Job, paginate, run_jobs
+from fargate_netcheck.collect._calls import Job, checked_items, deadline_after, paginate, run_jobs
 from fargate_netcheck.collect.ec2 import Kind, fetch_kind
 from fargate_netcheck.core.json_types import JsonDict
 
@@ -60,59 +60,58 @@ def _store(into: JsonDict, key: str, value: Any) -> None:
     into[key] = value
 
 
+def _decoration(client: Any, key: str, item: Item, operation: str, field: str, id_param: str) -> list[Any]:
+    """Every item of ``field`` over the pages of ``operation`` for ``item`` (of kind ``key``), checked
+    as the snapshot checks ``item`` decorated with it (``UnexpectedShape`` if it would refuse it)."""
+    found = paginate(client, operation, field, **{id_param: item["Id"]})
+    checked_items(key, operation, field, [{**item, field: found}])
+    return found
+
+
 def _decorate(
     client: Any,
+    key: str,
     items: list[Item],
-    operation: str,
-    field: str,
-    id_param: str,
+    listing: tuple[str, str, str],
     error_key: str,
     errors: dict[str, str],
     workers: int,
+    deadline: float | None,
 ) -> None:
-    """``item[field]`` = every page of ``operation`` for each item (by its ``Id``); failures under ``error_key``."""
+    """``item[field]`` = every page of ``operation`` for each item (by its ``Id``), for ``listing``
+    ``(operation, field, id_param)``; failures under ``error_key``."""
+    operation, field, id_param = listing
     jobs = [
         Job(
             error_key,
-            partial(paginate, client, operation, field, **{id_param: item["Id"]}),
+            partial(_decoration, client, key, item, operation, field, id_param),
             partial(_store, item, field),
         )
         for item in items
     ]
-    run_jobs(jobs, errors, workers)
+    run_jobs(jobs, errors, workers, deadline)
 
 
-def collect_resolver(client: Any, max_workers: int = 8) -> tuple[dict[str, list[Item]], dict[str, str]]:
-    """``({kind: items}, errors)`` for one region's route53resolver client."""
+def collect_resolver(
+    client: Any, max_workers: int = 8, deadline_s: float | None = None
+) -> tuple[dict[str, list[Item]], dict[str, str]]:
+    """``({kind: items}, errors)`` for one region's route53resolver client. ``deadline_s``: the
+    region's deadline (seconds from now): what is not finished then is recorded as timed out."""
     errors: dict[str, str] = {}
     found: dict[str, list[Item]] = {}
+    deadline = deadline_after(deadline_s)
     run_jobs(
         [Job(k.key, partial(fetch_kind, client, k), partial(_store, found, k.key)) for k in KINDS],
         errors,
         max_workers,
+        deadline,
     )
     associated = {a.get("FirewallRuleGroupId") for a in found.get("DnsFirewallRuleGroupAssociations", [])}
     groups = [g for g in found.get("DnsFirewallRuleGroups", []) if g.get("Id") in associated]
-    _decorate(
-        client,
-        groups,
-        "ListFirewallRules",
-        "FirewallRules",
-        "FirewallRuleGroupId",
-        RULES_ERROR,
-        errors,
-        max_workers,
-    )
+    rules = ("ListFirewallRules", "FirewallRules", "FirewallRuleGroupId")
+    _decorate(client, "DnsFirewallRuleGroups", groups, rules, RULES_ERROR, errors, max_workers, deadline)
     used = {r.get("FirewallDomainListId") for g in groups for r in g.get("FirewallRules", [])}
     lists = [d for d in found.get("DnsFirewallDomainLists", []) if d.get("Id") in used]
-    _decorate(
-        client,
-        lists,
-        "ListFirewallDomains",
-        "Domains",
-        "FirewallDomainListId",
-        DOMAINS_ERROR,
-        errors,
-        max_workers,
-    )
+    domains = ("ListFirewallDomains", "Domains", "FirewallDomainListId")
+    _decorate(client, "DnsFirewallDomainLists", lists, domains, DOMAINS_ERROR, errors, max_workers, deadline)
     return found, errors

@@ -20,10 +20,12 @@ from functools import partial
 from typing import Any
 
 from fargate_netcheck.collect._calls import (
-    COLLECT_ERRORS,
     Job,
     call,
-    error_text,
+    checked_items,
+    deadline_after,
+    items_of,
+    objects,
     paginate,
     paginate_tokens,
     run_jobs,
@@ -56,16 +58,39 @@ def lookups(zone_name: str, name: str) -> list[str]:
 
 def _records(client: Any, zone_id: str, candidates: list[str]) -> list[Item]:
     found: list[Item] = []
+    operation = "ListResourceRecordSets"
     for start in candidates:
-        page = call(
-            client, "ListResourceRecordSets", HostedZoneId=zone_id, StartRecordName=start, MaxItems="2"
-        )
+        page = call(client, operation, HostedZoneId=zone_id, StartRecordName=start, MaxItems="2")
         found += [
             r
-            for r in page.get("ResourceRecordSets", [])
+            for r in objects(items_of(page, "ResourceRecordSets", operation), operation, "ResourceRecordSets")
             if norm(r.get("Name", "").replace("\\052", "*")) == start
         ]
     return found
+
+
+def _private_zones(client: Any) -> list[Item]:
+    """ListHostedZones' private zones, each checked (an object with its ``Id`` and ``Name``, fields
+    of the types the snapshot takes): one that is not is ``UnexpectedShape``, not skipped."""
+    operation = "ListHostedZones"
+    zones = objects(paginate(client, operation, KEY), operation, KEY, "Id", "Name")
+    return [
+        z for z in checked_items(KEY, operation, KEY, zones) if (z.get("Config") or {}).get("PrivateZone")
+    ]
+
+
+def _zone_vpcs(client: Any, zone_id: str) -> list[Item]:
+    """GetHostedZone's ``VPCs`` of a private zone (it always has at least one): absent or not a list
+    of objects is ``UnexpectedShape``, never "no VPC"."""
+    operation = "GetHostedZone"
+    return objects(items_of(call(client, operation, Id=zone_id), "VPCs", operation), operation, "VPCs")
+
+
+def _vpc_zones(client: Any, region: str, vpc: str) -> list[Item]:
+    """ListHostedZonesByVPC's summaries for ``vpc``, each with its ``HostedZoneId`` and ``Name``."""
+    operation, key = "ListHostedZonesByVPC", "HostedZoneSummaries"
+    found = paginate_tokens(client, operation, key, VPCId=vpc, VPCRegion=region)
+    return objects(found, operation, key, "HostedZoneId", "Name")
 
 
 def collect_hosted_zones(
@@ -73,57 +98,40 @@ def collect_hosted_zones(
     vpcs: dict[str, set[str]],
     names: Callable[[str], Iterable[str]],
     max_workers: int = 8,
+    deadline_s: float | None = None,
 ) -> tuple[dict[str, list[Item]], dict[str, str]]:
     """``({region: zones}, errors)``: the private zones associated with the VPCs ``vpcs[region]``,
     with the record sets for ``names(region)``. ``errors["HostedZones"]``: the zones are not known
-    (no region gets any); ``errors["HostedZoneRecords"]``: some zone lacks its records."""
-    try:
-        listed = [
-            z
-            for z in paginate(client, "ListHostedZones", "HostedZones")
-            if (z.get("Config") or {}).get("PrivateZone")
-        ]
-    except COLLECT_ERRORS as exc:
-        return {}, {KEY: error_text(exc)}
+    (no region gets any); ``errors["HostedZoneRecords"]``: some zone lacks its records.
+    ``deadline_s``: the deadline (seconds from now): what is not finished then is recorded as timed out."""
     errors: dict[str, str] = {}
-    details: dict[str, Item] = {}
+    deadline = deadline_after(deadline_s)
+    listed: list[Item] = []
+    if run_jobs([Job(KEY, partial(_private_zones, client), listed.extend)], errors, max_workers, deadline):
+        return {}, errors
+    details: dict[str, list[Item]] = {}
     jobs = [
-        Job(KEY, partial(call, client, "GetHostedZone", Id=z["Id"]), partial(details.__setitem__, z["Id"]))
-        for z in listed
+        Job(KEY, partial(_zone_vpcs, client, z["Id"]), partial(details.__setitem__, z["Id"])) for z in listed
     ]
     associated: dict[tuple[str, str], list[Item]] = {}
     jobs += [
-        Job(
-            KEY,
-            partial(
-                paginate_tokens,
-                client,
-                "ListHostedZonesByVPC",
-                "HostedZoneSummaries",
-                VPCId=vpc,
-                VPCRegion=region,
-            ),
-            partial(associated.__setitem__, (region, vpc)),
-        )
+        Job(KEY, partial(_vpc_zones, client, region, vpc), partial(associated.__setitem__, (region, vpc)))
         for region, ids in sorted(vpcs.items())
         for vpc in sorted(i for i in ids if i)
     ]
-    if run_jobs(jobs, errors, max_workers):
+    if run_jobs(jobs, errors, max_workers, deadline):
         return {}, errors
     by_region: dict[str, list[Item]] = {region: [] for region in vpcs}
     record_jobs: list[Job] = []
     for summary in listed:
-        associations = details[summary["Id"]].get("VPCs", [])
+        associations = details[summary["Id"]]
         for region, ids in vpcs.items():
             if not any(a.get("VPCRegion") == region and a.get("VPCId") in ids for a in associations):
                 continue
             zone = {**summary, "VPCs": associations}
             wanted = list(
                 dict.fromkeys(
-                    c
-                    for n in names(region)
-                    if covers(zone.get("Name", ""), n)
-                    for c in lookups(zone["Name"], n)
+                    c for n in names(region) if covers(zone["Name"], n) for c in lookups(zone["Name"], n)
                 )
             )
             zone[LOOKED_UP] = wanted
@@ -136,7 +144,7 @@ def collect_hosted_zones(
     owned = {z["Id"].rsplit("/", 1)[-1] for z in listed}
     for region, zones in _foreign_zones(associated, owned).items():
         by_region[region] += zones
-    run_jobs(record_jobs, errors, max_workers)
+    run_jobs(record_jobs, errors, max_workers, deadline)
     return by_region, errors
 
 

@@ -21,6 +21,7 @@ FORGOTTEN = (
     "--snapshot and the placement flags"
 )
 GONE_HINT = f"ECS keeps a stopped task about an hour; {FORGOTTEN}"
+ENI_GONE = "InvalidNetworkInterfaceID.NotFound"  # the task's interface was deleted with it
 
 
 def diagnose_task(
@@ -88,26 +89,17 @@ def task_facts(
     take_flags(facts, placement)
     if details.get("subnetId"):
         facts.take("the task's network attachment", subnets=(details["subnetId"],))
-    eni = _interface(ec2, details.get("networkInterfaceId"))
+    eni_id = details.get("networkInterfaceId")
+    eni = _interface(facts, ec2, eni_id)
     if eni is not None:
-        take_interface(facts, eni, f"network interface {eni['NetworkInterfaceId']}")
+        take_interface(facts, eni, f"network interface {eni_id}")
     group = task.get("group") or ""
     if _lacking(facts) and group.startswith("service:"):
         name = group.removeprefix("service:")
         for net in ecs_api.service_networks(ecs, cluster, [name])[:1]:
             facts.take(f"service {name}", net.subnets, net.security_groups, bool(net.assign_public_ip))
     if _lacking(facts) and cloudtrail is not None:
-        event = ecs_api.run_task_event(cloudtrail, facts.task_arn or "")
-        awsvpc = (((event or {}).get("requestParameters") or {}).get("networkConfiguration") or {}).get(
-            "awsvpcConfiguration"
-        )
-        if awsvpc:
-            facts.take(
-                "the CloudTrail RunTask event",
-                tuple(awsvpc.get("subnets", [])),
-                tuple(awsvpc.get("securityGroups", [])),
-                awsvpc.get("assignPublicIp") == "ENABLED",
-            )
+        _take_run_task_event(facts, cloudtrail)
     definition_arn = task.get("taskDefinitionArn")
     if definition_arn:
         definition = ecs_api.task_definitions(ecs, [definition_arn])[definition_arn]
@@ -128,13 +120,58 @@ def eni_details(task: JsonDict) -> dict[str, str]:
     return {}
 
 
-def _interface(ec2: Any, eni_id: str | None) -> JsonDict | None:
+def _interface(facts: TaskFacts, ec2: Any, eni_id: str | None) -> JsonDict | None:
+    """The task's network interface, or None: deleted with the task (the usual case), or not
+    readable (denied, no network, throttled, a malformed answer: a note says why, and what it
+    would have told is left to the other sources, or unknown)."""
     if not eni_id:
         return None
     from botocore.exceptions import ClientError
 
+    from fargate_netcheck.collect._calls import (
+        COLLECT_ERRORS,
+        SHAPE_ERRORS,
+        call,
+        failure_text,
+        items_of,
+        objects,
+    )
+
+    operation, key = "DescribeNetworkInterfaces", "NetworkInterfaces"
     try:
-        found = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id]).get("NetworkInterfaces", [])
-    except ClientError:
-        return None  # deleted with the task (the usual case), or not readable
+        response = call(ec2, operation, NetworkInterfaceIds=[eni_id])
+        found = objects(items_of(response, key, operation), operation, key)
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        gone = isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") == ENI_GONE
+        if not gone:
+            facts.notes.append(f"network interface {eni_id} could not be read: {failure_text(exc)}")
+        return None
     return found[0] if found else None
+
+
+def _take_run_task_event(facts: TaskFacts, cloudtrail: Any) -> None:
+    """The subnets, groups and public-IP choice of the CloudTrail RunTask event that started the
+    task, for what is still unknown. Unreadable (no network, throttled, a malformed event), a note
+    says why and they stay unknown."""
+    from fargate_netcheck.collect import ecs as ecs_api
+    from fargate_netcheck.collect._calls import COLLECT_ERRORS, SHAPE_ERRORS, UnexpectedShape, failure_text
+
+    try:
+        event = ecs_api.run_task_event(cloudtrail, facts.task_arn or "")
+        awsvpc = (((event or {}).get("requestParameters") or {}).get("networkConfiguration") or {}).get(
+            "awsvpcConfiguration"
+        )
+        if not awsvpc:
+            return
+        subnets, groups = awsvpc.get("subnets", []), awsvpc.get("securityGroups", [])
+        if not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in (subnets, groups)):
+            raise UnexpectedShape("the RunTask event's subnets or securityGroups are not lists of ids")
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        facts.notes.append(f"the CloudTrail RunTask event could not be read: {failure_text(exc)}")
+        return
+    facts.take(
+        "the CloudTrail RunTask event",
+        tuple(subnets),
+        tuple(groups),
+        awsvpc.get("assignPublicIp") == "ENABLED",
+    )
