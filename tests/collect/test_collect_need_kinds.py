@@ -378,3 +378,29 @@ def test_zones_of_a_vpc_that_cannot_be_listed_are_not_known(stub):
     zones, errors = collect_hosted_zones(r53, {REGION: {"vpc-1"}}, lambda _: [], 1)
 
     assert zones == {} and errors == {"HostedZones": "AccessDenied: not authorized"}
+
+
+def test_the_region_deadline_reaches_every_need_kind_collector(monkeypatch) -> None:
+    """``--region-deadline`` bounds the Network Firewall, Resolver, Profile and hosted-zone calls as
+    it bounds EC2's: ``collect_need_kinds`` hands each collector the region's deadline."""
+    from fargate_netcheck.collect import need_kinds
+    from fargate_netcheck.core.call_settings import CallSettings
+
+    seen: dict[str, float | None] = {}
+
+    def recorder(name: str, *answer: Any):
+        def collect(*args: Any, deadline_s: float | None = None, **kwargs: Any) -> Any:
+            seen[name] = deadline_s if deadline_s is not None else (args[4] if len(args) > 4 else None)
+            return answer
+
+        return collect
+
+    monkeypatch.setattr(need_kinds, "collect_network_firewall", recorder("nfw", {}, {}))
+    monkeypatch.setattr(need_kinds, "collect_resolver", recorder("resolver", {}, {}))
+    monkeypatch.setattr(need_kinds, "collect_profiles", recorder("profiles", {}, {}))
+    monkeypatch.setattr(need_kinds, "collect_hosted_zones", recorder("zones", {}, {}))
+    bodies = {REGION: {"Vpcs": [], "Errors": {}}}
+    need_kinds.collect_need_kinds(
+        make_session(None), bodies, account_id="123456789012", settings=CallSettings(region_deadline=7.0)
+    )
+    assert seen == {"nfw": 7.0, "resolver": 7.0, "profiles": 7.0, "zones": 7.0}
