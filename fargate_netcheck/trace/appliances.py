@@ -27,7 +27,7 @@ from fargate_netcheck.graph.build import endpoint_service, region_of, successor,
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
-from fargate_netcheck.trace.hops import Handler, Position, Step
+from fargate_netcheck.trace.hops import Handler, Position, Step, task_ipv6_range
 from fargate_netcheck.trace.returns import NatReturn, back_to, record
 from fargate_netcheck.trace.routing import route_pieces
 from fargate_netcheck.trace.walk import Crossing, Walk
@@ -87,7 +87,8 @@ def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step
             f"drop traffic to {pos.destination}",
         )
         walk.notes.append(f"the firewall rules behind {vpce} are not evaluated")
-    source = current_source(g, pos)
+    # IPv6 is never translated: the task subnet's own IPv6 range, wherever the traffic stands now.
+    source = current_source(g, pos) if pos.destination.version == 4 else task_ipv6_range(g, walk.path[0])
     walk.hop(subnet)
     if subnet != pos.subnet_id:
         walk.crossings.append(Crossing(subnet, source))
@@ -163,6 +164,15 @@ class FirewallReturn:
         )
         kind = g.nodes.get(nxt, {}).get("kind") if nxt else None
         source = self.source
+        if nxt is not None and kind == "eigw":  # no route table can be associated with an egress-only gateway
+            walk.unknown(
+                CheckCode.FIREWALL_ASYMMETRIC,
+                nxt,
+                f"replies through egress-only internet gateway {nxt} enter the VPC without passing firewall "
+                f"endpoint {self.vpce} (only an internet or virtual private gateway takes a route table): the "
+                "path is asymmetric and a stateful firewall drops such flows",
+            )
+            return
         if source is None or nxt is None or kind not in ("igw", "nat", "eni"):
             walk.notes.append(f"the return path through firewall endpoint {self.vpce} is not verified")
             return
@@ -188,15 +198,20 @@ class FirewallReturn:
 
     def _expect(self, g: nx.DiGraph, walk: Walk, rtb: str, source: Network, where: str) -> None:
         check = back_to(route_pieces(g, rtb, AddressSet.of([source])), lambda r: r.target_id == self.vpce)
+        dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
         record(
             walk,
             check,
             rtb,
-            (CheckCode.FIREWALL_RETURN, CheckCode.FIREWALL_ASYMMETRIC),
+            (CheckCode.FIREWALL_RETURN, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
             f"{where} routes replies to {source} back through firewall endpoint {self.vpce}",
             f"{where} sends replies to {source} by {check.by()}, not back through firewall endpoint "
-            f"{self.vpce}: the path is asymmetric and a stateful firewall drops such flows",
-            lost_status=Status.UNKNOWN,
+            + (
+                f"{self.vpce}: they are dropped before they reach the task"
+                if dropped
+                else f"{self.vpce}: the path is asymmetric and a stateful firewall drops such flows"
+            ),
+            lost_status=Status.FAIL if dropped else Status.UNKNOWN,
         )
 
 

@@ -143,7 +143,7 @@ def _reply_range(g: nx.DiGraph, walk: Walk, pos: Position) -> Network | None:
     if pos.translated_by:
         return subnet_cidr(g, g.nodes[pos.translated_by].get("item", {}).get("SubnetId", ""))
     if pos.destination.version == 6:
-        return _ipv6_range(g, walk.path[0])
+        return task_ipv6_range(g, walk.path[0])
     return pos.task_source
 
 
@@ -203,7 +203,7 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
     IPv6 comes from the task subnet's IPv6 range (no NAT translates it); a source that is not known
     leaves the walk ``unknown`` where another subnet holds the destination, never a pass."""
     if source is None and pos.destination.version == 6 and not pos.translated_by:
-        source = _ipv6_range(g, walk.path[0])  # the task's subnet, wherever the traffic stands now
+        source = task_ipv6_range(g, walk.path[0])  # the task's subnet, wherever the traffic stands now
     for subnets in _holding(g, vpc_id, pos.destination).values():
         subnet = next((s for s in subnets if s != pos.subnet_id), None)
         if subnet is None:
@@ -219,7 +219,7 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
         walk.crossings.append(Crossing(subnet, source, toward_destination=False))
 
 
-def _ipv6_range(g: nx.DiGraph, subnet_id: str) -> Network | None:
+def task_ipv6_range(g: nx.DiGraph, subnet_id: str) -> Network | None:
     """The range the task's IPv6 address comes from (as ``ipv6.task_ipv6`` reads it)."""
     blocks = subnet_ipv6_blocks(g.nodes.get(subnet_id, {}).get("item", {}))
     return ipaddress.ip_network(blocks[0], strict=False) if blocks else None

@@ -68,6 +68,50 @@ def test_firewall_before_the_nat_needs_the_nat_subnet_to_route_back_through_it()
     assert result(snap, "subnet-private", OPEN).internet_egress.verdict is Verdict.REACHABLE
 
 
+def test_replies_blackholed_at_the_edge_table_instead_of_the_firewall_are_unreachable():
+    snap = firewalled()
+    edge = item(snap, "RouteTables", "rtb-edge")
+    edge["Routes"][-1] = route("10.0.0.0/24", NetworkInterfaceId="eni-gone", State="blackhole")
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert (r.verdict, r.blocked_at, codes(r)) == (Verdict.UNREACHABLE, "rtb-edge", {CheckCode.BLACKHOLE})
+
+
+def test_ipv6_through_a_firewall_to_an_egress_only_gateway_is_asymmetric():
+    """No route table can be associated with an egress-only gateway: replies come back into the
+    VPC without passing the firewall endpoint."""
+    snap = firewalled()
+    reg = region(snap)
+    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:9::/56"}]
+    item(snap, "Subnets", "subnet-public")["Ipv6CidrBlockAssociationSet"] = [
+        {"Ipv6CidrBlock": "2600:1f18:9::/64"}
+    ]
+    reg["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
+    reg["EgressOnlyInternetGateways"] = [
+        {
+            "EgressOnlyInternetGatewayId": "eigw-app",
+            "Attachments": [{"VpcId": "vpc-app", "State": "attached"}],
+        }
+    ]
+    for table, target in (
+        ("rtb-public", {"GatewayId": "vpce-fw"}),
+        ("rtb-firewall", {"EgressOnlyInternetGatewayId": "eigw-app"}),
+    ):
+        item(snap, "RouteTables", table)["Routes"] += [
+            route("2600:1f18:9::/56", GatewayId="local"),
+            route("::/0", **target),
+        ]
+    for acl in reg["NetworkAcls"]:
+        acl["Entries"] += [
+            {"RuleNumber": 101, "Protocol": "-1", "RuleAction": "allow", "Egress": e, "Ipv6CidrBlock": "::/0"}
+            for e in (True, False)
+        ]
+    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"][0]["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
+    r = result(snap, "subnet-public", OPEN, destination="2a05:d018::/32").internet_egress
+    assert "vpce-fw" in r.path and "eigw-app" in r.path
+    assert (r.verdict, codes(r)) == (Verdict.UNKNOWN, {CheckCode.FIREWALL_ASYMMETRIC})
+    assert "egress-only internet gateway eigw-app" in r.reason
+
+
 def test_unavailable_firewall_endpoint_blocks():
     snap = firewalled()
     region(snap)["VpcEndpoints"][0]["State"] = "deleting"
