@@ -172,6 +172,15 @@ def test_bad_references_are_input_errors_naming_the_file(tmp_path):
         region(tmp_path, "Resources:\n  A:\n    Type: AWS::EC2::VPC\n  Y: {}\n")
 
 
+def test_a_task_property_of_the_wrong_shape_names_the_resource_and_its_line(tmp_path):
+    service = (
+        "  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      NetworkConfiguration:\n"
+        "        AwsvpcConfiguration: {Subnets: 5}\n"
+    )
+    with pytest.raises(InputError, match=r"net\.yaml:\d+: resource Svc: a property has the wrong shape"):
+        region(tmp_path, VPC + service)
+
+
 def test_an_id_the_code_does_not_create_asks_for_a_snapshot(tmp_path):
     with pytest.raises(InputError, match=r"vpc-123 is not in Vpcs .*pass --snapshot"):
         region(

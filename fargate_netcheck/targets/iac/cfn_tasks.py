@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.targets.deploy_config import TaskNetwork
 from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
 from fargate_netcheck.targets.iac.task_needs import container_needs
@@ -15,11 +16,24 @@ _SECRET_TYPES = {"AWS::SecretsManager::Secret": "secretsmanager", "AWS::SSM::Par
 
 
 def task_networks(ev: Evaluator, active: set[str]) -> list[TaskNetwork]:
-    """``active``: the logical ids whose Condition holds."""
+    """``active``: the logical ids whose Condition holds. A task resource whose properties have a
+    shape ECS would refuse (``Subnets: 5``) is an ``InputError`` naming the resource and its line."""
     out: list[TaskNetwork] = []
     for logical, resource in ev.resources.items():
         if logical not in active:
             continue
+        try:
+            out += _networks_of(ev, logical, resource)
+        except (TypeError, AttributeError) as exc:
+            at = ev.t.location(logical, ev.resources)
+            where = f"{at.path}:{at.line}" if at.line else at.path
+            raise InputError(f"{where}: resource {logical}: a property has the wrong shape ({exc})") from None
+    return out
+
+
+def _networks_of(ev: Evaluator, logical: str, resource: Any) -> list[TaskNetwork]:
+    out: list[TaskNetwork] = []
+    if isinstance(resource, dict):
         rtype, props = resource.get("Type"), resource.get("Properties") or {}
         if rtype == "AWS::ECS::Service":
             config = props.get("NetworkConfiguration") or {}
