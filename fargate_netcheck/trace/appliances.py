@@ -28,7 +28,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step, task_ipv6_range
-from fargate_netcheck.trace.returns import NatReturn, back_to, record
+from fargate_netcheck.trace.returns import NatReturn, back_to, record_delivery
 from fargate_netcheck.trace.routing import route_pieces
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -198,20 +198,14 @@ class FirewallReturn:
 
     def _expect(self, g: nx.DiGraph, walk: Walk, rtb: str, source: Network, where: str) -> None:
         check = back_to(route_pieces(g, rtb, AddressSet.of([source])), lambda r: r.target_id == self.vpce)
-        dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
-        record(
+        record_delivery(
             walk,
             check,
             rtb,
-            (CheckCode.FIREWALL_RETURN, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
+            CheckCode.FIREWALL_RETURN,
             f"{where} routes replies to {source} back through firewall endpoint {self.vpce}",
-            f"{where} sends replies to {source} by {check.by()}, not back through firewall endpoint "
-            + (
-                f"{self.vpce}: they are dropped before they reach the task"
-                if dropped
-                else f"{self.vpce}: the path is asymmetric and a stateful firewall drops such flows"
-            ),
-            lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+            f"{where} sends replies to {source} by {check.by()}, not back through firewall endpoint {self.vpce}",
+            "the path is asymmetric and a stateful firewall drops such flows",
         )
 
 

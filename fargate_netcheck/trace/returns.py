@@ -59,6 +59,11 @@ class ReturnCheck(Generic[R]):
         return "; ".join(parts)
 
     @property
+    def dropped(self) -> bool:
+        """Every lost piece meets a blackhole or no route: the replies are dropped, not diverted."""
+        return all(p.route is None or p.route.state == "blackhole" for p in self.lost)
+
+    @property
     def whole(self) -> AddressSet:
         spaces = [p.addresses for p in self.lost]
         total = self.back
@@ -109,6 +114,31 @@ def record(
             f"only {check.back} of the replies' range goes back; {failed} (a task given an address there "
             "never gets its replies)",
         )
+
+
+def record_delivery(
+    walk: Walk,
+    check: ReturnCheck[R],
+    resource: str,
+    passed_code: CheckCode,
+    passed: str,
+    lost: str,
+    diverted: str,
+) -> None:
+    """Record a check that replies reach the task: ``lost`` says how the lost part goes; dropped
+    there (a blackhole, no route) they never arrive (unreachable, ``route.blackhole``); sent to an
+    appliance the request never crossed (``diverted`` says so), a stateful one drops them (unknown,
+    ``firewall.asymmetric``)."""
+    dropped = check.dropped
+    record(
+        walk,
+        check,
+        resource,
+        (passed_code, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
+        passed,
+        f"{lost}: {'they are dropped before they reach the task' if dropped else diverted}",
+        lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,20 +200,14 @@ def routes_back(
         route_pieces(g, table, AddressSet.of([source])),
         lambda r: r.target_kind == "local" or r.target_id in crossed,
     )
-    dropped = all(p.route is None or p.route.state == "blackhole" for p in check.lost)
-    record(
+    record_delivery(
         walk,
         check,
         table,
-        (CheckCode.ROUTE, CheckCode.BLACKHOLE if dropped else CheckCode.FIREWALL_ASYMMETRIC),
+        CheckCode.ROUTE,
         f"{where} routes replies to {source} back",
-        f"{where} routes replies to {source} by {check.by()}: "
-        + (
-            "they are dropped before they reach the task"
-            if dropped
-            else "an appliance the request never crossed sees only the replies, and a stateful one drops them"
-        ),
-        lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+        f"{where} routes replies to {source} by {check.by()}",
+        "an appliance the request never crossed sees only the replies, and a stateful one drops them",
     )
 
 
