@@ -2,7 +2,7 @@
 
 In order:
 1. the VPC's DHCP options: anything but the Amazon-provided resolver (``AmazonProvidedDNS``, the
-   VPC's base address + 2 or ``169.254.169.253``) answers from servers this tool cannot see:
+   base address + 2 of the VPC's primary IPv4 block, or ``169.254.169.253``) answers from servers this tool cannot see:
    ``unknown``; and the Amazon resolver needs the VPC's ``EnableDnsSupport`` on;
 2. a Route 53 Profile associated with the VPC (an association not ``FAILED`` or ``DELETED``: one
    being created, updated or deleted may be in force): the Profile's private hosted zones, Resolver
@@ -44,7 +44,9 @@ class DnsInputs:
     ``gaps`` says why, by snapshot kind."""
 
     vpc_id: str
-    vpc_cidrs: tuple[str, ...] = ()
+    # The VPC's primary IPv4 block: the Amazon resolver answers at its base + 2 ("for VPCs with
+    # multiple IPv4 CIDR blocks, the DNS server IP address is located in the primary CIDR block").
+    primary_cidr: str | None = None
     dns_support: bool | None = True
     dhcp_options: JsonDict | None = None  # the VPC's set; None with DhcpOptionsId "default"
     resolver_rules: list[JsonDict] | None = field(default_factory=list)  # associated with the VPC
@@ -102,7 +104,7 @@ def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
             f"DHCP options {where} of {vpc} list a domain-name-servers entry without a Value: which resolver "
             f"answers {name} is unknown",
         )
-    own = [s for s in servers if s is not None and not _amazon_resolver(s, inputs.vpc_cidrs)]
+    own = [s for s in servers if s is not None and not _amazon_resolver(s, inputs.primary_cidr)]
     if not servers:
         return DnsDecision(
             Verdict.UNKNOWN,
@@ -127,14 +129,16 @@ def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
     return None
 
 
-def _amazon_resolver(server: str, cidrs: tuple[str, ...]) -> bool:
+def _amazon_resolver(server: str, primary_cidr: str | None) -> bool:
+    """Base + 2 of a secondary block is an address like any other: nothing documented answers there."""
     if server in (AMAZON_DNS, _METADATA_RESOLVER):
         return True
     try:
         address = ipaddress.ip_address(server)
+        primary = ipaddress.ip_network(primary_cidr or "", strict=False)
     except ValueError:
         return False
-    return any(address == ipaddress.ip_network(c, strict=False).network_address + 2 for c in cidrs)
+    return address == primary.network_address + 2
 
 
 # -- 2. Route 53 Profiles ---------------------------------------------------------------------------

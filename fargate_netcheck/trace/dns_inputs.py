@@ -19,7 +19,7 @@ from __future__ import annotations
 import networkx as nx
 
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.graph.build import region_of, vpc_cidrs
+from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.needs.catalog import aws_suffix, needed_names
 from fargate_netcheck.snapshot.store import RegionData
 from fargate_netcheck.trace.dns import DnsInputs
@@ -93,7 +93,7 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
     if not describes_name_resolution(rd):
         return DnsInputs(
             vpc_id=vpc_id,
-            vpc_cidrs=tuple(vpc_cidrs(vpc)),
+            primary_cidr=vpc.get("CidrBlock"),
             dns_support=vpc_dns(g, vpc_id)[0],
             endpoint_zones=_endpoint_zones(g, vpc_id, rd.region),
             unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
@@ -137,7 +137,7 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
     region = rd.region
     return DnsInputs(
         vpc_id=vpc_id,
-        vpc_cidrs=tuple(vpc_cidrs(vpc)),
+        primary_cidr=vpc.get("CidrBlock"),
         dns_support=vpc_dns(g, vpc_id)[0],
         dhcp_options=dhcp,
         resolver_rules=associated,

@@ -363,7 +363,7 @@ def test_a_zone_another_account_associated_with_a_scanned_vpc_is_kept_without_re
         ]
     }
     decision = resolve(
-        "api.ecr.us-east-1.amazonaws.com", DnsInputs("vpc-1", ("10.0.0.0/16",), hosted_zones=zones[REGION])
+        "api.ecr.us-east-1.amazonaws.com", DnsInputs("vpc-1", "10.0.0.0/16", hosted_zones=zones[REGION])
     )
     assert decision.verdict is Verdict.UNKNOWN and "records were not collected" in decision.reason
 

@@ -28,7 +28,7 @@ def association(status: str | None = "COMPLETE", resource: str = VPC, **extra: s
 
 
 def inputs(associations: list[dict] | None, **kw) -> DnsInputs:
-    return DnsInputs(vpc_id=VPC, vpc_cidrs=("10.0.0.0/16",), profile_associations=associations, **kw)
+    return DnsInputs(vpc_id=VPC, primary_cidr="10.0.0.0/16", profile_associations=associations, **kw)
 
 
 def test_a_vpc_without_a_profile_association_resolves_through_public_dns():

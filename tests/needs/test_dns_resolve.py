@@ -11,7 +11,7 @@ ECR = "api.ecr.us-east-1.amazonaws.com"
 
 
 def inputs(**kw) -> DnsInputs:
-    base = {"vpc_id": "vpc-app", "vpc_cidrs": ("10.0.0.0/16",)}
+    base = {"vpc_id": "vpc-app", "primary_cidr": "10.0.0.0/16"}
     return DnsInputs(**{**base, **kw})
 
 
