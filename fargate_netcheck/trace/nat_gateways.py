@@ -3,6 +3,15 @@ table must lead to an internet gateway); a private one never reaches the interne
 NAT64's ``64:ff9b::/96`` (AWS, "DNS64 and NAT64"), translated to the embedded IPv4 address. The
 IPv4 path a NAT64 translation takes is not traced (``unknown``: name the IPv4 destination); other
 IPv6 traffic a NAT gateway does not forward.
+
+Two kinds of NAT gateway are ``unknown`` rather than guessed at:
+
+- a regional one (``AvailabilityMode`` ``regional``): it sits in no subnet; it forwards by a route
+  table of its own (``RouteTableId``) and serves the Availability Zones it covers (all of the VPC's
+  in automatic mode, as AWS gets round to them; those its addresses list in manual mode). Neither is
+  evaluated here;
+- one with an appliance attached (``AttachedAppliances``: a Network Firewall proxy filtering what
+  leaves through it): its rules are not read, so what it lets through is not known.
 """
 
 from __future__ import annotations
@@ -83,10 +92,48 @@ def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     )
 
 
+# The attachment state in which an appliance no longer filters; any other may (``attaching``,
+# ``detaching``, ``detach-failed``; ``attach-failed`` too, as nothing says it filters nothing).
+_DETACHED = frozenset({"detached"})
+
+
+def _undecided(item: dict) -> tuple[CheckCode, str, str] | None:
+    """Why what crosses this NAT gateway cannot be decided here (the module docstring), if so."""
+    nat = item["NatGatewayId"]
+    if item.get("AvailabilityMode") == "regional":
+        table = item.get("RouteTableId") or "not in the snapshot"
+        return (
+            CheckCode.NAT_REGIONAL,
+            nat,
+            f"NAT gateway {nat} is a regional NAT gateway: the route table it forwards by ({table}) and "
+            "the Availability Zones it serves are not evaluated; verify its path to an internet gateway by hand",
+        )
+    listed = item.get("AttachedAppliances")
+    attached = [
+        a for a in (listed if isinstance(listed, list) else [listed] if listed else [])
+        if not isinstance(a, dict) or str(a.get("AttachmentState", "")).lower() not in _DETACHED
+    ]  # fmt: skip
+    if attached:
+        names = ", ".join(
+            str(a.get("ApplianceArn") or a.get("Type") or "?") if isinstance(a, dict) else "?"
+            for a in attached
+        )
+        return (
+            CheckCode.NAT_APPLIANCE,
+            nat,
+            f"NAT gateway {nat} has an appliance attached ({names}) that filters what leaves through it; "
+            "its rules are not read, so what it lets through is not known",
+        )
+    return None
+
+
 def _through_nat_gateway(
     g: nx.DiGraph, walk: Walk, item: dict, pos: Position, public: bool
 ) -> Position | None:
     nat = item["NatGatewayId"]
+    if (undecided := _undecided(item)) is not None:
+        walk.unknown(*undecided)
+        return None
     nat_subnet = item.get("SubnetId")
     if not nat_subnet or nat_subnet not in g:
         walk.unknown(CheckCode.DATA_MISSING, nat, f"the subnet of NAT gateway {nat} is not in the snapshot")
