@@ -10,25 +10,27 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+from fargate_netcheck.checks.codes import code_matches
 from fargate_netcheck.checks.per_group import Groups
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.model import Finding, RuleInfo, Severity
 from fargate_netcheck.core.resources import rules_dir
-from fargate_netcheck.rules_api import Rule, RuleContext
+from fargate_netcheck.rules_api import Hit, Rule, RuleContext
 
 ENTRY_POINT_GROUP = "fargate_netcheck.rules"
+BUILT_IN = "built-in"  # the origin of the rules of the built-in pack
 
 
 def load_rules(extra_dirs: Iterable[Path] = (), *, plugins: bool = True) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path in [rules_dir(), *extra_dirs]:
-        origin = "built-in" if path == rules_dir() else str(path)
+        origin = BUILT_IN if path == rules_dir() else str(path)
         for found in rules_from_dir(path, origin):
             _add(rules, found)
     if plugins:
@@ -94,8 +96,9 @@ def _add(rules: dict[str, Rule], rule: Rule) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """Ruff-style selection: ids or prefixes. ``select`` replaces the default (all); ``extend_select``
-    adds; ``ignore`` removes; ``severity`` overrides a rule's default severity."""
+    """Ruff-style selection: ids or prefixes (``checks/codes.py``). ``select`` replaces the default
+    (all); ``extend_select`` adds; ``ignore`` removes; ``severity`` overrides a rule's default
+    severity."""
 
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
@@ -104,48 +107,103 @@ class Selection:
 
     def pick(self, rules: dict[str, Rule]) -> list[Rule]:
         for code in (*self.select, *self.extend_select, *self.ignore, *self.severity):
-            if not any(rule_id.startswith(code) for rule_id in rules):
+            if not any(code_matches(rule_id, code) for rule_id in rules):
                 raise InputError(f"unknown rule id or prefix {code!r} (see `fargate-netcheck rules`)")
         chosen = [r for r in rules.values() if not self.select or _matches(r.id, self.select)]
         chosen += [r for r in rules.values() if r not in chosen and _matches(r.id, self.extend_select)]
         return sorted((r for r in chosen if not _matches(r.id, self.ignore)), key=lambda r: r.id)
 
     def severity_of(self, rule: Rule) -> Severity:
-        best = max((c for c in self.severity if rule.id.startswith(c)), key=len, default=None)
+        best = max((c for c in self.severity if code_matches(rule.id, c)), key=len, default=None)
         return self.severity[best] if best else rule.severity
 
 
 def _matches(rule_id: str, codes: Iterable[str]) -> bool:
-    return any(rule_id.startswith(code) for code in codes)
+    return any(code_matches(rule_id, code) for code in codes)
 
 
 def run_rules(rules: list[Rule], ctx: RuleContext, selection: Selection | None = None) -> list[Finding]:
     """Every rule's hits as findings, duplicates dropped, in ``Finding.sort_key`` order. A
     ``per_target`` rule runs once per group of targets that share a walk (``per_group``). Sorted rule
     by rule: a rule's findings share its id and severity, so only the rest of the key is compared
-    (an audit has hundreds of thousands), and findings equal in all of it by their remediation."""
+    (an audit has hundreds of thousands), and findings equal in all of it by their remediation.
+
+    A rule that is not built-in (a ``--rules-dir`` folder, a plugin) and raises, or yields what is
+    not a ``Hit`` of strings, keeps the hits it gave and adds an error finding naming its origin
+    and the exception (``_rule_failed``): what it checks was not verified, which is no pass, and
+    the other rules still run. A built-in rule that raises is a bug (an internal error)."""
     selection = selection or Selection()
     groups = Groups.of(ctx) if any(r.per_target for r in rules) else None
     by_rule: list[tuple[int, str, list[Finding]]] = []
+    failures: list[Finding] = []
     for rule in rules:
         severity = selection.severity_of(rule)
         findings: set[Finding] = set()
-        hits = groups.spread(rule.check(groups.context)) if rule.per_target and groups else rule.check(ctx)
-        for hit in hits:
-            findings.add(
-                Finding(
-                    rule_id=rule.id,
-                    severity=severity,
-                    resource_id=hit.resource_id,
-                    target_id=hit.target_id,
-                    message=hit.message,
-                    remediation=hit.remediation or rule.remediation,
+        try:
+            for hit in _hits(rule, ctx, groups):
+                findings.add(
+                    Finding(
+                        rule_id=rule.id,
+                        severity=severity,
+                        resource_id=hit.resource_id,
+                        target_id=hit.target_id,
+                        message=hit.message,
+                        remediation=hit.remediation or rule.remediation,
+                    )
                 )
-            )
+        except Exception as exc:
+            if rule.origin == BUILT_IN:
+                raise
+            failures.append(_rule_failed(rule, exc))
         ordered = sorted(findings, key=_within_rule)
         by_rule.append((-severity.rank, rule.id, ordered))
     by_rule.sort(key=lambda r: (r[0], r[1]))
-    return [f for _, _, ordered in by_rule for f in ordered]
+    out = [f for _, _, ordered in by_rule for f in ordered]
+    if failures:  # (rare: the whole key, rather than merging into the rules' lists)
+        out = sorted([*out, *failures], key=lambda f: (*f.sort_key(), f.remediation))
+    return out
+
+
+def _hits(rule: Rule, ctx: RuleContext, groups: Groups | None) -> Iterator[Hit]:
+    """The rule's hits (spread over its groups' members, for a ``per_target`` rule); a rule that is
+    not built-in has each hit checked before anything reads it."""
+    context = groups.context if rule.per_target and groups else ctx
+    hits: Iterable[Hit] = rule.check(context)
+    if rule.origin != BUILT_IN:
+        hits = _checked(hits)
+    return groups.spread(hits) if rule.per_target and groups else iter(hits)
+
+
+def _checked(hits: Iterable[Hit]) -> Iterator[Hit]:
+    for hit in hits:
+        if not (
+            isinstance(hit, Hit)
+            and isinstance(hit.resource_id, str)
+            and isinstance(hit.message, str)
+            and isinstance(hit.target_id, str | None)
+            and isinstance(hit.remediation, str | None)
+        ):
+            raise TypeError(f"yielded {_short(repr(hit))}, not a Hit of strings")
+        yield hit
+
+
+def _rule_failed(rule: Rule, exc: Exception) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        severity=Severity.ERROR,
+        resource_id=rule.id,
+        target_id=None,
+        message=(
+            f"rule {rule.id} ({rule.origin}) failed: {type(exc).__name__}: {_short(str(exc))}; "
+            "what it checks was not verified"
+        ),
+        remediation=f"Fix the rule's code, or leave it out (--ignore {rule.id}) until it is fixed.",
+    )
+
+
+def _short(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def _within_rule(f: Finding) -> tuple:

@@ -1,8 +1,11 @@
 """Suppressions: accepted findings, each with a mandatory reason and an optional expiry date.
 
-A suppression matches a finding when its ``rule`` is the finding's rule id or a prefix of it, its
-``resource`` (an id or an ``fnmatch`` glob such as ``subnet-0abc*``) matches the resource id, and
-its optional ``target`` glob matches the target id. A matched finding stays in the report with
+A suppression matches a finding when its ``rule`` is the finding's rule id or a prefix of it
+(``checks/codes.py``: ``EP`` is not ``EPP``), its ``resource`` (an id or a glob such as
+``subnet-0abc*``) matches the resource id, and its optional ``target`` glob matches the target id.
+In a glob ``*`` is any run of characters and ``?`` any one character; every other character is
+itself, ``[`` and ``]`` included, since Terraform addresses hold them (``aws_subnet.private[0]``
+names that subnet, not ``aws_subnet.private0``). A matched finding stays in the report with
 ``suppressed`` set to the reason; it no longer counts toward the exit code.
 
 The suppression system reports on itself, so accepted risks do not rot silently:
@@ -13,11 +16,13 @@ The suppression system reports on itself, so accepted risks do not rot silently:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from fnmatch import fnmatchcase
+from functools import lru_cache
 
+from fargate_netcheck.checks.codes import code_matches
 from fargate_netcheck.core.model import Finding, RuleInfo, Severity
 
 EXPIRED = "SUP001"
@@ -27,20 +32,20 @@ UNUSED = "SUP002"
 @dataclass(frozen=True, slots=True)
 class Suppression:
     rule: str  # a rule id or prefix ("SG100", "SG")
-    resource: str  # a resource id or fnmatch glob ("subnet-0abc*")
+    resource: str  # a resource id or glob ("subnet-0abc*"; see the module docs)
     reason: str
     expires: date | None = None  # from this day on, the suppression no longer applies
-    target: str | None = None  # fnmatch glob over the target id; None matches any target
+    target: str | None = None  # glob over the target id; None matches any target
     source: str | None = None  # where it was declared ("pyproject.toml:14"), for messages
 
     def matches(self, finding: Finding) -> bool:
-        if not finding.rule_id.upper().startswith(self.rule.upper()):
+        if not code_matches(finding.rule_id, self.rule):
             return False
-        if not fnmatchcase(finding.resource_id, self.resource):
+        if not _glob(self.resource).fullmatch(finding.resource_id):
             return False
         if self.target is None:
             return True
-        return finding.target_id is not None and fnmatchcase(finding.target_id, self.target)
+        return finding.target_id is not None and _glob(self.target).fullmatch(finding.target_id) is not None
 
     def expired(self, today: date) -> bool:
         return self.expires is not None and today >= self.expires
@@ -50,6 +55,15 @@ class Suppression:
         if self.target is not None:
             scope += f" (target {self.target})"
         return f"{scope}{f' [{self.source}]' if self.source else ''}"
+
+
+@lru_cache(maxsize=1024)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """``pattern`` as a case-sensitive regular expression: ``*`` and ``?`` are wildcards, the rest
+    literal (``fnmatch`` would read ``[0]`` as a character class)."""
+    return re.compile(
+        ".*".join(".".join(map(re.escape, part.split("?"))) for part in pattern.split("*")), re.S
+    )
 
 
 def apply_suppressions(

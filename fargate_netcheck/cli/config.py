@@ -21,10 +21,10 @@ Keys (all optional)::
 
     [[suppress]]                      # [[tool.fargate-netcheck.suppress]] in pyproject.toml
     rule = "GW002"                    # rule id or prefix
-    resource = "subnet-0abc*"         # resource id or fnmatch glob
+    resource = "subnet-0abc*"         # resource id or glob (`*`, `?`; the rest literal)
     reason = "legacy VPC, replaced in NET-12"   # mandatory
     expires = 2026-12-31              # optional: a TOML date or an ISO date string
-    target = "ecs-service:prod/*"     # optional: fnmatch glob over the target id
+    target = "ecs-service:prod/*"     # optional: glob over the target id
 
 Precedence: a value given on the command line replaces the configured one (``select``, ``ignore``,
 ``fail-on``, ``ports``, ``destinations``, ``min-free-ips``, ``rules-dir``); ``extend-select`` and
