@@ -21,12 +21,13 @@ from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.model import Finding, Report, Severity
 from fargate_netcheck.graph.build import build_graph
-from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
+from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code, select_rules
 from fargate_netcheck.report.output import check_destination, check_report_paths, parse_formats, write_report
 from fargate_netcheck.snapshot.collection import summarize
 from fargate_netcheck.targets.select import TargetRequest, read_deploy_config, resolve_targets
 from fargate_netcheck.trace import TraceOptions
 from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
+from fargate_netcheck.trace.aws_ranges import shipped as shipped_ip_ranges
 
 if TYPE_CHECKING:
     from fargate_netcheck.targets.iac.options import IacOptions
@@ -130,6 +131,7 @@ def run_check(args: CheckArgs) -> int:
 
         baseline_report = load_baseline(args.baseline)
     options = _analysis_options(args, cfg)
+    select_rules(options)  # a code that names no rule, a rule file that fails: before any AWS call
     request = _target_request(args)
     scope = _scope(args, tuple(n.name for n in cfg.needs))
     check_report_paths(formats, args.output, args.output_dir)  # before the first API call
@@ -201,7 +203,18 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
     )
     if cfg.min_free_ips is not None:
         options.params["min_free_ips"] = cfg.min_free_ips
+    _check_services(options.trace)
     return options
+
+
+def _check_services(trace: TraceOptions) -> None:
+    """``aws:SERVICE[:REGION]`` destinations name what the ranges list (a typo is exit 2 before any
+    AWS call, not an ``unknown`` on every target)."""
+    named = [d for d in trace.destinations if d.service]
+    if named:
+        ranges = trace.ip_ranges or shipped_ip_ranges()
+        for d in named:
+            ranges.check_named((d.service or "").split(":")[1], d.service_region)
 
 
 def _target_request(args: CheckArgs) -> TargetRequest:

@@ -1,7 +1,8 @@
 """The addresses of AWS's own services, from the ranges AWS publishes (ip-ranges.json).
 
 A dated, trimmed copy ships with the package (``data/aws-ip-ranges.json``: per region, the
-``AMAZON`` and ``S3`` ranges, each family collapsed to the fewest blocks); ``--ip-ranges FILE``
+``AMAZON`` and ``S3`` ranges, each family collapsed to the fewest blocks, and the names of every
+service the download lists, so that ``aws:TYPO`` is an input error); ``--ip-ranges FILE``
 reads a newer download in AWS's own format instead. Both load into one ``AwsRanges``. Nothing is
 read until a walk asks (``shipped()`` is cached after the first call).
 
@@ -32,6 +33,12 @@ from fargate_netcheck.snapshot.addresses import AddressSet, ipv4_block
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "aws-ip-ranges.json"
 TRIMMED_SERVICES = ("AMAZON", "S3")
+ECR_AND_S3 = "ECR+S3"  # the service set an image pull needs: ECR's API and registry, S3's layers
+
+
+def service_names(service: str) -> tuple[str, ...]:
+    """The services ``aws:SERVICE`` names (upper case): ``ECR+S3`` is both of an image pull's."""
+    return ("ECR", "S3") if service == ECR_AND_S3 else (service,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,9 @@ class AwsRanges:
     create_date: str
     source: str  # "shipped copy" or the file given with --ip-ranges
     ranges: dict[str, dict[str, tuple[str, ...]]]  # region -> service -> CIDR blocks
+    # Every service the download lists, in any region (the trimmed copy records them): None when
+    # not recorded (a trimmed copy written before it did).
+    services: frozenset[str] | None = None
     _spaces: dict[tuple[str, str, int], AddressSet | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -48,6 +58,26 @@ class AwsRanges:
 
     def regions(self) -> list[str]:
         return sorted(self.ranges)
+
+    def check_named(self, service: str, region: str | None) -> None:
+        """An InputError when ``aws:SERVICE[:REGION]`` names a service or region that this copy
+        lists nowhere: a typo, not a destination to report ``unknown`` target by target. A service
+        the download lists but a trimmed copy left out stays a per-target ``unknown`` (its reason
+        says to pass ``--ip-ranges``)."""
+        names = service_names(service.upper())
+        listed = self.services
+        if listed is not None:
+            missing = [n for n in names if ("AMAZON" if n == "ECR" else n) not in listed]
+            if missing:
+                raise InputError(
+                    f"--destination aws:{service}: {self.describe()} lists no service {missing[0]}; it lists "
+                    f"{', '.join(sorted(listed))} (and ECR, ECR+S3: an image pull's)"
+                )
+        if region is not None and region not in self.ranges:
+            raise InputError(
+                f"--destination aws:{service}:{region}: {self.describe()} lists no region {region} "
+                "(a region newer than the file: pass a newer download with --ip-ranges)"
+            )
 
     def service_space(self, service: str, region: str, version: int = 4) -> AddressSet | None:
         """The service's addresses in ``region`` (``ECR``: AMAZON less S3); None when the copy
@@ -100,9 +130,15 @@ def parse(data: object, source: str, canonical: bool = False) -> AwsRanges:
     if not isinstance(data, dict) or not isinstance(data.get("createDate"), str):
         raise InputError(f"{source}: not AWS ip-ranges.json (no createDate)")
     ranges: dict[str, dict[str, list[str]]] = {}
+    services: frozenset[str] | None = None
     if "regions" in data:  # the trimmed shape
-        for region, services in _dict(data["regions"], source, "regions").items():
-            for service, cidrs in _dict(services, source, region).items():
+        listed = data.get("services")
+        if listed is not None:
+            if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+                raise InputError(f"{source}: services is not a list of service names")
+            services = frozenset(listed)
+        for region, by_service in _dict(data["regions"], source, "regions").items():
+            for service, cidrs in _dict(by_service, source, region).items():
                 if not isinstance(cidrs, list):
                     raise InputError(f"{source}: regions.{region}.{service} is not a list of CIDR blocks")
                 ranges.setdefault(region, {})[service] = (
@@ -121,10 +157,12 @@ def parse(data: object, source: str, canonical: bool = False) -> AwsRanges:
                 ranges.setdefault(entry["region"], {}).setdefault(entry["service"], []).append(
                     _cidr(entry[cidr_field], source)
                 )
+        services = frozenset(s for listed in ranges.values() for s in listed)
     return AwsRanges(
         data["createDate"],
         source,
-        {r: {s: tuple(c) for s, c in services.items()} for r, services in ranges.items()},
+        {r: {s: tuple(c) for s, c in listed.items()} for r, listed in ranges.items()},
+        services,
     )
 
 
@@ -164,6 +202,7 @@ def trim(data: JsonDict) -> JsonDict:
         "source": "https://ip-ranges.amazonaws.com/ip-ranges.json (AMAZON and S3 only, collapsed)",
         "syncToken": data.get("syncToken"),
         "createDate": data["createDate"],
+        "services": sorted(full.services or ()),
         "regions": regions,
     }
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network
+from fargate_netcheck.trace.aws_ranges import service_names
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.aws_ranges import AwsRanges
@@ -35,7 +36,6 @@ NOT_INTERNET_V6 = [
     "fc00::/7", "fe80::/10", "ff00::/8",
 ]  # fmt: skip
 MAX_SHOWN = 4  # blocks quoted by name in a label before it summarises
-ECR_AND_S3 = "ECR+S3"  # the service set an image pull needs: ECR's API and registry, S3's layers
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +161,7 @@ def describe_part(part: AddressSet, whole_space: AddressSet, whole: str, by: str
 def resolve_service(destination: Destination, region: str, ranges: AwsRanges) -> Destination | None:
     """``aws:SERVICE[:REGION]`` as an address set, from ``ranges`` (``ECR+S3``: both an image pull's)."""
     service = (destination.service or "").split(":")[1].upper()
-    names = ("ECR", "S3") if service == ECR_AND_S3 else (service,)
+    names = service_names(service)
     space: AddressSet | None = None
     for name in names:
         more = ranges.service_space(name, region)

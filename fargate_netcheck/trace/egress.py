@@ -22,8 +22,8 @@ from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, sub
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers, current_source
-from fargate_netcheck.trace.aws_ranges import AwsRanges, shipped
-from fargate_netcheck.trace.destination import ECR_AND_S3, Destination, resolve_service
+from fargate_netcheck.trace.aws_ranges import ECR_AND_S3, AwsRanges, shipped
+from fargate_netcheck.trace.destination import Destination, resolve_service
 from fargate_netcheck.trace.ecr import ecr_pull
 from fargate_netcheck.trace.filters import Filters
 from fargate_netcheck.trace.hops import (

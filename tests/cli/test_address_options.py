@@ -87,3 +87,22 @@ def test_destination_is_repeatable_and_the_worst_is_reported(capsys):
     report = _json(capsys, "--snapshot", snap, "--destination", "8.8.8.0/24", "--destination", "52.94.0.0/16")
     egress = report["targets"][0]["internet_egress"]
     assert (egress["verdict"], egress["blocked_at"]) == ("unreachable", "pcx-partner")
+
+
+def test_an_aws_service_the_ranges_list_nowhere_is_exit_2_naming_it(capsys, tmp_path):
+    snap = str(write(healthy(), tmp_path / "s.json"))
+    for destination, said in (
+        ("aws:NOPE", "--destination aws:NOPE: AWS ip-ranges.json createDate"),
+        ("aws:S3:us-nowhere-9", "lists no region us-nowhere-9"),
+    ):
+        r = run_cli(capsys, "check", "--snapshot", snap, *TARGET, "--destination", destination)
+        assert r.code == 2 and said in r.err, r.err
+        assert r.out == "" and len(r.err.strip().splitlines()) == 1
+
+
+def test_a_listed_service_the_shipped_copy_trims_is_unknown_saying_to_pass_a_download(capsys, tmp_path):
+    report = _json(
+        capsys, "--snapshot", str(write(healthy(), tmp_path / "s.json")), "--destination", "aws:EC2"
+    )
+    egress = report["targets"][0]["internet_egress"]
+    assert egress["verdict"] == "unknown" and "--ip-ranges" in egress["reason"]
