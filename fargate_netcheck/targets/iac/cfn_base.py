@@ -7,7 +7,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
+from fargate_netcheck.targets.iac.cfn_intrinsics import NO_VALUE, Evaluator
 from fargate_netcheck.targets.iac.network import Network
 from fargate_netcheck.targets.iac.values import first_unknown
 
@@ -35,10 +35,14 @@ class CfnBase:
         return f"{self.ev.resource_id(logical)} ({self.ev.t.where(logical, self.ev.resources)})"
 
     def get(self, kind: str, logical: str, props: JsonDict, name: str, default: Any = None) -> Any:
-        """The evaluated property; an unknown value is recorded against ``kind`` and returns None."""
+        """The evaluated property; an unknown value is recorded against ``kind`` and returns None.
+        A property that is absent or evaluates to ``AWS::NoValue`` (removed, as CloudFormation
+        removes it) returns ``default``."""
         if name not in props:
             return default
         value = self.ev.value(props[name])
+        if value is NO_VALUE:
+            return default
         unknown = first_unknown(value)
         if unknown is not None:
             self.net.unknown(

@@ -87,17 +87,27 @@ def parameter_values(t: Template, given: dict[str, str]) -> JsonDict:
             or ptype.startswith("AWS::SSM::Parameter::Value<List")
         ):
             values[name] = (
-                value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
+                [_text(v) for v in value]
+                if isinstance(value, list)
+                else [v.strip() for v in _text(value).split(",") if v.strip()]
             )
         else:
-            values[name] = value if isinstance(value, str) else str(value)
+            values[name] = _text(value)
         allowed = spec.get("AllowedValues")
         if (
             isinstance(allowed, list)
             and isinstance(values[name], str)
-            and values[name] not in map(str, allowed)
+            and values[name] not in map(_text, allowed)
         ):
             raise InputError(
                 f"{t.where(name, declared)}: parameter {name}: {values[name]!r} is not one of its AllowedValues"
             )
     return values
+
+
+def _text(value: Any) -> str:
+    """A parameter value as CloudFormation passes it: a string (YAML's ``true`` is ``"true"``, as
+    ``Fn::Equals`` and ``AllowedValues`` compare it, not Python's ``"True"``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)

@@ -14,7 +14,7 @@ from typing import Any
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_base import as_bool
-from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
+from fargate_netcheck.targets.iac.cfn_intrinsics import NO_VALUE, Evaluator
 from fargate_netcheck.targets.iac.cfn_security import CfnSecurity
 from fargate_netcheck.targets.iac.cfn_transit import CfnTransit
 from fargate_netcheck.targets.iac.needs_world import (
@@ -29,6 +29,9 @@ from fargate_netcheck.targets.iac.rules_shape import ROUTE_DESTINATIONS, ROUTE_T
 from fargate_netcheck.targets.iac.values import Unknown
 
 EC2 = "AWS::EC2::"
+# Resources whose attributes are whatever they return (a nested stack's outputs, a custom
+# resource's data), not their own id, even when named ``...Id``.
+_ANY_ATTRIBUTES = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource", "Custom::")
 
 
 def vpc_defaults(vpc_id: str) -> VpcDefaults:
@@ -43,6 +46,8 @@ def attribute(ev: Evaluator, logical: str, attr: str) -> Any:
     rtype = resource.get("Type") if isinstance(resource, dict) else None
     rid = ev.resource_id(logical)
     props = resource.get("Properties") or {}
+    if isinstance(rtype, str) and rtype.startswith(_ANY_ATTRIBUTES):
+        return Unknown(f"{rid}.{attr} is what the {rtype} returns at deployment")
     if rtype == f"{EC2}VPC":
         defaults = vpc_defaults(rid)
         special = {
@@ -95,12 +100,12 @@ class CfnResources(CfnSecurity, CfnTransit):
     # -- resources -----------------------------------------------------------------------------
     def vpc(self, logical: str, props: JsonDict) -> None:
         vpc: JsonDict = {"VpcId": self.rid(logical), "Tags": self.tags(props)}
-        cidr = self.get("Vpcs", logical, props, "CidrBlock")
-        if cidr is None and "CidrBlock" not in props:
+        cidr = self.get("Vpcs", logical, props, "CidrBlock", NO_VALUE)
+        if cidr is NO_VALUE:
             self.net.unknown(
                 "Vpcs", f"{self.where(logical)}: its CIDR block comes from an IPAM pool at deployment"
             )
-        if cidr is not None:
+        elif cidr is not None:
             vpc["CidrBlock"] = cidr
         vpc["EnableDnsSupport"] = as_bool(self.get("Vpcs", logical, props, "EnableDnsSupport", True))
         vpc["EnableDnsHostnames"] = as_bool(self.get("Vpcs", logical, props, "EnableDnsHostnames", False))
@@ -235,10 +240,10 @@ class CfnResources(CfnSecurity, CfnTransit):
         table = self.get("RouteTables", logical, props, "RouteTableId")
         route: JsonDict = {"State": "active", "Origin": "CreateRoute"}
         for cfn, _, aws in (*ROUTE_DESTINATIONS, *ROUTE_TARGETS):
-            value = self.get("RouteTables", logical, props, cfn)
-            if value is None and cfn in props:
+            value = self.get("RouteTables", logical, props, cfn, NO_VALUE)  # absent or AWS::NoValue
+            if value is None:
                 return  # unknown: recorded; the route's table cannot be evaluated
-            if value is not None:
+            if value is not NO_VALUE:
                 route[aws] = value
         if isinstance(table, str):
             self.net.add_route(table, route)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_base import CfnBase, as_bool
+from fargate_netcheck.targets.iac.cfn_intrinsics import NO_VALUE
 from fargate_netcheck.targets.iac.network import allow_all_out
 from fargate_netcheck.targets.iac.rules_shape import acl_entry, permission
 
@@ -15,12 +16,13 @@ from fargate_netcheck.targets.iac.rules_shape import acl_entry, permission
 class CfnSecurity(CfnBase):
     def security_group(self, logical: str, props: JsonDict) -> None:
         g = lambda name, default=None: self.get("SecurityGroups", logical, props, name, default)  # noqa: E731
-        egress = g("SecurityGroupEgress")
-        if "SecurityGroupEgress" not in props:
-            egress_rules = [
-                allow_all_out()
-            ]  # AWS adds "all out"; CloudFormation replaces it when egress is declared
-        else:  # an unknown value is recorded against SecurityGroups: never the default "all out" instead
+        # AWS adds "all out" to a group created without egress rules (absent, AWS::NoValue or []);
+        # one or more declared rules replace it. An unknown value (None, recorded against
+        # SecurityGroups) is never the default "all out" instead.
+        egress = g("SecurityGroupEgress", [])
+        if egress == []:
+            egress_rules = [allow_all_out()]
+        else:
             egress_rules = [self.rule(logical, r, "Destination") for r in egress or []]
         item = {
             "GroupId": self.rid(logical),
@@ -53,12 +55,20 @@ class CfnSecurity(CfnBase):
                 f"{self.where(logical)}: a security group rule's ports are not numbers: {rule!r}"
             ) from None
 
+    def _known(self, logical: str, props: JsonDict, kind: str) -> JsonDict | None:
+        """Every property's value, those that are ``AWS::NoValue`` left out; None when one is
+        unknown (recorded against ``kind``)."""
+        values = {k: self.get(kind, logical, props, k, NO_VALUE) for k in props}
+        if None in values.values():
+            return None
+        return {k: v for k, v in values.items() if v is not NO_VALUE}
+
     @staticmethod
     def sg_rule(side: str) -> Callable[[CfnSecurity, str, JsonDict], None]:
         def build(self: CfnSecurity, logical: str, props: JsonDict) -> None:
-            values = {k: self.get("SecurityGroups", logical, props, k) for k in props}
-            group = self.net.get("SecurityGroups", values.get("GroupId"))
-            if group is not None and None not in values.values():
+            values = self._known(logical, props, "SecurityGroups")
+            group = self.net.get("SecurityGroups", (values or {}).get("GroupId"))
+            if group is not None and values is not None:
                 field = "IpPermissions" if side == "Source" else "IpPermissionsEgress"
                 group[field].append(self.rule(logical, values, side))
 
@@ -70,9 +80,9 @@ class CfnSecurity(CfnBase):
         ] = self.tags(props)
 
     def acl_entry(self, logical: str, props: JsonDict) -> None:
-        values = {k: self.get("NetworkAcls", logical, props, k) for k in props}
-        acl = self.net.get("NetworkAcls", values.get("NetworkAclId"))
-        if acl is None or None in values.values():
+        values = self._known(logical, props, "NetworkAcls")
+        acl = self.net.get("NetworkAcls", (values or {}).get("NetworkAclId"))
+        if acl is None or values is None:
             return
         ports = values.get("PortRange")
         try:

@@ -1,6 +1,7 @@
-"""The Fargate tasks a template declares: ECS services with awsvpc networking, and tasks scheduled
-by an EventBridge rule (``AWS::Events::Rule`` EcsParameters) or EventBridge Scheduler
-(``AWS::Scheduler::Schedule``). Each becomes a ``TaskNetwork`` located at its resource's line."""
+"""The Fargate tasks a template declares: ECS services and task sets with awsvpc networking, and
+tasks scheduled by an EventBridge rule (``AWS::Events::Rule`` EcsParameters) or EventBridge
+Scheduler (``AWS::Scheduler::Schedule``). Each becomes a ``TaskNetwork`` located at its
+resource's line."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.targets.deploy_config import TaskNetwork
 from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
 from fargate_netcheck.targets.iac.task_needs import container_needs
-from fargate_netcheck.targets.iac.values import first_unknown
+from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
+# The awsvpc configuration's key in NetworkConfiguration (ECS spells it two ways).
+_AWSVPC = {"AWS::ECS::Service": "AwsvpcConfiguration", "AWS::ECS::TaskSet": "AwsVpcConfiguration"}
 _SECRET_TYPES = {"AWS::SecretsManager::Secret": "secretsmanager", "AWS::SSM::Parameter": "ssm"}
 
 
@@ -35,10 +38,12 @@ def _networks_of(ev: Evaluator, logical: str, resource: Any) -> list[TaskNetwork
     out: list[TaskNetwork] = []
     if isinstance(resource, dict):
         rtype, props = resource.get("Type"), resource.get("Properties") or {}
-        if rtype == "AWS::ECS::Service":
-            config = props.get("NetworkConfiguration") or {}
-            if isinstance(config, dict) and "AwsvpcConfiguration" in config:
-                out.append(_network(ev, logical, config["AwsvpcConfiguration"], props.get("TaskDefinition")))
+        if rtype in _AWSVPC:  # NetworkConfiguration evaluated first: it may be an Fn::If
+            config = ev.value(props.get("NetworkConfiguration"))
+            key = _AWSVPC[rtype]
+            if isinstance(config, Unknown) or (isinstance(config, dict) and key in config):
+                raw = config if isinstance(config, Unknown) else config[key]
+                out.append(_network(ev, logical, raw, props.get("TaskDefinition")))
         elif rtype == "AWS::Events::Rule":
             for i, target in enumerate(ev.value(props.get("Targets")) or []):
                 ecs = target.get("EcsParameters") if isinstance(target, dict) else None
@@ -50,7 +55,7 @@ def _networks_of(ev: Evaluator, logical: str, resource: Any) -> list[TaskNetwork
                         _network(ev, logical, vpc, ecs.get("TaskDefinitionArn"), f"#{target.get('Id', i)}")
                     )
         elif rtype == "AWS::Scheduler::Schedule":
-            ecs = (props.get("Target") or {}).get("EcsParameters") or {}
+            ecs = (ev.value(props.get("Target")) or {}).get("EcsParameters") or {}
             vpc = (ecs.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration")
             if vpc is not None:
                 out.append(_network(ev, logical, vpc, ecs.get("TaskDefinitionArn")))
@@ -60,10 +65,11 @@ def _networks_of(ev: Evaluator, logical: str, resource: Any) -> list[TaskNetwork
 def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str = "") -> TaskNetwork:
     source = f"cloudformation:{ev.resource_id(logical)}{suffix}"
     location = ev.t.location(logical, ev.resources)
-    config = ev.value(raw) if isinstance(raw, dict) else {}
+    value = ev.value(raw)
+    config = value if isinstance(value, dict) else {}
     subnets, groups = config.get("Subnets") or [], config.get("SecurityGroups") or []
     problems = []
-    unknown = first_unknown([subnets, groups])
+    unknown = value if isinstance(value, Unknown) else first_unknown([subnets, groups])
     if unknown is not None:
         problems.append(
             f"{source}: its subnets or security groups are not known before deployment ({unknown.reason})"

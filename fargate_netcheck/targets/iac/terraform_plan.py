@@ -82,7 +82,10 @@ class Plan:
             unknown = _step(unknown, step)
             values = _step(values, step)
         if unknown is True or (_has_unknown(unknown) and (values is None or isinstance(values, list))):
-            return self.follow(inst, path)
+            followed = self.follow(inst, path)
+            if isinstance(values, list) and not isinstance(followed, Unknown):
+                return _with_known(values, unknown, followed)
+            return followed
         return values
 
     def follow(self, inst: Instance, path: tuple[Any, ...]) -> Any:
@@ -258,6 +261,18 @@ def _step(node: Any, step: Any) -> Any:
     if isinstance(node, list) and isinstance(step, int):
         return node[step] if step < len(node) else None
     return node if node is True else None
+
+
+def _with_known(values: list[Any], unknown: Any, followed: Any) -> Any:
+    """A list of ids some of which only apply knows (``[aws_subnet.new.id, "subnet-0abc"]``): the
+    references followed, and the elements the plan already knows (the references do not name them)."""
+    if not all(v is None or isinstance(v, (str, int, float)) for v in values):
+        return followed  # a list of blocks: each element is read on its own
+    known = [v for i, v in enumerate(values) if v is not None and not _has_unknown(_step(unknown, i))]
+    if not known:
+        return followed
+    resolved = followed if isinstance(followed, list) else [followed]
+    return list(dict.fromkeys([*resolved, *known]))
 
 
 def _has_unknown(node: Any) -> bool:

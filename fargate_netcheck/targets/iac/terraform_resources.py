@@ -207,6 +207,12 @@ class TfResources(SecurityResources):
         if isinstance(vpc, str) and isinstance(table, str):
             self.net.set_main_route_table(vpc, table, inst.id())
 
+    def remove_main_association(self, before: JsonDict) -> None:
+        """Destroying it makes the VPC's original main table (``original_route_table_id``) main again."""
+        vpc, original = before.get("vpc_id"), before.get("original_route_table_id")
+        if isinstance(vpc, str) and isinstance(original, str):
+            self.net.set_main_route_table(vpc, original, f"{original}#main")
+
     @staticmethod
     def gateway(kind: str, state: str) -> Callable[[TfResources, Instance], None]:
         def build(self: TfResources, inst: Instance) -> None:
@@ -380,7 +386,7 @@ _HANDLERS: dict[str, _Handler] = {
     "aws_default_route_table": (TfResources.default_route_table, None),
     "aws_route": (TfResources.route, TfResources.remove_route),
     "aws_route_table_association": (TfResources.association, TfResources.remove_association),
-    "aws_main_route_table_association": (TfResources.main_association, None),
+    "aws_main_route_table_association": (TfResources.main_association, TfResources.remove_main_association),
     "aws_internet_gateway": (TfResources.gateway("InternetGateways", "available"), "InternetGateways"),
     "aws_internet_gateway_attachment": (TfResources.igw_attachment, None),
     "aws_egress_only_internet_gateway": (
@@ -391,8 +397,8 @@ _HANDLERS: dict[str, _Handler] = {
     "aws_security_group": (TfResources.security_group, "SecurityGroups"),
     "aws_default_security_group": (TfResources.default_security_group, None),
     "aws_security_group_rule": (TfResources.sg_rule, TfResources.remove_rule),
-    "aws_vpc_security_group_egress_rule": (TfResources.sg_rule, TfResources.remove_rule),
-    "aws_vpc_security_group_ingress_rule": (TfResources.sg_rule, TfResources.remove_rule),
+    "aws_vpc_security_group_egress_rule": (TfResources.sg_rule, TfResources.remove_egress_rule),
+    "aws_vpc_security_group_ingress_rule": (TfResources.sg_rule, TfResources.remove_ingress_rule),
     "aws_network_acl": (TfResources.network_acl, "NetworkAcls"),
     "aws_default_network_acl": (TfResources.default_network_acl, None),
     "aws_network_acl_rule": (TfResources.acl_rule, TfResources.remove_acl_rule),

@@ -161,19 +161,34 @@ class SecurityResources(TfValues):
         if isinstance(acl, str) and isinstance(subnet, str):
             self.net.associate_network_acl(acl, subnet, inst.id())
 
-    def remove_rule(self, before: JsonDict) -> None:
-        """A deleted security group rule: the group's permission of the same protocol and ports goes."""
+    def remove_rule(self, before: JsonDict, egress: bool | None = None) -> None:
+        """A deleted security group rule: what it allowed leaves the group's permission of the same
+        protocol and ports (AWS groups a rule's addresses with others' in one permission).
+        ``egress``: None for ``aws_security_group_rule``, whose ``type`` says which side."""
         group = self.net.get("SecurityGroups", before.get("security_group_id"))
         if group is None:
             return
-        egress = before.get("type") == "egress" or "egress" in str(before.get("id", ""))
+        if egress is None:
+            egress = before.get("type") == "egress"
         field = "IpPermissionsEgress" if egress else "IpPermissions"
-        proto = permission(before.get("protocol") or before.get("ip_protocol") or "-1")["IpProtocol"]
-        group[field] = [
-            p
-            for p in group.get(field) or []
-            if not (p.get("IpProtocol") == proto and p.get("FromPort") == before.get("from_port"))
-        ]
+        gone = _permission_of(before, group["GroupId"])
+        kept = []
+        for p in group.get(field) or []:
+            same = all(p.get(k) == gone.get(k) for k in ("IpProtocol", "FromPort", "ToPort"))
+            if not same:
+                kept.append(p)
+                continue
+            left = {key: [x for x in p.get(key) or [] if x.get(name) not in _ids(gone, key, name)]
+                    for key, name in _RANGES}  # fmt: skip
+            if any(_ids(gone, key, name) for key, name in _RANGES) and any(left.values()):
+                kept.append({**p, **left})
+        group[field] = kept
+
+    def remove_egress_rule(self, before: JsonDict) -> None:
+        self.remove_rule(before, egress=True)
+
+    def remove_ingress_rule(self, before: JsonDict) -> None:
+        self.remove_rule(before, egress=False)
 
     def remove_acl_rule(self, before: JsonDict) -> None:
         acl = self.net.get("NetworkAcls", before.get("network_acl_id"))
@@ -186,3 +201,25 @@ class SecurityResources(TfValues):
                     and e.get("Egress") == bool(before.get("egress"))
                 )
             ]
+
+
+_RANGES = (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6"), ("PrefixListIds", "PrefixListId"),
+           ("UserIdGroupPairs", "GroupId"))  # fmt: skip
+
+
+def _ids(permission_: JsonDict, key: str, name: str) -> set[str]:
+    return {x.get(name) for x in permission_.get(key) or []}
+
+
+def _permission_of(before: JsonDict, group_id: str) -> JsonDict:
+    """The permission a rule resource's prior state made (``aws_security_group_rule`` or
+    ``aws_vpc_security_group_*_rule``)."""
+    if "ip_protocol" in before:
+        one = lambda k: [before[k]] if before.get(k) else []  # noqa: E731
+        return permission(before["ip_protocol"], before.get("from_port"), before.get("to_port"),
+                          one("cidr_ipv4"), one("cidr_ipv6"), one("prefix_list_id"),
+                          one("referenced_security_group_id"))  # fmt: skip
+    groups = [before["source_security_group_id"]] if before.get("source_security_group_id") else []
+    return permission(before.get("protocol") or "-1", before.get("from_port"), before.get("to_port"),
+                      before.get("cidr_blocks") or [], before.get("ipv6_cidr_blocks") or [],
+                      before.get("prefix_list_ids") or [], groups + ([group_id] if before.get("self") else []))  # fmt: skip

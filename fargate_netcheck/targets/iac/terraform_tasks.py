@@ -1,6 +1,6 @@
-"""The Fargate tasks a plan declares: ``aws_ecs_service`` with a network configuration, tasks
-scheduled by ``aws_cloudwatch_event_target`` (``ecs_target``) or ``aws_scheduler_schedule``, with
-their task definitions' needs. Each is located at its resource in the plan, named by its address."""
+"""The Fargate tasks a plan declares: ``aws_ecs_service`` and ``aws_ecs_task_set`` with a network
+configuration, tasks scheduled by ``aws_cloudwatch_event_target`` (``ecs_target``) or
+``aws_scheduler_schedule``, with their task definitions' needs. Each is located at its resource in the plan, named by its address."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fargate_netcheck.targets.iac.values import first_unknown
 # resource type -> (path to its awsvpc network configuration, the task definition attribute's path)
 _TASKS: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
     "aws_ecs_service": (("network_configuration", 0), ("task_definition",)),
+    "aws_ecs_task_set": (("network_configuration", 0), ("task_definition",)),
     "aws_cloudwatch_event_target": (
         ("ecs_target", 0, "network_configuration", 0),
         ("ecs_target", 0, "task_definition_arn"),
