@@ -239,3 +239,24 @@ def test_what_a_custom_resource_or_nested_stack_returns_is_unknown_not_its_own_i
     messages = " ".join(f["message"] for f in report["findings"])
     assert f"app/Lookup.{attribute} is what the" in messages
     assert "app/Lookup not created by the code" not in messages
+
+
+def test_a_regional_nat_gateway_in_the_code_is_unknown_as_in_a_snapshot(check_template):
+    text = (
+        NETWORK
+        + OPEN_GROUP
+        + """
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties: {AvailabilityMode: regional, VpcId: !Ref Vpc}
+  ToNat:
+    Type: AWS::EC2::Route
+    Properties: {RouteTableId: !Ref Rt, DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: !Ref Nat}
+"""
+        + SERVICE.replace("AssignPublicIp: ENABLED", "AssignPublicIp: DISABLED")
+    )
+    code, report, _ = check_template(text)
+    (target,) = report["targets"]
+    egress = target["internet_egress"]
+    assert (code, egress["verdict"]) == (1, "unknown")
+    assert [c["check"] for c in egress["checks"] if c["status"] == "unknown"] == ["nat.regional"]

@@ -250,6 +250,7 @@ class TfResources(SecurityResources):
                 "SubnetId": self.one("NatGateways", inst, "subnet_id"),
                 "State": "available",
                 "ConnectivityType": self.v("NatGateways", inst, "connectivity_type", default="public"),
+                "AvailabilityMode": self.v("NatGateways", inst, "availability_mode", default="zonal"),
                 "Tags": self.tags(inst),
             },
         )
