@@ -3,8 +3,11 @@
 import ipaddress
 from collections.abc import Iterator
 
+import networkx as nx
+
 from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
+from fargate_netcheck.snapshot.parse import TCP, Network, SgRule
 
 SG001 = from_checks(
     id="SG001",
@@ -15,7 +18,9 @@ SG001 = from_checks(
     docs="""
     What it checks: the union of the task's security groups has an outbound rule allowing TCP on
     the required port (443 by default) to the destination, by CIDR or prefix list. A rule that
-    names another security group does not cover internet addresses.
+    names another security group covers only the private addresses of that group's network
+    interfaces: never internet addresses; for a private destination it may, and as the snapshot
+    does not list the group's members the verdict is then unknown, not this error.
     Why it matters: security groups deny all egress that no rule allows; the image pull times out.
     Example: a group whose default "all traffic to 0.0.0.0/0" egress rule was removed.
     Fix: add an outbound rule: TCP 443 to 0.0.0.0/0 (or the prefix lists you need).
@@ -54,7 +59,7 @@ SG003 = from_checks(
     remediation="Update the task configuration to existing security group and subnet ids.",
 )
 
-_ALL_V4 = ipaddress.ip_network("0.0.0.0/0")
+_ALL_V4 = ipaddress.IPv4Network("0.0.0.0/0")
 
 
 @rule(
@@ -85,12 +90,35 @@ def all_outbound_tcp(ctx: RuleContext) -> Iterator[Hit]:
         ]
         if len(nodes) != len(groups):
             continue  # missing groups are SG003's business
+        if any("IpPermissionsEgress" not in node["item"] for node in nodes):
+            continue  # outbound rules not in the snapshot: the walk reports them unknown (DATA001)
         rules = [r for node in nodes for r in node.get("sg_egress", ())]
-        if not any(
-            r.protocol in ("-1", "6") and r.ports == (0, 65535) and _ALL_V4 in r.networks for r in rules
-        ):
+        if not _all_tcp_to_everywhere(rules, ctx.graph):
             yield Hit(
                 groups[0] if len(groups) == 1 else ",".join(groups),
                 f"security groups {', '.join(groups)} do not allow all outbound TCP to 0.0.0.0/0",
                 result.target.target_id,
             )
+
+
+def _all_tcp_to_everywhere(rules: list[SgRule], g: nx.DiGraph) -> bool:
+    """Do the rules, together, allow every TCP port to all of 0.0.0.0/0 (by CIDR or by the entries of
+    a prefix list in the snapshot)? Coverage changes only where a rule's range starts or ends, so
+    each such port stands for the ports up to the next one."""
+    tcp = [r for r in rules if r.protocol in ("-1", TCP) and r.ports is not None]
+    starts = {0} | {r.ports[0] for r in tcp if r.ports} | {r.ports[1] + 1 for r in tcp if r.ports}
+    for port in sorted(starts - {65536}):
+        nets = [
+            net
+            for r in tcp
+            if r.covers(TCP, port)
+            for net in (*r.networks, *(n for pl in r.prefix_list_ids for n in _entries(g, pl)))
+            if isinstance(net, ipaddress.IPv4Network)
+        ]
+        if _ALL_V4 not in ipaddress.collapse_addresses(nets):
+            return False
+    return True
+
+
+def _entries(g: nx.DiGraph, prefix_list: str) -> tuple[Network, ...]:
+    return (g.nodes[prefix_list].get("prefixes") or ()) if prefix_list in g else ()

@@ -168,6 +168,13 @@ class EndpointWalk:
                     CheckCode.DATA_MISSING, gid, f"security group {gid} of {vpce} is not in the snapshot"
                 )
                 return
+            if "IpPermissions" not in (g.nodes[gid].get("item") or {}):
+                walk.unknown(
+                    CheckCode.DATA_MISSING,
+                    gid,
+                    f"the inbound rules of security group {gid} of {vpce} are not in the snapshot",
+                )
+                return
             ingress.extend(g.nodes[gid].get("sg_ingress", ()))
         task_groups = self.target.security_group_ids if self.target.evaluate_security_groups else None
         outcome = evaluate_ingress(
@@ -201,14 +208,10 @@ class EndpointWalk:
             )
             return
         dest = self._endpoint_destination(vpce, cidrs)
-        outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
-        status, detail = outcome.status, outcome.detail
-        unsure = sorted({g for r in rules if r.may_cover("6") for g in r.group_ids} & set(groups))
-        if status is Status.FAIL and unsure:
-            status = Status.UNKNOWN
-            detail = f"egress to {vpce}'s group {unsure[0]} has no valid port range: whether it allows TCP {HTTPS} is unknown"
-        code = EGRESS_CODES.get(status, CheckCode.EP_TASK_EGRESS_PARTIAL)
-        self.walk.add(code, status, blame, f"security groups {label}: {detail}")
+        # The endpoint's groups hold its interfaces: a rule naming another group does not reach them.
+        outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS, holders=groups)
+        code = EGRESS_CODES.get(outcome.status, CheckCode.EP_TASK_EGRESS_PARTIAL)
+        self.walk.add(code, outcome.status, blame, f"security groups {label}: {outcome.detail}")
 
     def _endpoint_destination(self, vpce: str, cidrs: tuple[Network, ...]) -> Destination:
         """The endpoint's subnets as a destination, one object per endpoint for the whole run (the

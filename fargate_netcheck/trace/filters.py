@@ -7,13 +7,14 @@ egress, ECR pull) record its outcomes as checks.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from fargate_netcheck.core.model import Check, CheckCode, Status, Target
-from fargate_netcheck.graph.build import region_of, successor, unread_accounts
+from fargate_netcheck.graph.build import region_of, successor, unread_accounts, vpc_cidrs
 from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
@@ -41,9 +42,10 @@ class Filters:
     _acls: dict[tuple[str, bool, object, tuple[int, int]], tuple[tuple[Network, ...], AclOutcome]] = field(
         default_factory=dict
     )
-    _sgs: dict[tuple[tuple[str, ...], object, str, int], tuple[tuple[Network, ...], SgOutcome]] = field(
-        default_factory=dict
-    )
+    _sgs: dict[
+        tuple[tuple[str, ...], object, str, int, tuple[str, ...] | None],
+        tuple[tuple[Network, ...], SgOutcome],
+    ] = field(default_factory=dict)
     _networks: dict[int, tuple[Network, Span, str]] = field(default_factory=dict)
     # what a piece of a walk recorded (``replay``), beside the object its key names by identity
     _recorded: dict[Hashable, tuple[object, tuple[Check, ...]]] = field(default_factory=dict)
@@ -145,15 +147,42 @@ class Filters:
         )
 
     def egress_outcome(
-        self, groups: tuple[str, ...], rules: list[SgRule], dest: Destination, port: int
+        self,
+        groups: tuple[str, ...],
+        rules: list[SgRule],
+        dest: Destination,
+        port: int,
+        holders: tuple[str, ...] | None = None,
     ) -> SgOutcome:
-        key = (groups, self._peer_key(dest.addresses), dest.label, port)
+        """``holders``: the groups of the network interfaces that hold ``dest``, when known (see
+        ``evaluate_egress``)."""
+        key = (groups, self._peer_key(dest.addresses), dest.label, port, holders)
         hit = self._sgs.get(key)
         if hit is not None and hit[0] == dest.addresses:
             return hit[1]
-        outcome = evaluate_egress(rules, dest, port, self.prefix_lists(rules))
+        outcome = evaluate_egress(
+            rules,
+            dest,
+            port,
+            self.prefix_lists(rules),
+            group_ranges=self.group_ranges(rules),
+            holders=holders,
+        )
         self._sgs[key] = (dest.addresses, outcome)
         return outcome
+
+    def group_ranges(self, rules: list[SgRule]) -> dict[str, tuple[Network, ...]]:
+        """The CIDR blocks of the VPC of each group the rules name, for those in the snapshot: where
+        the private addresses of the group's network interfaces lie (besides non-internet space)."""
+        g = self.graph
+        found: dict[str, tuple[Network, ...]] = {}
+        for gid in {grp for rule in rules for grp in rule.group_ids if grp}:
+            vpc = g.nodes[gid]["item"].get("VpcId") if g.nodes.get(gid, {}).get("kind") == "sg" else None
+            if vpc and g.nodes.get(vpc, {}).get("kind") == "vpc":
+                found[gid] = tuple(
+                    ipaddress.ip_network(c, strict=False) for c in vpc_cidrs(g.nodes[vpc]["item"])
+                )
+        return found
 
     def prefix_lists(self, rules: list[SgRule]) -> dict[str, tuple[Network, ...] | None]:
         g = self.graph

@@ -1,17 +1,26 @@
 """Security group egress: does the union of a task's groups allow a protocol and port to a set of
-addresses? Groups are stateful, so replies need no rule. A rule naming another group never covers
-internet addresses. A TCP or UDP rule without a valid port range (which AWS refuses to create) may
-or may not allow the port: where it reaches the addresses that nothing else allows, unknown."""
+addresses? Groups are stateful, so replies need no rule. A rule naming another group covers the
+private addresses of that group's network interfaces (never their public or Elastic IPs, so never
+internet addresses); the snapshot does not list them, so where such a rule could reach what nothing
+else allows (a private address, or one of the group's VPC), unknown. A TCP or UDP rule without a
+valid port range (which AWS refuses to create) may or may not allow the port: where it reaches the
+addresses that nothing else allows, unknown."""
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from fargate_netcheck.core.model import Status
 from fargate_netcheck.snapshot.parse import Network, SgRule, within
-from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.destination import NOT_INTERNET_V4, NOT_INTERNET_V6, Destination
+
+# Where a network interface's private address may lie, whatever its VPC: outside the internet.
+# A referenced group's own VPC adds its CIDR blocks (a VPC may use public ranges, and IPv6 ones are).
+_PRIVATE_SPACE: tuple[Network, ...] = tuple(
+    ipaddress.ip_network(c) for c in (*NOT_INTERNET_V4, *NOT_INTERNET_V6)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +35,14 @@ def evaluate_egress(
     port: int,
     prefix_lists: dict[str, tuple[Network, ...] | None],
     protocol: str = "6",
+    group_ranges: Mapping[str, tuple[Network, ...]] | None = None,
+    holders: tuple[str, ...] | None = None,
 ) -> SgOutcome:
-    """``prefix_lists`` maps each referenced prefix-list id to its CIDRs, or None if unreadable."""
+    """``prefix_lists`` maps each referenced prefix-list id to its CIDRs, or None if unreadable;
+    ``group_ranges`` each referenced group id to its VPC's CIDR blocks, where they are known.
+    ``holders``: the groups of the network interfaces that hold the destination, when the caller
+    knows them (an interface endpoint's): a rule naming one of them allows the traffic, a rule
+    naming any other group does not."""
     allowed: list[Network] = []
     unreadable: list[str] = []
     for rule in rules:
@@ -44,6 +59,11 @@ def evaluate_egress(
     wanted = destination.addresses  # may mix families (a prefix list's entries, say)
     if all(any(_within(piece, net) for net in merged) for piece in wanted):
         return SgOutcome(Status.PASS, f"egress allows TCP {port} to {destination}")
+    held = sorted({g for r in rules if r.covers(protocol, port) for g in r.group_ids} & set(holders or ()))
+    if held:
+        return SgOutcome(
+            Status.PASS, f"egress allows TCP {port} to group {held[0]}, which holds {destination}"
+        )
     unsure = _unsure(rules, protocol, prefix_lists, lambda net: any(_overlaps(net, p) for p in wanted))
     if unsure:
         return SgOutcome(Status.UNKNOWN, f"egress to {destination} on TCP {port} {unsure}")
@@ -52,6 +72,17 @@ def evaluate_egress(
             Status.UNKNOWN,
             f"egress to {destination} on TCP {port} depends on prefix list(s) {', '.join(sorted(set(unreadable)))}"
             " whose entries were not collected",
+        )
+    rest = [p for p in wanted if not any(_within(p, net) for net in merged)]
+    if named := _named_groups(rules, protocol, port, rest, group_ranges or {}, holders):
+        why = (
+            "it has no valid port range (AWS requires one for TCP and UDP)"
+            if holders is not None
+            else "it covers the private addresses of that group's network interfaces, which the snapshot does not list"
+        )
+        return SgOutcome(
+            Status.UNKNOWN,
+            f"egress to {destination} on TCP {port} may be allowed by a rule naming group {', '.join(named)}: {why}",
         )
     overlapping = [n for n in merged if any(n.version == p.version and n.overlaps(p) for p in wanted)]
     if overlapping:
@@ -85,6 +116,30 @@ def _unsure(
                 " (AWS requires one for TCP and UDP), so whether it allows the port is unknown"
             )
     return ""
+
+
+def _named_groups(
+    rules: list[SgRule],
+    protocol: str,
+    port: int,
+    rest: list[Network],
+    group_ranges: Mapping[str, tuple[Network, ...]],
+    holders: tuple[str, ...] | None,
+) -> list[str]:
+    """The groups named by rules that allow (or may allow) ``port`` and whose members' private
+    addresses could lie in ``rest``, the part of the destination nothing else allows. With
+    ``holders`` known, only those count (the ones that certainly allow the port passed already)."""
+    named: set[str] = set()
+    for rule in rules:
+        if not (rule.covers(protocol, port) or rule.may_cover(protocol)):
+            continue
+        for gid in rule.group_ids:
+            if not gid or gid in named or (holders is not None and gid not in holders):
+                continue
+            space = (*_PRIVATE_SPACE, *group_ranges.get(gid, ()))
+            if any(_overlaps(piece, net) for piece in rest for net in space):
+                named.add(gid)
+    return sorted(named)
 
 
 def _overlaps(a: Network, b: Network) -> bool:
