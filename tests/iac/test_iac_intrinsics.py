@@ -130,3 +130,23 @@ def test_parameters_file_formats(tmp_path):
         parse_parameters([], [previous])
     with pytest.raises(InputError, match="expected KEY=VALUE"):
         parse_parameters(["novalue"], [])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [-1, ["a", "b"]],  # Python would count from the end; CloudFormation refuses the template
+        [2, ["a", "b"]],
+        [0, "ab"],  # a text is not a list: Python would pick its first character
+        [True, ["a", "b"]],
+        ["1.5", ["a", "b"]],
+        [0, {"a": 1}],
+    ],
+)
+def test_fn_select_as_cloudformation_refuses_it_is_an_input_error(args):
+    with pytest.raises(InputError, match="Fn::Select index"):
+        evaluator({}).value({"Fn::Select": args})
+
+
+def test_fn_select_takes_an_index_written_as_text():
+    assert evaluator({}).value({"Fn::Select": ["1", ["a", "b"]]}) == "b"

@@ -210,12 +210,11 @@ class Evaluator:
         index, items = (self.value(a) for a in self._args("Select", arg, 2))
         if isinstance(index, Unknown) or isinstance(items, Unknown):
             return first_unknown([index, items])
-        try:
-            return items[int(index)]
-        except (ValueError, TypeError, IndexError):
-            raise InputError(
-                f"{self.t.shown}: Fn::Select index {index!r} is out of range of {items!r}"
-            ) from None
+        # CloudFormation: a non-negative index into a list (no counting from the end, no text).
+        position = _index(index)
+        if not isinstance(items, list) or position is None or position >= len(items):
+            raise InputError(f"{self.t.shown}: Fn::Select index {index!r} is out of range of {items!r}")
+        return items[position]
 
     def split(self, arg: Any) -> Any:
         delimiter, text = (self.value(a) for a in self._args("Split", arg, 2))
@@ -340,3 +339,12 @@ _FUNCTIONS: dict[str, Callable[[Evaluator, Any], Any]] = {
     "Fn::ToJsonString": _to_json,
     "Fn::Transform": lambda ev, arg: Unknown("Fn::Transform runs a macro at deployment"),
 }
+
+
+def _index(value: Any) -> int | None:
+    """A list index as Fn::Select takes one (an integer or its digits), else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
