@@ -82,6 +82,7 @@ def service_paths(
     for result in report.targets:
         for service in services_to_walk(found, needs):
             label = service.label if service else "the internet"
-            walked = path_to_service(tracer, result.target, service.key if service else None, label)
+            key, region = (service.key, service.region) if service else (None, None)
+            walked = path_to_service(tracer, result.target, key, label, region)
             paths.append(ServicePath(result.target.target_id, service, label, walked))
     return paths

@@ -122,7 +122,8 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "no-capacity",
         "capacity",
-        r"Capacity is unavailable|insufficient capacity|RESOURCE:(CPU|MEMORY)|SpotInterruption",
+        r"Capacity is unavailable|insufficient capacity|RESOURCE:(CPU|MEMORY)|SpotInterruption"
+        r"|Spot Task was interrupted",  # the stoppedReason of stopCode SpotInterruption
         "AWS had no Fargate capacity for the task at that moment (or reclaimed Fargate Spot capacity)",
         "retry, allow more availability zones (subnets), or use on-demand Fargate",
     ),
@@ -156,7 +157,8 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "registry-unauthorized",
         "permissions",
-        r"CannotPullContainer[^|]*(\b(401 Unauthorized|403 Forbidden)\b|failed to authorize"
+        # "failed to authorize" alone is not a refusal: the token fetch it wraps may have timed out
+        r"CannotPullContainer[^|]*(\b(401 Unauthorized|403 Forbidden)\b|failed to authorize[^|]*unauthorized"
         r"|unauthorized: authentication required|denied: requested access to the resource is denied)",
         "{registry} refused the pull ({status}): the task has no valid credentials for it",
         "set repositoryCredentials in the container definition to a Secrets Manager secret holding the "
@@ -176,7 +178,7 @@ PATTERNS: tuple[StopPattern, ...] = (
         "network",
         r"i/o timeout|context deadline exceeded|request canceled|RequestCanceled|Client\.Timeout"
         r"|TLS handshake timeout|connection timed out|network is unreachable|no route to host"
-        r"|waiting for connection|connection reset by peer",
+        r"|waiting for connection|connection reset by peer|connection refused",
         "the task could not reach {service} over the network{endpoint}",
         _NETWORK_FIX,
     ),
@@ -296,9 +298,26 @@ def _fields(text: str, reason: str, service: Service | None) -> dict[str, str]:
         "registry": registry,
         "action": action_text,
         "status": status.group(1) if status else "refused",
-        "endpoint": f" (connecting to {endpoint.group(1)} timed out)" if endpoint else "",
-        "reason": reason or "no reason given",
+        "endpoint": f" (connecting to {endpoint.group(1)} {_failure(text)})" if endpoint else "",
+        "reason": printable(reason) or "no reason given",
     }
+
+
+def _failure(text: str) -> str:
+    """How the connection the message quotes failed."""
+    if re.search(r"connection refused", text, re.IGNORECASE):
+        return "was refused"
+    if re.search(r"connection reset", text, re.IGNORECASE):
+        return "was reset"
+    return "timed out"
+
+
+def printable(text: str) -> str:
+    """Untrusted text (a reason ECS or an event file gave) on one line, its control, format and
+    separator characters escaped (``\\x1b``, ``\\u202e``): quoted in a headline, it cannot break the
+    line or drive a terminal."""
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in flat)
 
 
 def classify(

@@ -55,6 +55,22 @@ class Service:
             return f"Amazon ECR registry {self.host}"
         return LABELS[self.key]
 
+    @property
+    def region(self) -> str | None:
+        """The AWS region the host names (``logs.eu-west-1.amazonaws.com``, ``prod-us-east-1-starport-
+        layer-bucket``); None when it names none (the task's region is meant, or it is not AWS)."""
+        if self.host is None or self.key in (DOCKER_HUB, REGISTRY):
+            return None
+        found = _REGION.search(self.host)
+        return (found.group(1) or found.group(2)) if found else None
+
+
+# The region label right before amazonaws.com (``s3-us-west-2.amazonaws.com`` too), or the layer
+# bucket's own name; never a region-like word in a customer's bucket name.
+_REGION_NAME = r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+"
+_REGION = re.compile(
+    rf"[.-]({_REGION_NAME})\.amazonaws\.com(?:\.cn)?$|^prod-({_REGION_NAME})-starport-layer-bucket\b"
+)
 
 # host (lower case) -> service
 _HOSTS: tuple[tuple[str, str], ...] = (

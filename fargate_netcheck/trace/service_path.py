@@ -10,6 +10,11 @@ Which way the service goes, as AWS resolves it:
   not); otherwise the internet on TCP 443.
 - S3 (environment files): the S3 gateway endpoint on the task subnet's route table, else the internet.
 - Docker Hub or another registry: the internet on TCP 443.
+- A service in another region than the task's (the error's host names it: ``logs.eu-west-1…``, an
+  ECR registry of another region): the VPC's endpoints and its S3 gateway endpoint serve their own
+  region only, so the way is the internet on TCP 443 (to that region's ECR and S3 addresses for
+  ECR); a cross-region interface endpoint of that service in the VPC (PrivateLink) is not walked:
+  ``unknown``.
 
 ``VpcEndpoints`` not collected, or DNS attributes unknown where an endpoint would decide: ``unknown``.
 Endpoint policies are not evaluated (the reason says so). The per-need walks of every target
@@ -31,9 +36,17 @@ from fargate_netcheck.core.service_keys import (
     SSM,
 )
 from fargate_netcheck.graph.build import region_of
+from fargate_netcheck.trace.aws_ranges import ECR_AND_S3
+from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET, Tracer
-from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints, unusable_endpoints, vpc_dns
+from fargate_netcheck.trace.endpoints import (
+    dns_off,
+    endpoint_ids,
+    private_dns_endpoints,
+    unusable_endpoints,
+    vpc_dns,
+)
 from fargate_netcheck.trace.walk import Walk
 
 HTTPS = (443,)
@@ -41,9 +54,14 @@ _ECR = {ECR_API, ECR_REGISTRY, ECR_LAYERS, IMAGE}
 INTERFACE_ENDPOINTS = {LOGS: "logs", SECRETS: "secretsmanager", SSM: "ssm", KMS: "kms"}
 
 
-def path_to_service(tracer: Tracer, target: Target, service: str | None, label: str) -> PathResult:
+def path_to_service(
+    tracer: Tracer, target: Target, service: str | None, label: str, region: str | None = None
+) -> PathResult:
     """The verdict of the way from ``target`` to ``service`` (a ``stop_service`` key; None: the
-    internet), named ``label`` in the reasons."""
+    internet) in ``region`` (None: the task's), named ``label`` in the reasons."""
+    subnet = tracer.graph.nodes.get(target.subnet_id, {})
+    if region and subnet.get("kind") == "subnet" and region != subnet.get("region") and service is not None:
+        return _other_region(tracer, target, service, label, region)
     if service in _ECR:
         return tracer.ecr_pull(target)
     g = tracer.graph
@@ -95,5 +113,49 @@ def _internet(tracer: Tracer, target: Target, label: str, why: str | None) -> Pa
         internet.blocked_at,
         f"{prefix}: {internet.reason}",
         list(internet.checks),
+        "internet",
+    )
+
+
+# The endpoint services a service's traffic could take, by the short name of their endpoint.
+_ENDPOINT_NAMES = {
+    **{key: ("ecr.api", "ecr.dkr", "s3") for key in _ECR},
+    **{key: (name,) for key, name in INTERFACE_ENDPOINTS.items()},
+    ENV_FILES: ("s3",),
+}
+
+
+def _other_region(tracer: Tracer, target: Target, service: str, label: str, region: str) -> PathResult:
+    """``service`` in ``region``, another region than the task's: the internet, unless the VPC has
+    an endpoint of it in that region (cross-region PrivateLink), which is not walked."""
+    g = tracer.graph
+    vpc_id = g.nodes[target.subnet_id]["item"].get("VpcId", "")
+    names = _ENDPOINT_NAMES.get(service, ())
+    rd = region_of(g, target.subnet_id)
+    crossing = [
+        e
+        for name in names
+        for prefix in ("com.amazonaws.", "cn.com.amazonaws.")
+        for e in endpoint_ids(g, vpc_id, f"{prefix}{region}.{name}")
+    ]
+    if crossing or (names and not rd.collected("VpcEndpoints")):
+        why = (
+            f"{vpc_id} has the cross-region endpoint {crossing[0]} for {region}, which netcheck does not walk"
+            if crossing
+            else f"{rd.gap('VpcEndpoints')}: a cross-region endpoint for {region} may serve it"
+        )
+        walk = Walk(path=[target.subnet_id])
+        walk.unknown(CheckCode.DATA_MISSING, target.subnet_id, f"{label} is in {region}: {why}")
+        return walk.result("")
+    why = f"it is in {region}, and the endpoints of {vpc_id} serve {rd.region} only"
+    if service not in _ECR:
+        return _internet(tracer, target, label, why)
+    walked = tracer.walk(target, Destination.aws(ECR_AND_S3, region), HTTPS)
+    return PathResult(
+        walked.verdict,
+        list(walked.path),
+        walked.blocked_at,
+        f"{label} over the internet ({why}): {walked.reason}",
+        list(walked.checks),
         "internet",
     )
