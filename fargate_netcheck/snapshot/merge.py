@@ -9,13 +9,17 @@ loaded and validated like any snapshot; the result is the many-account form (DES
   retried, say); otherwise the merge stops with exit 2, naming the account, region and shards: two
   views of one region cannot both be true, and picking one would hide the other.
 - An account's own errors (AssumeRole refused...) merge by step, under the same rule.
-- ``collected_at`` is the earliest of the shards': the merged data is as old as its oldest part.
+- ``collected_at`` is the earliest of the shards' (by time, whatever the UTC offset each is
+  written with): the merged data is as old as its oldest part.
+- A fault only the merged document has (an id in two shards' regions of one account) names the
+  shards its regions came from; the output is not written.
 - A single-account snapshot (``account_id`` + ``regions``) is read as that one account; one
   without ``account_id`` cannot be placed and is refused.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fargate_netcheck.core.errors import InputError
@@ -27,8 +31,11 @@ def merge_files(paths: list[Path], output: Path) -> str:
     """Merge the snapshot files ``paths`` into ``output``; the one-line summary."""
     if len(paths) < 2:
         raise InputError("merge takes at least two snapshot files")
-    merged = merge([(str(p), load_snapshot(p).raw) for p in paths])
-    parse_snapshot(merged, str(output))  # the merged document is a valid snapshot in its own right
+    merged, region_from = _merge([(str(p), load_snapshot(p).raw) for p in paths])
+    try:  # the merged document is a valid snapshot in its own right
+        parse_snapshot(merged, "the merged shards")
+    except InputError as exc:
+        raise InputError(f"{exc}{_origins(str(exc), region_from)}") from None
     try:
         write_snapshot(merged, output)
     except OSError as exc:
@@ -40,6 +47,11 @@ def merge_files(paths: list[Path], output: Path) -> str:
 
 def merge(shards: list[tuple[str, JsonDict]]) -> JsonDict:
     """``shards``: (name, validated snapshot document) pairs. Raises InputError on a conflict."""
+    return _merge(shards)[0]
+
+
+def _merge(shards: list[tuple[str, JsonDict]]) -> tuple[JsonDict, dict[tuple[str, str], str]]:
+    """The merged document, and the shard each (account, region) came from."""
     accounts: dict[str, JsonDict] = {}
     region_from: dict[tuple[str, str], str] = {}
     error_from: dict[tuple[str, str], str] = {}
@@ -57,9 +69,30 @@ def merge(shards: list[tuple[str, JsonDict]]) -> JsonDict:
                     _put(errors, step, message, error_from, (account_id, step), name, "account error")
     out: JsonDict = {"snapshot_version": SNAPSHOT_VERSION}
     if stamps:
-        out["collected_at"] = min(stamps)
+        out["collected_at"] = _oldest(stamps)
     out["accounts"] = {account_id: _sorted_account(accounts[account_id]) for account_id in sorted(accounts)}
-    return out
+    return out, region_from
+
+
+def _oldest(stamps: list[str]) -> str:
+    """The earliest stamp by time (an ISO 8601 stamp without an offset is UTC); by text, as a
+    last resort, when one is not a date."""
+    try:
+        times = [datetime.fromisoformat(stamp) for stamp in stamps]
+    except ValueError:
+        return min(stamps)
+    utc = [t if t.tzinfo is not None else t.replace(tzinfo=UTC) for t in times]
+    return stamps[utc.index(min(utc))]
+
+
+def _origins(message: str, region_from: dict[tuple[str, str], str]) -> str:
+    """The shards of the regions ``message`` names, for a fault found in the merged document."""
+    named = [
+        f"{account_id}/{region} is from {shard}"
+        for (account_id, region), shard in sorted(region_from.items())
+        if f"{account_id}/{region}:" in message
+    ]
+    return f" ({', '.join(named)})" if named else ""
 
 
 def _accounts(name: str, doc: JsonDict) -> JsonDict:

@@ -23,6 +23,14 @@ def _parse_network(text: str) -> Network:
 NetworkOf = Callable[[str], Network]
 
 
+def value_or(raw: JsonDict, name: str, default: str) -> str:
+    """``raw[name]``, or ``default`` when it is absent or null (docs/snapshot-format.md: a null field
+    is an absent one). ``raw.get(name, default)`` gave None for a null, which no value matches: a
+    network ACL deny entry with a null ``Protocol`` denied nothing."""
+    value = raw.get(name)
+    return default if value is None else value
+
+
 def within(inner: Network, outer: Network) -> bool:
     """``inner`` lies inside ``outer`` (False across IP versions, where ``subnet_of`` would raise)."""
     # Same version checked first; typeshed types subnet_of per class, which a union cannot narrow to.
@@ -100,8 +108,8 @@ def parse_route(
         prefix_list_id=None if cidr else pl,
         target_id=target_id,
         target_kind=kind,
-        state=raw.get("State", "active"),
-        origin=raw.get("Origin", "CreateRoute"),
+        state=value_or(raw, "State", "active"),
+        origin=value_or(raw, "Origin", "CreateRoute"),
     )
 
 
@@ -154,7 +162,7 @@ def parse_acl_entries(
     outbound: list[AclEntry] = []
     for raw in raw_entries:
         cidr = raw.get("CidrBlock") or raw.get("Ipv6CidrBlock")
-        protocol = _normalise_protocol(str(raw.get("Protocol", "-1")))
+        protocol = _normalise_protocol(str(value_or(raw, "Protocol", "-1")))
         given = raw.get("PortRange")
         given = given if isinstance(given, dict) else {}
         ports = port_range(given.get("From"), given.get("To"), protocol)
@@ -195,7 +203,7 @@ class SgRule:
 def parse_sg_rules(raw_rules: list[JsonDict], network_of: NetworkOf = _parse_network) -> tuple[SgRule, ...]:
     rules = []
     for raw in raw_rules:
-        protocol = _normalise_protocol(str(raw.get("IpProtocol", "-1")))
+        protocol = _normalise_protocol(str(value_or(raw, "IpProtocol", "-1")))
         ports = port_range(raw.get("FromPort"), raw.get("ToPort"), protocol)
         networks = [network_of(r["CidrIp"]) for r in raw.get("IpRanges") or [] if r.get("CidrIp")]
         networks += [network_of(r["CidrIpv6"]) for r in raw.get("Ipv6Ranges") or [] if r.get("CidrIpv6")]
@@ -227,16 +235,18 @@ def _proto_name(number: str) -> str:
 def parse_prefix_list_entries(
     raw: JsonDict, network_of: NetworkOf = _parse_network
 ) -> tuple[Network, ...] | None:
-    """The CIDRs of a managed prefix list, or None when its entries were not collected."""
+    """The CIDRs of a managed prefix list, or None when its entries are not known: not collected,
+    or one without a ``Cidr`` (an IaC value known only after apply), which may cover any address.
+    Loading refused every ``Cidr`` that is not a CIDR block."""
     entries = raw.get("Entries")
     if entries is None:
         return None
     nets = []
     for entry in entries:
-        try:
-            nets.append(network_of(entry.get("Cidr", "")))
-        except (ValueError, TypeError):  # (TypeError: an unhashable value meets the Networks memo)
-            continue
+        cidr = entry.get("Cidr")
+        if cidr is None:
+            return None
+        nets.append(network_of(cidr))
     return tuple(nets)
 
 
@@ -280,8 +290,8 @@ def parse_tgw_route(raw: JsonDict) -> TgwRoute | None:
         destination=str(cidr or pl),
         network=ipaddress.ip_network(cidr, strict=False) if cidr else None,
         prefix_list_id=None if cidr else pl,
-        state=raw.get("State", "active"),
-        type=raw.get("Type", "static"),
+        state=value_or(raw, "State", "active"),
+        type=value_or(raw, "Type", "static"),
         hops=hops,
     )
 

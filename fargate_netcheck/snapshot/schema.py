@@ -89,7 +89,10 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
     },
     "RouteTables": {
         "VpcId": STR,
-        "Associations": (LIST, {"Main": BOOL, "SubnetId": STR, "GatewayId": STR, "AssociationState": DICT}),
+        "Associations": (
+            LIST,
+            {"Main": BOOL, "SubnetId": STR, "GatewayId": STR, "AssociationState": (DICT, {"State": STR})},
+        ),
         "Routes": (
             LIST,
             {
@@ -132,11 +135,11 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
                 "Egress": BOOL,
                 "CidrBlock": CIDR4,
                 "Ipv6CidrBlock": CIDR6,
-                "PortRange": DICT,
+                "PortRange": (DICT, {"From": INT, "To": INT}),
             },
         ),
     },
-    "ManagedPrefixLists": {"PrefixListName": STR, "Entries": (LIST, {"Cidr": STR})},
+    "ManagedPrefixLists": {"PrefixListName": STR, "Entries": (LIST, {"Cidr": CIDR_ANY})},
     "VpcEndpoints": {
         "VpcId": STR,
         "ServiceName": STR,

@@ -158,6 +158,8 @@ def validate_references(items: dict[str, list[JsonDict]], where: str) -> None:
     """
     if not _references_resolve(items):
         _raise_first_dangling(items, where)
+    _check_associations(items, where, "RouteTables", "route table", "main")
+    _check_associations(items, where, "NetworkAcls", "network ACL", "default")
 
 
 def _references_resolve(items: dict[str, list[JsonDict]]) -> bool:
@@ -211,8 +213,67 @@ def _need(ids: set[str], ref: object, kind: str, where: str, owner: str, field_n
 
 
 def _associated(assoc: JsonDict) -> bool:
+    """In force: no state, or ``associated`` (a null ``State`` is absent, as the graph reads it)."""
     state = assoc.get("AssociationState")
-    return not isinstance(state, dict) or state.get("State", "associated") == "associated"
+    return not isinstance(state, dict) or (state.get("State") or "associated") == "associated"
+
+
+def _check_associations(
+    items: dict[str, list[JsonDict]], where: str, kind: str, label: str, role: str
+) -> None:
+    """A subnet has one route table (one network ACL), of its own VPC; a VPC has one main route
+    table (one default ACL). AWS allows nothing else, and the graph would have to pick one of two
+    (the later): a table that reaches the internet could stand in for one that does not.
+
+    ``role``: "main" (a route table association with ``Main``) or "default" (an ACL's ``IsDefault``,
+    refused twice only where a subnet of the VPC falls back to it). Only associations in force
+    count: a subnet moving between tables is not in two."""
+    owners = items.get(kind)
+    if not owners:
+        return
+    id_field = ID_FIELDS[kind]
+    subnets = items.get("Subnets", ())
+    # A subnet's VPC, where both are known: without Vpcs collected no VpcId is checked (``_need``).
+    vpc_of = {s["SubnetId"]: s.get("VpcId") for s in subnets} if "Vpcs" in items else {}
+    of_subnet: dict[str, str] = {}
+    mains: dict[str, str] = {}
+    defaults: dict[str, list[str]] = {}
+    for owner in owners:
+        owner_id, vpc = owner[id_field], owner.get("VpcId")
+        if role == "default" and owner.get("IsDefault") and vpc:
+            defaults.setdefault(vpc, []).append(owner_id)
+        for assoc in owner.get("Associations") or ():
+            if not _associated(assoc):
+                continue
+            if role == "main" and assoc.get("Main"):
+                if vpc:
+                    _only_one(mains, vpc, owner_id, f"{where}: {vpc}: two main {label}s")
+                continue
+            subnet = assoc.get("SubnetId")
+            if subnet is None:
+                continue
+            _only_one(of_subnet, subnet, owner_id, f"{where}: {subnet}: associated with two {label}s")
+            theirs = vpc_of.get(subnet)
+            if vpc and theirs and theirs != vpc:
+                raise InputError(
+                    f"{where}: {owner_id}: association SubnetId {subnet} is a subnet of {theirs}, "
+                    f"not of the {label}'s VPC {vpc}"
+                )
+    twice = {vpc: ids for vpc, ids in defaults.items() if len(ids) > 1}
+    for subnet in subnets if twice else ():
+        vpc = subnet.get("VpcId")
+        ids = twice.get(vpc) if isinstance(vpc, str) else None
+        if ids and subnet["SubnetId"] not in of_subnet:
+            raise InputError(
+                f"{where}: {subnet['SubnetId']} uses its VPC's default {label}, and {vpc} has "
+                f"two default {label}s, {ids[0]} and {ids[1]} (AWS allows one)"
+            )
+
+
+def _only_one(seen: dict[str, str], key: str, owner_id: str, fault: str) -> None:
+    first = seen.setdefault(key, owner_id)
+    if first != owner_id:
+        raise InputError(f"{fault}, {first} and {owner_id} (AWS allows one)")
 
 
 def _regions(data: JsonDict, name: str) -> Iterator[RegionData]:
