@@ -82,7 +82,7 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def _sections(report: Report) -> list[tuple[str, Any]]:
     """The top-level members in output order; the long lists stay lazy (``_Items``)."""
-    summary: dict[str, Any] = report.summary()
+    summary = report_summary(report)
     out: list[tuple[str, Any]] = [
         ("report_version", REPORT_VERSION),
         ("tool", {"name": "fargate-netcheck", "version": report.tool_version}),
@@ -92,10 +92,8 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         ("findings", _Items(report.findings, finding_dict, finding_text)),
         ("summary", summary),
     ]
-    if report.resolved or any(f.baseline is not None for f in report.findings):
+    if "new" in summary:
         out.append(("resolved_findings", _Items(report.resolved, finding_dict, finding_text)))
-        summary["new"] = sum(f.baseline == "new" for f in report.findings)
-        summary["resolved"] = len(report.resolved)
     if report.errors:
         out.append(("collection_errors", dict(sorted(report.errors.items()))))
     if report.collection is not None:
@@ -117,6 +115,16 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
     if report.notes:
         out.append(("notes", list(report.notes)))
     return out
+
+
+def report_summary(report: Report) -> dict[str, int]:
+    """The ``summary`` object (SARIF's ``run.properties.summary`` too): ``Report.summary``, and
+    with a baseline the ``new`` findings and the ``resolved`` ones."""
+    summary = report.summary()
+    if report.resolved or any(f.baseline is not None for f in report.findings):
+        summary["new"] = sum(f.baseline == "new" for f in report.findings)
+        summary["resolved"] = len(report.resolved)
+    return summary
 
 
 class _TargetText:

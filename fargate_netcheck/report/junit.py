@@ -9,7 +9,10 @@ One ``<testsuite>`` per target source (``cli``, ``ecs-service:…``, ``deploy-co
   ``unreachable`` is a ``<failure>``; ``unknown`` is ``<skipped>`` (the tool could not decide, which
   is not a pass and not a proven failure; to gate CI on it, a rule turns it into an error finding,
   which fails below);
-- per error finding, one case that fails (a suppressed one is ``<skipped>`` with its reason).
+- per error finding, one case that fails (a suppressed one is ``<skipped>`` with its reason);
+- a run that checked no target: one failing case in a ``targets`` suite (a run that saw nothing
+  never passes, and a report with no failure would read as one that did);
+- the ``collection`` suite: one passing case, or one failure per kind that could not be collected.
 
 Every suite and the root carry ``tests``/``failures``/``errors``/``skipped``/``time`` counts. A
 target with a failing check case is one the summary counts ``unreachable``; one with a skipped
@@ -21,13 +24,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from fargate_netcheck.core.collection_summary import CollectionSummary
 from fargate_netcheck.core.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
 from fargate_netcheck.report.escape import xml_text
+from fargate_netcheck.report.gaps import NOTHING_CHECKED, collection_failures
 
 ROOT_NAME = "fargate-netcheck"
 NO_TARGET_SUITE = "findings"
 COLLECTION_SUITE = "collection"
+NOTHING_SUITE = "targets"
 
 
 @dataclass(slots=True)
@@ -70,25 +74,22 @@ def _suites(report: Report) -> dict[str, list[_Case]]:
     for finding in sorted(errors, key=Finding.sort_key):
         suite = source_of.get(finding.target_id or "", NO_TARGET_SUITE)
         suites.setdefault(suite, []).append(_finding_case(finding, suite))
+    if not report.targets:
+        detail = f"{len(report.active_findings())} active finding(s); see the report"
+        suites[NOTHING_SUITE] = [
+            _Case("nothing checked", NOTHING_SUITE, "failure", NOTHING_CHECKED, detail, "nothing-checked")
+        ]
     if report.collection is not None:
-        suites[COLLECTION_SUITE] = _collection_cases(report.collection)
+        suites[COLLECTION_SUITE] = _collection_cases(report.collection.line(), collection_failures(report))
     return suites
 
 
-def _collection_cases(collection: CollectionSummary) -> list[_Case]:
+def _collection_cases(line: str, failed: list[tuple[str, str]]) -> list[_Case]:
     """One passing case when every kind was collected, else one failure per kind that was not."""
-    failed = [
-        (f"{r.account}/{r.region}/{kind}", message)
-        for r in collection.regions
-        for kind, message in sorted(r.failures.items())
-    ]
-    failed += [
-        (f"{a}/-/{step}", m) for a, steps in sorted(collection.accounts.items()) for step, m in steps.items()
-    ]
     if not failed:
-        return [_Case("collection complete", COLLECTION_SUITE, "passed", detail=collection.line())]
+        return [_Case("collection complete", COLLECTION_SUITE, "passed", detail=line)]
     return [
-        _Case(name, COLLECTION_SUITE, "failure", message, collection.line(), "collection-failed")
+        _Case(name, COLLECTION_SUITE, "failure", message, line, "collection-failed")
         for name, message in failed
     ]
 

@@ -1,12 +1,13 @@
 """Markdown for pull-request comments and ``$GITHUB_STEP_SUMMARY``.
 
-A status line, a diagnosis (when there is one, before any clipping), a summary table, the
-compliance totals and top blocking resources (the same as the HTML report's, ``compliance``), the
-change against the baseline, the targets that are not reachable (one row per target and check or
-need; past ``ROWS`` rows, one per distinct path), the needs (grouped by name, port and outcome, with
-their targets counted), the findings (past ``FINDING_LINES``, counted by rule),
-then baseline and collection errors. Ids are code spans (``escape.markdown_code``), other untrusted
-strings go through ``escape.markdown_text``; the whole stays under GitHub's comment limit
+A status line (green only when targets were checked, none is unreachable or unknown, no error
+finding is active and nothing failed to be collected), a diagnosis (when there is one, before any
+clipping), a summary table, the compliance totals and top blocking resources (the same as the HTML
+report's, ``compliance``), the change against the baseline, the targets that are not reachable (one
+row per target and check or need; past ``ROWS`` rows, one per distinct path), the needs (grouped by
+name, port and outcome, with their targets counted), the findings (past ``FINDING_LINES``, counted
+by rule), then baseline and collection errors. Ids are code spans (``escape.markdown_code``), other
+untrusted strings go through ``escape.markdown_text``; the whole stays under GitHub's comment limit
 (truncated at a line boundary with a note saying so).
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from fargate_netcheck.core.model import Finding, Report, Verdict
 from fargate_netcheck.report.compliance import VERDICTS, Compliance, compliance
 from fargate_netcheck.report.escape import markdown_code, markdown_text
+from fargate_netcheck.report.gaps import collection_failures
 
 MAX_CHARS = 65_000  # GitHub rejects comments over 65,536 characters
 MAX_FIELD = 600  # one message or reason longer than this is clipped
@@ -79,13 +81,15 @@ def fit(lines: list[str], max_chars: int) -> str:
 
 def _header(report: Report) -> list[str]:
     summary = report.summary()
-    problems = []
+    problems = [] if summary["targets"] else ["nothing was checked"]
     if summary["unreachable"]:
         problems.append(f"{summary['unreachable']} unreachable")
     if summary["unknown"]:
         problems.append(f"{summary['unknown']} unknown")
     if summary["errors"]:
         problems.append(f"{summary['errors']} error finding{'s' if summary['errors'] != 1 else ''}")
+    if failed := len(collection_failures(report)):  # listed under "Collection errors"
+        problems.append(f"{failed} collection failure{'s' if failed != 1 else ''}")
     if problems:
         status = f":x: {summary['targets']} targets checked: " + ", ".join(problems)
     else:

@@ -7,14 +7,16 @@ and ``&`` are written as JSON ``\\u`` escapes, so the file stays inert even if p
 
 Needs: every need that is not reachable has a finding (its DNS, firewall or endpoint policy rule, or
 NEED001), so it is a result; the needs of the finding's target that stop at the finding's resource
-are its evidence, under ``properties.needs``. The run's ``properties.summary`` holds the report's
-counts (targets by their own verdict), as every other format shows them.
+are its evidence, under ``properties.needs``. The run's ``properties.summary`` is the JSON report's
+``summary`` (targets by their own verdict, findings by severity, and with a baseline the new and
+resolved findings), as every other format shows them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import (
@@ -28,6 +30,8 @@ from fargate_netcheck.core.model import (
     Verdict,
 )
 from fargate_netcheck.report.escape import sarif_text, uri_path, uri_segment
+from fargate_netcheck.report.gaps import NOTHING_CHECKED
+from fargate_netcheck.report.json_report import report_summary
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "fargate-netcheck"
@@ -58,8 +62,8 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> JsonDict:
     for result in report.targets:
         by_source.setdefault(result.target.source, result.target)
     findings = sorted(report.findings, key=Finding.sort_key)
-    kept = findings[:max_results]
-    results = [_result(f, index[f.rule_id], targets, by_source, report) for f in kept]
+    kept = list(zip(findings, _fingerprints(findings), strict=True))[:max_results]
+    results = [_result(f, index[f.rule_id], targets, by_source, report, p) for f, p in kept]
     run: JsonDict = {
         "tool": {
             "driver": {
@@ -74,7 +78,7 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> JsonDict:
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
-    properties: JsonDict = {"accounts": sorted(report.account_ids), "summary": report.summary()}
+    properties: JsonDict = {"accounts": sorted(report.account_ids), "summary": report_summary(report)}
     if report.collected_at:
         properties["collectedAt"] = report.collected_at
     if len(findings) > len(kept):
@@ -138,9 +142,25 @@ def pseudo_path(account: str | None, region: str | None, resource_id: str) -> st
     return "aws/" + "/".join(segments)
 
 
-def fingerprint(finding: Finding) -> str:
-    key = "\x1f".join((finding.rule_id, finding.resource_id, finding.target_id or ""))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+def fingerprint(finding: Finding, occurrence: int = 0) -> str:
+    """The finding's identity (rule, resource, target) hashed; the ``occurrence``-th (from 0) of
+    several findings sharing that identity gets its number in the key, so each is its own alert."""
+    parts = [finding.rule_id, finding.resource_id, finding.target_id or ""]
+    if occurrence:
+        parts.append(f"#{occurrence}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _fingerprints(findings: list[Finding]) -> list[str]:
+    """Each finding's fingerprint, in the report's order (``Finding.sort_key``): the first of an
+    identity keeps the plain one, so a result keeps its alert when a twin appears or goes."""
+    seen: Counter[tuple[str, str, str | None]] = Counter()
+    prints = []
+    for f in findings:
+        key = (f.rule_id, f.resource_id, f.target_id)
+        prints.append(fingerprint(f, seen[key]))
+        seen[key] += 1
+    return prints
 
 
 def _result(
@@ -149,6 +169,7 @@ def _result(
     targets: dict[str, TargetResult],
     by_source: dict[str, Target],
     report: Report,
+    print_: str,
 ) -> JsonDict:
     result_of_target = targets.get(finding.target_id) if finding.target_id else None
     target = result_of_target.target if result_of_target else None
@@ -195,7 +216,7 @@ def _result(
         "level": LEVELS[finding.severity],
         "message": {"text": sarif_text(message)},
         "locations": [{"physicalLocation": physical, "logicalLocations": logical}],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT_KEY: print_},
         "properties": properties,
     }
     if finding.baseline in ("new", "unchanged"):
@@ -235,6 +256,8 @@ def _invocation(report: Report) -> JsonDict:
         {"level": "warning", "message": {"text": sarif_text(f"{where}: {message}")}}
         for where, message in sorted(report.errors.items())
     ]
+    if not report.targets:  # no result here is not "no problem": nothing was verified
+        notes.insert(0, {"level": "error", "message": {"text": NOTHING_CHECKED}})
     if notes:
         invocation["toolExecutionNotifications"] = notes
     if report.collection is not None:

@@ -30,12 +30,15 @@ def _table(text: str, header_start: str) -> list[list[str]]:
 
 
 def test_status_line_names_the_problems(text):
-    assert "**:x: 3 targets checked: 1 unreachable, 1 unknown, 1 error finding**" in text
+    assert (
+        "**:x: 3 targets checked: 1 unreachable, 1 unknown, 1 error finding, 1 collection failure**" in text
+    )
 
 
 def test_status_line_when_everything_is_reachable(report):
     report.targets = report.targets[:1]
     report.findings = [f for f in report.findings if f.severity.value != "error"]
+    report.errors = {}  # a collection error is a problem too (test_review_report_meaning_status)
     assert ":white_check_mark: 1 targets checked: all reachable" in markdown.render(report)
 
 
