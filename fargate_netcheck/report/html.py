@@ -24,6 +24,7 @@ from markupsafe import Markup
 from fargate_netcheck.core.model import Finding, PathResult, Report, RuleInfo, Severity, TargetResult, Verdict
 from fargate_netcheck.core.resources import templates_dir
 from fargate_netcheck.report.compliance import compliance
+from fargate_netcheck.report.escape import UNSAFE
 from fargate_netcheck.report.html_paths import path_data
 
 # Diagram geometry (SVG user units = CSS px).
@@ -197,11 +198,21 @@ def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=True,
+        finalize=_shown,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _shown(value: object) -> object:
+    """What a template prints: autoescaped, and a plain string's ``UNSAFE`` characters (bidi
+    overrides that reorder what a reader sees, controls, separators) as U+FFFD. Markup is the
+    writer's own (CSS, JS, the path data: ``html_paths`` cleans that)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return UNSAFE.sub("\ufffd", value)
+    return value
 
 
 def _static(env: Environment, name: str) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import PathResult, TargetResult
 from fargate_netcheck.report.compliance import Compliance
+from fargate_netcheck.report.escape import UNSAFE
 
 if TYPE_CHECKING:
     from fargate_netcheck.report.html import PathDiagram
@@ -72,5 +73,5 @@ def path_data(
             ]
         groups.append(group)
     data = {"geometry": geometry, "boxes": box_rows, "targets": target_rows, "groups": groups}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = UNSAFE.sub("\ufffd", json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return Markup(text.translate(_UNSAFE))  # safe: JSON with every "<", ">" and "&" escaped

@@ -88,3 +88,17 @@ def test_graphml_export_with_hostile_tags_parses():
 def test_a_file_path_with_a_colon_is_a_relative_uri_never_one_with_a_scheme():
     assert uri_path("javascript:alert(1)/x.yml") == "javascript%3Aalert(1)/x.yml"
     assert uri_path("C:\\proj\\deploy.yml") == "C%3A/proj/deploy.yml"
+
+
+def test_html_shows_no_bidi_override_or_control_from_a_reason_or_a_diagnosis():
+    """Autoescaping stops markup, not characters: a bidi override reorders what a reader sees, in the
+    page and in the path data its script draws from."""
+    report = sample_report()
+    report.targets[1] = dataclasses.replace(
+        report.targets[1],
+        internet_egress=dataclasses.replace(report.targets[1].internet_egress, reason=f"subnet {FORGED}"),
+    )
+    report.findings.append(Finding("GW002", Severity.ERROR, "igw-1", None, f"message {FORGED}", ""))
+    html = writer("html")(report)
+    assert "forged" in html  # the text is there, its controls are not
+    assert not any(c in html for c in "\x1b\x07\r\u202e")
