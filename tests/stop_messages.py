@@ -22,7 +22,35 @@ class Message(NamedTuple):
     words: tuple[str, ...] = ()
 
 
+_EFS = "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: "
+
 MESSAGES: list[Message] = [
+    # -- EFS volumes: NFS to a mount target inside the VPC, never the internet ----------------------
+    Message(
+        "efs-unreachable",
+        _EFS + "mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32",
+        "network",
+        "efs",
+        ("mount target", "2049"),
+    ),
+    Message(
+        "efs-unresolved",
+        _EFS
+        + 'Failed to resolve "fs-0123456789abcdef0.efs.us-east-1.amazonaws.com" - check that your file system '
+        "ID is correct, and ensure that the VPC has an EFS mount target for this file system ID.",
+        "network",
+        "efs",
+        ("did not resolve", "DNS"),
+    ),
+    Message(
+        "efs-denied",
+        _EFS
+        + "b'mount.nfs4: access denied by server while mounting 127.0.0.1:/' : unsuccessful EFS utils command "
+        "execution; code: 32",
+        "permissions",
+        "efs",
+        ("file system policy",),
+    ),
     # -- network: timeouts to each service ------------------------------------------------------
     Message(
         "timeout",

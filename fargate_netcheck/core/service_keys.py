@@ -6,3 +6,4 @@ source to learn them."""
 ECR_API, ECR_REGISTRY, ECR_LAYERS = "ecr.api", "ecr.dkr", "s3-layers"
 SECRETS, SSM, LOGS, ENV_FILES, KMS = "secretsmanager", "ssm", "logs", "s3-env-files", "kms"
 DOCKER_HUB, REGISTRY, IMAGE = "docker-hub", "registry", "image-registry"
+EFS = "efs"  # an EFS volume: NFS (TCP 2049) to a mount target inside the VPC

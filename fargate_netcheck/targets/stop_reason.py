@@ -71,6 +71,36 @@ PATTERNS: tuple[StopPattern, ...] = (
         "grant the permission to the task execution role (or the task role), and check any resource policy "
         "(the secret's, the KMS key's, the ECR repository's) that denies it",
     ),
+    # EFS volumes (``failed to invoke EFS utils commands to set up EFS volumes: stderr: …``): NFS on
+    # TCP 2049 to a mount target inside the VPC, never the internet, so never the NAT fix.
+    _p(
+        "efs-unresolved",
+        "network",
+        r"Failed to resolve \"?fs-[0-9a-f]+\.efs\.",
+        "the task could not mount its EFS file system: the file system's DNS name did not resolve in the "
+        "task's VPC (no mount target there, or the VPC's DNS resolution or hostnames are off)",
+        "create a mount target of the file system in each Availability Zone of the task's subnets, in "
+        "the task's VPC, and turn on the VPC's DNS resolution and DNS hostnames",
+    ),
+    _p(
+        "efs-denied",
+        "permissions",
+        r"mount\.nfs4?: access denied",
+        "the EFS file system refused the mount: the request reached it and was denied, so this is not a "
+        "network problem",
+        "check the file system policy and the task role (IAM authorization), and the access point's "
+        "POSIX user and root directory",
+    ),
+    _p(
+        "efs-unreachable",
+        "network",
+        r"(EFS|mount\.nfs4?)[^|]*(timed out|connection refused|no route to host|deadline exceeded)",
+        "the task could not mount its EFS file system: NFS (TCP 2049) to the file system's mount target "
+        "did not connect",
+        "give the file system a mount target in each Availability Zone of the task's subnets, and let TCP "
+        "2049 through: out from the task's security groups, in to the mount target's security group, "
+        "and the network ACLs of both subnets both ways",
+    ),
     _p(
         "log-group-missing",
         "other",

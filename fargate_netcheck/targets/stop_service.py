@@ -18,6 +18,7 @@ from fargate_netcheck.core.service_keys import (
     ECR_API,
     ECR_LAYERS,
     ECR_REGISTRY,
+    EFS,
     ENV_FILES,
     IMAGE,
     KMS,
@@ -39,6 +40,7 @@ LABELS: dict[str, str] = {
     DOCKER_HUB: "Docker Hub",
     REGISTRY: "a container registry",
     IMAGE: "the image registry (not named; walked as Amazon ECR)",
+    EFS: "Amazon EFS (the task's file system)",
 }
 
 
@@ -87,6 +89,7 @@ _HOSTS: tuple[tuple[str, str], ...] = (
 
 # words, for messages without a host; "unable to pull secrets or registry auth" names neither
 _WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bEFS\b|efs-utils|mount\.nfs|\bfs-[0-9a-f]+\.efs\.", EFS),
     (r"ecr registry auth|ecr:GetAuthorizationToken", ECR_API),
     (r"starport-layer-bucket|ecr:GetDownloadUrlForLayer", ECR_LAYERS),
     (r"env ?files?|environmentFiles", ENV_FILES),

@@ -10,6 +10,8 @@ Which way the service goes, as AWS resolves it:
   not); otherwise the internet on TCP 443.
 - S3 (environment files): the S3 gateway endpoint on the task subnet's route table, else the internet.
 - Docker Hub or another registry: the internet on TCP 443.
+- EFS: NFS (TCP 2049) to a mount target inside the VPC, which is not collected: ``unknown`` (never
+  the internet, so never a NAT gateway's fix).
 - A service in another region than the task's (the error's host names it: ``logs.eu-west-1…``, an
   ECR registry of another region): the VPC's endpoints and its S3 gateway endpoint serve their own
   region only, so the way is the internet on TCP 443 (to that region's ECR and S3 addresses for
@@ -28,6 +30,7 @@ from fargate_netcheck.core.service_keys import (
     ECR_API,
     ECR_LAYERS,
     ECR_REGISTRY,
+    EFS,
     ENV_FILES,
     IMAGE,
     KMS,
@@ -59,6 +62,8 @@ def path_to_service(
 ) -> PathResult:
     """The verdict of the way from ``target`` to ``service`` (a ``stop_service`` key; None: the
     internet) in ``region`` (None: the task's), named ``label`` in the reasons."""
+    if service == EFS:
+        return _efs(target, label)
     subnet = tracer.graph.nodes.get(target.subnet_id, {})
     if region and subnet.get("kind") == "subnet" and region != subnet.get("region") and service is not None:
         return _other_region(tracer, target, service, label, region)
@@ -115,6 +120,20 @@ def _internet(tracer: Tracer, target: Target, label: str, why: str | None) -> Pa
         list(internet.checks),
         "internet",
     )
+
+
+def _efs(target: Target, label: str) -> PathResult:
+    """EFS is NFS (TCP 2049) to a mount target of the file system inside the VPC: never the
+    internet. Mount targets are not collected, so the way is not walked: ``unknown``, saying what
+    to look at."""
+    walk = Walk(path=[target.subnet_id])
+    walk.unknown(
+        CheckCode.DATA_MISSING,
+        target.subnet_id,
+        f"the way to a mount target of {label} in {target.subnet_id}'s Availability Zone (NFS, TCP 2049) "
+        "is not walked: mount targets are not collected",
+    )
+    return walk.result("")
 
 
 # The endpoint services a service's traffic could take, by the short name of their endpoint.
