@@ -4,6 +4,7 @@ known)."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 
 from fargate_netcheck.core.model import Diagnosis, Finding, Report, Verdict
@@ -63,7 +64,7 @@ def _headline(cause: str, found: StopClass, decisive: ServicePath | None, report
         )
     result = decisive.result
     if result.verdict is Verdict.UNREACHABLE:
-        fix = sentence(_fix_at(report, decisive) or found.fix) + _endpoint_option(decisive)
+        fix = sentence(_fix_of(report, decisive, found)) + _endpoint_option(decisive)
         return (
             f"Network: {found.what}; the path{_to(label, found)} is blocked at {result.blocked_at}: "
             f"{result.reason}. Change: {fix}"
@@ -111,6 +112,20 @@ def _evidence(
     if found.confirm_by_path and cause == "network":
         out.append("A pull killed before it finished with a broken path is a network failure: fix the path.")
     return out
+
+
+def _fix_of(report: Report, path: ServicePath, found: StopClass) -> str:
+    """What to change where ``path`` is blocked: for a registry at a private address, a way to that
+    address (the report's findings are about the internet: a NAT gateway would not reach it)."""
+    dialled = path.service.dialled if path.service else None
+    if dialled is not None and not ipaddress.ip_address(dialled[0]).is_global:
+        address, port = dialled
+        return (
+            f"give the task's subnets a route to {address} (through the transit gateway, VPN or peering "
+            f"connection the registry is reached by) and let TCP {port} and its replies through their "
+            "security groups and network ACLs"
+        )
+    return _fix_at(report, path) or found.fix
 
 
 def _fix_at(report: Report, path: ServicePath) -> str | None:

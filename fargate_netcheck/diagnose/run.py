@@ -83,6 +83,7 @@ def service_paths(
         for service in services_to_walk(found, needs):
             label = service.label if service else "the internet"
             key, region = (service.key, service.region) if service else (None, None)
-            walked = path_to_service(tracer, result.target, key, label, region)
+            dialled = service.dialled if service else None
+            walked = path_to_service(tracer, result.target, key, label, region, dialled)
             paths.append(ServicePath(result.target.target_id, service, label, walked))
     return paths

@@ -9,6 +9,7 @@ Both tables are ordered; the first match wins.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -48,6 +49,9 @@ LABELS: dict[str, str] = {
 class Service:
     key: str
     host: str | None = None  # the host named in the message, when there is one
+    # For a registry that is not AWS's: the address and port the agent dialled (``dial tcp
+    # 10.1.2.3:5000``), when the message quotes one: the way to walk, rather than the internet on 443.
+    dialled: tuple[str, int] | None = None
 
     @property
     def label(self) -> str:
@@ -126,7 +130,7 @@ def named_service(text: str) -> Service | None:
     if "CannotPullContainer" not in text:
         return None
     if hosts:
-        return Service(REGISTRY, hosts[-1])
+        return Service(REGISTRY, hosts[-1], _dialled(text))
     # A pull that names no registry: most Fargate images come from ECR, and the ECR pull walk is the
     # internet walk wherever the VPC has no ECR endpoints, so it answers for other registries too.
     return Service(IMAGE)
@@ -139,8 +143,25 @@ def _registry_of_ref(text: str) -> Service | None:
         return None
     first = found.group(1).split("/", 1)[0].lower()
     if "." not in first and ":" not in first and first != "localhost":
-        return Service(DOCKER_HUB, "registry-1.docker.io")
+        return Service(DOCKER_HUB, "registry-1.docker.io", _dialled(text))
     for regex, key in _HOSTS:
         if re.search(regex, first):
-            return Service(key, first)
-    return Service(REGISTRY, first)
+            return Service(key, first, _dialled(text) if key == DOCKER_HUB else None)
+    return Service(REGISTRY, first, _dialled(text))
+
+
+_DIALLED = re.compile(r"dial tcp (?:\[([0-9A-Fa-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})\b")
+
+
+def _dialled(text: str) -> tuple[str, int] | None:
+    """The last IP address and port the message says the agent dialled (a name is not an address)."""
+    found = list(_DIALLED.finditer(text))
+    if not found:
+        return None
+    last = found[-1]
+    address, port = last.group(1) or last.group(2), int(last.group(3))
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return (address, port) if 0 < port < 65536 else None

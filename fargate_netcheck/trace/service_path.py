@@ -25,8 +25,11 @@ Endpoint policies are not evaluated (the reason says so). The per-need walks of 
 
 from __future__ import annotations
 
+import ipaddress
+
 from fargate_netcheck.core.model import CheckCode, PathResult, Target
 from fargate_netcheck.core.service_keys import (
+    DOCKER_HUB,
     ECR_API,
     ECR_LAYERS,
     ECR_REGISTRY,
@@ -35,6 +38,7 @@ from fargate_netcheck.core.service_keys import (
     IMAGE,
     KMS,
     LOGS,
+    REGISTRY,
     SECRETS,
     SSM,
 )
@@ -58,12 +62,20 @@ INTERFACE_ENDPOINTS = {LOGS: "logs", SECRETS: "secretsmanager", SSM: "ssm", KMS:
 
 
 def path_to_service(
-    tracer: Tracer, target: Target, service: str | None, label: str, region: str | None = None
+    tracer: Tracer,
+    target: Target,
+    service: str | None,
+    label: str,
+    region: str | None = None,
+    dialled: tuple[str, int] | None = None,
 ) -> PathResult:
     """The verdict of the way from ``target`` to ``service`` (a ``stop_service`` key; None: the
-    internet) in ``region`` (None: the task's), named ``label`` in the reasons."""
+    internet) in ``region`` (None: the task's), named ``label`` in the reasons. ``dialled``: for a
+    registry that is not AWS's, the address and port the agent dialled, walked as such."""
     if service == EFS:
         return _efs(target, label)
+    if service in (REGISTRY, DOCKER_HUB) and dialled is not None:
+        return _dialled(tracer, target, label, *dialled)
     subnet = tracer.graph.nodes.get(target.subnet_id, {})
     if region and subnet.get("kind") == "subnet" and region != subnet.get("region") and service is not None:
         return _other_region(tracer, target, service, label, region)
@@ -119,6 +131,22 @@ def _internet(tracer: Tracer, target: Target, label: str, why: str | None) -> Pa
         f"{prefix}: {internet.reason}",
         list(internet.checks),
         "internet",
+    )
+
+
+def _dialled(tracer: Tracer, target: Target, label: str, address: str, port: int) -> PathResult:
+    """The way to the address and port a registry's error quotes (``dial tcp 10.1.2.3:5000``): a
+    registry inside the network is not behind the internet on 443, and one on the internet is this
+    address, not all of it."""
+    ip = ipaddress.ip_address(address)
+    walked = tracer.walk(target, Destination.of(f"{ip}/{ip.max_prefixlen}"), (port,))
+    return PathResult(
+        walked.verdict,
+        list(walked.path),
+        walked.blocked_at,
+        f"{label} at {address}:{port}: {walked.reason}",
+        list(walked.checks),
+        "internet" if ip.is_global else "direct",
     )
 
 
