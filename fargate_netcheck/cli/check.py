@@ -178,6 +178,7 @@ def run_check(args: CheckArgs) -> int:
             from fargate_netcheck.report.baseline import apply_baseline
 
             report.findings, report.resolved = apply_baseline(report.findings, baseline_report)
+            report.compared = True
         write_report(report, formats, args.output, args.output_dir)
     if not report.targets:  # the report is written (its findings say why), but nothing was verified
         raise NothingChecked(nothing_checked(report))

@@ -336,9 +336,15 @@ class Report:
     notes: list[str] = field(default_factory=list)
     topology: list = field(default_factory=list)  # list[fargate_netcheck.report.topology.VpcView]
     collection: CollectionSummary | None = None
+    compared: bool = False  # compared with a baseline (``check --baseline``), whatever either holds
 
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]
+
+    def has_baseline(self) -> bool:
+        """Whether the report was compared with a baseline: every format then shows the change
+        (``new``, ``resolved``), none included."""
+        return self.compared or bool(self.resolved) or any(f.baseline is not None for f in self.findings)
 
     def summary(self) -> dict[str, int]:
         """The counts every format shows: targets by their own verdict (``TargetResult.verdict``),

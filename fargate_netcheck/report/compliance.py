@@ -153,7 +153,7 @@ def compliance(report: Report) -> Compliance:
         paths=paths,
         changes=_changes(report),
         needs=sorted(needs.values(), key=lambda g: (_ORDER[g.verdict], -g.targets, g.name, g.port, g.via)),
-        has_baseline=bool(report.resolved) or any(f.baseline is not None for f in report.findings),
+        has_baseline=report.has_baseline(),
     )
 
 

@@ -121,7 +121,7 @@ def report_summary(report: Report) -> dict[str, int]:
     """The ``summary`` object (SARIF's ``run.properties.summary`` too): ``Report.summary``, and
     with a baseline the ``new`` findings and the ``resolved`` ones."""
     summary = report.summary()
-    if report.resolved or any(f.baseline is not None for f in report.findings):
+    if report.has_baseline():
         summary["new"] = sum(f.baseline == "new" for f in report.findings)
         summary["resolved"] = len(report.resolved)
     return summary

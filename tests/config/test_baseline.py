@@ -142,3 +142,45 @@ def test_a_missing_baseline_file_is_an_input_error(tmp_path):
 def test_apply_baseline_validates_a_dict_it_is_given():
     with pytest.raises(InputError, match="report_version"):
         apply_baseline([], {"findings": []})
+
+
+def test_a_run_compared_with_a_baseline_says_so_when_neither_has_a_finding(capsys, tmp_path):
+    """docs/report-format.md: ``new`` and ``resolved`` come with --baseline. Neither run having a
+    finding is a comparison too (nothing new, nothing resolved), not "no baseline given"."""
+    from cli_helpers import run_cli
+    from snapshots import healthy, write
+
+    snap = str(write(healthy(), tmp_path / "s.json"))
+    target = ("--subnet", "subnet-private", "--security-group", "sg-open")
+    first = run_cli(capsys, "check", "--snapshot", snap, *target, "-f", "json")
+    assert first.code == 0 and json.loads(first.out)["findings"] == []
+    (tmp_path / "before.json").write_text(first.out)
+    again = run_cli(
+        capsys,
+        "check",
+        "--snapshot",
+        snap,
+        *target,
+        "-f",
+        "json",
+        "--baseline",
+        str(tmp_path / "before.json"),
+    )
+    report = json.loads(again.out)
+    assert (report["summary"]["new"], report["summary"]["resolved"], report["resolved_findings"]) == (
+        0,
+        0,
+        [],
+    )
+    markdown = run_cli(
+        capsys,
+        "check",
+        "--snapshot",
+        snap,
+        *target,
+        "-f",
+        "markdown",
+        "--baseline",
+        str(tmp_path / "before.json"),
+    )
+    assert "### Change against the baseline" in markdown.out
