@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from pathlib import Path, PurePosixPath
 
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import (
@@ -142,6 +143,19 @@ def pseudo_path(account: str | None, region: str | None, resource_id: str) -> st
     return "aws/" + "/".join(segments)
 
 
+def artifact_uri(path: str) -> str:
+    """A file the user named, as code scanning places it: relative to the working directory (the
+    checkout, in CI) when it lies inside it, written without ``./``; a file elsewhere as an absolute
+    ``file://`` URI (a bare ``/home/...`` is a reference GitHub cannot map to the repository)."""
+    given = Path(path)
+    if given.is_absolute():
+        try:
+            return uri_path(given.relative_to(Path.cwd()).as_posix())
+        except ValueError:
+            return "file://" + uri_path(given.as_posix())
+    return uri_path(PurePosixPath(path.replace("\\", "/")).as_posix())
+
+
 def fingerprint(finding: Finding, occurrence: int = 0) -> str:
     """The finding's identity (rule, resource, target) hashed; the ``occurrence``-th (from 0) of
     several findings sharing that identity gets its number in the key, so each is its own alert."""
@@ -177,7 +191,7 @@ def _result(
     placed = target or by_source.get(finding.resource_id)
     account, region = _where(placed, report)
     if placed is not None and placed.location is not None:
-        physical: JsonDict = {"artifactLocation": {"uri": uri_path(placed.location.path)}}
+        physical: JsonDict = {"artifactLocation": {"uri": artifact_uri(placed.location.path)}}
         if placed.location.line and placed.location.line >= 1:
             physical["region"] = {"startLine": placed.location.line}
     else:

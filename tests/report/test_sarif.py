@@ -174,3 +174,22 @@ def test_same_report_renders_the_same_bytes(report):
     from report.sample_report import sample_report
 
     assert sarif.render(report) == sarif.render(sample_report())
+
+
+@pytest.mark.parametrize(
+    ("given", "uri"),
+    [
+        ("./deploy/prod.yml", "deploy/prod.yml"),
+        ("deploy/prod.yml", "deploy/prod.yml"),
+        ("{cwd}/cdk.out/App.template.json", "cdk.out/App.template.json"),
+        ("/elsewhere/plan.json", "file:///elsewhere/plan.json"),
+    ],
+)
+def test_a_file_is_placed_relative_to_the_checkout_or_as_a_file_uri(given, uri):
+    """GitHub maps a result to the repository by a relative path; an absolute path the user typed
+    (``--cloudformation $PWD/cdk.out/...``) is made relative to the working directory."""
+    from pathlib import Path
+
+    from fargate_netcheck.report.sarif import artifact_uri
+
+    assert artifact_uri(given.format(cwd=Path.cwd())) == uri
