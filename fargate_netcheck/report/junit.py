@@ -12,7 +12,8 @@ One ``<testsuite>`` per target source (``cli``, ``ecs-service:…``, ``deploy-co
 - per error finding, one case that fails (a suppressed one is ``<skipped>`` with its reason);
 - a run that checked no target: one failing case in a ``targets`` suite (a run that saw nothing
   never passes, and a report with no failure would read as one that did);
-- the ``collection`` suite: one passing case, or one failure per kind that could not be collected.
+- the ``collection`` suite: one passing case, or one failure per kind that could not be collected
+  (a report without a collection section, from ``diagnose`` or ``demo``, has the suite only then).
 
 Every suite and the root carry ``tests``/``failures``/``errors``/``skipped``/``time`` counts. A
 target with a failing check case is one the summary counts ``unreachable``; one with a skipped
@@ -79,8 +80,11 @@ def _suites(report: Report) -> dict[str, list[_Case]]:
         suites[NOTHING_SUITE] = [
             _Case("nothing checked", NOTHING_SUITE, "failure", NOTHING_CHECKED, detail, "nothing-checked")
         ]
+    failed = collection_failures(report)
     if report.collection is not None:
-        suites[COLLECTION_SUITE] = _collection_cases(report.collection.line(), collection_failures(report))
+        suites[COLLECTION_SUITE] = _collection_cases(report.collection.line(), failed)
+    elif failed:  # diagnose, demo: no collection section, but what failed still fails here
+        suites[COLLECTION_SUITE] = _collection_cases(f"{len(failed)} not collected", failed)
     return suites
 
 

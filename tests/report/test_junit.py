@@ -28,7 +28,8 @@ def _case(root: ET.Element, name: str) -> ET.Element:
 def test_one_suite_per_target_source(root):
     assert root.tag == "testsuites"
     names = [s.get("name") for s in root.findall("testsuite")]
-    assert names == ["cli", "deploy-config:prod/worker", "ecs-service:prod/api"]
+    # (the sample has no collection section, but a kind that failed: it fails a collection case)
+    assert names == ["cli", "collection", "deploy-config:prod/worker", "ecs-service:prod/api"]
 
 
 def test_suite_and_root_counts_match_their_test_cases(root):
@@ -48,7 +49,7 @@ def test_suite_and_root_counts_match_their_test_cases(root):
     assert (
         {k: int(root.get(k)) for k in totals}
         == totals
-        == {"tests": 5, "failures": 2, "errors": 0, "skipped": 1}
+        == {"tests": 6, "failures": 3, "errors": 0, "skipped": 1}
     )
 
 
