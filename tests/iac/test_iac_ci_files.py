@@ -21,6 +21,8 @@ def test_action_is_composite_installs_checks_and_uploads_sarif():
     assert "--cloudformation" in scripts and "--terraform-plan" in scripts and "--snapshot" in scripts
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))
     assert upload["with"]["sarif_file"] == "${{ inputs.output-dir }}/fargate-netcheck.sarif"
+    # a run that verified nothing (exit 2) uploads no log: an empty one would close every open alert
+    assert "steps.check.outputs.exit-code != '2'" in upload["if"]
     # the check's exit code decides the job, after the SARIF upload
     assert steps[-1]["run"] == 'exit "$CODE"'
     assert set(action["inputs"]) >= {"cloudformation", "terraform-plan", "parameters", "snapshot", "args"}
