@@ -6,7 +6,8 @@ Node key: the AWS id. Node attributes: ``kind``, ``item`` (the verbatim AWS item
 
 - subnet -> vpc ``in-vpc``; subnet -> route-table ``uses-route-table`` (``explicit``: bool; the main
   table *of the same VPC* when the subnet has no explicit association; none, and the subnet's
-  ``route_table_changing`` says why, while an association of it is associating or disassociating);
+  ``route_table_changing`` says why, while an association of it, or the main association of its VPC
+  when it has none of its own, is associating or disassociating);
   subnet -> nacl ``uses-nacl``
 - route-table, sg, nacl, vpce -> vpc ``in-vpc``; nat, vpce -> subnet ``in-subnet``
 - route-table -> target ``routes-to`` (``destinations``); a target absent from the snapshot gets a
@@ -208,6 +209,7 @@ def _add_route_tables(
     g: nx.DiGraph, rd: RegionData, where: dict[str, str | None], networks: Networks
 ) -> None:
     main_of_vpc: dict[str, str] = {}
+    main_changing: dict[str, str] = {}  # vpc -> why its main association is not settled
     explicit: dict[str, str] = {}
     changing: set[str] = set()
     attrs = g._node
@@ -231,6 +233,8 @@ def _add_route_tables(
                 # Either table may carry the subnet's traffic while it changes: neither is assumed.
                 attrs[assoc["SubnetId"]]["route_table_changing"] = f"{rtb_id} is {state}"
                 changing.add(assoc["SubnetId"])
+            if state in _CHANGING and assoc.get("Main") and rtb.get("VpcId"):
+                main_changing[rtb["VpcId"]] = f"main route table of {rtb['VpcId']}: {rtb_id} is {state}"
             if state != "associated":
                 continue
             if assoc.get("Main") and rtb.get("VpcId"):
@@ -247,7 +251,12 @@ def _add_route_tables(
             if target not in g:
                 g.add_node(target, kind="missing", item={}, **where)
             g.add_edge(rtb_id, target, rel="routes-to", destinations=dests)
-    g.add_edges_from(_table_of_subnets(rd.items.get("Subnets", []), explicit, main_of_vpc, changing))
+    subnets = rd.items.get("Subnets", [])
+    for subnet in subnets if main_changing else ():  # on its VPC's main table while it is replaced
+        if (why := main_changing.get(subnet.get("VpcId", ""))) and subnet["SubnetId"] not in explicit:
+            attrs[subnet["SubnetId"]].setdefault("route_table_changing", why)
+            changing.add(subnet["SubnetId"])
+    g.add_edges_from(_table_of_subnets(subnets, explicit, main_of_vpc, changing))
 
 
 _CHANGING = ("associating", "disassociating")

@@ -1,6 +1,7 @@
 """Route-table partition against a brute-force model: for random small tables over a tiny address
 space, the pieces are disjoint, cover the destination, and each address's piece is the route AWS's
-longest-prefix match picks for it (ties: local, static, prefix list, propagated)."""
+longest-prefix match picks for it (ties: local, static, prefix list, propagated; equal routes to
+different next hops: unknown, AWS picks one at random)."""
 
 from __future__ import annotations
 
@@ -50,9 +51,10 @@ def tables(draw):
 
 
 def _best(g: nx.DiGraph, routes: list[Route], address: int):
-    """Per-address LPM: (chosen route, whether an unreadable prefix list could beat it)."""
+    """Per-address LPM: (chosen route, whether an unreadable prefix list could beat it, whether
+    routes of equal rank to different next hops tie for it: AWS picks one of them at random)."""
     ip = ipaddress.ip_address(address)
-    best, rank, unreadable = None, (-1, -1), False
+    best, rank, unreadable, equal = None, (-1, -1), False, set()
     for route in routes:
         nets = (route.network,) if route.network is not None else g.nodes[route.prefix_list_id]["prefixes"]
         if nets is None:
@@ -60,10 +62,13 @@ def _best(g: nx.DiGraph, routes: list[Route], address: int):
         for net in nets:
             if ip in net and (net.prefixlen, route_tier(route)) > rank:
                 best, rank = route, (net.prefixlen, route_tier(route))
+                equal = {next_hop(route)}
+            elif ip in net and (net.prefixlen, route_tier(route)) == rank:
+                equal.add(next_hop(route))
     for route in routes:
         if route.network is None and g.nodes[route.prefix_list_id]["prefixes"] is None:
             unreadable = unreadable or (32, route_tier(route)) > rank
-    return best, unreadable
+    return best, unreadable, len(equal) > 1
 
 
 @settings(max_examples=300, deadline=None)
@@ -81,9 +86,11 @@ def test_pieces_are_disjoint_cover_the_set_and_match_per_address_lpm(table, dest
     for piece in pieces:
         for lo, hi in piece.addresses.intervals:
             for address in range(lo, hi + 1):
-                best, unreadable = _best(g, routes, address)
+                best, unreadable, tied = _best(g, routes, address)
                 if unreadable:
                     assert piece.unreadable is not None
+                elif tied:
+                    assert piece.routes == () and piece.unreadable is None and len(piece.tied) > 1
                 elif best is None:
                     assert piece.routes == () and piece.unreadable is None
                 else:
