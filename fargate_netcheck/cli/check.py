@@ -142,7 +142,7 @@ def run_check(args: CheckArgs) -> int:
     if args.redact:
         from fargate_netcheck.cli.redact import Redactor
 
-        redactor = Redactor()
+        redactor = Redactor(ranges=options.trace.ip_ranges)  # the ranges this run reads stay fixed
         if cfg.destinations:
             # the user's destinations name real addresses: mask them the same way
             masked = tuple(

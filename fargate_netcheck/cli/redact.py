@@ -22,10 +22,16 @@ private address stays private (permuted inside its own block) and a public one s
 every verdict of a redacted snapshot is the verdict of the original. Mapping public addresses into
 a documentation range instead would change verdicts (a task allowed out to 52.0.0.0/8 only would
 become one allowed nowhere on the internet). Loopback, link-local (169.254.169.253, the Amazon
-DNS), multicast, reserved and AWS's ``fd00:ec2::/32`` addresses are kept as they are. The price
-of keeping those blocks in place: an address sharing a long prefix with one of them keeps that
-prefix (192.0.2.0/24 keeps its first 22 bits, those of 192.0.0.0/24's neighbourhood); a typical
-public address keeps only its first two to four bits.
+DNS), multicast, reserved and AWS's ``fd00:ec2::/32`` addresses are kept as they are. AWS's
+published ranges (``trace.aws_ranges``: the shipped copy, or the ``ranges`` a run reads) are fixed
+as blocks too, since the trace decides the ECR, S3 and ``aws:SERVICE`` paths on them: an address
+inside one stays inside it (a NAT gateway's Elastic IP is still masked, within its AWS block), one
+outside all of them stays outside. Each VPC's primary IPv4 block keeps its base + 2 at base + 2
+(the Amazon resolver's address, which a DHCP options set may name), when the snapshot is redacted
+before any address on that path was mapped. The price of keeping those blocks in place: an
+address sharing a long prefix with one of them keeps that prefix (192.0.2.0/24 keeps its first 22
+bits, those of 192.0.0.0/24's neighbourhood; an address near an AWS range keeps the bits it shares
+with it).
 
 The mapping is keyed: ``Redactor()`` draws a random key (nothing can be reversed by guessing);
 ``Redactor(key=...)`` gives the same masks across runs, e.g. for a snapshot and a later report.
@@ -37,11 +43,16 @@ import hashlib
 import ipaddress
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.trace.destination import NOT_INTERNET_V4, NOT_INTERNET_V6
+
+if TYPE_CHECKING:
+    from fargate_netcheck.trace.aws_ranges import AwsRanges
 
 # Blocks mapped onto themselves, address for address: nothing account-specific lives there.
 _KEPT = {
@@ -73,18 +84,14 @@ class _Tree:
     kept: tuple[tuple[int, int], ...]  # (prefix length, prefix) of blocks kept address for address
 
     @classmethod
-    def of(cls, version: int) -> _Tree:
-        width = 32 if version == 4 else 128
-        frozen: set[tuple[int, int]] = set()
-        for cidr in (*_FIXED[version], *_KEPT[version]):
-            net = ipaddress.ip_network(cidr)
-            top = int(net.network_address) >> (width - net.prefixlen)
-            frozen.update((i, top >> (net.prefixlen - i)) for i in range(net.prefixlen))
+    def of(cls, version: int, ranges: AwsRanges | None = None) -> _Tree:
+        """The tree of ``version`` with AWS's published ``ranges`` fixed (None: the shipped copy)."""
+        frozen = set(_ancestors(version, _aws_blocks(ranges, version) if ranges else None))
         kept = tuple(
-            (n.prefixlen, int(n.network_address) >> (width - n.prefixlen))
+            (n.prefixlen, int(n.network_address) >> (_width(version) - n.prefixlen))
             for n in map(ipaddress.ip_network, _KEPT[version])
         )
-        return cls(width, frozen, kept)
+        return cls(_width(version), frozen, kept)
 
     def kept_depth(self, value: int) -> int:
         """Depth from which ``value`` is inside a kept block (no more flips), else the full width."""
@@ -94,12 +101,56 @@ class _Tree:
         return self.width
 
 
+def _width(version: int) -> int:
+    return 32 if version == 4 else 128
+
+
+def _aws_blocks(ranges: AwsRanges, version: int) -> tuple[str, ...]:
+    """Every block of every service in every region of ``ranges``, of one family."""
+    found = {c for services in ranges.ranges.values() for cidrs in services.values() for c in cidrs}
+    return tuple(sorted(c for c in found if (":" in c) == (version == 6)))
+
+
+@cache
+def _ancestors(version: int, aws: tuple[str, ...] | None) -> frozenset[tuple[int, int]]:
+    """The (depth, prefix) nodes that never flip: the strict ancestors of every fixed block (the
+    kept and not-internet blocks, and AWS's published ranges: ``aws``, None for the shipped copy)."""
+    if aws is None:
+        from fargate_netcheck.trace.aws_ranges import shipped
+
+        aws = _aws_blocks(shipped(), version)
+    width = _width(version)
+    frozen: set[tuple[int, int]] = set()
+    for cidr in (*_FIXED[version], *_KEPT[version], *aws):
+        net = ipaddress.ip_network(cidr)
+        top = int(net.network_address) >> (width - net.prefixlen)
+        frozen.update((i, top >> (net.prefixlen - i)) for i in range(net.prefixlen))
+    return frozenset(frozen)
+
+
+def _vpc_blocks(node: object) -> Iterator[str]:
+    """The primary IPv4 block of every VPC in a snapshot (either form) or any JSON document."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "Vpcs" and isinstance(v, list):
+                yield from (
+                    str(vpc["CidrBlock"]) for vpc in v if isinstance(vpc, dict) and vpc.get("CidrBlock")
+                )
+            else:
+                yield from _vpc_blocks(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _vpc_blocks(v)
+
+
 @dataclass
 class Redactor:
-    """One consistent mapping. Use the same instance for a snapshot and the reports made from it."""
+    """One consistent mapping. Use the same instance for a snapshot and the reports made from it.
+    ``ranges``: the AWS ranges the analysis will read (None: the shipped copy), fixed as blocks."""
 
     key: bytes = field(default_factory=lambda: os.urandom(32))
-    _trees: dict[int, _Tree] = field(default_factory=lambda: {4: _Tree.of(4), 6: _Tree.of(6)}, repr=False)
+    ranges: AwsRanges | None = field(default=None, repr=False)
+    _trees: dict[int, _Tree] = field(default_factory=dict, repr=False)
     _flips: dict[tuple[int, int, int], int] = field(default_factory=dict, repr=False)
     _addresses: dict[str, str] = field(default_factory=dict, repr=False)
     _accounts: dict[str, str] = field(default_factory=dict, repr=False)
@@ -107,10 +158,32 @@ class Redactor:
     _tag_values: dict[str, str] = field(default_factory=dict, repr=False)
     _tag_pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        self._trees = {v: _Tree.of(v, self.ranges) for v in (4, 6)}
+
     # -- whole documents --------------------------------------------------------------------------
     def redact_snapshot(self, data: JsonDict) -> JsonDict:
         """A redacted deep copy of a snapshot (or any JSON document); ``data`` is left untouched."""
+        self.pin_resolvers(_vpc_blocks(data))
         return self._walk(data, prose=False)
+
+    def pin_resolvers(self, blocks: Iterable[str]) -> None:
+        """Keep base + 2 of each IPv4 block at base + 2 of its mask (the Amazon resolver of a VPC
+        whose primary block it is): the host bits on its path never flip. A path that an address
+        mapped already went through with a flip stays as it is (one input, one mask, first)."""
+        tree = self._trees[4]
+        for cidr in blocks:
+            try:
+                net = ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                continue
+            if net.version != 4 or net.prefixlen > 30:
+                continue
+            resolver = int(net.network_address) + 2
+            for i in range(net.prefixlen, tree.width):
+                node = (i, resolver >> (tree.width - i))
+                if self._flips.get((4, *node)) != 1:
+                    tree.frozen.add(node)
 
     def redact_report(self, data: object) -> Any:
         """A redacted deep copy of a JSON report: as a snapshot, plus the tag values met so far

@@ -23,6 +23,7 @@ from fargate_netcheck.pipeline import AnalysisOptions, analyze
 from fargate_netcheck.report.json_report import render
 from fargate_netcheck.snapshot.store import parse_snapshot
 from fargate_netcheck.targets.subnets import audit_targets, cli_targets
+from fargate_netcheck.trace.aws_ranges import shipped
 from fargate_netcheck.trace.destination import Destination
 
 ACCOUNT = "123456789012"
@@ -174,6 +175,10 @@ def test_every_value_holding_an_address_is_rewritten():
         "192.0.2.0/24",
         "198.51.100.0/24",
         "203.0.113.0/24",
+    }
+    # and so do AWS's published blocks (an S3 prefix list's entries): the trace reads them as such
+    whole_blocks |= {
+        c for services in shipped().ranges.values() for cidrs in services.values() for c in cidrs
     }
     pairs = list(zip(strings(original), strings(redacted), strict=True))
     with_addresses = [
