@@ -165,7 +165,7 @@ def run_check(args: CheckArgs) -> int:
         targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"), deploy_networks)
         options.params["config_problems"] = problems
         options.params["audit"] = request.audit or not request.named
-        collection = summarize(snap, aws.calls)
+        collection = summarize(snap, aws.calls, redactor.account if redactor is not None else None)
         options.params["collection"] = collection
         report = analyze(snap, graph, targets, options, with_topology="html" in formats)
         report.collection = collection

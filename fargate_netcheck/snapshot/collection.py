@@ -17,7 +17,7 @@ No boto3 here: a report from a snapshot file builds this section too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from fargate_netcheck.core.collection_summary import CollectionSummary, RegionCollection
@@ -90,10 +90,15 @@ class CallCounts(Protocol):
     def total_throttled(self) -> int: ...
 
 
-def summarize(snapshot: Snapshot, calls: CallCounts | None = None) -> CollectionSummary:
+def summarize(
+    snapshot: Snapshot, calls: CallCounts | None = None, account_of: Callable[[str], str] | None = None
+) -> CollectionSummary:
     """The ``collection`` section of ``snapshot``; ``calls`` (a ``collect.CallLog``) when it was
-    collected live by this run."""
+    collected live by this run. ``account_of``: how the snapshot names an account the calls were
+    made in (``--redact`` masks it in the snapshot, not in the call log)."""
     by_where = dict(calls.by_where) if calls is not None else {}
+    if account_of is not None:
+        by_where = {_renamed(where, account_of): counts for where, counts in by_where.items()}
     regions = []
     for rd in sorted(snapshot.regions, key=lambda r: (r.account_id or "-", r.region)):
         account = rd.account_id or "-"
@@ -172,3 +177,9 @@ def nothing_collected(failures: Sequence[FailedCall]) -> NothingCollected:
     else:
         cause = f"every call to {first.endpoint} failed ({reason}: {first.message})"
     return NothingCollected(f"{cause}: nothing was collected")
+
+
+def _renamed(where: str, account: Callable[[str], str]) -> str:
+    """``account/region`` with the account as the snapshot names it (``-``: none)."""
+    account_id, _, region = where.partition("/")
+    return f"{account(account_id) if account_id != '-' else account_id}/{region}"
