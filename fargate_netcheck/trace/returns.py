@@ -37,7 +37,7 @@ R = TypeVar("R", bound=ReturnRoute)
 class ReturnCheck(Generic[R]):
     back: AddressSet  # the part of the range whose replies go back the right way
     lost: tuple[Piece[R], ...]  # pieces whose route goes elsewhere, is a blackhole, or is missing
-    unreadable: Piece[R] | None  # a piece an uncollected prefix list may claim
+    unreadable: Piece[R] | None  # a piece an uncollected prefix list may claim, or routes tie for
 
     @property
     def status(self) -> Status:
@@ -78,7 +78,7 @@ def back_to(pieces: list[Piece[R]], goes_back: Callable[[R], bool]) -> ReturnChe
     unreadable: Piece[R] | None = None
     for piece in pieces:
         route = piece.route
-        if piece.unreadable is not None:
+        if piece.unreadable is not None or piece.tied:  # where those replies go is not known
             unreadable = unreadable or piece
         elif route is not None and route.state != "blackhole" and goes_back(route):
             back = back | piece.addresses

@@ -65,7 +65,7 @@ def around_service_list(
         return None  # the list's share would be blocked there: which addresses that is stays unknown
     others = [r for r in g.nodes[rtb].get("routes", ()) if r is not route]
     rest = partition(g, others, piece.addresses, route_tier, next_hop)
-    if any(p.unreadable is not None for p in rest):
+    if any(p.unreadable is not None or p.tied for p in rest):
         return None
     service = endpoint_service(item.get("ServiceName", ""), node.get("region", ""))
     aws = aws_ranges()

@@ -155,3 +155,20 @@ def test_in_a_gateway_route_table_a_prefix_list_entry_for_a_subnet_is_not_ignore
     (edge_piece,) = route_pieces(g, "rtb-edge", space)
     assert subnet_piece.route is not None and subnet_piece.route.target_kind == "local"
     assert edge_piece.route is not None and edge_piece.route.prefix_list_id == "pl-corp"
+
+
+def test_replies_that_routes_tie_for_are_unknown_not_dropped():
+    """On the way back as on the way out: where two routes tie, AWS picks one at random."""
+    from fargate_netcheck.core.model import Status
+    from fargate_netcheck.graph.route_choice import Piece
+    from fargate_netcheck.trace.returns import back_to
+
+    def route(pl: str, target: str) -> Route:
+        return Route(pl, None, pl, target, "tgw-attachment", "active", "CreateRoute")
+
+    tied = Piece(
+        AddressSet.of(["10.9.0.0/24"]), tied=(route("pl-a", "tgw-attach-a"), route("pl-b", "tgw-attach-b"))
+    )
+    check = back_to([tied], lambda r: r.target_id == "tgw-attach-a")
+    assert check.status is Status.UNKNOWN and check.lost == ()
+    assert "at random" in (check.unreadable.unknown_reason() if check.unreadable else "")
