@@ -147,8 +147,8 @@ def _pieces(g: nx.DiGraph, walk: Walk, table: str, space: AddressSet) -> list[Pi
 
 
 def tgw_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[TgwRoute]]:
-    """Longest prefix; on equal prefixes static, then prefix-list, then propagated routes (once per
-    table and set, like ``routing.route_pieces``)."""
+    """Longest prefix; on equal prefixes static, then prefix-list, then propagated routes in AWS's
+    order (``_tier``); once per table and set, like ``routing.route_pieces``."""
     cache = g.graph.setdefault("partitions", {})
     key = ("tgw", table, space)
     found: list[Piece[TgwRoute]] | None = cache.get(key)
@@ -162,10 +162,20 @@ def _tgw_next_hop(route: TgwRoute) -> Hashable:
     return (route.state, route.hops)
 
 
+# AWS's "route evaluation order" for routes of one destination: static, prefix-list, then the
+# propagated ones by what propagated them (VPC, Direct Connect gateway, Connect, Site-to-Site VPN).
+# A propagated route of any other resource type ranks below them all; routes of one rank to
+# different attachments tie (ECMP, or AWS's choice): ``partition`` makes that part unknown.
+_PROPAGATED_RANK = {"vpc": 5, "direct-connect-gateway": 4, "connect": 3, "vpn": 2}
+
+
 def _tier(route: TgwRoute) -> int:
     if route.prefix_list_id:
-        return 1
-    return 0 if route.type == "propagated" else 2
+        return 7
+    if route.type != "propagated":
+        return 8
+    kind = route.hops[0].resource_type if route.hops else ""
+    return _PROPAGATED_RANK.get(kind, 1)
 
 
 def _enter_vpc(

@@ -172,3 +172,32 @@ def test_replies_that_routes_tie_for_are_unknown_not_dropped():
     check = back_to([tied], lambda r: r.target_id == "tgw-attach-a")
     assert check.status is Status.UNKNOWN and check.lost == ()
     assert "at random" in (check.unreadable.unknown_reason() if check.unreadable else "")
+
+
+def test_transit_gateway_routes_of_one_destination_rank_as_aws_documents():
+    """Static, then prefix list, then propagated by source: VPC, Direct Connect gateway, Connect,
+    Site-to-Site VPN; two of one rank to different attachments tie (unknown)."""
+    from fargate_netcheck.snapshot.parse import TgwHop, TgwRoute
+    from fargate_netcheck.trace.transit import tgw_pieces
+
+    def tgw_route(kind: str, attachment: str, resource: str) -> TgwRoute:
+        hop = TgwHop(attachment, f"{resource}-1", resource)
+        return TgwRoute("10.9.0.0/16", ipaddress.ip_network("10.9.0.0/16"), None, "active", kind, (hop,))
+
+    def winner(*routes: TgwRoute):
+        g = nx.DiGraph()
+        g.add_node("tgw-rtb-1", tgw_routes=routes)
+        (piece,) = tgw_pieces(g, "tgw-rtb-1", AddressSet.of(["10.9.1.0/24"]))
+        return piece
+
+    vpn = tgw_route("propagated", "tgw-attach-vpn", "vpn")
+    vpc = tgw_route("propagated", "tgw-attach-vpc", "vpc")
+    dx = tgw_route("propagated", "tgw-attach-dx", "direct-connect-gateway")
+    static = tgw_route("static", "tgw-attach-static", "vpn")
+    assert winner(vpn, vpc).route == vpc
+    assert winner(vpn, dx).route == dx
+    assert winner(vpc, dx).route == vpc
+    assert winner(vpn, static).route == static
+    second_vpn = tgw_route("propagated", "tgw-attach-vpn2", "vpn")
+    tie = winner(vpn, second_vpn)
+    assert tie.route is None and len(tie.tied) == 2
