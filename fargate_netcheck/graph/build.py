@@ -13,7 +13,8 @@ Node key: the AWS id. Node attributes: ``kind``, ``item`` (the verbatim AWS item
 - route-table -> target ``routes-to`` (``destinations``); a target absent from the snapshot gets a
   node of kind ``missing``
 - igw, eigw -> vpc ``attached`` (``state``); pcx -> both vpcs ``peers``
-- igw -> route-table ``edge-route-table`` (a gateway route table: an association with GatewayId)
+- igw -> route-table ``edge-route-table`` (a gateway route table: an association with GatewayId;
+  while one is associating or disassociating, the gateway's ``edge_table_changing`` says so)
 - instance -> eni ``has-eni`` (``device_index``; instance nodes exist only through their ENIs);
   eni -> subnet ``in-subnet``
 - vpc -> tgw-attachment ``tgw-attachment``; tgw-attachment -> tgw-route-table ``associated``;
@@ -235,6 +236,8 @@ def _add_route_tables(
                 changing.add(assoc["SubnetId"])
             if state in _CHANGING and assoc.get("Main") and rtb.get("VpcId"):
                 main_changing[rtb["VpcId"]] = f"main route table of {rtb['VpcId']}: {rtb_id} is {state}"
+            if state in _CHANGING and assoc.get("GatewayId") in attrs:  # ingress routing in flux
+                attrs[assoc["GatewayId"]]["edge_table_changing"] = f"{rtb_id} is {state}"
             if state != "associated":
                 continue
             if assoc.get("Main") and rtb.get("VpcId"):

@@ -28,7 +28,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step, task_ipv6_range
-from fargate_netcheck.trace.returns import NatReturn, back_to, record_delivery
+from fargate_netcheck.trace.returns import NatReturn, back_to, edge_table_changing, record_delivery
 from fargate_netcheck.trace.routing import route_pieces
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -177,6 +177,8 @@ class FirewallReturn:
             walk.notes.append(f"the return path through firewall endpoint {self.vpce} is not verified")
             return
         if kind == "igw":
+            if edge_table_changing(g, walk, nxt):
+                return
             tables = successors(g, nxt, "edge-route-table")
             if not tables:
                 walk.unknown(

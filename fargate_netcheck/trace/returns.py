@@ -152,12 +152,28 @@ class GatewayReturn:
     source: Network | None  # where the replies go inside the VPC (None: not known)
 
     def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        if edge_table_changing(g, walk, self.gateway):
+            return
         tables = successors(g, self.gateway, "edge-route-table")
         if not tables:
             return
         table = tables[0]
         where = f"gateway route table {table} of {self.gateway}"
         routes_back(g, walk, table, self.source, where, (self.gateway,))
+
+
+def edge_table_changing(g: nx.DiGraph, walk: Walk, gateway: str) -> bool:
+    """Whether a route table association of ``gateway`` is being made or removed (recorded unknown:
+    either way may route the replies that enter by it)."""
+    changing = g.nodes[gateway].get("edge_table_changing") if gateway in g else None
+    if changing:
+        walk.unknown(
+            CheckCode.ROUTE_TABLE_MISSING,
+            gateway,
+            f"the gateway route table association of {gateway} is changing ({changing}): whether replies "
+            "entering by it follow that table is not known",
+        )
+    return bool(changing)
 
 
 @dataclass(frozen=True, slots=True)

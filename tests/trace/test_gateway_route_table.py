@@ -67,3 +67,14 @@ def test_replies_sent_to_an_appliance_the_request_never_crossed_are_unknown():
     assert r.verdict is Verdict.UNKNOWN
     assert codes(r) == {CheckCode.FIREWALL_ASYMMETRIC}
     assert "eni-appliance" in r.reason
+
+
+def test_a_gateway_route_table_whose_association_is_changing_is_unknown_not_skipped():
+    """While the edge association is being made (or removed), replies may or may not follow the
+    table: a blackhole in it is not known to apply, nor known not to."""
+    for state in ("associating", "disassociating"):
+        snap = with_edge_table(BLACKHOLE_TO_NAT_SUBNET)
+        region(snap)["RouteTables"][-1]["Associations"][0]["AssociationState"]["State"] = state
+        r = trace(snap, "subnet-private")
+        assert r.verdict is Verdict.UNKNOWN, (state, r.reason)
+        assert CheckCode.ROUTE_TABLE_MISSING in codes(r) and "igw-app" in r.reason
