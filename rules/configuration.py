@@ -26,7 +26,36 @@ from fargate_netcheck.trace.endpoints import dns_off, private_dns_endpoints
     remediation="Use literal subnet and security group ids in the task configuration.",
 )
 def unresolvable(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _problems(ctx, "CFG001")
+
+
+@rule(
+    id="CFG002",
+    name="not-on-fargate",
+    title="Tasks that do not run on Fargate are not checked",
+    severity="warning",
+    docs="""
+    What it checks: every task of an ECS service read with `--cluster` runs on Fargate (launch
+    type FARGATE, or a capacity provider strategy of FARGATE and FARGATE_SPOT only; a service with
+    neither follows the cluster's default strategy and is checked).
+    Why it matters: a task on EC2 or EXTERNAL capacity pulls its image and reaches its logs and
+    secrets through its container instance, whose network fargate-netcheck does not evaluate: its
+    verdict would say nothing about those tasks. A DRAINING or INACTIVE service launches none.
+    Example: a service with `launchType: EC2`, or a strategy weighting an Auto Scaling group's
+    capacity provider beside FARGATE (then only its Fargate tasks are checked).
+    Fix: nothing, if the service is meant to run on EC2; check that instance's network another
+    way. Name the services to check with `--service` to leave it out.
+    """,
+    remediation="Check the container instances' network another way, or leave the service out (--service).",
+)
+def not_on_fargate(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _problems(ctx, "CFG002")
+
+
+def _problems(ctx: RuleContext, rule_id: str) -> Iterator[Hit]:
     for problem in ctx.params.get("config_problems", ()):
+        if getattr(problem, "rule", "CFG001") != rule_id:
+            continue
         where = f" ({problem.path}:{problem.line})" if problem.path else ""
         yield Hit(problem.source, f"{problem.message}{where}", remediation=problem.remediation)
 

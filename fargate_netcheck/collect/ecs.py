@@ -12,7 +12,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from fargate_netcheck.collect._calls import UnexpectedShape, call, chunks, items_of, objects, paginate
+from fargate_netcheck.collect._calls import (
+    COLLECT_ERRORS,
+    UnexpectedShape,
+    call,
+    chunks,
+    error_text,
+    items_of,
+    objects,
+    paginate,
+)
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.task_network import TaskNetwork
@@ -30,6 +39,8 @@ IAM_ACTIONS: tuple[str, ...] = (
 DESCRIBE_SERVICES_BATCH = 10  # DescribeServices accepts at most 10 services per call
 DESCRIBE_TASKS_BATCH = 100  # DescribeTasks accepts at most 100 tasks per call
 _SECRET_SERVICES = ("secretsmanager", "ssm")
+_FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+_GONE = ("DRAINING", "INACTIVE")  # a service being deleted, or deleted: it launches no more tasks
 
 
 def account_settings(ecs_client: Any) -> list[JsonDict]:
@@ -143,32 +154,91 @@ def _awsvpc(service: JsonDict) -> JsonDict | None:
     return (configuration or {}).get("awsvpcConfiguration")
 
 
-def service_network(service: JsonDict, task_def: JsonDict | None, cluster: str) -> TaskNetwork:
-    """The network a service's tasks get: its awsvpc subnets, security groups and public-IP choice,
-    whether its task definition logs through awslogs, and which secret stores it reads at launch."""
-    source = (
-        f"ecs-service:{short_name(cluster)}/{service.get('serviceName') or short_name(service['serviceArn'])}"
+def _placed_providers(service: JsonDict) -> list[str]:
+    """The capacity providers of the service's strategy that place tasks (a weight or a base above 0;
+    all of them when none has either)."""
+    strategy = [item for item in service.get("capacityProviderStrategy") or [] if isinstance(item, dict)]
+    placing = [item for item in strategy if (item.get("weight") or 0) > 0 or (item.get("base") or 0) > 0]
+    return [str(item.get("capacityProvider")) for item in placing or strategy]
+
+
+def not_fargate(service: JsonDict) -> tuple[str | None, bool]:
+    """Why some of the service's tasks do not run on Fargate (None: they all do, or the cluster's
+    default strategy decides), and whether that holds for all of them. Such tasks pull their image
+    and reach their logs and secrets through the container instance, which is not checked."""
+    status = service.get("status")
+    if status in _GONE:
+        return f"the service is {status} (being deleted, or deleted): it launches no tasks", True
+    launch_type = service.get("launchType")
+    if launch_type and launch_type != "FARGATE":
+        return f"the service runs on launch type {launch_type}, not FARGATE", True
+    providers = _placed_providers(service)
+    others = [p for p in providers if p not in _FARGATE_PROVIDERS]
+    if not others:
+        return None, False
+    where = f"capacity provider {', '.join(others)} (not FARGATE or FARGATE_SPOT)"
+    if len(others) == len(providers):
+        return f"the service runs on {where}", True
+    return f"some of the service's tasks run on {where}: those are not checked", False
+
+
+def _source(service: JsonDict, cluster: str) -> str:
+    name = service.get("serviceName") or short_name(service["serviceArn"])
+    return f"ecs-service:{short_name(cluster)}/{name}"
+
+
+def _not_checked(service: JsonDict, cluster: str, why: str | None) -> TaskNetwork:
+    """A service none of whose tasks runs on Fargate, as a network with no subnets and the reason."""
+    source = _source(service, cluster)
+    skipped = f"{source}: {why}; fargate-netcheck checks Fargate tasks only, so it was not checked"
+    return TaskNetwork(
+        source=source, subnets=(), security_groups=(), assign_public_ip=None, not_checked=(skipped,)
     )
+
+
+def _definition_problem(service: JsonDict, unread: str | None) -> str:
+    arn = service.get("taskDefinition")
+    why = (
+        f"task definition {arn} could not be read ({unread})"
+        if arn
+        else "the service names no task definition"
+    )
+    return f"{why}: CloudWatch Logs is assumed to be needed, and secrets it reads are not checked"
+
+
+def service_network(
+    service: JsonDict, task_def: JsonDict | None, cluster: str, unread: str | None = None
+) -> TaskNetwork:
+    """The network a service's tasks get: its awsvpc subnets, security groups and public-IP choice,
+    whether its task definition logs through awslogs, and which secret stores it reads at launch.
+    Without its task definition (``unread``: why it could not be read), awslogs is assumed; tasks
+    that do not run on Fargate are a problem."""
+    source = _source(service, cluster)
+    why, _ = not_fargate(service)
     awsvpc = _awsvpc(service)
-    problems: tuple[str, ...] = ()
+    problems: list[str] = []
     if awsvpc is None:
-        problems = (f"{source}: the service has no awsvpc network configuration (Fargate needs one)",)
+        problems.append(f"{source}: the service has no awsvpc network configuration (Fargate needs one)")
         awsvpc = {}
+    if task_def is None:
+        problems.append(f"{source}: {_definition_problem(service, unread)}")
     public_ip = awsvpc.get("assignPublicIp")
-    task_def = task_def or {}
-    services_used = {_secret_service(ref) for ref in _references(task_def)}
+    definition = task_def or {}
+    services_used = {_secret_service(ref) for ref in _references(definition)}
     return TaskNetwork(
         source=source,
         subnets=tuple(awsvpc.get("subnets", [])),
         security_groups=tuple(awsvpc.get("securityGroups", [])),
         assign_public_ip=None if public_ip is None else public_ip == "ENABLED",
         locations={},
-        problems=problems,
-        uses_awslogs=any(
+        problems=tuple(problems),
+        uses_awslogs=task_def is None
+        or any(
             (c.get("logConfiguration") or {}).get("logDriver") == "awslogs"
-            for c in task_def.get("containerDefinitions", [])
+            for c in definition.get("containerDefinitions", [])
         ),
         secrets_from=tuple(s for s in _SECRET_SERVICES if s in services_used),
+        not_checked=(f"{source}: {why}",) if why else (),
     )
 
 
@@ -203,11 +273,39 @@ def _event_record(event: JsonDict) -> JsonDict:
     return record
 
 
-def service_networks(ecs_client: Any, cluster: str, names: list[str] | None = None) -> list[TaskNetwork]:
+def service_networks(
+    ecs_client: Any, cluster: str, names: list[str] | None = None, fargate_only: bool = False
+) -> list[TaskNetwork]:
     """The network of each service of ``cluster`` (all of them when ``names`` is empty): one
-    paginated ListServices, DescribeServices in batches of 10, each task definition described once."""
+    paginated ListServices, DescribeServices in batches of 10, each task definition described once
+    (one that cannot be read is a problem of its services, not a failed run). ``fargate_only``: a
+    service none of whose tasks runs on Fargate (``not_fargate``) has no subnets, only the reason."""
     found = services(ecs_client, cluster, names or None)
-    definitions = task_definitions(
-        ecs_client, sorted({s["taskDefinition"] for s in found if s.get("taskDefinition")})
-    )
-    return [service_network(s, definitions.get(s.get("taskDefinition", "")), cluster) for s in found]
+    skipped = [not_fargate(s) if fargate_only else (None, False) for s in found]
+    arns = {
+        s["taskDefinition"]
+        for s, (_, skip) in zip(found, skipped, strict=True)
+        if not skip and s.get("taskDefinition")
+    }
+    definitions, unread = _read_definitions(ecs_client, sorted(arns))
+    networks = []
+    for service, (why, skip) in zip(found, skipped, strict=True):
+        arn = service.get("taskDefinition", "")
+        networks.append(
+            _not_checked(service, cluster, why)
+            if skip
+            else service_network(service, definitions.get(arn), cluster, unread.get(arn))
+        )
+    return networks
+
+
+def _read_definitions(ecs_client: Any, arns: list[str]) -> tuple[dict[str, JsonDict], dict[str, str]]:
+    """``task_definitions`` of ``arns``, and why each one that could not be read was not."""
+    definitions: dict[str, JsonDict] = {}
+    unread: dict[str, str] = {}
+    for arn in arns:
+        try:
+            definitions.update(task_definitions(ecs_client, [arn]))
+        except COLLECT_ERRORS as exc:
+            unread[arn] = error_text(exc)
+    return definitions, unread

@@ -21,3 +21,6 @@ class TaskNetwork:
     problems: tuple[str, ...] = ()  # e.g. a Jinja expression where an id must be
     uses_awslogs: bool = False
     secrets_from: tuple[str, ...] = ()  # "secretsmanager", "ssm"
+    # Tasks of it this tool does not check (they do not run on Fargate), and why: a warning, not a
+    # problem of the configuration.
+    not_checked: tuple[str, ...] = ()

@@ -36,6 +36,7 @@ from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.model import SourceLocation
 from fargate_netcheck.core.task_network import TaskNetwork
 from fargate_netcheck.targets.run_environment import NetworkDefaults
+from fargate_netcheck.targets.to_targets import ConfigNetwork
 from fargate_netcheck.targets.yaml_lines import LocatedDict, VaultValue, combine, load_yaml, located
 
 NETWORK_FIELDS = ("subnets", "security_groups", "assign_public_ip")
@@ -214,7 +215,8 @@ def _resolve_task(
 
 def _id_list(
     value: object, name: str, location: SourceLocation | None, problems: list[str]
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], bool]:
+    """The ids ``value`` holds, and whether that is all of it (each reason why not is in ``problems``)."""
     kind = _ID_KIND[name]
     where = _where(location, name)
     if is_jinja(value) or isinstance(value, VaultValue) or not isinstance(value, list):
@@ -225,7 +227,7 @@ def _id_list(
             f"{where}: {name} {why}; fargate-netcheck does not render templates or decrypt values, so "
             f"it was left out (write the {kind} ids, or pass them on the command line)"
         )
-        return ()
+        return (), False
     item_locations = getattr(value, "item_locations", [])
     ids: list[str] = []
     for index, item in enumerate(value):
@@ -241,7 +243,7 @@ def _id_list(
             problems.append(f"{item_where}: {name} holds {item!r}, not a {kind} id; left out")
         else:
             ids.append(item.strip())
-    return tuple(ids)
+    return tuple(ids), len(ids) == len(value)
 
 
 def _public_ip(value: object, location: SourceLocation | None, problems: list[str]) -> bool | None:
@@ -254,7 +256,8 @@ def _public_ip(value: object, location: SourceLocation | None, problems: list[st
     return None
 
 
-def _network_container(resolved: object, path: tuple[str, ...], problems: list[str]) -> dict[str, Any]:
+def _network_container(resolved: object, path: tuple[str, ...], problems: list[str]) -> dict[str, Any] | None:
+    """The mapping at ``path`` (``{}`` when absent or null); None when something else is written there."""
     container: Any = resolved
     for depth, key in enumerate(path):
         location = getattr(container, "locations", {}).get(key)
@@ -265,15 +268,21 @@ def _network_container(resolved: object, path: tuple[str, ...], problems: list[s
             what = "a Jinja expression" if is_jinja(value) else f"a {type(value).__name__}"
             dotted = ".".join(path[: depth + 1])
             problems.append(f"{_where(location, dotted)}: {dotted} is {what}, not a mapping; network unknown")
-            return {}
+            return None
         container = value
     return container
 
 
 def _network(resolved: object, v4: bool, defaults: NetworkDefaults, problems: list[str]) -> dict[str, Any]:
+    """The ``ConfigNetwork`` fields of the task's network. A field written but not readable (a Jinja
+    expression, a vaulted value, a wrong spelling) is ``unresolved``: unknown to the check, never the
+    default that applies when the field is absent."""
     network = _network_container(resolved, _V4_NETWORK if v4 else _LEGACY_NETWORK, problems)
     locations: dict[str, SourceLocation] = {}
     values: dict[str, Any] = {"subnets": (), "security_groups": (), "assign_public_ip": None}
+    if network is None:  # the config replaces the whole network (and the Run Environment's) unreadably
+        return {**values, "locations": locations, "unresolved": frozenset(NETWORK_FIELDS)}
+    unresolved: set[str] = set()
     for name in NETWORK_FIELDS:
         value, location = network.get(name), getattr(network, "locations", {}).get(name)
         if value is None and getattr(defaults, name) is not None:  # null: use the Run Environment's
@@ -282,11 +291,15 @@ def _network(resolved: object, v4: bool, defaults: NetworkDefaults, problems: li
             continue
         if name == "assign_public_ip":
             values[name] = _public_ip(value, location, problems)
+            complete = values[name] is not None
         else:
-            values[name] = _id_list(value, name, location, problems)
+            values[name], complete = _id_list(value, name, location, problems)
+        if not complete:
+            unresolved.add(name)
         if location is not None:
             locations[name] = location
     values["locations"] = locations
+    values["unresolved"] = frozenset(unresolved)
     return values
 
 
@@ -330,12 +343,14 @@ def _uses_awslogs(resolved: LocatedDict, v4: bool) -> bool:
 
 
 def _deployed(resolved: LocatedDict, label: str, problems: list[str]) -> bool:
+    """As the deployer's task filter: ``deployed`` absent, or ``to_string(deployed) == 'true'`` (JMESPath),
+    which the boolean true and the string ``"true"`` both pass."""
     deployed = resolved.get("deployed")
     if is_jinja(deployed):
         where = _where(getattr(resolved, "locations", {}).get("deployed"), "deployed")
         problems.append(f"{where}: deployed is a Jinja expression; {label} was checked as if deployed")
         return True
-    return deployed in (None, True) and resolved.get("removed_from_task_manager") is not True
+    return deployed in (None, True, "true") and resolved.get("removed_from_task_manager") is not True
 
 
 def resolve_deploy_config(
@@ -367,7 +382,7 @@ def resolve_deploy_config(
             continue
         values = _network(resolved, v4, defaults, problems)
         networks.append(
-            TaskNetwork(
+            ConfigNetwork(
                 source=label,
                 problems=tuple(problems),
                 uses_awslogs=_uses_awslogs(resolved, v4),

@@ -99,7 +99,7 @@ def resolve_targets(
         if ecs_client is None:
             raise InputError("--cluster reads ECS services and needs AWS access")
         found, found_problems = targets_from_networks(
-            g, service_networks(ecs_client(), req.cluster, list(req.services))
+            g, service_networks(ecs_client(), req.cluster, list(req.services), fargate_only=True)
         )
         targets += found
         problems += found_problems
