@@ -12,7 +12,10 @@ and VpcBlockPublicAccessExclusion):
 - An exclusion covers a VPC or a subnet: ``allow-bidirectional`` lets everything through;
   ``allow-egress`` lets outbound traffic (and its replies) through and applies only in
   ``block-bidirectional`` mode. With ``ExclusionsAllowed: not-allowed`` (BPA set by the
-  Organization) exclusions do not apply.
+  Organization) exclusions do not apply. One being modified (``update-in-progress``) or whose
+  modification failed (``update-failed``) is in force in the mode it shows or the one it had
+  before, which the API does not say; one whose mode is missing or undocumented may let anything
+  through: either leaves the verdict ``unknown`` unless another exclusion in force decides it.
 
 The subnet an exclusion must cover is the one whose address leaves through the gateway: the NAT
 gateway's (or NAT instance's) subnet when the traffic was translated, else the task's own. AWS
@@ -22,6 +25,7 @@ way does not let traffic through, so those subnets are not the ones looked at.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -45,6 +49,10 @@ _CODES = {
     Status.UNKNOWN: CheckCode.BPA_UNKNOWN,
 }
 _MODES = ("off", "block-bidirectional", "block-ingress")
+_EXCLUSIONS = "VpcBlockPublicAccessExclusions"
+_EXCLUSION_MODES = ("allow-bidirectional", "allow-egress")
+# An exclusion in these states is in force in some mode, the one it shows or the one it had before.
+_MODE_CHANGING = frozenset({"update-in-progress", "update-failed"})
 
 
 def check_block_public_access(g: nx.DiGraph, walk: Walk, pos: Position, gateway: str) -> bool:
@@ -119,19 +127,41 @@ def evaluate(
             f"{name} blocks {gateway} unless {subnet} or {vpc} is excluded, and {bpa.exclusions_gap}"
         )
     covering = [e for rid in (subnet, vpc) for e in bpa.exclusions.get(rid, ())]
-    allowing = [e for e in covering if e.mode in needed and e.state not in BPA_EXCLUSION_GONE]
-    in_force = next((e for e in allowing if e.state in BPA_EXCLUSION_IN_FORCE), None)
+    in_force = next((e for e in covering if e.mode in needed and e.state in BPA_EXCLUSION_IN_FORCE), None)
     if in_force is not None:
         return Status.PASS, (
             f"{name} exempts {in_force.resource_id} (exclusion {in_force.exclusion_id}, {in_force.mode})"
         )
-    if allowing:
-        pending = allowing[0]
+    pending = next((e for e in covering if _may_apply(e, needed)), None)
+    if pending is not None:
         return Status.UNKNOWN, (
             f"{name} blocks {gateway} unless exclusion {pending.exclusion_id} of {pending.resource_id} "
-            f"applies, and it is {pending.state}"
+            f"applies, and {_open_because(pending, needed)}"
         )
     return Status.FAIL, f"{name} blocks {gateway}: {_why_not(bpa, covering, subnet, vpc)}"
+
+
+def _may_apply(exclusion: BpaExclusion, needed: tuple[str, ...]) -> bool:
+    """Whether ``exclusion`` (not in force in a mode ``needed``) may still let the traffic through:
+    it is not gone, and it is on its way, or its mode in force is not known."""
+    if exclusion.state in BPA_EXCLUSION_GONE:
+        return False
+    return (
+        exclusion.mode in needed
+        or exclusion.mode not in _EXCLUSION_MODES
+        or exclusion.state in _MODE_CHANGING
+    )
+
+
+def _open_because(exclusion: BpaExclusion, needed: tuple[str, ...]) -> str:
+    if exclusion.mode not in _EXCLUSION_MODES:
+        return f"its mode {exclusion.mode or None!r} is not one VPC Block Public Access documents"
+    if exclusion.mode in needed:
+        return f"it is {exclusion.state}"
+    return (
+        f"it is {exclusion.state}: the mode it shows ({exclusion.mode}) may not be in force, "
+        "and the one it had before is not known"
+    )
 
 
 def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], subnet: str, vpc: str) -> str:
@@ -154,10 +184,10 @@ def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:
     other subnet of it, assumed off)."""
     attrs = g.nodes[node]
     owner = (attrs.get("item") or {}).get("OwnerId")
+    own = _described(g, (attrs["account"], attrs["region"]), block_public_access_of(g, node))
     if not owner or not attrs["account"] or owner == attrs["account"]:
-        return block_public_access_of(g, node)
+        return own
     found: BlockPublicAccess | None = g.graph["block_public_access"].get((owner, attrs["region"]))
-    own = block_public_access_of(g, node)
     if found is None and own.mode is None and own.unreadable is None:
         return own  # a snapshot that describes no BPA at all: the owner's is not described either
     if found is None:
@@ -167,7 +197,24 @@ def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:
             unreadable=f"{subnet} is shared from account {owner}, whose VPC Block Public Access is not in "
             "the snapshot; scan that account too",
         )
-    return found
+    return _described(g, (owner, attrs["region"]), found)
+
+
+def _described(g: nx.DiGraph, key: tuple[str | None, str], bpa: BlockPublicAccess) -> BlockPublicAccess:
+    """``bpa`` of ``key`` (account, region), unreadable when the region lacks the options but holds
+    (or failed to collect) the exclusions: only a region with neither is read as BPA off
+    (docs/snapshot-format.md); otherwise the missing options were not collected."""
+    if bpa.mode is not None or bpa.unreadable is not None or bpa.unsupported is not None:
+        return bpa
+    rd = g.graph["regions"].get(key)
+    if rd is None or (_EXCLUSIONS not in rd.items and _EXCLUSIONS not in rd.errors):
+        return bpa
+    where = "under Errors" if _EXCLUSIONS in rd.errors else "is"
+    return replace(
+        bpa,
+        unreadable=f"VpcBlockPublicAccessOptions is not in the snapshot, though {_EXCLUSIONS} {where}: "
+        "not collected",
+    )
 
 
 def _source_subnet(g: nx.DiGraph, walk: Walk, pos: Position) -> str:
