@@ -23,6 +23,7 @@ from fargate_netcheck.collect._calls import (
     paginate,
 )
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.image_registry import image_needs
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.task_network import TaskNetwork
 
@@ -238,6 +239,7 @@ def service_network(
             for c in definition.get("containerDefinitions", [])
         ),
         secrets_from=tuple(s for s in _SECRET_SERVICES if s in services_used),
+        images=image_needs(definition.get("containerDefinitions")),
         not_checked=(f"{source}: {why}",) if why else (),
     )
 

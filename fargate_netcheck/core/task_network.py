@@ -21,6 +21,9 @@ class TaskNetwork:
     problems: tuple[str, ...] = ()  # e.g. a Jinja expression where an id must be
     uses_awslogs: bool = False
     secrets_from: tuple[str, ...] = ()  # "secretsmanager", "ssm"
+    # Where each container's image is pulled from, as ``image:`` needs (``core.image_registry``);
+    # empty when no task definition is known (the pull then assumes ECR of the task's region).
+    images: tuple[str, ...] = ()
     # Tasks of it this tool does not check (they do not run on Fargate), and why: a warning, not a
     # problem of the configuration.
     not_checked: tuple[str, ...] = ()

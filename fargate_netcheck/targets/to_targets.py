@@ -71,7 +71,7 @@ def targets_from_networks(
                 )
             )
             continue
-        needs = (("logs",) if tn.uses_awslogs else ()) + tuple(tn.secrets_from)
+        needs = (("logs",) if tn.uses_awslogs else ()) + tuple(tn.secrets_from) + tuple(tn.images)
         unresolved = tn.unresolved if isinstance(tn, ConfigNetwork) else frozenset()
         # absent: DISABLED (ECS's default); written but unreadable: unknown
         public = None if "assign_public_ip" in unresolved else bool(tn.assign_public_ip)

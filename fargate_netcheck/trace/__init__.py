@@ -12,6 +12,7 @@ from fargate_netcheck.needs import catalog
 from fargate_netcheck.needs.catalog import Need
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.dns_inputs import assumed_name_resolution
+from fargate_netcheck.trace.ecr import image_sources
 from fargate_netcheck.trace.egress import INTERNET, TraceOptions, Tracer
 from fargate_netcheck.trace.grouping import Grouper, Relabel
 from fargate_netcheck.trace.members import MemberResult
@@ -77,7 +78,7 @@ def trace_targets(
             wanted = known_needs[needs_key] = catalog.needs_of(*needs_key, needs)
         key = grouper.key(target) if grouper is not None else None
         if key is not None:
-            key = (key, tuple(wanted))
+            key = (key, tuple(wanted), image_sources(target))  # the pull walk depends on the images
         walks = decided.get(key) if key is not None else None
         result: TargetResult
         if walks is not None:

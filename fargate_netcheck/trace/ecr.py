@@ -19,18 +19,33 @@ S3 (the image layers). Which way each goes:
 
 Endpoint policies are not evaluated (the reason says so). Endpoints reached through another VPC
 (a shared-services VPC over a transit gateway) are not considered.
+
+Which registry: the target's ``image:`` needs (``core.image_registry``, from its task
+definition) name each image's. ECR of the task's region (any account; pull-through cache
+repositories too) is the walk above. ECR of another region never uses this VPC's endpoints (they
+serve their own region): the internet on TCP 443 to that region's ECR and S3 addresses, or
+``unknown`` when the VPC has a cross-region endpoint for it (not walked) or its endpoints were not
+collected. A registry on the internet (Docker Hub, ECR Public, GHCR, Quay, ...): the internet on its
+port, whatever ECR endpoints the VPC has. A registry that cannot be placed: ``unknown``. Several
+registries: the worst of their walks. No ``image:`` need (no task definition is known): the image
+is assumed to be in ECR of the task's region, and the reason says so.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Target
+from fargate_netcheck.core.image_registry import IMAGE_NEED
+from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Target, Verdict
 from fargate_netcheck.graph.build import region_of
+from fargate_netcheck.trace.aws_ranges import ECR_AND_S3
+from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.endpoints import (
     ECR_SERVICES,
     dns_off,
+    endpoint_ids,
     private_dns_endpoints,
     unusable_endpoints,
     vpc_dns,
@@ -40,8 +55,29 @@ from fargate_netcheck.trace.walk import Walk
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
 
+HTTPS = (443,)
+_ORDER = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1, Verdict.REACHABLE: 2}
+
+
+def image_sources(target: Target) -> tuple[str, ...]:
+    """The target's ``image:`` needs, in a fixed order (a key of the walk's cache and grouping)."""
+    return tuple(sorted({n for n in target.needs if n.startswith(IMAGE_NEED)}))
+
 
 def ecr_pull(tracer: Tracer, target: Target, internet_egress: PathResult | None = None) -> PathResult:
+    """How the task pulls its images: the walk to each image's registry, the worst of them."""
+    sources = image_sources(target)
+    node = tracer.graph.nodes.get(target.subnet_id, {})
+    if node.get("kind") != "subnet":
+        return _own_region(tracer, target, internet_egress)
+    region = str(node.get("region") or target.region or "")
+    if not sources:
+        return _assumed(_own_region(tracer, target, internet_egress), region)
+    walks = [_registry(tracer, target, internet_egress, source, region) for source in sources]
+    return walks[0] if len(walks) == 1 else _worst(walks)
+
+
+def _own_region(tracer: Tracer, target: Target, internet_egress: PathResult | None) -> PathResult:
     g = tracer.graph
     subnet_id = target.subnet_id
     if g.nodes.get(subnet_id, {}).get("kind") != "subnet":
@@ -94,3 +130,108 @@ def _via_internet(tracer: Tracer, target: Target, internet_egress: PathResult | 
     checks = [decision] if internet is internet_egress else [decision, *internet.checks]
     reason = f"ECR over the internet ({why}): {internet.reason}"
     return PathResult(internet.verdict, list(internet.path), internet.blocked_at, reason, checks, "internet")
+
+
+def _registry(
+    tracer: Tracer, target: Target, internet_egress: PathResult | None, source: str, region: str
+) -> PathResult:
+    """The pull from one registry (one ``image:`` need)."""
+    kind, _, rest = source.removeprefix(IMAGE_NEED).partition(":")
+    if kind == "ecr" and rest == region:
+        return _own_region(tracer, target, internet_egress)
+    if kind == "ecr" and rest:
+        return _other_region(tracer, target, rest)
+    host, _, port = rest.rpartition(":")
+    if kind == "internet" and host and port.isdigit():
+        return _internet_registry(tracer, target, internet_egress, host, int(port))
+    walk = Walk(path=[target.subnet_id])
+    walk.unknown(
+        CheckCode.DATA_MISSING,
+        target.subnet_id,
+        f"where the task pulls an image from cannot be placed ({rest or source}): neither Amazon ECR nor a "
+        "registry on the internet (a registry inside the network, or an ECR endpoint netcheck does not walk); "
+        "the pull is not verified",
+    )
+    return walk.result("")
+
+
+def _other_region(tracer: Tracer, target: Target, other: str) -> PathResult:
+    """ECR of ``other``, another region than the task's: this VPC's ECR and S3 endpoints serve their
+    own region only, so the internet on TCP 443 to that region's ECR and S3 addresses; ``unknown``
+    when the VPC has a cross-region endpoint for it (not walked) or its endpoints are unknown."""
+    g, subnet_id = tracer.graph, target.subnet_id
+    vpc_id = g.nodes[subnet_id]["item"].get("VpcId", "")
+    rd = region_of(g, subnet_id)
+    label = f"the image in Amazon ECR of {other}"
+    walk = Walk(path=[subnet_id])
+    if not rd.collected("VpcEndpoints"):
+        walk.missing(rd, "VpcEndpoints", subnet_id, f": a cross-region endpoint may serve {label}")
+        return walk.result("")
+    crossing = [
+        e
+        for name in ("ecr.api", "ecr.dkr", "s3")
+        for prefix in ("com.amazonaws.", "cn.com.amazonaws.")
+        for e in endpoint_ids(g, vpc_id, f"{prefix}{other}.{name}")
+    ]
+    if crossing:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            crossing[0],
+            f"{label}: {vpc_id} has the cross-region endpoint {crossing[0]} for {other}, which netcheck does not walk",
+        )
+        return walk.result("")
+    why = f"{label}: the endpoints of {vpc_id} serve {rd.region} only"
+    walked = tracer.walk(target, Destination.aws(ECR_AND_S3, other), HTTPS)
+    decision = Check(
+        CheckCode.ECR_VIA_INTERNET,
+        Status.PASS,
+        subnet_id,
+        f"{why}: ECR of {other} and its image layers (S3) are reached over the internet",
+    )
+    reason = f"ECR of {other} over the internet ({why}): {walked.reason}"
+    return replace(
+        walked, path=list(walked.path), reason=reason, checks=[decision, *walked.checks], via="internet"
+    )
+
+
+def _internet_registry(
+    tracer: Tracer, target: Target, internet_egress: PathResult | None, host: str, port: int
+) -> PathResult:
+    """A registry on the internet (Docker Hub, ECR Public, GHCR, ...): the internet on its port, whatever
+    ECR endpoints the VPC has. The target's own internet walk stands for it when it is that walk."""
+    from fargate_netcheck.trace.egress import INTERNET
+
+    options = tracer.options
+    reused = internet_egress is not None and options.destinations == (INTERNET,) and options.ports == (port,)
+    walked = (
+        internet_egress if reused and internet_egress is not None else tracer.walk(target, INTERNET, (port,))
+    )
+    why = f"the image from {host} is not in Amazon ECR"
+    decision = Check(
+        CheckCode.ECR_VIA_INTERNET,
+        Status.PASS,
+        target.subnet_id,
+        f"{why}: it is pulled over the internet on TCP {port}, whatever VPC endpoints the VPC has",
+    )
+    # The target's own internet walk is already reported: repeat its verdict, not its checks.
+    checks = [decision] if reused else [decision, *walked.checks]
+    reason = f"{host} over the internet on TCP {port} ({why}): {walked.reason}"
+    return replace(walked, path=list(walked.path), reason=reason, checks=checks, via="internet")
+
+
+def _worst(walks: list[PathResult]) -> PathResult:
+    """Several registries: the worst walk decides (its path, blocker and way); every check is kept."""
+    worst = min(walks, key=lambda w: _ORDER[w.verdict])
+    checks = list(dict.fromkeys(c for w in walks for c in w.checks))
+    if worst.verdict is Verdict.REACHABLE:
+        reason = "; ".join(dict.fromkeys(w.reason for w in walks))
+    else:
+        reason = worst.reason
+    return replace(worst, path=list(worst.path), reason=reason, checks=checks)
+
+
+def _assumed(result: PathResult, region: str) -> PathResult:
+    """No task definition names the image: say that it is assumed to be in ECR of the task's region."""
+    where = f"Amazon ECR of {region}" if region else "Amazon ECR of the task's region"
+    note = f"the image is assumed to be in {where} (no task definition names it)"
+    return replace(result, reason=f"{result.reason}; {note}" if result.reason else note)

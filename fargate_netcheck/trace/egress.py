@@ -24,7 +24,7 @@ from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers, current_source
 from fargate_netcheck.trace.aws_ranges import ECR_AND_S3, AwsRanges, shipped
 from fargate_netcheck.trace.destination import Destination, resolve_service
-from fargate_netcheck.trace.ecr import ecr_pull
+from fargate_netcheck.trace.ecr import ecr_pull, image_sources
 from fargate_netcheck.trace.filters import Filters
 from fargate_netcheck.trace.hops import (
     Fork,
@@ -36,7 +36,7 @@ from fargate_netcheck.trace.hops import (
     not_followed,
     translated_in,
 )
-from fargate_netcheck.trace.ipv6 import task_ipv6
+from fargate_netcheck.trace.ipv6 import task_ipv4, task_ipv6
 from fargate_netcheck.trace.nat_gateways import nat_gateway
 from fargate_netcheck.trace.pieces import combine
 from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
@@ -78,7 +78,9 @@ class Tracer:
     _routes: dict[tuple[str, Destination], list[tuple[Piece[Route], Destination]]] = field(
         default_factory=dict
     )
-    _ecr: dict[tuple[str, tuple[str, ...], bool | None, bool], PathResult] = field(default_factory=dict)
+    _ecr: dict[tuple[str, tuple[str, ...], bool | None, bool, tuple[str, ...]], PathResult] = field(
+        default_factory=dict
+    )
     # vpce id -> its subnets as a Destination
     endpoint_destinations: dict[str, Destination] = field(default_factory=dict)
     # (service destination, region) -> resolved
@@ -148,6 +150,7 @@ class Tracer:
             target.security_group_ids,
             target.assign_public_ip,
             target.evaluate_security_groups,
+            image_sources(target),
         )
         if key not in self._ecr:
             self._ecr[key] = ecr_pull(self, target, internet_egress)
@@ -192,6 +195,8 @@ class Tracer:
         )
         walk.crossings.append(Crossing(target.subnet_id, None, origin=True))
         if destination.version == 6 and not task_ipv6(g, walk, target.subnet_id, subnet):
+            return walk.result("")
+        if destination.version == 4 and not task_ipv4(walk, target.subnet_id, subnet):
             return walk.result("")
         leaves = self._route(walk, pos)
         parts = [

@@ -7,6 +7,10 @@ reachable, whatever the routes say.
 The setting comes from ECS ``ListAccountSettings`` with ``effectiveSettings=true``, kept verbatim
 in the snapshot's ``EcsAccountSettings`` (items ``{"name", "value", "principalArn"}``). Not
 collected: ``unknown``.
+
+A task in an IPv6-only subnet (``Ipv6Native``: no IPv4 block) gets no IPv4 address at all (AWS,
+"Using a VPC in IPv6-only mode"): it reaches IPv4-only services only by name, through DNS64 and a NAT
+gateway's NAT64 (``64:ff9b::/96``), which an IPv4 walk does not trace (``unknown``, never a pass).
 """
 
 from __future__ import annotations
@@ -30,6 +34,27 @@ def subnet_ipv6_blocks(subnet: JsonDict) -> list[str]:
         if a.get("Ipv6CidrBlock")
         and (a.get("Ipv6CidrBlockState") or {}).get("State", "associated") == "associated"
     ]
+
+
+def ipv6_only(subnet: JsonDict) -> bool:
+    """An IPv6-only subnet: ``Ipv6Native``, or IPv6 blocks and no IPv4 block (as grouping reads it)."""
+    return bool(subnet.get("Ipv6Native")) or (
+        not subnet.get("CidrBlock") and bool(subnet.get("Ipv6CidrBlockAssociationSet"))
+    )
+
+
+def task_ipv4(walk: Walk, subnet_id: str, subnet: JsonDict) -> bool:
+    """Record that a task in an IPv6-only subnet has no IPv4 address; False stops the walk there."""
+    if not ipv6_only(subnet):
+        return True
+    walk.unknown(
+        CheckCode.UNSUPPORTED_TARGET,
+        subnet_id,
+        f"{subnet_id} is IPv6-only, so a task there gets no IPv4 address: it reaches IPv4 addresses only by "
+        "name, through DNS64 on the subnet and a NAT gateway's NAT64 (64:ff9b::/96), which is not traced; "
+        "check the IPv6 path instead (--destination ::/0 or 64:ff9b::/96)",
+    )
+    return False
 
 
 def task_ipv6(g: nx.DiGraph, walk: Walk, subnet_id: str, subnet: JsonDict) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.targets.deploy_config import TaskNetwork
 from fargate_netcheck.targets.iac.cfn_intrinsics import Evaluator
-from fargate_netcheck.targets.iac.task_needs import container_needs
+from fargate_netcheck.targets.iac.task_needs import container_images, container_needs
 from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
 # The awsvpc configuration's key in NetworkConfiguration (ECS spells it two ways).
@@ -80,7 +80,7 @@ def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str =
     if public_unknown is not None:
         problems.append(f"{source}: AssignPublicIp is not known before deployment ({public_unknown.reason})")
         subnets = []
-    awslogs, secrets = _needs(ev, ev.value(task_def))
+    awslogs, secrets, images = _needs(ev, ev.value(task_def))
     return TaskNetwork(
         source=source,
         subnets=tuple(str(s) for s in subnets),
@@ -90,13 +90,15 @@ def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str =
         problems=tuple(problems),
         uses_awslogs=awslogs,
         secrets_from=secrets,
+        images=images,
     )
 
 
-def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...]]:
+def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """(uses awslogs, secret services, image needs) of the task definition, when this stack holds it."""
     prefix = f"{ev.t.stack}/"
     if not isinstance(task_def, str) or not task_def.startswith(prefix):
-        return False, ()  # a task definition of another stack: its containers are not known here
+        return False, (), ()  # a task definition of another stack: its containers are not known here
     resource = ev.resources.get(task_def.removeprefix(prefix)) or {}
     containers = ev.value((resource.get("Properties") or {}).get("ContainerDefinitions") or [])
 
@@ -105,4 +107,4 @@ def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...]]:
         rtype = other.get("Type") if isinstance(other, dict) else None
         return _SECRET_TYPES.get(rtype) if isinstance(rtype, str) else None
 
-    return container_needs(containers, kind_of)
+    return (*container_needs(containers, kind_of), container_images(containers))

@@ -262,6 +262,8 @@ def route_key(route: JsonDict) -> str | None:
     for key in ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"):
         if route.get(key):
             value = route[key]
+            if not isinstance(value, str):  # (a number or true would read as an address)
+                return str(value)
             try:
                 return str(ipaddress.ip_network(value, strict=False))
             except ValueError:
@@ -280,6 +282,8 @@ def _acl_entry(number: int, action: str, egress: bool, cidr: str) -> JsonDict:
 
 def free_addresses(cidr: Any) -> int | None:
     """A new subnet's available addresses: all but the five AWS reserves."""
+    if not isinstance(cidr, str):
+        return None
     try:
         net = ipaddress.ip_network(cidr, strict=False)
     except (TypeError, ValueError):

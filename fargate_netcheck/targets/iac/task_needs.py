@@ -1,12 +1,15 @@
 """What a task definition's containers read at launch, as ``Target.needs`` names: CloudWatch Logs
 for the awslogs driver, Secrets Manager or SSM Parameter Store for secrets (and private registry
-credentials). Shared by CloudFormation and Terraform: both describe containers in ECS's own shape."""
+credentials), and where each container's image is pulled from (``image:`` needs, as ECS services
+get them: ``core.image_registry``). Shared by CloudFormation and Terraform: both describe
+containers in ECS's own shape."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from fargate_netcheck.core.image_registry import image_need
 from fargate_netcheck.core.json_types import JsonDict
 
 
@@ -35,6 +38,15 @@ def container_needs(
         if isinstance(credentials, dict) and _get(credentials, "CredentialsParameter"):
             services.append("secretsmanager")
     return awslogs, tuple(dict.fromkeys(s for s in services if s))
+
+
+def container_images(containers: Any) -> tuple[str, ...]:
+    """Where the containers' images are pulled from, as ``image:`` needs (``core.image_registry``;
+    either case: ``Image`` or ``image``)."""
+    found = (
+        [_get(c, "Image") for c in containers if isinstance(c, dict)] if isinstance(containers, list) else []
+    )
+    return tuple(dict.fromkeys(image_need(image) for image in found))
 
 
 def secret_service(value_from: Any, kind_of: Callable[[str], str | None]) -> str:

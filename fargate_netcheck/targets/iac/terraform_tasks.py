@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from fargate_netcheck.targets.deploy_config import TaskNetwork
-from fargate_netcheck.targets.iac.task_needs import container_needs
+from fargate_netcheck.targets.iac.task_needs import container_images, container_needs
 from fargate_netcheck.targets.iac.terraform_plan import Instance, Plan
 from fargate_netcheck.targets.iac.values import first_unknown
 
@@ -46,7 +46,7 @@ def _network(plan: Plan, inst: Instance, config: tuple[Any, ...], task_def: tupl
     if unknown is not None:
         problems.append(f"{source}: its network configuration is not known before apply ({unknown.reason})")
         subnets = []
-    awslogs, secrets = _needs(plan, plan.value(inst, *task_def))
+    awslogs, secrets, images = _needs(plan, plan.value(inst, *task_def))
     return TaskNetwork(
         source=source,
         subnets=tuple(str(s) for s in _as_list(subnets)),
@@ -56,6 +56,7 @@ def _network(plan: Plan, inst: Instance, config: tuple[Any, ...], task_def: tupl
         problems=tuple(problems),
         uses_awslogs=awslogs,
         secrets_from=secrets,
+        images=images,
     )
 
 
@@ -63,7 +64,7 @@ def _as_list(value: Any) -> list[Any]:
     return [] if value is None else value if isinstance(value, list) else [value]
 
 
-def _needs(plan: Plan, task_def: Any) -> tuple[bool, tuple[str, ...]]:
+def _needs(plan: Plan, task_def: Any) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
     """The needs of the task definition the service runs (by address or ARN), when the plan holds it."""
     for inst in plan.instances.values():
         if inst.type != "aws_ecs_task_definition" or task_def not in (
@@ -77,5 +78,5 @@ def _needs(plan: Plan, task_def: Any) -> tuple[bool, tuple[str, ...]]:
             containers = json.loads(text) if isinstance(text, str) else None
         except (ValueError, RecursionError):
             containers = None
-        return container_needs(containers)
-    return False, ()
+        return (*container_needs(containers), container_images(containers))
+    return False, (), ()
