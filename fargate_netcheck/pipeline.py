@@ -70,7 +70,7 @@ def analyze(
 
 
 # Sources whose targets come with the task definition, so what the task needs at launch is known.
-_DEFINITION_SOURCES = ("ecs-service:", "deploy-config:", "task:")
+_DEFINITION_SOURCES = ("ecs-service:", "deploy-config:", "task:", "cloudformation:", "terraform:")
 
 
 def _derived_params(targets: list[Target]) -> dict:

@@ -25,7 +25,7 @@ from fargate_netcheck.needs.endpoint_policy import NoneOf, Ref, Request
 CLOUDREACTOR_API = "api.cloudreactor.io"
 DEFAULT_PORT = 443
 # Sources whose targets carry the task definition's log driver and secrets.
-_DEFINITION_SOURCES = ("ecs-service:", "deploy-config:", "task:")
+_DEFINITION_SOURCES = ("ecs-service:", "deploy-config:", "task:", "cloudformation:", "terraform:")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 

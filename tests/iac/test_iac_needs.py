@@ -388,3 +388,39 @@ def test_terraform_s3_gateway_endpoint_policy_decides_the_layers(tmp_path, check
         if "starport" in n["name"]
     }
     assert layers == {("vpc-endpoint", "unreachable", "module.vpc.aws_vpc_endpoint.s3")}
+
+
+def test_a_templates_task_definition_decides_its_needs_secrets_included(tmp_path, check_json):
+    """A task definition in the template is known: its secrets are needs walked by name (they were
+    left out, and logs assumed, as for a task whose definition is unknown); no awslogs, no logs need."""
+    text = (
+        VPC
+        + SERVICE.replace(
+            "TaskDefinition: arn:aws:ecs:eu-west-1:123456789012:task-definition/app:1",
+            "TaskDefinition: !Ref Task",
+        )
+        + """
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      ContainerDefinitions:
+        - Name: app
+          Image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1
+          Secrets:
+            - Name: DB
+              ValueFrom: arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf
+"""
+    )
+    code, report, err = _check_template(tmp_path, check_json, text)
+    assert code == 0, err
+    needs = _needs(report)
+    assert needs["secretsmanager.eu-west-1.amazonaws.com"][0] == "reachable"
+    assert "logs.eu-west-1.amazonaws.com" not in needs
+
+
+def test_a_task_definition_of_another_stack_assumes_logs(tmp_path, check_json):
+    code, report, err = _check_template(tmp_path, check_json, VPC + SERVICE)
+    assert code == 0, err
+    assert "logs.eu-west-1.amazonaws.com" in _needs(report)

@@ -98,7 +98,9 @@ def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...], tuple[s
     """(uses awslogs, secret services, image needs) of the task definition, when this stack holds it."""
     prefix = f"{ev.t.stack}/"
     if not isinstance(task_def, str) or not task_def.startswith(prefix):
-        return False, (), ()  # a task definition of another stack: its containers are not known here
+        # a task definition of another stack: its containers are not known here (awslogs assumed,
+        # as for an ECS service whose task definition is not known; the image: ECR, said so)
+        return True, (), ()
     resource = ev.resources.get(task_def.removeprefix(prefix)) or {}
     containers = ev.value((resource.get("Properties") or {}).get("ContainerDefinitions") or [])
 

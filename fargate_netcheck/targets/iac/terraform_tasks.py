@@ -78,5 +78,7 @@ def _needs(plan: Plan, task_def: Any) -> tuple[bool, tuple[str, ...], tuple[str,
             containers = json.loads(text) if isinstance(text, str) else None
         except (ValueError, RecursionError):
             containers = None
+        if containers is None:  # not readable before apply: awslogs assumed, as when not in the plan
+            return True, (), ()
         return (*container_needs(containers), container_images(containers))
-    return False, (), ()
+    return True, (), ()  # not in the plan (an existing task definition): its containers are not known
