@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.core.image_registry import IMAGE_NEED
 from fargate_netcheck.core.model import Target
 from fargate_netcheck.needs.endpoint_policy import NoneOf, Ref, Request
 
@@ -58,9 +59,25 @@ def starport_bucket(region: str) -> str:
 
 
 def aws_needs(region: str, account: str | None, services: tuple[str, ...]) -> list[Need]:
+    """The names a task of ``region`` needs: ECR's (API, registry, layers) when its images are in
+    ECR of ``region`` or not known (no ``image:`` need), each internet registry's host on its port
+    (``image:internet:``), and the services named."""
     sfx = aws_suffix(region)
+    images = [s for s in services if s.startswith(IMAGE_NEED)]
+    needs = _ecr_needs(region, account, sfx) if not images or f"{IMAGE_NEED}ecr:{region}" in images else []
+    for image in images:
+        kind, _, where = image.removeprefix(IMAGE_NEED).partition(":")
+        host, _, port = where.rpartition(":")
+        if kind == "internet" and host and port.isdigit():
+            needs.append(Need(host, int(port), purpose="image registry", ecr=True))
+    labels = {"logs": "CloudWatch Logs", "secretsmanager": "Secrets Manager", "ssm": "SSM Parameter Store"}
+    needs += [Need(f"{s}.{region}.{sfx}", service=s, purpose=labels[s]) for s in services if s in labels]
+    return needs
+
+
+def _ecr_needs(region: str, account: str | None, sfx: str) -> list[Need]:
     registry = f"{account or '<account>'}.dkr.ecr.{region}.{sfx}"
-    needs = [
+    return [
         Need(f"api.ecr.{region}.{sfx}", service="ecr.api", purpose="ECR API (auth token)", ecr=True),
         Need(registry, service="ecr.dkr", purpose="ECR registry", ecr=True, host_known=account is not None),
         Need(
@@ -70,9 +87,6 @@ def aws_needs(region: str, account: str | None, services: tuple[str, ...]) -> li
             ecr=True,
         ),
     ]
-    labels = {"logs": "CloudWatch Logs", "secretsmanager": "Secrets Manager", "ssm": "SSM Parameter Store"}
-    needs += [Need(f"{s}.{region}.{sfx}", service=s, purpose=labels[s]) for s in services if s in labels]
-    return needs
 
 
 def needed_names(region: str, account_id: str | None, extra: tuple[str, ...] = ()) -> list[str]:

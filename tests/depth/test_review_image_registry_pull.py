@@ -133,3 +133,20 @@ def test_an_ecs_services_task_definition_names_its_registries():
 def test_a_templates_containers_name_their_registries():
     containers = [{"Image": "public.ecr.aws/nginx/nginx:latest"}, {"image": "nginx"}]
     assert container_images(containers) == ("image:internet:public.ecr.aws:443", DOCKER_HUB)
+
+
+def test_the_names_a_task_needs_follow_its_registries():
+    """ECR's names are needed only by an image in ECR of the task's region (or an unknown one);
+    an internet registry's host is needed on its port, and it counts toward the pull."""
+    from fargate_netcheck.needs.catalog import aws_needs
+
+    def names(*services: str) -> set[str]:
+        return {n.label for n in aws_needs("us-east-1", "123456789012", services)}
+
+    ecr = "api.ecr.us-east-1.amazonaws.com:443"
+    assert ecr in names() and ecr in names("image:ecr:us-east-1", DOCKER_HUB)
+    hub = names(DOCKER_HUB, "logs")
+    assert ecr not in hub and {"docker.io:443", "logs.us-east-1.amazonaws.com:443"} <= hub
+    assert ecr not in names("image:ecr:eu-west-1")
+    (registry,) = [n for n in aws_needs("us-east-1", None, ("image:internet:ghcr.io:443",))]
+    assert registry.ecr and (registry.name, registry.port) == ("ghcr.io", 443)

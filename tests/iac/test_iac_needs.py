@@ -55,8 +55,10 @@ def test_cdk_service_needs_and_ecr_pull_reachable_with_nat(check_json):
     assert {t["ecr_pull"]["verdict"] for t in report["targets"]} == {"reachable"}
     needs = _needs(report)
     assert {v for v, _ in needs.values()} == {"reachable"}
-    assert {"api.ecr.eu-west-1.amazonaws.com", "logs.eu-west-1.amazonaws.com"} <= set(needs)
-    assert "resolves through public DNS" in needs["api.ecr.eu-west-1.amazonaws.com"][1]
+    # the app's image is public.ecr.aws/nginx/nginx: ECR Public's host is needed, not ECR's names
+    assert {"public.ecr.aws", "logs.eu-west-1.amazonaws.com"} <= set(needs)
+    assert "api.ecr.eu-west-1.amazonaws.com" not in needs
+    assert "resolves through public DNS" in needs["public.ecr.aws"][1]
 
 
 def test_cdk_service_needs_and_ecr_pull_unreachable_without_nat(check_json):
