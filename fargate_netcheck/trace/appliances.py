@@ -30,10 +30,14 @@ from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step, task_ipv6_range
 from fargate_netcheck.trace.returns import NatReturn, back_to, edge_table_changing, record_delivery
 from fargate_netcheck.trace.routing import route_pieces
+from fargate_netcheck.trace.tgw_attachments import subnet_az
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 # Devices that can follow a firewall on a path (a route to an instance shows as instance, then its ENI).
 _NEXT_DEVICES = {"igw", "eigw", "nat", "eni", "tgw", "vpce", "pcx", "vgw"}
+# Devices whose replies enter the VPC by no route table of their own (AWS associates gateway route
+# tables with internet and virtual private gateways only): they bypass a firewall endpoint.
+_NO_INGRESS_TABLE = {"eigw": "egress-only internet gateway", "pcx": "VPC peering connection"}
 
 
 def appliance_handlers() -> dict[str, Handler]:
@@ -164,14 +168,17 @@ class FirewallReturn:
         )
         kind = g.nodes.get(nxt, {}).get("kind") if nxt else None
         source = self.source
-        if nxt is not None and kind == "eigw":  # no route table can be associated with an egress-only gateway
+        if nxt is not None and kind in _NO_INGRESS_TABLE:  # no route table can be associated with it
             walk.unknown(
                 CheckCode.FIREWALL_ASYMMETRIC,
                 nxt,
-                f"replies through egress-only internet gateway {nxt} enter the VPC without passing firewall "
+                f"replies through {_NO_INGRESS_TABLE[kind]} {nxt} enter the VPC without passing firewall "
                 f"endpoint {self.vpce} (only an internet or virtual private gateway takes a route table): the "
                 "path is asymmetric and a stateful firewall drops such flows",
             )
+            return
+        if nxt is not None and kind == "tgw" and source is not None:
+            self._from_transit(g, walk, nxt, source)
             return
         if source is None or nxt is None or kind not in ("igw", "nat", "eni"):
             walk.notes.append(f"the return path through firewall endpoint {self.vpce} is not verified")
@@ -197,6 +204,36 @@ class FirewallReturn:
             walk.notes.append(f"the return path through firewall endpoint {self.vpce} is not verified")
             return
         self._expect(g, walk, rtb, source, f"route table {rtb} of {nxt}'s subnet {subnet}")
+
+    def _from_transit(self, g: nx.DiGraph, walk: Walk, tgw: str, source: Network) -> None:
+        """Replies from a transit gateway enter the firewall's VPC through the attachment's network
+        interface in the Availability Zone the request left from, and that subnet's route table
+        routes them on: it must send them back through the firewall endpoint."""
+        vpc = successor(g, self.vpce, "in-vpc")
+        az = subnet_az(g, walk.path[self.index - 1])  # the firewall endpoint's subnet
+        attachments = (
+            [g.nodes[a].get("attachment") for a in successors(g, vpc, "tgw-attachment")] if vpc else []
+        )
+        subnet = next(
+            (
+                s
+                for a in attachments
+                if a is not None and a.tgw_id == tgw
+                for s in a.subnet_ids or ()
+                if s in g and az is not None and subnet_az(g, s) == az
+            ),
+            None,
+        )
+        rtb = successor(g, subnet, "uses-route-table") if subnet is not None else None
+        if rtb is None:
+            walk.unknown(
+                CheckCode.FIREWALL_ASYMMETRIC,
+                tgw,
+                f"the subnet (or its route table) where replies from {tgw} enter {vpc or 'the VPC'} in {az} "
+                f"is not in the snapshot: whether they come back through firewall endpoint {self.vpce} is unknown",
+            )
+            return
+        self._expect(g, walk, rtb, source, f"route table {rtb} of {subnet}, where replies from {tgw} enter,")
 
     def _expect(self, g: nx.DiGraph, walk: Walk, rtb: str, source: Network, where: str) -> None:
         check = back_to(route_pieces(g, rtb, AddressSet.of([source])), lambda r: r.target_id == self.vpce)
@@ -246,11 +283,15 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
             f"to {label} instead of an internet gateway",
         )
         return None
-    status = item.get("Status", "unknown")
+    status, check = item.get("Status"), item.get("SourceDestCheck")
+    if status is None or check is None:  # AWS always gives both: absent or null is not known
+        field = "Status" if status is None else "SourceDestCheck"
+        walk.unknown(CheckCode.DATA_MISSING, eni, f"{label} has no {field}: whether it forwards is unknown")
+        return None
     if status != "in-use":
         walk.failed(CheckCode.NAT_INSTANCE_DOWN, eni, f"{label} is {status}, not in use: it forwards nothing")
         return None
-    if item.get("SourceDestCheck") is not False:
+    if check is not False:
         walk.failed(
             CheckCode.NAT_INSTANCE_SRC_DST,
             eni,
@@ -266,17 +307,24 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
             f"{label} has no public IP: it cannot translate the task's traffic to the internet",
         )
         return None
-    if instance and not _running(g, walk, instance, eni, label):
+    if instance is None:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            eni,
+            f"{label} is attached to no EC2 instance in the snapshot (no Attachment.InstanceId): what "
+            "forwards the task's traffic behind it, and whether it translates it, is unknown",
+        )
+        return None
+    if not _running(g, walk, instance, eni, label):
         return None
     subnet = item.get("SubnetId")
     if g.nodes.get(subnet, {}).get("kind") != "subnet":
         walk.unknown(CheckCode.DATA_MISSING, eni, f"the subnet of {label} is not in the snapshot")
         return None
-    running = ", running," if instance else ""
     walk.passed(
         CheckCode.NAT_INSTANCE,
         eni,
-        f"{label} is in use{running} with public IP {public_ip} and source/destination check off",
+        f"{label} is in use, running, with public IP {public_ip} and source/destination check off",
     )
     walk.notes.append(f"the security groups and NAT setup inside {label} are not evaluated")
     walk.hop(subnet)
