@@ -16,6 +16,7 @@ import ipaddress
 import re
 
 IMAGE_NEED = "image:"  # the prefix of every such need
+DOCKER_HUB = "registry-1.docker.io"  # the host a pull from Docker Hub talks to (its TLS name)
 _ECR_HOST = re.compile(r"^\d{12}\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$")
 _PRIVATE_SUFFIXES = (".internal", ".local", ".localdomain", ".lan", ".corp", ".intranet", ".home.arpa")
 
@@ -28,8 +29,10 @@ def image_need(image: object) -> str:
     ref = image.strip().split("@", 1)[0]
     first, slash, _ = ref.partition("/")
     if not slash or ("." not in first and ":" not in first and first != "localhost"):
-        return f"{IMAGE_NEED}internet:docker.io:443"
+        return f"{IMAGE_NEED}internet:{DOCKER_HUB}:443"
     host, colon, port = first.lower().rpartition(":") if ":" in first else (first.lower(), "", "")
+    if host in ("docker.io", "index.docker.io"):  # Docker's names for the registry it pulls from
+        host = DOCKER_HUB
     found = _ECR_HOST.match(host)
     if found and not colon:
         return f"{IMAGE_NEED}ecr:{found.group(1)}"

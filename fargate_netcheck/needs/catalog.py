@@ -70,6 +70,8 @@ def aws_needs(region: str, account: str | None, services: tuple[str, ...]) -> li
         host, _, port = where.rpartition(":")
         if kind == "internet" and host and port.isdigit():
             needs.append(Need(host, int(port), purpose="image registry", ecr=True))
+        elif kind == "ecr" and where and where != region:  # another region's ECR: its names, by name
+            needs += [n for n in _ecr_needs(where, None, aws_suffix(where)) if n.host_known]
     labels = {"logs": "CloudWatch Logs", "secretsmanager": "Secrets Manager", "ssm": "SSM Parameter Store"}
     needs += [Need(f"{s}.{region}.{sfx}", service=s, purpose=labels[s]) for s in services if s in labels]
     return needs

@@ -207,6 +207,20 @@ def trim(data: JsonDict) -> JsonDict:
     }
 
 
-if __name__ == "__main__":  # python -m fargate_netcheck.trace.aws_ranges ip-ranges.json out.json
-    src, dst = map(Path, sys.argv[1:3])
-    Path(dst).write_text(json.dumps(trim(json.loads(src.read_text())), separators=(",", ":")) + "\n")
+def main(argv: list[str]) -> int:
+    """``python -m fargate_netcheck.trace.aws_ranges IP_RANGES_JSON OUT``: trim a download."""
+    if len(argv) != 2 or argv[0] in ("-h", "--help"):
+        print("usage: python -m fargate_netcheck.trace.aws_ranges IP_RANGES_JSON OUT", file=sys.stderr)
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+    src, dst = map(Path, argv)
+    try:
+        trimmed = trim(json.loads(src.read_text(encoding="utf-8")))
+    except (OSError, ValueError, InputError) as exc:
+        print(f"{src}: {exc}", file=sys.stderr)
+        return 2
+    dst.write_text(json.dumps(trimmed, separators=(",", ":")) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -18,7 +18,7 @@ from fargate_netcheck.targets.subnets import make_target
 from fargate_netcheck.trace import Destination, TraceOptions, Tracer, trace_targets
 
 TASK = ("sg-task",)
-DOCKER_HUB = "image:internet:docker.io:443"
+DOCKER_HUB = "image:internet:registry-1.docker.io:443"
 SOURCE = "ecs-service:jobs/worker"
 
 
@@ -59,9 +59,16 @@ def test_ecr_of_another_region_with_a_cross_region_endpoint_is_unknown():
     cross = interface_endpoint("vpce-x", "vpc-private", "ecr.dkr", ["subnet-endpoints-a"], "sg-endpoints")
     cross["ServiceName"] = "com.amazonaws.eu-west-1.ecr.dkr"
     region(snap)["VpcEndpoints"].append(cross)
+    # the walk of the pull itself does not guess through the cross-region endpoint...
+    g = build_graph(parse_snapshot(snap))
+    target = make_target(g, SOURCE, "subnet-app-a", TASK, False, needs=("image:ecr:eu-west-1",))
+    walked = Tracer(g, TraceOptions()).ecr_pull(target)
+    assert (walked.verdict, walked.blocked_at) == (Verdict.UNKNOWN, None)
+    assert "vpce-x" in walked.reason
+    # ...and eu-west-1's ECR API, which no endpoint serves here, is needed by name: no internet, so
+    # the pull cannot get its auth token
     pull = _pull(snap, "subnet-app-a", TASK, ("image:ecr:eu-west-1",))
-    assert (pull.verdict, pull.blocked_at) == (Verdict.UNKNOWN, None)
-    assert "vpce-x" in pull.reason
+    assert pull.verdict is Verdict.UNREACHABLE and "api.ecr.eu-west-1" in pull.reason
 
 
 def test_docker_hub_image_takes_the_nat_even_when_the_ecr_endpoints_refuse_the_task():
@@ -146,7 +153,25 @@ def test_the_names_a_task_needs_follow_its_registries():
     ecr = "api.ecr.us-east-1.amazonaws.com:443"
     assert ecr in names() and ecr in names("image:ecr:us-east-1", DOCKER_HUB)
     hub = names(DOCKER_HUB, "logs")
-    assert ecr not in hub and {"docker.io:443", "logs.us-east-1.amazonaws.com:443"} <= hub
+    assert ecr not in hub and {"registry-1.docker.io:443", "logs.us-east-1.amazonaws.com:443"} <= hub
     assert ecr not in names("image:ecr:eu-west-1")
     (registry,) = [n for n in aws_needs("us-east-1", None, ("image:internet:ghcr.io:443",))]
     assert registry.ecr and (registry.name, registry.port) == ("ghcr.io", 443)
+
+
+def test_docker_hub_is_named_by_the_registry_host_a_pull_talks_to():
+    """Docker pulls from registry-1.docker.io (the TLS name a firewall's SNI rule sees), whatever the
+    image reference says: a bare name, docker.io/... or index.docker.io/...."""
+    for image in ("nginx:1.25", "library/nginx", "docker.io/library/nginx:1", "index.docker.io/acme/app"):
+        assert image_need(image) == DOCKER_HUB, image
+
+
+def test_another_regions_ecr_is_needed_by_its_own_names():
+    from fargate_netcheck.needs.catalog import aws_needs
+
+    names = {n.name for n in aws_needs("us-east-1", "123456789012", ("image:ecr:us-west-2",))}
+    assert {
+        "api.ecr.us-west-2.amazonaws.com",
+        "prod-us-west-2-starport-layer-bucket.s3.us-west-2.amazonaws.com",
+    } <= names
+    assert "api.ecr.us-east-1.amazonaws.com" not in names
