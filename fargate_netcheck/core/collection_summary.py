@@ -26,8 +26,9 @@ class RegionCollection:
 
 @dataclass(frozen=True, slots=True)
 class CollectionSummary:
-    """The report's ``collection`` section. ``live`` False: read from a snapshot file, whose calls
-    were not counted (``calls``/``retries``/``throttled`` None)."""
+    """The report's ``collection`` section. ``live`` False: not collected by this run (a snapshot
+    file, or infrastructure code alone), so no calls were counted (``calls``/``retries``/``throttled``
+    None)."""
 
     live: bool
     calls: int | None
@@ -55,7 +56,7 @@ class CollectionSummary:
         )
         unsupported = sum(len(r.unsupported) for r in self.regions)
         extra = f", {unsupported} action(s) the endpoint does not implement" if unsupported else ""
-        source = "live" if self.live else "from a snapshot file"
+        source = "live" if self.live else "not collected by this run"  # a snapshot file, or the code alone
         return f"Collection ({source}): {', '.join(p for p in (counted, where) if p)}; {status}{extra}"
 
     def to_json(self) -> JsonDict:
