@@ -44,8 +44,8 @@ from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.endpoints import (
     ECR_SERVICES,
+    cross_region_endpoints,
     dns_off,
-    endpoint_ids,
     private_dns_endpoints,
     unusable_endpoints,
     vpc_dns,
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
 
 HTTPS = (443,)
+ECR_ENDPOINTS = ("ecr.api", "ecr.dkr", "s3")  # the endpoint services an image pull may take
 _ORDER = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1, Verdict.REACHABLE: 2}
 
 
@@ -140,7 +141,7 @@ def _registry(
     if kind == "ecr" and rest == region:
         return _own_region(tracer, target, internet_egress)
     if kind == "ecr" and rest:
-        return _other_region(tracer, target, rest)
+        return other_region_pull(tracer, target, rest)
     host, _, port = rest.rpartition(":")
     if kind == "internet" and host and port.isdigit():
         return _internet_registry(tracer, target, internet_egress, host, int(port))
@@ -155,7 +156,7 @@ def _registry(
     return walk.result("")
 
 
-def _other_region(tracer: Tracer, target: Target, other: str) -> PathResult:
+def other_region_pull(tracer: Tracer, target: Target, other: str) -> PathResult:
     """ECR of ``other``, another region than the task's: this VPC's ECR and S3 endpoints serve their
     own region only, so the internet on TCP 443 to that region's ECR and S3 addresses; ``unknown``
     when the VPC has a cross-region endpoint for it (not walked) or its endpoints are unknown."""
@@ -167,12 +168,7 @@ def _other_region(tracer: Tracer, target: Target, other: str) -> PathResult:
     if not rd.collected("VpcEndpoints"):
         walk.missing(rd, "VpcEndpoints", subnet_id, f": a cross-region endpoint may serve {label}")
         return walk.result("")
-    crossing = [
-        e
-        for name in ("ecr.api", "ecr.dkr", "s3")
-        for prefix in ("com.amazonaws.", "cn.com.amazonaws.")
-        for e in endpoint_ids(g, vpc_id, f"{prefix}{other}.{name}")
-    ]
+    crossing = cross_region_endpoints(g, vpc_id, other, ECR_ENDPOINTS)
     if crossing:
         walk.unknown(
             CheckCode.DATA_MISSING,

@@ -20,6 +20,19 @@ def endpoint_ids(g: nx.DiGraph, vpc_id: str | None, service: str) -> tuple[str, 
     return found
 
 
+def cross_region_endpoints(
+    g: nx.DiGraph, vpc_id: str | None, region: str, names: tuple[str, ...]
+) -> list[str]:
+    """The VPC's endpoints of services ``names`` (``ecr.dkr``, ``logs``...) of ``region``, another
+    region than the VPC's (cross-region PrivateLink), which netcheck does not walk."""
+    return [
+        e
+        for name in names
+        for prefix in ("com.amazonaws.", "cn.com.amazonaws.")
+        for e in endpoint_ids(g, vpc_id, f"{prefix}{region}.{name}")
+    ]
+
+
 def item(g: nx.DiGraph, vpce: str) -> JsonDict:
     found: JsonDict = g.nodes[vpce].get("item", {})
     return found

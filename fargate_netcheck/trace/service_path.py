@@ -43,13 +43,13 @@ from fargate_netcheck.core.service_keys import (
     SSM,
 )
 from fargate_netcheck.graph.build import region_of
-from fargate_netcheck.trace.aws_ranges import ECR_AND_S3
 from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.ecr import other_region_pull
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET, Tracer
 from fargate_netcheck.trace.endpoints import (
+    cross_region_endpoints,
     dns_off,
-    endpoint_ids,
     private_dns_endpoints,
     unusable_endpoints,
     vpc_dns,
@@ -166,7 +166,6 @@ def _efs(target: Target, label: str) -> PathResult:
 
 # The endpoint services a service's traffic could take, by the short name of their endpoint.
 _ENDPOINT_NAMES = {
-    **{key: ("ecr.api", "ecr.dkr", "s3") for key in _ECR},
     **{key: (name,) for key, name in INTERFACE_ENDPOINTS.items()},
     ENV_FILES: ("s3",),
 }
@@ -174,17 +173,15 @@ _ENDPOINT_NAMES = {
 
 def _other_region(tracer: Tracer, target: Target, service: str, label: str, region: str) -> PathResult:
     """``service`` in ``region``, another region than the task's: the internet, unless the VPC has
-    an endpoint of it in that region (cross-region PrivateLink), which is not walked."""
+    an endpoint of it in that region (cross-region PrivateLink), which is not walked. ECR: the pull
+    walk of that region's ECR (``trace.ecr``)."""
+    if service in _ECR:
+        return other_region_pull(tracer, target, region)
     g = tracer.graph
     vpc_id = g.nodes[target.subnet_id]["item"].get("VpcId", "")
     names = _ENDPOINT_NAMES.get(service, ())
     rd = region_of(g, target.subnet_id)
-    crossing = [
-        e
-        for name in names
-        for prefix in ("com.amazonaws.", "cn.com.amazonaws.")
-        for e in endpoint_ids(g, vpc_id, f"{prefix}{region}.{name}")
-    ]
+    crossing = cross_region_endpoints(g, vpc_id, region, names)
     if crossing or (names and not rd.collected("VpcEndpoints")):
         why = (
             f"{vpc_id} has the cross-region endpoint {crossing[0]} for {region}, which netcheck does not walk"
@@ -194,15 +191,6 @@ def _other_region(tracer: Tracer, target: Target, service: str, label: str, regi
         walk = Walk(path=[target.subnet_id])
         walk.unknown(CheckCode.DATA_MISSING, target.subnet_id, f"{label} is in {region}: {why}")
         return walk.result("")
-    why = f"it is in {region}, and the endpoints of {vpc_id} serve {rd.region} only"
-    if service not in _ECR:
-        return _internet(tracer, target, label, why)
-    walked = tracer.walk(target, Destination.aws(ECR_AND_S3, region), HTTPS)
-    return PathResult(
-        walked.verdict,
-        list(walked.path),
-        walked.blocked_at,
-        f"{label} over the internet ({why}): {walked.reason}",
-        list(walked.checks),
-        "internet",
+    return _internet(
+        tracer, target, label, f"it is in {region}, and the endpoints of {vpc_id} serve {rd.region} only"
     )
