@@ -20,10 +20,15 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.jsonfile import read_json
 from fargate_netcheck.snapshot.collection import is_failure
 from fargate_netcheck.snapshot.fast_check import ItemChecker
+from fargate_netcheck.snapshot.references import validate_references
 from fargate_netcheck.snapshot.schema import ID_FIELDS, KINDS, validate_item
 
 SNAPSHOT_VERSION = 1
-_VPC_OWNERS = ("Subnets", "RouteTables", "NetworkAcls", "SecurityGroups")  # kinds whose VpcId must resolve
+# Kinds whose "id" is not an AWS resource id (a region name, a setting's name) or repeats another
+# kind's by design (a VPC attachment is also a transit gateway attachment).
+_OWN_ID_SPACE = frozenset(
+    {"VpcBlockPublicAccessOptions", "EcsAccountSettings", "TransitGatewayVpcAttachments"}
+)
 
 
 @dataclass(slots=True)
@@ -108,10 +113,11 @@ def parse_snapshot(data: object, name: str = "snapshot") -> Snapshot:
     regions = list(_regions(data, name))
     checker = ItemChecker()
     seen: dict[str, tuple[str, int]] = {}
+    kinds: dict[str, str] = {}
     for rd in regions:
         where = f"{name}: {rd.account_id or '-'}/{rd.region}"
         for kind, items in rd.items.items():
-            _check_items(kind, items, where, rd.account_id, checker, seen)
+            _check_items(kind, items, where, rd.account_id, checker, seen, kinds)
         validate_references(rd.items, where)
     return Snapshot(source=name, collected_at=collected_at, regions=regions, raw=data)
 
@@ -123,17 +129,22 @@ def _check_items(
     account_id: str | None,
     checker: ItemChecker,
     seen: dict[str, tuple[str, int]],
+    kinds: dict[str, str],
 ) -> None:
     """Check one region's items of one kind. Messages are formatted only on a fault: on a large
     snapshot formatting a location for every item would cost as much as the checks themselves.
 
-    ``seen`` maps "<account>:<kind>:<id>" to the (region location, index) of its first item."""
+    ``seen`` maps "<account>:<kind>:<id>" to the (region location, index) of its first item;
+    ``kinds`` maps each id to the kind that first used it. AWS ids name one resource across kinds
+    and accounts: a subnet and a security group under one id would be one node of the graph, and
+    the second would silently replace the first."""
     id_field = ID_FIELDS[kind]
     fits = checker.fits
     # Ids are unique within an account. Across accounts the same id is the same shared resource (a
     # RAM-shared subnet, an AWS-managed prefix list): not an error. TransitGatewayVpcAttachments
     # repeat TransitGatewayAttachments' ids by design.
     unique = kind != "TransitGatewayVpcAttachments"
+    shared_ids = kind not in _OWN_ID_SPACE
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise InputError(f"{where}: {kind}[{i}]: an item must be an object")
@@ -142,138 +153,17 @@ def _check_items(
             raise InputError(f"{where}: {kind}[{i}]: missing {id_field}")
         if not fits(kind, item):
             validate_item(kind, item, f"{where}: {rid}")  # raises the message, or accepts an unusual value
+        if shared_ids and kinds.setdefault(rid, kind) != kind:
+            raise InputError(
+                f"{where}: {kind}[{i}]: id {rid} is also the id of a {kinds[rid]} item "
+                "(an AWS id names one resource)"
+            )
         if unique:
             at = (where, i)
             other = seen.setdefault(f"{account_id}:{kind}:{rid}", at)
             if other is not at:
                 first = f"{other[0]}: {kind}[{other[1]}]".split(": ", 1)[1]
                 raise InputError(f"{where}: {kind}[{i}]: duplicate id {rid} (also at {first})")
-
-
-def validate_references(items: dict[str, list[JsonDict]], where: str) -> None:
-    """References between items of one region must resolve, where the referenced kind was collected.
-
-    Route *targets* are not checked here: a route to a deleted gateway is a finding, not bad input.
-    ``items`` have passed ``validate_item``, so every reference is a string or None.
-    """
-    if not _references_resolve(items):
-        _raise_first_dangling(items, where)
-    _check_associations(items, where, "RouteTables", "route table", "main")
-    _check_associations(items, where, "NetworkAcls", "network ACL", "default")
-
-
-def _references_resolve(items: dict[str, list[JsonDict]]) -> bool:
-    """The common case in a few set operations: every reference, whatever its owner's state, resolves.
-
-    False only means "look closer": a disassociated association or a deleted NAT gateway may point
-    at a subnet that is gone."""
-    if "Vpcs" in items:
-        refs = {item.get("VpcId") for kind in _VPC_OWNERS for item in items.get(kind, ())}
-        refs.discard(None)
-        if not refs.issubset({vpc["VpcId"] for vpc in items["Vpcs"]}):
-            return False
-    if "Subnets" in items:
-        refs = {
-            assoc.get("SubnetId")
-            for kind in ("RouteTables", "NetworkAcls")
-            for item in items.get(kind, ())
-            for assoc in item.get("Associations") or ()
-        }
-        refs.update(nat.get("SubnetId") for nat in items.get("NatGateways", ()))
-        refs.discard(None)
-        if not refs.issubset({subnet["SubnetId"] for subnet in items["Subnets"]}):
-            return False
-    return True
-
-
-def _raise_first_dangling(items: dict[str, list[JsonDict]], where: str) -> None:
-    """The first reference that does not resolve, in a fixed order, as an InputError (if any)."""
-    vpcs = {item["VpcId"] for item in items["Vpcs"]} if "Vpcs" in items else None
-    subnets = {item["SubnetId"] for item in items["Subnets"]} if "Subnets" in items else None
-    if vpcs is not None:
-        for kind in _VPC_OWNERS:
-            for item in items.get(kind, ()):
-                _need(vpcs, item.get("VpcId"), "Vpcs", where, item[ID_FIELDS[kind]], "VpcId")
-    if subnets is None:
-        return
-    for kind in ("RouteTables", "NetworkAcls"):
-        for item in items.get(kind, ()):
-            owner = item[ID_FIELDS[kind]]
-            for assoc in item.get("Associations") or ():
-                if _associated(assoc):
-                    _need(subnets, assoc.get("SubnetId"), "Subnets", where, owner, "association SubnetId")
-    for nat in items.get("NatGateways", ()):
-        if nat.get("State") not in ("deleted", "deleting", "failed"):
-            _need(subnets, nat.get("SubnetId"), "Subnets", where, nat["NatGatewayId"], "SubnetId")
-
-
-def _need(ids: set[str], ref: object, kind: str, where: str, owner: str, field_name: str) -> None:
-    if isinstance(ref, str) and ref not in ids:
-        raise InputError(f"{where}: {owner}: {field_name} {ref} is not in {kind}")
-
-
-def _associated(assoc: JsonDict) -> bool:
-    """In force: no state, or ``associated`` (a null ``State`` is absent, as the graph reads it)."""
-    state = assoc.get("AssociationState")
-    return not isinstance(state, dict) or (state.get("State") or "associated") == "associated"
-
-
-def _check_associations(
-    items: dict[str, list[JsonDict]], where: str, kind: str, label: str, role: str
-) -> None:
-    """A subnet has one route table (one network ACL), of its own VPC; a VPC has one main route
-    table (one default ACL). AWS allows nothing else, and the graph would have to pick one of two
-    (the later): a table that reaches the internet could stand in for one that does not.
-
-    ``role``: "main" (a route table association with ``Main``) or "default" (an ACL's ``IsDefault``,
-    refused twice only where a subnet of the VPC falls back to it). Only associations in force
-    count: a subnet moving between tables is not in two."""
-    owners = items.get(kind)
-    if not owners:
-        return
-    id_field = ID_FIELDS[kind]
-    subnets = items.get("Subnets", ())
-    # A subnet's VPC, where both are known: without Vpcs collected no VpcId is checked (``_need``).
-    vpc_of = {s["SubnetId"]: s.get("VpcId") for s in subnets} if "Vpcs" in items else {}
-    of_subnet: dict[str, str] = {}
-    mains: dict[str, str] = {}
-    defaults: dict[str, list[str]] = {}
-    for owner in owners:
-        owner_id, vpc = owner[id_field], owner.get("VpcId")
-        if role == "default" and owner.get("IsDefault") and vpc:
-            defaults.setdefault(vpc, []).append(owner_id)
-        for assoc in owner.get("Associations") or ():
-            if not _associated(assoc):
-                continue
-            if role == "main" and assoc.get("Main"):
-                if vpc:
-                    _only_one(mains, vpc, owner_id, f"{where}: {vpc}: two main {label}s")
-                continue
-            subnet = assoc.get("SubnetId")
-            if subnet is None:
-                continue
-            _only_one(of_subnet, subnet, owner_id, f"{where}: {subnet}: associated with two {label}s")
-            theirs = vpc_of.get(subnet)
-            if vpc and theirs and theirs != vpc:
-                raise InputError(
-                    f"{where}: {owner_id}: association SubnetId {subnet} is a subnet of {theirs}, "
-                    f"not of the {label}'s VPC {vpc}"
-                )
-    twice = {vpc: ids for vpc, ids in defaults.items() if len(ids) > 1}
-    for subnet in subnets if twice else ():
-        vpc = subnet.get("VpcId")
-        ids = twice.get(vpc) if isinstance(vpc, str) else None
-        if ids and subnet["SubnetId"] not in of_subnet:
-            raise InputError(
-                f"{where}: {subnet['SubnetId']} uses its VPC's default {label}, and {vpc} has "
-                f"two default {label}s, {ids[0]} and {ids[1]} (AWS allows one)"
-            )
-
-
-def _only_one(seen: dict[str, str], key: str, owner_id: str, fault: str) -> None:
-    first = seen.setdefault(key, owner_id)
-    if first != owner_id:
-        raise InputError(f"{fault}, {first} and {owner_id} (AWS allows one)")
 
 
 def _regions(data: JsonDict, name: str) -> Iterator[RegionData]:

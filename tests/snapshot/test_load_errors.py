@@ -181,3 +181,81 @@ def test_route_origin_of_the_wrong_type_is_an_input_error(tmp_path, capsys):
     snap = healthy()
     default_route(snap, "rtb-private")["Origin"] = []
     check_exit_2(capsys, write(snap, tmp_path / "s.json"), "rtb-private", "Origin must be a str, found list")
+
+
+def test_one_id_for_two_kinds_is_refused(tmp_path, capsys):
+    # The graph keys nodes by id: the security group would silently replace the subnet, and the
+    # subnet would then read as "not in the snapshot".
+    snap = healthy()
+    item(snap, "SecurityGroups", "sg-closed")["GroupId"] = "subnet-private"
+    check_exit_2(
+        capsys, write(snap, tmp_path / "s.json"), "SecurityGroups[1]", "id subnet-private", "Subnets item"
+    )
+
+
+def test_one_id_for_two_kinds_across_accounts_is_refused():
+    snap = healthy()
+    other = json.loads(json.dumps(snap["regions"]["us-east-1"]))
+    other["Vpcs"][0]["VpcId"] = "subnet-public"  # another account's VPC under this account's subnet id
+    for kind in ("Subnets", "RouteTables", "NetworkAcls", "SecurityGroups"):
+        for owned in other[kind]:
+            owned["VpcId"] = "subnet-public"
+    data = {
+        "snapshot_version": 1,
+        "accounts": {
+            "123456789012": {"regions": {"us-east-1": snap["regions"]["us-east-1"]}},
+            "210987654321": {"regions": {"us-east-1": other}},
+        },
+    }
+    with pytest.raises(InputError, match=r"Vpcs.*id subnet-public is also the id of a Subnets item"):
+        parse_snapshot(data, "two.json")
+
+
+def test_same_id_same_kind_across_accounts_is_a_shared_resource():
+    snap = healthy()
+    data = {
+        "snapshot_version": 1,
+        "accounts": {
+            "123456789012": {"regions": {"us-east-1": snap["regions"]["us-east-1"]}},
+            "210987654321": {"regions": {"us-east-1": json.loads(json.dumps(snap["regions"]["us-east-1"]))}},
+        },
+    }
+    assert len(parse_snapshot(data, "shared.json").regions) == 2
+
+
+def test_subnet_outside_its_vpc_is_refused(tmp_path, capsys):
+    snap = healthy()
+    item(snap, "Subnets", "subnet-private")["CidrBlock"] = "192.168.1.0/24"
+    check_exit_2(
+        capsys,
+        write(snap, tmp_path / "s.json"),
+        "subnet-private",
+        "CidrBlock 192.168.1.0/24 is not inside its VPC vpc-app's CIDR blocks (10.0.0.0/16)",
+    )
+
+
+def test_subnet_straddling_its_vpc_block_is_refused():
+    snap = healthy()
+    item(snap, "Subnets", "subnet-private")["CidrBlock"] = "10.0.0.0/15"  # twice the VPC's /16
+    with pytest.raises(InputError, match=r"10.0.0.0/15 is not inside"):
+        parse_snapshot(snap, "s.json")
+
+
+def test_subnet_in_a_secondary_vpc_block_loads():
+    snap = healthy()
+    vpc = item(snap, "Vpcs", "vpc-app")
+    vpc["CidrBlockAssociationSet"] = [
+        {"CidrBlock": "10.0.0.0/16", "CidrBlockState": {"State": "associated"}},
+        {"CidrBlock": "100.64.0.0/24", "CidrBlockState": {"State": "associated"}},
+    ]
+    item(snap, "Subnets", "subnet-private")["CidrBlock"] = "100.64.0.128/25"
+    assert parse_snapshot(snap, "s.json").regions[0].items["Subnets"][1]["CidrBlock"] == "100.64.0.128/25"
+
+
+def test_subnet_range_check_reads_a_netmask_form_as_ipaddress_does():
+    snap = healthy()
+    item(snap, "Vpcs", "vpc-app")["CidrBlock"] = "10.0.0.0/255.255.0.0"
+    assert len(parse_snapshot(snap, "s.json").regions[0].items["Subnets"]) == 3
+    item(snap, "Subnets", "subnet-private")["CidrBlock"] = "10.1.1.0/255.255.255.0"
+    with pytest.raises(InputError, match=r"10.1.1.0/255.255.255.0 is not inside"):
+        parse_snapshot(snap, "s.json")
