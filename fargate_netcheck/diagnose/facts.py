@@ -19,6 +19,7 @@ import networkx as nx
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.core.task_network import TaskNetwork
 
 
 @dataclass(slots=True)
@@ -179,11 +180,10 @@ def take_definition(facts: TaskFacts, ecs: Callable[[], Any], arn: str) -> None:
     except Exception as exc:  # no credentials, no network, AccessDenied, deregistered
         facts.notes.append(f"task definition {arn} could not be read: {_one_line(exc)}")
         return
-    declared = ecs_api.service_network({"serviceArn": "task"}, definition, "")
-    facts.needs = (("logs",) if declared.uses_awslogs else ()) + declared.secrets_from
+    facts.needs = launch_needs(ecs_api.service_network({"serviceArn": "task"}, definition, ""))
 
 
-def _take_network(facts: TaskFacts, network: Any) -> None:
+def _take_network(facts: TaskFacts, network: TaskNetwork) -> None:
     facts.take(
         network.source,
         subnets=network.subnets,
@@ -191,7 +191,14 @@ def _take_network(facts: TaskFacts, network: Any) -> None:
         public_ip=bool(network.assign_public_ip),
     )
     if not facts.needs:
-        facts.needs = (("logs",) if network.uses_awslogs else ()) + tuple(network.secrets_from)
+        facts.needs = launch_needs(network)
+
+
+def launch_needs(network: TaskNetwork) -> tuple[str, ...]:
+    """What a task of ``network`` reads at launch: its log driver's CloudWatch Logs, the secret
+    stores it reads, and the registry of each container's image (so the pull is walked to where
+    the images are, not to this region's ECR)."""
+    return (("logs",) if network.uses_awslogs else ()) + tuple(network.secrets_from) + tuple(network.images)
 
 
 def _one_line(exc: Exception) -> str:

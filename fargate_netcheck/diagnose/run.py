@@ -3,19 +3,24 @@ service its error names, explain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from fargate_netcheck.core.model import PathResult, Report
+from fargate_netcheck.core.image_registry import IMAGE_NEED
+from fargate_netcheck.core.model import PathResult, Report, Target
 from fargate_netcheck.diagnose.explain import explain
 from fargate_netcheck.diagnose.facts import TaskFacts
 from fargate_netcheck.targets.stop_reason import StopClass, classify
-from fargate_netcheck.targets.stop_service import ECR_API, SECRETS, SSM, Service
+from fargate_netcheck.targets.stop_service import ECR_API, ECR_LAYERS, ECR_REGISTRY, SECRETS, SSM, Service
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from fargate_netcheck.snapshot.store import Snapshot
+
+
+# Services a message names as Amazon ECR's (the image service, unnamed, walks every image's registry).
+_NAMED_ECR = frozenset({ECR_API, ECR_REGISTRY, ECR_LAYERS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,16 @@ def services_to_walk(found: StopClass, needs: tuple[str, ...]) -> list[Service |
     return walked
 
 
+def _pulling_from_ecr(target: Target) -> Target:
+    """``target`` with only its ECR images: a message that names ECR shows the pull that failed was
+    ECR's, and a sidecar from Docker Hub the task also pulls is not the way to judge. None left: the
+    walk assumes this region's ECR, as the message says."""
+    needs = tuple(
+        n for n in target.needs if not n.startswith(IMAGE_NEED) or n.startswith(f"{IMAGE_NEED}ecr:")
+    )
+    return replace(target, needs=needs) if needs != target.needs else target
+
+
 def service_paths(
     graph: nx.DiGraph, report: Report, found: StopClass, needs: tuple[str, ...]
 ) -> list[ServicePath]:
@@ -84,6 +99,9 @@ def service_paths(
             label = service.label if service else "the internet"
             key, region = (service.key, service.region) if service else (None, None)
             dialled = service.dialled if service else None
-            walked = path_to_service(tracer, result.target, key, label, region, dialled)
+            target = (
+                _pulling_from_ecr(result.target) if service and service.key in _NAMED_ECR else result.target
+            )
+            walked = path_to_service(tracer, target, key, label, region, dialled)
             paths.append(ServicePath(result.target.target_id, service, label, walked))
     return paths

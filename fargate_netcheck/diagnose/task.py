@@ -14,7 +14,7 @@ from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Report
 from fargate_netcheck.diagnose.arn import TaskRef
-from fargate_netcheck.diagnose.facts import Placement, TaskFacts, take_flags, take_interface
+from fargate_netcheck.diagnose.facts import Placement, TaskFacts, launch_needs, take_flags, take_interface
 
 FORGOTTEN = (
     "diagnose it from its error text (--reason TEXT) or its saved task-state event (--event FILE), with "
@@ -103,8 +103,7 @@ def task_facts(
     definition_arn = task.get("taskDefinitionArn")
     if definition_arn:
         definition = ecs_api.task_definitions(ecs, [definition_arn])[definition_arn]
-        declared = ecs_api.service_network({"serviceArn": "task"}, definition, cluster)
-        facts.needs = (("logs",) if declared.uses_awslogs else ()) + declared.secrets_from
+        facts.needs = launch_needs(ecs_api.service_network({"serviceArn": "task"}, definition, cluster))
     facts.finish()
     return facts
 
