@@ -14,14 +14,13 @@ The sets the trace uses (``service_space``):
   can make a verdict ``unknown``, never a wrong ``reachable``;
 - any other service name: its own ranges as AWS lists them.
 
-Run ``python -m fargate_netcheck.trace.aws_ranges IN OUT`` to trim a download into the shipped shape.
+``python -m fargate_netcheck.cli.trim_ip_ranges IN OUT`` trims a download into the shipped shape (``trim``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -205,22 +204,3 @@ def trim(data: JsonDict) -> JsonDict:
         "services": sorted(full.services or ()),
         "regions": regions,
     }
-
-
-def main(argv: list[str]) -> int:
-    """``python -m fargate_netcheck.trace.aws_ranges IP_RANGES_JSON OUT``: trim a download."""
-    if len(argv) != 2 or argv[0] in ("-h", "--help"):
-        print("usage: python -m fargate_netcheck.trace.aws_ranges IP_RANGES_JSON OUT", file=sys.stderr)
-        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
-    src, dst = map(Path, argv)
-    try:
-        trimmed = trim(json.loads(src.read_text(encoding="utf-8")))
-    except (OSError, ValueError, InputError) as exc:
-        print(f"{src}: {exc}", file=sys.stderr)
-        return 2
-    dst.write_text(json.dumps(trimmed, separators=(",", ":")) + "\n", encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
