@@ -18,6 +18,7 @@ from types import ModuleType
 
 from fargate_netcheck.checks.codes import code_matches
 from fargate_netcheck.checks.per_group import Groups
+from fargate_netcheck.checks.suppressions import SUPPRESSION_WARNINGS
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.model import Finding, RuleInfo, Severity
 from fargate_netcheck.core.resources import rules_dir
@@ -106,14 +107,21 @@ class Selection:
     severity: dict[str, Severity] = field(default_factory=dict)
 
     def pick(self, rules: dict[str, Rule]) -> list[Rule]:
+        """The selected rules. A code that names none of them, nor a suppression warning (SUP001,
+        SUP002: configuration warnings selected like rules), is an ``InputError``."""
+        known = (*rules, *SUPPRESSION_WARNINGS)
         for code in (*self.select, *self.extend_select, *self.ignore, *self.severity):
-            if not any(code_matches(rule_id, code) for rule_id in rules):
+            if not any(code_matches(rule_id, code) for rule_id in known):
                 raise InputError(f"unknown rule id or prefix {code!r} (see `fargate-netcheck rules`)")
-        chosen = [r for r in rules.values() if not self.select or _matches(r.id, self.select)]
-        chosen += [r for r in rules.values() if r not in chosen and _matches(r.id, self.extend_select)]
-        return sorted((r for r in chosen if not _matches(r.id, self.ignore)), key=lambda r: r.id)
+        return sorted((r for r in rules.values() if self.keeps(r.id)), key=lambda r: r.id)
 
-    def severity_of(self, rule: Rule) -> Severity:
+    def keeps(self, rule_id: str) -> bool:
+        """Whether findings of ``rule_id`` are selected: by ``select`` (all when empty) or
+        ``extend_select``, and not ignored."""
+        chosen = not self.select or _matches(rule_id, self.select) or _matches(rule_id, self.extend_select)
+        return chosen and not _matches(rule_id, self.ignore)
+
+    def severity_of(self, rule: Rule | RuleInfo) -> Severity:
         best = max((c for c in self.severity if code_matches(rule.id, c)), key=len, default=None)
         return self.severity[best] if best else rule.severity
 

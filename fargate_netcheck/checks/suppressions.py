@@ -21,12 +21,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from fargate_netcheck.checks.codes import code_matches
 from fargate_netcheck.core.model import Finding, RuleInfo, Severity
 
+if TYPE_CHECKING:
+    from fargate_netcheck.checks.registry import Selection
+
 EXPIRED = "SUP001"
 UNUSED = "SUP002"
+SUPPRESSION_WARNINGS = (EXPIRED, UNUSED)  # selected, ignored and re-rated like rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +159,22 @@ _RULES = {
 def suppression_rules() -> dict[str, RuleInfo]:
     """Metadata of SUP001 and SUP002 for the report's rule table (SARIF, HTML docs)."""
     return dict(_RULES)
+
+
+def selected_warnings(
+    extras: list[Finding], selection: Selection
+) -> tuple[list[Finding], dict[str, RuleInfo]]:
+    """The suppression warnings a run selects (``--select``/``--ignore``, with ``severity``
+    overrides applied) and the rule table entries of those it reports: an organization-wide
+    configuration whose suppressions match in some accounts only may ``--ignore SUP002``."""
+    infos = suppression_rules()
+    kept: list[Finding] = []
+    table: dict[str, RuleInfo] = {}
+    for finding in extras:
+        if not selection.keeps(finding.rule_id):
+            continue
+        info = infos[finding.rule_id]
+        severity = selection.severity_of(info)
+        kept.append(replace(finding, severity=severity))
+        table[info.id] = replace(info, severity=severity)
+    return kept, table

@@ -9,7 +9,7 @@ Nothing here imports boto3 unless a command really calls AWS.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,10 @@ from fargate_netcheck.cli.call_options import (
     RegionDeadlineOpt,
 )
 from fargate_netcheck.core.errors import InputError
+
+if TYPE_CHECKING:
+    from fargate_netcheck.core.model import RuleInfo
+    from fargate_netcheck.rules_api import Rule
 
 app = typer.Typer(
     name="fargate-netcheck",
@@ -409,10 +413,12 @@ def demo(
 
 @app.command("rules")
 def list_rules(rules_dir: RulesDirOpt = []) -> None:  # noqa: B006
-    """List every rule: id, default severity, title."""
+    """List every rule, then the suppression warnings: id, default severity, title."""
     from fargate_netcheck.checks.registry import load_rules
+    from fargate_netcheck.checks.suppressions import suppression_rules
 
-    for rule in load_rules(rules_dir).values():
+    listed: list[Rule | RuleInfo] = [*load_rules(rules_dir).values(), *suppression_rules().values()]
+    for rule in listed:
         typer.echo(f"{rule.id:<8} {rule.severity.value:<8} {rule.title}")
 
 
@@ -423,8 +429,9 @@ def explain(
 ) -> None:
     """Print a rule's documentation: what it checks, why it matters, an example, the fix."""
     from fargate_netcheck.checks.registry import load_rules
+    from fargate_netcheck.checks.suppressions import suppression_rules
 
-    rules = load_rules(rules_dir)
+    rules: dict[str, Rule | RuleInfo] = {**load_rules(rules_dir), **suppression_rules()}
     by_name = {r.name.lower(): r for r in rules.values()}
     rule = rules.get(rule_id.upper()) or by_name.get(rule_id.lower())
     if rule is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import fargate_netcheck.cli.support as cli_support
-from fargate_netcheck.checks.suppressions import apply_suppressions, suppression_rules
+from fargate_netcheck.checks.suppressions import apply_suppressions, selected_warnings
 from fargate_netcheck.cli.call_options import call_settings
 from fargate_netcheck.cli.config import Config, load_config, to_selection
 from fargate_netcheck.cli.support import Aws, Scope, codes, load_or_collect
@@ -170,10 +170,9 @@ def run_check(args: CheckArgs) -> int:
         report = analyze(snap, graph, targets, options, with_topology="html" in formats)
         report.collection = collection
         findings, extras = apply_suppressions(report.findings, cfg.suppress, date.today())
+        extras, warnings = selected_warnings(extras, options.selection)
         report.findings = sorted([*findings, *extras], key=Finding.sort_key)
-        report.rules.update(
-            {i: r for i, r in suppression_rules().items() if any(f.rule_id == i for f in extras)}
-        )
+        report.rules.update(warnings)
         if baseline_report is not None:
             from fargate_netcheck.report.baseline import apply_baseline
 

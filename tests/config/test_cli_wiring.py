@@ -135,3 +135,57 @@ def test_graph_command_exports_every_node(capsys, project, fmt):
 def test_graph_command_rejects_an_unknown_format(capsys, project):
     run = run_cli(capsys, "graph", "--snapshot", "snap.json", "--format", "png")
     assert run.code == 2 and "png" in run.err
+
+
+STALE = (
+    '[[suppress]]\nrule = "RT"\nresource = "rtb-m*"\nreason = "isolated on purpose"\n'
+    '[[suppress]]\nrule = "RT"\nresource = "subnet-gone"\nreason = "stale"\n'
+)
+
+
+def test_suppression_warnings_are_ignored_like_rules(capsys, project):
+    # One organization-wide configuration, suppressions that match in some accounts only.
+    (project / ".fargate-netcheck.toml").write_text(STALE)
+    run, report = check(capsys, "--ignore", "SUP002")
+    assert run.code == 0, run.err
+    assert not any(f["rule_id"] == "SUP002" for f in report["findings"])
+    sarif = json.loads(
+        run_cli(capsys, "check", "--snapshot", "snap.json", "-f", "sarif", "--ignore", "SUP002").out
+    )
+    assert "SUP002" not in {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert any(f["suppressed"] == "isolated on purpose" for f in report["findings"])  # still suppresses
+
+
+def test_suppression_warnings_take_a_configured_severity(capsys, project):
+    (project / ".fargate-netcheck.toml").write_text('severity = { SUP = "error" }\n' + STALE)
+    run, report = check(capsys)
+    assert run.code == 1  # the stale suppression is now an error
+    (unused,) = [f for f in report["findings"] if f["rule_id"] == "SUP002"]
+    assert unused["severity"] == "error"
+    sarif = json.loads(run_cli(capsys, "check", "--snapshot", "snap.json", "-f", "sarif").out)
+    (rule,) = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "SUP002"]
+    assert rule["defaultConfiguration"]["level"] == "error"
+
+
+def test_a_selection_without_suppression_warnings_drops_them(capsys, project):
+    (project / ".fargate-netcheck.toml").write_text(STALE)
+    _, report = check(capsys, "--select", "RT")
+    assert {f["rule_id"][:2] for f in report["findings"]} == {"RT"}
+    _, report = check(capsys, "--select", "RT", "--extend-select", "SUP")
+    assert any(f["rule_id"] == "SUP002" for f in report["findings"])
+
+
+def test_an_unknown_suppression_code_is_exit_2(capsys, project):
+    run = run_cli(capsys, "check", "--snapshot", "snap.json", "--ignore", "SUP9")
+    assert run.code == 2
+    assert "unknown rule id or prefix 'SUP9'" in run.err
+
+
+def test_rules_lists_and_explain_documents_the_suppression_warnings(capsys):
+    listed = run_cli(capsys, "rules")
+    assert listed.code == 0
+    assert [line.split()[0] for line in listed.out.splitlines()][-2:] == ["SUP001", "SUP002"]
+    explained = run_cli(capsys, "explain", "suppression-unused")
+    assert explained.code == 0
+    assert explained.out.startswith("SUP002 suppression-unused: A suppression matched no finding")
+    assert "Fix:" in explained.out
