@@ -34,24 +34,21 @@ could not be read at all to why (whatever it holds is unknown, not absent).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields, replace
 
 import networkx as nx
 
 from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.graph.transit import add_transit
 from fargate_netcheck.snapshot.networks import Networks
 from fargate_netcheck.snapshot.parse import (
     BlockPublicAccess,
     Network,
-    TgwAttachment,
     parse_acl_entries,
     parse_block_public_access,
     parse_prefix_list_entries,
     parse_route,
     parse_sg_rules,
-    parse_tgw_attachment,
-    parse_tgw_route,
 )
 from fargate_netcheck.snapshot.schema import ID_FIELDS
 from fargate_netcheck.snapshot.store import RegionData, Snapshot
@@ -113,7 +110,7 @@ def _build(snapshot: Snapshot) -> nx.DiGraph:
         _add_region(g, rd, networks)
     # Attachments and TGW route tables may sit in different accounts: link them once all are nodes.
     for rd in snapshot.regions:
-        _add_transit(g, rd)
+        add_transit(g, rd)
     # The trace asks "this node's route table / ACL / VPC" tens of thousands of times: index the
     # first neighbour by relation once, now that the graph is complete.
     # Relation -> node -> its first neighbour by that relation (``g.edges(data="rel")`` order): one
@@ -344,58 +341,6 @@ def _add_interfaces(g: nx.DiGraph, rd: RegionData, where: dict[str, str | None])
             if instance not in g:
                 g.add_node(instance, kind="instance", item={}, **where)
             g.add_edge(instance, eni_id, rel="has-eni", device_index=attachment.get("DeviceIndex", 0))
-
-
-def _add_transit(g: nx.DiGraph, rd: RegionData) -> None:
-    where = {"account": rd.account_id, "region": rd.region}
-    vpc_items = {a["TransitGatewayAttachmentId"]: a for a in rd.items.get("TransitGatewayVpcAttachments", [])}
-    generic = {a["TransitGatewayAttachmentId"]: a for a in rd.items.get("TransitGatewayAttachments", [])}
-    for att_id in sorted(vpc_items.keys() | generic.keys()):
-        node = g.nodes.get(att_id)
-        if node is None or node.get("kind") != "tgw-attachment":
-            g.add_node(att_id, kind="tgw-attachment", item=vpc_items.get(att_id) or generic[att_id], **where)
-            node = g.nodes[att_id]
-        previous = node.get("attachment")
-        merged = parse_tgw_attachment(att_id, generic.get(att_id), vpc_items.get(att_id))
-        if previous is not None:  # seen from another account: keep what each side knows
-            merged = _merge_attachments(previous, merged)
-        node["attachment"] = merged
-        if merged.resource_type == "vpc" and merged.resource_id in g:
-            g.add_edge(merged.resource_id, att_id, rel="tgw-attachment")
-        if merged.route_table_id in g:
-            g.add_edge(att_id, merged.route_table_id, rel="associated")
-    for table in rd.items.get("TransitGatewayRouteTables", []):
-        table_id = table["TransitGatewayRouteTableId"]
-        node = g.nodes[table_id]
-        raw_routes = table.get("Routes")
-        node["tgw_routes"] = (
-            None
-            if raw_routes is None
-            else tuple(r for r in map(parse_tgw_route, raw_routes) if r is not None)
-        )
-        node["associations_known"] = table.get("Associations") is not None
-        if table.get("TransitGatewayId"):
-            if table["TransitGatewayId"] not in g:
-                g.add_node(table["TransitGatewayId"], kind="missing", item={}, **where)
-            g.add_edge(table["TransitGatewayId"], table_id, rel="has-route-table")
-        for assoc in table.get("Associations") or []:
-            att_id = assoc.get("TransitGatewayAttachmentId")
-            if att_id and (assoc.get("State") or "associated") == "associated":  # null, as absent
-                if att_id not in g:
-                    g.add_node(att_id, kind="tgw-attachment", item={}, **where)
-                g.add_edge(att_id, table_id, rel="associated")
-                if assoc.get("ResourceType") == "vpc" and "attachment" not in g.nodes[att_id]:
-                    g.nodes[att_id]["attachment"] = parse_tgw_attachment(
-                        att_id, {"ResourceType": "vpc", "ResourceId": assoc.get("ResourceId")}, None
-                    )
-
-
-def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachment:
-    """Fill what one account's view of an attachment lacks from another account's view."""
-    gaps = {
-        f.name: getattr(more, f.name) for f in fields(more) if getattr(known, f.name) in (None, "unknown")
-    }
-    return replace(known, **gaps)
 
 
 def subnet_cidr(g: nx.DiGraph, subnet_id: str) -> Network | None:
