@@ -129,6 +129,15 @@ def evaluate(
     covering = [e for rid in (subnet, vpc) for e in bpa.exclusions.get(rid, ())]
     in_force = next((e for e in covering if e.mode in needed and e.state in BPA_EXCLUSION_IN_FORCE), None)
     if in_force is not None:
+        other = _disagreeing(covering, in_force, needed)
+        if other is not None:
+            return Status.UNKNOWN, (
+                f"{name} blocks {gateway} unless exclusion {in_force.exclusion_id} of {in_force.resource_id} "
+                f"({in_force.mode}) applies, and exclusion {other.exclusion_id} of {other.resource_id} "
+                f"({other.mode or None!r}, {other.state}), which may be in force in a mode that does not let "
+                "this traffic through, covers it too: AWS does not document which of a subnet's and its "
+                "VPC's exclusions applies"
+            )
         return Status.PASS, (
             f"{name} exempts {in_force.resource_id} (exclusion {in_force.exclusion_id}, {in_force.mode})"
         )
@@ -139,6 +148,26 @@ def evaluate(
             f"applies, and {_open_because(pending, needed)}"
         )
     return Status.FAIL, f"{name} blocks {gateway}: {_why_not(bpa, covering, subnet, vpc)}"
+
+
+def _disagreeing(
+    covering: list[BpaExclusion], opening: BpaExclusion, needed: tuple[str, ...]
+) -> BpaExclusion | None:
+    """An exclusion of the other resource (the VPC of the subnet ``opening`` exempts, or the
+    reverse) that may be in force in a mode that does not let the traffic through: in
+    ``block-ingress`` mode an ``allow-egress`` one beside an ``allow-bidirectional`` one, or one
+    whose mode is changing or not documented. AWS documents exclusions of VPCs and of subnets, not
+    which one applies to a subnet that has both, so such a pair decides nothing."""
+    return next(
+        (
+            e
+            for e in covering
+            if e.resource_id != opening.resource_id
+            and e.state not in BPA_EXCLUSION_GONE
+            and (e.mode not in needed or e.state in _MODE_CHANGING)
+        ),
+        None,
+    )
 
 
 def _may_apply(exclusion: BpaExclusion, needed: tuple[str, ...]) -> bool:

@@ -96,13 +96,69 @@ def test_exclusion_with_a_mode_aws_does_not_document_is_unknown():
     assert "'allow-everything'" in reason
 
 
-def test_an_exclusion_in_force_still_decides_over_one_whose_mode_is_open():
+def test_an_exclusion_in_force_decides_over_another_of_the_same_resource_whose_mode_is_open():
     both = _setting(
         "block-ingress",
         BpaExclusion("x", "subnet-a", "allow-egress", "update-in-progress"),
-        BpaExclusion("y", "vpc-a", "allow-bidirectional", "create-complete"),
+        BpaExclusion("y", "subnet-a", "allow-bidirectional", "create-complete"),
     )
     assert evaluate(both, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("subnet_mode", "subnet_state", "vpc_mode"),
+    [
+        ("allow-egress", "create-complete", "allow-bidirectional"),  # the subnet's may win: blocked
+        ("allow-bidirectional", "update-complete", "allow-egress"),  # the VPC's may win: blocked
+        ("allow-egress", "update-in-progress", "allow-bidirectional"),  # the subnet's mode is open
+    ],
+)
+def test_a_subnet_and_its_vpc_excluded_in_modes_that_disagree_is_unknown(subnet_mode, subnet_state, vpc_mode):
+    """AWS documents exclusions of subnets and of VPCs, not which one applies to a subnet that has
+    both: where one lets the traffic through and the other may not, the verdict is not known."""
+    both = _setting(
+        "block-ingress",
+        BpaExclusion("x", "subnet-a", subnet_mode, subnet_state),
+        BpaExclusion("y", "vpc-a", vpc_mode, "create-complete"),
+    )
+    status, reason = evaluate(both, "igw-1", "subnet-a", "vpc-a", None)
+    assert status is Status.UNKNOWN
+    assert "AWS does not document which of a subnet's and its VPC's exclusions applies" in reason
+
+
+def test_a_subnet_and_its_vpc_excluded_in_modes_that_agree_decide():
+    # block-bidirectional: both modes let egress through, whichever applies.
+    both = _setting(
+        "block-bidirectional",
+        BpaExclusion("x", "subnet-a", "allow-egress", "create-complete"),
+        BpaExclusion("y", "vpc-a", "allow-bidirectional", "update-complete"),
+    )
+    assert evaluate(both, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.PASS
+    # A deleted exclusion of the VPC is no rival.
+    gone = _setting(
+        "block-ingress",
+        BpaExclusion("x", "subnet-a", "allow-bidirectional", "create-complete"),
+        BpaExclusion("y", "vpc-a", "allow-egress", "delete-complete"),
+    )
+    assert evaluate(gone, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.PASS
+
+
+def test_disagreeing_exclusions_through_the_whole_trace():
+    snap = _with_exclusion(
+        "block-ingress", {"InternetGatewayExclusionMode": "allow-bidirectional", "State": "create-complete"}
+    )
+    region(snap)["VpcBlockPublicAccessExclusions"].append(
+        {
+            "ExclusionId": "exclusion-1",
+            "ResourceArn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:vpc/vpc-app",
+            "InternetGatewayExclusionMode": "allow-egress",
+            "State": "create-complete",
+        }
+    )
+    result = trace(snap, "subnet-public", public=True)
+    assert result.verdict is Verdict.UNKNOWN
+    assert codes(result) == {CheckCode.BPA_UNKNOWN}
+    assert "exclusion-0" in result.reason and "exclusion-1" in result.reason
 
 
 def test_an_exclusion_gone_for_good_stays_ignored_whatever_its_mode():
