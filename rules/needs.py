@@ -262,8 +262,13 @@ def _explains(walk: PathResult | None, need: PathResult) -> bool:
     check of its own that its rules report."""
     if walk is None or (walk.verdict, walk.blocked_at) != (need.verdict, need.blocked_at):
         return False
-    status = Status.FAIL if need.verdict is Verdict.UNREACHABLE else Status.UNKNOWN
-    return any(c.status is status for c in walk.checks)
+    if need.verdict is Verdict.UNREACHABLE:
+        return any(c.status is Status.FAIL for c in walk.checks)
+    # Unknown walks have no blocking resource to compare: the walk explains the need only where
+    # it is undecided at the same resource, for the same kind of reason (a failed collection of
+    # the VPCs is not explained by an asymmetric return path elsewhere).
+    theirs = {(c.code, c.resource_id) for c in walk.unknown()}
+    return any((c.code, c.resource_id) in theirs for c in need.unknown())
 
 
 @rule(

@@ -56,7 +56,8 @@ class DnsInputs:
     domain_lists: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
     fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
     hosted_zones: list[JsonDict] | None = field(default_factory=list)  # private, associated
-    endpoint_zones: dict[str, str] = field(default_factory=dict)  # private DNS zone name -> vpce id
+    # private DNS zone name -> vpce id; None: the endpoints were not collected (any name may be theirs)
+    endpoint_zones: dict[str, str] | None = field(default_factory=dict)
     unnamed_endpoints: tuple[str, ...] = ()  # private DNS interface endpoints without a ServiceName
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
@@ -125,6 +126,8 @@ def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
             f"{vpc} has EnableDnsSupport off: the Amazon-provided resolver does not answer, so {name} does not resolve",
         )
     if inputs.dns_support is None:
+        if "VpcAttributes" in inputs.gaps:  # DescribeVpcAttribute failed
+            return _gap(inputs, "VpcAttributes", vpc, f"the DNS attributes of {vpc} are not known")
         return DnsDecision(Verdict.UNKNOWN, vpc, f"the DNS attributes of {vpc} were not collected")
     return None
 
@@ -249,7 +252,15 @@ def _firewall_rule(
         return None  # the task asks for A records
     list_id = rule.get("FirewallDomainListId", "")
     where = f"DNS Firewall rule group {group_id} rule {rule.get('Name') or rule.get('Priority')}"
-    domains = ((inputs.domain_lists or {}).get(list_id) or {}).get("Domains")
+    if inputs.domain_lists is None:  # the kind was not collected (or failed): say which, and why
+        return _gap(
+            inputs,
+            "DnsFirewallDomainLists",
+            where,
+            f"{where} checks domain list {list_id}: whether it matches {name} is unknown "
+            f"(FirewallFailOpen of {inputs.vpc_id}: {fail_open})",
+        )
+    domains = (inputs.domain_lists.get(list_id) or {}).get("Domains")
     if domains is None:
         return DnsDecision(
             Verdict.UNKNOWN,
@@ -294,6 +305,8 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     zone_names: list[tuple[str, JsonDict | str]] = [
         (z["Name"], z) for z in inputs.hosted_zones or [] if _named(z, "Name", name)
     ]
+    if inputs.endpoint_zones is None:
+        return _gap(inputs, "VpcEndpoints", vpc, f"an interface endpoint's private DNS may answer {name}")
     zone_names += [(zone, vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)]
     zone = max(zone_names, key=lambda z: labels(z[0]), default=None)
     rule_wins = rule is not None and (zone is None or labels(rule_domain) >= labels(zone[0]))

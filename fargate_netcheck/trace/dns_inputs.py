@@ -31,6 +31,7 @@ from fargate_netcheck.trace.endpoints import (
     private_dns_endpoints,
     vpc_dns,
 )
+from fargate_netcheck.trace.walk import VPC_ATTRIBUTES
 
 _NO_RULE_ID = "(unnamed: an association without ResolverRuleId)"
 NAME_RESOLUTION_KINDS = (
@@ -95,11 +96,12 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
             vpc_id=vpc_id,
             primary_cidr=vpc.get("CidrBlock"),
             dns_support=vpc_dns(g, vpc_id)[0],
-            endpoint_zones=_endpoint_zones(g, vpc_id, rd.region),
+            endpoint_zones=_endpoint_zones(g, vpc_id, rd),
             unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
+            gaps=_endpoint_gap(g, vpc_id, rd),
             assumed=ASSUMED_DEFAULTS,
         )
-    gaps: dict[str, str] = {}
+    gaps: dict[str, str] = _endpoint_gap(g, vpc_id, rd)
     dhcp = None
     dopt_id = vpc.get("DhcpOptionsId")
     options = _items(rd, "DhcpOptions", gaps)
@@ -157,22 +159,38 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
                 for v in z.get("VPCs") or []
             )
         ],
-        endpoint_zones=_endpoint_zones(g, vpc_id, region),
+        endpoint_zones=_endpoint_zones(g, vpc_id, rd),
         unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
         gaps=gaps,
         recorded=frozenset(needed_names(region, rd.account_id)),
     )
 
 
-def _endpoint_zones(g: nx.DiGraph, vpc_id: str, region: str) -> dict[str, str]:
+def _endpoint_gap(g: nx.DiGraph, vpc_id: str, rd: RegionData) -> dict[str, str]:
+    """The gaps of what every VPC's resolution reads besides the name-resolution kinds: the VPC's DNS
+    attributes when DescribeVpcAttribute failed, and ``VpcEndpoints`` when the region's endpoints
+    were not collected and their private DNS could take effect (DNS not known to be off)."""
+    gaps = {VPC_ATTRIBUTES: rd.gap(VPC_ATTRIBUTES)} if rd.failed(VPC_ATTRIBUTES) else {}
+    if not rd.collected("VpcEndpoints") and not dns_off(g, vpc_id):
+        gaps["VpcEndpoints"] = rd.gap("VpcEndpoints")
+    return gaps
+
+
+def _endpoint_zones(g: nx.DiGraph, vpc_id: str, rd: RegionData) -> dict[str, str] | None:
     """The names the VPC's interface endpoints with private DNS answer, each with its endpoint: for
     an AWS service, its regional name (AWS, CreateVpcEndpoint ``PrivateDnsEnabled``: "the default
     public DNS name for the service for the Region ... resolves to the private IP addresses of the
     endpoint network interfaces"), whatever the service; and the names in the endpoint's
     ``DnsEntries`` other than its own ``vpce`` names (how an endpoint service's private DNS name
-    shows)."""
-    if dns_off(g, vpc_id) or None in vpc_dns(g, vpc_id):
+    shows). None when the endpoints were not collected: any name may be one of theirs (a failed
+    collection is not "no endpoints")."""
+    if dns_off(g, vpc_id):
         return {}
+    if not rd.collected("VpcEndpoints"):
+        return None
+    if None in vpc_dns(g, vpc_id):
+        return {}
+    region = rd.region
     zones: dict[str, str] = {}
     for service in sorted(g.nodes[vpc_id].get("endpoints", {})):
         found = private_dns_endpoints(g, vpc_id, service)

@@ -50,7 +50,7 @@ from fargate_netcheck.trace.endpoints import (
     unusable_endpoints,
     vpc_dns,
 )
-from fargate_netcheck.trace.walk import Walk
+from fargate_netcheck.trace.walk import Walk, unknown_dns_attributes
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
@@ -109,11 +109,8 @@ def _own_region(tracer: Tracer, target: Target, internet_egress: PathResult | No
         return _via_internet(tracer, target, internet_egress, why)
     if None in vpc_dns(g, vpc_id):
         walk = Walk(path=[subnet_id])
-        walk.unknown(
-            CheckCode.DATA_MISSING,
-            vpc_id,
-            f"the DNS attributes of {vpc_id} were not collected: whether ECR resolves to {names} or to "
-            "public addresses is unknown",
+        unknown_dns_attributes(
+            walk, region_of(g, subnet_id), vpc_id, f"whether ECR resolves to {names} or to public addresses"
         )
         return walk.result("")
     return EndpointWalk(tracer, target, vpc_id, internet_egress).run(endpoints)

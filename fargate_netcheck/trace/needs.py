@@ -84,10 +84,13 @@ class NeedWalker:
             egress = result.internet_egress
             return self._result(need, "internet", egress, [])
         if g.nodes.get(vpc_id, {}).get("kind") != "vpc":  # named by the subnet, absent from the snapshot
-            reason = (
-                f"{vpc_id} of {target.subnet_id} is not in the snapshot: how it resolves names is unknown"
-            )
-            doubt = Check(CheckCode.DATA_MISSING, Status.UNKNOWN, vpc_id, reason)
+            rd = region_of(g, target.subnet_id)
+            code, why = CheckCode.DATA_MISSING, f"{vpc_id} of {target.subnet_id} is not in the snapshot"
+            if not rd.collected("Vpcs"):  # not absent: never read (or the call failed)
+                code = CheckCode.DATA_FAILED if rd.failed("Vpcs") else CheckCode.DATA_MISSING
+                why = f"{rd.gap('Vpcs')}: {vpc_id} of {target.subnet_id} is not known"
+            reason = f"{why}: how it resolves names is unknown"
+            doubt = Check(code, Status.UNKNOWN, vpc_id, reason)
             walk = PathResult(Verdict.UNKNOWN, [target.subnet_id, vpc_id], None, reason, [])
             return self._result(need, "internet", walk, [doubt])
         dns = self._resolve(vpc_id, need.name)

@@ -54,7 +54,7 @@ from fargate_netcheck.trace.endpoints import (
     unusable_endpoints,
     vpc_dns,
 )
-from fargate_netcheck.trace.walk import Walk
+from fargate_netcheck.trace.walk import Walk, unknown_dns_attributes
 
 HTTPS = (443,)
 _ECR = {ECR_API, ECR_REGISTRY, ECR_LAYERS, IMAGE}
@@ -111,11 +111,8 @@ def path_to_service(
         return _internet(tracer, target, label, why)
     if None in vpc_dns(g, vpc_id):
         walk = Walk(path=[target.subnet_id])
-        walk.unknown(
-            CheckCode.DATA_MISSING,
-            vpc_id,
-            f"the DNS attributes of {vpc_id} were not collected: whether {label} resolves to {endpoints[0]} or "
-            "to public addresses is unknown",
+        unknown_dns_attributes(
+            walk, rd, vpc_id, f"whether {label} resolves to {endpoints[0]} or to public addresses"
         )
         return walk.result("")
     return EndpointWalk(tracer, target, vpc_id, None).run_service(name, endpoints[0])

@@ -198,6 +198,15 @@ def _enter_vpc(
         return None
     vpc = (att.resource_id if att is not None else None) or resource_id
     if g.nodes.get(vpc, {}).get("kind") != "vpc":
+        rd = region_of(g, egress_att) if egress_att in g else None
+        if rd is not None and not rd.collected("Vpcs"):  # its region's VPCs were not read
+            walk.missing(
+                rd,
+                "Vpcs",
+                egress_att,
+                f": VPC {vpc} of attachment {egress_att} is not known: the path beyond it cannot be followed",
+            )
+            return None
         walk.unknown(
             CheckCode.TGW_UNREADABLE,
             egress_att,

@@ -122,3 +122,25 @@ def worst(results: list[PathResult]) -> PathResult:
     """Of several walks (one per destination), the one a user must see first."""
     order = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1, Verdict.REACHABLE: 2}
     return min(results, key=lambda r: order[r.verdict])
+
+
+def unknown_dns_attributes(walk: Walk, region: RegionData, vpc_id: str, what: str) -> None:
+    """Record that ``vpc_id``'s DNS attributes (enableDnsSupport, enableDnsHostnames) are not known,
+    so ``what`` (whether a name resolves to an endpoint) is unknown: as a failed collection when
+    DescribeVpcAttribute failed (``Errors["VpcAttributes"]``), else as data the snapshot lacks."""
+    if region.failed(VPC_ATTRIBUTES):
+        walk.missing(
+            region,
+            VPC_ATTRIBUTES,
+            vpc_id,
+            f": the DNS attributes of {vpc_id} are not known: {what} is unknown",
+        )
+    else:
+        walk.unknown(
+            CheckCode.DATA_MISSING,
+            vpc_id,
+            f"the DNS attributes of {vpc_id} were not collected: {what} is unknown",
+        )
+
+
+VPC_ATTRIBUTES = "VpcAttributes"  # the Errors key of the DescribeVpcAttribute calls (collect/ec2_additions)

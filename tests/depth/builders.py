@@ -254,3 +254,60 @@ def firewalled(edge: bool = True) -> dict[str, Any]:
             }
         )
     return snap
+
+
+def with_egress_only_ipv6(snap: dict[str, Any], *, keep_ipv4_default: bool = True) -> dict[str, Any]:
+    """``healthy()``-shaped ``snap`` with IPv6 on subnet-private: ``::/0`` to an egress-only gateway,
+    sg-open and the default ACL open to ``::/0``, ECS dual stack on (ECS gives the task an IPv6
+    address only with dualStackIPv6 on: ListAccountSettings, effective). Without
+    ``keep_ipv4_default`` the private table loses its IPv4 default route (an IPv6-only way out)."""
+    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:1::/56"}]
+    item(snap, "Subnets", "subnet-private")["Ipv6CidrBlockAssociationSet"] = [
+        {"Ipv6CidrBlock": "2600:1f18:1:1::/64"}
+    ]
+    rtb = item(snap, "RouteTables", "rtb-private")
+    if not keep_ipv4_default:
+        rtb["Routes"] = [r for r in rtb["Routes"] if r.get("DestinationCidrBlock") != "0.0.0.0/0"]
+    rtb["Routes"].append(route("::/0", EgressOnlyInternetGatewayId="eigw-app"))
+    region(snap)["EgressOnlyInternetGateways"] = [
+        {
+            "EgressOnlyInternetGatewayId": "eigw-app",
+            "Attachments": [{"VpcId": "vpc-app", "State": "attached"}],
+        }
+    ]
+    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"].append(
+        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+    )
+    item(snap, "NetworkAcls", "acl-default")["Entries"] += [
+        {
+            "RuleNumber": 101,
+            "Protocol": "-1",
+            "RuleAction": "allow",
+            "Egress": egress,
+            "Ipv6CidrBlock": "::/0",
+        }
+        for egress in (True, False)
+    ]
+    region(snap)["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
+    return snap
+
+
+def nat_instance(**eni: Any) -> dict[str, Any]:
+    """healthy() with rtb-private sending 0.0.0.0/0 to NAT instance i-nat (eni-nat in subnet-public)."""
+    snap = healthy()
+    default_route(snap, "rtb-private").pop("NatGatewayId")
+    default_route(snap, "rtb-private").update(InstanceId="i-nat", NetworkInterfaceId="eni-nat")
+    region(snap)["NetworkInterfaces"] = [
+        {
+            "NetworkInterfaceId": "eni-nat",
+            "SubnetId": "subnet-public",
+            "VpcId": "vpc-app",
+            "Status": "in-use",
+            "SourceDestCheck": False,
+            "Association": {"PublicIp": "198.51.100.10"},
+            "Attachment": {"InstanceId": "i-nat", "DeviceIndex": 0},
+            **eni,
+        }
+    ]
+    region(snap)["Instances"] = [{"InstanceId": "i-nat", "State": {"Code": 16, "Name": "running"}}]
+    return snap

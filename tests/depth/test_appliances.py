@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from depth.builders import firewalled, route, s3_gateway_endpoint, s3_prefix_list
+from depth.builders import (
+    firewalled,
+    nat_instance,
+    route,
+    s3_gateway_endpoint,
+    s3_prefix_list,
+    with_egress_only_ipv6,
+)
 from depth.harness import codes, passed, result
 from snapshots import default_route, healthy, item, region
 
@@ -139,27 +146,6 @@ def test_destination_inside_the_s3_prefix_list_reaches_s3_through_the_gateway_en
 
 
 # -- NAT instances ----------------------------------------------------------------------------------
-def nat_instance(**eni: Any) -> dict[str, Any]:
-    """healthy() with rtb-private sending 0.0.0.0/0 to NAT instance i-nat (eni-nat in subnet-public)."""
-    snap = healthy()
-    default_route(snap, "rtb-private").pop("NatGatewayId")
-    default_route(snap, "rtb-private").update(InstanceId="i-nat", NetworkInterfaceId="eni-nat")
-    region(snap)["NetworkInterfaces"] = [
-        {
-            "NetworkInterfaceId": "eni-nat",
-            "SubnetId": "subnet-public",
-            "VpcId": "vpc-app",
-            "Status": "in-use",
-            "SourceDestCheck": False,
-            "Association": {"PublicIp": "198.51.100.10"},
-            "Attachment": {"InstanceId": "i-nat", "DeviceIndex": 0},
-            **eni,
-        }
-    ]
-    region(snap)["Instances"] = [{"InstanceId": "i-nat", "State": {"Code": 16, "Name": "running"}}]
-    return snap
-
-
 def test_nat_instance_with_public_ip_and_check_off_is_reachable():
     r = result(nat_instance(), "subnet-private", OPEN).internet_egress
     assert r.verdict is Verdict.REACHABLE
@@ -254,36 +240,7 @@ def test_a_definite_fault_of_the_interface_wins_over_an_uncollected_state():
 
 # -- IPv6 -----------------------------------------------------------------------------------------
 def ipv6_only_default() -> dict[str, Any]:
-    snap = healthy()
-    item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:1::/56"}]
-    item(snap, "Subnets", "subnet-private")["Ipv6CidrBlockAssociationSet"] = [
-        {"Ipv6CidrBlock": "2600:1f18:1:1::/64"}
-    ]
-    rtb = item(snap, "RouteTables", "rtb-private")
-    rtb["Routes"] = [r for r in rtb["Routes"] if r.get("DestinationCidrBlock") != "0.0.0.0/0"]
-    rtb["Routes"].append(route("::/0", EgressOnlyInternetGatewayId="eigw-app"))
-    region(snap)["EgressOnlyInternetGateways"] = [
-        {
-            "EgressOnlyInternetGatewayId": "eigw-app",
-            "Attachments": [{"VpcId": "vpc-app", "State": "attached"}],
-        }
-    ]
-    item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"].append(
-        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
-    )
-    item(snap, "NetworkAcls", "acl-default")["Entries"] += [
-        {
-            "RuleNumber": 101,
-            "Protocol": "-1",
-            "RuleAction": "allow",
-            "Egress": egress,
-            "Ipv6CidrBlock": "::/0",
-        }
-        for egress in (True, False)
-    ]
-    # ECS gives the task an IPv6 address only with dualStackIPv6 on (ListAccountSettings, effective)
-    region(snap)["EcsAccountSettings"] = [{"name": "dualStackIPv6", "value": "enabled"}]
-    return snap
+    return with_egress_only_ipv6(healthy(), keep_ipv4_default=False)
 
 
 def test_ipv6_only_default_route_is_no_ipv4_egress_and_says_so():

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 from address_fixtures import partner_range_into_peering
-from depth.builders import route, route_table, subnet
+from depth.builders import nat_instance, route, route_table, subnet
 from depth.harness import codes, result
-from depth.test_appliances import nat_instance
 from depth.tgw_builders import tgw_egress
 from snapshots import ALLOW_ALL_ACL, item, region, trace
 

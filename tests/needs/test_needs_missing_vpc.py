@@ -20,5 +20,8 @@ def test_needs_of_a_subnet_whose_vpc_was_not_collected_are_unknown() -> None:
     assert result.needs, "a target always needs ECR and logs"
     for need in result.needs:
         assert need.result.verdict is Verdict.UNKNOWN, need.name
-        assert "not in the snapshot" in need.result.reason
+        assert (
+            "Vpcs were not collected in us-east-1: vpc-app of subnet-private is not known"
+            in need.result.reason
+        )
     assert result.ecr_pull is not None and result.ecr_pull.verdict is not Verdict.REACHABLE
