@@ -146,7 +146,8 @@ def _check_subnet_ranges(items: dict[str, list[JsonDict]], where: str) -> None:
     """A subnet's IPv4 block lies inside one of its VPC's blocks (the primary or an associated one):
     AWS refuses any other. The trace reads a subnet's addresses as part of its VPC's local range,
     so a subnet outside it is an edited or corrupt snapshot, not a network to judge. A VPC listed
-    without blocks, or a subnet whose VPC is not listed, is not checked."""
+    without its primary block or with an association that names no block (one IPAM allocates when
+    infrastructure code is applied), or a subnet whose VPC is not listed, is not checked."""
     vpcs, subnets = items.get("Vpcs"), items.get("Subnets")
     if not vpcs or not subnets:
         return
@@ -155,9 +156,8 @@ def _check_subnet_ranges(items: dict[str, list[JsonDict]], where: str) -> None:
         texts = [vpc.get("CidrBlock")] + [
             a.get("CidrBlock") for a in vpc.get("CidrBlockAssociationSet") or ()
         ]
-        found = sorted({t for t in texts if t})
-        if found:
-            blocks[vpc["VpcId"]] = found
+        if all(texts):  # every block known (infrastructure code may leave one to IPAM, at apply)
+            blocks[vpc["VpcId"]] = sorted({str(t) for t in texts})
     spans = {vpc_id: [_span(t) for t in texts] for vpc_id, texts in blocks.items()}
     for subnet in subnets:
         cidr, vpc_id = subnet.get("CidrBlock"), subnet.get("VpcId")

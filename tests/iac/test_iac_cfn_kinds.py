@@ -122,3 +122,22 @@ def test_gateway_route_table_and_main_table_replacement(tmp_path):
     assert [a.get("GatewayId") for a in tables["net/Edge"]["Associations"]] == ["net/Igw"]
     # a subnet has one route table: the later association replaces the earlier, as in AWS
     assert [a.get("SubnetId") for a in tables["net/Private"]["Associations"]] == ["net/Subnet"]
+
+
+def test_a_subnet_in_a_secondary_block_loads_and_one_ipam_allocates_leaves_it_unchecked(tmp_path):
+    # Loading refuses a subnet outside its VPC's blocks: the template's secondary blocks count,
+    # and a block IPAM allocates at deployment is not known, so the subnet in it is not refused.
+    for block in ("CidrBlock: 100.64.0.0/16", "Ipv4IpamPoolId: ipam-pool-0123, Ipv4NetmaskLength: 16"):
+        rd, _ = region(
+            tmp_path,
+            VPC
+            + f"""
+  Secondary:
+    Type: AWS::EC2::VPCCidrBlock
+    Properties: {{VpcId: !Ref Vpc, {block}}}
+  Pods:
+    Type: AWS::EC2::Subnet
+    Properties: {{VpcId: !Ref Vpc, CidrBlock: 100.64.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""]}}
+""",
+        )
+        assert "net/Pods" in by_id(rd, "Subnets")

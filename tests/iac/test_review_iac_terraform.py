@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from iac.plans import LIVE, PlanBuilder, const, live_snapshot, ref
 
 DEFAULT_SG = "sg-0a1b2c3d4e5f6d000"  # the live VPC's default group: -1 to 0.0.0.0/0 out
@@ -114,3 +115,35 @@ def test_destroying_the_main_route_table_association_restores_the_original_main_
     assert verdicts == {("terraform:aws_ecs_service.app", "unreachable")}
     assert report["targets"][0]["internet_egress"]["blocked_at"] == original["RouteTableId"]
     assert code == 1
+
+
+def _secondary_block_subnet(b: PlanBuilder, cidr_block: str | None) -> None:
+    """A secondary IPv4 block of the scanned VPC (10.20.0.0/16), a subnet in 100.64.1.0/24 and the
+    service placed there: the subnet lies in the block the plan associates."""
+    unknown = {"cidr_block": True} if cidr_block is None else {}
+    b.resource(
+        "aws_vpc_ipv4_cidr_block_association.secondary",
+        {"vpc_id": LIVE["vpc"], "cidr_block": cidr_block, "ipv4_ipam_pool_id": None},
+        unknown=unknown,
+    )
+    b.resource(
+        "aws_subnet.pods",
+        {"vpc_id": LIVE["vpc"], "cidr_block": "100.64.1.0/24", "availability_zone": "eu-west-1a"},
+        unknown={"id": True},
+    )
+    config = [{"subnets": ["aws_subnet.pods"], "security_groups": [LIVE["sg"]], "assign_public_ip": False}]
+    b.resource("aws_ecs_service.app", {"name": "app", "network_configuration": config})
+
+
+@pytest.mark.parametrize("cidr_block", ["100.64.0.0/16", None], ids=["known", "ipam-at-apply"])
+def test_a_subnet_in_a_secondary_block_the_plan_associates_is_checked(tmp_path, check_json, cidr_block):
+    # Without the association the subnet lies outside the VPC's blocks, which loading refuses; a
+    # block IPAM allocates at apply is not known, so the subnet in it is not refused either.
+    b = PlanBuilder()
+    _secondary_block_subnet(b, cidr_block)
+    plan, snapshot = tmp_path / "plan.json", tmp_path / "snap.json"
+    plan.write_text(b.to_json())
+    snapshot.write_text(json.dumps(live_snapshot()))
+    code, report, err = check_json("--snapshot", str(snapshot), "--terraform-plan", str(plan))
+    assert code in (0, 1), err
+    assert report is not None and report["targets"], err

@@ -259,3 +259,15 @@ def test_subnet_range_check_reads_a_netmask_form_as_ipaddress_does():
     item(snap, "Subnets", "subnet-private")["CidrBlock"] = "10.1.1.0/255.255.255.0"
     with pytest.raises(InputError, match=r"10.1.1.0/255.255.255.0 is not inside"):
         parse_snapshot(snap, "s.json")
+
+
+def test_a_vpc_block_not_known_leaves_its_subnets_unchecked():
+    # Infrastructure code may leave a block to IPAM (known at apply): an association without a
+    # CidrBlock means the VPC's blocks are not all known.
+    snap = healthy()
+    item(snap, "Vpcs", "vpc-app")["CidrBlockAssociationSet"] = [
+        {"CidrBlock": "10.0.0.0/16"},
+        {"CidrBlockState": {"State": "associated"}},
+    ]
+    item(snap, "Subnets", "subnet-private")["CidrBlock"] = "100.64.1.0/24"
+    assert len(parse_snapshot(snap, "s.json").regions[0].items["Subnets"]) == 3

@@ -270,9 +270,10 @@ class CfnResources(CfnSecurity, CfnTransit):
         if vpc is None:
             return
         cidr = self.get("Vpcs", logical, props, "CidrBlock")
-        if cidr:
+        if cidr or "Ipv4IpamPoolId" in props:  # IPAM's block is known at deployment only: kept unnamed
+            block = {"CidrBlock": cidr} if isinstance(cidr, str) and cidr else {}
             vpc.setdefault("CidrBlockAssociationSet", []).append(
-                {"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}}
+                {**block, "CidrBlockState": {"State": "associated"}}
             )
         if (
             as_bool(self.get("Vpcs", logical, props, "AmazonProvidedIpv6CidrBlock", False))

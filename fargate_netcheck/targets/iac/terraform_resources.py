@@ -121,6 +121,19 @@ class TfResources(SecurityResources):
         if inst.before is not None and not inst.replaced and not isinstance(dhcp, str):
             self.net.new_vpcs.discard(inst.id())  # not created by the plan: its options are not AWS's default
 
+    def vpc_cidr_association(self, inst: Instance) -> None:
+        """A secondary IPv4 block of a VPC (of the plan, or of the scan under it): its subnets lie
+        in it. A block IPAM allocates at apply is kept as an association without ``CidrBlock``
+        (the VPC's blocks are then not all known)."""
+        vpc = self.net.get("Vpcs", self.one("Vpcs", inst, "vpc_id"))
+        if vpc is None:
+            return
+        cidr = self.one("Vpcs", inst, "cidr_block")
+        block = {"CidrBlock": cidr} if isinstance(cidr, str) and cidr else {}
+        vpc.setdefault("CidrBlockAssociationSet", []).append(
+            {**block, "CidrBlockState": {"State": "associated"}}
+        )
+
     def subnet(self, inst: Instance) -> None:
         cidr = self.one("Subnets", inst, "cidr_block")
         ipv6 = self.one("Subnets", inst, "ipv6_cidr_block")
@@ -382,6 +395,7 @@ _Handler = tuple[
 ]  # (add, remove: a snapshot kind or a function of `before`)
 _HANDLERS: dict[str, _Handler] = {
     "aws_vpc": (TfResources.vpc, "Vpcs"),
+    "aws_vpc_ipv4_cidr_block_association": (TfResources.vpc_cidr_association, None),
     "aws_subnet": (TfResources.subnet, "Subnets"),
     "aws_route_table": (TfResources.route_table, "RouteTables"),
     "aws_default_route_table": (TfResources.default_route_table, None),
