@@ -139,12 +139,31 @@ class Filters:
         label = ", ".join(target.security_group_ids) or "(none)"
         outcome = self.egress_outcome(target.security_group_ids, rules, dest, port)
         blame = target.security_group_ids[0] if len(target.security_group_ids) == 1 else label
+        if outcome.status is Status.UNKNOWN:
+            self.failed_lists(walk, rules, target.subnet_id)  # first: a failed collection is why
         walk.add(
             _SG_CODES.get(outcome.status, CheckCode.SG_PARTIAL),
             outcome.status,
             blame if target.security_group_ids else target.subnet_id,
             f"security groups {label}: {outcome.detail}",
         )
+
+    def failed_lists(self, walk: Walk, rules: list[SgRule], near: str) -> None:
+        """Each prefix list the rules name whose entries are unknown because collecting them failed,
+        recorded as a failed collection (DATA002 names it): the list's own region's
+        ``ManagedPrefixListEntries``, or, for a list the snapshot lacks, ``ManagedPrefixLists`` of
+        the region of ``near`` (the task's subnet)."""
+        for pl_id, entries in sorted(self.prefix_lists(rules).items()):
+            if entries is None:
+                self.failed_list(walk, pl_id, near)
+
+    def failed_list(self, walk: Walk, pl_id: str, near: str) -> None:
+        """``pl_id``'s entries, not known, as a failed collection where collecting them failed."""
+        g = self.graph
+        kind = "ManagedPrefixListEntries" if pl_id in g else "ManagedPrefixLists"
+        region = region_of(g, pl_id if pl_id in g else near)
+        if region.failed(kind):
+            walk.missing(region, kind, pl_id, f": the entries of {pl_id} are not known")
 
     def egress_outcome(
         self,

@@ -122,6 +122,7 @@ class S3Gateway:
         )
         outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
         if ranges is None and outcome.status is not Status.PASS:
+            self.tracer.filters.failed_list(self.walk, pl, self.subnet)  # first: it is why
             self.walk.unknown(
                 CheckCode.EP_TASK_EGRESS_PARTIAL,
                 blame,
@@ -144,6 +145,7 @@ class S3Gateway:
         ]
         for egress, ports, what in legs:
             if ranges is None and filters.acl_outcome(acl, egress, peer, ports).status is not Status.PASS:
+                filters.failed_list(walk, pl, self.subnet)  # first: it is why
                 walk.unknown(
                     CheckCode.NACL_PARTIAL,
                     acl,
