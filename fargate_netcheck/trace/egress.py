@@ -311,7 +311,9 @@ class Tracer:
                 lambda: self.ranges().service_space("AMAZON", region, version),
             )
             if around is None:
-                if piece.unreadable is not None and piece.unreadable.prefix_list_id:  # a failed collection is why
+                if (
+                    piece.unreadable is not None and piece.unreadable.prefix_list_id
+                ):  # a failed collection is why
                     self.filters.failed_list(walk, piece.unreadable.prefix_list_id, pos.subnet_id)
                 walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
             return around
