@@ -245,6 +245,7 @@ class FirewallReturn:
             f"{where} routes replies to {source} back through firewall endpoint {self.vpce}",
             f"{where} sends replies to {source} by {check.by()}, not back through firewall endpoint {self.vpce}",
             "the path is asymmetric and a stateful firewall drops such flows",
+            g=g,
         )
 
 

@@ -19,7 +19,7 @@ from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.security_groups import SgOutcome, evaluate_egress
-from fargate_netcheck.trace.walk import Crossing, Walk
+from fargate_netcheck.trace.walk import Crossing, Walk, failed_prefix_list
 
 _SG_CODES = {Status.PASS: CheckCode.SG, Status.FAIL: CheckCode.SG_EGRESS_DENIED}
 # (outcome, is it a reply?) -> check code; outcome -> what the ACL does to the traffic
@@ -159,11 +159,7 @@ class Filters:
 
     def failed_list(self, walk: Walk, pl_id: str, near: str) -> None:
         """``pl_id``'s entries, not known, as a failed collection where collecting them failed."""
-        g = self.graph
-        kind = "ManagedPrefixListEntries" if pl_id in g else "ManagedPrefixLists"
-        region = region_of(g, pl_id if pl_id in g else near)
-        if region.failed(kind):
-            walk.missing(region, kind, pl_id, f": the entries of {pl_id} are not known")
+        failed_prefix_list(self.graph, walk, pl_id, near)
 
     def egress_outcome(
         self,

@@ -18,7 +18,7 @@ from fargate_netcheck.graph.route_choice import Prefixed, route_pieces
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, span_of
 from fargate_netcheck.trace.routing import Piece, subnet_route_table
-from fargate_netcheck.trace.walk import Walk
+from fargate_netcheck.trace.walk import Walk, failed_prefix_list
 
 
 class ReturnRoute(Prefixed, Protocol):
@@ -96,11 +96,15 @@ def record(
     failed: str,
     kind: str = "route",
     lost_status: Status = Status.FAIL,
+    g: nx.DiGraph | None = None,
 ) -> None:
     """Record a return check: ``codes`` (pass, not back); ``failed`` is said of the lost part,
     recorded as ``lost_status`` when all of it is lost."""
     status = check.status
     if check.unreadable is not None:
+        pl_id = getattr(check.unreadable.unreadable, "prefix_list_id", None)  # a tie has no list
+        if g is not None and pl_id:  # ``g``: where a failed collection of the list is why, say so first
+            failed_prefix_list(g, walk, pl_id, resource)
         walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, resource, check.unreadable.unknown_reason(kind) or "")
     elif status is Status.PASS:
         walk.passed(codes[0], resource, passed)
@@ -124,6 +128,7 @@ def record_delivery(
     passed: str,
     lost: str,
     diverted: str,
+    g: nx.DiGraph | None = None,
 ) -> None:
     """Record a check that replies reach the task: ``lost`` says how the lost part goes; dropped
     there (a blackhole, no route) they never arrive (unreachable, ``route.blackhole``); sent to an
@@ -138,6 +143,7 @@ def record_delivery(
         passed,
         f"{lost}: {'they are dropped before they reach the task' if dropped else diverted}",
         lost_status=Status.FAIL if dropped else Status.UNKNOWN,
+        g=g,
     )
 
 
@@ -224,6 +230,7 @@ def routes_back(
         f"{where} routes replies to {source} back",
         f"{where} routes replies to {source} by {check.by()}",
         "an appliance the request never crossed sees only the replies, and a stateful one drops them",
+        g=g,
     )
 
 
@@ -302,6 +309,7 @@ def destination_route_back(
             f"{rtb} (of {subnet} in {vpc}) routes replies to {source} back {how}",
             f"{rtb} (of {subnet} in {vpc}) routes replies to {source} by {check.by()}, not back {how}: "
             "replies never reach the task",
+            g=g,
         )
 
 

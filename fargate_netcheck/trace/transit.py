@@ -312,6 +312,7 @@ class TransitReturn:
                 f"{rtb} routes replies to {source} back to {self.tgw}{via}",
                 f"route table {rtb} of {subnet} (the way back from {nat}{via}) has no route for "
                 f"{source} to {self.tgw} ({check.by()}): replies to the task are dropped",
+                g=g,
             )
             return
 
@@ -340,4 +341,5 @@ class TransitReturn:
             f"{table} (associated with {self.egress_attachment}) routes replies to {source} by "
             f"{check.by()}, not to {self.spoke_attachment}: replies never reach the task",
             kind="transit gateway route",
+            g=g,
         )

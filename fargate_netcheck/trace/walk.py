@@ -144,3 +144,15 @@ def unknown_dns_attributes(walk: Walk, region: RegionData, vpc_id: str, what: st
 
 
 VPC_ATTRIBUTES = "VpcAttributes"  # the Errors key of the DescribeVpcAttribute calls (collect/ec2_additions)
+
+
+def failed_prefix_list(g: nx.DiGraph, walk: Walk, pl_id: str, near: str) -> None:
+    """Record ``pl_id``'s entries, not known, as a failed collection where collecting them failed
+    (DATA002 names it): the list's own region's ``ManagedPrefixListEntries``, or, for a list the
+    snapshot lacks, ``ManagedPrefixLists`` of the region of ``near`` (a subnet or route table)."""
+    from fargate_netcheck.graph.build import region_of
+
+    kind = "ManagedPrefixListEntries" if pl_id in g else "ManagedPrefixLists"
+    region = region_of(g, pl_id if pl_id in g else near)
+    if region.failed(kind):
+        walk.missing(region, kind, pl_id, f": the entries of {pl_id} are not known")

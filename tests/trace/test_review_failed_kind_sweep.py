@@ -356,21 +356,7 @@ def check(name: str, kind: str, message: str, what: str) -> None:
 
 
 # -- known defects (reported; see the module docs) --------------------------------------------------
-_RETURN_THROUGH_S3_LIST = {"synth-tgw", "synth-peering"}  # a NAT subnet's table routes pl-s3 too
-_RETURN_PATH_LISTS = (
-    "a prefix-list route on the return path (trace/returns.py record) whose entries failed to collect "
-    "is reported as 'entries were not collected' (DATA001), not as the failure (DATA002)"
-)
-KNOWN: dict[tuple[str, str], tuple[str, set[str]]] = {
-    ("ManagedPrefixLists", "reported"): (
-        f"ManagedPrefixLists failed: {_RETURN_PATH_LISTS}",
-        _RETURN_THROUGH_S3_LIST,
-    ),
-    ("ManagedPrefixListEntries", "reported"): (
-        f"ManagedPrefixListEntries failed: {_RETURN_PATH_LISTS}",
-        _RETURN_THROUGH_S3_LIST,
-    ),
-}
+KNOWN: dict[tuple[str, str], tuple[str, set[str]]] = {}  # none left: every defect it found is fixed
 
 
 def _cases(pairs: list[tuple[str, str]], label: str) -> list[Any]:
