@@ -42,7 +42,7 @@ from fargate_netcheck.trace.pieces import combine
 from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
 from fargate_netcheck.trace.service_lists import around_service_list
 from fargate_netcheck.trace.transit import transit_gateway
-from fargate_netcheck.trace.walk import Crossing, Walk
+from fargate_netcheck.trace.walk import Crossing, Walk, failed_prefix_list
 
 INTERNET = Destination.internet(4)
 MAX_HOPS = 16
@@ -311,10 +311,9 @@ class Tracer:
                 lambda: self.ranges().service_space("AMAZON", region, version),
             )
             if around is None:
-                if (
-                    piece.unreadable is not None and piece.unreadable.prefix_list_id
-                ):  # a failed collection is why
-                    self.filters.failed_list(walk, piece.unreadable.prefix_list_id, pos.subnet_id)
+                listed = piece.unreadable.prefix_list_id if piece.unreadable is not None else None
+                if listed:  # a failed collection of the list is why: said first
+                    failed_prefix_list(g, walk, listed, pos.subnet_id)
                 walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, rtb, unknown)
             return around
         route = piece.route

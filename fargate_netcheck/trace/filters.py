@@ -155,11 +155,7 @@ class Filters:
         the region of ``near`` (the task's subnet)."""
         for pl_id, entries in sorted(self.prefix_lists(rules).items()):
             if entries is None:
-                self.failed_list(walk, pl_id, near)
-
-    def failed_list(self, walk: Walk, pl_id: str, near: str) -> None:
-        """``pl_id``'s entries, not known, as a failed collection where collecting them failed."""
-        failed_prefix_list(self.graph, walk, pl_id, near)
+                failed_prefix_list(self.graph, walk, pl_id, near)
 
     def egress_outcome(
         self,

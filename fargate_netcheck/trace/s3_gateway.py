@@ -20,7 +20,7 @@ from fargate_netcheck.snapshot.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.endpoints import gateway_endpoints, is_available
 from fargate_netcheck.trace.routing import route_pieces, subnet_route_table
-from fargate_netcheck.trace.walk import Walk
+from fargate_netcheck.trace.walk import Walk, failed_prefix_list
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
@@ -122,7 +122,7 @@ class S3Gateway:
         )
         outcome = self.tracer.filters.egress_outcome(task_groups, rules, dest, HTTPS)
         if ranges is None and outcome.status is not Status.PASS:
-            self.tracer.filters.failed_list(self.walk, pl, self.subnet)  # first: it is why
+            failed_prefix_list(self.tracer.graph, self.walk, pl, self.subnet)  # first: it is why
             self.walk.unknown(
                 CheckCode.EP_TASK_EGRESS_PARTIAL,
                 blame,
@@ -145,7 +145,7 @@ class S3Gateway:
         ]
         for egress, ports, what in legs:
             if ranges is None and filters.acl_outcome(acl, egress, peer, ports).status is not Status.PASS:
-                filters.failed_list(walk, pl, self.subnet)  # first: it is why
+                failed_prefix_list(self.tracer.graph, walk, pl, self.subnet)  # first: it is why
                 walk.unknown(
                     CheckCode.NACL_PARTIAL,
                     acl,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 import networkx as nx
 
 from fargate_netcheck.core.model import Check, CheckCode, PathResult, Status, Verdict
+from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.snapshot.parse import Network
 
 if TYPE_CHECKING:
@@ -150,8 +151,6 @@ def failed_prefix_list(g: nx.DiGraph, walk: Walk, pl_id: str, near: str) -> None
     """Record ``pl_id``'s entries, not known, as a failed collection where collecting them failed
     (DATA002 names it): the list's own region's ``ManagedPrefixListEntries``, or, for a list the
     snapshot lacks, ``ManagedPrefixLists`` of the region of ``near`` (a subnet or route table)."""
-    from fargate_netcheck.graph.build import region_of
-
     kind = "ManagedPrefixListEntries" if pl_id in g else "ManagedPrefixLists"
     region = region_of(g, pl_id if pl_id in g else near)
     if region.failed(kind):
