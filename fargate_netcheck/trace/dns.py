@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from fargate_netcheck.core.dns_names import covers, firewall_domain_matches, labels, norm, record_matches
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.trace.walk import VPC_ATTRIBUTES
 
 AMAZON_DNS = "AmazonProvidedDNS"
 _METADATA_RESOLVER = "169.254.169.253"
@@ -126,8 +127,8 @@ def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
             f"{vpc} has EnableDnsSupport off: the Amazon-provided resolver does not answer, so {name} does not resolve",
         )
     if inputs.dns_support is None:
-        if "VpcAttributes" in inputs.gaps:  # DescribeVpcAttribute failed
-            return _gap(inputs, "VpcAttributes", vpc, f"the DNS attributes of {vpc} are not known")
+        if VPC_ATTRIBUTES in inputs.gaps:  # DescribeVpcAttribute failed
+            return _gap(inputs, VPC_ATTRIBUTES, vpc, f"the DNS attributes of {vpc} are not known")
         return DnsDecision(Verdict.UNKNOWN, vpc, f"the DNS attributes of {vpc} were not collected")
     return None
 

@@ -98,10 +98,10 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
             dns_support=vpc_dns(g, vpc_id)[0],
             endpoint_zones=_endpoint_zones(g, vpc_id, rd),
             unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
-            gaps=_endpoint_gap(g, vpc_id, rd),
+            gaps=_vpc_gaps(g, vpc_id, rd),
             assumed=ASSUMED_DEFAULTS,
         )
-    gaps: dict[str, str] = _endpoint_gap(g, vpc_id, rd)
+    gaps: dict[str, str] = _vpc_gaps(g, vpc_id, rd)
     dhcp = None
     dopt_id = vpc.get("DhcpOptionsId")
     options = _items(rd, "DhcpOptions", gaps)
@@ -166,8 +166,8 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
     )
 
 
-def _endpoint_gap(g: nx.DiGraph, vpc_id: str, rd: RegionData) -> dict[str, str]:
-    """The gaps of what every VPC's resolution reads besides the name-resolution kinds: the VPC's DNS
+def _vpc_gaps(g: nx.DiGraph, vpc_id: str, rd: RegionData) -> dict[str, str]:
+    """The gaps of what a VPC's resolution reads besides the name-resolution kinds: the VPC's DNS
     attributes when DescribeVpcAttribute failed, and ``VpcEndpoints`` when the region's endpoints
     were not collected and their private DNS could take effect (DNS not known to be off)."""
     gaps = {VPC_ATTRIBUTES: rd.gap(VPC_ATTRIBUTES)} if rd.failed(VPC_ATTRIBUTES) else {}

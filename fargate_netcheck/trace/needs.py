@@ -38,6 +38,7 @@ from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET
 from fargate_netcheck.trace.endpoints import gateway_endpoints
 from fargate_netcheck.trace.firewall_policy import firewall_checks
+from fargate_netcheck.trace.walk import missing_check
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
@@ -85,13 +86,20 @@ class NeedWalker:
             return self._result(need, "internet", egress, [])
         if g.nodes.get(vpc_id, {}).get("kind") != "vpc":  # named by the subnet, absent from the snapshot
             rd = region_of(g, target.subnet_id)
-            code, why = CheckCode.DATA_MISSING, f"{vpc_id} of {target.subnet_id} is not in the snapshot"
-            if not rd.collected("Vpcs"):  # not absent: never read (or the call failed)
-                code = CheckCode.DATA_FAILED if rd.failed("Vpcs") else CheckCode.DATA_MISSING
-                why = f"{rd.gap('Vpcs')}: {vpc_id} of {target.subnet_id} is not known"
-            reason = f"{why}: how it resolves names is unknown"
-            doubt = Check(code, Status.UNKNOWN, vpc_id, reason)
-            walk = PathResult(Verdict.UNKNOWN, [target.subnet_id, vpc_id], None, reason, [])
+            unresolved = "how it resolves names is unknown"
+            doubt = (
+                missing_check(
+                    rd, "Vpcs", vpc_id, f": {vpc_id} of {target.subnet_id} is not known: {unresolved}"
+                )
+                if not rd.collected("Vpcs")  # not absent: never read (or the call failed)
+                else Check(
+                    CheckCode.DATA_MISSING,
+                    Status.UNKNOWN,
+                    vpc_id,
+                    f"{vpc_id} of {target.subnet_id} is not in the snapshot: {unresolved}",
+                )
+            )
+            walk = PathResult(Verdict.UNKNOWN, [target.subnet_id, vpc_id], None, doubt.reason, [])
             return self._result(need, "internet", walk, [doubt])
         dns = self._resolve(vpc_id, need.name)
         checks = [_dns_check(dns, need.name, vpc_id)]

@@ -98,8 +98,7 @@ class Walk:
     def missing(self, region: RegionData, kind: str, resource_id: str, why: str = "") -> None:
         """Record that ``kind`` is not in ``region`` (failed to collect, or never collected), as
         unknown at ``resource_id``; ``why`` follows the gap in the reason."""
-        code = CheckCode.DATA_FAILED if region.failed(kind) else CheckCode.DATA_MISSING
-        self.unknown(code, resource_id, region.gap(kind) + why)
+        self.checks.append(missing_check(region, kind, resource_id, why))
 
     def add(self, code: CheckCode, status: Status, resource_id: str, reason: str) -> None:
         self.checks.append(Check(code, status, resource_id, reason))
@@ -123,6 +122,13 @@ def worst(results: list[PathResult]) -> PathResult:
     """Of several walks (one per destination), the one a user must see first."""
     order = {Verdict.UNREACHABLE: 0, Verdict.UNKNOWN: 1, Verdict.REACHABLE: 2}
     return min(results, key=lambda r: order[r.verdict])
+
+
+def missing_check(region: RegionData, kind: str, resource_id: str, why: str = "") -> Check:
+    """The unknown check of ``kind`` not in ``region``: a failed collection (DATA002 reports it), or
+    data never collected; ``why`` follows the gap in the reason."""
+    code = CheckCode.DATA_FAILED if region.failed(kind) else CheckCode.DATA_MISSING
+    return Check(code, Status.UNKNOWN, resource_id, region.gap(kind) + why)
 
 
 def unknown_dns_attributes(walk: Walk, region: RegionData, vpc_id: str, what: str) -> None:

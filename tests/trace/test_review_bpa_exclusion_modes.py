@@ -51,6 +51,11 @@ def _setting(mode: str, *exclusions: BpaExclusion) -> BlockPublicAccess:
     return BlockPublicAccess("us-east-1", mode, "update-complete", True, by_resource)
 
 
+def _evaluate(mode: str, *exclusions: BpaExclusion) -> tuple[Status, str]:
+    """BPA's verdict on traffic from subnet-a (in vpc-a) through igw-1, no NAT gateway."""
+    return evaluate(_setting(mode, *exclusions), "igw-1", "subnet-a", "vpc-a", None)
+
+
 @pytest.mark.parametrize("state", ["update-in-progress", "update-failed"])
 def test_ingress_exclusion_being_changed_to_egress_may_still_be_bidirectional(state):
     """block-ingress ignores allow-egress, but an exclusion being changed (or whose change failed)
@@ -88,21 +93,20 @@ def test_exclusion_without_a_mode_is_unknown_not_blocked():
 
 
 def test_exclusion_with_a_mode_aws_does_not_document_is_unknown():
-    excluded = _setting(
+    status, reason = _evaluate(
         "block-bidirectional", BpaExclusion("x", "subnet-a", "allow-everything", "create-complete")
     )
-    status, reason = evaluate(excluded, "igw-1", "subnet-a", "vpc-a", None)
     assert status is Status.UNKNOWN
     assert "'allow-everything'" in reason
 
 
 def test_an_exclusion_in_force_decides_over_another_of_the_same_resource_whose_mode_is_open():
-    both = _setting(
+    status, _ = _evaluate(
         "block-ingress",
         BpaExclusion("x", "subnet-a", "allow-egress", "update-in-progress"),
         BpaExclusion("y", "subnet-a", "allow-bidirectional", "create-complete"),
     )
-    assert evaluate(both, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.PASS
+    assert status is Status.PASS
 
 
 @pytest.mark.parametrize(
@@ -116,31 +120,30 @@ def test_an_exclusion_in_force_decides_over_another_of_the_same_resource_whose_m
 def test_a_subnet_and_its_vpc_excluded_in_modes_that_disagree_is_unknown(subnet_mode, subnet_state, vpc_mode):
     """AWS documents exclusions of subnets and of VPCs, not which one applies to a subnet that has
     both: where one lets the traffic through and the other may not, the verdict is not known."""
-    both = _setting(
+    status, reason = _evaluate(
         "block-ingress",
         BpaExclusion("x", "subnet-a", subnet_mode, subnet_state),
         BpaExclusion("y", "vpc-a", vpc_mode, "create-complete"),
     )
-    status, reason = evaluate(both, "igw-1", "subnet-a", "vpc-a", None)
     assert status is Status.UNKNOWN
     assert "AWS does not document which of a subnet's and its VPC's exclusions applies" in reason
 
 
 def test_a_subnet_and_its_vpc_excluded_in_modes_that_agree_decide():
     # block-bidirectional: both modes let egress through, whichever applies.
-    both = _setting(
+    status, _ = _evaluate(
         "block-bidirectional",
         BpaExclusion("x", "subnet-a", "allow-egress", "create-complete"),
         BpaExclusion("y", "vpc-a", "allow-bidirectional", "update-complete"),
     )
-    assert evaluate(both, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.PASS
+    assert status is Status.PASS
     # A deleted exclusion of the VPC is no rival.
-    gone = _setting(
+    status, _ = _evaluate(
         "block-ingress",
         BpaExclusion("x", "subnet-a", "allow-bidirectional", "create-complete"),
         BpaExclusion("y", "vpc-a", "allow-egress", "delete-complete"),
     )
-    assert evaluate(gone, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.PASS
+    assert status is Status.PASS
 
 
 def test_disagreeing_exclusions_through_the_whole_trace():
@@ -162,8 +165,8 @@ def test_disagreeing_exclusions_through_the_whole_trace():
 
 
 def test_an_exclusion_gone_for_good_stays_ignored_whatever_its_mode():
-    gone = _setting("block-bidirectional", BpaExclusion("x", "subnet-a", "", "delete-complete"))
-    assert evaluate(gone, "igw-1", "subnet-a", "vpc-a", None)[0] is Status.FAIL
+    status, _ = _evaluate("block-bidirectional", BpaExclusion("x", "subnet-a", "", "delete-complete"))
+    assert status is Status.FAIL
 
 
 # -- a region that describes half of BPA -----------------------------------------------------------
