@@ -69,7 +69,7 @@ class CheckCode(StrEnum):
     NAT_PRIVATE = "nat.private"
     NAT_PRIVATE_SUBNET = "nat.private-subnet"
     NAT_IPV6 = "nat.ipv6"  # IPv6 at a NAT gateway: only NAT64 (64:ff9b::/96) is translated
-    NAT_REGIONAL = "nat.regional"  # a regional NAT gateway: its own route table and AZ coverage
+    NAT_REGIONAL = "nat.regional"  # a regional NAT gateway not decided: its route table, AZ coverage
     NAT_APPLIANCE = "nat.appliance"  # a filtering proxy attached to the NAT gateway
     EIGW_IPV4 = "eigw.ipv4"
     NOT_INTERNET = "igw.not-internet"  # a private or reserved destination at an internet-facing gateway

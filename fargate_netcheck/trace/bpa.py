@@ -18,7 +18,9 @@ and VpcBlockPublicAccessExclusion):
   through: either leaves the verdict ``unknown`` unless another exclusion in force decides it.
 
 The subnet an exclusion must cover is the one whose address leaves through the gateway: the NAT
-gateway's (or NAT instance's) subnet when the traffic was translated, else the task's own. AWS
+gateway's (or NAT instance's) subnet when the traffic was translated, else the task's own. A
+regional NAT gateway sits in no subnet: its VPC's exclusion covers it, and one of the task's subnet
+alone leaves the verdict ``unknown``. AWS
 documents that excluding the subnet of a Network Firewall or Gateway Load Balancer endpoint on the
 way does not let traffic through, so those subnets are not the ones looked at.
 """
@@ -60,7 +62,11 @@ def check_block_public_access(g: nx.DiGraph, walk: Walk, pos: Position, gateway:
     subnet = _source_subnet(g, walk, pos)
     vpc = successor(g, subnet, "in-vpc") if subnet in g else None
     bpa = _setting(g, subnet if subnet in g else gateway, subnet)
-    status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, _nat_gateway(g, pos))
+    nat = _nat_gateway(g, pos)
+    if nat is not None and g.nodes[nat].get("item", {}).get("AvailabilityMode") == "regional":
+        status, reason = _regional_nat(bpa, gateway, subnet, vpc or pos.vpc_id, nat)
+    else:
+        status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, nat)
     walk.add(_code(bpa, status), status, gateway, reason)
     return status is Status.PASS
 
@@ -78,10 +84,11 @@ def _code(bpa: BlockPublicAccess, status: Status) -> CheckCode:
 
 
 def evaluate(
-    bpa: BlockPublicAccess, gateway: str, subnet: str, vpc: str, nat_gateway: str | None
+    bpa: BlockPublicAccess, gateway: str, subnet: str | None, vpc: str, nat_gateway: str | None
 ) -> tuple[Status, str]:
-    """BPA's verdict on traffic from ``subnet`` (in ``vpc``) through ``gateway``; ``nat_gateway``:
-    the NAT gateway that translated it, if one did."""
+    """BPA's verdict on traffic from ``subnet`` (in ``vpc``; None: from no subnet, a regional NAT
+    gateway's) through ``gateway``; ``nat_gateway``: the NAT gateway that translated it, if one did."""
+    covered = f"{subnet} or {vpc}" if subnet else vpc
     name = f"VPC Block Public Access ({bpa.mode}) in {bpa.region}"
     if bpa.unreadable is not None:
         return Status.UNKNOWN, (
@@ -124,9 +131,9 @@ def evaluate(
         )
     if bpa.exclusions is None:
         return Status.UNKNOWN, (
-            f"{name} blocks {gateway} unless {subnet} or {vpc} is excluded, and {bpa.exclusions_gap}"
+            f"{name} blocks {gateway} unless {covered} is excluded, and {bpa.exclusions_gap}"
         )
-    covering = [e for rid in (subnet, vpc) for e in bpa.exclusions.get(rid, ())]
+    covering = [e for rid in (subnet, vpc) if rid for e in bpa.exclusions.get(rid, ())]
     in_force = next((e for e in covering if e.mode in needed and e.state in BPA_EXCLUSION_IN_FORCE), None)
     if in_force is not None:
         other = _disagreeing(covering, in_force, needed)
@@ -147,7 +154,22 @@ def evaluate(
             f"{name} blocks {gateway} unless exclusion {pending.exclusion_id} of {pending.resource_id} "
             f"applies, and {_open_because(pending, needed)}"
         )
-    return Status.FAIL, f"{name} blocks {gateway}: {_why_not(bpa, covering, subnet, vpc)}"
+    return Status.FAIL, f"{name} blocks {gateway}: {_why_not(bpa, covering, covered)}"
+
+
+def _regional_nat(
+    bpa: BlockPublicAccess, gateway: str, task_subnet: str, vpc: str, nat: str
+) -> tuple[Status, str]:
+    """A regional NAT gateway sits in no subnet, so only its VPC's exclusion is known to cover the
+    traffic it translates. An exclusion of the task's subnet that would let it through leaves the
+    verdict unknown: AWS does not document whether it applies."""
+    status, reason = evaluate(bpa, gateway, None, vpc, nat)
+    if status is not Status.FAIL or evaluate(bpa, gateway, task_subnet, vpc, nat)[0] is Status.FAIL:
+        return status, reason
+    return Status.UNKNOWN, (
+        f"{reason}; an exclusion of {task_subnet} may let it through, but regional NAT gateway {nat} sits in "
+        "no subnet, and AWS does not document whether a subnet's exclusion covers the traffic it translates"
+    )
 
 
 def _disagreeing(
@@ -193,17 +215,17 @@ def _open_because(exclusion: BpaExclusion, needed: tuple[str, ...]) -> str:
     )
 
 
-def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], subnet: str, vpc: str) -> str:
+def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], covered: str) -> str:
     if bpa.mode == "block-ingress":
         head = (
             "only NAT gateway and egress-only internet gateway traffic is let through, and no "
-            f"allow-bidirectional exclusion covers {subnet} or {vpc}"
+            f"allow-bidirectional exclusion covers {covered}"
         )
         egress_only = next((e for e in covering if e.mode == "allow-egress"), None)
         if egress_only is not None:
             head += f" (exclusion {egress_only.exclusion_id} allows egress, which applies only in block-bidirectional mode)"
         return head
-    return f"no exclusion covers {subnet} or {vpc}"
+    return f"no exclusion covers {covered}"
 
 
 def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:

@@ -3,7 +3,8 @@
 1. the subnet's route table (explicit association, else the main table of the same VPC);
 2. the route for the destination (longest prefix; blackholes and missing targets break the path);
 3. the next hop (see ``hops``, ``transit``, ``appliances``), repeated from each subnet the traffic
-   enters (a NAT gateway's, a firewall endpoint's, a transit gateway attachment's);
+   enters (a NAT gateway's, a firewall endpoint's, a transit gateway attachment's), or from a
+   regional NAT gateway's own route table (``regional_nat``);
 4. the union of the task's security groups;
 5. the network ACL of every subnet crossed, request and reply, both ways;
 then the way back that hops left to check (transit gateway and firewall return routes).
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode, PathResult, Target, Verdict
-from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr, unread_accounts
+from fargate_netcheck.graph.build import SNAPSHOT_KIND_OF_TARGET, region_of, subnet_cidr
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers, current_source
@@ -39,8 +40,10 @@ from fargate_netcheck.trace.hops import (
 from fargate_netcheck.trace.ipv6 import task_ipv4, task_ipv6
 from fargate_netcheck.trace.nat_gateways import nat_gateway
 from fargate_netcheck.trace.pieces import combine
+from fargate_netcheck.trace.regional_nat import FOLLOWED_FROM_REGIONAL, regional_unknown
 from fargate_netcheck.trace.routing import Piece, route_pieces, subnet_route_table
 from fargate_netcheck.trace.service_lists import around_service_list
+from fargate_netcheck.trace.stops import ipv6_only, subnet_missing
 from fargate_netcheck.trace.transit import transit_gateway
 from fargate_netcheck.trace.walk import Crossing, Walk, failed_prefix_list
 
@@ -172,7 +175,7 @@ class Tracer:
         g = self.graph
         walk = Walk(path=[target.subnet_id])
         if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
-            self._subnet_missing(walk, target)
+            subnet_missing(g, walk, target)
             return walk.result("")
         subnet = g.nodes[target.subnet_id]["item"]
         resolved = self.resolve(destination, target.subnet_id)
@@ -248,7 +251,7 @@ class Tracer:
         while branches:
             walk, at, seen = branches.pop()
             while isinstance(at, Position):
-                rtb = subnet_route_table(g, walk, at.subnet_id)
+                rtb = at.route_table or subnet_route_table(g, walk, at.subnet_id)
                 if rtb is None:
                     break
                 if (rtb, at.translated_by) in seen or len(seen) >= MAX_HOPS:
@@ -295,8 +298,12 @@ class Tracer:
 
     def _follow(self, walk: Walk, rtb: str, piece: Piece[Route], pos: Position) -> Step:
         g = self.graph
-        explicit = g.edges[pos.subnet_id, rtb].get("explicit")
-        how = "explicitly associated" if explicit else f"main route table of {pos.vpc_id}"
+        if pos.route_table is not None:
+            how = f"route table of regional NAT gateway {pos.translated_by}"
+        elif g.edges[pos.subnet_id, rtb].get("explicit"):
+            how = "explicitly associated"
+        else:
+            how = f"main route table of {pos.vpc_id}"
         unknown = piece.unknown_reason()
         if unknown:
             region, version = region_of(g, rtb).region, pos.destination.version
@@ -330,7 +337,7 @@ class Tracer:
                 walk.failed(
                     CheckCode.NO_ROUTE,
                     rtb,
-                    f"route table {rtb} ({how}) has no route to {pos.destination}{_ipv6_only(g, rtb, pos)}",
+                    f"route table {rtb} ({how}) has no route to {pos.destination}{ipv6_only(g, rtb, pos)}",
                 )
             return None
         if route.state == "blackhole":
@@ -341,7 +348,7 @@ class Tracer:
             )
             return None
         walk.passed(CheckCode.ROUTE, rtb, f"{rtb} ({how}) routes {pos.destination} by {route.describe()}")
-        if route.target_kind == "local":
+        if route.target_kind == "local" and pos.route_table is None:
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
             enter_destination(g, walk, pos, pos.vpc_id, current_source(g, pos))
             walk.reached = True
@@ -374,55 +381,17 @@ class Tracer:
             else:
                 walk.missing(rd, snapshot_kind, route.target_id)
             return None
+        if pos.route_table is not None and route.target_kind not in FOLLOWED_FROM_REGIONAL:
+            walk.hop(route.target_id)
+            regional_unknown(
+                walk,
+                str(pos.translated_by),
+                f"its route table {rtb} sends {pos.destination} by {route.describe()}: beyond a regional NAT "
+                "gateway only a route to an internet gateway is followed",
+            )
+            return None
         handler = self.handlers.get(route.target_kind, not_followed)
         return handler(g, walk, route, pos)
-
-    def _subnet_missing(self, walk: Walk, target: Target) -> None:
-        regions = self.graph.graph["regions"].values()
-        if unread := unread_accounts(self.graph):
-            walk.unknown(
-                CheckCode.DATA_FAILED,
-                target.subnet_id,
-                f"subnet {target.subnet_id} is not in the snapshot, and it may belong to an account that "
-                f"could not be read: {unread}",
-            )
-        elif regions and all(r.collected("Subnets") for r in regions):
-            walk.failed(
-                CheckCode.SUBNET_MISSING, target.subnet_id, f"subnet {target.subnet_id} does not exist"
-            )
-        elif failed := [r for r in regions if r.failed("Subnets")]:
-            walk.unknown(
-                CheckCode.DATA_FAILED,
-                target.subnet_id,
-                f"subnet {target.subnet_id} is not in the snapshot because "
-                + "; ".join(r.gap("Subnets") for r in failed),
-            )
-        else:
-            walk.unknown(
-                CheckCode.DATA_MISSING,
-                target.subnet_id,
-                f"subnet {target.subnet_id} is not in the snapshot, and not every region's subnets were collected",
-            )
-
-
-def _ipv6_only(g: nx.DiGraph, rtb: str, pos: Position) -> str:
-    """Why an IPv4 walk found no route, when the table's only default route is IPv6."""
-    if pos.destination.version != 4:
-        return ""
-    v6_default = next(
-        (
-            r
-            for r in g.nodes[rtb].get("routes", ())
-            if r.network is not None and r.network.version == 6 and r.network.prefixlen == 0
-        ),
-        None,
-    )
-    if v6_default is None:
-        return ""
-    return (
-        f": its default route {v6_default.describe()} is IPv6 only, and there is no 0.0.0.0/0 route; "
-        "a dual-stack task still needs IPv4 egress to reach ECR and most services"
-    )
 
 
 def _has_ipv6(subnet: dict) -> bool:

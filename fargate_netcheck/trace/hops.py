@@ -36,6 +36,9 @@ class Position:
     )  # a public IPv4 address (the task's own, or a NAT gateway's) or IPv6; None: unknown
     task_source: Network | None  # the task subnet's range, for the ACLs of subnets passed through
     translated_by: str | None = None  # the NAT gateway (or NAT instance ENI) that translated the source
+    # The table that routes the traffic from here instead of the subnet's: a regional NAT gateway's
+    # own (it sits in no subnet; ``nat_gateways``).
+    route_table: str | None = None
 
 
 def translated_in(g: nx.DiGraph, pos: Position) -> bool:
@@ -139,7 +142,8 @@ def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Posi
 
 def _reply_range(g: nx.DiGraph, walk: Walk, pos: Position) -> Network | None:
     """Where replies go inside the VPC: the subnet of the NAT that translated the traffic, else the
-    task's own range (IPv6: its subnet's IPv6 block, which no NAT translates); None when not known."""
+    task's own range (IPv6: its subnet's IPv6 block, which no NAT translates); None when not known
+    (a regional NAT gateway's addresses lie in none of the VPC's subnets)."""
     if pos.translated_by:
         return subnet_cidr(g, g.nodes[pos.translated_by].get("item", {}).get("SubnetId", ""))
     if pos.destination.version == 6:

@@ -4,14 +4,20 @@ NAT64's ``64:ff9b::/96`` (AWS, "DNS64 and NAT64"), translated to the embedded IP
 IPv4 path a NAT64 translation takes is not traced (``unknown``: name the IPv4 destination); other
 IPv6 traffic a NAT gateway does not forward.
 
-Two kinds of NAT gateway are ``unknown`` rather than guessed at:
+A regional NAT gateway (``AvailabilityMode`` ``regional``; AWS, "Regional NAT gateways for
+automatic multi-AZ expansion") sits in no subnet: it forwards by a route table of its own
+(``RouteTableId``, which AWS creates with a route to the internet gateway), and it serves the
+Availability Zones it covers: every AZ where the VPC has subnets when ``AutoProvisionZones`` is
+``enabled``; in manual mode (``disabled``) those its ``NatGatewayAddresses`` list, "each AZ [with]
+its own configuration to handle outbound NAT traffic from that AZ". So the walk goes on from its
+route table, crossing no subnet's ACL, with the task's AZ covered or the verdict ``unknown`` (an AZ
+that manual mode leaves out: AWS does not say what happens to its traffic). Beyond its table only a
+route to an internet gateway is followed; any other target is ``unknown``, never guessed at. A
+private regional NAT gateway is not evaluated (``unknown``).
 
-- a regional one (``AvailabilityMode`` ``regional``): it sits in no subnet; it forwards by a route
-  table of its own (``RouteTableId``) and serves the Availability Zones it covers (all of the VPC's
-  in automatic mode, as AWS gets round to them; those its addresses list in manual mode). Neither is
-  evaluated here;
-- one with an appliance attached (``AttachedAppliances``: a Network Firewall proxy filtering what
-  leaves through it): its rules are not read, so what it lets through is not known.
+A NAT gateway with an appliance attached (``AttachedAppliances``: a Network Firewall proxy filtering
+what leaves through it) is ``unknown`` too: its rules are not read, so what it lets through is not
+known.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.destination import internet_space
 from fargate_netcheck.trace.hops import Position, Step, split
+from fargate_netcheck.trace.regional_nat import regional_unknown, through_regional
 from fargate_netcheck.trace.returns import NatReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
@@ -100,14 +107,6 @@ _DETACHED = frozenset({"detached"})
 def _undecided(item: dict) -> tuple[CheckCode, str, str] | None:
     """Why what crosses this NAT gateway cannot be decided here (the module docstring), if so."""
     nat = item["NatGatewayId"]
-    if item.get("AvailabilityMode") == "regional":
-        table = item.get("RouteTableId") or "not in the snapshot"
-        return (
-            CheckCode.NAT_REGIONAL,
-            nat,
-            f"NAT gateway {nat} is a regional NAT gateway: the route table it forwards by ({table}) and "
-            "the Availability Zones it serves are not evaluated; verify its path to an internet gateway by hand",
-        )
     listed = item.get("AttachedAppliances")
     attached = [
         a for a in (listed if isinstance(listed, list) else [listed] if listed else [])
@@ -134,6 +133,11 @@ def _through_nat_gateway(
     if (undecided := _undecided(item)) is not None:
         walk.unknown(*undecided)
         return None
+    if item.get("AvailabilityMode") == "regional":
+        if not public:
+            regional_unknown(walk, nat, "it is private: its forwarding is not evaluated")
+            return None
+        return through_regional(g, walk, item, pos)
     nat_subnet = item.get("SubnetId")
     if not nat_subnet or nat_subnet not in g:
         walk.unknown(CheckCode.DATA_MISSING, nat, f"the subnet of NAT gateway {nat} is not in the snapshot")

@@ -187,14 +187,22 @@ class NatReturn:
     """Replies a NAT (gateway or instance) translates back to the task leave the NAT's subnet by that
     subnet's route table (AWS, "Subnet route tables": a route more specific than ``local`` may send
     a subnet's range to an appliance, and the longest prefix wins), whose routes for the task's
-    range must deliver them (``routes_back``)."""
+    range must deliver them (``routes_back``). A regional NAT gateway sits in no subnet: its own
+    route table routes them (AWS, "Regional NAT gateways": return routes to middleboxes go there)."""
 
     nat: str
-    subnet: str  # the NAT's
+    subnet: str | None  # the NAT's (None: a regional NAT gateway, which sits in no subnet)
     source: Network | None  # the task's range (None: not known)
+    table: str | None = None  # a regional NAT gateway's own route table, which it forwards by
 
     def verify(self, g: nx.DiGraph, walk: Walk) -> None:
-        table = successor(g, self.subnet, "uses-route-table")  # resolved, or recorded, on the way out
+        if self.table is not None:
+            where = f"route table {self.table} of regional NAT gateway {self.nat} (the way back from it)"
+            routes_back(g, walk, self.table, self.source, where, (self.nat,))
+            return
+        table = (
+            successor(g, self.subnet, "uses-route-table") if self.subnet else None
+        )  # resolved on the way out
         if table is None:
             return
         where = f"route table {table} of {self.subnet} (the way back from {self.nat})"

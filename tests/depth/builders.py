@@ -311,3 +311,38 @@ def nat_instance(**eni: Any) -> dict[str, Any]:
     ]
     region(snap)["Instances"] = [{"InstanceId": "i-nat", "State": {"Code": 16, "Name": "running"}}]
     return snap
+
+
+def regional_nat(**nat: Any) -> dict[str, Any]:
+    """healthy() whose nat-app is a public regional NAT gateway in automatic mode (no subnet),
+    forwarding by its own route table rtb-natgw (local, 0.0.0.0/0 -> igw-app) as AWS creates it;
+    ``nat`` overrides its fields."""
+    snap = healthy()
+    gateway = item(snap, "NatGateways", "nat-app")
+    del gateway["SubnetId"]
+    fields = {
+        "AvailabilityMode": "regional",
+        "ConnectivityType": "public",
+        "AutoProvisionZones": "enabled",
+        "RouteTableId": "rtb-natgw",
+        "NatGatewayAddresses": [
+            {
+                "AllocationId": "eipalloc-1a",
+                "PublicIp": "198.51.100.20",
+                "AvailabilityZone": "us-east-1a",
+                "AvailabilityZoneId": "use1-az1",
+                "Status": "succeeded",
+                "IsPrimary": True,
+            }
+        ],
+    }
+    gateway.update(fields | nat)
+    region(snap)["RouteTables"].append(
+        {
+            "RouteTableId": "rtb-natgw",
+            "VpcId": "vpc-app",
+            "Associations": [],
+            "Routes": [route("10.0.0.0/16", GatewayId="local"), route("0.0.0.0/0", GatewayId="igw-app")],
+        }
+    )
+    return snap

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from depth.builders import regional_nat
 from hypothesis import HealthCheck, Phase, event, note, settings
 from hypothesis import strategies as st
 from snapshots import healthy
@@ -38,12 +39,13 @@ def _healthy_with_bpa() -> dict[str, Any]:
 
 
 # healthy(), also under Block Public Access; two VPCs as hub and spoke of a transit gateway; two VPCs
-# peered (both with prefix lists).
+# peered (both with prefix lists); healthy() out through a regional NAT gateway.
 BASES = {
     "healthy": healthy(),
     "healthy-bpa": _healthy_with_bpa(),
     "synth-tgw": _synth_small(1),
     "synth-peering": _synth_small(0),
+    "regional-nat": regional_nat(),
 }
 FUZZ = settings(
     max_examples=300,
@@ -67,7 +69,9 @@ FIELDS_OF = {
                      "TransitGatewayAttachmentId", "ResourceId", "ResourceType", "State"],
     "Routes": ["DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId", "State", "Origin",
                "Type", "TransitGatewayAttachments", *_ROUTE_TARGETS],
-    "NatGateways": ["SubnetId", "VpcId", "State", "ConnectivityType", "NatGatewayAddresses"],
+    "NatGateways": ["SubnetId", "VpcId", "State", "ConnectivityType", "NatGatewayAddresses", "AvailabilityMode",
+                    "RouteTableId", "AutoProvisionZones"],
+    "NatGatewayAddresses": ["AvailabilityZone", "AvailabilityZoneId", "Status"],
     "InternetGateways": ["Attachments"],
     "Attachments": ["VpcId", "State"],
     "SecurityGroups": ["GroupId", "VpcId", "GroupName", "IpPermissionsEgress", "IpPermissions", "OwnerId"],
@@ -120,7 +124,8 @@ ENUMS = [
     "CreateRoute", "CreateRouteTable", "vpc", "vpn", "peering", "direct-connect-gateway", "attached",
     "detached", "static", "propagated", "rejected", "expired", "igw-app", "nat-app", "local",
     "off", "block-bidirectional", "block-ingress", "allow-egress", "allow-bidirectional", "not-allowed",
-    "create-complete", "update-in-progress", "delete-complete", "default-state",
+    "create-complete", "update-in-progress", "delete-complete", "default-state", "regional", "zonal",
+    "enabled", "disabled", "succeeded", "rtb-natgw", "us-east-1a",
 ]  # fmt: skip
 ODD_INTS = st.one_of(
     st.sampled_from([-1, 0, 1, 65535, 65536, 32766, 32767, 32768, 2**31, 2**63, -(2**63)]),

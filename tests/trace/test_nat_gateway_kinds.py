@@ -1,6 +1,7 @@
-"""NAT gateways whose forwarding this tool does not evaluate are ``unknown``, never ``reachable``:
-a regional NAT gateway (no subnet: its own route table and Availability Zone coverage) and one with
-a filtering appliance attached (a Network Firewall proxy, whose rules are not read)."""
+"""NAT gateways whose forwarding this tool cannot evaluate are ``unknown``, never ``reachable``:
+a regional NAT gateway whose route table is not in the snapshot (test_regional_nat.py evaluates
+the others) and one with a filtering appliance attached (a Network Firewall proxy, whose rules are
+not read)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def test_the_zonal_nat_gateway_of_the_fixture_reaches_the_internet(capsys, tmp_p
     assert (code, result["verdict"]) == (0, "reachable")
 
 
-def test_a_regional_nat_gateway_is_unknown_naming_its_route_table(capsys, tmp_path):
+def test_a_regional_nat_gateway_whose_table_is_not_in_the_snapshot_is_unknown_naming_it(capsys, tmp_path):
     snap = healthy()
     nat = item(snap, "NatGateways", "nat-app")
     del nat["SubnetId"]

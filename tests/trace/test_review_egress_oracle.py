@@ -12,6 +12,9 @@ AWS's documented behaviour and DESIGN.md "The egress model", never from product 
 - internet gateway: attached to the VPC (attachment ``available``/``attached``) and the task has a
   public IP; NAT gateway: ``available``, public (absent ``ConnectivityType`` is public), and the NAT
   subnet's own table sends the address to an attached internet gateway (the NAT has its own address);
+  a regional NAT gateway (automatic mode: it serves every AZ) sits in no subnet, so its own route
+  table (``RouteTableId``) must send the address to an attached internet gateway, and no NAT subnet
+  ACL applies;
 - security group egress allows TCP 443 to the address (stateful: the reply needs nothing);
 - network ACLs, stateless, lowest number first, first match decides, the ``*`` entry denies:
   the task subnet lets the request out (address, 443) and the reply in (from the address to the
@@ -217,13 +220,27 @@ def _decide(region, vpc, table, task_acl, task_range, groups, public, address) -
             return BLOCKED, "NAT missing or not available"
         if nat.get("ConnectivityType", "public") != "public":
             return BLOCKED, "private NAT"
-        if not _attached_igw(region, _longest(_table_of(region, nat["SubnetId"]), address), vpc):
-            return BLOCKED, "NAT subnet does not route to an attached internet gateway"
-        nat_table = _table_of(region, nat["SubnetId"])
+        regional = nat.get("AvailabilityMode") == "regional"  # no subnet: its own table, no ACL
+        if regional:
+            nat_table = next(t for t in region["RouteTables"] if t["RouteTableId"] == nat["RouteTableId"])
+        else:
+            nat_table = _table_of(region, nat["SubnetId"])
+        onward = _longest(nat_table, address)
+        if (
+            regional
+            and onward is not None
+            and onward.get("State", "active") == "active"
+            and "NatGatewayId" in onward
+        ):
+            # AWS documents a regional NAT gateway's table leading to an internet gateway, not on to
+            # a NAT gateway (a zonal one's subnet doing that is "a NAT in a private subnet")
+            return OPEN, "regional NAT's table sends it to a NAT gateway: not documented"
+        if not _attached_igw(region, onward, vpc):
+            return BLOCKED, "NAT's route table does not route to an attached internet gateway"
         for start, _ in _starts(int(task_range.network_address), int(task_range.broadcast_address), set()):
             back = _longest(nat_table, start)
             assert back is not None and back.get("GatewayId") == "local", "the generator keeps replies local"
-        nat_acl = _acl_of(region, nat["SubnetId"])
+        nat_acl = None if regional else _acl_of(region, nat["SubnetId"])
     else:
         return BLOCKED, f"route to {route.get('GatewayId')}"
     if not _sg_allows(groups, address, HTTPS):
@@ -399,6 +416,10 @@ def worlds(draw) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
         shared = [TASK_SUBNET] if task_table == "shared" else []
         associations = [{"Main": False, "SubnetId": s} for s in [NAT_SUBNET, *shared]]
         tables.append(_table("rtb-nat", associations, draw(route_lists("igw"))))
+    if draw(st.integers(0, 4)) == 4:  # a regional NAT gateway: no subnet, a route table of its own
+        del nat["SubnetId"]
+        nat.update(AvailabilityMode="regional", AutoProvisionZones="enabled", RouteTableId="rtb-natgw")
+        tables.append(_table("rtb-natgw", [], draw(route_lists("igw"))))
     if draw(st.integers(0, 5)) < 5:
         acls = [_acl("acl-task", [TASK_SUBNET], draw(acl_entry_lists()))]
         acls.append(_acl("acl-nat", [NAT_SUBNET], draw(acl_entry_lists())))

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from depth.builders import endpoints_only, firewalled, nat_instance, with_egress_only_ipv6
+from depth.builders import endpoints_only, firewalled, nat_instance, regional_nat, with_egress_only_ipv6
 from depth.needs_builders import central_egress_allows_aws
 from depth.tgw_builders import tgw_egress
 from endpoint_snapshots import with_endpoints
@@ -200,6 +200,7 @@ BASES: dict[str, Callable[[], dict[str, Any]]] = {
     "bpa-bidirectional": lambda: _bpa("block-bidirectional", [("subnet-public", "allow-egress")]),
     "bpa-ingress": lambda: _bpa("block-ingress", [("vpc-app", "allow-egress")]),
     "nat-instance": _nat_instance,
+    "regional-nat": regional_nat,  # a regional NAT gateway forwarding by its own route table
     "ipv6": _ipv6,
     "synth-tgw": lambda: _synth(1),
     "synth-peering": lambda: _synth(0),

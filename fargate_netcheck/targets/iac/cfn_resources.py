@@ -163,7 +163,7 @@ class CfnResources(CfnSecurity, CfnTransit):
             "SubnetId": g("SubnetId"),
             "State": "available",
             "ConnectivityType": g("ConnectivityType", "public"),
-            "AvailabilityMode": g("AvailabilityMode", "zonal"),  # regional: unknown (nat_gateways.py)
+            "AvailabilityMode": g("AvailabilityMode", "zonal"),  # regional: no RouteTableId (unknown)
             "Tags": self.tags(props),
         }
         self.net.add("NatGateways", {k: v for k, v in item.items() if v is not None})
