@@ -46,3 +46,25 @@ ACL002 = from_checks(
     remediation="Allow inbound TCP 1024-65535 from 0.0.0.0/0 in the network ACL before any matching deny.",
     fix="Allow the replies in the network ACL ({family}: inbound {protocol} 1024-65535 from {cidr}, for {destination}) before any matching deny.",
 )
+
+ACL003 = from_checks(
+    id="ACL003",
+    name="blocked-together",
+    title="Network ACLs and security groups together block every address",
+    severity="error",
+    codes=[CheckCode.NACL_JOINTLY_DENIED],
+    docs="""
+    What it checks: the filters on the path each let part of the destination through, and some
+    address gets through all of them: the task's security groups (the request out), and each
+    network ACL leg that faces the destination (the request out, the replies in on at least one
+    port of the ephemeral range).
+    Why it matters: each filter alone looks partial, not closed, yet an address one of them blocks
+    is never reached, and when those addresses add up to the whole destination no connection ever
+    completes: the task times out as if a single rule blocked everything.
+    Example: the security group allows TCP 443 only to 0.0.0.0/1, and the task subnet's ACL denies
+    all outbound traffic to 0.0.0.0/1.
+    Fix: let one range of the destination through every filter: widen the security group, or
+    remove the ACL deny, for the addresses the service lives at.
+    """,
+    remediation="Allow the destination in the security groups and in every network ACL on the path for the same addresses.",
+)

@@ -88,6 +88,7 @@ class CheckCode(StrEnum):
     NACL_REQUEST_DENIED = "nacl.request-denied"
     NACL_REPLY_DENIED = "nacl.reply-denied"
     NACL_PARTIAL = "nacl.partial"
+    NACL_JOINTLY_DENIED = "nacl.jointly-denied"  # ACLs (and groups) each block part, together all
     NACL_MISSING = "nacl.missing"
     # ECR pull: which way ECR goes, interface endpoints (ecr.api, ecr.dkr), the S3 gateway endpoint
     ECR_VIA_INTERNET = "ecr.via-internet"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fargate_netcheck.core.model import Status
+from fargate_netcheck.snapshot.addresses import AddressSet, merge
 from fargate_netcheck.snapshot.parse import ALL_PORTS, AclEntry, Network, span_of
 
 
@@ -25,6 +26,9 @@ class AclOutcome:
     status: Status  # PASS: all allowed; FAIL: all denied; UNKNOWN: part denied, or undecidable
     deciding: str  # the entry that allowed, or the first that denied ("the default rule *")
     undecidable: bool = False  # UNKNOWN because an entry's port range is unknown, not a partial block
+    # UNKNOWN as a partial block: the peer's addresses no allow entry lets through on any port of
+    # the range, blocked whatever port is used (one family; None when undecidable or mixed)
+    blocked: AddressSet | None = None
 
 
 def evaluate_acl(
@@ -72,6 +76,7 @@ def _first_match(
     undecided = [(*span_of(net), ports[0], ports[1]) for net in peer]
     allowed_by: AclEntry | None = None
     denied_by: AclEntry | None = None
+    let_through: list[tuple[int, int]] = []  # address spans an allow entry matched, on some port
     for entry in entries:
         if not undecided:
             break
@@ -92,6 +97,8 @@ def _first_match(
                 rest.append(piece)
                 continue
             matched = True
+            if entry.allow:
+                let_through.append((lo if lo > elo else elo, hi if hi < ehi else ehi))
             if plo < olo:
                 rest.append((v, lo, hi, plo, olo - 1))
             if ohi < phi:
@@ -111,4 +118,9 @@ def _first_match(
     first_deny = denied_by.text if denied_by else "the default rule * denies all traffic"
     if allowed_by is None:
         return AclOutcome(Status.FAIL, first_deny)
-    return AclOutcome(Status.UNKNOWN, first_deny)
+    versions = {net.version for net in peer}
+    if len(versions) != 1:
+        return AclOutcome(Status.UNKNOWN, first_deny)
+    version = versions.pop()
+    blocked = AddressSet.of(peer, version) - AddressSet(version, merge(let_through))
+    return AclOutcome(Status.UNKNOWN, first_deny, blocked=blocked)

@@ -228,10 +228,12 @@ class Tracer:
                 "event are gone or unreadable): pass --security-group",
             )
         for port in ports:
+            blocks = []
             if target.evaluate_security_groups and target.security_groups_known:
-                self.filters.task_egress(walk, target, vpc_id, destination, port)
+                blocks.append(self.filters.task_egress(walk, target, vpc_id, destination, port))
             for crossing in walk.crossings:
-                self.filters.acl_crossing(walk, crossing, destination, port)
+                blocks.extend(self.filters.acl_crossing(walk, crossing, destination, port))
+            self.filters.together(walk, destination, port, [b for b in blocks if b is not None])
         if not target.evaluate_security_groups:
             walk.notes.append("security groups not evaluated (no task security groups given)")
         port_list = ", ".join(str(p) for p in ports)

@@ -15,6 +15,7 @@ import networkx as nx
 
 from fargate_netcheck.core.model import Check, CheckCode, Status, Target
 from fargate_netcheck.graph.build import region_of, successor, unread_accounts, vpc_cidrs
+from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
@@ -32,6 +33,16 @@ _ACL_CODES = {
     (Status.UNKNOWN, True): CheckCode.NACL_PARTIAL,
 }
 _ACL_VERBS = {Status.PASS: "allows", Status.FAIL: "blocks", Status.UNKNOWN: "blocks part of"}
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """The part of a destination one filter blocks on every port (``Filters.together``)."""
+
+    resource: str  # the ACL, or the task's (first) security group
+    name: str  # for the reason: "security groups sg-1", "network ACL acl-1 of subnet-1 (replies)"
+    addresses: AddressSet
+    acl: bool  # a network ACL leg (named first in the finding), not the task's security groups
 
 
 @dataclass(slots=True)
@@ -132,21 +143,29 @@ class Filters:
             rules.extend(node.get("sg_egress", ()))
         return rules
 
-    def task_egress(self, walk: Walk, target: Target, vpc_id: str, dest: Destination, port: int) -> None:
+    def task_egress(
+        self, walk: Walk, target: Target, vpc_id: str, dest: Destination, port: int
+    ) -> Blocked | None:
+        """Record the task's groups' check; when they allow only part of ``dest``, return the part
+        they block, for ``Filters.together``."""
         rules = self.task_rules(walk, target, vpc_id)
         if rules is None:
-            return
+            return None
         label = ", ".join(target.security_group_ids) or "(none)"
         outcome = self.egress_outcome(target.security_group_ids, rules, dest, port)
         blame = target.security_group_ids[0] if len(target.security_group_ids) == 1 else label
         if outcome.status is Status.UNKNOWN:
             self.failed_lists(walk, rules, target.subnet_id)  # first: a failed collection is why
+        resource = blame if target.security_group_ids else target.subnet_id
         walk.add(
             _SG_CODES.get(outcome.status, CheckCode.SG_PARTIAL),
             outcome.status,
-            blame if target.security_group_ids else target.subnet_id,
+            resource,
             f"security groups {label}: {outcome.detail}",
         )
+        if outcome.blocked is None:
+            return None
+        return Blocked(resource, f"security groups {label}", outcome.blocked, acl=False)
 
     def failed_lists(self, walk: Walk, rules: list[SgRule], near: str) -> None:
         """Each prefix list the rules name whose entries are unknown because collecting them failed,
@@ -218,12 +237,13 @@ class Filters:
             )
         return acl
 
-    def acl_crossing(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> None:
-        """Request and replies through one subnet of the path, to ``dest`` on ``port``."""
+    def acl_crossing(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> list[Blocked]:
+        """Request and replies through one subnet of the path, to ``dest`` on ``port``; returns,
+        for each leg facing ``dest`` that blocks part of it on every port, that part."""
         subnet_id, source = crossing.subnet_id, crossing.source
         acl = self.subnet_acl(walk, subnet_id)
         if acl is None:
-            return
+            return []
         eph = self.ephemeral
         port_range = (port, port)
         # (egress?, peer addresses, ports, what the traffic is), in the order the packets meet them
@@ -239,8 +259,39 @@ class Filters:
             walk.unknown(
                 CheckCode.NACL_MISSING, acl, "the task subnet's address range is unknown (no CidrBlock)"
             )
+        blocks = []
         for egress, peer, ports, what in legs:
-            self.acl_leg(walk, subnet_id, acl, egress, peer, ports, what)
+            outcome = self.acl_leg(walk, subnet_id, acl, egress, peer, ports, what)
+            if peer is dest.addresses and outcome.blocked is not None:
+                leg = "replies in" if what.startswith("replies") else "request out"
+                blocks.append(
+                    Blocked(acl, f"network ACL {acl} of {subnet_id} ({leg})", outcome.blocked, acl=True)
+                )
+        return blocks
+
+    def together(self, walk: Walk, dest: Destination, port: int, blocks: list[Blocked]) -> None:
+        """Filters that each block part of ``dest`` on every port (the groups, ACL legs facing it)
+        and together all of it: nothing arrives (ACL003), though each check alone is partial."""
+        versions = {b.addresses.version for b in blocks}
+        if len(blocks) < 2 or len(versions) != 1:
+            return
+        version = versions.pop()
+        whole = dest.space if not dest.given else AddressSet.of(dest.addresses, version)
+        if whole.version != version:
+            return
+        covered = AddressSet.empty(whole.version)
+        for b in blocks:
+            covered = covered | b.addresses
+        if not whole or not whole.issubset(covered):
+            return
+        parts = "; ".join(f"{b.name} blocks {_extent(b.addresses)}" for b in blocks)
+        acls = [b.resource for b in blocks if b.acl]
+        walk.failed(
+            CheckCode.NACL_JOINTLY_DENIED,
+            acls[0] if acls else blocks[0].resource,
+            f"no address of {dest} gets through on TCP {port}: each filter blocks part of it, and "
+            f"together all of it ({parts})",
+        )
 
     def acl_outcome(
         self, acl: str, egress: bool, peer: tuple[Network, ...], ports: tuple[int, int]
@@ -278,3 +329,13 @@ class Filters:
             f" {direction} {what} ({outcome.deciding})",
         )
         return outcome
+
+
+def _extent(addresses: AddressSet) -> str:
+    """A set for a reason: its blocks when few, else how many and the span they lie in."""
+    cidrs = addresses.cidrs()
+    if len(cidrs) <= 3:
+        return ", ".join(cidrs)
+    address = ipaddress.IPv4Address if addresses.version == 4 else ipaddress.IPv6Address
+    first, last = address(addresses.intervals[0][0]), address(addresses.intervals[-1][1])
+    return f"{len(cidrs)} of its blocks, from {first} to {last}"

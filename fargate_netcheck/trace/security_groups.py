@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from fargate_netcheck.core.model import Status
+from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, SgRule, within
 from fargate_netcheck.trace.destination import NOT_INTERNET_V4, NOT_INTERNET_V6, Destination
 
@@ -27,6 +28,9 @@ _PRIVATE_SPACE: tuple[Network, ...] = tuple(
 class SgOutcome:
     status: Status  # PASS: all of the destination allowed; FAIL: none; UNKNOWN: part, or unreadable
     detail: str
+    # UNKNOWN because the rules allow only part of the destination: the rest, which no rule can
+    # allow (one family; None otherwise, and for any other UNKNOWN)
+    blocked: AddressSet | None = None
 
 
 def evaluate_egress(
@@ -91,6 +95,7 @@ def evaluate_egress(
             Status.UNKNOWN,
             f"egress allows TCP {port} only to part of {destination} ({part}); "
             "whether the task reaches its service depends on the address: pass --destination",
+            _rest(wanted, merged),
         )
     return SgOutcome(Status.FAIL, f"no egress rule allows TCP {port} to {destination}")
 
@@ -140,6 +145,17 @@ def _named_groups(
             if any(_overlaps(piece, net) for piece in rest for net in space):
                 named.add(gid)
     return sorted(named)
+
+
+def _rest(wanted: tuple[Network, ...], allowed: list[Network]) -> AddressSet | None:
+    """The part of ``wanted`` outside ``allowed``, when ``wanted`` is of one family."""
+    versions = {net.version for net in wanted}
+    if len(versions) != 1:
+        return None
+    version = versions.pop()
+    return AddressSet.of(wanted, version) - AddressSet.of(
+        [n for n in allowed if n.version == version], version
+    )
 
 
 def _overlaps(a: Network, b: Network) -> bool:

@@ -208,7 +208,7 @@ def _decide(region, vpc, table, task_acl, task_range, groups, public, address) -
         return BLOCKED, "no route"
     if route.get("State", "active") == "blackhole":
         return BLOCKED, "blackhole"
-    nat_acl = None
+    nat_acl, undocumented = None, ""
     if route.get("GatewayId", "").startswith("igw-"):
         if not _attached_igw(region, route, vpc):
             return BLOCKED, f"{route['GatewayId']} missing or not attached"
@@ -230,12 +230,13 @@ def _decide(region, vpc, table, task_acl, task_range, groups, public, address) -
             regional
             and onward is not None
             and onward.get("State", "active") == "active"
-            and "NatGatewayId" in onward
+            and any(n["NatGatewayId"] == onward.get("NatGatewayId") for n in region["NatGateways"])
         ):
             # AWS documents a regional NAT gateway's table leading to an internet gateway, not on to
-            # a NAT gateway (a zonal one's subnet doing that is "a NAT in a private subnet")
-            return OPEN, "regional NAT's table sends it to a NAT gateway: not documented"
-        if not _attached_igw(region, onward, vpc):
+            # a NAT gateway (a zonal one's subnet doing that is "a NAT in a private subnet"): open,
+            # unless a filter blocks it anyway
+            undocumented = "regional NAT's table sends it to a NAT gateway: not documented"
+        elif not _attached_igw(region, onward, vpc):
             return BLOCKED, "NAT's route table does not route to an attached internet gateway"
         for start, _ in _starts(int(task_range.network_address), int(task_range.broadcast_address), set()):
             back = _longest(nat_table, start)
@@ -245,7 +246,8 @@ def _decide(region, vpc, table, task_acl, task_range, groups, public, address) -
         return BLOCKED, f"route to {route.get('GatewayId')}"
     if not _sg_allows(groups, address, HTTPS):
         return BLOCKED, "security group: request out"
-    return _acls(task_acl, nat_acl, task_range, address)
+    outcome, why = _acls(task_acl, nat_acl, task_range, address)
+    return (OPEN, undocumented) if undocumented and outcome != BLOCKED else (outcome, why)
 
 
 def _acls(task_acl, nat_acl, task_range, address) -> tuple[str, str]:
@@ -517,17 +519,19 @@ def check(snap: dict[str, Any], public: bool, groups: tuple[str, ...]) -> tuple[
         assert outcomes.keys() == {REACHED}, "reachable, but the oracle finds intervals not reached"
     if got is Verdict.UNREACHABLE:
         assert REACHED not in outcomes, "unreachable, but the oracle reaches part of the internet"
-        if OPEN in outcomes:
-            event("product unreachable / oracle: some intervals open (depend on the task's port or address)")
+        assert OPEN not in outcomes, (
+            "unreachable, but part of the internet is reached for some address or port"
+        )
     if want is Verdict.REACHABLE:  # every address, task address and port works: nothing to doubt
         assert got is Verdict.REACHABLE, "the oracle reaches every interval"
     if want is Verdict.UNREACHABLE and got is Verdict.UNKNOWN:
-        # Conservative, and known: each filter (the security group, each ACL leg) is judged over a
-        # whole route piece, so filters that each block a part, and together all of it, read as
-        # unknown. But one check that blocks every interval alone must make it unreachable.
+        # Conservative, and known: ACL legs that each pass some task address or port, but no one
+        # choice passes them all (JOINTLY), read as unknown. Every other blocked interval is
+        # blocked by one filter or route for every choice, and those the product adds up (ACL003).
         alone = set.intersection(*(set(i.why.split(", ")) for i in intervals)) - {JOINTLY}
         assert not alone, f"every address is blocked by {alone}, yet the verdict is unknown"
-        event("product unknown / oracle unreachable: filters block parts that add up to everything")
+        assert any(i.why == JOINTLY for i in intervals), "each interval is blocked by one check, yet unknown"
+        event("product unknown / oracle unreachable: ACL legs block only together (address and port)")
     return got, want
 
 
