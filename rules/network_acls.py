@@ -54,10 +54,10 @@ ACL003 = from_checks(
     severity="error",
     codes=[CheckCode.NACL_JOINTLY_DENIED],
     docs="""
-    What it checks: the filters on the path each let part of the destination through, and some
-    address gets through all of them: the task's security groups (the request out), and each
-    network ACL leg that faces the destination (the request out, the replies in on at least one
-    port of the ephemeral range).
+    What it checks: when each filter on the path lets only part of the destination through, that
+    some address of it gets through all of them together: the task's security groups (the request
+    out) and each network ACL leg that faces the destination (the request out, the replies in on
+    at least one port of the ephemeral range).
     Why it matters: each filter alone looks partial, not closed, yet an address one of them blocks
     is never reached, and when those addresses add up to the whole destination no connection ever
     completes: the task times out as if a single rule blocked everything.

@@ -1,5 +1,7 @@
 """The command line (typer). Thin: declare the commands and their options, hand the work over
-(``check`` to ``cli.check``, live collection to ``cli.support``), exit 0/1/2.
+(``check`` to ``cli.check``, live collection to ``cli.support``), exit 0/1/2. Options several
+commands share are in ``cli.options``; the commands that print reference material in
+``cli.reference``.
 
 Exit codes (as Ruff's): 0 clean, 1 findings at or above the failing severity, 2 usage or input
 error, a collection that got nothing, or an internal error (``cli.exit_codes``).
@@ -9,11 +11,12 @@ Nothing here imports boto3 unless a command really calls AWS.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from fargate_netcheck import __version__
+from fargate_netcheck.cli import reference
 from fargate_netcheck.cli.call_options import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -22,11 +25,22 @@ from fargate_netcheck.cli.call_options import (
     ReadTimeoutOpt,
     RegionDeadlineOpt,
 )
-from fargate_netcheck.core.errors import InputError
-
-if TYPE_CHECKING:
-    from fargate_netcheck.core.model import RuleInfo
-    from fargate_netcheck.rules_api import Rule
+from fargate_netcheck.cli.options import (
+    FORMAT_NAMES,
+    FORMATS_HELP,
+    AccountsOpt,
+    AllRegionsOpt,
+    ExternalIdOpt,
+    OrganizationOpt,
+    ProfileOpt,
+    QuietOpt,
+    RedactOpt,
+    RegionOpt,
+    ReportOutputOpt,
+    RoleNameOpt,
+    RulesDirOpt,
+    VerboseOpt,
+)
 
 app = typer.Typer(
     name="fargate-netcheck",
@@ -35,42 +49,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=True,  # --install-completion / --show-completion: README "Shell completion"
 )
-
-# Options several commands share, declared once (where the help differs, each command keeps its own).
-RegionOpt = Annotated[
-    list[str], typer.Option(help="Region to collect (repeatable; default from the environment).")
-]
-ProfileOpt = Annotated[str | None, typer.Option(help="AWS profile.")]
-ReportOutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
-]
-FORMAT_NAMES = "text, json, html, sarif, junit, markdown"
-FORMATS_HELP = f"{FORMAT_NAMES} (repeatable or comma-separated; several need --output-dir)."
-RulesDirOpt = Annotated[list[Path], typer.Option(help="Folder of extra rule modules (repeatable).")]
-
-# Live-collection scope, shared by `scan` and `check`.
-AccountsOpt = Annotated[
-    list[str],
-    typer.Option(
-        "--accounts", help="Account ids (comma-separated or repeated); --role-name is assumed in each."
-    ),
-]
-OrganizationOpt = Annotated[
-    bool, typer.Option("--organization", help="Every ACTIVE account of the AWS Organization.")
-]
-RoleNameOpt = Annotated[str, typer.Option(help="Role assumed in each account of --accounts/--organization.")]
-ExternalIdOpt = Annotated[str | None, typer.Option(help="ExternalId for AssumeRole.")]
-AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region each account has enabled.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-RedactOpt = Annotated[
-    bool,
-    typer.Option(
-        "--redact", help="Mask account ids, IP addresses and tag values (consistently), for sharing."
-    ),
-]
-VerboseOpt = Annotated[
-    int, typer.Option("--verbose", "-v", count=True, help="Log each API call and retry (-vv: debug).")
-]
 
 
 def _version(value: bool) -> None:
@@ -411,72 +389,11 @@ def demo(
     raise typer.Exit(run_demo(output, html, markdown))
 
 
-@app.command("rules")
-def list_rules(rules_dir: RulesDirOpt = []) -> None:  # noqa: B006
-    """List every rule, then the suppression warnings: id, default severity, title."""
-    from fargate_netcheck.checks.registry import load_rules
-    from fargate_netcheck.checks.suppressions import suppression_rules
-
-    listed: list[Rule | RuleInfo] = [*load_rules(rules_dir).values(), *suppression_rules().values()]
-    for rule in listed:
-        typer.echo(f"{rule.id:<8} {rule.severity.value:<8} {rule.title}")
-
-
-@app.command()
-def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id or name, e.g. GW002.")],
-    rules_dir: RulesDirOpt = [],  # noqa: B006
-) -> None:
-    """Print a rule's documentation: what it checks, why it matters, an example, the fix."""
-    from fargate_netcheck.checks.registry import load_rules
-    from fargate_netcheck.checks.suppressions import suppression_rules
-
-    rules: dict[str, Rule | RuleInfo] = {**load_rules(rules_dir), **suppression_rules()}
-    by_name = {r.name.lower(): r for r in rules.values()}
-    rule = rules.get(rule_id.upper()) or by_name.get(rule_id.lower())
-    if rule is None:
-        raise InputError(f"unknown rule {rule_id!r} (see `fargate-netcheck rules`)")
-    typer.echo(
-        f"{rule.id} {rule.name}: {rule.title} (default severity: {rule.severity.value})\n\n{rule.docs}"
-    )
-
-
-@app.command("iam-policy")
-def iam_policy(
-    management: Annotated[
-        bool,
-        typer.Option(
-            "--management",
-            help="The caller's policy for --accounts/--organization (AssumeRole, Organizations) instead.",
-        ),
-    ] = False,
-) -> None:
-    """Print the least-privilege IAM policy for collection (generated from what collectors declare)."""
-    from fargate_netcheck.core.resources import policy_dir
-
-    name = "iam-policy-management.json" if management else "iam-policy.json"
-    typer.echo((policy_dir() / name).read_text(encoding="utf-8"), nl=False)
-
-
-@app.command()
-def schema(
-    which: Annotated[
-        str, typer.Argument(metavar="report|snapshot", help="Which format: report or snapshot.")
-    ],
-) -> None:
-    """Print the JSON Schema (draft 2020-12) of the JSON report or of the snapshot format."""
-    if which == "report":
-        from fargate_netcheck.report.schema import report_schema_text
-
-        typer.echo(report_schema_text(), nl=False)
-    elif which == "snapshot":
-        import json
-
-        from fargate_netcheck.snapshot.json_schema import snapshot_schema
-
-        typer.echo(json.dumps(snapshot_schema(), indent=2))
-    else:
-        raise InputError(f"schema: {which!r} is not report or snapshot")
+# Reference material: print what the tool knows, read no snapshot and call no AWS.
+app.command("rules")(reference.list_rules)
+app.command()(reference.explain)
+app.command("iam-policy")(reference.iam_policy)
+app.command()(reference.schema)
 
 
 def command() -> typer.core.TyperGroup:
