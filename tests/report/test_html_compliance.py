@@ -43,6 +43,18 @@ def test_totals_by_account_region_vpc_and_egress_mode_count_each_target_once():
     assert vpcs["vpc-0a11"] == ["1", "0", "1", "2"]  # unreachable, unknown, reachable, total
 
 
+def test_tables_name_their_kind_and_count_the_rows_left_out():
+    report = many(sample_report(), 20)  # 60 targets, each in a VPC of its own: over the 50 rows
+    targets = [dataclasses.replace(r, vpc_id=f"vpc-{i:04x}") for i, r in enumerate(report.targets)]
+    dom = parse_html(html.render(dataclasses.replace(report, targets=targets)))
+    table = dom.find("table", id="totals-vpc")
+    assert table.find("caption").text() == "Targets by VPC (60)"
+    assert len(table.find("tbody").find_all("tr")) == html.TABLE_ROWS
+    assert "10 more VPCs, fewest problems last, are in the JSON report." in dom.text()
+    modes = dom.find("table", id="totals-egress-mode").find("caption").text()
+    assert modes.startswith("Targets by egress mode (")
+
+
 def test_blockers_are_ranked_by_the_number_of_targets_they_block():
     dom = parse_html(html.render(many(sample_report(), 3)))
     rows = [_cells(r) for r in dom.find("table", id="blockers").find("tbody").find_all("tr")]
