@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fargate_netcheck.trace.nfw.sets import AddressSet
-from fargate_netcheck.trace.nfw.suricata import (
-    Content,
-    RuleError,
-    Variables,
-    addresses,
-    parse_rule,
-    port_spec,
-)
+from fargate_netcheck.trace.nfw.suricata import Content, parse_rule
+from fargate_netcheck.trace.nfw.suricata_specs import RuleError, Variables, addresses, port_spec
 
 
 def test_content_modifiers_follow_suricata():

@@ -23,7 +23,7 @@ from fargate_netcheck.trace.nfw.stateful import (
     outside_home_net,
     variable_sets,
 )
-from fargate_netcheck.trace.nfw.suricata import RuleError
+from fargate_netcheck.trace.nfw.suricata_specs import RuleError
 
 
 @dataclass(frozen=True, slots=True)

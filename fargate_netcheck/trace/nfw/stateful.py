@@ -27,15 +27,8 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.tristate import Match
 from fargate_netcheck.trace.nfw.flow import Flow
 from fargate_netcheck.trace.nfw.sets import AddressSet
-from fargate_netcheck.trace.nfw.suricata import (
-    Packet,
-    RuleError,
-    StatefulRule,
-    Variables,
-    addresses,
-    parse_rule,
-    parse_rules_string,
-)
+from fargate_netcheck.trace.nfw.suricata import Packet, StatefulRule, parse_rule, parse_rules_string
+from fargate_netcheck.trace.nfw.suricata_specs import RuleError, Variables, addresses
 
 _ORDER = {"pass": 0, "unknown": 0, "drop": 1, "reject": 2, "alert": 3}
 _BUFFER_OF = {"TLS_SNI": ("tls", "tls.sni"), "HTTP_HOST": ("http", "http.host")}

@@ -17,7 +17,7 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.tristate import Match, all_of
 from fargate_netcheck.trace.nfw.flow import TCP, Flow
 from fargate_netcheck.trace.nfw.sets import AddressSet, IntervalSet, ports
-from fargate_netcheck.trace.nfw.suricata import RuleError
+from fargate_netcheck.trace.nfw.suricata_specs import RuleError
 
 STANDARD_ACTIONS = ("aws:pass", "aws:drop", "aws:forward_to_sfe")
 TCP_FLAGS = ("FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR")
