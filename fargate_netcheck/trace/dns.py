@@ -8,11 +8,8 @@ In order:
    being created, updated or deleted may be in force): the Profile's private hosted zones, Resolver
    rules and DNS Firewall rule groups apply to the VPC, and they are not collected: ``unknown``,
    naming the Profile and the association;
-3. Route 53 Resolver DNS Firewall: the rule groups associated with the VPC by priority, each
-   group's rules by priority; the first rule whose domain list matches the name decides, as AWS
-   documents each action: ``ALLOW`` and ``ALERT`` stop inspecting the query and let it through
-   (``ALERT`` also logs it), ``BLOCK`` stops it; a domain list that cannot be read leaves it ``unknown`` (the
-   VPC's ``FirewallFailOpen`` is named: with it disabled an impaired firewall blocks);
+3. Route 53 Resolver DNS Firewall (``trace.dns_firewall``): the first rule of the VPC's rule
+   groups, by priority, whose domain list matches the name decides;
 4. where the answer comes from: the Resolver rules associated with the VPC, its private hosted
    zones and the private DNS zones of its interface endpoints, the most specific domain winning
    (a Resolver rule before a zone of the same name). A ``FORWARD`` rule sends the query to other
@@ -28,71 +25,32 @@ In order:
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
 
-from fargate_netcheck.core.dns_names import covers, firewall_domain_matches, labels, norm, record_matches
+from fargate_netcheck.core.dns_names import covers, labels, norm, record_matches
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import Verdict
+from fargate_netcheck.trace.dns_decision import DnsDecision, DnsInputs, gap
+from fargate_netcheck.trace.dns_firewall import firewall
 from fargate_netcheck.trace.walk import VPC_ATTRIBUTES
 
 AMAZON_DNS = "AmazonProvidedDNS"
 _METADATA_RESOLVER = "169.254.169.253"
 
 
-@dataclass(frozen=True, slots=True)
-class DnsInputs:
-    """What one VPC's resolution depends on. A list is None when its kind was not collected;
-    ``gaps`` says why, by snapshot kind."""
-
-    vpc_id: str
-    # The VPC's primary IPv4 block: the Amazon resolver answers at its base + 2 ("for VPCs with
-    # multiple IPv4 CIDR blocks, the DNS server IP address is located in the primary CIDR block").
-    primary_cidr: str | None = None
-    dns_support: bool | None = True
-    dhcp_options: JsonDict | None = None  # the VPC's set; None with DhcpOptionsId "default"
-    resolver_rules: list[JsonDict] | None = field(default_factory=list)  # associated with the VPC
-    firewall_associations: list[JsonDict] | None = field(default_factory=list)
-    profile_associations: list[JsonDict] | None = field(default_factory=list)  # the region's
-    firewall_groups: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
-    domain_lists: dict[str, JsonDict] | None = field(default_factory=dict)  # by Id
-    fail_open: str | None = None  # the VPC's DnsFirewallConfigs FirewallFailOpen
-    hosted_zones: list[JsonDict] | None = field(default_factory=list)  # private, associated
-    # private DNS zone name -> vpce id; None: the endpoints were not collected (any name may be theirs)
-    endpoint_zones: dict[str, str] | None = field(default_factory=dict)
-    unnamed_endpoints: tuple[str, ...] = ()  # private DNS interface endpoints without a ServiceName
-    gaps: dict[str, str] = field(default_factory=dict)
-    recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
-    assumed: str = ""  # what was assumed for kinds the snapshot does not describe at all
-
-
-@dataclass(frozen=True, slots=True)
-class DnsDecision:
-    verdict: Verdict  # REACHABLE: the name resolves (to ``answer``)
-    at: str | None
-    reason: str
-    answer: str | None = None  # "public" | the vpce id it resolves to
-    missing: bool = False  # UNKNOWN because a kind it depends on was not collected
-
-
 def resolve(name: str, inputs: DnsInputs) -> DnsDecision:
     name = norm(name)
-    for step in (_dhcp, _profile, _firewall):
+    for step in (_dhcp, _profile, firewall):
         decision = step(name, inputs)
         if decision is not None:
             return decision
     return _answer(name, inputs)
 
 
-def _gap(inputs: DnsInputs, kind: str, at: str, why: str) -> DnsDecision:
-    reason = f"{inputs.gaps.get(kind, f'{kind} were not collected')}: {why}"
-    return DnsDecision(Verdict.UNKNOWN, at, reason, missing=True)
-
-
 # -- 1. DHCP options ------------------------------------------------------------------------------
 def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
     vpc = inputs.vpc_id
     if "DhcpOptions" in inputs.gaps:
-        return _gap(inputs, "DhcpOptions", vpc, f"which DNS servers {vpc} hands its tasks is unknown")
+        return gap(inputs, "DhcpOptions", vpc, f"which DNS servers {vpc} hands its tasks is unknown")
     servers = [AMAZON_DNS]
     dopt = inputs.dhcp_options
     if dopt is not None:
@@ -128,7 +86,7 @@ def _dhcp(name: str, inputs: DnsInputs) -> DnsDecision | None:
         )
     if inputs.dns_support is None:
         if VPC_ATTRIBUTES in inputs.gaps:  # DescribeVpcAttribute failed
-            return _gap(inputs, VPC_ATTRIBUTES, vpc, f"the DNS attributes of {vpc} are not known")
+            return gap(inputs, VPC_ATTRIBUTES, vpc, f"the DNS attributes of {vpc} are not known")
         return DnsDecision(Verdict.UNKNOWN, vpc, f"the DNS attributes of {vpc} were not collected")
     return None
 
@@ -162,7 +120,7 @@ def profile_in_force(association: JsonDict, vpc_id: str) -> bool:
 def _profile(name: str, inputs: DnsInputs) -> DnsDecision | None:
     vpc = inputs.vpc_id
     if inputs.profile_associations is None:
-        return _gap(
+        return gap(
             inputs,
             "Route53ProfileAssociations",
             vpc,
@@ -186,118 +144,11 @@ def _profile(name: str, inputs: DnsInputs) -> DnsDecision | None:
     )
 
 
-# -- 3. DNS Firewall ------------------------------------------------------------------------------
-def _firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
-    vpc = inputs.vpc_id
-    if inputs.firewall_associations is None:
-        return _gap(
-            inputs, "DnsFirewallRuleGroupAssociations", vpc, f"a DNS Firewall rule group may block {name}"
-        )
-    associations = [
-        a
-        for a in inputs.firewall_associations
-        if a.get("VpcId") == vpc and a.get("Status") not in ("DELETING",)
-    ]
-    fail_open = inputs.fail_open or "DISABLED"
-    unordered = _without_priority(associations)
-    if unordered is not None:
-        return DnsDecision(
-            Verdict.UNKNOWN,
-            str(unordered.get("Id") or vpc),
-            f"DNS Firewall rule group association {unordered.get('Id')} on {vpc} has no Priority: the order of "
-            f"its rule groups, so which one decides {name}, is unknown",
-        )
-    for association in sorted(associations, key=_priority):
-        group_id = association.get("FirewallRuleGroupId", "")
-        group = (inputs.firewall_groups or {}).get(group_id)
-        rules = None if group is None else group.get("FirewallRules")  # null: not collected, as absent
-        if inputs.firewall_groups is None or rules is None:
-            return _gap(
-                inputs,
-                "DnsFirewallRuleGroups",
-                group_id,
-                f"the rules of DNS Firewall rule group {group_id} on {vpc} are unknown",
-            )
-        unordered = _without_priority(rules)
-        if unordered is not None:
-            return DnsDecision(
-                Verdict.UNKNOWN,
-                group_id,
-                f"DNS Firewall rule group {group_id} rule {unordered.get('Name') or '(unnamed)'} has no Priority: "
-                f"the order of the group's rules, so which one decides {name}, is unknown",
-            )
-        for rule in sorted(rules, key=_priority):
-            decision = _firewall_rule(name, rule, group_id, inputs, fail_open)
-            if decision is not None:
-                return decision if decision.verdict is not Verdict.REACHABLE else None
-    return None
-
-
-def _priority(item: JsonDict) -> int:
-    found = item.get("Priority")
-    return found if isinstance(found, int) else 0
-
-
-def _without_priority(items: list[JsonDict]) -> JsonDict | None:
-    """The first of several ``items`` without a Priority (AWS always gives one): their order is unknown."""
-    if len(items) < 2:
-        return None
-    return next((i for i in items if not isinstance(i.get("Priority"), int)), None)
-
-
-def _firewall_rule(
-    name: str, rule: JsonDict, group_id: str, inputs: DnsInputs, fail_open: str
-) -> DnsDecision | None:
-    qtype = str(rule.get("Qtype") or "A").upper()
-    if qtype not in ("A", "ANY"):
-        return None  # the task asks for A records
-    list_id = rule.get("FirewallDomainListId", "")
-    where = f"DNS Firewall rule group {group_id} rule {rule.get('Name') or rule.get('Priority')}"
-    if inputs.domain_lists is None:  # the kind was not collected (or failed): say which, and why
-        return _gap(
-            inputs,
-            "DnsFirewallDomainLists",
-            where,
-            f"{where} checks domain list {list_id}: whether it matches {name} is unknown "
-            f"(FirewallFailOpen of {inputs.vpc_id}: {fail_open})",
-        )
-    domains = (inputs.domain_lists.get(list_id) or {}).get("Domains")
-    if domains is None:
-        return DnsDecision(
-            Verdict.UNKNOWN,
-            where,
-            f"{where} checks domain list {list_id}, whose domains could not be read: whether it "
-            f"matches {name} is unknown (FirewallFailOpen of {inputs.vpc_id}: {fail_open})",
-        )
-    hit = next((d for d in domains if firewall_domain_matches(d, name)), None)
-    if hit is None:
-        return None
-    action = str(rule.get("Action") or "").upper()
-    if action in ("ALLOW", "ALERT"):  # both stop the inspection and let the query through
-        how = "allows" if action == "ALLOW" else "lets through, with an alert in the logs,"
-        return DnsDecision(Verdict.REACHABLE, where, f"{where} {how} {name} ({hit})")
-    if action == "BLOCK":
-        response = str(rule.get("BlockResponse") or "NODATA").upper()
-        answer = (
-            f"answers with {rule.get('BlockOverrideDomain')} instead"
-            if response == "OVERRIDE"
-            else f"answers {response}"
-        )
-        return DnsDecision(
-            Verdict.UNREACHABLE,
-            where,
-            f"{where} blocks {name}: it matches {hit!r} of domain list {list_id}; it {answer}",
-        )
-    return DnsDecision(
-        Verdict.UNKNOWN, where, f"{where} has action {action or '(none)'}, which is not interpreted"
-    )
-
-
 # -- 4. Resolver rules, private hosted zones, endpoint zones ------------------------------------
 def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     vpc = inputs.vpc_id
     if inputs.resolver_rules is None:
-        return _gap(inputs, "ResolverRules", vpc, f"a Resolver rule may forward {name} elsewhere")
+        return gap(inputs, "ResolverRules", vpc, f"a Resolver rule may forward {name} elsewhere")
     # A rule or zone without its domain name (AWS always gives one) cannot be matched: see below.
     rules = [(r["DomainName"], r) for r in inputs.resolver_rules if _named(r, "DomainName", name)]
     rule_domain, rule = max(rules, key=lambda r: labels(r[0]), default=("", None))
@@ -307,7 +158,7 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
         (z["Name"], z) for z in inputs.hosted_zones or [] if _named(z, "Name", name)
     ]
     if inputs.endpoint_zones is None:
-        return _gap(inputs, "VpcEndpoints", vpc, f"an interface endpoint's private DNS may answer {name}")
+        return gap(inputs, "VpcEndpoints", vpc, f"an interface endpoint's private DNS may answer {name}")
     zone_names += [(zone, vpce) for zone, vpce in inputs.endpoint_zones.items() if covers(zone, name)]
     zone = max(zone_names, key=lambda z: labels(z[0]), default=None)
     rule_wins = rule is not None and (zone is None or labels(rule_domain) >= labels(zone[0]))
@@ -326,7 +177,7 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
     if unmatched is not None:
         return unmatched
     if inputs.hosted_zones is None:
-        return _gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
+        return gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
     if zone is None:
         return DnsDecision(Verdict.REACHABLE, None, f"{name} resolves through public DNS", "public")
     _zone_name, found = zone

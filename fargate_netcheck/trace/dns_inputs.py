@@ -22,7 +22,7 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.graph.build import region_of
 from fargate_netcheck.needs.catalog import aws_suffix, needed_names
 from fargate_netcheck.snapshot.store import RegionData
-from fargate_netcheck.trace.dns import DnsInputs
+from fargate_netcheck.trace.dns_decision import DnsInputs
 from fargate_netcheck.trace.endpoints import (
     dns_off,
     inbound_resolvers_only,

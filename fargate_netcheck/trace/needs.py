@@ -32,7 +32,8 @@ from fargate_netcheck.core.model import (
 from fargate_netcheck.graph.build import endpoint_service, region_of, successor
 from fargate_netcheck.needs.catalog import Need, policy_request
 from fargate_netcheck.needs.endpoint_policy import DEFAULT_ENDPOINT_POLICY, evaluate, full_access
-from fargate_netcheck.trace.dns import DnsDecision, DnsInputs, resolve
+from fargate_netcheck.trace.dns import resolve
+from fargate_netcheck.trace.dns_decision import DnsDecision, DnsInputs
 from fargate_netcheck.trace.dns_inputs import describes_name_resolution, dns_inputs
 from fargate_netcheck.trace.ecr_endpoints import EndpointWalk
 from fargate_netcheck.trace.egress import INTERNET

@@ -15,7 +15,8 @@ from fargate_netcheck.collect.resolver import collect_resolver
 from fargate_netcheck.collect.route53 import collect_hosted_zones, lookups
 from fargate_netcheck.collect.session import client, make_session
 from fargate_netcheck.core.model import Verdict
-from fargate_netcheck.trace.dns import DnsInputs, resolve
+from fargate_netcheck.trace.dns import resolve
+from fargate_netcheck.trace.dns_decision import DnsInputs
 
 REGION = "us-east-1"
 FW = f"arn:aws:network-firewall:{REGION}:123456789012:firewall/egress"

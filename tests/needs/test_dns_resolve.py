@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fargate_netcheck.core.model import Verdict
-from fargate_netcheck.trace.dns import DnsInputs, resolve
+from fargate_netcheck.trace.dns import resolve
+from fargate_netcheck.trace.dns_decision import DnsInputs
 
 ECR = "api.ecr.us-east-1.amazonaws.com"
 
