@@ -23,6 +23,13 @@ from fargate_netcheck.targets.iac.terraform_dhcp import (
 )
 from fargate_netcheck.targets.iac.terraform_plan import Instance
 from fargate_netcheck.targets.iac.terraform_security import SecurityResources
+from fargate_netcheck.targets.iac.terraform_transit import (
+    tf_tgw_attachment,
+    tf_tgw_link,
+    tf_tgw_route,
+    tf_tgw_route_table,
+    tf_transit_gateway,
+)
 from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
 _VPC_DEFAULTS = {
@@ -343,52 +350,6 @@ class TfResources(SecurityResources):
         )
 
 
-def _transit_gateway(self: TfResources, inst: Instance) -> None:
-    g = lambda name: self.v("TransitGateways", inst, name, default="enable")  # noqa: E731
-    table = (inst.after or {}).get("association_default_route_table_id") or f"{inst.id()}/default_route_table"
-    self.net.transit.add_gateway(self.net, inst.id(), table, g("default_route_table_association") == "enable",
-                                 g("default_route_table_propagation") == "enable")  # fmt: skip
-
-
-def _tgw_attachment(self: TfResources, inst: Instance) -> None:
-    g = lambda name, default=None: self.v("TransitGatewayAttachments", inst, name, default=default)  # noqa: E731
-    self.net.transit.add_vpc_attachment(
-        self.net, inst.id(), self.one("TransitGatewayAttachments", inst, "transit_gateway_id"),
-        self.one("TransitGatewayAttachments", inst, "vpc_id"), self.many("TransitGatewayAttachments", inst, "subnet_ids"),
-        (g("transit_gateway_default_route_table_association", True) is not False,
-         g("transit_gateway_default_route_table_propagation", True) is not False),
-    )  # fmt: skip
-
-
-def _tgw_route_table(self: TfResources, inst: Instance) -> None:
-    self.net.transit.add_route_table(
-        self.net, inst.id(), self.one("TransitGatewayRouteTables", inst, "transit_gateway_id")
-    )
-
-
-def _tgw_link(propagate: bool) -> Callable[[TfResources, Instance], None]:
-    def build(self: TfResources, inst: Instance) -> None:
-        att = self.one("TransitGatewayRouteTables", inst, "transit_gateway_attachment_id")
-        table = self.one("TransitGatewayRouteTables", inst, "transit_gateway_route_table_id")
-        if isinstance(att, str) and isinstance(table, str):
-            (self.net.transit.propagate if propagate else self.net.transit.associate)(att, table)
-
-    return build
-
-
-def _tgw_route(self: TfResources, inst: Instance) -> None:
-    table = self.one("TransitGatewayRouteTables", inst, "transit_gateway_route_table_id")
-    cidr = self.one("TransitGatewayRouteTables", inst, "destination_cidr_block")
-    if isinstance(table, str) and isinstance(cidr, str):
-        att = self.one("TransitGatewayRouteTables", inst, "transit_gateway_attachment_id")
-        self.net.transit.add_route(
-            table,
-            cidr,
-            att or None,
-            bool(self.v("TransitGatewayRouteTables", inst, "blackhole", default=False)),
-        )
-
-
 _ID = {"InternetGateways": "InternetGatewayId", "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId"}
 _Handler = tuple[
     Callable[[TfResources, Instance], None], Any
@@ -436,11 +397,11 @@ _HANDLERS: dict[str, _Handler] = {
     "aws_default_vpc_dhcp_options": (tf_default_dhcp_options, None),
     "aws_vpc_dhcp_options_association": (tf_dhcp_association, None),
     "aws_vpc_peering_connection": (TfResources.peering, "VpcPeeringConnections"),
-    "aws_ec2_transit_gateway": (_transit_gateway, "TransitGateways"),
-    "aws_ec2_transit_gateway_route_table": (_tgw_route_table, "TransitGatewayRouteTables"),
-    "aws_ec2_transit_gateway_vpc_attachment": (_tgw_attachment, None),
-    "aws_ec2_transit_gateway_route_table_association": (_tgw_link(propagate=False), None),
-    "aws_ec2_transit_gateway_route_table_propagation": (_tgw_link(propagate=True), None),
-    "aws_ec2_transit_gateway_route": (_tgw_route, None),
+    "aws_ec2_transit_gateway": (tf_transit_gateway, "TransitGateways"),
+    "aws_ec2_transit_gateway_route_table": (tf_tgw_route_table, "TransitGatewayRouteTables"),
+    "aws_ec2_transit_gateway_vpc_attachment": (tf_tgw_attachment, None),
+    "aws_ec2_transit_gateway_route_table_association": (tf_tgw_link(propagate=False), None),
+    "aws_ec2_transit_gateway_route_table_propagation": (tf_tgw_link(propagate=True), None),
+    "aws_ec2_transit_gateway_route": (tf_tgw_route, None),
 }
 ORDER = tuple(_HANDLERS)  # resources first, then what refers to them: the plan is applied in this order
