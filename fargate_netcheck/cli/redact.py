@@ -35,6 +35,9 @@ with it).
 
 The mapping is keyed: ``Redactor()`` draws a random key (nothing can be reversed by guessing);
 ``Redactor(key=...)`` gives the same masks across runs, e.g. for a snapshot and a later report.
+Like any random permutation it has fixed points: a VPC's /16 inside 10.0.0.0/8 maps onto itself
+for one key in 256 (its second octet is the only part drawn; what lies on its resolver's path is
+pinned). A tool that avoided them would leak that the mask is not the original.
 """
 
 from __future__ import annotations

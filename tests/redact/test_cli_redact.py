@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import run_cli
+from cli_helpers import fixed_redaction_key, run_cli
 from snapshots import healthy, item, write
 
+from fargate_netcheck.cli.redact import Redactor
 
-def test_check_redact_masks_and_keeps_verdicts(capsys, tmp_path):
+
+def test_check_redact_masks_and_keeps_verdicts(capsys, tmp_path, monkeypatch):
+    key = fixed_redaction_key(monkeypatch)
     snap = healthy()
     item(snap, "Subnets", "subnet-private")["Tags"] = [{"Key": "Name", "Value": "payments-private-secret"}]
+    moved = item(Redactor(key=key).redact_snapshot(snap), "Subnets", "subnet-private")["CidrBlock"]
+    assert moved != "10.0.1.0/24"  # the key moves the subnet's block
     path = str(write(snap, tmp_path / "s.json"))
     plain = run_cli(capsys, "check", "--snapshot", path, "-f", "json")
     masked = run_cli(capsys, "check", "--snapshot", path, "-f", "json", "--redact")
