@@ -200,9 +200,8 @@ class NatReturn:
             where = f"route table {self.table} of regional NAT gateway {self.nat} (the way back from it)"
             routes_back(g, walk, self.table, self.source, where, (self.nat,))
             return
-        table = (
-            successor(g, self.subnet, "uses-route-table") if self.subnet else None
-        )  # resolved on the way out
+        # the subnet's table, resolved (or its absence recorded) on the way out
+        table = successor(g, self.subnet, "uses-route-table") if self.subnet else None
         if table is None:
             return
         where = f"route table {table} of {self.subnet} (the way back from {self.nat})"
