@@ -17,13 +17,17 @@ from typing import Any
 import networkx as nx
 
 from fargate_netcheck.core.errors import InputError
+from fargate_netcheck.report.escape import json_inert
 
 FORMATS = ("dot", "graphml", "json")
 NODE_ATTRIBUTES = ("kind", "account", "region")
 # What XML 1.0 cannot carry (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates),
-# and the C1 controls and bidi characters that could make a viewer show something else.
+# and what could make a viewer show something else: C1 controls, bidi characters, invisible ones
+# (as report/escape.py's ``UNSAFE``).
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028\u2029"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ud800-\udfff\ufeff\uffa0\ufffe\uffff"
+    "\U000e0000-\U000e007f]"
 )
 
 
@@ -36,7 +40,7 @@ def export_graph(graph: nx.DiGraph, fmt: str) -> str:
         return "\n".join(nx.generate_graphml(clean)) + "\n"
     if fmt == "json":
         data = nx.node_link_data(clean, edges="edges")
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json_inert(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
     raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
 
 
@@ -117,6 +121,7 @@ def _dot_value(value: object) -> str:
 
 
 def quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, line breaks as ``\\n``."""
+    """A DOT double-quoted string: backslashes and quotes escaped, a line feed as ``\\n`` and a
+    carriage return as ``\\r`` (each a line break in a label; two ids that differ in one stay two)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") + '"'
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'

@@ -16,16 +16,33 @@ from urllib.parse import quote
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~:$.])")
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else makes a parser fail.
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# An "@" GitHub could read as a mention (not after a letter or digit) or as the middle of an e-mail
-# autolink (GFM's: a domain with a dot after it; also what mailto: and xmpp: links need).
-_AT_LINK = re.compile(r"(?<![0-9A-Za-z])@|@(?=[0-9A-Za-z_-]+\.[0-9A-Za-z_-])")
+# What GitHub links in a comment's text after rendering it (so a backslash escape no longer stands
+# in the way): an "@" it could read as a mention (not after a letter or digit) or as the middle of
+# an e-mail autolink (GFM's: a domain with a dot after it; also what mailto: and xmpp: links
+# need), and an issue reference (``#1``, ``owner/repo#1``, ``GH-1``). A zero-width space after
+# each breaks the link; the text reads the same. (An emoji's ``:name:`` is left: breaking it would
+# put invisible characters into every ARN a reader copies from the comment.)
+_GITHUB_LINK = re.compile(
+    r"(?<![0-9A-Za-z])@|@(?=[0-9A-Za-z_-]+\.[0-9A-Za-z_-])|#(?=[0-9])|(?<![0-9A-Za-z])GH(?=-[0-9])",
+    re.IGNORECASE,
+)
 _ZERO_WIDTH_SPACE = "\u200b"
 # What no untrusted string may carry into a terminal, a comment or a viewer: C0 and C1 controls (a
 # terminal's ESC and CSI sequences, carriage returns that forge lines), the line and paragraph
-# separators, bidi marks, embeddings, overrides and isolates (which reorder what a reader sees), and
-# lone surrogates (which no UTF-8 file can hold). Each becomes '?' (text, Markdown) or U+FFFD (XML).
+# separators, bidi marks, embeddings, overrides and isolates (which reorder what a reader sees),
+# invisible characters (zero-width spaces and joiners, word joiners, the byte-order mark, Hangul
+# fillers, Unicode tag characters: an id with one looks like the id without it), and lone
+# surrogates (which no UTF-8 file can hold). Each becomes '?' (text, Markdown, SARIF) or U+FFFD
+# (XML, HTML).
 UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\u3164\ud800-\udfff\ufeff\uffa0\U000e0000-\U000e007f]"
+)
+# The ``UNSAFE`` characters json leaves as they are (it escapes C0 controls itself; a lone surrogate
+# is replaced where the text is encoded).
+_UNSAFE_IN_JSON = re.compile(
+    "[\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
 )
 # SARIF reads "[text](target)" in a plain-text message as an embedded link; a literal bracket (and
 # so a literal backslash) is written with a backslash before it (SARIF 2.1.0, 3.11.6).
@@ -35,21 +52,40 @@ _SARIF_SPECIAL = re.compile(r"([\\\[\]])")
 def markdown_text(value: object) -> str:
     """Make an untrusted string inert inline Markdown, safe inside a GFM table cell.
 
-    HTML metacharacters become entities (no raw tag survives), Markdown punctuation is
-    backslash-escaped (no emphasis, link, code span or table pipe), line breaks become spaces, and
-    an ``@`` that could start a mention or an e-mail, ``mailto:`` or ``xmpp:`` autolink gets a
-    zero-width space after it (GFM's autolinker sees through backslash escapes and entities, not
-    through the space), so a tag value can neither ping a GitHub user or team nor make a link.
+    Line breaks become spaces and ``UNSAFE`` characters '?'; HTML metacharacters become entities
+    (no raw tag survives); Markdown punctuation is backslash-escaped (no emphasis, link, code span
+    or table pipe); and what GitHub would turn into a mention, an e-mail, ``mailto:`` or ``xmpp:``
+    link or an issue reference gets a zero-width space (GitHub's linkers run on the
+    rendered text, so they see through backslash escapes and entities, not through the space):
+    a tag value can neither ping a GitHub user or team, nor link an issue, nor make a link.
     """
-    text = _AT_LINK.sub("@" + _ZERO_WIDTH_SPACE, str(value))
+    text = UNSAFE.sub("?", " ".join(str(value).split()))
+    text = _GITHUB_LINK.sub(lambda m: m.group() + _ZERO_WIDTH_SPACE, text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return UNSAFE.sub("?", " ".join(text.split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def sarif_text(value: object) -> str:
-    """An untrusted string for a SARIF plain-text message: no embedded link can form."""
-    return _SARIF_SPECIAL.sub(r"\\\1", str(value))
+    """An untrusted string for a SARIF plain-text message: no embedded link can form, no ``UNSAFE``
+    character reaches a viewer or a terminal that prints it."""
+    return _SARIF_SPECIAL.sub(r"\\\1", UNSAFE.sub("?", str(value)))
+
+
+def json_inert(text: str) -> str:
+    """JSON text with each ``UNSAFE`` character written as a ``\\u`` escape: a parser reads the same
+    strings, a terminal the text is printed on gets nothing to act on, and every other character
+    stays as it is (UTF-8, readable). Free for ASCII text, which most of a report is."""
+    if text.isascii():
+        return text
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a surrogate pair, as JSON writes characters beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def xml_text(value: object) -> str:

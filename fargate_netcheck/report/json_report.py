@@ -17,6 +17,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from fargate_netcheck.core.model import Finding, NeedResult, PathResult, Report, TargetResult
+from fargate_netcheck.report.escape import json_inert
 from fargate_netcheck.report.hosting import egress_mode
 from fargate_netcheck.report.json_shared import SharedJson, fill
 
@@ -46,15 +47,17 @@ def chunks(report: Report) -> Iterator[str]:
     (``indent=`` makes json fall back to its pure-Python encoder: 3x slower, and a peak of millions
     of small strings on a large audit), and the file still diffs one item per line."""
     # Same output as json.dumps(value, ensure_ascii=False); the report holds no cycles to check for.
+    # Each chunk then has its ``UNSAFE`` characters (a tag value's bidi override, a C1 control)
+    # written as \u escapes: the same strings to a parser, nothing a terminal would act on.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     separator = "{\n"
     for key, value in _sections(report):
         head = f"{separator}  {json.dumps(key)}: "
         separator = ",\n"
         if isinstance(value, _Items):
-            yield from _item_list(head, value, encode)
+            yield from map(json_inert, _item_list(head, value, encode))
         else:
-            yield head + encode(value)
+            yield json_inert(head + encode(value))
     yield "\n}\n"
 
 

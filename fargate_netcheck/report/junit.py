@@ -41,7 +41,7 @@ class _Case:
     classname: str
     outcome: str  # passed | failure | skipped
     message: str = ""
-    detail: str = ""
+    detail: tuple[str, ...] = ()  # lines; each cleaned on its own, so none can forge another
     kind: str = ""  # failure type
     file: str | None = None
     line: int | None = None
@@ -76,7 +76,7 @@ def _suites(report: Report) -> dict[str, list[_Case]]:
         suite = source_of.get(finding.target_id or "", NO_TARGET_SUITE)
         suites.setdefault(suite, []).append(_finding_case(finding, suite))
     if not report.targets:
-        detail = f"{len(report.active_findings())} active finding(s); see the report"
+        detail = (f"{len(report.active_findings())} active finding(s); see the report",)
         suites[NOTHING_SUITE] = [
             _Case("nothing checked", NOTHING_SUITE, "failure", NOTHING_CHECKED, detail, "nothing-checked")
         ]
@@ -91,9 +91,9 @@ def _suites(report: Report) -> dict[str, list[_Case]]:
 def _collection_cases(line: str, failed: list[tuple[str, str]]) -> list[_Case]:
     """One passing case when every kind was collected, else one failure per kind that was not."""
     if not failed:
-        return [_Case("collection complete", COLLECTION_SUITE, "passed", detail=line)]
+        return [_Case("collection complete", COLLECTION_SUITE, "passed", detail=(line,))]
     return [
-        _Case(name, COLLECTION_SUITE, "failure", message, line, "collection-failed")
+        _Case(name, COLLECTION_SUITE, "failure", message, (line,), "collection-failed")
         for name, message in failed
     ]
 
@@ -120,7 +120,7 @@ def _path_case(name: str, classname: str, path: PathResult) -> _Case:
     return _Case(name, classname, "passed", detail=detail)
 
 
-def _path_detail(path: PathResult) -> str:
+def _path_detail(path: PathResult) -> tuple[str, ...]:
     lines = [f"verdict: {path.verdict.value}", "path: " + (" -> ".join(path.path) or "(none)")]
     if path.via:
         lines.append(f"via: {path.via}")
@@ -128,14 +128,14 @@ def _path_detail(path: PathResult) -> str:
         lines.append(f"blocked at: {path.blocked_at}")
     lines.append(f"reason: {path.reason}")
     lines += [f"  [{c.status.value}] {c.code.value} {c.resource_id}: {c.reason}" for c in path.checks]
-    return "\n".join(lines)
+    return tuple(lines)
 
 
 def _finding_case(finding: Finding, suite: str) -> _Case:
     name = f"{finding.rule_id}: {finding.resource_id}" + (
         f" ({finding.target_id})" if finding.target_id else ""
     )
-    detail = f"{finding.message}\nFix: {finding.remediation}"
+    detail = (finding.message, f"Fix: {finding.remediation}")
     if finding.suppressed is not None:
         return _Case(name, suite, "skipped", f"suppressed: {finding.suppressed}", detail)
     return _Case(name, suite, "failure", finding.message, detail, finding.rule_id)
@@ -171,10 +171,15 @@ def _case_element(case: _Case) -> ET.Element:
         failure = ET.SubElement(
             element, "failure", {"message": xml_text(case.message), "type": xml_text(case.kind)}
         )
-        failure.text = xml_text(case.detail)
+        failure.text = _text_block(case.detail)
     elif case.outcome == "skipped":
         ET.SubElement(element, "skipped", {"message": xml_text(case.message)})
-        ET.SubElement(element, "system-out").text = xml_text(case.detail)
+        ET.SubElement(element, "system-out").text = _text_block(case.detail)
     else:
-        ET.SubElement(element, "system-out").text = xml_text(case.detail)
+        ET.SubElement(element, "system-out").text = _text_block(case.detail)
     return element
+
+
+def _text_block(lines: tuple[str, ...]) -> str:
+    """The detail's own lines kept; a line break inside one (an untrusted value's) is replaced."""
+    return "\n".join(xml_text(line) for line in lines)

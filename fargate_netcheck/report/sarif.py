@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import (
@@ -30,7 +31,7 @@ from fargate_netcheck.core.model import (
     TargetResult,
     Verdict,
 )
-from fargate_netcheck.report.escape import sarif_text, uri_path, uri_segment
+from fargate_netcheck.report.escape import UNSAFE, json_inert, sarif_text, uri_path, uri_segment
 from fargate_netcheck.report.gaps import NOTHING_CHECKED
 from fargate_netcheck.report.json_report import report_summary
 
@@ -49,7 +50,7 @@ def render(report: Report, max_results: int = MAX_RESULTS) -> str:
 
 
 def dumps(log: JsonDict) -> str:
-    text = json.dumps(log, indent=2, ensure_ascii=False, sort_keys=False)
+    text = json_inert(json.dumps(log, indent=2, ensure_ascii=False, sort_keys=False))
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return text + "\n"
 
@@ -89,7 +90,7 @@ def build(report: Report, max_results: int = MAX_RESULTS) -> JsonDict:
             "truncationNote": f"Only the first {len(kept)} of {len(findings)} results (most severe first) "
             "are included: GitHub code scanning accepts at most 25,000 results per run.",
         }
-    run["properties"] = properties
+    run["properties"] = _inert(properties)
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
@@ -223,20 +224,22 @@ def _result(
         evidence = _needs_at(result_of_target, finding.resource_id)
         if evidence:
             properties["needs"] = evidence
-    message = finding.message + (f"\nFix: {finding.remediation}" if finding.remediation else "")
+    message = sarif_text(finding.message)
+    if finding.remediation:
+        message += f"\nFix: {sarif_text(finding.remediation)}"
     result: JsonDict = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": sarif_text(message)},
-        "locations": [{"physicalLocation": physical, "logicalLocations": logical}],
+        "message": {"text": message},
+        "locations": [{"physicalLocation": physical, "logicalLocations": _inert(logical)}],
         "partialFingerprints": {FINGERPRINT_KEY: print_},
-        "properties": properties,
+        "properties": _inert(properties),
     }
     if finding.baseline in ("new", "unchanged"):
         result["baselineState"] = finding.baseline
     if finding.suppressed is not None:
-        result["suppressions"] = [{"kind": "external", "justification": finding.suppressed}]
+        result["suppressions"] = [{"kind": "external", "justification": _inert(finding.suppressed)}]
     return result
 
 
@@ -275,5 +278,17 @@ def _invocation(report: Report) -> JsonDict:
     if notes:
         invocation["toolExecutionNotifications"] = notes
     if report.collection is not None:
-        invocation["properties"] = {"collection": report.collection.to_json()}
+        invocation["properties"] = _inert({"collection": report.collection.to_json()})
     return invocation
+
+
+def _inert(value: Any) -> Any:
+    """``value`` with ``UNSAFE`` characters replaced in every string it holds (ids, tag-derived
+    names, reasons, AWS error messages: a viewer or a terminal may print any of them)."""
+    if isinstance(value, str):
+        return UNSAFE.sub("?", value)
+    if isinstance(value, dict):
+        return {key: _inert(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    return value

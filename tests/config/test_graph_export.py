@@ -98,7 +98,11 @@ def test_dot_has_every_node_and_edge_and_quotes_hostile_names():
 def test_dot_quote_escapes_backslashes_quotes_and_line_breaks():
     assert quote('a"b') == r'"a\"b"'
     assert quote("a\\") == r'"a\\"'
-    assert quote("a\nb\r\nc") == r'"a\nb\nc"'
+    assert quote("a\nb\r\nc") == r'"a\nb\r\nc"'
+
+
+def test_dot_keeps_apart_ids_that_differ_only_in_their_line_break():
+    assert quote("sg-a\rb") != quote("sg-a\nb")
 
 
 @pytest.mark.skipif(

@@ -102,3 +102,77 @@ def test_html_shows_no_bidi_override_or_control_from_a_reason_or_a_diagnosis():
     html = writer("html")(report)
     assert "forged" in html  # the text is there, its controls are not
     assert not any(c in html for c in "\x1b\x07\r\u202e")
+
+
+INVISIBLE = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u3164", "\U000e0041"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_invisible_characters_never_make_one_id_look_like_another(char):
+    """``sg-open`` with a zero-width space in it reads as ``sg-open``: every format shows it."""
+    assert terminal_text(f"sg-open{char}") == "sg-open?"
+    assert xml_text(f"sg-open{char}") == "sg-open\ufffd"
+    assert markdown_text(f"sg-open{char}") == "sg-open?"
+    assert sarif_text(f"sg-open{char}") == "sg-open?"
+
+
+@pytest.mark.parametrize("value", ["see #12", "org/repo#3", "GH-7", "gh-7"])
+def test_markdown_issue_references_are_broken_by_a_zero_width_space(value):
+    """GitHub links references in the rendered text, where a backslash escape is already gone."""
+    text = markdown_text(value).replace("\\", "")
+    assert "#\u200b" in text or "h\u200b-" in text.lower()
+
+
+def test_markdown_leaves_arns_without_invisible_characters():
+    assert "\u200b" not in markdown_text("arn:aws:ecs:us-east-1:123456789012:task/c/0abc")
+
+
+def test_sarif_results_and_notifications_carry_no_terminal_control_or_bidi_override():
+    report = sample_report()
+    report.errors["us-east-1/NatGateways"] = f"AccessDenied {FORGED}"
+    report.findings[0] = dataclasses.replace(
+        report.findings[0], message=f"m {FORGED}", resource_id=f"rtb-1{FORGED}", suppressed=f"ok {FORGED}"
+    )
+    log = json.loads(writer("sarif")(report))
+    run = log["runs"][0]
+    strings = json.dumps([run["results"], run["invocations"], run["properties"]], ensure_ascii=False)
+    assert "forged" in strings
+    assert not any(c in strings for c in "\x1b\x07\r\u202e")  # as \u escapes: no decoded one either
+    first = next(r for r in run["results"] if r["message"]["text"].startswith("m "))
+    assert "\nFix: " in first["message"]["text"]  # the tool's own line break is kept
+
+
+def test_junit_keeps_its_own_line_breaks_and_replaces_an_untrusted_one():
+    report = sample_report()
+    report.targets[1] = dataclasses.replace(
+        report.targets[1],
+        internet_egress=dataclasses.replace(report.targets[1].internet_egress, reason="a\nforged: line"),
+    )
+    root = ET.fromstring(writer("junit")(report))
+    bodies = [e.text or "" for e in root.iter() if e.tag in ("failure", "system-out")]
+    assert any(b.startswith("verdict: ") and "\npath: " in b for b in bodies)
+    assert any("reason: a\ufffdforged: line" in b for b in bodies)
+    assert not any("\nforged: line" in b for b in bodies)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_json_formats_escape_bidi_and_c1_controls_and_keep_other_text_readable(fmt):
+    report = sample_report()
+    report.targets[1] = dataclasses.replace(
+        report.targets[1],
+        internet_egress=dataclasses.replace(
+            report.targets[1].internet_egress, reason="東京 x\u202ey\x9b2J\u200b"
+        ),
+    )
+    report.findings[0] = dataclasses.replace(report.findings[0], message="東京 x\u202ey\x9b2J")
+    text = writer(fmt)(report)
+    assert "東京" in text
+    assert not any(c in text for c in "\u202e\x9b\u200b")
+    json.loads(text)
+
+
+def test_graph_json_escapes_what_a_terminal_would_act_on():
+    g = nx.DiGraph()
+    g.add_node("subnet-1", kind="subnet", item={"Tags": [{"Key": "Name", "Value": "東京\u202e"}]})
+    text = export_graph(g, "json")
+    assert "東京" in text and "\u202e" not in text
