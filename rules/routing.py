@@ -87,3 +87,23 @@ RT005 = from_checks(
     remediation="Give the subnet an IPv6 CIDR block and enable the ECS account setting dualStackIPv6.",
     fix="To reach {destination} ({family}) the task needs an IPv6 address: associate an IPv6 CIDR block with the subnet and enable the ECS account setting dualStackIPv6.",
 )
+
+RT006 = from_checks(
+    id="RT006",
+    name="public-range-kept-inside",
+    title="Public addresses are a VPC's own range",
+    severity="error",
+    codes=[CheckCode.KEPT_INSIDE],
+    docs="""
+    What it checks: no part of an internet or AWS-service destination is routed by a `local`
+    route (a range of the task's VPC) or into a peering connection whose peer VPC holds it.
+    Why it matters: the most specific route wins, and a VPC's own range is always local; a VPC
+    built on public addresses (someone else's, or AWS's own: ECR, S3, CloudWatch) keeps traffic
+    to them inside, so the real hosts there are unreachable from the task.
+    Example: a VPC with a secondary block 3.80.0.0/12 (AWS addresses in us-east-1): image pulls
+    from ECR addresses in it time out although `0.0.0.0/0 -> nat-...` is in place.
+    Fix: use private (RFC 1918) or your own provider-independent ranges for VPC blocks, or reach
+    the service through a VPC endpoint.
+    """,
+    remediation="Re-address the VPC (or the peer VPC) from private ranges, or reach the service by a VPC endpoint.",
+)

@@ -57,6 +57,7 @@ class CheckCode(StrEnum):
     UNSUPPORTED_TARGET = "route.unsupported-target"
     PREFIX_LIST_UNKNOWN = "route.prefix-list-unknown"
     LOCAL = "route.local"
+    KEPT_INSIDE = "route.kept-inside"  # public addresses that are a VPC's own range: never reached
     IGW = "igw"
     IGW_NOT_ATTACHED = "igw.not-attached"
     NO_PUBLIC_IP = "igw.no-public-ip"

@@ -45,6 +45,9 @@ class Destination:
     service: str | None = None  # "aws:S3[:region]": resolved per target region (see aws_ranges)
     whole: str | None = None  # for a piece of a split destination: the destination it is part of
     given: tuple[Network, ...] = field(default=(), compare=False)  # blocks to filter, when not ``space``'s
+    # Addresses of hosts outside every VPC (the internet, an AWS service's published ranges): a
+    # route that keeps part of them inside a VPC (``local``, a peer's range) never reaches them.
+    outside: bool = False
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # derived once, on first use
 
     @property
@@ -118,7 +121,7 @@ class Destination:
     def aws(cls, service: str, region: str | None = None) -> Destination:
         """A service's addresses, per AWS's published ranges, resolved when a walk starts."""
         name = f"aws:{service}" + (f":{region}" if region else "")
-        return cls(AddressSet.empty(4), name, service=name)
+        return cls(AddressSet.empty(4), name, service=name, outside=True)
 
     def piece(self, space: AddressSet, by: str | None = None) -> Destination:
         """The part ``space`` of this destination, named after it (or, when it is many blocks, after
@@ -126,7 +129,8 @@ class Destination:
         if space == self.space:
             return self
         whole = self.whole or self.label
-        return Destination(space, describe_part(space, self.space, whole, by), self.service, whole)
+        label = describe_part(space, self.space, whole, by)
+        return Destination(space, label, self.service, whole, outside=self.outside)
 
     def is_internet(self) -> bool:
         return self.space.issubset(internet_space(self.version))
@@ -140,7 +144,8 @@ def internet_space(version: int) -> AddressSet:
 
 @cache
 def _internet(version: int) -> Destination:
-    return Destination(internet_space(version), f"the internet ({'0.0.0.0/0' if version == 4 else '::/0'})")
+    label = f"the internet ({'0.0.0.0/0' if version == 4 else '::/0'})"
+    return Destination(internet_space(version), label, outside=True)
 
 
 def describe_part(part: AddressSet, whole_space: AddressSet, whole: str, by: str | None = None) -> str:
@@ -171,4 +176,4 @@ def resolve_service(destination: Destination, region: str, ranges: AwsRanges) ->
     if space is None:
         return None
     label = " and ".join(names) + f" addresses in {region}"
-    return Destination(space, label)
+    return Destination(space, label, outside=True)

@@ -349,6 +349,15 @@ class Tracer:
                 f"route {route.describe()} in {rtb} is a blackhole: its target was deleted or is unavailable",
             )
             return None
+        if route.target_kind == "local" and pos.destination.outside:
+            walk.failed(
+                CheckCode.KEPT_INSIDE,
+                rtb,
+                f"{rtb} ({how}) routes {pos.destination} by {route.describe()}: those addresses are "
+                f"{pos.vpc_id}'s own range, so the traffic stays in the VPC and never reaches the hosts "
+                "outside that have them",
+            )
+            return None
         walk.passed(CheckCode.ROUTE, rtb, f"{rtb} ({how}) routes {pos.destination} by {route.describe()}")
         if route.target_kind == "local" and pos.route_table is None:
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")

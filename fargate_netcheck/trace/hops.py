@@ -281,6 +281,15 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     peer_label = peer_vpc or _peer_side(item, pos.vpc_id).get("VpcId") or f"the peer VPC of {pcx}"
 
     def arrives(w: Walk, p: Position) -> Step:
+        if p.destination.outside:
+            w.failed(
+                CheckCode.KEPT_INSIDE,
+                pcx,
+                f"route {route.describe()} in {rtb} sends {p.destination} into {pcx}: those addresses are "
+                f"peer {peer_label}'s own range, so the traffic ends there and never reaches the hosts "
+                "outside that have them",
+            )
+            return None
         w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
         w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, w, p)))
         if peer_vpc is not None:  # else its subnets, their ACLs and routes are unknown (PeeringReturn)

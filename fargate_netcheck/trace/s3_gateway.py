@@ -93,7 +93,7 @@ class S3Gateway:
             return
         space = reduce(operator.or_, (p.addresses for p in past))
         by = "; ".join(p.route.describe() if p.route else p.unknown_reason() or "no route" for p in past)
-        part = Destination(space, f"{space.summary()} of S3 ({pl})")
+        part = Destination(space, f"{space.summary()} of S3 ({pl})", outside=True)
         result = self.tracer.walk(self.target, part, (HTTPS,))
         what = f"{rtb} routes {part} by {by}, not to {vpce}"
         if result.verdict is Verdict.REACHABLE:
