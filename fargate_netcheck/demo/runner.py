@@ -71,9 +71,7 @@ def demo_report(*, with_topology: bool = True) -> Report:
         except ImportError:
             raise InputError("the demo needs moto: pip install 'fargate-netcheck[demo]'") from None
     if settings.TEST_SERVER_MODE:  # moto imported earlier, in server mode (read at its import)
-        raise InputError(
-            "demo: moto is in server mode here (TEST_SERVER_MODE): the demo needs it in-process"
-        )
+        raise InputError("demo: moto is in server mode here (TEST_SERVER_MODE): the demo needs it in-process")
     from fargate_netcheck.collect import collect
     from fargate_netcheck.demo import moto_bpa, moto_dns_firewall, moto_profiles
     from fargate_netcheck.demo.account import build_demo_account
