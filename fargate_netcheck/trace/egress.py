@@ -177,6 +177,8 @@ class Tracer:
         if g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
             subnet_missing(g, walk, target)
             return walk.result("")
+        if not walk.collected(region_of(g, target.subnet_id), "Subnets", target.subnet_id):
+            return walk.result("")  # listed, but the kind's collection failed: as if missing
         subnet = g.nodes[target.subnet_id]["item"]
         resolved = self.resolve(destination, target.subnet_id)
         if resolved is None:
@@ -391,6 +393,11 @@ class Tracer:
                 )
             else:
                 walk.missing(rd, snapshot_kind, route.target_id)
+            return None
+        if snapshot_kind and not region_of(g, rtb).collected(snapshot_kind):
+            # listed, but under Errors: the list (and what it says of this item) is not known
+            walk.hop(route.target_id)
+            walk.missing(region_of(g, rtb), snapshot_kind, route.target_id)
             return None
         if pos.route_table is not None and route.target_kind not in FOLLOWED_FROM_REGIONAL:
             walk.hop(route.target_id)

@@ -85,8 +85,9 @@ class NeedWalker:
         if vpc_id is None or g.nodes.get(target.subnet_id, {}).get("kind") != "subnet":
             egress = result.internet_egress
             return self._result(need, "internet", egress, [])
-        if g.nodes.get(vpc_id, {}).get("kind") != "vpc":  # named by the subnet, absent from the snapshot
-            rd = region_of(g, target.subnet_id)
+        rd = region_of(g, target.subnet_id)
+        # named by the subnet, absent from the snapshot; or listed under a kind that failed (Errors)
+        if g.nodes.get(vpc_id, {}).get("kind") != "vpc" or not rd.collected("Vpcs"):
             unresolved = "how it resolves names is unknown"
             doubt = (
                 missing_check(
