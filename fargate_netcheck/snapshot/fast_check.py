@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.snapshot.schema import CIDR4, CIDR6, CIDR_ANY, DICT, FIELD_SPECS, STR, TAG_SPEC
+from fargate_netcheck.snapshot.schema import CIDR4, CIDR6, CIDR_ANY, DICT, FIELD_SPECS, STR, TAG_SPEC, OneOf
 from fargate_netcheck.snapshot.schema_needs import NFW_SYNC_STATE
 
 # The CIDRs the fast path accepts without ipaddress (a strict subset of what ipaddress accepts, so
@@ -28,10 +28,10 @@ _IPV6_CIDR = (
 _FAMILY = {CIDR4: 4, CIDR6: 6, CIDR_ANY: 0}  # 0: either family
 _SYNC_STATE_KEY = "NetworkFirewalls: SyncStates[]"  # the compiled spec of one SyncState, not a kind
 
-# A field spec compiled for the fast path: (scalars, cidrs, lists, objects). scalars: (field, exact
-# class); cidrs: (field, IP version or 0 for either); lists: (field, leaf, sub), see _compile;
-# objects: (field, compiled spec).
-_Compiled = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
+# A field spec compiled for the fast path: (scalars, cidrs, lists, objects, choices). scalars:
+# (field, exact class); cidrs: (field, IP version or 0 for either); lists: (field, leaf, sub), see
+# _compile; objects: (field, compiled spec); choices: (field, the strings allowed).
+_Compiled = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
 
 
 class ItemChecker:
@@ -78,8 +78,12 @@ class ItemChecker:
         return True
 
     def _fits(self, obj: dict[str, Any], spec: _Compiled) -> bool:
-        scalars, cidrs, lists, objects = spec
+        scalars, cidrs, lists, objects, choices = spec
         get = obj.get
+        for name, allowed in choices:
+            value = get(name)
+            if value is not None and (value.__class__ is not str or value not in allowed):
+                return False
         for name, cls in scalars:
             value = get(name)
             if value.__class__ is not cls and value is not None:
@@ -152,8 +156,11 @@ def _compile(spec: dict[str, Any]) -> _Compiled:
     cidrs: list[tuple[str, int]] = []
     lists: list[tuple[str, Any, _Compiled | None]] = []
     objects: list[tuple[str, _Compiled]] = []
+    choices: list[tuple[str, OneOf]] = []
     for name, expected in spec.items():
-        if isinstance(expected, tuple) and expected[0] is DICT:
+        if isinstance(expected, OneOf):
+            choices.append((name, expected))
+        elif isinstance(expected, tuple) and expected[0] is DICT:
             objects.append((name, _compile(expected[1])))
         elif isinstance(expected, tuple) and expected[1] is STR:
             lists.append((name, None, None))
@@ -165,7 +172,7 @@ def _compile(spec: dict[str, Any]) -> _Compiled:
             cidrs.append((name, _FAMILY[expected]))
         else:
             scalars.append((name, expected))
-    return tuple(scalars), tuple(cidrs), tuple(lists), tuple(objects)
+    return tuple(scalars), tuple(cidrs), tuple(lists), tuple(objects), tuple(choices)
 
 
 def _acl_entries_fit(acl: JsonDict) -> bool:

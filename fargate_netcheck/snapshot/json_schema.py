@@ -24,6 +24,7 @@ from fargate_netcheck.snapshot.schema import (
     LIST,
     STR,
     TAG_SPEC,
+    OneOf,
 )
 from fargate_netcheck.snapshot.store import SNAPSHOT_VERSION
 
@@ -100,6 +101,8 @@ def _object(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _field(expected: Any) -> JsonDict:
+    if isinstance(expected, OneOf):
+        return {"type": "string", "enum": sorted(expected)}
     if isinstance(expected, tuple) and expected[0] is DICT:
         return _object(expected[1])
     if isinstance(expected, tuple) and expected[0] is LIST:

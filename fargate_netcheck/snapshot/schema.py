@@ -48,6 +48,16 @@ KINDS: tuple[str, ...] = tuple(ID_FIELDS)
 STR, BOOL, INT, LIST, DICT = str, bool, int, list, dict
 CIDR4, CIDR6, CIDR_ANY = "cidr4", "cidr6", "cidr"
 
+
+class OneOf(frozenset[str]):
+    """A string field whose values AWS documents as a closed set, where the analysis reads one value
+    as permissive: any other is refused, never read as the permissive one (``"Blackhole"`` as an
+    active route, ``"Private"`` as a public NAT gateway would be a guessed ``reachable``)."""
+
+
+ROUTE_STATES = OneOf({"active", "blackhole"})  # a VPC route; a TGW route as collected (state filter)
+NAT_CONNECTIVITY = OneOf({"public", "private"})
+
 # kind -> {field: type}; nested lists of objects as {field: (LIST, {sub: type})}
 # One security-group rule, egress or ingress (DescribeSecurityGroups' IpPermission).
 _SG_PERMISSION = {
@@ -109,14 +119,14 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
                 "LocalGatewayId": STR,
                 "CarrierGatewayId": STR,
                 "CoreNetworkArn": STR,
-                "State": STR,
+                "State": ROUTE_STATES,
                 "Origin": STR,
             },
         ),
     },
     "InternetGateways": {"Attachments": (LIST, {"VpcId": STR, "State": STR})},
     "EgressOnlyInternetGateways": {"Attachments": (LIST, {"VpcId": STR, "State": STR})},
-    "NatGateways": {"SubnetId": STR, "VpcId": STR, "State": STR, "ConnectivityType": STR},
+    "NatGateways": {"SubnetId": STR, "VpcId": STR, "State": STR, "ConnectivityType": NAT_CONNECTIVITY},
     "SecurityGroups": {
         "VpcId": STR,
         "IpPermissionsEgress": (LIST, _SG_PERMISSION),
@@ -184,7 +194,7 @@ FIELD_SPECS: dict[str, dict[str, Any]] = {
             {
                 "DestinationCidrBlock": CIDR_ANY,
                 "PrefixListId": STR,
-                "State": STR,
+                "State": ROUTE_STATES,
                 "Type": STR,
                 "TransitGatewayAttachments": (
                     LIST,
@@ -266,6 +276,11 @@ def _check_fields(obj: dict[str, Any], spec: dict[str, Any], where: str) -> None
                 _check_fields(sub, expected[1], f"{where}: {name}[{i}]")
         elif expected in (CIDR4, CIDR6, CIDR_ANY):
             _check_cidr(value, expected, f"{where}: {name}")
+        elif isinstance(expected, OneOf):
+            if value not in expected if isinstance(value, str) else True:
+                raise InputError(
+                    f"{where}: {name} must be one of {', '.join(sorted(expected))}, found {value!r}"
+                )
         elif expected is INT:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InputError(f"{where}: {name} must be an integer, found {value!r}")

@@ -27,6 +27,7 @@ from fargate_netcheck.snapshot.schema import (
     ID_FIELDS,
     STR,
     TAG_SPEC,
+    OneOf,
     validate_item,
 )
 from fargate_netcheck.snapshot.store import parse_snapshot
@@ -59,6 +60,8 @@ def valid_value(expected: Any) -> st.SearchStrategy[Any]:
         return st.fixed_dictionaries({}, optional={k: valid_value(v) for k, v in expected.items()})
     if isinstance(expected, str):  # a CIDR
         return st.sampled_from({CIDR4: V4, CIDR6: V6}.get(expected, V4 + V6))
+    if isinstance(expected, OneOf):
+        return st.sampled_from(sorted(expected))
     return {
         int: st.integers(-1, 70000),
         bool: st.booleans(),
@@ -75,6 +78,8 @@ def full_value(expected: Any) -> Any:
         return {k: full_value(v) for k, v in expected.items()}
     if isinstance(expected, str):  # a CIDR
         return V6[0] if expected == CIDR6 else V4[0]
+    if isinstance(expected, OneOf):
+        return sorted(expected)[0]
     return {int: 5, bool: True, dict: {"From": 1, "To": 2, "State": "associated"}}.get(expected, "s")
 
 
@@ -230,6 +235,16 @@ def test_unusual_but_valid_values_still_load():
         (
             lambda s: item(s, "NetworkAcls", "acl-default")["Entries"][2].pop("Egress"),
             "s.json: 123456789012/us-east-1: acl-default: rule 100: Egress must be true or false",
+        ),
+        (
+            lambda s: item(s, "RouteTables", "rtb-private")["Routes"][1].update(State="Blackhole"),
+            "s.json: 123456789012/us-east-1: rtb-private: Routes[1]: State must be one of active, blackhole, "
+            "found 'Blackhole'",
+        ),
+        (
+            lambda s: item(s, "NatGateways", "nat-app").update(ConnectivityType="Private"),
+            "s.json: 123456789012/us-east-1: nat-app: ConnectivityType must be one of private, public, "
+            "found 'Private'",
         ),
         (
             lambda s: item(s, "Vpcs", "vpc-app").update(Tags=[{"Key": "Name", "Value": 3}]),
