@@ -24,6 +24,8 @@ from fargate_netcheck.snapshot.references import validate_references
 from fargate_netcheck.snapshot.schema import ID_FIELDS, KINDS, validate_item
 
 SNAPSHOT_VERSION = 1
+_TOP_KEYS = ("snapshot_version", "collected_at", "account_id", "regions", "accounts")
+_ACCOUNT_KEYS = ("regions", "Errors")
 # Kinds whose "id" is not an AWS resource id (a region name, a setting's name) or repeats another
 # kind's by design (a VPC attachment is also a transit gateway attachment).
 _OWN_ID_SPACE = frozenset(
@@ -167,13 +169,20 @@ def _check_items(
 
 
 def _regions(data: JsonDict, name: str) -> Iterator[RegionData]:
+    _known_keys(data, _TOP_KEYS, name, "the top level")
     if "accounts" in data:
+        beside = [key for key in ("regions", "account_id") if key in data]
+        if beside:  # one of the two forms: the other one's data would be silently left out
+            raise InputError(
+                f"{name}: accounts replaces {' and '.join(beside)}: a snapshot has one form or the other"
+            )
         accounts = data["accounts"]
         if not isinstance(accounts, dict):
             raise InputError(f"{name}: accounts must be an object of account id -> {{regions}}")
         for account_id, account in sorted(accounts.items()):
             if not isinstance(account, dict):
                 raise InputError(f"{name}: accounts.{account_id} must be an object")
+            _known_keys(account, _ACCOUNT_KEYS, name, f"accounts.{account_id}")
             errors = account.get("Errors", {})
             if not isinstance(errors, dict) or not all(isinstance(v, str) for v in errors.values()):
                 raise InputError(f"{name}: accounts.{account_id}.Errors must map a step to a message")
@@ -206,11 +215,18 @@ def _account_regions(regions: object, account_id: str | None, where: str) -> Ite
         yield RegionData(account_id=account_id, region=region, items=items, errors=dict(errors))
 
 
-def _suggest(key: str) -> str:
+def _known_keys(obj: JsonDict, known: tuple[str, ...], name: str, where: str) -> None:
+    """An unknown key is refused, as in a region: a typo (``acounts``) would leave its data out."""
+    for key in obj:
+        if key not in known:
+            raise InputError(f"{name}: {where}: unknown key {key!r}{_suggest(key, known)}")
+
+
+def _suggest(key: str, known: tuple[str, ...] = KINDS) -> str:
     import difflib
 
-    close = difflib.get_close_matches(key, KINDS, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(KINDS)})"
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
 
 
 def write_snapshot(data: JsonDict, path: Path) -> None:

@@ -271,3 +271,29 @@ def test_a_vpc_block_not_known_leaves_its_subnets_unchecked():
     ]
     item(snap, "Subnets", "subnet-private")["CidrBlock"] = "100.64.1.0/24"
     assert len(parse_snapshot(snap, "s.json").regions[0].items["Subnets"]) == 3
+
+
+def test_accounts_beside_regions_is_refused_not_half_read(tmp_path, capsys):
+    """Both forms at once: the single-account ``regions`` were silently left out."""
+    snap = healthy()
+    snap["accounts"] = {"222222222222": {"regions": {}}}
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), "accounts replaces regions and account_id")
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "expected"),
+    [
+        ("top", "acounts", "the top level: unknown key 'acounts' (did you mean 'accounts'?)"),
+        ("account", "Regionz", "accounts.222222222222: unknown key 'Regionz' (did you mean 'regions'?)"),
+    ],
+)
+def test_an_unknown_key_above_the_regions_is_refused(tmp_path, capsys, where, key, expected):
+    """A typo there left a whole account out, exit 0."""
+    snap = healthy()
+    if where == "top":
+        snap[key] = {"222222222222": {"regions": {}}}
+    else:
+        body = {"regions": snap.pop("regions"), key: {}}
+        snap.pop("account_id")
+        snap["accounts"] = {"222222222222": body}
+    check_exit_2(capsys, write(snap, tmp_path / "s.json"), expected)
