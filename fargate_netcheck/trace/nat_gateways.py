@@ -75,6 +75,17 @@ def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     if state != "available":
         walk.failed(CheckCode.NAT_NOT_AVAILABLE, nat, f"NAT gateway {nat} is {state}, not available")
         return None
+    subnet = g.nodes.get(item.get("SubnetId") or "", {}).get("item") or {}
+    # its subnet's VPC, where it sits, first (its own VpcId is the same in anything AWS wrote)
+    home = next((v for v in (subnet.get("VpcId"), item.get("VpcId")) if v and v != pos.vpc_id), None)
+    if home:  # AWS refuses such a route: a plan's wrong id, a hand-written file
+        walk.failed(
+            CheckCode.TARGET_MISSING,
+            nat,
+            f"route {route.describe()} in {walk.path[-2]} points to NAT gateway {nat} of {home}, not of "
+            f"{pos.vpc_id}: a route can only send traffic to a NAT gateway in its own VPC",
+        )
+        return None
     if pos.destination.version == 6:
         return split(walk, pos, NAT64, partial(_nat64, nat), partial(_not_nat64, nat))
     if item.get("ConnectivityType", "public") != "private":

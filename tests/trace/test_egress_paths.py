@@ -288,3 +288,17 @@ def test_a_subnet_whose_route_table_association_is_changing_is_unknown_not_the_m
     r = trace(snap, "subnet-private")
     assert (r.verdict, codes(r)) == (Verdict.UNKNOWN, {CheckCode.ROUTE_TABLE_MISSING})
     assert "rtb-private is disassociating" in r.reason
+
+
+def test_a_route_to_a_nat_gateway_of_another_vpc_is_blocked_there():
+    """AWS refuses such a route; a plan with a wrong id, or a hand-written file, has one. It was
+    followed, and the other VPC's internet gateway checked as if it were this VPC's."""
+    snap = healthy()
+    region(snap)["Vpcs"].append({"VpcId": "vpc-other", "CidrBlock": "10.9.0.0/16"})
+    region(snap)["Subnets"].append(
+        {"SubnetId": "subnet-other", "VpcId": "vpc-other", "CidrBlock": "10.9.0.0/24"}
+    )
+    item(snap, "NatGateways", "nat-app")["SubnetId"] = "subnet-other"
+    r = trace(snap, "subnet-private")
+    assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "nat-app")
+    assert "of vpc-other, not of vpc-app" in r.reason
