@@ -85,19 +85,27 @@ GW007 = from_checks(
     name="nat-instance-unusable",
     title="The NAT instance cannot forward the traffic",
     severity="error",
-    codes=[CheckCode.NAT_INSTANCE_DOWN, CheckCode.NAT_INSTANCE_SRC_DST, CheckCode.NAT_INSTANCE_NO_PUBLIC_IP],
+    codes=[
+        CheckCode.NAT_INSTANCE_DOWN,
+        CheckCode.NAT_INSTANCE_SRC_DST,
+        CheckCode.NAT_INSTANCE_NO_PUBLIC_IP,
+        CheckCode.NAT_INSTANCE_SG_DENIED,
+    ],
     docs="""
     What it checks: the network interface a route sends internet traffic to (a NAT instance) is in
     use, has a public IP and has its source/destination check turned off, and the instance is
-    `running`; its subnet must route to an internet gateway (GW005).
+    `running`; its security groups let the task's traffic in (from the task subnet's range or one
+    of the task's groups) and out to the destination on each port; its subnet must route to an
+    internet gateway (GW005).
     Why it matters: with the source/destination check on, EC2 drops every packet not addressed to
     the instance itself; without a public IP the instance cannot translate to the internet; a
-    stopped or stopping instance forwards nothing, though its interface stays in use.
+    stopped or stopping instance forwards nothing, though its interface stays in use; its groups
+    filter the traffic it forwards like any instance's.
     Example: a NAT instance launched from a plain Amazon Linux AMI without `--no-source-dest-check`.
     Fix: `aws ec2 modify-instance-attribute --instance-id i-... --no-source-dest-check`, attach an
     Elastic IP, or replace the instance with a NAT gateway.
     """,
-    remediation="Start the NAT instance, turn off its source/destination check and give it a public IP, or use a NAT gateway.",
+    remediation="Start the NAT instance, turn off its source/destination check, give it a public IP and open its security groups to the task's traffic, or use a NAT gateway.",
 )
 
 GW008 = from_checks(

@@ -117,6 +117,9 @@ class CheckCode(StrEnum):
     NAT_INSTANCE_DOWN = "nat-instance.not-in-use"
     NAT_INSTANCE_SRC_DST = "nat-instance.source-dest-check"
     NAT_INSTANCE_NO_PUBLIC_IP = "nat-instance.no-public-ip"
+    NAT_INSTANCE_SG = "nat-instance.security-groups"  # its groups let the task's traffic in and out
+    NAT_INSTANCE_SG_DENIED = "nat-instance.security-groups-denied"
+    NAT_INSTANCE_SG_PARTIAL = "nat-instance.security-groups-partial"
     # Transit gateways
     TGW = "tgw"
     TGW_NOT_AVAILABLE = "tgw.not-available"

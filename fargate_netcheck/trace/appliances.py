@@ -28,6 +28,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
 from fargate_netcheck.trace.firewall_policy import firewall_of
 from fargate_netcheck.trace.hops import Handler, Position, Step, task_ipv6_range
+from fargate_netcheck.trace.nat_instance_groups import NatInstanceGroups
 from fargate_netcheck.trace.returns import NatReturn, back_to, edge_table_changing, record_delivery
 from fargate_netcheck.trace.routing import route_pieces
 from fargate_netcheck.trace.tgw_attachments import subnet_az
@@ -327,7 +328,8 @@ def nat_instance(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Posi
         eni,
         f"{label} is in use, running, with public IP {public_ip} and source/destination check off",
     )
-    walk.notes.append(f"the security groups and NAT setup inside {label} are not evaluated")
+    walk.notes.append(f"the NAT setup inside {label} (its iptables rules) is not evaluated")
+    walk.nat_instances.append(NatInstanceGroups(eni, label, pos.task_source))
     walk.hop(subnet)
     if subnet != pos.subnet_id:
         walk.crossings.append(Crossing(subnet, pos.task_source))

@@ -235,6 +235,8 @@ class Tracer:
                 blocks.append(self.filters.task_egress(walk, target, vpc_id, destination, port))
             for crossing in walk.crossings:
                 blocks.extend(self.filters.acl_crossing(walk, crossing, destination, port))
+            for nat_instance in walk.nat_instances:
+                nat_instance.check(g, self.filters, walk, target, destination, port)
             self.filters.together(walk, destination, port, [b for b in blocks if b is not None])
         if not target.evaluate_security_groups:
             walk.notes.append("security groups not evaluated (no task security groups given)")

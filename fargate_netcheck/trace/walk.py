@@ -19,6 +19,7 @@ from fargate_netcheck.snapshot.parse import Network
 if TYPE_CHECKING:
     from fargate_netcheck.snapshot.store import RegionData
     from fargate_netcheck.trace.destination import Destination
+    from fargate_netcheck.trace.nat_instance_groups import NatInstanceGroups
 
 
 class ReturnLeg(Protocol):
@@ -59,6 +60,7 @@ class Walk:
     notes: list[str] = field(default_factory=list)
     returns: list[ReturnLeg] = field(default_factory=list)
     destination: Destination | None = None  # the piece of a split this walk carries; None: the whole
+    nat_instances: list[NatInstanceGroups] = field(default_factory=list)  # their groups: checked per port
 
     def fork(self, destination: Destination) -> Walk:
         """A copy of this walk so far that goes on with ``destination`` (a piece of a split)."""
@@ -70,6 +72,7 @@ class Walk:
             list(self.notes),
             list(self.returns),
             destination,
+            list(self.nat_instances),
         )
 
     def carried(self, whole: Destination) -> Destination:

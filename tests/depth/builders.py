@@ -293,8 +293,17 @@ def with_egress_only_ipv6(snap: dict[str, Any], *, keep_ipv4_default: bool = Tru
 
 
 def nat_instance(**eni: Any) -> dict[str, Any]:
-    """healthy() with rtb-private sending 0.0.0.0/0 to NAT instance i-nat (eni-nat in subnet-public)."""
+    """healthy() with rtb-private sending 0.0.0.0/0 to NAT instance i-nat (eni-nat in subnet-public),
+    whose group sg-nat lets the VPC in and everything out, as AWS's NAT instance guide sets it up."""
     snap = healthy()
+    region(snap)["SecurityGroups"].append(
+        {
+            "GroupId": "sg-nat",
+            "VpcId": "vpc-app",
+            "IpPermissions": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}],
+            "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+        }
+    )
     default_route(snap, "rtb-private").pop("NatGatewayId")
     default_route(snap, "rtb-private").update(InstanceId="i-nat", NetworkInterfaceId="eni-nat")
     region(snap)["NetworkInterfaces"] = [
@@ -306,6 +315,7 @@ def nat_instance(**eni: Any) -> dict[str, Any]:
             "SourceDestCheck": False,
             "Association": {"PublicIp": "198.51.100.10"},
             "Attachment": {"InstanceId": "i-nat", "DeviceIndex": 0},
+            "Groups": [{"GroupId": "sg-nat", "GroupName": "nat"}],
             **eni,
         }
     ]

@@ -150,7 +150,48 @@ def test_nat_instance_with_public_ip_and_check_off_is_reachable():
     r = result(nat_instance(), "subnet-private", OPEN).internet_egress
     assert r.verdict is Verdict.REACHABLE
     assert r.path == ["subnet-private", "rtb-private", "eni-nat", "subnet-public", "rtb-public", "igw-app"]
-    assert "NAT setup inside NAT instance i-nat (eni-nat) are not evaluated" in r.reason
+    assert "NAT setup inside NAT instance i-nat (eni-nat) (its iptables rules) is not evaluated" in r.reason
+    inbound, outbound = passed(r, CheckCode.NAT_INSTANCE_SG)  # in from the task, out to the internet
+    assert "ingress allows TCP 443 from 10.0.1.0/24" in inbound and "sg-nat" in outbound
+
+
+@pytest.mark.parametrize(
+    ("ingress", "egress", "verdict", "code"),
+    [
+        ([], [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}], Verdict.UNREACHABLE, "denied"),
+        ([{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}], [], Verdict.UNREACHABLE, "denied"),
+        (
+            [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}],
+            [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/1"}]}],
+            Verdict.UNKNOWN,
+            "partial",
+        ),
+        (
+            [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": "sg-open"}]}],
+            [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+            Verdict.REACHABLE,
+            None,
+        ),
+    ],
+)
+def test_the_nat_instance_groups_must_let_the_task_in_and_out(ingress, egress, verdict, code):
+    """Its interface's groups filter what it forwards (AWS's guide: in from the private subnets,
+    out on the ports used); they were not evaluated, so a closed group read reachable."""
+    snap = nat_instance()
+    item(snap, "SecurityGroups", "sg-nat").update(IpPermissions=ingress, IpPermissionsEgress=egress)
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is verdict
+    if code == "denied":
+        assert (r.blocked_at, codes(r)) == ("sg-nat", {CheckCode.NAT_INSTANCE_SG_DENIED})
+    elif code == "partial":
+        assert codes(r) == {CheckCode.NAT_INSTANCE_SG_PARTIAL}
+
+
+def test_a_nat_instance_without_its_groups_in_the_snapshot_is_unknown():
+    snap = nat_instance()
+    del region(snap)["NetworkInterfaces"][0]["Groups"]
+    r = result(snap, "subnet-private", OPEN).internet_egress
+    assert r.verdict is Verdict.UNKNOWN and "no Groups" in r.reason
 
 
 def test_route_naming_only_the_instance_finds_its_interface():
