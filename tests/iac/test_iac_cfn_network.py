@@ -177,7 +177,7 @@ def test_a_task_property_of_the_wrong_shape_names_the_resource_and_its_line(tmp_
         "  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      NetworkConfiguration:\n"
         "        AwsvpcConfiguration: {Subnets: 5}\n"
     )
-    with pytest.raises(InputError, match=r"net\.yaml:\d+: resource Svc: a property has the wrong shape"):
+    with pytest.raises(InputError, match=r"net/Svc \(.*net\.yaml:\d+\): Subnets must be a list"):
         region(tmp_path, VPC + service)
 
 

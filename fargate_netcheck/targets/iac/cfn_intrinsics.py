@@ -28,6 +28,7 @@ from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
 NO_VALUE = object()  # AWS::NoValue: the property or list item is removed
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")  # eu-west-1, us-gov-west-1, ap-southeast-7
 
 
 @dataclass(slots=True)
@@ -85,7 +86,7 @@ class Evaluator:
         return f"{self.t.stack}/{logical_id}"
 
     def pseudo(self, name: str) -> Any:
-        return {
+        values = {
             "AWS::Region": self.ctx.region,
             "AWS::AccountId": self.ctx.account,
             "AWS::Partition": self.ctx.partition,
@@ -94,7 +95,10 @@ class Evaluator:
             "AWS::StackId": Unknown("AWS::StackId is assigned at deployment"),
             "AWS::NotificationARNs": [],
             "AWS::NoValue": NO_VALUE,
-        }.get(name, Unknown(f"unknown pseudo parameter {name}"))
+        }
+        if name not in values:  # CloudFormation refuses the template: not a deploy-time unknown
+            raise InputError(f"{self.t.shown}: Ref {name!r}: no such pseudo parameter")
+        return values[name]
 
     def ref(self, name: Any) -> Any:
         if not isinstance(name, str):
@@ -222,6 +226,11 @@ class Evaluator:
 
     def get_azs(self, arg: Any) -> Any:
         region = self.value(arg)
+        if isinstance(region, Unknown):
+            return region
+        named = isinstance(region, str) and (region == "" or _REGION.fullmatch(region) is not None)
+        if region is not None and not named:  # CloudFormation refuses the template
+            raise InputError(f"{self.t.shown}: Fn::GetAZs takes a region name, found {region!r}")
         if region in ("", None, self.ctx.region):
             return list(self.ctx.azs)
         return Unknown(f"the availability zones of region {region}")

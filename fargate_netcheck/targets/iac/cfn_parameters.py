@@ -60,9 +60,10 @@ def _from_file(path: Path) -> dict[str, str]:
 
 
 def _scalar(path: Path, key: Any, value: Any) -> str:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise InputError(f"{path}: parameter {key}: its value must be a string")
+    """A parameter's value: a string, as ``aws cloudformation`` takes it (it refuses a number)."""
+    if isinstance(value, str):
+        return value
+    raise InputError(f"{path}: parameter {key}: ParameterValue must be a string, found {value!r}")
 
 
 def parameter_values(t: Template, given: dict[str, str]) -> JsonDict:

@@ -13,7 +13,7 @@ from typing import Any
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.targets.iac.cfn_base import as_bool
+from fargate_netcheck.targets.iac.cfn_base import as_bool, check_cidr
 from fargate_netcheck.targets.iac.cfn_intrinsics import NO_VALUE, Evaluator
 from fargate_netcheck.targets.iac.cfn_security import CfnSecurity
 from fargate_netcheck.targets.iac.cfn_transit import CfnTransit
@@ -33,6 +33,33 @@ EC2 = "AWS::EC2::"
 # resource's data), not their own id, even when named ``...Id``.
 _ANY_ATTRIBUTES = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource", "Custom::")
 
+# Fn::GetAtt's attributes of the network types whose return values CloudFormation documents (the
+# resource's own id first); an attribute not listed is refused, as CloudFormation refuses it.
+_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    f"{EC2}VPC": (
+        "VpcId",
+        "CidrBlock",
+        "CidrBlockAssociations",
+        "DefaultNetworkAcl",
+        "DefaultSecurityGroup",
+        "Ipv6CidrBlocks",
+    ),
+    f"{EC2}Subnet": (
+        "SubnetId",
+        "AvailabilityZone",
+        "AvailabilityZoneId",
+        "BlockPublicAccessStates",
+        "CidrBlock",
+        "Ipv6CidrBlocks",
+        "NetworkAclAssociationId",
+        "OutpostArn",
+        "VpcId",
+    ),
+    f"{EC2}SecurityGroup": ("GroupId", "VpcId"),
+    f"{EC2}RouteTable": ("RouteTableId",),
+    f"{EC2}InternetGateway": ("InternetGatewayId",),
+}
+
 
 def vpc_defaults(vpc_id: str) -> VpcDefaults:
     return VpcDefaults(
@@ -41,13 +68,24 @@ def vpc_defaults(vpc_id: str) -> VpcDefaults:
 
 
 def attribute(ev: Evaluator, logical: str, attr: str) -> Any:
-    """``Fn::GetAtt`` of a resource: ids are known, addresses AWS assigns are not."""
+    """``Fn::GetAtt`` of a resource: ids are known, addresses AWS assigns are not. An attribute a
+    network type in ``_ATTRIBUTES`` does not have is a template CloudFormation refuses; other types'
+    attributes are read as before (a property, an ``...Id``, else unknown until deployment)."""
     resource = ev.resources[logical]
     rtype = resource.get("Type") if isinstance(resource, dict) else None
     rid = ev.resource_id(logical)
     props = resource.get("Properties") or {}
     if isinstance(rtype, str) and rtype.startswith(_ANY_ATTRIBUTES):
         return Unknown(f"{rid}.{attr} is what the {rtype} returns at deployment")
+    known = _ATTRIBUTES.get(rtype) if isinstance(rtype, str) else None
+    if known is not None:
+        if attr not in known:
+            raise InputError(
+                f"{ev.t.shown}: Fn::GetAtt {logical}.{attr}: an {rtype} has no attribute {attr!r} "
+                f"(it has {', '.join(known)})"
+            )
+        if attr == known[0]:  # the resource's own id
+            return rid
     if rtype == f"{EC2}VPC":
         defaults = vpc_defaults(rid)
         special = {
@@ -59,7 +97,7 @@ def attribute(ev: Evaluator, logical: str, attr: str) -> Any:
             return special[attr]
     if attr in props and attr not in ("Tags",):
         return ev.value(props[attr])
-    if attr == "Id" or attr.endswith("Id") or attr == "Arn":
+    if known is None and (attr == "Id" or attr.endswith("Id") or attr == "Arn"):
         return rid
     return Unknown(f"{rid}.{attr} is set by AWS at deployment")
 
@@ -221,6 +259,10 @@ class CfnResources(CfnSecurity, CfnTransit):
                 {"Cidr": e.get("Cidr"), "Description": e.get("Description", "")} for e in g("Entries") or []
             ],
         }
+        for entry in item["Entries"]:
+            check_cidr(
+                entry["Cidr"], f"{self.where(logical)}: an entry's Cidr", ipv6=":" in str(entry["Cidr"])
+            )
         self.net.add("ManagedPrefixLists", {k: v for k, v in item.items() if v is not None})
 
     def peering(self, logical: str, props: JsonDict) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.json_types import JsonDict
-from fargate_netcheck.targets.iac.cfn_base import CfnBase, as_bool
+from fargate_netcheck.targets.iac.cfn_base import CfnBase, as_bool, check_cidr
 from fargate_netcheck.targets.iac.cfn_intrinsics import NO_VALUE
 from fargate_netcheck.targets.iac.network import allow_all_out
 from fargate_netcheck.targets.iac.rules_shape import acl_entry, permission
@@ -36,6 +36,13 @@ class CfnSecurity(CfnBase):
         self.net.add("SecurityGroups", {k: v for k, v in item.items() if v is not None})
 
     def rule(self, logical: str, rule: JsonDict, side: str) -> JsonDict:
+        if not isinstance(rule, dict):
+            raise InputError(
+                f"{self.where(logical)}: a security group rule must be a mapping, found {rule!r}"
+            )
+        for key in ("CidrIp", "CidrIpv6"):
+            if rule.get(key):
+                check_cidr(rule[key], f"{self.where(logical)}: a rule's {key}", ipv6=key == "CidrIpv6")
         pl = rule.get(f"{side}PrefixListId")
         group = rule.get(f"{side}SecurityGroupId") or (
             rule.get("SourceSecurityGroupName") if side == "Source" else None

@@ -41,6 +41,8 @@ def _networks_of(ev: Evaluator, logical: str, resource: Any) -> list[TaskNetwork
         if rtype in _AWSVPC:  # NetworkConfiguration evaluated first: it may be an Fn::If
             config = ev.value(props.get("NetworkConfiguration"))
             key = _AWSVPC[rtype]
+            if config is not None and not isinstance(config, (dict, Unknown)):
+                raise InputError(f"{_where(ev, logical)}: NetworkConfiguration must be a mapping")
             if isinstance(config, Unknown) or (isinstance(config, dict) and key in config):
                 raw = config if isinstance(config, Unknown) else config[key]
                 out.append(_network(ev, logical, raw, props.get("TaskDefinition")))
@@ -66,20 +68,30 @@ def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str =
     source = f"cloudformation:{ev.resource_id(logical)}{suffix}"
     location = ev.t.location(logical, ev.resources)
     value = ev.value(raw)
+    where = _where(ev, logical)
+    if not isinstance(value, (dict, Unknown)):
+        raise InputError(f"{where}: the awsvpc configuration must be a mapping, found {_shown(value)}")
     config = value if isinstance(value, dict) else {}
-    subnets, groups = config.get("Subnets") or [], config.get("SecurityGroups") or []
+    subnets, groups = config.get("Subnets", []), config.get("SecurityGroups", [])
     problems = []
     unknown = value if isinstance(value, Unknown) else first_unknown([subnets, groups])
     if unknown is not None:
         problems.append(
             f"{source}: its subnets or security groups are not known before deployment ({unknown.reason})"
         )
-        subnets = []
-    public = config.get("AssignPublicIp")
+        subnets, groups = [], []
+    for name, ids in (("Subnets", subnets), ("SecurityGroups", groups)):
+        if not isinstance(ids, list):  # a string is one id where a list belongs: never its characters
+            raise InputError(f"{where}: {name} must be a list, found {_shown(ids)}")
+        if not all(isinstance(i, str) and i for i in ids):
+            raise InputError(f"{where}: {name} must be a list of ids, found {_shown(ids)}")
+    public = config.get("AssignPublicIp", "DISABLED")
     public_unknown = first_unknown(public)
     if public_unknown is not None:
         problems.append(f"{source}: AssignPublicIp is not known before deployment ({public_unknown.reason})")
         subnets = []
+    elif not isinstance(public, str) or public.upper() not in ("ENABLED", "DISABLED"):
+        raise InputError(f"{where}: AssignPublicIp must be ENABLED or DISABLED, found {_shown(public)}")
     awslogs, secrets, images = _needs(ev, ev.value(task_def))
     return TaskNetwork(
         source=source,
@@ -92,6 +104,14 @@ def _network(ev: Evaluator, logical: str, raw: Any, task_def: Any, suffix: str =
         secrets_from=secrets,
         images=images,
     )
+
+
+def _where(ev: Evaluator, logical: str) -> str:
+    return f"{ev.resource_id(logical)} ({ev.t.where(logical, ev.resources)})"
+
+
+def _shown(value: Any) -> str:
+    return " ".join(repr(value).split())[:80]
 
 
 def _needs(ev: Evaluator, task_def: Any) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:

@@ -101,6 +101,31 @@ def _long_form(name: str) -> Callable[[CfnLoader, Node], Any]:
 for _name in ("Ref", "Condition", "GetAtt", *_FUNCTIONS):
     CfnLoader.add_constructor(f"!{_name}", _long_form(_name))
 
+_MAPPING = "tag:yaml.org,2002:map"
+_located_mapping = LocatedLoader.yaml_constructors[_MAPPING]
+
+
+def _unique_mapping(loader: CfnLoader, node: Node) -> Any:
+    """A mapping whose keys are written once: CloudFormation refuses a template with a key twice
+    (two resources ``S:``), where YAML loaders keep the last. Keys merged in by ``<<`` may be
+    overridden, as YAML allows."""
+    if isinstance(node, MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise InputError(
+                    f"{loader.display_path}:{line}: duplicate key {key_node.value!r} "
+                    f"(first at line {seen[key_node.value]})"
+                )
+            seen[key_node.value] = line
+    return _located_mapping(loader, node)
+
+
+CfnLoader.add_constructor(_MAPPING, _unique_mapping)
+
 
 def load_template(path: Path, stack: str | None = None) -> Template:
     """Read ``path`` (YAML or JSON, by content). Bad input raises a one-line ``InputError``."""
@@ -176,6 +201,9 @@ def _load_json(text: str, shown: str) -> Any:
                 raise json.JSONDecodeError("Expecting property name enclosed in double quotes", s, end)
             key_at = end
             key, end = scan_once(s, end)  # a string, read by the decoder's own (strict) parse_string
+            if key in out:  # CloudFormation refuses a template with a key twice; json keeps the last
+                first = out.locations[key].line
+                raise json.JSONDecodeError(f"duplicate key {key!r} (first at line {first})", s, key_at)
             end = _skip(s, end)
             if s[end : end + 1] != ":":
                 raise json.JSONDecodeError("Expecting ':' delimiter", s, end)
@@ -186,8 +214,22 @@ def _load_json(text: str, shown: str) -> Any:
             if closed:
                 return out, end
 
+    def parse_array(state: tuple[str, int], scan_once: _ScanOnce) -> tuple[LocatedList, int]:
+        s, end = state
+        out = LocatedList()
+        end = _skip(s, end)
+        if s[end : end + 1] == "]":
+            return out, end + 1
+        while True:
+            out.item_locations.append(SourceLocation(shown, lines.line(end)))
+            value, end = scan_once(s, end)
+            out.append(value)
+            end, closed = _after_item(s, end, "]")
+            if closed:
+                return out, end
+
     decoder.parse_object = parse_object
-    decoder.parse_array = _parse_array
+    decoder.parse_array = parse_array
     # typeshed declares only json.scanner.make_scanner; the pure-Python one (undocumented, in
     # CPython since 2.6) is the one that calls parse_object/parse_array back, the C one does not.
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
@@ -202,20 +244,6 @@ def _load_json(text: str, shown: str) -> Any:
     except ValueError as exc:  # a number past Python's digit limit (int_max_str_digits)
         raise InputError(f"{shown}: not valid JSON: {exc}") from None
     return value
-
-
-def _parse_array(state: tuple[str, int], scan_once: _ScanOnce) -> tuple[LocatedList, int]:
-    s, end = state
-    out = LocatedList()
-    end = _skip(s, end)
-    if s[end : end + 1] == "]":
-        return out, end + 1
-    while True:
-        value, end = scan_once(s, end)
-        out.append(value)
-        end, closed = _after_item(s, end, "]")
-        if closed:
-            return out, end
 
 
 def _after_item(s: str, end: int, closer: str) -> tuple[int, bool]:

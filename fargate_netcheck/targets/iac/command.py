@@ -53,7 +53,7 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
     if options.templates:
         networks += load_stacks(StackInputs(options.templates, options.stack_names, parameters), ctx, net)
     for plan in options.plans:
-        from fargate_netcheck.targets.iac.terraform_plan import load_plan
+        from fargate_netcheck.targets.iac.terraform_load import load_plan
 
         networks += load_plan(plan, net, overlay=snapshot is not None)
     if snapshot is None:
@@ -75,10 +75,11 @@ def build_iac_snapshot(options: IacOptions, base: Callable[[], Snapshot | None])
     try:
         return IacResult(parse_snapshot(data, name), tuple(networks))
     except InputError as exc:
+        # only a reference to an id nothing declares is helped by a scan of the account
         hint = (
-            ""
-            if snapshot is not None
-            else " (an id the code does not create: pass --snapshot, a scan of the account)"
+            " (an id the code does not create: pass --snapshot, a scan of the account)"
+            if snapshot is None and " is not in " in str(exc)
+            else ""
         )
         raise InputError(f"{exc}{hint}") from None
 

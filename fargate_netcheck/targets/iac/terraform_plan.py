@@ -17,11 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fargate_netcheck.core.errors import InputError
-from fargate_netcheck.core.input_limits import read_limited
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import SourceLocation
-from fargate_netcheck.targets.iac.cfn_template import MAX_TEMPLATE_BYTES, _load_json
 from fargate_netcheck.targets.iac.values import Unknown
 
 _INDEX = re.compile(r"\[([^\]]*)\]")
@@ -287,100 +284,3 @@ def _has_unknown(node: Any) -> bool:
 
 def _dotted(path: tuple[Any, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
-def read_plan(path: Path) -> Plan:
-    """Load and check a plan's JSON; a bad file is a one-line InputError."""
-    try:
-        text = read_limited(path, "plan", 20 * MAX_TEMPLATE_BYTES, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    data = _load_json(text, str(path)) if text.lstrip().startswith("{") else None
-    if (
-        not isinstance(data, dict)
-        or "format_version" not in data
-        or ("resource_changes" not in data and "planned_values" not in data)
-    ):
-        raise InputError(
-            f"{path}: not a Terraform plan in JSON (write it with `terraform show -json PLANFILE`)"
-        )
-    if not str(data["format_version"]).startswith("1."):
-        raise InputError(f"{path}: plan format_version {data['format_version']!r} is not 1.x")
-    instances: dict[str, Instance] = {}
-    for i, change in enumerate(data.get("resource_changes") or []):
-        inst = _instance(change, path, i)
-        if inst is not None:
-            instances[inst.address] = inst
-    for resource in _planned(data.get("planned_values", {}).get("root_module") or {}):
-        if resource.get("mode") == "managed" and resource.get("address") not in instances:
-            inst = _instance(
-                {**resource, "change": {"actions": ["no-op"], "after": resource.get("values")}}, path, -1
-            )
-            if inst is not None:
-                instances[inst.address] = inst
-    prior = (data.get("prior_state") or {}).get("values", {}).get("root_module") or {}
-    known_data = {
-        r["address"]: r.get("values") or {}
-        for r in _planned(prior)
-        if r.get("mode") == "data" and "address" in r
-    }
-    config = (data.get("configuration") or {}).get("root_module") or {}
-    return Plan(path, instances, config if isinstance(config, dict) else {}, known_data)
-
-
-def _planned(module: JsonDict) -> list[JsonDict]:
-    out = [r for r in module.get("resources") or [] if isinstance(r, dict)]
-    for child in module.get("child_modules") or []:
-        if isinstance(child, dict):
-            out += _planned(child)
-    return out
-
-
-def _instance(change: Any, path: Path, i: int) -> Instance | None:
-    if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
-        return None
-    body = change.get("change") or {}
-    address, rtype, name = change.get("address"), change.get("type"), change.get("name")
-    if not (isinstance(address, str) and isinstance(rtype, str) and isinstance(name, str)) or not (
-        address and rtype and name and isinstance(body, dict)
-    ):
-        raise InputError(f"{path}: resource_changes[{i}] lacks address, type, name or change")
-    actions = body.get("actions") or ["no-op"]
-    if not isinstance(actions, list):
-        raise InputError(f"{path}: {address}: change.actions must be a list")
-    location = getattr(change, "locations", {}).get("address") or SourceLocation(str(path))
-    return Instance(
-        address=address,
-        module=change.get("module_address") or "",
-        type=rtype,
-        name=name,
-        index=change.get("index"),
-        actions=tuple(actions),
-        before=body.get("before") if isinstance(body.get("before"), dict) else None,
-        after=body.get("after") if isinstance(body.get("after"), dict) else None,
-        after_unknown=body.get("after_unknown") or {},
-        location=location,
-    )
-
-
-def load_plan(path: Path, net: Any, overlay: bool) -> list[Any]:
-    """Apply the plan at ``path`` to ``net`` (a ``Network``); the task networks it declares."""
-    from fargate_netcheck.targets.iac.terraform_resources import ORDER, TfResources
-    from fargate_netcheck.targets.iac.terraform_tasks import task_networks
-
-    plan = read_plan(path)
-    builder = TfResources(plan, net, overlay)
-    rank = {t: i for i, t in enumerate(ORDER)}
-    ordered = sorted(plan.instances.values(), key=lambda i: (rank.get(i.type, len(rank)), i.address))
-    for step in (builder.apply, builder.apply_delete):
-        for inst in ordered:
-            try:
-                step(inst)
-            except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
-                where = (
-                    f"{inst.location.path}:{inst.location.line}" if inst.location.line else inst.location.path
-                )
-                raise InputError(f"{where}: {inst.address}: a value has the wrong shape ({exc})") from None
-    return task_networks(plan)
