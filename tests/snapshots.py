@@ -125,8 +125,9 @@ def _healthy() -> dict[str, Any]:
                 ],
                 "EgressOnlyInternetGateways": [],
                 "SecurityGroups": [
-                    {
+                    {  # the VPC's default group, with AWS's default egress (ECS's for a task naming none)
                         "GroupId": "sg-open",
+                        "GroupName": "default",
                         "VpcId": "vpc-app",
                         "IpPermissionsEgress": copy.deepcopy(ALL_EGRESS),
                     },

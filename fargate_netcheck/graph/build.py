@@ -7,7 +7,8 @@ Node key: the AWS id. Node attributes: ``kind``, ``item`` (the verbatim AWS item
 - subnet -> vpc ``in-vpc``; subnet -> route-table ``uses-route-table`` (``explicit``: bool; the main
   table *of the same VPC* when the subnet has no explicit association; none, and the subnet's
   ``route_table_changing`` says why, while an association of it, or the main association of its VPC
-  when it has none of its own, is associating or disassociating);
+  when it has none of its own, is associating or disassociating; ``route_table_unlisted`` names a
+  table of its VPC without ``Associations``, which may be its own or the main one);
   subnet -> nacl ``uses-nacl``
 - route-table, sg, nacl, vpce -> vpc ``in-vpc``; nat, vpce -> subnet ``in-subnet``
 - route-table -> target ``routes-to`` (``destinations``); a target absent from the snapshot gets a
@@ -194,8 +195,8 @@ def _add_region(g: nx.DiGraph, rd: RegionData, networks: Networks) -> None:
         if nat.get("SubnetId") in g:
             g.add_edge(nat["NatGatewayId"], nat["SubnetId"], rel="in-subnet")
     _add_endpoints(g, rd)
-    for pl in rd.items.get("ManagedPrefixLists", []):
-        attrs[pl["PrefixListId"]]["prefixes"] = parse_prefix_list_entries(pl, networks)
+    for pl in rd.items.get("ManagedPrefixLists", []) if rd.collected("ManagedPrefixLists") else ():
+        attrs[pl["PrefixListId"]]["prefixes"] = parse_prefix_list_entries(pl, networks)  # else: unknown
     for pcx in rd.items.get("VpcPeeringConnections", []):
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
             vpc_id = (pcx.get(side) or {}).get("VpcId")
@@ -208,6 +209,7 @@ def _add_route_tables(
 ) -> None:
     main_of_vpc: dict[str, str] = {}
     main_changing: dict[str, str] = {}  # vpc -> why its main association is not settled
+    unlisted: dict[str, str] = {}  # vpc -> a route table of it without Associations (not known)
     explicit: dict[str, str] = {}
     changing: set[str] = set()
     attrs = g._node
@@ -223,8 +225,12 @@ def _add_route_tables(
             if r is not None
         )
         attrs[rtb_id]["routes"] = routes
+        if rtb.get("Routes") is None:
+            attrs[rtb_id]["routes_unlisted"] = True
         if rtb.get("VpcId"):
             g.add_edge(rtb_id, rtb["VpcId"], rel="in-vpc")
+        if rtb.get("Associations") is None and rtb.get("VpcId"):  # AWS always lists them, [] for none
+            unlisted.setdefault(rtb["VpcId"], rtb_id)
         for assoc in rtb.get("Associations") or []:
             state = (assoc.get("AssociationState") or {}).get("State") or "associated"  # null, as absent
             if state in _CHANGING and assoc.get("SubnetId") in attrs:
@@ -255,6 +261,10 @@ def _add_route_tables(
     for subnet in subnets if main_changing else ():  # on its VPC's main table while it is replaced
         if (why := main_changing.get(subnet.get("VpcId", ""))) and subnet["SubnetId"] not in explicit:
             attrs[subnet["SubnetId"]].setdefault("route_table_changing", why)
+            changing.add(subnet["SubnetId"])
+    for subnet in subnets if unlisted else ():  # a table whose associations are not known may be its
+        if (rtb_id := unlisted.get(subnet.get("VpcId", ""))) and subnet["SubnetId"] not in explicit:
+            attrs[subnet["SubnetId"]]["route_table_unlisted"] = rtb_id
             changing.add(subnet["SubnetId"])
     g.add_edges_from(_table_of_subnets(subnets, explicit, main_of_vpc, changing))
 

@@ -61,10 +61,42 @@ def cli_targets(g: nx.DiGraph, subnets: list[str], groups: list[str], assign_pub
     for sg in groups:
         if g.nodes.get(sg, {}).get("kind") != "sg" and not _failed(g, "SecurityGroups"):
             raise InputError(f"unknown security group {sg}: not in the snapshot{_scope(g)}")
-    return [
-        make_target(g, "cli", s, groups, assign_public_ip, evaluate_security_groups=bool(groups))
-        for s in subnets
-    ]
+    return [_cli_target(g, s, groups, assign_public_ip) for s in subnets]
+
+
+def _cli_target(g: nx.DiGraph, subnet_id: str, groups: list[str], assign_public_ip: bool) -> Target:
+    """Without ``--security-group`` the task is one that names no group: ECS gives it its VPC's
+    default group, which is then checked (not found: unknown, never "not evaluated" and a pass)."""
+    if groups:
+        return make_target(g, "cli", subnet_id, groups, assign_public_ip)
+    default = default_group(g, subnet_id)
+    note = f"no --security-group: ECS uses the VPC's default group {default or '(not in the snapshot)'}"
+    return make_target(
+        g,
+        "cli",
+        subnet_id,
+        (default,) if default else (),
+        assign_public_ip,
+        notes=(note,),
+        security_groups_known=default is not None,
+    )
+
+
+def default_group(g: nx.DiGraph, subnet_id: str) -> str | None:
+    """The VPC's default security group (``GroupName`` ``default``) of ``subnet_id``'s VPC: what ECS gives an
+    awsvpc task that names no group; None when the snapshot does not hold it."""
+    vpc = g.nodes.get(subnet_id, {}).get("item", {}).get("VpcId")
+    if vpc not in g:
+        return None
+    for node, attrs in g.pred[vpc].items():
+        node_attrs = g.nodes[node]
+        if (
+            attrs.get("rel") == "in-vpc"
+            and node_attrs.get("kind") == "sg"
+            and node_attrs["item"].get("GroupName") == "default"
+        ):
+            return node
+    return None
 
 
 def audit_targets(g: nx.DiGraph) -> list[Target]:

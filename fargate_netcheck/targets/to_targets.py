@@ -15,7 +15,7 @@ import networkx as nx
 
 from fargate_netcheck.core.model import Target
 from fargate_netcheck.core.task_network import TaskNetwork
-from fargate_netcheck.targets.subnets import make_target
+from fargate_netcheck.targets.subnets import default_group, make_target
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _groups(
         )
     if tn.security_groups:
         return tn.security_groups, ()
-    default = _default_group(g, subnet)
+    default = default_group(g, subnet)
     return (default,) if default else (), (
         f"no security groups configured: ECS uses the VPC's default group {default or '(not found)'}",
     )
@@ -112,18 +112,3 @@ def _groups(
 def _at(tn: TaskNetwork, field: str) -> tuple[str | None, int | None]:
     loc = tn.locations.get(field)
     return (loc.path, loc.line) if loc else (None, None)
-
-
-def _default_group(g: nx.DiGraph, subnet_id: str) -> str | None:
-    vpc = g.nodes.get(subnet_id, {}).get("item", {}).get("VpcId")
-    if vpc not in g:
-        return None
-    for node, attrs in g.pred[vpc].items():
-        node_attrs = g.nodes[node]
-        if (
-            attrs.get("rel") == "in-vpc"
-            and node_attrs.get("kind") == "sg"
-            and node_attrs["item"].get("GroupName") == "default"
-        ):
-            return node
-    return None

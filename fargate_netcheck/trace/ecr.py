@@ -72,6 +72,11 @@ def ecr_pull(tracer: Tracer, target: Target, internet_egress: PathResult | None 
     if node.get("kind") != "subnet":
         return _own_region(tracer, target, internet_egress)
     region = str(node.get("region") or target.region or "")
+    rd = region_of(tracer.graph, target.subnet_id)
+    if not rd.collected("Subnets"):  # listed, but the kind's collection failed: as if missing
+        walk = Walk(path=[target.subnet_id])
+        walk.missing(rd, "Subnets", target.subnet_id, ": where the task pulls its image from is not known")
+        return walk.result("")
     if not sources:
         return _assumed(_own_region(tracer, target, internet_egress), region)
     walks = [_registry(tracer, target, internet_egress, source, region) for source in sources]
@@ -81,8 +86,8 @@ def ecr_pull(tracer: Tracer, target: Target, internet_egress: PathResult | None 
 def _own_region(tracer: Tracer, target: Target, internet_egress: PathResult | None) -> PathResult:
     g = tracer.graph
     subnet_id = target.subnet_id
-    if g.nodes.get(subnet_id, {}).get("kind") != "subnet":
-        base = internet_egress or tracer.internet_for_ecr(target)
+    if g.nodes.get(subnet_id, {}).get("kind") != "subnet" or not g.nodes[subnet_id]["item"].get("VpcId"):
+        base = internet_egress or tracer.internet_for_ecr(target)  # as unknown as the subnet is
         return PathResult(base.verdict, list(base.path), base.blocked_at, base.reason, [], None)
     vpc_id = g.nodes[subnet_id]["item"].get("VpcId", "")
     rd = region_of(g, subnet_id)
@@ -103,11 +108,11 @@ def _own_region(tracer: Tracer, target: Target, internet_egress: PathResult | No
             tracer, target, internet_egress, why + (f" ({'; '.join(unusable)})" if unusable else "")
         )
     names = ", ".join(e for s in ECR_SERVICES for e in endpoints[s])
-    off = dns_off(g, vpc_id)
+    off = dns_off(g, vpc_id) if rd.collected("Vpcs") else []  # under Errors: its attributes are not read
     if off:
         why = f"the private DNS of {names} has no effect because {vpc_id} has {' and '.join(off)} off"
         return _via_internet(tracer, target, internet_egress, why)
-    if None in vpc_dns(g, vpc_id):
+    if None in vpc_dns(g, vpc_id) or not rd.collected("Vpcs"):
         walk = Walk(path=[subnet_id])
         unknown_dns_attributes(
             walk, region_of(g, subnet_id), vpc_id, f"whether ECR resolves to {names} or to public addresses"

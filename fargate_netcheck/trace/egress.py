@@ -180,6 +180,13 @@ class Tracer:
         if not walk.collected(region_of(g, target.subnet_id), "Subnets", target.subnet_id):
             return walk.result("")  # listed, but the kind's collection failed: as if missing
         subnet = g.nodes[target.subnet_id]["item"]
+        if not subnet.get("VpcId"):  # AWS always gives it
+            walk.unknown(
+                CheckCode.DATA_MISSING,
+                target.subnet_id,
+                f"{target.subnet_id} has no VpcId in the snapshot: its VPC, and so its route table, are unknown",
+            )
+            return walk.result("")
         resolved = self.resolve(destination, target.subnet_id)
         if resolved is None:
             walk.unknown(
@@ -265,6 +272,13 @@ class Tracer:
                     break
                 seen.add((rtb, at.translated_by))
                 walk.hop(rtb)
+                if g.nodes[rtb].get("routes_unlisted"):  # AWS always lists them, the local route at least
+                    walk.unknown(
+                        CheckCode.DATA_MISSING,
+                        rtb,
+                        f"route table {rtb} has no Routes in the snapshot: its routes are unknown",
+                    )
+                    break
                 pieces = self._choose(rtb, at.destination)
                 for piece, part in pieces[1:]:
                     forked = walk.fork(part)

@@ -20,7 +20,7 @@ from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.security_groups import SgOutcome, evaluate_egress
-from fargate_netcheck.trace.walk import Crossing, Walk, failed_prefix_list
+from fargate_netcheck.trace.walk import Crossing, Walk, failed_prefix_list, prefix_entries
 
 _SG_CODES = {Status.PASS: CheckCode.SG, Status.FAIL: CheckCode.SG_EGRESS_DENIED}
 # (outcome, is it a reply?) -> check code; outcome -> what the ACL does to the traffic
@@ -217,7 +217,7 @@ class Filters:
     def prefix_lists(self, rules: list[SgRule]) -> dict[str, tuple[Network, ...] | None]:
         g = self.graph
         ids = {pl for rule in rules for pl in rule.prefix_list_ids}
-        return {pl: (g.nodes[pl].get("prefixes") if pl in g else None) for pl in ids}
+        return {pl: prefix_entries(g, pl) for pl in ids}
 
     # -- network ACLs ---------------------------------------------------------------------------
     def subnet_acl(self, walk: Walk, subnet_id: str) -> str | None:
@@ -235,6 +235,13 @@ class Filters:
             walk.unknown(
                 CheckCode.NACL_MISSING, subnet_id, f"no network ACL of {subnet_id} is in the snapshot"
             )
+        elif g.nodes[acl]["item"].get("Entries") is None:  # AWS always lists them, the * deny at least
+            walk.unknown(
+                CheckCode.NACL_MISSING,
+                acl,
+                f"network ACL {acl} of {subnet_id} has no Entries in the snapshot",
+            )
+            return None
         return acl
 
     def acl_crossing(self, walk: Walk, crossing: Crossing, dest: Destination, port: int) -> list[Blocked]:

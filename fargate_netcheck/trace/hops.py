@@ -106,9 +106,27 @@ def internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> 
     )
 
 
+def _attachment_unknown(g: nx.DiGraph, walk: Walk, gateway: str, label: str, vpc_id: str) -> bool:
+    """AWS always lists a gateway's ``Attachments``, each with its ``State``: absent (or null) is not
+    known, never "not attached" (recorded as unknown)."""
+    listed = (g.nodes[gateway].get("item") or {}).get("Attachments")
+    edge = g.get_edge_data(gateway, vpc_id)
+    if listed is not None and (edge is None or edge.get("state") is not None):
+        return False
+    what = "no Attachments" if listed is None else f"an attachment to {vpc_id} without a State"
+    walk.unknown(
+        CheckCode.DATA_MISSING,
+        gateway,
+        f"{label} {gateway} has {what} in the snapshot: whether it is attached to {vpc_id} is unknown",
+    )
+    return True
+
+
 def _through_internet_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     igw = route.target_id
     edge = g.get_edge_data(igw, pos.vpc_id)
+    if _attachment_unknown(g, walk, igw, "internet gateway", pos.vpc_id):
+        return None
     if edge is None or edge.get("state") not in ("available", "attached"):
         state = f" (attachment state {edge.get('state')})" if edge else ""
         walk.failed(
@@ -185,6 +203,8 @@ def egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) 
 def _through_egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     eigw = route.target_id
     edge = g.get_edge_data(eigw, pos.vpc_id)
+    if _attachment_unknown(g, walk, eigw, "egress-only internet gateway", pos.vpc_id):
+        return None
     if edge is None or edge.get("state") not in ("attached", "available"):
         walk.failed(
             CheckCode.IGW_NOT_ATTACHED,

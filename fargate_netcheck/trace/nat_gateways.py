@@ -71,7 +71,12 @@ def nat_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         )
         return None
     item = g.nodes[nat]["item"]
-    state = item.get("State", "unknown")
+    state = item.get("State")
+    if state is None:  # AWS always gives it: absent or null is not known
+        walk.unknown(
+            CheckCode.DATA_MISSING, nat, f"NAT gateway {nat} has no State: whether it is available is unknown"
+        )
+        return None
     if state != "available":
         walk.failed(CheckCode.NAT_NOT_AVAILABLE, nat, f"NAT gateway {nat} is {state}, not available")
         return None

@@ -86,6 +86,10 @@ class NeedWalker:
             egress = result.internet_egress
             return self._result(need, "internet", egress, [])
         rd = region_of(g, target.subnet_id)
+        if not rd.collected("Subnets"):  # listed, but the kind's collection failed: as if missing
+            doubt = missing_check(rd, "Subnets", target.subnet_id, f": the way to {need.name} is not known")
+            walk = PathResult(Verdict.UNKNOWN, [target.subnet_id], None, doubt.reason, [])
+            return self._result(need, "internet", walk, [doubt])
         # named by the subnet, absent from the snapshot; or listed under a kind that failed (Errors)
         if g.nodes.get(vpc_id, {}).get("kind") != "vpc" or not rd.collected("Vpcs"):
             unresolved = "how it resolves names is unknown"

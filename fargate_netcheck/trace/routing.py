@@ -20,6 +20,15 @@ def subnet_route_table(g: nx.DiGraph, walk: Walk, subnet_id: str) -> str | None:
     if not walk.collected(region_of(g, subnet_id), "RouteTables", subnet_id):
         return None
     rtb = successor(g, subnet_id, "uses-route-table")
+    unlisted = g.nodes[subnet_id].get("route_table_unlisted")
+    if unlisted:
+        walk.unknown(
+            CheckCode.ROUTE_TABLE_MISSING,
+            subnet_id,
+            f"route table {unlisted} has no Associations in the snapshot (AWS always lists them): it may be "
+            f"{subnet_id}'s table or its VPC's main one, so which table routes its traffic is not known",
+        )
+        return None
     changing = g.nodes[subnet_id].get("route_table_changing")
     if changing:
         walk.unknown(

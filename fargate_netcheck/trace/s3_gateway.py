@@ -20,7 +20,7 @@ from fargate_netcheck.snapshot.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
 from fargate_netcheck.trace.endpoints import gateway_endpoints, is_available
 from fargate_netcheck.trace.routing import route_pieces, subnet_route_table
-from fargate_netcheck.trace.walk import Walk, failed_prefix_list
+from fargate_netcheck.trace.walk import Walk, failed_prefix_list, prefix_entries
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
@@ -73,7 +73,7 @@ class S3Gateway:
         pl = route.prefix_list_id or route.destination
         walk.passed(CheckCode.EP_S3, rtb, f"{rtb} routes S3 ({pl}) to gateway endpoint {vpce}")
         self.ways.append(f"S3 via {vpce}")
-        ranges = g.nodes[pl].get("prefixes") if pl in g else None
+        ranges = prefix_entries(g, pl)
         if ranges:
             self._past_gateway(rtb, vpce, pl, ranges)
         if rules is not None:

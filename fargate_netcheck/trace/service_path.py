@@ -77,6 +77,15 @@ def path_to_service(
     if service in (REGISTRY, DOCKER_HUB) and dialled is not None:
         return _dialled(tracer, target, label, *dialled)
     subnet = tracer.graph.nodes.get(target.subnet_id, {})
+    if subnet.get("kind") == "subnet" and not region_of(tracer.graph, target.subnet_id).collected("Subnets"):
+        walk = Walk(path=[target.subnet_id])  # listed, but the kind's collection failed: as if missing
+        walk.missing(
+            region_of(tracer.graph, target.subnet_id),
+            "Subnets",
+            target.subnet_id,
+            f": the way to {label} is not known",
+        )
+        return walk.result("")
     if region and subnet.get("kind") == "subnet" and region != subnet.get("region") and service is not None:
         return _other_region(tracer, target, service, label, region)
     if service in _ECR:
@@ -105,11 +114,11 @@ def path_to_service(
         unusable = unusable_endpoints(g, vpc_id, name)
         why = f"{vpc_id} has no available {name} interface endpoint with private DNS"
         return _internet(tracer, target, label, why + (f" ({'; '.join(unusable)})" if unusable else ""))
-    off = dns_off(g, vpc_id)
+    off = dns_off(g, vpc_id) if rd.collected("Vpcs") else []  # under Errors: its attributes are not read
     if off:
         why = f"the private DNS of {endpoints[0]} has no effect because {vpc_id} has {' and '.join(off)} off"
         return _internet(tracer, target, label, why)
-    if None in vpc_dns(g, vpc_id):
+    if None in vpc_dns(g, vpc_id) or not rd.collected("Vpcs"):
         walk = Walk(path=[target.subnet_id])
         unknown_dns_attributes(
             walk, rd, vpc_id, f"whether {label} resolves to {endpoints[0]} or to public addresses"

@@ -14,6 +14,8 @@ from fargate_netcheck.trace.hops import Position
 from fargate_netcheck.trace.walk import Walk
 
 ATTACHMENT_KINDS = ("TransitGatewayVpcAttachments", "TransitGatewayAttachments")
+VPC_ATTACHMENTS = ATTACHMENT_KINDS[0]  # the one that gives an attachment's subnets
+ROUTE_TABLES = "TransitGatewayRouteTables"
 # A transit gateway or attachment being changed (options, subnets) is neither down nor known to
 # carry the traffic during the change: unknown, not the "unreachable" of a deleted one.
 MODIFYING = "modifying"
@@ -61,7 +63,24 @@ def vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAtt
     return None
 
 
+def subnets_collected(g: nx.DiGraph, walk: Walk, att: TgwAttachment, what: str) -> bool:
+    """Were the subnets of ``att`` collected (``TransitGatewayVpcAttachments`` of its region)? A kind
+    under ``Errors`` is not read, even with its items kept: if not, the gap is recorded, naming
+    ``what`` depends on them."""
+    rd = region_of(g, att.attachment_id) if att.attachment_id in g else None
+    if rd is None or att.subnet_ids is None or rd.collected(VPC_ATTACHMENTS):
+        return True
+    walk.missing(
+        rd, VPC_ATTACHMENTS, att.attachment_id, f": the subnets of {att.attachment_id} are not known: {what}"
+    )
+    return False
+
+
 def attached_in_az(g: nx.DiGraph, walk: Walk, att: TgwAttachment, subnet_id: str) -> bool:
+    if not subnets_collected(
+        g, walk, att, f"whether {subnet_id}'s AZ can reach the transit gateway is unknown"
+    ):
+        return False
     az = g.nodes[subnet_id]["item"].get("AvailabilityZone")
     if att.subnet_ids is None or az is None:
         walk.unknown(
@@ -89,14 +108,15 @@ def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | N
     if table is None or g.nodes.get(table, {}).get("kind") != "tgw-route-table":
         table = successor(g, attachment_id, "associated") if attachment_id in g else None
     if table is not None and g.nodes.get(table, {}).get("kind") == "tgw-route-table":
-        return table
+        # listed, but the kind's collection failed: as if missing
+        return table if walk.collected(region_of(g, table), ROUTE_TABLES, table) else None
     tgw = tgw or (att.tgw_id if att else None)
     tables = successors(g, tgw, "has-route-table") if tgw is not None and tgw in g else []
     if not tables:
         owner = g.nodes.get(tgw, {}).get("item", {}).get("OwnerId") if tgw else None
         rd = region_of(g, tgw) if tgw is not None and tgw in g and "account" in g.nodes[tgw] else None
-        if rd is not None and not rd.collected("TransitGatewayRouteTables"):
-            reason = rd.gap("TransitGatewayRouteTables")
+        if rd is not None and not rd.collected(ROUTE_TABLES):
+            reason = rd.gap(ROUTE_TABLES)
         else:
             reason = (
                 f"no route table of transit gateway {tgw} is in the snapshot"

@@ -42,6 +42,7 @@ from fargate_netcheck.trace.tgw_attachments import (
     associated_table,
     attached_in_az,
     subnet_az,
+    subnets_collected,
     vpc_attachment,
 )
 from fargate_netcheck.trace.walk import Crossing, Walk
@@ -197,8 +198,9 @@ def _enter_vpc(
         )
         return None
     vpc = (att.resource_id if att is not None else None) or resource_id
-    if g.nodes.get(vpc, {}).get("kind") != "vpc":
-        rd = region_of(g, egress_att) if egress_att in g else None
+    known = g.nodes.get(vpc, {}).get("kind") == "vpc"
+    rd = region_of(g, vpc if known else egress_att) if known or egress_att in g else None
+    if not known or (rd is not None and not rd.collected("Vpcs")):  # listed under a kind that failed
         if rd is not None and not rd.collected("Vpcs"):  # its region's VPCs were not read
             walk.missing(
                 rd,
@@ -214,7 +216,16 @@ def _enter_vpc(
             "the path beyond it cannot be followed",
         )
         return None
+    if att is not None and not subnets_collected(g, walk, att, f"where the traffic enters {vpc} is unknown"):
+        return None
     subnets = [s for s in (att.subnet_ids if att is not None else None) or () if s in g]
+    unread = [
+        s for s in subnets if g.nodes[s].get("kind") == "subnet" and not region_of(g, s).collected("Subnets")
+    ]
+    if unread:  # listed, but the kind's collection failed: as if missing
+        where = f": subnet {unread[0]} of attachment {egress_att} in {vpc} is not known"
+        walk.missing(region_of(g, unread[0]), "Subnets", egress_att, where)
+        return None
     if not subnets:
         walk.unknown(
             CheckCode.DATA_MISSING,

@@ -137,30 +137,51 @@ def missing_check(region: RegionData, kind: str, resource_id: str, why: str = ""
 def unknown_dns_attributes(walk: Walk, region: RegionData, vpc_id: str, what: str) -> None:
     """Record that ``vpc_id``'s DNS attributes (enableDnsSupport, enableDnsHostnames) are not known,
     so ``what`` (whether a name resolves to an endpoint) is unknown: as a failed collection when
-    DescribeVpcAttribute failed (``Errors["VpcAttributes"]``), else as data the snapshot lacks."""
-    if region.failed(VPC_ATTRIBUTES):
-        walk.missing(
-            region,
-            VPC_ATTRIBUTES,
-            vpc_id,
-            f": the DNS attributes of {vpc_id} are not known: {what} is unknown",
-        )
-    else:
-        walk.unknown(
-            CheckCode.DATA_MISSING,
-            vpc_id,
-            f"the DNS attributes of {vpc_id} were not collected: {what} is unknown",
-        )
+    DescribeVpcAttribute failed (``Errors["VpcAttributes"]``) or DescribeVpcs did (``Errors["Vpcs"]``,
+    even with the VPCs' items kept: a kind under ``Errors`` is not read), else as data the snapshot
+    lacks."""
+    for kind in (VPC_ATTRIBUTES, "Vpcs"):
+        if region.failed(kind):
+            walk.missing(
+                region, kind, vpc_id, f": the DNS attributes of {vpc_id} are not known: {what} is unknown"
+            )
+            return
+    walk.unknown(
+        CheckCode.DATA_MISSING,
+        vpc_id,
+        f"the DNS attributes of {vpc_id} were not collected: {what} is unknown",
+    )
 
 
 VPC_ATTRIBUTES = "VpcAttributes"  # the Errors key of the DescribeVpcAttribute calls (collect/ec2_additions)
 
 
+PREFIX_LISTS = "ManagedPrefixLists"
+
+
+def _listed(g: nx.DiGraph, pl_id: str) -> bool:
+    """Is ``pl_id`` an item of its region's ``ManagedPrefixLists``, and that kind collected (a kind
+    under ``Errors`` is not read, even with its items kept)?"""
+    node = g.nodes.get(pl_id) if pl_id in g else None
+    return (
+        node is not None and node.get("kind") == "prefix-list" and region_of(g, pl_id).collected(PREFIX_LISTS)
+    )
+
+
+def prefix_entries(g: nx.DiGraph, pl_id: str) -> tuple[Network, ...] | None:
+    """The address ranges of prefix list ``pl_id``; None when they are not known: the list is not in
+    the snapshot, its entries were not collected, or its region's ``ManagedPrefixLists`` is under
+    ``Errors`` (its items kept or not)."""
+    found: tuple[Network, ...] | None = g.nodes[pl_id].get("prefixes") if _listed(g, pl_id) else None
+    return found
+
+
 def failed_prefix_list(g: nx.DiGraph, walk: Walk, pl_id: str, near: str) -> None:
     """Record ``pl_id``'s entries, not known, as a failed collection where collecting them failed
     (DATA002 names it): the list's own region's ``ManagedPrefixListEntries``, or, for a list the
-    snapshot lacks, ``ManagedPrefixLists`` of the region of ``near`` (a subnet or route table)."""
-    kind = "ManagedPrefixListEntries" if pl_id in g else "ManagedPrefixLists"
-    region = region_of(g, pl_id if pl_id in g else near)
+    snapshot lacks (or holds under a failed ``ManagedPrefixLists``), ``ManagedPrefixLists`` of its
+    region, else of the region of ``near`` (a subnet or route table)."""
+    kind = "ManagedPrefixListEntries" if _listed(g, pl_id) else PREFIX_LISTS
+    region = region_of(g, pl_id if pl_id in g and "account" in g.nodes[pl_id] else near)
     if region.failed(kind):
         walk.missing(region, kind, pl_id, f": the entries of {pl_id} are not known")

@@ -167,7 +167,14 @@ def test_nat_instance_with_public_ip_and_check_off_is_reachable():
             "partial",
         ),
         (
-            [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": "sg-open"}]}],
+            [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "UserIdGroupPairs": [{"GroupId": "sg-open"}],
+                }
+            ],
             [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
             Verdict.REACHABLE,
             None,

@@ -169,11 +169,20 @@ def test_account_level_errors_are_reported():
     assert parse_snapshot(data).errors()["333333333333/-/AssumeRole"] == "AccessDenied: not authorized"
 
 
-def test_null_acl_entries_are_no_entries_and_the_catch_all_denies():
+@pytest.mark.parametrize("absent", ["null", "missing"])
+def test_acl_entries_absent_or_null_are_not_known_never_a_deny_all(absent):
+    """AWS always lists an ACL's entries (its * rules at least): without them its rules are
+    unknown (docs/snapshot-format.md, "What absence means"); read as none they blocked everything."""
     snap = healthy()
-    item(snap, "NetworkAcls", "acl-default")["Entries"] = None
+    acl = item(snap, "NetworkAcls", "acl-default")
+    if absent == "null":
+        acl["Entries"] = None
+    else:
+        del acl["Entries"]
     result = trace(snap, "subnet-private")
-    assert (result.verdict, result.blocked_at) == (Verdict.UNREACHABLE, "acl-default")
+    assert (
+        result.verdict is Verdict.UNKNOWN and "acl-default of subnet-private has no Entries" in result.reason
+    )
 
 
 def test_route_origin_of_the_wrong_type_is_an_input_error(tmp_path, capsys):
