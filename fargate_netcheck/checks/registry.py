@@ -105,6 +105,7 @@ class Selection:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict, compare=False)  # code -> "file:line: key"
 
     def pick(self, rules: dict[str, Rule]) -> list[Rule]:
         """The selected rules. A code that names none of them, nor a suppression warning (SUP001,
@@ -112,7 +113,8 @@ class Selection:
         known = (*rules, *SUPPRESSION_WARNINGS)
         for code in (*self.select, *self.extend_select, *self.ignore, *self.severity):
             if not any(code_matches(rule_id, code) for rule_id in known):
-                raise InputError(f"unknown rule id or prefix {code!r} (see `fargate-netcheck rules`)")
+                where = f"{self.origins[code]}: " if code in self.origins else ""
+                raise InputError(f"{where}unknown rule id or prefix {code!r} (see `fargate-netcheck rules`)")
         return sorted((r for r in rules.values() if self.keeps(r.id)), key=lambda r: r.id)
 
     def keeps(self, rule_id: str) -> bool:

@@ -351,3 +351,26 @@ def test_invalid_toml_is_an_input_error_naming_the_file(tmp_path):
     write(tmp_path / ".fargate-netcheck.toml", "select = [\n")
     with pytest.raises(InputError, match=r"\.fargate-netcheck\.toml: invalid TOML: "):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('select = ["RT", "ZZZ999"]\n', ":1: select: unknown rule id or prefix 'ZZZ999'"),
+        ('ports = [443]\n\n[severity]\nZZ = "info"\n', ":3: severity: unknown rule id or prefix 'ZZ'"),
+    ],
+)
+def test_an_unknown_configured_rule_code_names_the_file_and_line(tmp_path, text, expected):
+    """Other bad values name the file, line and key; a code no rule has did not (it is only known
+    to be unknown once the rules are loaded)."""
+    path = write(tmp_path / ".fargate-netcheck.toml", text)
+    with pytest.raises(InputError) as raised:
+        to_selection(load_config(tmp_path, path)).pick(load_rules())
+    assert str(raised.value).startswith(f"{path}{expected}")
+
+
+def test_an_unknown_code_given_on_the_command_line_is_not_blamed_on_the_file(tmp_path):
+    path = write(tmp_path / ".fargate-netcheck.toml", 'select = ["ZZZ999"]\n')
+    with pytest.raises(InputError) as raised:
+        to_selection(load_config(tmp_path, path), cli_select=["QQ1"]).pick(load_rules())
+    assert str(raised.value).startswith("unknown rule id or prefix 'QQ1'")
