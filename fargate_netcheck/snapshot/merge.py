@@ -55,10 +55,9 @@ def _merge(shards: list[tuple[str, JsonDict]]) -> tuple[JsonDict, dict[tuple[str
     accounts: dict[str, JsonDict] = {}
     region_from: dict[tuple[str, str], str] = {}
     error_from: dict[tuple[str, str], str] = {}
-    stamps = []
+    stamps: list[str | None] = []
     for name, doc in shards:
-        if doc.get("collected_at"):
-            stamps.append(doc["collected_at"])
+        stamps.append(doc.get("collected_at") or None)
         for account_id, account in _accounts(name, doc).items():
             into = accounts.setdefault(account_id, {"regions": {}})
             for region, body in (account.get("regions") or {}).items():
@@ -68,19 +67,23 @@ def _merge(shards: list[tuple[str, JsonDict]]) -> tuple[JsonDict, dict[tuple[str
                 for step, message in (account["Errors"] or {}).items():
                     _put(errors, step, message, error_from, (account_id, step), name, "account error")
     out: JsonDict = {"snapshot_version": SNAPSHOT_VERSION}
-    if stamps:
-        out["collected_at"] = _oldest(stamps)
+    oldest = _oldest(stamps)
+    if oldest is not None:
+        out["collected_at"] = oldest
     out["accounts"] = {account_id: _sorted_account(accounts[account_id]) for account_id in sorted(accounts)}
     return out, region_from
 
 
-def _oldest(stamps: list[str]) -> str:
-    """The earliest stamp by time (an ISO 8601 stamp without an offset is UTC); by text, as a
-    last resort, when one is not a date."""
+def _oldest(stamps: list[str | None]) -> str | None:
+    """The earliest stamp by time (an ISO 8601 stamp without an offset is UTC): the data is as old
+    as its oldest part. None (unknown) when a shard has no stamp, or one that is not a date: its
+    part may be older than every stamp given."""
     try:
-        times = [datetime.fromisoformat(stamp) for stamp in stamps]
+        times = [datetime.fromisoformat(stamp) for stamp in stamps if stamp is not None]
     except ValueError:
-        return min(stamps)
+        return None
+    if not times or len(times) < len(stamps):
+        return None
     utc = [t if t.tzinfo is not None else t.replace(tzinfo=UTC) for t in times]
     return stamps[utc.index(min(utc))]
 

@@ -52,7 +52,13 @@ def test_the_merged_collected_at_is_the_oldest_by_time(stamps, oldest):
     assert merge(shards)["collected_at"] == oldest
 
 
-def test_stamps_that_are_not_dates_still_merge():
+@pytest.mark.parametrize("other", ["yesterday", None])
+def test_a_shard_whose_age_is_not_known_leaves_the_merged_age_unknown(other):
+    """The data is as old as its oldest part: a shard without a stamp (or with one that is no date)
+    may be older than every stamp given, so the merged snapshot says nothing (it said 2030)."""
     body = {"Vpcs": []}
-    shards = [("a", _shard("1" * 12, {"us-east-1": body}, "yesterday")), ("b", _shard("2" * 12, {}, "today"))]
-    assert merge(shards)["collected_at"] == "today"  # as before: the first as text
+    shards = [
+        ("a", _shard("1" * 12, {"us-east-1": body}, other)),
+        ("b", _shard("2" * 12, {}, "2030-01-01T00:00:00Z")),
+    ]
+    assert "collected_at" not in merge(shards)
