@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from fargate_netcheck.core.model import CheckCode, Status, Verdict
 from fargate_netcheck.rules_api import Hit, RuleContext, from_checks, rule
+from fargate_netcheck.snapshot.collection import ECS_SERVICES
 
 DATA001 = from_checks(
     id="DATA001",
@@ -38,8 +39,10 @@ DATA001 = from_checks(
     docs="""
     What it checks: every kind of resource a target's verdict needs was collected. Reported once
     for each target whose verdict is `unknown` because a Describe call failed (its region's
-    `Errors`), and, in an account audit, for each region whose subnets and each account that could
-    not be read at all (their subnets were never checked).
+    `Errors`), for each region whose ECS services (`check --cluster`) could not all be read
+    (`Errors.EcsServices`: those services were never checked), and, in an account audit, for each
+    region whose subnets and each account that could not be read at all (their subnets were never
+    checked).
     Why it matters: a collection that failed is not a clean bill of health. A proxy answering an
     HTML error page, an outage, a timeout, a missing permission or an expired credential leaves
     the data missing; fargate-netcheck then cannot say the task reaches the internet, and a CI
@@ -61,7 +64,16 @@ def collection_failed(ctx: RuleContext) -> Iterator[Hit]:
             seen.add(key)
             yield Hit(check.resource_id, f"{label}: {check.reason}", result.target.target_id)
     collection = ctx.params.get("collection")
-    if not ctx.params.get("audit") or collection is None:
+    if collection is None:
+        return
+    for region in collection.regions:  # a cluster's services that could not be read: never checked
+        if ECS_SERVICES in region.failures:
+            yield Hit(
+                f"{region.account}/{region.region}/{ECS_SERVICES}",
+                f"the ECS services of {region.account}/{region.region} could not all be read "
+                f"({region.failures[ECS_SERVICES]}): those were not checked",
+            )
+    if not ctx.params.get("audit"):
         return
     for region in collection.regions:
         if "Subnets" in region.failures:

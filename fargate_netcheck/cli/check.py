@@ -7,6 +7,8 @@ boto3 unless the run really calls AWS.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,9 @@ from fargate_netcheck.trace.aws_ranges import load as load_ip_ranges
 from fargate_netcheck.trace.aws_ranges import shipped as shipped_ip_ranges
 
 if TYPE_CHECKING:
+    from fargate_netcheck.cli.redact import Redactor
+    from fargate_netcheck.collect.ecs_errors import EcsReadError
+    from fargate_netcheck.snapshot.store import Snapshot
     from fargate_netcheck.targets.iac.options import IacOptions
 
 
@@ -95,9 +100,12 @@ class NothingChecked(InputError):
     """Not one target was checked: a run that saw nothing never passes (exit 2)."""
 
 
-def nothing_checked(report: Report) -> str:
-    """Why a run checked nothing, in one line: no subnet to audit, or named targets that resolved
-    to none (the report's findings name each)."""
+def nothing_checked(report: Report, unread: Sequence[str] = ()) -> str:
+    """Why a run checked nothing, in one line: ECS could not be read (``unread``: each failed read,
+    naming its action: the first is said), no subnet to audit, or named targets that resolved to
+    none (the report's findings name each)."""
+    if unread:
+        return f"nothing was checked: {_first(unread)}; see the report"
     failed = sorted(k for k in report.errors if k.endswith("/Subnets"))
     if failed:
         return (
@@ -160,9 +168,10 @@ def run_check(args: CheckArgs) -> int:
         )
     else:
         snap = load_or_collect(args.snapshot, aws, scope, redactor)
-    with gc_quiet():
+    with gc_quiet(), _ecs_failures(request) as unread:
         graph = build_graph(snap)
         targets, problems = resolve_targets(graph, request, lambda: aws.client("ecs"), deploy_networks)
+        _record_unread(snap, unread, aws, redactor)
         options.params["config_problems"] = problems
         options.params["audit"] = request.audit or not request.named
         collection = summarize(snap, aws.calls, redactor.account if redactor is not None else None)
@@ -180,12 +189,63 @@ def run_check(args: CheckArgs) -> int:
             report.compared = True
         write_report(report, formats, args.output, args.output_dir)
     if not report.targets:  # the report is written (its findings say why), but nothing was verified
-        raise NothingChecked(nothing_checked(report))
+        raise NothingChecked(nothing_checked(report, [_masked(str(u), redactor) for u in unread]))
     if args.fail_on_new:  # (only with --baseline: its module is imported)
         from fargate_netcheck.report.baseline import fail_on_new
 
         return 1 if fail_on_new(report.findings, failing) else 0
     return exit_code(report, failing)
+
+
+def _ecs_failures(request: TargetRequest) -> AbstractContextManager[list[EcsReadError]]:
+    """Where resolving ``--cluster`` records each ECS read that failed, instead of stopping the run
+    (``collect.ecs_errors``; imported, with boto3, only by a run that reads ECS)."""
+    if not request.cluster:
+        return nullcontext([])
+    from fargate_netcheck.collect.ecs_errors import unread_recorded
+
+    return unread_recorded()
+
+
+def _masked(text: str, redactor: Redactor | None) -> str:
+    return redactor.redact_text(text) if redactor is not None else text
+
+
+def _first(messages: Sequence[str]) -> str:
+    more = f" (and {len(messages) - 1} more failed ECS read(s))" if len(messages) > 1 else ""
+    return f"{messages[0]}{more}"
+
+
+def _record_unread(
+    snap: Snapshot, unread: Sequence[EcsReadError], aws: Aws, redactor: Redactor | None
+) -> None:
+    """Each ECS read that failed, under ``Errors`` like any collection failure (kinds
+    ``EcsServices``, ``EcsTaskDefinitions``) of the region the ECS client read: the report's
+    ``collection`` section and ``collection_errors`` list it, and DATA002 reports the services it
+    leaves unchecked. A snapshot file without that region gets it, holding the failures alone."""
+    if not unread:
+        return
+    from fargate_netcheck.snapshot.store import RegionData
+
+    by_kind: dict[str, list[str]] = {}
+    for failure in unread:
+        by_kind.setdefault(failure.kind, []).append(_masked(str(failure), redactor))
+    region, account = aws.region(), aws.account_id
+    if account is not None and redactor is not None:
+        account = redactor.account(account)
+    here = next(
+        (
+            rd
+            for rd in snap.regions
+            if rd.region == region and (account is None or rd.account_id in (account, None))
+        ),
+        None,
+    )
+    if here is None:
+        here = RegionData(account_id=account, region=region, items={})
+        snap.regions.append(here)
+    for kind, messages in by_kind.items():
+        here.errors.setdefault(kind, _first(messages))
 
 
 def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:

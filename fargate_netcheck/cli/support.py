@@ -63,14 +63,26 @@ def port(value: int) -> int:
 @dataclass(slots=True)
 class Aws:
     """The live AWS side of a run: one guarded session, clients made on first use with ``settings``;
-    ``calls``, once a collection ran, the ``collect.CallLog`` of its calls."""
+    ``calls``, once a collection ran, the ``collect.CallLog`` of its calls, which then counts the
+    calls of every client made here too (resolving ``--cluster``: ListServices, DescribeServices...)."""
 
     regions: list[str]
     profile: str | None
     settings: CallSettings = field(default_factory=CallSettings)
     calls: CallLog | None = None
+    account_id: str | None = None  # the caller's account, once a collection read it
     _session: Any = None
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def count_calls(self, calls: CallLog, account_id: str | None) -> None:
+        """From now on ``calls`` counts every client made here (those made already too), labelled
+        ``<account>/<region>`` as the collection labels its own (``-``: account not known)."""
+        self.calls, self.account_id = calls, account_id
+        for (_, region), made in self._clients.items():
+            calls.attach(made, self._where(region))
+
+    def _where(self, region: str) -> str:
+        return f"{self.account_id or '-'}/{region}"
 
     def session(self) -> Any:
         if self._session is None:
@@ -92,7 +104,10 @@ class Aws:
 
         key = (service, region or self.region())
         if key not in self._clients:
-            self._clients[key] = client(self.session(), service, key[1], settings=self.settings)
+            made = client(self.session(), service, key[1], settings=self.settings)
+            if self.calls is not None:
+                self.calls.attach(made, self._where(key[1]))
+            self._clients[key] = made
         return self._clients[key]
 
 
@@ -133,7 +148,7 @@ def collect_live(aws: Aws, scope: Scope) -> tuple[JsonDict, CallLog]:
     from fargate_netcheck.snapshot.collection import collected_anything, nothing_collected
 
     data, calls = _collect(aws, scope)
-    aws.calls = calls
+    aws.count_calls(calls, data.get("account_id"))  # one account (--cluster reads the caller's)
     if not collected_anything(data, tuple(kind.key for kind in KINDS)):
         raise nothing_collected(calls.failures)
     return data, calls

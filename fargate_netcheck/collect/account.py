@@ -16,3 +16,12 @@ def caller_account_id(sts_client: Any) -> tuple[str | None, str | None]:
         return sts_client.get_caller_identity()["Account"], None
     except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
         return None, failure_text(exc)
+
+
+def caller_arn(sts_client: Any) -> tuple[str | None, str | None]:
+    """``(account_id, arn)`` of the caller (both None when GetCallerIdentity fails)."""
+    try:
+        identity = sts_client.get_caller_identity()
+        return str(identity["Account"]), str(identity["Arn"])
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS):
+        return None, None

@@ -1,9 +1,10 @@
 """Collect many accounts at once: the accounts named, or every ACTIVE account of the organisation.
 
 For each account: STS AssumeRole into ``arn:<partition>:iam::<id>:role/<role name>`` with the
-caller's credentials (the caller's own account, when it is one of them, is read with the caller's
-credentials: no role needed there), a guarded session on the temporary credentials, then each region
-(those asked for, or every region the account has enabled) through ``ec2.collect_regions``.
+caller's credentials, a guarded session on the temporary credentials, then each region (those asked
+for, or every region the account has enabled) through ``ec2.collect_regions``. The caller's own
+account goes through the role too, so the caller needs the management policy only (README,
+"Permissions"); unless the caller already is that role there (a role does not assume itself).
 Accounts run on a bounded pool. An account that cannot be reached is recorded, not fatal:
 ``{"regions": {}, "Errors": {"AssumeRole": "<Code>: <message>"}}`` (or ``"DescribeRegions"``).
 """
@@ -28,7 +29,7 @@ from fargate_netcheck.collect._calls import (
     failure_text,
     utc_now,
 )
-from fargate_netcheck.collect.account import caller_account_id
+from fargate_netcheck.collect.account import caller_arn
 from fargate_netcheck.collect.ec2 import REGION_STEPS, collect_regions, worker_split
 from fargate_netcheck.collect.need_kinds import collect_need_kinds
 from fargate_netcheck.collect.organization import active_accounts
@@ -58,7 +59,7 @@ class _Run:
 
     caller: boto3.Session
     caller_lock: threading.Lock  # boto3 sessions are not thread-safe, and the caller's is shared
-    caller_account: str | None
+    caller_account: str | None  # set only when the caller already is the read role in its account
     sts: Any  # the caller's STS client (clients are thread-safe)
     profile: str | None
     home_region: str
@@ -126,11 +127,10 @@ def collect_accounts(
         organizations = client(session, "organizations", home, settings=settings)
         calls.attach(organizations, "caller")
         ids = active_accounts(organizations)
-    caller_account, _ = caller_account_id(sts)  # unknown caller: every account through its role
     run = _Run(
         caller=session,
         caller_lock=threading.Lock(),
-        caller_account=caller_account,
+        caller_account=_read_role_account(sts, name),
         sts=sts,
         profile=profile,
         home_region=home,
@@ -150,6 +150,18 @@ def collect_accounts(
         bodies = {account_id: futures[account_id].result() for account_id in sorted(futures)}
     snapshot = {"snapshot_version": SNAPSHOT_VERSION, "collected_at": collected_at, "accounts": bodies}
     return snapshot, calls
+
+
+def _read_role_account(sts: Any, role_name: str) -> str | None:
+    """The caller's account when the caller is a session of the read role ``role_name`` there
+    (``arn:…:sts::<id>:assumed-role/<name>/<session>``): it reads that account with its own
+    credentials, since a role may not assume itself unless its trust policy names it. Otherwise
+    None: every account, the caller's own included, is read through the role."""
+    account_id, arn = caller_arn(sts)
+    resource = (arn or "").split(":", 5)[-1]
+    parts = resource.split("/")
+    is_role = len(parts) >= 3 and parts[0] == "assumed-role" and parts[1] == role_name.rsplit("/", 1)[-1]
+    return account_id if is_role else None
 
 
 def _collect_account(run: _Run, account_id: str) -> JsonDict:

@@ -3,29 +3,53 @@
 Every function takes its boto3 client; nothing here makes a client or holds state between calls.
 Results are JSON-ready AWS items (datetimes as ISO strings). ``service_network`` turns a service and
 its task definition into the ``TaskNetwork`` the deploy-config source also produces.
+
+An ECS call that fails (denied, throttled past the retries, unreachable, a malformed answer) raises
+``EcsReadError``, one line naming the action: never a bare botocore error. Inside
+``unread_recorded()`` (``check --cluster``), ``service_networks`` records such a failure instead and
+resolves what it could read: the caller reports it as a collection failure.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from fargate_netcheck.collect._calls import (
     COLLECT_ERRORS,
+    SHAPE_ERRORS,
     UnexpectedShape,
     call,
     chunks,
-    error_text,
+    failure_text,
     items_of,
     objects,
     paginate,
+)
+from fargate_netcheck.collect.ecs_errors import (
+    SERVICES_KIND,
+    TASK_DEFINITIONS_KIND,
+    EcsReadError,
+    recording,
+    short_name,
+    unread_recorded,
 )
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.image_registry import image_needs
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.task_network import TaskNetwork
+
+__all__ = [
+    "SERVICES_KIND",
+    "TASK_DEFINITIONS_KIND",
+    "EcsReadError",
+    "service_networks",
+    "short_name",
+    "unread_recorded",
+]
 
 IAM_ACTIONS: tuple[str, ...] = (
     "cloudtrail:LookupEvents",
@@ -51,34 +75,62 @@ def account_settings(ecs_client: Any) -> list[JsonDict]:
     return paginate(ecs_client, "ListAccountSettings", "settings", effectiveSettings=True)
 
 
-def short_name(name_or_arn: str) -> str:
-    """``my-cluster`` from ``arn:aws:ecs:…:cluster/my-cluster`` (or the name itself)."""
-    return name_or_arn.rsplit("/", 1)[-1]
+def _failed(operation: str, cluster: str, exc: BaseException, services: Sequence[str] = ()) -> InputError:
+    """What a failed cluster call raises: a cluster that does not exist is bad input; anything else
+    is an ``EcsReadError`` naming the action."""
+    if (
+        isinstance(exc, ClientError)
+        and exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException"
+    ):
+        return InputError(f"ecs cluster {cluster}: not found")
+    return EcsReadError(operation, failure_text(exc), cluster=cluster, services=services)
 
 
-def _cluster_call(client: Any, operation: str, cluster: str, **params: Any) -> JsonDict:
+def _cluster_call(
+    client: Any, operation: str, cluster: str, result_key: str, names: Sequence[str] = (), **params: Any
+) -> JsonDict:
+    """One call on ``cluster`` whose answer must hold the list ``result_key`` (of objects)."""
     try:
-        return call(client, operation, cluster=cluster, **params)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
-            raise InputError(f"ecs cluster {cluster}: not found") from None
-        raise
+        response = call(client, operation, cluster=cluster, **params)
+        objects(items_of(response, result_key, operation), operation, result_key)
+        return response
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        raise _failed(operation, cluster, exc, names) from None
 
 
-def services(ecs_client: Any, cluster: str, names: list[str] | None = None) -> list[JsonDict]:
+def _failures(response: JsonDict) -> list[JsonDict]:
+    """The ``failures`` of a Describe answer (the items ECS could not find); only objects count."""
+    failures = response.get("failures")
+    return [f for f in failures if isinstance(f, dict)] if isinstance(failures, list) else []
+
+
+def services(
+    ecs_client: Any, cluster: str, names: list[str] | None = None, unread: list[EcsReadError] | None = None
+) -> list[JsonDict]:
     """The services ``names`` of ``cluster`` (all of them when ``names`` is None), as DescribeServices
-    returns them. A service ECS reports as missing raises ``InputError`` naming it."""
+    returns them. A service ECS reports as missing raises ``InputError`` naming it; a call that fails
+    raises ``EcsReadError``, or, given ``unread``, is recorded there and the other batches are read."""
     if names is None:
         try:
-            names = paginate(ecs_client, "ListServices", "serviceArns", cluster=cluster)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
-                raise InputError(f"ecs cluster {cluster}: not found") from None
-            raise
+            names = [str(arn) for arn in paginate(ecs_client, "ListServices", "serviceArns", cluster=cluster)]
+        except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+            error = _failed("ListServices", cluster, exc)
+            if unread is None or not isinstance(error, EcsReadError):
+                raise error from None
+            unread.append(error)
+            return []
     found: list[JsonDict] = []
     for batch in chunks(names, DESCRIBE_SERVICES_BATCH):
-        response = _cluster_call(ecs_client, "DescribeServices", cluster, services=batch)
-        for failure in response.get("failures", []):
+        try:
+            response = _cluster_call(
+                ecs_client, "DescribeServices", cluster, "services", batch, services=batch
+            )
+        except EcsReadError as error:
+            if unread is None:
+                raise
+            unread.append(error)
+            continue
+        for failure in _failures(response):
             name = short_name(failure.get("arn") or "?")
             reason = failure.get("reason") or "failed"
             raise InputError(
@@ -92,20 +144,33 @@ def task_definitions(
     ecs_client: Any, arns: list[str], cache: dict[str, JsonDict] | None = None
 ) -> dict[str, JsonDict]:
     """``{arn: taskDefinition}`` for each distinct arn, one DescribeTaskDefinition per arn. Pass the same
-    ``cache`` dict across calls to avoid describing a task definition twice."""
+    ``cache`` dict across calls to avoid describing a task definition twice. A call that fails
+    raises ``EcsReadError``."""
     cache = {} if cache is None else cache
     for arn in dict.fromkeys(arns):
         if arn not in cache:
-            cache[arn] = call(ecs_client, "DescribeTaskDefinition", taskDefinition=arn)["taskDefinition"]
+            cache[arn] = _task_definition(ecs_client, arn)
     return {arn: cache[arn] for arn in arns}
 
 
+def _task_definition(ecs_client: Any, arn: str) -> JsonDict:
+    operation = "DescribeTaskDefinition"
+    try:
+        definition = call(ecs_client, operation, taskDefinition=arn).get("taskDefinition")
+        if not isinstance(definition, dict):
+            raise UnexpectedShape(f"{operation}: the response has no taskDefinition object")
+        return definition
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        raise EcsReadError(operation, failure_text(exc), definition=arn) from None
+
+
 def tasks(ecs_client: Any, cluster: str, ids: list[str]) -> list[JsonDict]:
-    """The tasks ``ids`` (ids or ARNs, stopped ones included while ECS still keeps them)."""
+    """The tasks ``ids`` (ids or ARNs, stopped ones included while ECS still keeps them). A call
+    that fails raises ``EcsReadError``."""
     found: list[JsonDict] = []
     for batch in chunks(ids, DESCRIBE_TASKS_BATCH):
-        response = _cluster_call(ecs_client, "DescribeTasks", cluster, tasks=batch)
-        for failure in response.get("failures", []):
+        response = _cluster_call(ecs_client, "DescribeTasks", cluster, "tasks", tasks=batch)
+        for failure in _failures(response):
             raise InputError(
                 f"ecs task {short_name(failure.get('arn') or '?')}: {(failure.get('reason') or 'failed').lower()} "
                 f"in cluster {cluster} (ECS keeps stopped tasks for about an hour)"
@@ -116,10 +181,19 @@ def tasks(ecs_client: Any, cluster: str, ids: list[str]) -> list[JsonDict]:
 
 def recent_stopped_tasks(ecs_client: Any, cluster: str, service: str, limit: int = 5) -> list[JsonDict]:
     """Up to ``limit`` stopped tasks of ``service``, most recently stopped first."""
-    response = _cluster_call(
-        ecs_client, "ListTasks", cluster, serviceName=service, desiredStatus="STOPPED", maxResults=100
-    )
-    arns = response.get("taskArns", [])
+    operation = "ListTasks"
+    try:
+        response = call(
+            ecs_client,
+            operation,
+            cluster=cluster,
+            serviceName=service,
+            desiredStatus="STOPPED",
+            maxResults=100,
+        )
+        arns = [str(arn) for arn in items_of(response, "taskArns", operation)]
+    except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
+        raise _failed(operation, cluster, exc) from None
     if not arns:
         return []
     stopped = tasks(ecs_client, cluster, arns)
@@ -281,33 +355,41 @@ def service_networks(
     """The network of each service of ``cluster`` (all of them when ``names`` is empty): one
     paginated ListServices, DescribeServices in batches of 10, each task definition described once
     (one that cannot be read is a problem of its services, not a failed run). ``fargate_only``: a
-    service none of whose tasks runs on Fargate (``not_fargate``) has no subnets, only the reason."""
-    found = services(ecs_client, cluster, names or None)
+    service none of whose tasks runs on Fargate (``not_fargate``) has no subnets, only the reason.
+    A ListServices or DescribeServices that fails raises ``EcsReadError``; within
+    ``unread_recorded()`` it is recorded there (with each unread task definition) instead."""
+    unread = recording()
+    found = services(ecs_client, cluster, names or None, unread)
     skipped = [not_fargate(s) if fargate_only else (None, False) for s in found]
     arns = {
         s["taskDefinition"]
         for s, (_, skip) in zip(found, skipped, strict=True)
         if not skip and s.get("taskDefinition")
     }
-    definitions, unread = _read_definitions(ecs_client, sorted(arns))
+    definitions, why_unread = _read_definitions(ecs_client, sorted(arns), unread)
     networks = []
     for service, (why, skip) in zip(found, skipped, strict=True):
         arn = service.get("taskDefinition", "")
         networks.append(
             _not_checked(service, cluster, why)
             if skip
-            else service_network(service, definitions.get(arn), cluster, unread.get(arn))
+            else service_network(service, definitions.get(arn), cluster, why_unread.get(arn))
         )
     return networks
 
 
-def _read_definitions(ecs_client: Any, arns: list[str]) -> tuple[dict[str, JsonDict], dict[str, str]]:
-    """``task_definitions`` of ``arns``, and why each one that could not be read was not."""
+def _read_definitions(
+    ecs_client: Any, arns: list[str], unread: list[EcsReadError] | None = None
+) -> tuple[dict[str, JsonDict], dict[str, str]]:
+    """``task_definitions`` of ``arns``, and why each one that could not be read was not (each such
+    failure also added to ``unread``, when given)."""
     definitions: dict[str, JsonDict] = {}
-    unread: dict[str, str] = {}
+    why_unread: dict[str, str] = {}
     for arn in arns:
         try:
             definitions.update(task_definitions(ecs_client, [arn]))
-        except COLLECT_ERRORS as exc:
-            unread[arn] = error_text(exc)
-    return definitions, unread
+        except EcsReadError as exc:
+            why_unread[arn] = exc.reason
+            if unread is not None:
+                unread.append(exc)
+    return definitions, why_unread

@@ -159,10 +159,13 @@ def take_service(facts: TaskFacts, ecs: Callable[[], Any], cluster: str | None, 
         return True
     try:
         networks = ecs_api.service_networks(ecs(), cluster, [service])
+    except ecs_api.EcsReadError as exc:  # denied, unreachable, throttled: say so and go on
+        facts.notes.append(f"service {service} could not be read: {exc}")
+        return False
     except InputError as exc:  # the service or its cluster is gone
         facts.notes.append(f"service {service} could not be read: {exc}")
         return True
-    except Exception as exc:  # no credentials, no network, AccessDenied: say so and go on
+    except Exception as exc:  # no credentials, no region: say so and go on
         facts.notes.append(f"service {service} of cluster {cluster} could not be read: {_one_line(exc)}")
         return False
     if networks:

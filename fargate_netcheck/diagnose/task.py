@@ -3,6 +3,11 @@
 A stopped task's network interface is usually gone, so the groups and the public-IP choice come
 from the first source that has them: the flags, the interface, the service, the CloudTrail RunTask
 event; what none has is reported, and the verdicts that depend on it are ``unknown``.
+
+The task itself must be read: a DescribeTasks (or, for ``--service``, ListTasks) that fails is one
+line naming the action and exit 2 (nothing is known to diagnose; the line says how to diagnose it
+from its error text instead). Any later ECS read that fails (the service, the task definition) is
+a note, and the diagnosis goes on from what is known.
 """
 
 from __future__ import annotations
@@ -46,13 +51,18 @@ def diagnose_task(
     if ref is None:
         if not cluster:
             raise InputError("--service needs --cluster")
-        found = ecs_api.recent_stopped_tasks(ecs, cluster, service or "", limit=1)
+        try:
+            found = ecs_api.recent_stopped_tasks(ecs, cluster, service or "", limit=1)
+        except ecs_api.EcsReadError as exc:  # without the task there is nothing to diagnose
+            raise InputError(f"{exc}; {FORGOTTEN}") from None
         if not found:
             raise InputError(f"service {service}: no stopped tasks in cluster {cluster} ({GONE_HINT})")
     else:
         cluster_flag, cluster = cluster, ref.cluster
         try:
             found = ecs_api.tasks(ecs, cluster, [ref.task])
+        except ecs_api.EcsReadError as exc:  # denied, unreachable...: without the task, no diagnosis
+            raise InputError(f"{exc}; {FORGOTTEN}") from None
         except InputError as exc:
             guessed = (
                 "" if ref.cluster_from_arn or cluster_flag else " (the ARN names no cluster: pass --cluster)"
@@ -95,17 +105,33 @@ def task_facts(
         take_interface(facts, eni, f"network interface {eni_id}")
     group = task.get("group") or ""
     if _lacking(facts) and group.startswith("service:"):
-        name = group.removeprefix("service:")
-        for net in ecs_api.service_networks(ecs, cluster, [name])[:1]:
-            facts.take(f"service {name}", net.subnets, net.security_groups, bool(net.assign_public_ip))
+        _take_service(facts, ecs, cluster, group.removeprefix("service:"))
     if _lacking(facts) and cloudtrail is not None:
         _take_run_task_event(facts, cloudtrail)
     definition_arn = task.get("taskDefinitionArn")
     if definition_arn:
-        definition = ecs_api.task_definitions(ecs, [definition_arn])[definition_arn]
-        facts.needs = launch_needs(ecs_api.service_network({"serviceArn": "task"}, definition, cluster))
+        try:
+            definition = ecs_api.task_definitions(ecs, [definition_arn])[definition_arn]
+        except ecs_api.EcsReadError as exc:  # what it reads at launch stays unknown; the note says why
+            facts.notes.append(f"task definition {definition_arn} could not be read: {exc.reason}")
+        else:
+            facts.needs = launch_needs(ecs_api.service_network({"serviceArn": "task"}, definition, cluster))
     facts.finish()
     return facts
+
+
+def _take_service(facts: TaskFacts, ecs: Any, cluster: str, name: str) -> None:
+    """The service's groups and public-IP choice, for what is still unknown. Unreadable (denied,
+    unreachable, the service gone): a note says why, and the other sources are tried."""
+    from fargate_netcheck.collect import ecs as ecs_api
+
+    try:
+        networks = ecs_api.service_networks(ecs, cluster, [name])
+    except InputError as exc:  # an EcsReadError, or the service gone
+        facts.notes.append(f"service {name} could not be read: {exc}")
+        return
+    for net in networks[:1]:
+        facts.take(f"service {name}", net.subnets, net.security_groups, bool(net.assign_public_ip))
 
 
 def _lacking(facts: TaskFacts) -> bool:

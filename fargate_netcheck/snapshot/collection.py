@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 UNSUPPORTED_PREFIX = "unsupported-action: "
 TIMED_OUT_PREFIX = "timed-out: "
+# The ``Errors`` kinds ``check --cluster`` records for ECS reads that failed (``collect.ecs_errors``):
+# a cluster's services (DATA002 reports them: never checked), and task definitions.
+ECS_SERVICES = "EcsServices"
+ECS_TASK_DEFINITIONS = "EcsTaskDefinitions"
 # Kinds whose "unsupported" answer is itself the answer: an endpoint without the API has no BPA.
 UNSUPPORTED_MEANS_ABSENT = frozenset({"VpcBlockPublicAccessOptions", "VpcBlockPublicAccessExclusions"})
 

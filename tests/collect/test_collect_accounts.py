@@ -135,16 +135,20 @@ def test_assume_role_names_the_role_session_and_external_id(networks: Any) -> No
     ]
 
 
-def test_the_callers_own_account_is_read_with_its_own_credentials(moto: None) -> None:
+def test_the_callers_own_account_goes_through_the_role_too(moto: None) -> None:
+    """README: the caller needs the management policy only, so its own account is read through the
+    role like any other; no role there is one recorded AssumeRole failure, not 29 denied kinds."""
     session = make_session(None)
-    refuse_assume_role(session.events, MOTO_CALLER_ACCOUNT)  # would fail if a role were assumed there
+    refuse_assume_role(session.events, MOTO_CALLER_ACCOUNT)  # the role is missing in the caller's account
 
     snapshot, calls = _collect(session, accounts=[MOTO_CALLER_ACCOUNT, GOOD_A], regions=REGIONS[:1])
 
     own = snapshot["accounts"][MOTO_CALLER_ACCOUNT]
-    assert "Errors" not in own
-    assert own["regions"]["us-east-1"]["Vpcs"]  # the default VPC
-    assert calls.counts["sts:AssumeRole"] == 1  # for GOOD_A only
+    assert own["regions"] == {}
+    assert own["Errors"]["AssumeRole"].startswith("AccessDenied: ")
+    assert f"arn:aws:iam::{MOTO_CALLER_ACCOUNT}:role/{ROLE}" in own["Errors"]["AssumeRole"]
+    assert "Errors" not in snapshot["accounts"][GOOD_A]
+    assert calls.counts["sts:AssumeRole"] == 2  # one per account, the caller's own included
 
 
 def test_throttled_assume_role_is_retried_and_counted(moto: None) -> None:

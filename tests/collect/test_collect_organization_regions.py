@@ -58,7 +58,7 @@ def test_organization_collects_every_active_account(organization: dict[str, str]
     for account in snapshot["accounts"].values():
         assert account["regions"][REGION]["Vpcs"]  # each account's own default VPC
     assert calls.counts["organizations:ListAccounts"] == 1
-    assert calls.counts["sts:AssumeRole"] == 1  # the management account is read with its own credentials
+    assert calls.counts["sts:AssumeRole"] == 2  # the management account is read through the role too
 
 
 @pytest.fixture
