@@ -17,13 +17,13 @@ from typing import Any
 import networkx as nx
 
 from fargate_netcheck.core.errors import InputError
-from fargate_netcheck.report.escape import json_inert
+from fargate_netcheck.core.unsafe_text import json_inert
 
 FORMATS = ("dot", "graphml", "json")
 NODE_ATTRIBUTES = ("kind", "account", "region")
 # What XML 1.0 cannot carry (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates),
 # and what could make a viewer show something else: C1 controls, bidi characters, invisible ones
-# (as report/escape.py's ``UNSAFE``).
+# (as core/unsafe_text.py's ``UNSAFE``).
 _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028\u2029"
     "\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ud800-\udfff\ufeff\uffa0\ufffe\uffff"

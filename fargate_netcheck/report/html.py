@@ -23,8 +23,8 @@ from markupsafe import Markup
 
 from fargate_netcheck.core.model import Finding, PathResult, Report, RuleInfo, Severity, TargetResult, Verdict
 from fargate_netcheck.core.resources import templates_dir
+from fargate_netcheck.core.unsafe_text import UNSAFE
 from fargate_netcheck.report.compliance import compliance
-from fargate_netcheck.report.escape import UNSAFE
 from fargate_netcheck.report.html_paths import path_data
 
 # Diagram geometry (SVG user units = CSS px).

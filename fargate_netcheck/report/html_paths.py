@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.model import PathResult, TargetResult
+from fargate_netcheck.core.unsafe_text import UNSAFE
 from fargate_netcheck.report.compliance import Compliance
-from fargate_netcheck.report.escape import UNSAFE
 
 if TYPE_CHECKING:
     from fargate_netcheck.report.html import PathDiagram

@@ -17,7 +17,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from fargate_netcheck.core.model import Finding, NeedResult, PathResult, Report, TargetResult
-from fargate_netcheck.report.escape import json_inert
+from fargate_netcheck.core.unsafe_text import json_inert
 from fargate_netcheck.report.hosting import egress_mode
 from fargate_netcheck.report.json_shared import SharedJson, fill
 

@@ -31,7 +31,8 @@ from fargate_netcheck.core.model import (
     TargetResult,
     Verdict,
 )
-from fargate_netcheck.report.escape import UNSAFE, json_inert, sarif_text, uri_path, uri_segment
+from fargate_netcheck.core.unsafe_text import UNSAFE, json_inert
+from fargate_netcheck.report.escape import sarif_text, uri_path, uri_segment
 from fargate_netcheck.report.gaps import NOTHING_CHECKED
 from fargate_netcheck.report.json_report import report_summary
 

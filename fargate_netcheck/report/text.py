@@ -5,7 +5,7 @@ is stripped of control characters, so a tag value cannot move the cursor or forg
 from __future__ import annotations
 
 from fargate_netcheck.core.model import PathResult, Report, TargetResult, Verdict
-from fargate_netcheck.report.escape import UNSAFE
+from fargate_netcheck.core.unsafe_text import UNSAFE
 from fargate_netcheck.report.hosting import egress_mode
 
 _MARK = {Verdict.REACHABLE: "[ OK ]", Verdict.UNREACHABLE: "[FAIL]", Verdict.UNKNOWN: "[ ?? ]"}
