@@ -59,6 +59,7 @@ class Piece(Generic[R]):
     routes: tuple[R, ...] = ()
     unreadable: R | None = None
     tied: tuple[R, ...] = ()  # routes of equal prefix and priority to different next hops
+    unlisted: str | None = None  # the table whose routes the snapshot does not hold (none are known)
 
     @property
     def route(self) -> R | None:
@@ -71,6 +72,8 @@ class Piece(Generic[R]):
         return replace(self.routes[0], destination=", ".join(r.destination for r in self.routes))  # type: ignore[type-var]
 
     def unknown_reason(self, kind: str = "route") -> str | None:
+        if self.unlisted is not None:
+            return f"route table {self.unlisted} has no Routes in the snapshot: where it sends {self.addresses.summary()} is unknown"
         if self.tied:
             names = ", ".join(r.describe() for r in self.tied)
             return (
@@ -211,6 +214,8 @@ def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Rou
     cache = g.graph.setdefault("partitions", {})
     key = ("vpc", table, space)
     found: list[Piece[Route]] | None = cache.get(key)
+    if found is None and g.nodes[table].get("routes_unlisted"):  # AWS always lists them: not known
+        found = cache[key] = [Piece(space, unlisted=table)]
     if found is None:
         routes = g.nodes[table].get("routes", ())
         relevant = tuple(r for r in routes if r.network is None or _overlaps(space, r.network))

@@ -78,7 +78,7 @@ def back_to(pieces: list[Piece[R]], goes_back: Callable[[R], bool]) -> ReturnChe
     unreadable: Piece[R] | None = None
     for piece in pieces:
         route = piece.route
-        if piece.unreadable is not None or piece.tied:  # where those replies go is not known
+        if piece.unreadable is not None or piece.tied or piece.unlisted:  # where those replies go: unknown
             unreadable = unreadable or piece
         elif route is not None and route.state != "blackhole" and goes_back(route):
             back = back | piece.addresses

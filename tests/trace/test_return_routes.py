@@ -169,3 +169,13 @@ def test_ipv6_peer_without_a_route_back_is_unreachable():
     assert (r.verdict, r.blocked_at) == (Verdict.UNREACHABLE, "rtb-peer")
     assert codes(r) == {CheckCode.PEERING_NO_RETURN}
     assert "2600:1f18:9::/64" in r.reason
+
+
+def test_a_return_table_without_routes_in_the_snapshot_is_unknown_not_no_route_back():
+    """AWS always lists a table's routes (the local one at least): without them, where the
+    replies go is not known; read as none, they were 'dropped' (a definite unreachable)."""
+    snap = ipv6_peer(route_back=True)
+    del item(snap, "RouteTables", "rtb-peer")["Routes"]
+    r = trace(snap, "subnet-public", destination="2600:1f18:7::/64")
+    assert r.verdict is Verdict.UNKNOWN
+    assert "rtb-peer has no Routes in the snapshot" in r.reason
