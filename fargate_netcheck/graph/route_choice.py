@@ -215,7 +215,8 @@ def route_pieces(g: nx.DiGraph, table: str, space: AddressSet) -> list[Piece[Rou
     key = ("vpc", table, space)
     found: list[Piece[Route]] | None = cache.get(key)
     if found is None and g.nodes[table].get("routes_unlisted"):  # AWS always lists them: not known
-        found = cache[key] = [Piece[Route](space, unlisted=table)]
+        none_known: list[Piece[Route]] = [Piece(space, unlisted=table)]
+        found = cache[key] = none_known
     if found is None:
         routes = g.nodes[table].get("routes", ())
         relevant = tuple(r for r in routes if r.network is None or _overlaps(space, r.network))
