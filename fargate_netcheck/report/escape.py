@@ -63,8 +63,11 @@ def xml_text(value: object) -> str:
 
 
 def uri_segment(value: object, empty: str = "unknown") -> str:
-    """One percent-encoded URI path segment; never empty, never containing ``/``."""
+    """One percent-encoded URI path segment; never empty, never containing ``/``, never a dot
+    segment (``.`` or ``..``, which a viewer resolving the reference would remove or climb)."""
     text = str(value) if value is not None else ""
+    if text in (".", ".."):
+        return text.replace(".", "%2E")
     return quote(text, safe="") if text else empty
 
 

@@ -176,3 +176,9 @@ def test_graph_json_escapes_what_a_terminal_would_act_on():
     g.add_node("subnet-1", kind="subnet", item={"Tags": [{"Key": "Name", "Value": "東京\u202e"}]})
     text = export_graph(g, "json")
     assert "東京" in text and "\u202e" not in text
+
+
+def test_a_sarif_pseudo_path_has_no_dot_segment_a_viewer_would_climb():
+    from fargate_netcheck.report.sarif import pseudo_path
+
+    assert pseudo_path("..", ".", "rtb-1") == "aws/%2E%2E/%2E/rtb-1"
