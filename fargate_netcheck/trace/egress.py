@@ -272,13 +272,6 @@ class Tracer:
                     break
                 seen.add((rtb, at.translated_by))
                 walk.hop(rtb)
-                if g.nodes[rtb].get("routes_unlisted"):  # AWS always lists them, the local route at least
-                    walk.unknown(
-                        CheckCode.DATA_MISSING,
-                        rtb,
-                        f"route table {rtb} has no Routes in the snapshot: its routes are unknown",
-                    )
-                    break
                 pieces = self._choose(rtb, at.destination)
                 for piece, part in pieces[1:]:
                     forked = walk.fork(part)
@@ -325,6 +318,9 @@ class Tracer:
         else:
             how = f"main route table of {pos.vpc_id}"
         unknown = piece.unknown_reason()
+        if piece.unlisted is not None:  # the table's routes are not in the snapshot (route_pieces)
+            walk.unknown(CheckCode.DATA_MISSING, rtb, str(unknown))
+            return None
         if unknown:
             region, version = region_of(g, rtb).region, pos.destination.version
             around = around_service_list(

@@ -105,7 +105,8 @@ def record(
         pl_id = getattr(check.unreadable.unreadable, "prefix_list_id", None)  # a tie has no list
         if g is not None and pl_id:  # ``g``: where a failed collection of the list is why, say so first
             failed_prefix_list(g, walk, pl_id, resource)
-        walk.unknown(CheckCode.PREFIX_LIST_UNKNOWN, resource, check.unreadable.unknown_reason(kind) or "")
+        code = CheckCode.DATA_MISSING if check.unreadable.unlisted else CheckCode.PREFIX_LIST_UNKNOWN
+        walk.unknown(code, resource, check.unreadable.unknown_reason(kind) or "")
     elif status is Status.PASS:
         walk.passed(codes[0], resource, passed)
     elif status is Status.FAIL:

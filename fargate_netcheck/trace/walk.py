@@ -171,8 +171,8 @@ def _listed(g: nx.DiGraph, pl_id: str) -> bool:
 def prefix_entries(g: nx.DiGraph, pl_id: str) -> tuple[Network, ...] | None:
     """The address ranges of prefix list ``pl_id``; None when they are not known: the list is not in
     the snapshot, its entries were not collected, or its region's ``ManagedPrefixLists`` is under
-    ``Errors`` (its items kept or not)."""
-    found: tuple[Network, ...] | None = g.nodes[pl_id].get("prefixes") if _listed(g, pl_id) else None
+    ``Errors`` (the graph then holds no ``prefixes`` for it, its items kept or not)."""
+    found: tuple[Network, ...] | None = g.nodes[pl_id].get("prefixes") if pl_id in g else None
     return found
 
 

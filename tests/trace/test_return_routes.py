@@ -179,3 +179,11 @@ def test_a_return_table_without_routes_in_the_snapshot_is_unknown_not_no_route_b
     r = trace(snap, "subnet-public", destination="2600:1f18:7::/64")
     assert r.verdict is Verdict.UNKNOWN
     assert "rtb-peer has no Routes in the snapshot" in r.reason
+
+
+def test_a_forward_table_without_routes_in_the_snapshot_is_unknown_not_no_route():
+    snap = healthy()
+    del item(snap, "RouteTables", "rtb-public")["Routes"]  # the NAT gateway's subnet's table
+    r = trace(snap, "subnet-private")
+    assert r.verdict is Verdict.UNKNOWN and codes(r) == {CheckCode.DATA_MISSING}
+    assert "rtb-public has no Routes in the snapshot" in r.reason
