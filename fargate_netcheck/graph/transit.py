@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 
 import networkx as nx
 
-from fargate_netcheck.snapshot.parse import TgwAttachment, parse_tgw_attachment, parse_tgw_route
+from fargate_netcheck.snapshot.parse import UNLISTED, TgwAttachment, parse_tgw_attachment, parse_tgw_route
 from fargate_netcheck.snapshot.store import RegionData
 
 
@@ -24,6 +24,10 @@ def add_transit(g: nx.DiGraph, rd: RegionData) -> None:
             node = g.nodes[att_id]
         previous = node.get("attachment")
         merged = parse_tgw_attachment(att_id, generic.get(att_id), vpc_items.get(att_id))
+        merged = replace(merged, states=tuple((f"{w} of {rd.account_id}", s) for w, s in merged.states))
+        if merged.association is not None:
+            said_table, said_state = merged.association
+            _claim(node, f"the attachment's Association in {rd.account_id}", said_table, said_state)
         if previous is not None:  # seen from another account: keep what each side knows
             merged = _merge_attachments(previous, merged)
         node["attachment"] = merged
@@ -47,19 +51,31 @@ def add_transit(g: nx.DiGraph, rd: RegionData) -> None:
             g.add_edge(table["TransitGatewayId"], table_id, rel="has-route-table")
         for assoc in table.get("Associations") or []:
             att_id = assoc.get("TransitGatewayAttachmentId")
-            if att_id and (assoc.get("State") or "associated") == "associated":  # null, as absent
-                if att_id not in g:
-                    g.add_node(att_id, kind="tgw-attachment", item={}, **where)
+            if not att_id:
+                continue
+            if att_id not in g:
+                g.add_node(att_id, kind="tgw-attachment", item={}, **where)
+            _claim(g.nodes[att_id], f"the associations of {table_id}", table_id, assoc.get("State"))
+            if assoc.get("State") == "associated":
                 g.add_edge(att_id, table_id, rel="associated")
                 if assoc.get("ResourceType") == "vpc" and "attachment" not in g.nodes[att_id]:
-                    g.nodes[att_id]["attachment"] = parse_tgw_attachment(
-                        att_id, {"ResourceType": "vpc", "ResourceId": assoc.get("ResourceId")}, None
+                    g.nodes[att_id]["attachment"] = TgwAttachment(
+                        att_id, None, "vpc", assoc.get("ResourceId"), UNLISTED, None, None
                     )
 
 
+def _claim(node: dict, who: str, table: str | None, state: str | None) -> None:
+    """Record what one record says of the attachment's association (``tgw_attachments`` reads them
+    together: records that disagree, or an association in change, leave the route table unknown)."""
+    node.setdefault("association_claims", []).append((who, table, state))
+
+
 def _merge_attachments(known: TgwAttachment, more: TgwAttachment) -> TgwAttachment:
-    """Fill what one account's view of an attachment lacks from another account's view."""
+    """Fill what one account's view of an attachment lacks from another account's view; every
+    State either gave is kept, so that views which disagree are seen to."""
     gaps = {
-        f.name: getattr(more, f.name) for f in fields(more) if getattr(known, f.name) in (None, "unknown")
+        f.name: getattr(more, f.name)
+        for f in fields(more)
+        if f.name != "states" and getattr(known, f.name) in (None, "unknown", UNLISTED)
     }
-    return replace(known, **gaps)
+    return replace(known, **gaps, states=known.states + more.states)

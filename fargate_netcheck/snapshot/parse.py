@@ -296,10 +296,16 @@ def parse_tgw_route(raw: JsonDict) -> TgwRoute | None:
     )
 
 
+UNLISTED = "unlisted"  # the state of an attachment that only a TGW route table's associations name
+
+
 @dataclass(frozen=True, slots=True)
 class TgwAttachment:
     """A transit gateway attachment, merged from DescribeTransitGatewayAttachments (resource type,
-    associated route table) and DescribeTransitGatewayVpcAttachments (the subnets)."""
+    associated route table) and DescribeTransitGatewayVpcAttachments (the subnets).
+
+    ``states`` keeps every ``State`` a record gave, by where it was read: records that disagree
+    (one call saw it ``available``, the other ``deleting``) describe an attachment in change."""
 
     attachment_id: str
     tgw_id: str | None
@@ -308,21 +314,46 @@ class TgwAttachment:
     state: str
     subnet_ids: tuple[str, ...] | None  # None: not collected
     route_table_id: str | None  # the associated TGW route table, when the attachment says so
+    states: tuple[tuple[str, str], ...] = ()  # (where read, State) of each record that gave one
+    # The attachment's own ``Association``: (route table, its State or None when absent); None: no
+    # Association on the record (not associated, as far as that record says)
+    association: tuple[str | None, str | None] | None = None
+
+    @property
+    def conflict(self) -> str | None:
+        """What the records say when they disagree on the attachment's state, else None."""
+        if len({state for _, state in self.states}) < 2:
+            return None
+        return ", ".join(f"{state} in {where}" for where, state in self.states)
 
 
 def parse_tgw_attachment(attachment_id: str, generic: JsonDict | None, vpc: JsonDict | None) -> TgwAttachment:
     generic, vpc = generic or {}, vpc or {}
-    association = generic.get("Association") or {}
-    associated = association.get("State", "associated") == "associated"
+    raw_association = generic.get("Association")
+    association = raw_association if isinstance(raw_association, dict) else {}
     subnets = vpc.get("SubnetIds")
+    states = tuple(
+        (where, record["State"])
+        for where, record in (
+            ("DescribeTransitGatewayAttachments", generic),
+            ("DescribeTransitGatewayVpcAttachments", vpc),
+        )
+        if isinstance(record.get("State"), str)
+    )
     return TgwAttachment(
         attachment_id=attachment_id,
         tgw_id=generic.get("TransitGatewayId") or vpc.get("TransitGatewayId"),
         resource_type=generic.get("ResourceType") or ("vpc" if vpc else None),
         resource_id=generic.get("ResourceId") or vpc.get("VpcId"),
-        state=generic.get("State") or vpc.get("State") or "unknown",
+        state=states[0][1] if states else "unknown",
         subnet_ids=tuple(subnets) if isinstance(subnets, list) else None,
-        route_table_id=association.get("TransitGatewayRouteTableId") if associated else None,
+        route_table_id=association.get("TransitGatewayRouteTableId")
+        if association.get("State") == "associated"
+        else None,
+        states=states,
+        association=(association.get("TransitGatewayRouteTableId"), association.get("State"))
+        if association
+        else None,
     )
 
 

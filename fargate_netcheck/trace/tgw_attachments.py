@@ -1,6 +1,8 @@
-"""Where a VPC meets a transit gateway: its attachment (``available``; one being modified is
-``unknown``), the attachment's subnet in the task's Availability Zone, and the TGW route table the
-attachment is associated with (each a reason recorded on the walk when it is missing or unreadable).
+"""Where a VPC meets a transit gateway: its attachment (``available``; one being modified, whose
+records disagree on its state, or without a state is ``unknown``), the attachment's subnet in the
+task's Availability Zone, and the TGW route table the attachment is associated with (``unknown``
+while an association is changing or its records disagree); each a reason recorded on the walk when
+it is missing or unreadable.
 """
 
 from __future__ import annotations
@@ -22,6 +24,45 @@ MODIFYING = "modifying"
 MODIFYING_WHY = (
     "whether it carries the traffic while it is being changed is not known; check again once it is available"
 )
+# Association states in force either way; associating / disassociating (or none given) are neither.
+SETTLED_ASSOCIATION = frozenset({"associated", "disassociated"})
+
+
+def attachment_doubt(att: TgwAttachment) -> str | None:
+    """Why whether ``att`` carries traffic is not known (to follow ``attachment <id> ...``), else None."""
+    if att.conflict is not None:
+        return (
+            f"is read differently by the records that describe it ({att.conflict}): it is changing, "
+            f"so {MODIFYING_WHY}"
+        )
+    if att.state == MODIFYING:
+        return f"is {att.state}: {MODIFYING_WHY}"
+    if att.state == "unknown":
+        return "has no State in the snapshot: whether it carries the traffic is not known"
+    return None
+
+
+def association_doubt(g: nx.DiGraph, attachment_id: str) -> str | None:
+    """Why the route table associated with an attachment is not known from what its records say
+    (the attachment's ``Association``, each TGW route table's associations), else None: an
+    association that is changing, or records that disagree (two route tables, or one table both
+    associated and not), as two calls made while it changed would."""
+    claims = g.nodes.get(attachment_id, {}).get("association_claims") or ()
+    for who, table, state in claims:
+        if state not in SETTLED_ASSOCIATION:
+            return (
+                f"{who} gives the association of {attachment_id} with {table} as {state or 'no State'}: "
+                "which route table decides its traffic is not known; check again once it is associated"
+            )
+    associated = {table for _, table, state in claims if state == "associated"}
+    dropped = {table for _, table, state in claims if state == "disassociated"}
+    if len(associated) > 1 or associated & dropped:
+        said = "; ".join(f"{who}: {state} with {table}" for who, table, state in claims)
+        return (
+            f"the records of {attachment_id}'s association disagree ({said}): it is changing, so which "
+            "route table decides its traffic is not known"
+        )
+    return None
 
 
 def vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAttachment | None:
@@ -30,16 +71,17 @@ def vpc_attachment(g: nx.DiGraph, walk: Walk, pos: Position, tgw: str) -> TgwAtt
         for a in successors(g, pos.vpc_id, "tgw-attachment")
         if g.nodes[a]["attachment"].tgw_id == tgw
     ]
-    usable = [a for a in found if a.state == "available"]
+    usable = [a for a in found if a.state == "available" and attachment_doubt(a) is None]
     if usable:
         return usable[0]
     if found:
-        att = next((a for a in found if a.state == MODIFYING), found[0])
-        if att.state == MODIFYING:
+        att = next((a for a in found if attachment_doubt(a) is not None), found[0])
+        doubt = attachment_doubt(att)
+        if doubt is not None:
             walk.unknown(
                 CheckCode.TGW_NO_ATTACHMENT,
                 att.attachment_id,
-                f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} is {att.state}: {MODIFYING_WHY}",
+                f"attachment {att.attachment_id} of {pos.vpc_id} to {tgw} {doubt}",
             )
             return None
         walk.failed(
@@ -103,6 +145,10 @@ def attached_in_az(g: nx.DiGraph, walk: Walk, att: TgwAttachment, subnet_id: str
 
 def associated_table(g: nx.DiGraph, walk: Walk, attachment_id: str, tgw: str | None) -> str | None:
     """The TGW route table associated with an attachment; None (with the reason recorded) if unknown."""
+    doubt = association_doubt(g, attachment_id)
+    if doubt is not None:
+        walk.unknown(CheckCode.TGW_NOT_ASSOCIATED, attachment_id, doubt)
+        return None
     att = g.nodes.get(attachment_id, {}).get("attachment")
     table = att.route_table_id if att is not None else None
     if table is None or g.nodes.get(table, {}).get("kind") != "tgw-route-table":

@@ -31,7 +31,7 @@ import networkx as nx
 from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.graph.build import region_of, successor
 from fargate_netcheck.snapshot.addresses import AddressSet
-from fargate_netcheck.snapshot.parse import Network, Route, TgwAttachment, TgwRoute
+from fargate_netcheck.snapshot.parse import UNLISTED, Network, Route, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Fork, Position, Step
 from fargate_netcheck.trace.returns import back_to, destination_route_back, record
@@ -41,6 +41,7 @@ from fargate_netcheck.trace.tgw_attachments import (
     MODIFYING_WHY,
     associated_table,
     attached_in_az,
+    attachment_doubt,
     subnet_az,
     subnets_collected,
     vpc_attachment,
@@ -51,7 +52,14 @@ from fargate_netcheck.trace.walk import Crossing, Walk
 def transit_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
     tgw = route.target_id
     walk.hop(tgw)
-    state = g.nodes[tgw]["item"].get("State", "available")  # a hand-written item may omit it
+    state = g.nodes[tgw]["item"].get("State")
+    if state is None:  # AWS always gives it: absent is not known, never available
+        walk.unknown(
+            CheckCode.TGW_NOT_AVAILABLE,
+            tgw,
+            f"transit gateway {tgw} has no State in the snapshot: whether it forwards traffic is not known",
+        )
+        return None
     if state == MODIFYING:
         walk.unknown(CheckCode.TGW_NOT_AVAILABLE, tgw, f"transit gateway {tgw} is {state}: {MODIFYING_WHY}")
         return None
@@ -183,14 +191,11 @@ def _enter_vpc(
     g: nx.DiGraph, walk: Walk, pos: Position, tgw: str, spoke_att: str, egress_att: str, resource_id: str
 ) -> Position | None:
     att = g.nodes.get(egress_att, {}).get("attachment")
-    if att is not None and att.state == MODIFYING:
-        walk.unknown(
-            CheckCode.TGW_NO_ATTACHMENT,
-            egress_att,
-            f"attachment {egress_att} of {tgw} is {att.state}: {MODIFYING_WHY}",
-        )
+    doubt = attachment_doubt(att) if att is not None else None
+    if doubt is not None:
+        walk.unknown(CheckCode.TGW_NO_ATTACHMENT, egress_att, f"attachment {egress_att} of {tgw} {doubt}")
         return None
-    if att is not None and att.state not in ("available", "unknown"):  # unknown: only a table names it
+    if att is not None and att.state not in ("available", UNLISTED):
         walk.failed(
             CheckCode.TGW_NO_ATTACHMENT,
             egress_att,
