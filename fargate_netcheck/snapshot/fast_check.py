@@ -63,6 +63,8 @@ class ItemChecker:
             return False
         if kind == "NetworkFirewalls":
             return self._sync_states_fit(item)
+        if kind == "SecurityGroups":
+            return _sg_protocols_fit(item)
         return kind != "NetworkAcls" or _acl_entries_fit(item)
 
     def _sync_states_fit(self, firewall: JsonDict) -> bool:
@@ -183,6 +185,7 @@ def _acl_entries_fit(acl: JsonDict) -> bool:
             entry.get("RuleNumber").__class__ is not int
             or entry.get("RuleAction") not in ("allow", "deny")
             or entry.get("Egress").__class__ is not bool
+            or entry.get("Protocol").__class__ is not str
             or (entry.get("CidrBlock") is None and entry.get("Ipv6CidrBlock") is None)
             or (
                 ports is not None
@@ -191,3 +194,12 @@ def _acl_entries_fit(acl: JsonDict) -> bool:
         ):
             return False
     return True
+
+
+def _sg_protocols_fit(group: JsonDict) -> bool:
+    """``_check_sg_protocols``' rule, answered yes/no; the rules are already known to be plain dicts."""
+    return all(
+        rule.get("IpProtocol").__class__ is str
+        for field in ("IpPermissionsEgress", "IpPermissions")
+        for rule in group.get(field) or ()
+    )

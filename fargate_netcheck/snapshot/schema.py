@@ -237,6 +237,8 @@ def validate_item(kind: str, item: JsonDict, where: str) -> None:
     if kind == "NetworkAcls":
         for entry in item.get("Entries") or []:  # null is absent, as for every field
             _check_acl_entry(entry, where)
+    if kind == "SecurityGroups":
+        _check_sg_protocols(item, where)
     if kind == "NetworkFirewalls":
         _check_sync_states(item, where)
 
@@ -307,8 +309,22 @@ def _check_acl_entry(entry: JsonDict, where: str) -> None:
         raise InputError(f"{at}: RuleAction must be 'allow' or 'deny'")
     if not isinstance(entry.get("Egress"), bool):
         raise InputError(f"{at}: Egress must be true or false")
+    if not isinstance(entry.get("Protocol"), str):  # AWS always gives it: read as "all", it allowed all
+        raise InputError(f"{at}: needs Protocol ('-1' for all traffic, or a protocol number)")
     if entry.get("CidrBlock") is None and entry.get("Ipv6CidrBlock") is None:  # null is absent
         raise InputError(f"{at}: needs CidrBlock or Ipv6CidrBlock")
     ports = entry.get("PortRange")
     if ports is not None and not all(isinstance(ports.get(k), int) for k in ("From", "To")):
         raise InputError(f"{at}: PortRange needs integer From and To")
+
+
+def _check_sg_protocols(group: JsonDict, where: str) -> None:
+    """Every rule names its protocol, as AWS always does: a rule without one, read as "all
+    traffic", would allow what it may not."""
+    for field in ("IpPermissionsEgress", "IpPermissions"):
+        for number, rule in enumerate(group.get(field) or [], 1):
+            if not isinstance(rule.get("IpProtocol"), str):
+                raise InputError(
+                    f"{where}: {field} rule {number} needs IpProtocol ('-1' for all traffic, 'tcp', "
+                    "'udp', 'icmp' or a protocol number)"
+                )

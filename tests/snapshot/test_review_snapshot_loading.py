@@ -130,30 +130,47 @@ def test_a_null_association_state_is_associated_for_the_reference_check_too():
 _DENY_FIRST = {"RuleNumber": 50, "RuleAction": "deny", "Egress": True, "CidrBlock": "0.0.0.0/0"}
 
 
-def test_a_network_acl_deny_entry_with_a_null_protocol_denies_as_an_absent_one_does():
-    """Absent ``Protocol`` reads as all traffic, so the entry denies everything; ``null`` was read
-    as a protocol named "None", matched nothing, and the allow entry behind it made it reachable."""
-    results = {}
-    for label, entry in (("absent", dict(_DENY_FIRST)), ("null", {**_DENY_FIRST, "Protocol": None})):
-        snap = healthy()
-        region(snap)["NetworkAcls"][0]["Entries"].insert(0, entry)
-        results[label] = trace(snap, "subnet-private")
-    assert results["absent"].verdict is Verdict.UNREACHABLE
-    assert results["null"].verdict is Verdict.UNREACHABLE, results["null"].reason
-    assert results["null"].blocked_at == "acl-default"
+@pytest.mark.parametrize("action", ["allow", "deny"])
+@pytest.mark.parametrize("protocol", ["absent", None])
+def test_a_network_acl_entry_without_protocol_is_refused_naming_it(action, protocol):
+    """AWS always gives ``Protocol``. Read as "all traffic", an allow entry without one allowed
+    what it may not (a null was once read as a protocol named "None", which a deny never matched):
+    neither reading is safe, so the entry is refused at load, naming it."""
+    entry = {**_DENY_FIRST, "RuleAction": action}
+    if protocol is not None:
+        entry.pop("Protocol", None)
+    else:
+        entry["Protocol"] = None
+    snap = healthy()
+    region(snap)["NetworkAcls"][0]["Entries"].insert(0, entry)
+    with pytest.raises(InputError) as caught:
+        parse_snapshot(json.loads(json.dumps(snap)), "snap.json")
+    assert "rule 50: needs Protocol" in str(caught.value)
+    assert str(caught.value).startswith("snap.json: 123456789012/us-east-1: acl-")
 
 
-def test_a_security_group_rule_with_a_null_protocol_reads_as_an_absent_one():
-    results = {}
-    for label in ("absent", "null"):
-        snap = healthy()
-        rule = item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"][0]
-        if label == "absent":
-            del rule["IpProtocol"]
-        else:
-            rule["IpProtocol"] = None
-        results[label] = trace(snap, "subnet-private").verdict
-    assert results["null"] is results["absent"]
+@pytest.mark.parametrize("field", ["IpPermissionsEgress", "IpPermissions"])
+@pytest.mark.parametrize("protocol", ["absent", None])
+def test_a_security_group_rule_without_protocol_is_refused_naming_it(field, protocol):
+    """Read as "all traffic", an egress rule without ``IpProtocol`` passed a task whose group
+    allows only, say, UDP 53: AWS always gives it, so a rule without one is bad input."""
+    snap = healthy()
+    group = item(snap, "SecurityGroups", "sg-open")
+    group[field] = [{"IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    if protocol is None:
+        group[field][0]["IpProtocol"] = None
+    with pytest.raises(InputError) as caught:
+        parse_snapshot(json.loads(json.dumps(snap)), "snap.json")
+    assert f"sg-open: {field} rule 1 needs IpProtocol" in str(caught.value)
+
+
+def test_a_security_group_rule_without_protocol_exits_2_on_the_command_line(capsys, tmp_path):
+    snap = healthy()
+    del item(snap, "SecurityGroups", "sg-open")["IpPermissionsEgress"][0]["IpProtocol"]
+    path = write(snap, tmp_path / "snap.json")
+    run = run_cli(capsys, "check", "--snapshot", str(path), "--subnet", "subnet-private")
+    assert run.code == 2
+    assert run.err.count("\n") == 1 and "needs IpProtocol" in run.err and "Traceback" not in run.err
 
 
 def test_a_route_with_a_null_state_and_origin_reads_as_absent():
