@@ -12,16 +12,19 @@ and VpcBlockPublicAccessExclusion):
 - An exclusion covers a VPC or a subnet: ``allow-bidirectional`` lets everything through;
   ``allow-egress`` lets outbound traffic (and its replies) through and applies only in
   ``block-bidirectional`` mode. With ``ExclusionsAllowed: not-allowed`` (BPA set by the
-  Organization) exclusions do not apply. One being modified (``update-in-progress``) or whose
+  Organization) exclusions do not apply; without ``ExclusionsAllowed`` (a botocore older than the
+  field drops it) whether they apply is not known, unless ``ManagedBy`` is ``account``. One being
+  modified (``update-in-progress``) or whose
   modification failed (``update-failed``) is in force in the mode it shows or the one it had
   before, which the API does not say; one whose mode is missing or undocumented may let anything
-  through: either leaves the verdict ``unknown`` unless another exclusion in force decides it.
+  through: either leaves the verdict ``unknown`` unless another exclusion in force decides it. So
+  does one without a ``ResourceArn``: it may be any subnet's or VPC's.
 
 The subnet an exclusion must cover is the one whose address leaves through the gateway: the NAT
 gateway's (or NAT instance's) subnet when the traffic was translated, else the task's own. A
-regional NAT gateway sits in no subnet: its VPC's exclusion covers it, and one of the task's subnet
-alone leaves the verdict ``unknown``. AWS
-documents that excluding the subnet of a Network Firewall or Gateway Load Balancer endpoint on the
+regional NAT gateway sits in no subnet: its VPC's exclusion covers it (the egress VPC's when spokes
+reach it through a transit gateway, never a spoke's), and one of the subnet the traffic reached it
+from alone leaves the verdict ``unknown``. AWS documents that excluding the subnet of a Network Firewall or Gateway Load Balancer endpoint on the
 way does not let traffic through, so those subnets are not the ones looked at.
 """
 
@@ -59,14 +62,19 @@ _MODE_CHANGING = frozenset({"update-in-progress", "update-failed"})
 
 def check_block_public_access(g: nx.DiGraph, walk: Walk, pos: Position, gateway: str) -> bool:
     """Record whether BPA lets the traffic through ``gateway``; False when it stops the walk."""
-    subnet = _source_subnet(g, walk, pos)
-    vpc = successor(g, subnet, "in-vpc") if subnet in g else None
-    bpa = _setting(g, subnet if subnet in g else gateway, subnet)
     nat = _nat_gateway(g, pos)
     if nat is not None and g.nodes[nat].get("item", {}).get("AvailabilityMode") == "regional":
-        status, reason = _regional_nat(bpa, gateway, subnet, vpc or pos.vpc_id, nat)
+        # It sits in no subnet: its VPC is the one the gateway is attached to (``pos.vpc_id``), and
+        # the subnet the traffic reached it from is in that VPC (the task's, or a transit gateway
+        # attachment's in a central egress VPC): never the task's VPC behind a transit gateway.
+        entered = pos.subnet_id
+        bpa, gap = _setting(g, entered if entered in g else gateway, entered)
+        status, reason = _regional_nat(bpa, gateway, entered, pos.vpc_id, nat, gap)
     else:
-        status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, nat)
+        subnet = _source_subnet(g, walk, pos)
+        vpc = successor(g, subnet, "in-vpc") if subnet in g else None
+        bpa, gap = _setting(g, subnet if subnet in g else gateway, subnet)
+        status, reason = evaluate(bpa, gateway, subnet, vpc or pos.vpc_id, nat, gap)
     walk.add(_code(bpa, status), status, gateway, reason)
     return status is Status.PASS
 
@@ -84,10 +92,17 @@ def _code(bpa: BlockPublicAccess, status: Status) -> CheckCode:
 
 
 def evaluate(
-    bpa: BlockPublicAccess, gateway: str, subnet: str | None, vpc: str, nat_gateway: str | None
+    bpa: BlockPublicAccess,
+    gateway: str,
+    subnet: str | None,
+    vpc: str,
+    nat_gateway: str | None,
+    allowed_gap: str | None = None,
 ) -> tuple[Status, str]:
     """BPA's verdict on traffic from ``subnet`` (in ``vpc``; None: from no subnet, a regional NAT
-    gateway's) through ``gateway``; ``nat_gateway``: the NAT gateway that translated it, if one did."""
+    gateway's) through ``gateway``; ``nat_gateway``: the NAT gateway that translated it, if one did.
+    ``allowed_gap``: why whether exclusions are allowed is not known (``_allowed_gap``), if it is not:
+    an exclusion then decides nothing."""
     covered = f"{subnet} or {vpc}" if subnet else vpc
     name = f"VPC Block Public Access ({bpa.mode}) in {bpa.region}"
     if bpa.unreadable is not None:
@@ -145,8 +160,19 @@ def evaluate(
                 "this traffic through, covers it too: AWS does not document which of a subnet's and its "
                 "VPC's exclusions applies"
             )
+        if allowed_gap is not None:
+            return Status.UNKNOWN, (
+                f"{name} blocks {gateway} unless exclusion {in_force.exclusion_id} of {in_force.resource_id} "
+                f"({in_force.mode}) applies, and {allowed_gap}"
+            )
         return Status.PASS, (
             f"{name} exempts {in_force.resource_id} (exclusion {in_force.exclusion_id}, {in_force.mode})"
+        )
+    unnamed = next((e for e in bpa.exclusions.get("", ()) if _may_apply(e, needed)), None)
+    if unnamed is not None:
+        return Status.UNKNOWN, (
+            f"{name} blocks {gateway} unless exclusion {unnamed.exclusion_id} applies, and it names no "
+            f"resource (no ResourceArn in the snapshot): it may be {covered}'s"
         )
     pending = next((e for e in covering if _may_apply(e, needed)), None)
     if pending is not None:
@@ -158,16 +184,17 @@ def evaluate(
 
 
 def _regional_nat(
-    bpa: BlockPublicAccess, gateway: str, task_subnet: str, vpc: str, nat: str
+    bpa: BlockPublicAccess, gateway: str, entered: str, vpc: str, nat: str, allowed_gap: str | None
 ) -> tuple[Status, str]:
     """A regional NAT gateway sits in no subnet, so only its VPC's exclusion is known to cover the
-    traffic it translates. An exclusion of the task's subnet that would let it through leaves the
-    verdict unknown: AWS does not document whether it applies."""
-    status, reason = evaluate(bpa, gateway, None, vpc, nat)
-    if status is not Status.FAIL or evaluate(bpa, gateway, task_subnet, vpc, nat)[0] is Status.FAIL:
+    traffic it translates. An exclusion of the subnet the traffic reached it from (``entered``, in
+    ``vpc``) that would let it through leaves the verdict unknown: AWS does not document whether it
+    applies."""
+    status, reason = evaluate(bpa, gateway, None, vpc, nat, allowed_gap)
+    if status is not Status.FAIL or evaluate(bpa, gateway, entered, vpc, nat, allowed_gap)[0] is Status.FAIL:
         return status, reason
     return Status.UNKNOWN, (
-        f"{reason}; an exclusion of {task_subnet} may let it through, but regional NAT gateway {nat} sits in "
+        f"{reason}; an exclusion of {entered} may let it through, but regional NAT gateway {nat} sits in "
         "no subnet, and AWS does not document whether a subnet's exclusion covers the traffic it translates"
     )
 
@@ -208,7 +235,7 @@ def _open_because(exclusion: BpaExclusion, needed: tuple[str, ...]) -> str:
     if exclusion.mode not in _EXCLUSION_MODES:
         return f"its mode {exclusion.mode or None!r} is not one VPC Block Public Access documents"
     if exclusion.mode in needed:
-        return f"it is {exclusion.state}"
+        return f"it is {exclusion.state}" if exclusion.state else "its State is not in the snapshot"
     return (
         f"it is {exclusion.state}: the mode it shows ({exclusion.mode}) may not be in force, "
         "and the one it had before is not known"
@@ -228,27 +255,48 @@ def _why_not(bpa: BlockPublicAccess, covering: list[BpaExclusion], covered: str)
     return f"no exclusion covers {covered}"
 
 
-def _setting(g: nx.DiGraph, node: str, subnet: str) -> BlockPublicAccess:
-    """The BPA that governs ``node``: its owner's. A subnet shared through RAM appears in the
-    participant's snapshot with the owner's ``OwnerId``, and the owner's BPA applies to it: unknown
-    when the owner was not scanned, unless the snapshot describes no BPA at all (then, like every
-    other subnet of it, assumed off)."""
+def _setting(g: nx.DiGraph, node: str, subnet: str) -> tuple[BlockPublicAccess, str | None]:
+    """The BPA that governs ``node``: its owner's, and why whether its exclusions are allowed is not
+    known (``_allowed_gap``), if so. A subnet shared through RAM appears in the participant's
+    snapshot with the owner's ``OwnerId``, and the owner's BPA applies to it: unknown when the owner
+    was not scanned, unless the snapshot describes no BPA at all (then, like every other subnet of
+    it, assumed off)."""
     attrs = g.nodes[node]
     owner = (attrs.get("item") or {}).get("OwnerId")
-    own = _described(g, (attrs["account"], attrs["region"]), block_public_access_of(g, node))
+    key = (attrs["account"], attrs["region"])
+    own = _described(g, key, block_public_access_of(g, node))
     if not owner or not attrs["account"] or owner == attrs["account"]:
-        return own
+        return own, _allowed_gap(g, key)
     found: BlockPublicAccess | None = g.graph["block_public_access"].get((owner, attrs["region"]))
     if found is None and own.mode is None and own.unreadable is None:
-        return own  # a snapshot that describes no BPA at all: the owner's is not described either
+        return own, None  # a snapshot that describes no BPA at all: the owner's is not described either
     if found is None:
         return BlockPublicAccess(
             attrs["region"],
             None,
             unreadable=f"{subnet} is shared from account {owner}, whose VPC Block Public Access is not in "
             "the snapshot; scan that account too",
-        )
-    return _described(g, (owner, attrs["region"]), found)
+        ), None
+    return _described(g, (owner, attrs["region"]), found), _allowed_gap(g, (owner, attrs["region"]))
+
+
+def _allowed_gap(g: nx.DiGraph, key: tuple[str | None, str]) -> str | None:
+    """Why whether the exclusions of ``key`` (account, region) are allowed is not known: the options
+    lack ``ExclusionsAllowed`` (AWS, VpcBlockPublicAccessOptions: "If you have enabled VPC BPA at the
+    Organization level, exclusions may be not-allowed. Otherwise, they are allowed"; a botocore older
+    than the field drops it), and ``ManagedBy`` does not say the account, not the organization,
+    manages BPA. None when it is known."""
+    rd = g.graph["regions"].get(key)
+    options = rd.items.get("VpcBlockPublicAccessOptions") if rd is not None else None
+    option = options[0] if isinstance(options, list) and len(options) == 1 else None
+    if not isinstance(option, dict) or isinstance(option.get("ExclusionsAllowed"), str):
+        return None
+    if option.get("ManagedBy") == "account":
+        return None
+    return (
+        "the options in the snapshot have no ExclusionsAllowed: whether the organization allows exclusions "
+        "is not known (collect with a newer botocore)"
+    )
 
 
 def _described(g: nx.DiGraph, key: tuple[str | None, str], bpa: BlockPublicAccess) -> BlockPublicAccess:

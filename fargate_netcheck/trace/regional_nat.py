@@ -85,6 +85,18 @@ def _zone(subnet: dict) -> tuple[str | None, str | None]:
     )
 
 
+def _in_zone(address: dict, az: tuple[str | None, str | None]) -> bool:
+    """Whether a gateway address is in the zone ``az`` (name, id). AZ names map to different zones
+    in different accounts (AWS, "AZ IDs for your AWS resources"): where both sides give an AZ ID,
+    the IDs decide, never the names (a subnet seen from a participant account of a shared VPC names
+    its zone as that account does)."""
+    name, zone_id = az
+    their_id = address.get("AvailabilityZoneId")
+    if zone_id and isinstance(their_id, str) and their_id:
+        return their_id == zone_id
+    return bool(name) and address.get("AvailabilityZone") == name
+
+
 def _how_served(item: dict) -> str:
     if item.get("AutoProvisionZones") == "enabled":
         return "automatic mode: every AZ where the VPC has subnets"
@@ -104,15 +116,7 @@ def _not_serving(item: dict, az: tuple[str | None, str | None], subnet_id: str) 
     name, zone_id = az
     if name is None and zone_id is None:
         return f"the Availability Zone of {subnet_id} is not in the snapshot, so whether it serves it is not known"
-    listed = [
-        a
-        for a in item.get("NatGatewayAddresses") or ()
-        if isinstance(a, dict)
-        and (
-            (zone_id and a.get("AvailabilityZoneId") == zone_id)
-            or (name and a.get("AvailabilityZone") == name)
-        )
-    ]
+    listed = [a for a in item.get("NatGatewayAddresses") or () if isinstance(a, dict) and _in_zone(a, az)]
     if any(a.get("Status") == "succeeded" for a in listed):
         return None
     where = name or zone_id
