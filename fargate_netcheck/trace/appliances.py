@@ -2,9 +2,10 @@
 
 - A route to a ``vpce-`` whose type is ``GatewayLoadBalancer`` (a Gateway Load Balancer endpoint,
   which is also what an AWS Network Firewall endpoint is) is followed into the endpoint's subnet and
-  on by that subnet's route table. An AWS Network Firewall in the snapshot has its policy evaluated
-  for each need by name (``firewall_policy``, from the needs walk); any other appliance's rules are
-  not: the walk records a passed ``firewall.policy-not-evaluated`` check (rule GW008 turns it into a
+  on by that subnet's route table. An AWS Network Firewall in the snapshot must have the endpoint's
+  attachment READY, and has its policy evaluated for each walk's flow by port and address
+  (``firewall_policy.inspect``, from ``Filters``) and for each need by name (from the needs walk);
+  any other appliance's rules are not: the walk records a passed ``firewall.policy-not-evaluated`` check (rule GW008 turns it into a
   warning) and says so in the reason. The way back is checked at the end of the walk (``FirewallReturn``).
 - A route to a ``Gateway`` endpoint (S3, DynamoDB) carries only traffic to that service's prefix
   list, never internet traffic.
@@ -26,7 +27,7 @@ from fargate_netcheck.core.model import CheckCode, Status
 from fargate_netcheck.graph.build import endpoint_service, region_of, successor, successors
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route
-from fargate_netcheck.trace.firewall_policy import firewall_of
+from fargate_netcheck.trace.firewall_policy import endpoint_doubt, firewall_of, network_firewall_endpoint
 from fargate_netcheck.trace.hops import Handler, Position, Step, task_ipv6_range
 from fargate_netcheck.trace.nat_instance_groups import NatInstanceGroups
 from fargate_netcheck.trace.returns import NatReturn, back_to, edge_table_changing, record_delivery
@@ -75,10 +76,14 @@ def vpc_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step
     if subnet is None or g.nodes.get(subnet, {}).get("kind") != "subnet":
         walk.unknown(CheckCode.DATA_MISSING, vpce, f"the subnet of {label} {vpce} is not in the snapshot")
         return None
+    firewall, _ = firewall_of(g, vpce)
+    doubt = endpoint_doubt(firewall, vpce) if firewall is not None else None
+    if doubt is not None:
+        walk.unknown(CheckCode.NFW_UNKNOWN, vpce, doubt)
+        return None
     walk.passed(
         CheckCode.FIREWALL, vpce, f"{label} {vpce} is available; traffic passes through it in {subnet}"
     )
-    firewall, _ = firewall_of(g, vpce)
     if firewall is not None:
         walk.notes.append(
             f"the policy of Network Firewall {firewall.get('FirewallName', vpce)} is evaluated for each need by name"
@@ -135,10 +140,9 @@ def _gateway_endpoint(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) ->
 
 
 def _firewall_label(item: dict) -> str:
-    tags = {t.get("Key") for t in item.get("Tags") or []}
-    if "AWSNetworkFirewallManaged" in tags or "network-firewall" in (item.get("ServiceName") or ""):
-        return "Network Firewall endpoint"
-    return "Gateway Load Balancer endpoint"
+    return (
+        "Network Firewall endpoint" if network_firewall_endpoint(item) else "Gateway Load Balancer endpoint"
+    )
 
 
 def current_source(g: nx.DiGraph, pos: Position) -> Network | None:

@@ -18,7 +18,9 @@ from fargate_netcheck.graph.build import region_of, successor, unread_accounts, 
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, SgRule, Span, span_of
 from fargate_netcheck.trace.acl import AclOutcome, evaluate_acl
+from fargate_netcheck.trace.appliances import FirewallReturn
 from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.firewall_policy import inspect
 from fargate_netcheck.trace.security_groups import SgOutcome, evaluate_egress
 from fargate_netcheck.trace.walk import Crossing, Walk, failed_prefix_list, prefix_entries
 
@@ -277,8 +279,10 @@ class Filters:
         return blocks
 
     def together(self, walk: Walk, dest: Destination, port: int, blocks: list[Blocked]) -> None:
-        """Filters that each block part of ``dest`` on every port (the groups, ACL legs facing it)
-        and together all of it: nothing arrives (ACL003), though each check alone is partial."""
+        """The last filters of a walk on ``port``: each Network Firewall it passes (``firewalls``),
+        then filters that each block part of ``dest`` on every port (the groups, ACL legs facing
+        it) and together all of it: nothing arrives (ACL003), though each check alone is partial."""
+        self.firewalls(walk, dest, port)
         versions = {b.addresses.version for b in blocks}
         if len(blocks) < 2 or len(versions) != 1:
             return
@@ -299,6 +303,19 @@ class Filters:
             f"no address of {dest} gets through on TCP {port}: each filter blocks part of it, and "
             f"together all of it ({parts})",
         )
+
+    def firewalls(self, walk: Walk, dest: Destination, port: int) -> None:
+        """The policy of each AWS Network Firewall the walk passes, for TCP ``port`` to ``dest``
+        from the range the traffic has at the firewall (``firewall_policy.inspect``), once per run."""
+        for leg in walk.returns:
+            if not isinstance(leg, FirewallReturn):
+                continue
+            source = str(leg.source) if leg.source is not None else None
+
+            def record(vpce: str = leg.vpce, source: str | None = source) -> None:
+                inspect(self.graph, walk, vpce, source, dest.cidrs, port)
+
+            self.replay(walk, ("nfw", leg.vpce, source, id(dest), port), record, keep=dest)
 
     def acl_outcome(
         self, acl: str, egress: bool, peer: tuple[Network, ...], ports: tuple[int, int]

@@ -18,7 +18,7 @@ class Flow:
     source_ports: IntervalSet
     destination_ports: IntervalSet
     protocol: int = TCP
-    app: str | None = None  # "tls" | "http": what Suricata's protocol detection finds
+    app: str | None = None  # "tls" | "http" | "unknown": what Suricata's protocol detection finds
     host: str | None = None  # the TLS SNI or HTTP Host
     fragmented: bool = False
 
@@ -34,7 +34,8 @@ class Flow:
 
 def need_flow(sources: AddressSet, destinations: AddressSet, port: int, host: str | None) -> Flow:
     """The flow of a need: TCP from the task's range and ephemeral ports to the need's addresses and
-    port. Port 80 is HTTP (Host header); every other port is taken as TLS (SNI), which is what the
-    AWS APIs, CloudReactor and most partner APIs speak."""
-    app = "http" if port == 80 else "tls"
+    port. Port 80 is HTTP (Host header) and 443 TLS (SNI), which is what the AWS APIs, CloudReactor
+    and most partner APIs speak there; on any other port the application protocol is not known
+    (PostgreSQL on 5432 is not TLS to Suricata's detection): rules on one match it only maybe."""
+    app = {80: "http", 443: "tls"}.get(port, "unknown")
     return Flow(sources, destinations, EPHEMERAL, ports([(port, port)]), TCP, app, host)

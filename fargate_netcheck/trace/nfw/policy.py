@@ -33,6 +33,8 @@ class FirewallDecision:
     reason: str
     notes: tuple[str, ...] = field(default=())
     group: str | None = None  # the rule group that decides; None: the policy (a default action)
+    # unknown only for want of the flow's host name (TLS SNI, HTTP Host): a need by name decides it
+    host_dependent: bool = False
 
 
 def _name(arn: str) -> str:
@@ -145,10 +147,12 @@ def _decide(label: str, fates: list[Step], strict: bool, notes: tuple[str, ...])
     doubt = next((f for f in fates if f.kind == "unknown"), None) or next(
         f for f in fates if f.kind == "drop"
     )
+    doubts = [f for f in fates if f.kind == "unknown"]
     return FirewallDecision(
         Verdict.UNKNOWN,
         doubt.where,
         f"{label}: whether the flow passes depends on {doubt.where}{why}",
         notes,
         doubt.group,
+        host_dependent=bool(doubts) and all(f.host for f in doubts),
     )

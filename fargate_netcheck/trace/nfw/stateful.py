@@ -27,7 +27,13 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.tristate import Match
 from fargate_netcheck.trace.nfw.flow import Flow
 from fargate_netcheck.trace.nfw.sets import AddressSet
-from fargate_netcheck.trace.nfw.suricata import Packet, StatefulRule, parse_rule, parse_rules_string
+from fargate_netcheck.trace.nfw.suricata import (
+    HOST_UNKNOWN,
+    Packet,
+    StatefulRule,
+    parse_rule,
+    parse_rules_string,
+)
 from fargate_netcheck.trace.nfw.suricata_specs import RuleError, Variables, addresses
 
 _ORDER = {"pass": 0, "unknown": 0, "drop": 1, "reject": 2, "alert": 3}
@@ -51,6 +57,7 @@ class Step:
     kind: str  # pass | drop | continue | unknown
     where: str
     group: str | None = None  # the rule group that decides; None: the policy's default action
+    host: bool = False  # an unknown that only the flow's host name (TLS SNI, HTTP Host) would decide
 
 
 def variable_sets(table: object, where: str) -> dict[str, list[str]]:
@@ -180,7 +187,12 @@ def _packet_steps(
             continue
         where = f"rule group {group.name}: {rule.text}"
         if why is not None or action == "unknown":
-            steps.setdefault("unknown", Step("unknown", f"{where} ({why or rule.problem})", group.name))
+            host = why == HOST_UNKNOWN and action != "unknown"
+            # kept apart: a doubt the host name decides must not hide one it does not
+            steps.setdefault(
+                "unknown-host" if host else "unknown",
+                Step("unknown", f"{where} ({why or rule.problem})", group.name, host),
+            )
             continue
         kind = "pass" if action == "pass" else "drop"
         steps.setdefault(kind, Step(kind, where, group.name))
@@ -209,7 +221,7 @@ def evaluate_stateful(groups: list[GroupRules], flow: Flow, strict: bool, defaul
         steps = _packet_steps(ordered, flow, packet, defaults if strict else [])
         for step in steps:
             if step.kind != "continue":
-                fates.setdefault(step.kind, step)
+                fates.setdefault(f"{step.kind}-host" if step.host else step.kind, step)
         if all(step.kind != "continue" for step in steps):
             return list(fates.values())
     fates.setdefault("continue", Step("continue", "no stateful rule drops it"))

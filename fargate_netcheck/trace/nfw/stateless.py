@@ -78,8 +78,10 @@ def standard_action(actions: Iterable[str]) -> str | None:
 def parse_group(name: str, group: JsonDict) -> list[StatelessRule]:
     """The stateless rules of a ``RuleGroup`` object, in priority order."""
     source = (group.get("RulesSource") or {}).get("StatelessRulesAndCustomActions") or {}
-    rules = sorted(source.get("StatelessRules") or [], key=lambda r: r.get("Priority", 0))
-    return [_rule(name, r) for r in rules]
+    rules = source.get("StatelessRules") or []
+    if not all(isinstance(r, dict) and isinstance(r.get("Priority", 0), int) for r in rules):
+        raise RuleError(f"stateless rule group {name} has a rule without a numeric Priority")
+    return [_rule(name, r) for r in sorted(rules, key=lambda r: r.get("Priority", 0))]
 
 
 def _rule(name: str, rule: JsonDict) -> StatelessRule:
@@ -117,13 +119,25 @@ def _protocols(values: object) -> frozenset[int] | None:
 def _address_list(entries: list[JsonDict] | None) -> AddressSet | None:
     if not entries:
         return None
-    return AddressSet.of(e["AddressDefinition"] for e in entries)
+    blocks = [e.get("AddressDefinition") if isinstance(e, dict) else None for e in entries]
+    if not all(isinstance(b, str) for b in blocks):
+        raise RuleError(f"address definitions {blocks!r} are not all CIDR blocks")
+    try:
+        return AddressSet.of(str(b) for b in blocks)
+    except ValueError:
+        raise RuleError(f"address definitions {blocks!r} are not all CIDR blocks") from None
 
 
 def _port_list(entries: list[JsonDict] | None) -> IntervalSet | None:
     if not entries:
         return None
-    return ports((e.get("FromPort", 0), e.get("ToPort", 65535)) for e in entries)
+    ranges = [
+        (e.get("FromPort", 0), e.get("ToPort", 65535)) if isinstance(e, dict) else (None, None)
+        for e in entries
+    ]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 65535 for r in ranges for n in r):
+        raise RuleError(f"port ranges {ranges!r} are not all FromPort/ToPort numbers")
+    return ports(ranges)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from fargate_netcheck.core.tristate import Match, all_of
 from fargate_netcheck.trace.nfw.flow import TCP, Flow
 from fargate_netcheck.trace.nfw.suricata_specs import RuleError, Variables, addresses, port_spec
 
+HOST_UNKNOWN = "the flow's host name is unknown"
+UNKNOWN_APP = "unknown"  # Flow.app of a flow whose application protocol is not known
 ACTIONS = {"pass": "pass", "drop": "drop", "reject": "reject", "alert": "alert"}
 ACTIONS.update({"rejectsrc": "reject", "rejectdst": "reject", "rejectboth": "reject"})
 _INFO = {"msg", "sid", "rev", "gid", "priority", "classtype", "reference", "metadata", "target", "noalert"}
@@ -47,16 +49,12 @@ _PROTOCOLS_ON_TCP = {
     "http": "http",
     "http1": "http",
 }
-# Suricata's other protocol keywords (its "Protocol" list, 7.0): another transport, or another
-# application protocol than the TLS or HTTP its detection finds on the flows evaluated here.
+# Suricata's other transports: never a TCP flow.
+_TRANSPORTS = frozenset(["udp", "udp-pkt", "icmp", "icmpv4", "icmpv6", "sctp"])
+# Suricata's other application protocols (its "Protocol" list, 7.0): never the TLS or HTTP its
+# detection finds on a flow to 443 or 80; on any other port the flow's protocol is not known.
 _OTHER_PROTOCOLS = frozenset(
     [
-        "udp",
-        "udp-pkt",
-        "icmp",
-        "icmpv4",
-        "icmpv6",
-        "sctp",
         "http2",
         "ftp",
         "ftp-data",
@@ -143,17 +141,22 @@ class StatefulRule:
 
     def match(self, flow: Flow, packet: Packet, variables: Variables) -> tuple[Match, str | None]:
         """Does this rule match the packet (a set of packets)? With the reason when it cannot tell."""
-        # Only TCP flows are evaluated: udp, icmp and other application protocols never match them.
-        if flow.protocol != TCP or self.protocol in _OTHER_PROTOCOLS:
+        # Only TCP flows are evaluated: udp, icmp and other transports never match them.
+        if flow.protocol != TCP or self.protocol in _TRANSPORTS:
             return Match.NO, None
-        if self.protocol not in _PROTOCOLS_ON_TCP:
+        if self.protocol not in _PROTOCOLS_ON_TCP and self.protocol not in _OTHER_PROTOCOLS:
             header, _ = self._header(flow, packet, variables)
             if header is Match.NO:
                 return header, None
             return Match.MAYBE, f"protocol {self.protocol!r} is not one Suricata lists"
-        app = _PROTOCOLS_ON_TCP[self.protocol]
+        app = _PROTOCOLS_ON_TCP.get(self.protocol, self.protocol)
         if app is not None and packet.app != app:
-            return Match.NO, None
+            if packet.app != UNKNOWN_APP:
+                return Match.NO, None
+            header, _ = self._header(flow, packet, variables)
+            if header is Match.NO:
+                return header, None
+            return Match.MAYBE, f"the flow's application protocol is not known (is it {self.protocol}?)"
         header, why = self._header(flow, packet, variables)
         if header is Match.NO:
             return header, None
@@ -162,10 +165,14 @@ class StatefulRule:
         if why:
             return Match.MAYBE, why
         flow_match = self._flow(packet)
-        content = self._contents(flow, packet)
-        return all_of([header, flow_match, content]), (
-            "the flow's host name is unknown" if content is Match.MAYBE else None
-        )
+        content, doubt = self._contents(flow, packet)
+        result = all_of([header, flow_match, content])
+        if content is not Match.MAYBE or result is Match.NO:
+            return result, None
+        # only the host name leaves it open when everything else matches every packet
+        if doubt is None and header is Match.YES:
+            return result, HOST_UNKNOWN
+        return result, doubt or f"{HOST_UNKNOWN}, and only part of the flow's addresses or ports match"
 
     def _header(self, flow: Flow, packet: Packet, variables: Variables) -> tuple[Match, str | None]:
         try:
@@ -195,14 +202,16 @@ class StatefulRule:
             return Match.NO
         return Match.YES
 
-    def _contents(self, flow: Flow, packet: Packet) -> Match:
+    def _contents(self, flow: Flow, packet: Packet) -> tuple[Match, str | None]:
         if not self.contents:
-            return Match.YES
+            return Match.YES, None
+        if packet.app == UNKNOWN_APP:
+            return Match.MAYBE, "the flow's application protocol is not known (is it TLS or HTTP?)"
         if any(_BUFFERS[c.buffer] != packet.app for c in self.contents):
-            return Match.NO
+            return Match.NO, None
         if flow.host is None:
-            return Match.MAYBE
-        return Match.YES if all(c.matches(flow.host) for c in self.contents) else Match.NO
+            return Match.MAYBE, None
+        return (Match.YES if all(c.matches(flow.host) for c in self.contents) else Match.NO), None
 
 
 # -- parsing --------------------------------------------------------------------------------------
