@@ -33,7 +33,7 @@ class DiagnoseArgs:
 
 def run_diagnose(args: DiagnoseArgs) -> int:
     from fargate_netcheck.cli.support import Aws
-    from fargate_netcheck.diagnose.arn import parse_task_ref
+    from fargate_netcheck.diagnose.arn import check_region_flag, parse_task_ref
     from fargate_netcheck.diagnose.facts import Placement
     from fargate_netcheck.diagnose.saved import SavedInputs, diagnose_saved
     from fargate_netcheck.diagnose.task import diagnose_task
@@ -56,13 +56,16 @@ def run_diagnose(args: DiagnoseArgs) -> int:
     if args.reason or args.event is not None:
         inputs = SavedInputs(tuple(args.reason), args.stop_code, args.event, args.task_id, args.offline)
 
-        def aws(region: str | None) -> Aws:
-            return Aws(list(args.region) or ([region] if region else []), args.profile)
+        def aws(region: str | None) -> Aws:  # region: the event's
+            check_region_flag(f"the event of {args.event}", region, list(args.region))
+            return Aws(_first(region, args.region), args.profile)
 
         report = diagnose_saved(inputs, placement, args.snapshot, aws, with_topology=topology)
     else:
         ref = parse_task_ref(args.task_id, args.cluster) if args.task_id else None
-        regions = list(args.region) or ([ref.region] if ref and ref.region else [])
+        region = ref.region if ref else None
+        check_region_flag("the task ARN", region, list(args.region))
+        regions = _first(region, args.region)
         report = diagnose_task(
             Aws(regions, args.profile),
             ref,
@@ -74,6 +77,11 @@ def run_diagnose(args: DiagnoseArgs) -> int:
         )
     write_report(report, formats, args.output, None)
     return 0
+
+
+def _first(region: str | None, flags: list[str]) -> list[str]:
+    """The regions to use, the task's first: ECS is asked in the region the task ran in."""
+    return [region, *(r for r in flags if r != region)] if region else list(flags)
 
 
 def _validate(args: DiagnoseArgs) -> None:

@@ -24,12 +24,24 @@ from typing import Any
 from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.input_limits import read_limited
 from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.diagnose.arn import REGION
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_EVENTS = 100_000
 DETAIL_TYPE = "ECS Task State Change"
 _TIMESTAMP_PREFIX = re.compile(r"^\s*(\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?|\d{10,13})\s+(?=\{)")
 _ENI_TYPES = ("eni", "ElasticNetworkInterface")
+# The task fields read (a value of another type is bad input, not a field to skip).
+_STRING_FIELDS = (
+    "taskArn",
+    "clusterArn",
+    "stoppedReason",
+    "stopCode",
+    "taskDefinitionArn",
+    "group",
+    "lastStatus",
+    "stoppedAt",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +65,7 @@ class TaskEvent:
 
 def read_task_event(path: Path, task: str | None = None) -> TaskEvent:
     """The task-state facts of ``task`` (an id or ARN), or of the latest stopped task in the file."""
-    events = [(where, e) for where, e in _events(path) if _is_task_event(e)]
+    events = [(where, e) for where, e in _events(path) if _is_task_event(where, e)]
     if not events:
         raise InputError(f'{path}: no "{DETAIL_TYPE}" event (an EventBridge event with source aws.ecs)')
     if task is not None:
@@ -66,7 +78,14 @@ def read_task_event(path: Path, task: str | None = None) -> TaskEvent:
     tasks_stopped = {_task_arn(e) for _, e in stopped}
     mine = [(w, e) for w, e in events if _task_arn(e) == arn]
     mine.sort(key=lambda item: _when(item[1]))
-    return _merge(mine, max(0, len(tasks_stopped - {arn})))
+    found = _merge(mine, max(0, len(tasks_stopped - {arn})))
+    if arn not in tasks_stopped and not found.stopped_reason and not found.stop_code:
+        status = _detail(chosen[1]).get("lastStatus") or "not stopped"
+        raise InputError(
+            f"{chosen[0]}: task {arn or '?'} has not stopped (its latest event says {status}): diagnose "
+            "explains a stopped task; pass the file with its STOPPED event"
+        )
+    return found
 
 
 def _events(path: Path) -> list[tuple[str, Any]]:
@@ -143,12 +162,57 @@ def _bounded(path: Path, events: list[tuple[str, Any]]) -> list[tuple[str, Any]]
     return events
 
 
-def _is_task_event(event: object) -> bool:
-    return (
-        isinstance(event, dict)
-        and event.get("detail-type") == DETAIL_TYPE
-        and isinstance(event.get("detail"), dict)
-    )
+def _is_task_event(where: str, event: object) -> bool:
+    """Is ``event`` a task-state event? One that says it is but has a field of the wrong type is an
+    ``InputError`` naming it: read silently, it would leave a partial diagnosis."""
+    if not isinstance(event, dict) or event.get("detail-type") != DETAIL_TYPE:
+        return False
+    detail = event.get("detail")
+    if not isinstance(detail, dict):
+        raise InputError(f"{where}: the task-state event's detail is not an object")
+    _check_event(where, event, detail)
+    return True
+
+
+def _check_event(where: str, event: JsonDict, detail: JsonDict) -> None:
+    def wrong(field: str, what: str) -> InputError:
+        return InputError(f"{where}: {field} is not {what}")
+
+    for key in _STRING_FIELDS:
+        if detail.get(key) is not None and not isinstance(detail[key], str):
+            raise wrong(f"detail.{key}", "a string")
+    version = detail.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise wrong("detail.version", "an integer")
+    region = event.get("region")
+    if region is not None and not (isinstance(region, str) and REGION.match(region)):
+        raise wrong("region", "an AWS region name")
+    for key, fields in (("containers", ("name", "reason", "containerArn")), ("attachments", ("type",))):
+        for i, item in enumerate(_list(where, detail, key)):
+            if not isinstance(item, dict):
+                raise wrong(f"detail.{key}[{i}]", "an object")
+            for name in fields:
+                if item.get(name) is not None and not isinstance(item[name], str):
+                    raise wrong(f"detail.{key}[{i}].{name}", "a string")
+            if key == "attachments":
+                for j, pair in enumerate(_list(where, item, "details", f"detail.attachments[{i}].")):
+                    if not isinstance(pair, dict) or not all(
+                        isinstance(pair.get(k), str | None) for k in ("name", "value")
+                    ):
+                        raise wrong(
+                            f"detail.attachments[{i}].details[{j}]", "a {name, value} object of strings"
+                        )
+    if event.get("resources") is not None and not isinstance(event["resources"], list):
+        raise wrong("resources", "a list")
+
+
+def _list(where: str, parent: JsonDict, key: str, prefix: str = "detail.") -> list[Any]:
+    value = parent.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{where}: {prefix}{key} is not a list")
+    return value
 
 
 def _detail(event: JsonDict) -> JsonDict:

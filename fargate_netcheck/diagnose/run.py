@@ -10,6 +10,7 @@ from fargate_netcheck.core.image_registry import IMAGE_NEED
 from fargate_netcheck.core.model import PathResult, Report, Target
 from fargate_netcheck.diagnose.explain import explain
 from fargate_netcheck.diagnose.facts import TaskFacts
+from fargate_netcheck.diagnose.scope import check_placement
 from fargate_netcheck.targets.stop_reason import StopClass, classify
 from fargate_netcheck.targets.stop_service import ECR_API, ECR_LAYERS, ECR_REGISTRY, SECRETS, SSM, Service
 
@@ -38,6 +39,7 @@ def report_for(facts: TaskFacts, snap: Snapshot, graph: nx.DiGraph, *, with_topo
     from fargate_netcheck.targets.subnets import make_target
 
     facts.finish()
+    check_placement(facts, snap, graph)
     found = classify(facts.stopped_reason, facts.stop_code, facts.container_reasons)
     task_id = (facts.task_arn or "").rsplit("/", 1)[-1]
     source = f"task:{task_id}" if task_id else "stopped-task"

@@ -29,6 +29,9 @@ from fargate_netcheck.diagnose.facts import (
     take_service,
 )
 
+MAX_REASON_CHARS = 8192
+MAX_REASONS = 100
+
 
 @dataclass(frozen=True, slots=True)
 class SavedInputs:
@@ -109,10 +112,13 @@ def _read(inputs: SavedInputs, placement: Placement) -> _Read:
         reasons = [r for r in inputs.reasons if r.strip()]
         if not reasons:
             raise InputError("--reason is empty: pass the stopped reason ECS printed")
+        _bounded(reasons, "--reason")
         facts = TaskFacts(None, reasons[0], inputs.stop_code, reasons[1:])
         take_flags(facts, placement)
         return _Read(facts, service=placement.service, cluster=placement.cluster)
     event = read_task_event(inputs.event, inputs.task)
+    _bounded([event.stopped_reason, *event.container_reasons], event.where)
+    _bounded(list(inputs.reasons), "--reason")
     facts = TaskFacts(
         event.task_arn,
         event.stopped_reason,
@@ -132,3 +138,16 @@ def _read(inputs: SavedInputs, placement: Placement) -> _Read:
     cluster = placement.cluster or cluster_of(event.cluster_arn) or cluster_of(event.task_arn)
     eni = (event.eni_id, event.private_ip)
     return _Read(facts, eni, service, cluster, event.region, event.task_definition_arn)
+
+
+def _bounded(reasons: list[str], where: str) -> None:
+    """ECS writes a reason of at most 1,024 characters (a container's; StopTask's 255), for at most
+    ten containers: far past that the text is not ECS's, and is refused before any pattern reads it."""
+    if len(reasons) > MAX_REASONS:
+        raise InputError(f"{where}: {len(reasons)} reasons, more than {MAX_REASONS} (one per container)")
+    for text in reasons:
+        if len(text) > MAX_REASON_CHARS:
+            raise InputError(
+                f"{where}: a reason of {len(text)} characters, more than {MAX_REASON_CHARS} (ECS writes at "
+                "most 1,024): not a stopped reason"
+            )

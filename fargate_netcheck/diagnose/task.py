@@ -70,6 +70,7 @@ def diagnose_task(
             raise InputError(f"{exc}{guessed}; {FORGOTTEN}") from None
         if not found:
             raise InputError(f"task {ref.task_id}: not found in cluster {cluster} ({GONE_HINT})")
+    _check_stopped(found[0])
     try:
         cloudtrail = aws.client("cloudtrail")
     except Exception:  # CloudTrail is a last resort; its absence is reported as missing facts
@@ -77,6 +78,19 @@ def diagnose_task(
     facts = task_facts(ecs, aws.client("ec2"), cloudtrail, cluster, found[0], placement)
     snap = load_or_collect(snapshot, aws)
     return report_for(facts, snap, build_graph(snap), with_topology=with_topology)
+
+
+def _check_stopped(task: JsonDict) -> None:
+    """A task that has not stopped (PROVISIONING, PENDING, RUNNING), with no stop reason yet, has no
+    stop to explain: saying "ECS stopped the task" of it would be false."""
+    status = task.get("lastStatus")
+    if status in (None, "STOPPED") or task.get("stoppedReason") or task.get("stopCode"):
+        return
+    arn = task.get("taskArn") or "?"
+    raise InputError(
+        f"task {arn}: it has not stopped (lastStatus {status}, desiredStatus {task.get('desiredStatus') or '?'}): "
+        "diagnose explains a stopped task; check its network now with `fargate-netcheck check`"
+    )
 
 
 def task_facts(

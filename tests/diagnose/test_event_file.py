@@ -121,12 +121,15 @@ def test_missing_empty_and_binary_files_are_one_line_errors(tmp_path):
         read_task_event(binary)
 
 
-def test_fields_of_the_wrong_shape_are_ignored_not_a_traceback(tmp_path):
-    event = task_event()
-    event["detail"]["containers"] = 5
-    event["detail"]["attachments"] = {"type": "eni"}
-    event["detail"]["stopCode"] = ["not", "a", "string"]
-    event["resources"] = "arn"
-    found = read_task_event(write(tmp_path, json.dumps(event)))
-    assert found.container_reasons == () and found.subnet_id is None and found.stop_code is None
-    assert found.stopped_reason == "Task failed to start"
+def test_fields_of_the_wrong_shape_are_one_line_errors_not_a_traceback(tmp_path):
+    """Read silently, a field of the wrong type would leave a partial diagnosis (the reason or the
+    subnet dropped): it is bad input, one line naming the file, the line and the field."""
+    for field, value, named in (
+        ("containers", 5, "detail.containers is not a list"),
+        ("attachments", {"type": "eni"}, "detail.attachments is not a list"),
+        ("stopCode", ["not", "a", "string"], "detail.stopCode is not a string"),
+    ):
+        event = task_event()
+        event["detail"][field] = value
+        with pytest.raises(InputError, match=rf"event.json:1: {named}"):
+            read_task_event(write(tmp_path, json.dumps(event)))
