@@ -306,6 +306,21 @@ MESSAGES: list[Message] = [
         ("does not exist",),
     ),
     Message(
+        "rate-limited",
+        "CannotPullContainerError: Error response from daemon: toomanyrequests: You have reached your pull rate "
+        "limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit",
+        "image",
+        "docker-hub",
+        ("Docker Hub", "rate limit"),
+    ),
+    Message(
+        "image-not-found",
+        f"CannotPullContainerError: API error (404): repository {ECR}/app not found: does not exist or no pull access",
+        "image",
+        "ecr.dkr",
+        ("does not exist",),
+    ),
+    Message(
         "wrong-platform",
         "CannotPullContainerError: image Manifest does not contain descriptor matching platform 'linux/arm64/v8'",
         "image",

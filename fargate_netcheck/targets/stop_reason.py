@@ -94,7 +94,7 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "efs-unreachable",
         "network",
-        r"(EFS|mount\.nfs4?)[^|]*(timed out|connection refused|no route to host|deadline exceeded)",
+        r"(EFS|mount\.nfs4?)[^|]{0,1024}(timed out|connection refused|no route to host|deadline exceeded)",
         "the task could not mount its EFS file system: NFS (TCP 2049) to the file system's mount target "
         "did not connect",
         "give the file system a mount target in each Availability Zone of the task's subnets, and let TCP "
@@ -104,7 +104,7 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "log-group-missing",
         "other",
-        r"log group does not exist|ResourceNotFoundException[^|]*log",
+        r"log group does not exist|ResourceNotFoundException[^|]{0,1024}log",
         "the CloudWatch Logs log group named in the task definition does not exist (not a network problem)",
         "create the log group, or set awslogs-create-group=true and allow logs:CreateLogGroup",
     ),
@@ -168,7 +168,7 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "layer-bucket-forbidden",
         "network",
-        r"starport-layer-bucket[^|]*\b403\b",
+        r"starport-layer-bucket[^|]{0,1024}\b403\b",
         "Amazon S3 refused the download of the image layers (403): ECR keeps them in S3, and an S3 gateway "
         "endpoint's policy that does not allow the layer bucket refuses them",
         "let the S3 gateway endpoint's policy allow s3:GetObject on arn:aws:s3:::prod-<region>-starport-"
@@ -177,7 +177,7 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "ecr-forbidden",
         "permissions",
-        r"\.dkr\.ecr[^|]*\b(403 Forbidden|401 Unauthorized|status code[^|]*\b40[13]\b)",
+        r"\.dkr\.ecr[^|]{0,1024}\b(403 Forbidden|401 Unauthorized|status code[^|]{0,1024}\b40[13]\b)",
         "{registry} refused the image ({status}{action}): the execution role may not pull this repository, "
         "or the repository policy (cross-account pull) does not allow it; not a network problem",
         "allow ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer to the task "
@@ -188,7 +188,7 @@ PATTERNS: tuple[StopPattern, ...] = (
         "registry-unauthorized",
         "permissions",
         # "failed to authorize" alone is not a refusal: the token fetch it wraps may have timed out
-        r"CannotPullContainer[^|]*(\b(401 Unauthorized|403 Forbidden)\b|failed to authorize[^|]*unauthorized"
+        r"CannotPullContainer[^|]{0,1024}(\b(401 Unauthorized|403 Forbidden)\b|failed to authorize[^|]{0,1024}unauthorized"
         r"|unauthorized: authentication required|denied: requested access to the resource is denied)",
         "{registry} refused the pull ({status}): the task has no valid credentials for it",
         "set repositoryCredentials in the container definition to a Secrets Manager secret holding the "
@@ -224,8 +224,9 @@ PATTERNS: tuple[StopPattern, ...] = (
     _p(
         "image-not-found",
         "image",
-        r"manifest unknown|manifest .*not found|not found: manifest|failed to resolve ref[^|]*: not found"
-        r"|repository does not exist|pull access denied|name unknown|ErrImageNotFound",
+        r"manifest unknown|manifest [^|]{0,1024}not found|not found: manifest|failed to resolve ref[^|]{0,1024}: not found"
+        r"|repository does not exist|pull access denied|name unknown|ErrImageNotFound"
+        r"|\(404\)[^|]{0,1024}\brepository\b[^|]{0,1024}\bnot found\b",
         "the image or its tag does not exist in {registry} (or the repository needs credentials the task "
         "does not have)",
         "fix the image name and tag in the task definition, or push the image",

@@ -88,7 +88,7 @@ _HOSTS: tuple[tuple[str, str], ...] = (
     (r"^logs(-fips)?\.", LOGS),
     (r"^kms(-fips)?\.", KMS),
     (r"(^|\.)s3[.-]|^s3\.amazonaws\.com$|\.s3\.amazonaws\.com$", ENV_FILES),
-    (r"(^|\.)docker\.io$|^(auth|index|production\.cloudflare)\.docker\.(io|com)$", DOCKER_HUB),
+    (r"(^|\.)docker\.io$|^(auth|index|www|production\.cloudflare)\.docker\.(io|com)$", DOCKER_HUB),
 )
 
 # words, for messages without a host; "unable to pull secrets or registry auth" names neither
@@ -110,7 +110,8 @@ _HOST_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _IMAGE_REF = re.compile(
-    r"(?:failed to resolve ref|pull access denied for) \"?([^\s\":,]+(?::\d+)?/[^\s\":,]+)", re.IGNORECASE
+    r"(?:failed to resolve ref|pull access denied for|repository) \"?([^\s\":,]+(?::\d+)?/[^\s\":,]+)",
+    re.IGNORECASE,
 )
 
 
