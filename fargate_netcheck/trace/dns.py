@@ -178,17 +178,71 @@ def _answer(name: str, inputs: DnsInputs) -> DnsDecision:
         return unmatched
     if inputs.hosted_zones is None:
         return gap(inputs, "HostedZones", vpc, f"a private hosted zone may shadow {name}")
+    unplaced = _unplaced(name, inputs, zone[0] if zone else None)
+    if unplaced is not None:
+        return unplaced
     if zone is None:
         return DnsDecision(Verdict.REACHABLE, None, f"{name} resolves through public DNS", "public")
     _zone_name, found = zone
     if isinstance(found, str):
-        return DnsDecision(
-            Verdict.REACHABLE,
-            found,
-            f"{name} resolves to interface endpoint {found} (its private DNS)",
-            found,
-        )
+        return _endpoint_answer(name, found, inputs)
     return _zone_answer(name, found, inputs.recorded)
+
+
+def _unplaced(name: str, inputs: DnsInputs, winner: str | None) -> DnsDecision | None:
+    """UNKNOWN when a private hosted zone whose VPC associations are not given covers ``name`` at
+    least as closely as what answers it otherwise (the most specific zone wins): it may be
+    associated with the VPC, and then it answers."""
+    for zone in inputs.unplaced_zones:
+        zone_name = zone.get("Name")
+        if not isinstance(zone_name, str) or not covers(zone_name, name):
+            continue
+        if winner is not None and labels(zone_name) < labels(winner):
+            continue  # a more specific zone answers, whatever this one is associated with
+        zid = str(zone.get("Id", "?")).rsplit("/", 1)[-1]
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            zid,
+            f"private hosted zone {norm(zone_name)} ({zid}) covers {name}, and the snapshot does not give its "
+            f"VPCs (GetHostedZone's VPC associations): whether it answers {name} in {inputs.vpc_id} is unknown",
+            missing=True,
+        )
+    return None
+
+
+def _endpoint_answer(name: str, vpce: str, inputs: DnsInputs) -> DnsDecision:
+    """``name`` answered by interface endpoint ``vpce``'s private DNS: its address, when that DNS is
+    known to be in force and gives IPv4 (A) records, which the walk to the endpoint takes."""
+    if inputs.endpoint_dns_doubt is not None:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            vpce,
+            f"interface endpoint {vpce} has private DNS for {name}, and {inputs.endpoint_dns_doubt}: {name} "
+            "resolves either to it or through public DNS",
+            missing=True,
+        )
+    if vpce in inputs.transitional_endpoints:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            vpce,
+            f"interface endpoint {vpce} has private DNS for {name} and is {inputs.transitional_endpoints[vpce]}, "
+            f"not available: whether {name} resolves to it, which carries no traffic, or through public DNS is "
+            "unknown until it settles; scan again",
+        )
+    if vpce in inputs.aaaa_only_endpoints:
+        return DnsDecision(
+            Verdict.UNKNOWN,
+            vpce,
+            f"the private DNS of interface endpoint {vpce} answers {name} with IPv6 (AAAA) records only "
+            "(DnsRecordIpType ipv6): a task without an IPv6 address gets no address for it, and the IPv6 path "
+            "to the endpoint is not traced",
+        )
+    return DnsDecision(
+        Verdict.REACHABLE,
+        vpce,
+        f"{name} resolves to interface endpoint {vpce} (its private DNS)",
+        vpce,
+    )
 
 
 def _named(item: JsonDict, key: str, name: str) -> bool:

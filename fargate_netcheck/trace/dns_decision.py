@@ -30,6 +30,18 @@ class DnsInputs:
     # private DNS zone name -> vpce id; None: the endpoints were not collected (any name may be theirs)
     endpoint_zones: dict[str, str] | None = field(default_factory=dict)
     unnamed_endpoints: tuple[str, ...] = ()  # private DNS interface endpoints without a ServiceName
+    # Why the endpoints' private DNS may or may not be in force (EnableDnsHostnames not known): their
+    # zones are listed, and a name one of them would answer is ``unknown``. None: known.
+    endpoint_dns_doubt: str | None = None
+    # Endpoints whose private DNS names get AAAA records only (``DnsRecordIpType`` ``ipv6``, or an
+    # ``ipv6`` endpoint): an IPv4 walk finds no address there, and the IPv6 one is not traced.
+    aaaa_only_endpoints: frozenset[str] = frozenset()
+    # Endpoints whose state is in transition or not recorded (pending, deleting): their private DNS
+    # may or may not answer the names they hold.
+    transitional_endpoints: dict[str, str] = field(default_factory=dict)  # vpce -> its state
+    # Private hosted zones whose VPC associations the snapshot does not give (no ``VPCs``, as
+    # ListHostedZones lists them): any of them may be associated with the VPC.
+    unplaced_zones: tuple[JsonDict, ...] = ()
     gaps: dict[str, str] = field(default_factory=dict)
     recorded: frozenset[str] | None = None  # names whose records the zones hold (None: every name)
     assumed: str = ""  # what was assumed for kinds the snapshot does not describe at all

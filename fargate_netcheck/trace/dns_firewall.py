@@ -59,6 +59,11 @@ def firewall(name: str, inputs: DnsInputs) -> DnsDecision | None:
     return None
 
 
+# A rule's Qtype may name a query type by its DNS type ID ("TYPE28" for AAAA; AWS, CreateFirewallRule):
+# TYPE1 is A, the query the task makes.
+_BY_TYPE_ID = {"TYPE1": "A", "TYPE28": "AAAA", "TYPE5": "CNAME", "TYPE255": "ANY"}
+
+
 def _priority(item: JsonDict) -> int:
     found = item.get("Priority")
     return found if isinstance(found, int) else 0
@@ -75,6 +80,7 @@ def _firewall_rule(
     name: str, rule: JsonDict, group_id: str, inputs: DnsInputs, fail_open: str
 ) -> DnsDecision | None:
     qtype = str(rule.get("Qtype") or "A").upper()
+    qtype = _BY_TYPE_ID.get(qtype, qtype)
     if qtype not in ("A", "ANY"):
         return None  # the task asks for A records
     list_id = rule.get("FirewallDomainListId", "")

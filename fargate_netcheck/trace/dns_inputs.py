@@ -25,6 +25,8 @@ from fargate_netcheck.snapshot.store import RegionData
 from fargate_netcheck.trace.dns_decision import DnsInputs
 from fargate_netcheck.trace.endpoints import (
     dns_off,
+    doubtful_endpoints,
+    in_transition,
     inbound_resolvers_only,
     is_available,
     item,
@@ -98,6 +100,9 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
             dns_support=vpc_dns(g, vpc_id)[0],
             endpoint_zones=_endpoint_zones(g, vpc_id, rd),
             unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
+            endpoint_dns_doubt=_endpoint_dns_doubt(g, vpc_id),
+            aaaa_only_endpoints=_aaaa_only_endpoints(g, vpc_id),
+            transitional_endpoints=_transitional_endpoints(g, vpc_id),
             gaps=_vpc_gaps(g, vpc_id, rd),
             assumed=ASSUMED_DEFAULTS,
         )
@@ -159,8 +164,12 @@ def dns_inputs(g: nx.DiGraph, vpc_id: str) -> DnsInputs:
                 for v in z.get("VPCs") or []
             )
         ],
+        unplaced_zones=tuple(_unplaced_zones(zones or [])),
         endpoint_zones=_endpoint_zones(g, vpc_id, rd),
         unnamed_endpoints=_unnamed_endpoints(g, vpc_id),
+        endpoint_dns_doubt=_endpoint_dns_doubt(g, vpc_id),
+        aaaa_only_endpoints=_aaaa_only_endpoints(g, vpc_id),
+        transitional_endpoints=_transitional_endpoints(g, vpc_id),
         gaps=gaps,
         recorded=frozenset(needed_names(region, rd.account_id)),
     )
@@ -188,12 +197,13 @@ def _endpoint_zones(g: nx.DiGraph, vpc_id: str, rd: RegionData) -> dict[str, str
         return {}
     if not rd.collected("VpcEndpoints"):
         return None
-    if None in vpc_dns(g, vpc_id):
-        return {}
+    # An attribute not known (EnableDnsHostnames not collected) still lists the zones: the private
+    # DNS may be in force, and ``endpoint_dns_doubt`` says why a name they answer is unknown.
     region = rd.region
     zones: dict[str, str] = {}
     for service in sorted(g.nodes[vpc_id].get("endpoints", {})):
-        found = private_dns_endpoints(g, vpc_id, service)
+        # none available: one in transition may hold the name (``endpoint_doubt`` makes it unknown)
+        found = private_dns_endpoints(g, vpc_id, service) or doubtful_endpoints(g, vpc_id, service)
         if not found:
             continue
         if _aws_service(service):
@@ -217,7 +227,7 @@ def _unnamed_endpoints(g: nx.DiGraph, vpc_id: str) -> tuple[str, ...]:
     """The VPC's interface endpoints with private DNS whose ``ServiceName`` is not given (null or
     absent; AWS always gives it): graph.build indexes them under no service, and their private DNS may
     answer any name (``dns.resolve`` makes the names ``unknown``)."""
-    if dns_off(g, vpc_id) or None in vpc_dns(g, vpc_id):
+    if dns_off(g, vpc_id):
         return ()
     endpoints = {e: item(g, e) for e in g.predecessors(vpc_id) if g.nodes[e].get("kind") == "vpce"}
     return tuple(
@@ -231,3 +241,56 @@ def _unnamed_endpoints(g: nx.DiGraph, vpc_id: str) -> tuple[str, ...]:
             and not inbound_resolvers_only(found)
         )
     )
+
+
+def _unplaced_zones(zones: list[JsonDict]) -> list[JsonDict]:
+    """Private hosted zones without their ``VPCs`` (null or absent: ListHostedZones' items, written by
+    hand; GetHostedZone always gives them): which VPCs they are associated with is unknown. A zone
+    ``Config`` marks public answers no VPC's query from its private side."""
+    return [
+        z
+        for z in zones
+        if not isinstance(z.get("VPCs"), list) and (z.get("Config") or {}).get("PrivateZone") is not False
+    ]
+
+
+def _endpoint_dns_doubt(g: nx.DiGraph, vpc_id: str) -> str | None:
+    """Why the private DNS of the VPC's interface endpoints may or may not be in force: it needs both
+    DNS attributes on (AWS, "Private DNS"), and one is not known (none known to be off)."""
+    if dns_off(g, vpc_id) or None not in vpc_dns(g, vpc_id):
+        return None
+    unknown = [
+        name
+        for name, value in zip(("EnableDnsSupport", "EnableDnsHostnames"), vpc_dns(g, vpc_id), strict=True)
+        if value is None
+    ]
+    return (
+        f"{' and '.join(unknown)} of {vpc_id} not known (not collected): whether the private DNS of its "
+        "interface endpoints is in force is unknown"
+    )
+
+
+def _aaaa_only_endpoints(g: nx.DiGraph, vpc_id: str) -> frozenset[str]:
+    """The VPC's interface endpoints whose private DNS names get AAAA records only: ``DnsRecordIpType``
+    ``ipv6`` ("Create AAAA records for the private, Regional, and zonal DNS names"), or an endpoint
+    with IPv6 addresses only (``IpAddressType`` ``ipv6``)."""
+    found = set()
+    for e in g.predecessors(vpc_id) if vpc_id in g else ():
+        if g.nodes[e].get("kind") != "vpce":
+            continue
+        endpoint = item(g, e)
+        record_type = str((endpoint.get("DnsOptions") or {}).get("DnsRecordIpType") or "").lower()
+        if record_type == "ipv6" or str(endpoint.get("IpAddressType") or "").lower() == "ipv6":
+            found.add(e)
+    return frozenset(found)
+
+
+def _transitional_endpoints(g: nx.DiGraph, vpc_id: str) -> dict[str, str]:
+    """The VPC's interface endpoints whose state is in transition or not recorded
+    (``endpoints.in_transition``: pending, deleting, ...), each with its state: their private DNS may
+    or may not answer."""
+    found = {}
+    for e in g.predecessors(vpc_id) if vpc_id in g else ():
+        if g.nodes[e].get("kind") == "vpce" and in_transition(item(g, e)):
+            found[e] = str(item(g, e).get("State") or "in no state the snapshot records")
+    return found

@@ -16,6 +16,9 @@ S3 (the image layers). Which way each goes:
 - Otherwise (no such endpoint, or VPC DNS off) the pull is the internet walk on TCP 443: ``via`` is
   ``internet``.
 - ``VpcEndpoints`` not collected, or VPC DNS attributes unknown when it matters: ``unknown``.
+- An S3 interface endpoint with private DNS (for the VPC's own queries) takes the layers: the
+  endpoint walk, even without ECR endpoints. An ECR endpoint with private DNS that is pending,
+  deleting or in no recorded state (``endpoints.in_transition``): a reachable internet way is ``unknown``.
 
 Endpoint policies are not evaluated (the reason says so). Endpoints reached through another VPC
 (a shared-services VPC over a transit gateway) are not considered.
@@ -46,6 +49,8 @@ from fargate_netcheck.trace.endpoints import (
     ECR_SERVICES,
     cross_region_endpoints,
     dns_off,
+    doubted,
+    doubtful_endpoints,
     private_dns_endpoints,
     unusable_endpoints,
     vpc_dns,
@@ -101,14 +106,20 @@ def _own_region(tracer: Tracer, target: Target, internet_egress: PathResult | No
         )
         return walk.result("")
     endpoints = {s: private_dns_endpoints(g, vpc_id, s) for s in ECR_SERVICES}
-    if not any(endpoints.values()):
+    # An S3 interface endpoint with private DNS takes the layer bucket's name too (AWS PrivateLink
+    # for S3): the pull then goes by the endpoint walk, whatever ECR's way is.
+    s3_interface = private_dns_endpoints(g, vpc_id, "s3")
+    off = dns_off(g, vpc_id) if rd.collected("Vpcs") else []  # under Errors: its attributes are not read
+    doubt = (
+        [] if off else [e for s in ECR_SERVICES if not endpoints[s] for e in doubtful_endpoints(g, vpc_id, s)]
+    )
+    if not any(endpoints.values()) and not s3_interface:
         unusable = [u for s in ECR_SERVICES for u in unusable_endpoints(g, vpc_id, s)]
         why = f"{vpc_id} has no available ecr.api or ecr.dkr interface endpoint with private DNS"
         return _via_internet(
-            tracer, target, internet_egress, why + (f" ({'; '.join(unusable)})" if unusable else "")
+            tracer, target, internet_egress, why + (f" ({'; '.join(unusable)})" if unusable else ""), doubt
         )
-    names = ", ".join(e for s in ECR_SERVICES for e in endpoints[s])
-    off = dns_off(g, vpc_id) if rd.collected("Vpcs") else []  # under Errors: its attributes are not read
+    names = ", ".join([*(e for s in ECR_SERVICES for e in endpoints[s]), *s3_interface])
     if off:
         why = f"the private DNS of {names} has no effect because {vpc_id} has {' and '.join(off)} off"
         return _via_internet(tracer, target, internet_egress, why)
@@ -121,7 +132,15 @@ def _own_region(tracer: Tracer, target: Target, internet_egress: PathResult | No
     return EndpointWalk(tracer, target, vpc_id, internet_egress).run(endpoints)
 
 
-def _via_internet(tracer: Tracer, target: Target, internet_egress: PathResult | None, why: str) -> PathResult:
+def _via_internet(
+    tracer: Tracer,
+    target: Target,
+    internet_egress: PathResult | None,
+    why: str,
+    doubt: list[str] | None = None,
+) -> PathResult:
+    """ECR and S3 over the internet; ``doubt``: ECR endpoints with private DNS in transition, which
+    make a reachable way ``unknown`` (``endpoints.doubted``)."""
     internet = tracer.internet_for_ecr(target, internet_egress)
     decision = Check(
         CheckCode.ECR_VIA_INTERNET,
@@ -132,7 +151,8 @@ def _via_internet(tracer: Tracer, target: Target, internet_egress: PathResult | 
     # The target's own internet walk is already reported: repeat its verdict, not its checks.
     checks = [decision] if internet is internet_egress else [decision, *internet.checks]
     reason = f"ECR over the internet ({why}): {internet.reason}"
-    return PathResult(internet.verdict, list(internet.path), internet.blocked_at, reason, checks, "internet")
+    way = PathResult(internet.verdict, list(internet.path), internet.blocked_at, reason, checks, "internet")
+    return doubted(tracer.graph, way, doubt or [], "ECR")
 
 
 def _registry(

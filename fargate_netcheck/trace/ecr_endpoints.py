@@ -3,7 +3,8 @@
 For ``ecr.api`` and ``ecr.dkr``: the endpoint's groups let TCP 443 in from the task subnet (CIDR, or a
 group reference to a task group), the task's groups let 443 out to the endpoint's subnets (CIDR, or
 the endpoint's groups), and the network ACLs pass request and replies both ways between the task
-subnet and each endpoint subnet. S3 (the image layers) by its gateway endpoint: ``s3_gateway``. A
+subnet and each endpoint subnet. S3 (the image layers) by its interface endpoint when one with private
+DNS takes S3's names, else by its gateway endpoint: ``s3_gateway``. A
 service without its endpoint uses the internet path, which must then be reachable. Endpoint policies
 are not evaluated (the reason says so).
 """
@@ -20,10 +21,18 @@ from fargate_netcheck.core.model import CheckCode, PathResult, Status, Target, V
 from fargate_netcheck.graph.build import region_of, subnet_cidr
 from fargate_netcheck.snapshot.parse import Network, SgRule
 from fargate_netcheck.trace.destination import Destination
-from fargate_netcheck.trace.endpoints import ECR_SERVICES
+from fargate_netcheck.trace.endpoints import (
+    ECR_SERVICES,
+    dns_off,
+    doubted,
+    doubtful_endpoints,
+    private_dns_endpoints,
+    vpc_dns,
+)
+from fargate_netcheck.trace.ipv6 import task_ipv4
 from fargate_netcheck.trace.s3_gateway import EGRESS_CODES, HTTPS, S3Gateway
 from fargate_netcheck.trace.security_groups import evaluate_ingress
-from fargate_netcheck.trace.walk import Walk
+from fargate_netcheck.trace.walk import Walk, unknown_dns_attributes
 
 if TYPE_CHECKING:
     from fargate_netcheck.trace.egress import Tracer
@@ -40,6 +49,10 @@ class EndpointWalk:
         self.subnet = target.subnet_id
         self.cidr = _cidr(self.g, self.subnet)
         self.walk = Walk(path=[self.subnet])
+        # A task in an IPv6-only subnet has no IPv4 address: the IPv4 ways below are not its (unknown).
+        self.ipv6_only = not task_ipv4(
+            self.walk, self.subnet, (self.g.nodes.get(self.subnet) or {}).get("item") or {}
+        )
         self.ways: list[str] = []
         self._acl_pairs: set[str] = set()
         self._internet: dict[str, Callable[[], PathResult]] = {
@@ -48,13 +61,13 @@ class EndpointWalk:
         }
 
     def run(self, endpoints: dict[str, list[str]]) -> PathResult:
-        walk = self.walk
-        walk.passed(
-            CheckCode.EP_DNS,
-            self.vpc_id,
-            f"{self.vpc_id} resolves ECR to its interface endpoints (private DNS on; EnableDnsSupport and "
-            "EnableDnsHostnames on)",
-        )
+        if any(endpoints.values()):
+            self.walk.passed(
+                CheckCode.EP_DNS,
+                self.vpc_id,
+                f"{self.vpc_id} resolves ECR to its interface endpoints (private DNS on; EnableDnsSupport and "
+                "EnableDnsHostnames on)",
+            )
         rules = self._task_rules()
         for service in ECR_SERVICES:
             if endpoints[service]:
@@ -111,6 +124,8 @@ class EndpointWalk:
 
     # -- interface endpoints --------------------------------------------------------------------
     def _interface(self, service: str, vpce: str, rules: list[SgRule] | None) -> None:
+        if self.ipv6_only:
+            return
         g, walk = self.g, self.walk
         walk.hop(vpce)
         item = g.nodes[vpce]["item"]
@@ -281,6 +296,30 @@ class EndpointWalk:
             )
 
     def _s3(self, rules: list[SgRule] | None, what: str = "S3 (the image layers)") -> None:
+        """S3 by its interface endpoint when one with private DNS for the VPC's own queries takes S3's
+        names (AWS PrivateLink for S3: bucket names included), else by the gateway endpoint or the
+        internet (``S3Gateway``)."""
+        if self.ipv6_only:
+            return
+        interface = private_dns_endpoints(self.g, self.vpc_id, "s3")
+        rd = region_of(self.g, self.subnet)
+        if interface and not (dns_off(self.g, self.vpc_id) if rd.collected("Vpcs") else []):
+            if None in vpc_dns(self.g, self.vpc_id) or not rd.collected("Vpcs"):
+                unknown_dns_attributes(
+                    self.walk,
+                    rd,
+                    self.vpc_id,
+                    f"whether {what} resolves to {interface[0]} or to public addresses",
+                )
+                return
+            self.walk.passed(
+                CheckCode.EP_DNS,
+                self.vpc_id,
+                f"{self.vpc_id} resolves S3's names ({what}) to its interface endpoint {interface[0]} (private DNS "
+                "on; EnableDnsSupport and EnableDnsHostnames on)",
+            )
+            self._interface("s3", interface[0], rules)
+            return
         S3Gateway(self.tracer, self.target, self.vpc_id, self.walk, self._over_internet, self.ways).check(
             rules, what
         )
@@ -288,6 +327,12 @@ class EndpointWalk:
     # -- services without an endpoint -----------------------------------------------------------
     def _over_internet(self, resource: str, missing: str, what: str) -> None:
         internet = self._internet["S3" if what.startswith("S3") else "ECR"]()
+        name = "s3" if what.startswith("S3") else what
+        doubt = [] if dns_off(self.g, self.vpc_id) else doubtful_endpoints(self.g, self.vpc_id, name)
+        if doubt and internet.verdict is Verdict.REACHABLE:
+            found = doubted(self.g, internet, doubt, what)
+            self.walk.unknown(CheckCode.VPCE_NOT_AVAILABLE, doubt[0], f"{missing}: {found.reason}")
+            return
         if internet.verdict is Verdict.REACHABLE:
             self.walk.passed(
                 CheckCode.EP_S3 if what.startswith("S3") else CheckCode.EP_SERVICE,

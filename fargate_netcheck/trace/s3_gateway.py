@@ -4,6 +4,9 @@ The route table must route the S3 prefix list to an available gateway endpoint; 
 that a more specific route wins goes that route's way and is walked there. The task's groups and its
 subnet's ACL must let TCP 443 to the prefix list's ranges (and the replies back). No route to a
 gateway endpoint: S3 is reached over the internet path, which must then be reachable.
+
+The list's IPv4 entries are the way (S3's names resolve to IPv4 addresses). Its entries not read: a
+route more specific than 0.0.0.0/0 over S3's published ranges may win part of them, so the way is ``unknown``.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from fargate_netcheck.core.model import CheckCode, Status, Target, Verdict
 from fargate_netcheck.snapshot.addresses import AddressSet
-from fargate_netcheck.snapshot.parse import Network, SgRule
-from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.snapshot.parse import Network, Route, SgRule
+from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.endpoints import gateway_endpoints, is_available
-from fargate_netcheck.trace.routing import route_pieces, subnet_route_table
+from fargate_netcheck.trace.routing import next_hop, partition, route_pieces, route_tier, subnet_route_table
 from fargate_netcheck.trace.walk import Walk, failed_prefix_list, prefix_entries
 
 if TYPE_CHECKING:
@@ -73,9 +76,20 @@ class S3Gateway:
         pl = route.prefix_list_id or route.destination
         walk.passed(CheckCode.EP_S3, rtb, f"{rtb} routes S3 ({pl}) to gateway endpoint {vpce}")
         self.ways.append(f"S3 via {vpce}")
-        ranges = prefix_entries(g, pl)
+        listed = prefix_entries(g, pl)
+        # The task reaches S3's names over IPv4 (their A records): the list's IPv4 entries are its way.
+        ranges = None if listed is None else tuple(n for n in listed if n.version == 4)
         if ranges:
             self._past_gateway(rtb, vpce, pl, ranges)
+        elif ranges is None:
+            self._rivals(rtb, route)
+        else:
+            walk.unknown(
+                CheckCode.EP_S3_MISSING,
+                rtb,
+                f"prefix list {pl} of {vpce} holds no IPv4 range: where {rtb} sends S3's IPv4 addresses is not known",
+            )
+            return
         if rules is not None:
             self._task_egress(pl, ranges, rules)
         self._acl(pl, ranges)
@@ -104,6 +118,37 @@ class S3Gateway:
             CheckCode.EP_S3_MISSING,
             rtb,
             f"{what}, and that way is {state} ({result.reason}): whether the task reaches S3 depends on the address",
+        )
+
+    def _rivals(self, rtb: str, route: Route) -> None:
+        """The entries of the list of ``route`` were not read: a route of ``rtb`` more specific than
+        0.0.0.0/0 over S3's published ranges (or, those not known, over the internet) may be more
+        specific than the list's entry for the same addresses and win them (AWS routes by longest
+        prefix first), so where those addresses go is unknown. A default route never wins them."""
+        s3 = self.tracer.resolve(Destination.aws("S3"), self.subnet)
+        space = s3.space if s3 is not None and s3.space else internet_space(4)
+        others = [r for r in self.g.nodes[rtb].get("routes", ()) if r is not route]
+        rivals = [
+            p
+            for p in partition(self.g, others, space, route_tier, next_hop)
+            if p.unreadable is not None
+            or p.tied
+            or p.unlisted is not None
+            or any(r.network is None or r.network.prefixlen > 0 for r in p.routes)
+        ]
+        if not rivals:
+            return
+        by = "; ".join(
+            p.route.describe() if p.route else p.unknown_reason() or "an unknown route" for p in rivals
+        )
+        failed_prefix_list(self.g, self.walk, route.prefix_list_id or route.destination, self.subnet)
+        self.walk.unknown(
+            CheckCode.PREFIX_LIST_UNKNOWN,
+            rtb,
+            f"the entries of prefix list {route.destination} were not read, and {rtb} also routes "
+            f"{reduce(operator.or_, (p.addresses for p in rivals)).summary()} of S3's addresses by {by}: whether "
+            f"that route or {route.describe()} is the more specific for them is unknown, so is where the task's "
+            "S3 traffic goes",
         )
 
     def _task_egress(self, pl: str, ranges: tuple[Network, ...] | None, rules: list[SgRule]) -> None:

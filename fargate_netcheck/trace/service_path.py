@@ -50,6 +50,8 @@ from fargate_netcheck.trace.egress import INTERNET, Tracer
 from fargate_netcheck.trace.endpoints import (
     cross_region_endpoints,
     dns_off,
+    doubted,
+    doubtful_endpoints,
     private_dns_endpoints,
     unusable_endpoints,
     vpc_dns,
@@ -110,11 +112,12 @@ def path_to_service(
         return EndpointWalk(tracer, target, vpc_id, None).run_s3("S3 (the task's environment files)")
     name = INTERFACE_ENDPOINTS[service]
     endpoints = private_dns_endpoints(g, vpc_id, name)
+    off = dns_off(g, vpc_id) if rd.collected("Vpcs") else []  # under Errors: its attributes are not read
     if not endpoints:
         unusable = unusable_endpoints(g, vpc_id, name)
         why = f"{vpc_id} has no available {name} interface endpoint with private DNS"
-        return _internet(tracer, target, label, why + (f" ({'; '.join(unusable)})" if unusable else ""))
-    off = dns_off(g, vpc_id) if rd.collected("Vpcs") else []  # under Errors: its attributes are not read
+        way = _internet(tracer, target, label, why + (f" ({'; '.join(unusable)})" if unusable else ""))
+        return doubted(g, way, [] if off else doubtful_endpoints(g, vpc_id, name), label)
     if off:
         why = f"the private DNS of {endpoints[0]} has no effect because {vpc_id} has {' and '.join(off)} off"
         return _internet(tracer, target, label, why)
