@@ -149,16 +149,20 @@ def test_ipv6_entry_first_does_not_hide_the_ipv4_part_routed_elsewhere() -> None
 
 
 # -- interface endpoints with private DNS in a state that is not settled ----------------------------
+def _set_state(endpoint: dict[str, Any], state: str | None) -> None:
+    """``State`` set to ``state``; None: no State at all."""
+    if state is None:
+        del endpoint["State"]
+    else:
+        endpoint["State"] = state
+
+
 @pytest.mark.parametrize("state", ["pending", "deleting", "partial", None])
 def test_ecr_endpoint_with_private_dns_in_transition_is_unknown_not_the_nat(state: str | None) -> None:
     """ecr.dkr's endpoint with private DNS is being created or deleted (or its state is not in the
     snapshot): whether the registry's name resolves to it or to public addresses is not known."""
     snap = nat_with_endpoints([https_rule("10.0.0.0/16")])
-    endpoint = _endpoint(snap, "vpce-ecr-dkr")
-    if state is None:
-        del endpoint["State"]
-    else:
-        endpoint["State"] = state
+    _set_state(_endpoint(snap, "vpce-ecr-dkr"), state)
     result = _one(snap, "subnet-private", ("sg-open",))
     assert result.ecr_pull is not None
     assert result.ecr_pull.verdict is Verdict.UNKNOWN, result.ecr_pull.reason
@@ -204,11 +208,7 @@ def test_the_registry_need_held_by_an_endpoint_in_transition_is_unknown_not_publ
     """The need by name agrees with the pull: its DNS does not read "resolves through public DNS"
     while an endpoint with private DNS for the name is being created or deleted."""
     snap = nat_with_endpoints([https_rule("10.0.0.0/16")])
-    endpoint = _endpoint(snap, "vpce-ecr-dkr")
-    if state is None:
-        del endpoint["State"]
-    else:
-        endpoint["State"] = state
+    _set_state(_endpoint(snap, "vpce-ecr-dkr"), state)
     registry = next(n for n in _one(snap, "subnet-private", ("sg-open",)).needs if ".dkr.ecr." in n.name)
     assert registry.result.verdict is Verdict.UNKNOWN, registry.result.reason
     assert f"vpce-ecr-dkr has private DNS for {registry.name} and is {state or 'in no state'}" in (
