@@ -62,8 +62,8 @@ def ipv6_route_without_ipv6_subnet() -> dict[str, Any]:
 
 
 def dual_stack_app() -> dict[str, Any]:
-    """healthy() with IPv6: vpc-app 2600:1f18:9::/56, a /64 per subnet, local IPv6 routes, ECS
-    dual-stack on, ACLs and sg-open open to ::/0."""
+    """healthy() with IPv6: vpc-app 2600:1f18:9::/56, a /64 per subnet (DNS64 off), local IPv6 routes,
+    ECS dual-stack on, ACLs and sg-open open to ::/0."""
     snap = healthy()
     reg = region(snap)
     item(snap, "Vpcs", "vpc-app")["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": "2600:1f18:9::/56"}]
@@ -71,6 +71,7 @@ def dual_stack_app() -> dict[str, Any]:
         item(snap, "Subnets", subnet)["Ipv6CidrBlockAssociationSet"] = [
             {"Ipv6CidrBlock": f"2600:1f18:9:{n}::/64"}
         ]
+        item(snap, "Subnets", subnet)["EnableDns64"] = False
     for table in reg["RouteTables"]:
         table["Routes"].append(
             {"DestinationIpv6CidrBlock": "2600:1f18:9::/56", "GatewayId": "local", "State": "active"}

@@ -76,6 +76,8 @@ class CheckCode(StrEnum):
     NOT_INTERNET = "igw.not-internet"  # a private or reserved destination at an internet-facing gateway
     TASK_IPV6 = "task.ipv6"  # the task gets an IPv6 address
     TASK_NO_IPV6 = "task.no-ipv6"  # ... and not: no IPv6 CIDR on the subnet, or ECS dual-stack off
+    DNS64 = "task.dns64"  # DNS64 on: IPv4-only names also reached at 64:ff9b::/96, through NAT64
+    DNS64_NO_NAT64 = "task.dns64-no-nat64"  # ... and that way does not hold (or DNS64 is not known)
     PEERING = "pcx"
     PEERING_NOT_TRANSITIVE = "pcx.not-transitive"
     PEERING_NO_RETURN = "pcx.no-return"  # the peer's subnet has no route back over the peering

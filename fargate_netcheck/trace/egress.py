@@ -25,6 +25,7 @@ from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers, current_source
 from fargate_netcheck.trace.aws_ranges import ECR_AND_S3, AwsRanges, shipped
 from fargate_netcheck.trace.destination import Destination, resolve_service
+from fargate_netcheck.trace.dns64 import dns64_matters, with_dns64
 from fargate_netcheck.trace.ecr import ecr_pull, image_sources
 from fargate_netcheck.trace.filters import Filters
 from fargate_netcheck.trace.hops import (
@@ -167,6 +168,10 @@ class Tracer:
         ports (rules quote them in their fixes)."""
         ports = ports or self.options.ports
         out = self._walk(target, destination, ports)
+        if destination.version == 4 and out.verdict is Verdict.REACHABLE:
+            subnet = self.graph.nodes[target.subnet_id]["item"]
+            if dns64_matters(subnet):
+                out = with_dns64(self, target, destination, out)
         out.destination = out.destination or destination.label
         out.ports, out.family = ports, destination.version
         return out

@@ -16,7 +16,8 @@ again as something else (it holds a NAT gateway, an endpoint, a transit gateway 
 route-target interface, or part of an IPv4 destination: walks enter it through its ACL), one a
 Block Public Access exclusion names, one whose range equals or
 strictly contains a range the snapshot names (reasons would then name pieces of it), and IPv6
-walks of dual-stack subnets (their range is the source).
+walks of dual-stack subnets, which IPv4 walks take too where DNS64 may be on (their range is the
+source).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from fargate_netcheck.core.model import Check, NeedResult, PathResult, Target
 from fargate_netcheck.graph.build import successor
 from fargate_netcheck.snapshot.parse import Network, span_of
 from fargate_netcheck.trace.destination import Destination
+from fargate_netcheck.trace.dns64 import dns64_matters
 from fargate_netcheck.trace.table_classes import table_classes
 
 _CIDR4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
@@ -68,7 +70,7 @@ class Grouper:
             return None
         item = attrs.get("item") or {}
         has_ipv6 = bool(item.get("Ipv6CidrBlockAssociationSet"))
-        if has_ipv6 and self._ipv6:
+        if has_ipv6 and (self._ipv6 or dns64_matters(item)):  # an IPv6 walk's source is its range
             return None
         cidr = attrs.get("cidr")
         where = None if cidr is None else self._bounds.where(cidr)

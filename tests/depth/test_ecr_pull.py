@@ -214,14 +214,16 @@ def test_endpoints_access_denied_is_unknown_with_the_error():
 
 
 def test_pending_endpoint_does_not_take_the_traffic():
-    """Pending interface endpoints take no traffic: ECR goes over the internet. The S3 gateway
+    """Pending interface endpoints take no traffic, and their private DNS may already hold ECR's
+    names: the internet way is not known to be the one taken (``unknown``). The S3 gateway
     endpoint's route is on the task's table, though: the layers go to the pending endpoint."""
     snap = nat_with_endpoints([])
     for endpoint in region(snap)["VpcEndpoints"]:
         endpoint["State"] = "pending"
     r = result(snap, "subnet-private", ("sg-open",))
     api = next(n for n in r.needs if n.service == "ecr.api")
-    assert (api.result.verdict, api.via) == (Verdict.REACHABLE, "internet")
+    assert api.result.verdict is Verdict.UNKNOWN
+    assert "vpce-ecr-api has private DNS for api.ecr.us-east-1.amazonaws.com and is pending" in api.result.reason
     ecr = r.ecr_pull
     assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.UNREACHABLE, "internet", "vpce-s3")
     assert "S3 gateway endpoint vpce-s3 is pending" in ecr.reason
