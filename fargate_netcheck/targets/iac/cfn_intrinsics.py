@@ -28,6 +28,7 @@ from fargate_netcheck.targets.iac.values import Unknown, first_unknown
 
 NO_VALUE = object()  # AWS::NoValue: the property or list item is removed
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_DYNAMIC = re.compile(r"\{\{resolve:[^}]*\}\}")  # CloudFormation's dynamic references
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")  # eu-west-1, us-gov-west-1, ap-southeast-7
 
 
@@ -142,13 +143,13 @@ class Evaluator:
         if isinstance(node, list):
             return [v for v in (self.value(item) for item in node) if v is not NO_VALUE]
         if not isinstance(node, dict):
-            return node
+            return dynamic_reference(node)
         if len(node) == 1:
             ((key, arg),) = node.items()
             fn = _FUNCTIONS.get(key)
             if fn is not None:
                 try:
-                    return fn(self, arg)
+                    return dynamic_reference(fn(self, arg))
                 except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
                     shown = " ".join(repr(arg).split())[:80]
                     raise InputError(
@@ -302,6 +303,16 @@ def cidr(block: Any, count: Any, bits: Any, where: str = "Fn::Cidr") -> list[str
     first = int(net.network_address)
     cls = type(net)
     return [str(cls((first + i * size, prefix))) for i in range(count)]
+
+
+def dynamic_reference(value: Any) -> Any:
+    """A string holding a dynamic reference (``{{resolve:ssm:/net/subnet}}``, also built by
+    ``Fn::Sub``): CloudFormation reads the SSM parameter or secret at deployment, so its value is
+    not known here (never the reference's own text read as an id, a CIDR or a flag)."""
+    found = _DYNAMIC.search(value) if isinstance(value, str) else None
+    if found is not None:
+        return Unknown(f"the dynamic reference {found.group(0)} is resolved at deployment")
+    return value
 
 
 def _text(value: Any) -> str:

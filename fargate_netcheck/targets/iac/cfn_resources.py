@@ -16,6 +16,7 @@ from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.targets.iac.cfn_base import as_bool, check_cidr
 from fargate_netcheck.targets.iac.cfn_intrinsics import NO_VALUE, Evaluator
 from fargate_netcheck.targets.iac.cfn_security import CfnSecurity
+from fargate_netcheck.targets.iac.cfn_template import FOREACH, deploy_time_rewrites
 from fargate_netcheck.targets.iac.cfn_transit import CfnTransit
 from fargate_netcheck.targets.iac.needs_world import (
     associate_dhcp,
@@ -31,6 +32,8 @@ from fargate_netcheck.targets.iac.values import Unknown
 EC2 = "AWS::EC2::"
 # Resources whose attributes are whatever they return (a nested stack's outputs, a custom
 # resource's data), not their own id, even when named ``...Id``.
+# What a template rewritten at deployment may hold that this one does not show: every walk reads them.
+_REWRITTEN_KINDS = ("Subnets", "RouteTables", "SecurityGroups", "NetworkAcls")
 _ANY_ATTRIBUTES = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::CustomResource", "Custom::")
 
 # Fn::GetAtt's attributes of the network types whose return values CloudFormation documents (the
@@ -108,7 +111,12 @@ class CfnResources(CfnSecurity, CfnTransit):
     def build(self) -> None:
         resources = self.ev.resources
         active = []
+        for reason in deploy_time_rewrites(self.ev.t):  # what deployment does to it: unknown here
+            for kind in _REWRITTEN_KINDS:
+                self.net.unknown(kind, reason)
         for logical, resource in resources.items():
+            if logical.startswith(FOREACH) or logical == "Fn::Transform":
+                continue  # reported above
             if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
                 raise InputError(f"{self.ev.t.where(logical, resources)}: resource {logical} has no Type")
             condition = resource.get("Condition")

@@ -260,3 +260,57 @@ def _after_item(s: str, end: int, closer: str) -> tuple[int, bool]:
 def _skip(s: str, end: int) -> int:
     found = _WHITESPACE.match(s, end)  # always matches (perhaps nothing)
     return found.end() if found else end
+
+
+# Transforms whose output keeps the template's network resources as written: SAM (its own
+# AWS::Serverless::* types only), the language extensions (their functions are evaluated here; a
+# Fn::ForEach is reported on its own), CodeDeploy's ECS blue/green hook and Secrets Manager's
+# rotation. Any other transform (a macro, a template-wide AWS::Include) rewrites the template at
+# deployment, into what this code cannot see.
+_KNOWN_TRANSFORMS = frozenset(
+    {
+        "AWS::Serverless-2016-10-31",
+        "AWS::LanguageExtensions",
+        "AWS::CodeDeployBlueGreen",
+        "AWS::SecretsManager-2020-07-23",
+        "AWS::SecretsManager-2024-09-16",
+    }
+)
+FOREACH = "Fn::ForEach::"
+
+
+def deploy_time_rewrites(t: Template) -> list[str]:
+    """Why the template CloudFormation deploys differs from this one in ways only deployment
+    knows: a macro (``Transform``), ``Fn::Transform`` snippets and ``Fn::ForEach`` loops among the
+    resources (not expanded here). Each reason names the file and line."""
+    reasons = []
+    transforms = t.body.get("Transform")
+    for transform in transforms if isinstance(transforms, list) else [transforms]:
+        name = transform.get("Name") if isinstance(transform, dict) else transform
+        if transform is not None and name not in _KNOWN_TRANSFORMS:
+            reasons.append(
+                f"{t.where('Transform')}: the template's transform {name!r} rewrites it at deployment "
+                "(check the processed template: aws cloudformation get-template --template-stage Processed)"
+            )
+    for key, found in _rewriting_keys(t.section("Resources")):
+        what = "Fn::ForEach loop" if key.startswith(FOREACH) else "Fn::Transform snippet"
+        reasons.append(f"{t.where(key, found)}: the {what} {key} is not expanded before deployment here")
+    return reasons
+
+
+def _rewriting_keys(node: Any, depth: int = 0) -> list[tuple[str, Any]]:
+    """``(key, the mapping holding it)`` for every ``Fn::ForEach::...`` key, and every
+    ``Fn::Transform`` key that adds resources or properties (in Resources, a resource or its
+    Properties: one inside a property's value is an unknown value, evaluated as such)."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            snippet = key == "Fn::Transform" and depth <= 2
+            if isinstance(key, str) and (key.startswith(FOREACH) or snippet):
+                out.append((key, node))
+            deeper = depth + 1 if depth != 1 or key == "Properties" else 3
+            out += _rewriting_keys(value, deeper)
+    elif isinstance(node, list):
+        for value in node:
+            out += _rewriting_keys(value, 3)
+    return out

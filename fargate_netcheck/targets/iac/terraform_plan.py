@@ -24,6 +24,8 @@ from fargate_netcheck.targets.iac.values import Unknown
 _INDEX = re.compile(r"\[([^\]]*)\]")
 _MODULE = re.compile(r"module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?")
 _IGNORED_REFS = ("count.", "each.", "path.", "terraform.", "self.")
+# References that choose between values rather than give one (a condition on the workspace, ...).
+_CHOOSERS = ("terraform.", "path.")
 
 
 @dataclass(slots=True)
@@ -94,12 +96,35 @@ class Plan:
         indexed = isinstance(expression, dict) and any(
             r == "count.index" or str(r).startswith("each.") for r in expression.get("references") or []
         )
+        return self._gather(
+            expression, refs, inst.module, inst.index if indexed else None, f"{inst.address}.{_dotted(path)}"
+        )
+
+    def _gather(self, expression: Any, refs: list[str], module: str, index: Any, what: str) -> Any:
+        """The values ``refs`` resolve to, together. That union is the expression's value when the
+        expression lists them (``[a.id, b.id]``), not when it chooses among them (``terraform.workspace
+        == "prod" ? [a.id] : [b.id]``, ``var.strict ? ...``): a choice the plan does not record
+        between several values is Unknown, never all of them (two groups' union allows more than
+        either)."""
         values: list[Any] = []
+        selectors = [r for r in _all_references(expression) if r.startswith(_CHOOSERS)]
         for ref in refs:
-            resolved = self.resolve(ref, inst.module, inst.index if indexed else None)
+            resolved = self.resolve(ref, module, index)
             if isinstance(resolved, Unknown):
                 return resolved
-            values += resolved if isinstance(resolved, list) else [resolved]
+            for value in resolved if isinstance(resolved, list) else [resolved]:
+                if value is None or isinstance(value, (bool, int, float)):
+                    selectors.append(ref)  # a condition's operand (a flag, a count), not an id
+                else:
+                    values.append(value)
+        distinct = list(dict.fromkeys(v for v in values if isinstance(v, str)))
+        if selectors and len(distinct) > 1:
+            return Unknown(
+                f"{what} is chosen by {selectors[0]} among {', '.join(distinct)}: "
+                "which one the plan does not record"
+            )
+        if selectors and not values:
+            return Unknown(f"{what} depends on {selectors[0]}, which the plan does not record")
         return values[0] if len(values) == 1 else values
 
     def resolve(self, ref: str, module: str, index: Any) -> Any:
@@ -155,13 +180,7 @@ class Plan:
         refs = _references(expression)
         if not refs:
             return Unknown(f"var.{name} of {module} has no value the plan records")
-        values: list[Any] = []
-        for ref in refs:
-            resolved = self.resolve(ref, parent, None)
-            if isinstance(resolved, Unknown):
-                return resolved
-            values += resolved if isinstance(resolved, list) else [resolved]
-        return values[0] if len(values) == 1 else values
+        return self._gather(expression, refs, parent, None, f"var.{name} of {module}")
 
     def _output(self, ref: str, module: str) -> Any:
         m = _MODULE.match(ref)
@@ -174,13 +193,7 @@ class Plan:
         refs = _references(expression)
         if not refs:
             return Unknown(f"{ref}: the plan records no expression for this output")
-        values: list[Any] = []
-        for r in refs:
-            resolved = self.resolve(r, child, None)
-            if isinstance(resolved, Unknown):
-                return resolved
-            values += resolved if isinstance(resolved, list) else [resolved]
-        return values[0] if len(values) == 1 else values
+        return self._gather(expression, refs, child, None, ref)
 
     def _data(self, ref: str, module: str) -> Any:
         parts = ref.split(".")
@@ -250,6 +263,15 @@ def _references(expression: Any) -> list[str]:
     return [
         r for r in dict.fromkeys(refs) if not any(o != r and o.startswith((f"{r}.", f"{r}[")) for o in refs)
     ]
+
+
+def _all_references(expression: Any) -> list[str]:
+    """Every reference an expression (or a list of them) names, as the plan lists them."""
+    if isinstance(expression, dict):
+        return [r for r in expression.get("references") or [] if isinstance(r, str)]
+    if isinstance(expression, list):
+        return [r for e in expression for r in _all_references(e)]
+    return []
 
 
 def _step(node: Any, step: Any) -> Any:
