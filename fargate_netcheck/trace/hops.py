@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode
-from fargate_netcheck.graph.build import subnet_cidr, successor, vpc_cidrs
+from fargate_netcheck.graph.build import subnet_cidr, successor
 from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Network, Route, span_of
 from fargate_netcheck.trace.bpa import check_block_public_access
 from fargate_netcheck.trace.destination import Destination, internet_space
 from fargate_netcheck.trace.ipv6 import subnet_ipv6_blocks
-from fargate_netcheck.trace.returns import GatewayReturn, PeeringReturn
+from fargate_netcheck.trace.peer_ranges import peer_ranges, peer_side
+from fargate_netcheck.trace.returns import GatewayReturn, LocalReturn, PeeringReturn
 from fargate_netcheck.trace.walk import Crossing, Walk
 
 
@@ -228,7 +229,8 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
     leaves the walk ``unknown`` where another subnet holds the destination, never a pass."""
     if source is None and pos.destination.version == 6 and not pos.translated_by:
         source = task_ipv6_range(g, walk.path[0])  # the task's subnet, wherever the traffic stands now
-    for subnets in _holding(g, vpc_id, pos.destination).values():
+    holding = _holding(g, vpc_id, pos.destination)
+    for subnets in holding.values():
         subnet = next((s for s in subnets if s != pos.subnet_id), None)
         if subnet is None:
             continue
@@ -241,6 +243,28 @@ def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, sou
             )
             return
         walk.crossings.append(Crossing(subnet, source, toward_destination=False))
+    if vpc_id == pos.vpc_id and source is not None:  # a peering's or transit gateway's way back is their own
+        _local_return(g, walk, pos, holding, source)
+
+
+def _local_return(
+    g: nx.DiGraph, walk: Walk, pos: Position, holding: dict[str | None, list[str]], source: Network
+) -> None:
+    """Leave the check that each subnet the local route delivers to routes the replies back
+    (``LocalReturn``). A walk that came through a transit gateway has it from ``TransitReturn``.
+    The appliances that saw the request are those after the translation, if any (before it, the
+    replies' address was another)."""
+    path = walk.path
+    if any(g.nodes.get(hop, {}).get("kind") == "tgw" for hop in path):
+        return
+    subnets = tuple(sorted(s for group in holding.values() for s in group if s != pos.subnet_id))
+    if not subnets:
+        return
+    start = len(path) - path[::-1].index(pos.translated_by) if pos.translated_by in path else 0
+    appliances = frozenset(
+        hop for hop in path[start:] if g.nodes.get(hop, {}).get("kind") in ("vpce", "eni", "instance")
+    )
+    walk.returns.append(LocalReturn(pos.vpc_id, subnets, source, appliances))
 
 
 def task_ipv6_range(g: nx.DiGraph, subnet_id: str) -> Network | None:
@@ -289,16 +313,10 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         (v for v in g.successors(pcx) if v != pos.vpc_id and g.nodes[v].get("kind") == "vpc"), None
     )
     version = pos.destination.version
-    peer_cidrs = [
-        c
-        for c in (
-            vpc_cidrs(g.nodes[peer_vpc]["item"]) if peer_vpc else _listed_cidrs(_peer_side(item, pos.vpc_id))
-        )
-        if (":" in c) == (version == 6)
-    ]
-    inside = AddressSet.of(peer_cidrs, version) if status == "active" else AddressSet.empty(version)
+    # The peer's own ranges; those whose association is changing may or may not arrive (unknown).
+    inside, unsettled = peer_ranges(g, item, peer_vpc, pos.vpc_id, version, status == "active")
 
-    peer_label = peer_vpc or _peer_side(item, pos.vpc_id).get("VpcId") or f"the peer VPC of {pcx}"
+    peer_label = peer_vpc or peer_side(item, pos.vpc_id).get("VpcId") or f"the peer VPC of {pcx}"
 
     def arrives(w: Walk, p: Position) -> Step:
         if p.destination.outside:
@@ -321,30 +339,23 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         w.failed(
             CheckCode.PEERING_NOT_TRANSITIVE,
             pcx,
-            f"route {route.describe()} in {rtb} sends {p.destination} into VPC peering {pcx}, which is not "
-            "transitive: it never reaches the internet through the peer VPC's internet or NAT gateway"
+            f"route {route.describe()} in {rtb} sends {p.destination} into VPC peering {pcx}, which carries "
+            f"only peer {peer_label}'s own ranges and is not transitive: it never reaches the internet "
+            "through the peer VPC's internet or NAT gateway"
             + ("" if status == "active" else f" (and {pcx} is {status})"),
         )
         return None
 
-    return split(walk, pos, inside, arrives, lost)
+    def changing_range(w: Walk, p: Position) -> Step:
+        w.unknown(
+            CheckCode.PEERING,
+            pcx,
+            f"{p.destination} is in a CIDR block of peer {peer_label} whose association is changing: "
+            "whether the peering carries it is not known until it settles; scan again",
+        )
+        return None
 
-
-def _peer_side(item: dict, vpc_id: str) -> dict:
-    """The peering connection's ``VpcInfo`` of the side that is not ``vpc_id`` ({} if none)."""
-    for side in ("AccepterVpcInfo", "RequesterVpcInfo"):
-        info = item.get(side) or {}
-        if info.get("VpcId") and info.get("VpcId") != vpc_id:
-            return info
-    return {}
-
-
-def _listed_cidrs(info: dict) -> list[str]:
-    """A peer VPC's ranges as its peering connection lists them: what stands for a peer VPC that
-    is not in the snapshot (another account's)."""
-    cidrs = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or []]
-    cidrs += [b.get("Ipv6CidrBlock") for b in info.get("Ipv6CidrBlockSet") or []]
-    return [c for c in dict.fromkeys([info.get("CidrBlock"), *cidrs]) if isinstance(c, str) and c]
+    return split(walk, pos, inside, arrives, lambda w, p: split(w, p, unsettled, changing_range, lost))
 
 
 _LABELS = {

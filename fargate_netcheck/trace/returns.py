@@ -285,6 +285,46 @@ class PeeringReturn:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class LocalReturn:
+    """Traffic the ``local`` route delivers to other subnets of the VPC gets replies only if the
+    route table of each of them sends the replies' range back. A route more specific than ``local``
+    (AWS, VPC User Guide, "Subnet route tables": routing for a middlebox appliance) may send them
+    elsewhere: a blackhole drops them (unreachable); an appliance the request never crossed sees
+    only the replies, and a stateful one drops them (unknown). Back means the ``local`` route, or,
+    where the request crossed appliances in the VPC (``appliances``), a route to one of them."""
+
+    vpc_id: str
+    subnets: tuple[str, ...]  # the subnets of ``vpc_id`` holding the destination (the walk's own left out)
+    source: Network  # the replies' range
+    appliances: frozenset[str] = frozenset()
+
+    def verify(self, g: nx.DiGraph, walk: Walk) -> None:
+        space = AddressSet.of([self.source])
+        for subnet in self.subnets:
+            rtb = subnet_route_table(g, walk, subnet)
+            if rtb is None:
+                continue
+            if self.appliances:
+                check = back_to(route_pieces(g, rtb, space), lambda r: r.target_id in self.appliances)
+            else:
+                check = back_to(route_pieces(g, rtb, space), lambda r: r.target_kind == "local")
+            where = f"{rtb} (of {subnet} in {self.vpc_id})"
+            record_delivery(
+                walk,
+                check,
+                rtb,
+                CheckCode.ROUTE,
+                f"{where} routes replies to {self.source} back",
+                f"{where} routes replies to {self.source} by {check.by()}",
+                "an appliance the request never crossed sees only the replies, and a stateful one drops them"
+                if not self.appliances
+                else f"they bypass {', '.join(sorted(self.appliances))}, which saw the request: a stateful "
+                "appliance drops such flows",
+                g=g,
+            )
+
+
 def destination_route_back(
     g: nx.DiGraph,
     walk: Walk,
