@@ -34,7 +34,7 @@ from fargate_netcheck.trace.hops import (
     Position,
     Step,
     default_handlers,
-    enter_destination,
+    deliver,
     not_followed,
     translated_in,
 )
@@ -380,9 +380,7 @@ class Tracer:
         walk.passed(CheckCode.ROUTE, rtb, f"{rtb} ({how}) routes {pos.destination} by {route.describe()}")
         if route.target_kind == "local" and pos.route_table is None:
             walk.passed(CheckCode.LOCAL, rtb, f"{pos.destination} stays inside {pos.vpc_id} (local route)")
-            enter_destination(g, walk, pos, pos.vpc_id, current_source(g, pos))
-            walk.reached = True
-            return None
+            return deliver(g, walk, pos, pos.vpc_id, current_source(g, pos))
         if not route.target_id:  # AWS always names one; a hand-written route may not
             walk.unknown(
                 CheckCode.UNSUPPORTED_TARGET,

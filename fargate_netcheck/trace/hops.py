@@ -220,6 +220,37 @@ def _through_egress_only_gateway(g: nx.DiGraph, walk: Walk, route: Route, pos: P
     return None
 
 
+def deliver(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, source: Network | None) -> Step:
+    """The destination arrives inside ``vpc_id``: enter the subnets that hold it
+    (``enter_destination``) and end the walk there, reached. Subnets behind different network ACLs
+    each take their own part of the destination, one branch per ACL: an ACL decides only for its
+    subnets' addresses, so one that denies makes that part unreachable, never all of it."""
+    groups = list(_holding(g, vpc_id, pos.destination).values())
+    if len(groups) > 1:
+
+        def again(w: Walk, p: Position) -> Step:
+            return deliver(g, w, p, vpc_id, source)
+
+        return split(walk, pos, _ranges(g, groups[0], pos.destination.version), again, again)
+    enter_destination(g, walk, pos, vpc_id, source)
+    walk.reached = True
+    return None
+
+
+def _ranges(g: nx.DiGraph, subnets: list[str], version: int) -> AddressSet:
+    """The address ranges of ``subnets`` of one IP version (IPv6: every block, as ``_holding``)."""
+    if version == 4:
+        return AddressSet.of(
+            [c for s in subnets if (c := g.nodes[s].get("cidr")) is not None and c.version == 4], 4
+        )
+    blocks = [
+        a.get("Ipv6CidrBlock")
+        for s in subnets
+        for a in g.nodes[s].get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()
+    ]
+    return AddressSet.of([b for b in blocks if isinstance(b, str)], 6)
+
+
 def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, source: Network | None) -> None:
     """A destination that arrives inside ``vpc_id`` (a local route, a peering) enters the subnets
     that hold it, each through its network ACL (ACLs filter traffic at the subnet level): the
@@ -331,7 +362,7 @@ def peering(g: nx.DiGraph, walk: Walk, route: Route, pos: Position) -> Step:
         w.passed(CheckCode.PEERING, pcx, f"{p.destination} is inside peer {peer_label} over active {pcx}")
         w.returns.append(PeeringReturn(pcx, peer_vpc, peer_label, p.destination.space, _reply_range(g, w, p)))
         if peer_vpc is not None:  # else its subnets, their ACLs and routes are unknown (PeeringReturn)
-            enter_destination(g, w, p, peer_vpc, _reply_range(g, w, p))
+            return deliver(g, w, p, peer_vpc, _reply_range(g, w, p))
         w.reached = True
         return None
 

@@ -223,7 +223,9 @@ def test_pending_endpoint_does_not_take_the_traffic():
     r = result(snap, "subnet-private", ("sg-open",))
     api = next(n for n in r.needs if n.service == "ecr.api")
     assert api.result.verdict is Verdict.UNKNOWN
-    assert "vpce-ecr-api has private DNS for api.ecr.us-east-1.amazonaws.com and is pending" in api.result.reason
+    assert (
+        "vpce-ecr-api has private DNS for api.ecr.us-east-1.amazonaws.com and is pending" in api.result.reason
+    )
     ecr = r.ecr_pull
     assert (ecr.verdict, ecr.via, ecr.blocked_at) == (Verdict.UNREACHABLE, "internet", "vpce-s3")
     assert "S3 gateway endpoint vpce-s3 is pending" in ecr.reason

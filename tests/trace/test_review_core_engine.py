@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import pytest
 from snapshots import codes, healthy, item, region, trace
 
 from fargate_netcheck.core.model import CheckCode, Verdict
@@ -135,11 +134,10 @@ def test_peer_range_associated_is_reached() -> None:
 # -- a destination spread over subnets with different network ACLs ----------------------------------
 # A destination is a set of addresses: when the local route delivers it to several subnets and only
 # one subnet's ACL denies the request, only that part is blocked (unknown overall, not unreachable).
-# The fix needs ``trace/egress.py`` (outside this review's files) to go on with the branches that
-# ``hops.enter_destination`` would fork per ACL: recorded here, not fixed.
+# One destination subnet's ACL decided the whole destination (unreachable): ``hops.deliver`` now
+# forks the walk per ACL of the subnets that hold it.
 
 
-@pytest.mark.xfail(strict=True, reason="one destination subnet's ACL decides the whole destination")
 def test_destination_partly_behind_a_denying_acl_is_unknown() -> None:
     snap = healthy()
     default = item(snap, "NetworkAcls", "acl-default")
