@@ -24,6 +24,7 @@ from fargate_netcheck.snapshot.addresses import AddressSet
 from fargate_netcheck.snapshot.parse import Route
 from fargate_netcheck.trace.appliances import appliance_handlers, current_source
 from fargate_netcheck.trace.aws_ranges import ECR_AND_S3, AwsRanges, shipped
+from fargate_netcheck.trace.delivery import deliver, peering
 from fargate_netcheck.trace.destination import Destination, resolve_service
 from fargate_netcheck.trace.dns64 import dns64_matters, with_dns64
 from fargate_netcheck.trace.ecr import ecr_pull, image_sources
@@ -34,7 +35,6 @@ from fargate_netcheck.trace.hops import (
     Position,
     Step,
     default_handlers,
-    deliver,
     not_followed,
     translated_in,
 )
@@ -59,7 +59,13 @@ _NOT_GATEWAYS = {"subnet", "route-table", "tgw-route-table", "tgw-attachment"}
 
 def all_handlers() -> dict[str, Handler]:
     """Next-hop handlers by route target kind; kinds not listed are ``not_followed`` (unknown)."""
-    return {**default_handlers(), "nat": nat_gateway, **appliance_handlers(), "tgw": transit_gateway}
+    return {
+        **default_handlers(),
+        "pcx": peering,
+        "nat": nat_gateway,
+        **appliance_handlers(),
+        "tgw": transit_gateway,
+    }
 
 
 @dataclass(frozen=True, slots=True)

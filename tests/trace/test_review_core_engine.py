@@ -134,7 +134,7 @@ def test_peer_range_associated_is_reached() -> None:
 # -- a destination spread over subnets with different network ACLs ----------------------------------
 # A destination is a set of addresses: when the local route delivers it to several subnets and only
 # one subnet's ACL denies the request, only that part is blocked (unknown overall, not unreachable).
-# One destination subnet's ACL decided the whole destination (unreachable): ``hops.deliver`` now
+# One destination subnet's ACL decided the whole destination (unreachable): ``delivery.deliver`` now
 # forks the walk per ACL of the subnets that hold it.
 
 
