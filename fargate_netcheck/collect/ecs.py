@@ -37,8 +37,13 @@ from fargate_netcheck.collect.ecs_errors import (
     short_name,
     unread_recorded,
 )
+from fargate_netcheck.collect.ecs_network import (
+    definitions_needed,
+    not_fargate,
+    service_network,
+    service_networks_of,
+)
 from fargate_netcheck.core.errors import InputError
-from fargate_netcheck.core.image_registry import image_needs
 from fargate_netcheck.core.json_types import JsonDict
 from fargate_netcheck.core.task_network import TaskNetwork
 
@@ -46,6 +51,8 @@ __all__ = [
     "SERVICES_KIND",
     "TASK_DEFINITIONS_KIND",
     "EcsReadError",
+    "not_fargate",
+    "service_network",
     "service_networks",
     "short_name",
     "unread_recorded",
@@ -63,9 +70,6 @@ IAM_ACTIONS: tuple[str, ...] = (
 
 DESCRIBE_SERVICES_BATCH = 10  # DescribeServices accepts at most 10 services per call
 DESCRIBE_TASKS_BATCH = 100  # DescribeTasks accepts at most 100 tasks per call
-_SECRET_SERVICES = ("secretsmanager", "ssm")
-_FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
-_GONE = ("DRAINING", "INACTIVE")  # a service being deleted, or deleted: it launches no more tasks
 
 
 def account_settings(ecs_client: Any) -> list[JsonDict]:
@@ -108,8 +112,11 @@ def services(
     ecs_client: Any, cluster: str, names: list[str] | None = None, unread: list[EcsReadError] | None = None
 ) -> list[JsonDict]:
     """The services ``names`` of ``cluster`` (all of them when ``names`` is None), as DescribeServices
-    returns them. A service ECS reports as missing raises ``InputError`` naming it; a call that fails
-    raises ``EcsReadError``, or, given ``unread``, is recorded there and the other batches are read."""
+    returns them, each once. A named service ECS reports as missing raises ``InputError`` naming it;
+    a call that fails raises ``EcsReadError``, or, given ``unread``, is recorded there and the other
+    batches are read. So is a service ListServices listed that DescribeServices then names among its
+    failures: nobody named it, and one service's odd answer never stops the others (nor passes)."""
+    listed = names is None
     if names is None:
         try:
             names = [str(arn) for arn in paginate(ecs_client, "ListServices", "serviceArns", cluster=cluster)]
@@ -119,8 +126,8 @@ def services(
                 raise error from None
             unread.append(error)
             return []
-    found: list[JsonDict] = []
-    for batch in chunks(names, DESCRIBE_SERVICES_BATCH):
+    found: dict[object, JsonDict] = {}  # by ARN: a service named twice (by name and ARN) is one
+    for batch in chunks(list(dict.fromkeys(names)), DESCRIBE_SERVICES_BATCH):
         try:
             response = _cluster_call(
                 ecs_client, "DescribeServices", cluster, "services", batch, services=batch
@@ -133,11 +140,20 @@ def services(
         for failure in _failures(response):
             name = short_name(failure.get("arn") or "?")
             reason = failure.get("reason") or "failed"
+            if listed and unread is not None:
+                described = failure.get("detail") or "DescribeServices names it among its failures"
+                unread.append(
+                    EcsReadError(
+                        "DescribeServices", f"{reason}: {described}", cluster=cluster, services=[name]
+                    )
+                )
+                continue
             raise InputError(
                 f"ecs-service:{short_name(cluster)}/{name}: {reason.lower()} in cluster {cluster}"
             )
-        found.extend(response.get("services", []))
-    return found
+        for service in response.get("services", []):
+            found.setdefault(service.get("serviceArn") or len(found), service)
+    return list(found.values())
 
 
 def task_definitions(
@@ -201,123 +217,6 @@ def recent_stopped_tasks(ecs_client: Any, cluster: str, service: str, limit: int
     return stopped[:limit]
 
 
-def _secret_service(value_from: str) -> str | None:
-    """``secretsmanager``/``ssm`` for a secret reference; a bare name is an SSM parameter."""
-    if not value_from.startswith("arn:"):
-        return "ssm" if value_from else None
-    parts = value_from.split(":")
-    return parts[2] if len(parts) > 2 and parts[2] in _SECRET_SERVICES else None
-
-
-def _references(task_def: JsonDict) -> list[str]:
-    refs: list[str] = []
-    for container in task_def.get("containerDefinitions", []):
-        refs.extend(secret.get("valueFrom", "") for secret in container.get("secrets", []))
-        log_configuration = container.get("logConfiguration") or {}
-        refs.extend(option.get("valueFrom", "") for option in log_configuration.get("secretOptions", []))
-        credentials = (container.get("repositoryCredentials") or {}).get("credentialsParameter")
-        if credentials:
-            refs.append(credentials)
-    return refs
-
-
-def _awsvpc(service: JsonDict) -> JsonDict | None:
-    configuration = service.get("networkConfiguration")
-    if not configuration:
-        primary = [d for d in service.get("deployments", []) if d.get("status") == "PRIMARY"]
-        configuration = primary[0].get("networkConfiguration") if primary else None
-    return (configuration or {}).get("awsvpcConfiguration")
-
-
-def _placed_providers(service: JsonDict) -> list[str]:
-    """The capacity providers of the service's strategy that place tasks (a weight or a base above 0;
-    all of them when none has either)."""
-    strategy = [item for item in service.get("capacityProviderStrategy") or [] if isinstance(item, dict)]
-    placing = [item for item in strategy if (item.get("weight") or 0) > 0 or (item.get("base") or 0) > 0]
-    return [str(item.get("capacityProvider")) for item in placing or strategy]
-
-
-def not_fargate(service: JsonDict) -> tuple[str | None, bool]:
-    """Why some of the service's tasks do not run on Fargate (None: they all do, or the cluster's
-    default strategy decides), and whether that holds for all of them. Such tasks pull their image
-    and reach their logs and secrets through the container instance, which is not checked."""
-    status = service.get("status")
-    if status in _GONE:
-        return f"the service is {status} (being deleted, or deleted): it launches no tasks", True
-    launch_type = service.get("launchType")
-    if launch_type and launch_type != "FARGATE":
-        return f"the service runs on launch type {launch_type}, not FARGATE", True
-    providers = _placed_providers(service)
-    others = [p for p in providers if p not in _FARGATE_PROVIDERS]
-    if not others:
-        return None, False
-    where = f"capacity provider {', '.join(others)} (not FARGATE or FARGATE_SPOT)"
-    if len(others) == len(providers):
-        return f"the service runs on {where}", True
-    return f"some of the service's tasks run on {where}: those are not checked", False
-
-
-def _source(service: JsonDict, cluster: str) -> str:
-    name = service.get("serviceName") or short_name(service["serviceArn"])
-    return f"ecs-service:{short_name(cluster)}/{name}"
-
-
-def _not_checked(service: JsonDict, cluster: str, why: str | None) -> TaskNetwork:
-    """A service none of whose tasks runs on Fargate, as a network with no subnets and the reason."""
-    source = _source(service, cluster)
-    skipped = f"{source}: {why}; fargate-netcheck checks Fargate tasks only, so it was not checked"
-    return TaskNetwork(
-        source=source, subnets=(), security_groups=(), assign_public_ip=None, not_checked=(skipped,)
-    )
-
-
-def _definition_problem(service: JsonDict, unread: str | None) -> str:
-    arn = service.get("taskDefinition")
-    why = (
-        f"task definition {arn} could not be read ({unread})"
-        if arn
-        else "the service names no task definition"
-    )
-    return f"{why}: CloudWatch Logs is assumed to be needed, and secrets it reads are not checked"
-
-
-def service_network(
-    service: JsonDict, task_def: JsonDict | None, cluster: str, unread: str | None = None
-) -> TaskNetwork:
-    """The network a service's tasks get: its awsvpc subnets, security groups and public-IP choice,
-    whether its task definition logs through awslogs, and which secret stores it reads at launch.
-    Without its task definition (``unread``: why it could not be read), awslogs is assumed; tasks
-    that do not run on Fargate are a problem."""
-    source = _source(service, cluster)
-    why, _ = not_fargate(service)
-    awsvpc = _awsvpc(service)
-    problems: list[str] = []
-    if awsvpc is None:
-        problems.append(f"{source}: the service has no awsvpc network configuration (Fargate needs one)")
-        awsvpc = {}
-    if task_def is None:
-        problems.append(f"{source}: {_definition_problem(service, unread)}")
-    public_ip = awsvpc.get("assignPublicIp")
-    definition = task_def or {}
-    services_used = {_secret_service(ref) for ref in _references(definition)}
-    return TaskNetwork(
-        source=source,
-        subnets=tuple(awsvpc.get("subnets", [])),
-        security_groups=tuple(awsvpc.get("securityGroups", [])),
-        assign_public_ip=None if public_ip is None else public_ip == "ENABLED",
-        locations={},
-        problems=tuple(problems),
-        uses_awslogs=task_def is None
-        or any(
-            (c.get("logConfiguration") or {}).get("logDriver") == "awslogs"
-            for c in definition.get("containerDefinitions", [])
-        ),
-        secrets_from=tuple(s for s in _SECRET_SERVICES if s in services_used),
-        images=image_needs(definition.get("containerDefinitions")),
-        not_checked=(f"{source}: {why}",) if why else (),
-    )
-
-
 def run_task_event(cloudtrail_client: Any, task_arn: str, max_pages: int = 5) -> JsonDict | None:
     """The CloudTrail RunTask event that started ``task_arn`` (the parsed ``CloudTrailEvent``), or None
     when CloudTrail has none in its 90-day history or the caller may not read it. Any other failure
@@ -352,30 +251,23 @@ def _event_record(event: JsonDict) -> JsonDict:
 def service_networks(
     ecs_client: Any, cluster: str, names: list[str] | None = None, fargate_only: bool = False
 ) -> list[TaskNetwork]:
-    """The network of each service of ``cluster`` (all of them when ``names`` is empty): one
+    """The networks of each service of ``cluster`` (all of them when ``names`` is empty): one
     paginated ListServices, DescribeServices in batches of 10, each task definition described once
-    (one that cannot be read is a problem of its services, not a failed run). ``fargate_only``: a
-    service none of whose tasks runs on Fargate (``not_fargate``) has no subnets, only the reason.
+    (one that cannot be read is a problem of its services, not a failed run). A service gives one
+    network per distinct network its tasks run in: its own configuration first, then those of its
+    live deployments and task sets (``collect.ecs_network``). ``fargate_only``: a service none of
+    whose tasks runs on Fargate (``not_fargate``) has no subnets, only the reason.
     A ListServices or DescribeServices that fails raises ``EcsReadError``; within
     ``unread_recorded()`` it is recorded there (with each unread task definition) instead."""
     unread = recording()
     found = services(ecs_client, cluster, names or None, unread)
-    skipped = [not_fargate(s) if fargate_only else (None, False) for s in found]
-    arns = {
-        s["taskDefinition"]
-        for s, (_, skip) in zip(found, skipped, strict=True)
-        if not skip and s.get("taskDefinition")
-    }
-    definitions, why_unread = _read_definitions(ecs_client, sorted(arns), unread)
-    networks = []
-    for service, (why, skip) in zip(found, skipped, strict=True):
-        arn = service.get("taskDefinition", "")
-        networks.append(
-            _not_checked(service, cluster, why)
-            if skip
-            else service_network(service, definitions.get(arn), cluster, why_unread.get(arn))
-        )
-    return networks
+    arns = sorted({arn for s in found for arn in definitions_needed(s, fargate_only)})
+    definitions, why_unread = _read_definitions(ecs_client, arns, unread)
+    return [
+        network
+        for service in found
+        for network in service_networks_of(service, cluster, definitions, why_unread, fargate_only)
+    ]
 
 
 def _read_definitions(
