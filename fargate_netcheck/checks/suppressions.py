@@ -92,6 +92,13 @@ def apply_suppressions(
     return out, sorted(set(extras), key=Finding.sort_key)
 
 
+def unknown_rule(suppressions: Iterable[Suppression], rule_ids: Iterable[str]) -> Suppression | None:
+    """The first suppression whose ``rule`` names none of ``rule_ids`` nor a suppression warning: a
+    typo that would suppress nothing (exit 2, like an unknown code in ``--select`` or ``severity``)."""
+    known = (*rule_ids, *SUPPRESSION_WARNINGS)
+    return next((s for s in suppressions if not any(code_matches(r, s.rule) for r in known)), None)
+
+
 def _expired_finding(s: Suppression, expires: date) -> Finding:
     return Finding(
         rule_id=EXPIRED,

@@ -182,12 +182,13 @@ def check(
         Path | None, typer.Option(help="Write every requested format into this folder.")
     ] = None,
     select: Annotated[
-        str | None, typer.Option(help="Comma-separated rule ids or prefixes to run (default: all).")
-    ] = None,
+        list[str],
+        typer.Option(help="Comma-separated rule ids or prefixes to run (repeatable; default: all)."),
+    ] = [],  # noqa: B006
     extend_select: Annotated[
-        str | None, typer.Option(help="Rule ids or prefixes to add to the selection.")
-    ] = None,
-    ignore: Annotated[str | None, typer.Option(help="Rule ids or prefixes to skip.")] = None,
+        list[str], typer.Option(help="Rule ids or prefixes to add to the selection (repeatable).")
+    ] = [],  # noqa: B006
+    ignore: Annotated[list[str], typer.Option(help="Rule ids or prefixes to skip (repeatable).")] = [],  # noqa: B006
     fail_on: Annotated[
         str | None,
         typer.Option(
@@ -299,15 +300,17 @@ def graph_command(
     snapshot: Annotated[Path, typer.Option(help="Snapshot file whose network graph to export.")],
     format: Annotated[str, typer.Option("--format", "-f", help="dot, graphml or json.")] = "dot",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the graph here (default: stdout).")
+        Path | None, typer.Option("--output", "-o", help="Write the graph here (default, or -: stdout).")
     ] = None,
 ) -> None:
     """Export a snapshot's network graph: Graphviz DOT, GraphML or node-link JSON."""
     from fargate_netcheck.graph.build import build_graph
     from fargate_netcheck.graph.export import export_graph
+    from fargate_netcheck.report.output import to_file
     from fargate_netcheck.report.paths import check_writable, write_text
     from fargate_netcheck.snapshot.store import load_snapshot
 
+    output = to_file(output)  # "-": stdout
     if output is not None:
         check_writable(output, "graph")
     text = export_graph(build_graph(load_snapshot(snapshot)), format.lower())
@@ -385,7 +388,9 @@ def demo(
 ) -> None:
     """Build a sample account in an embedded moto (no AWS needed), check it, print the report."""
     from fargate_netcheck.demo.runner import run_demo
+    from fargate_netcheck.report.output import check_report_files
 
+    check_report_files({"--output": output, "--html": html, "--markdown": markdown})  # before moto starts
     raise typer.Exit(run_demo(output, html, markdown))
 
 

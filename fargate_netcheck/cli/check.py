@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import fargate_netcheck.cli.support as cli_support
-from fargate_netcheck.checks.suppressions import apply_suppressions, selected_warnings
+from fargate_netcheck.checks.registry import load_rules
+from fargate_netcheck.checks.suppressions import apply_suppressions, selected_warnings, unknown_rule
 from fargate_netcheck.cli.call_options import call_settings
 from fargate_netcheck.cli.config import Config, load_config, to_selection
 from fargate_netcheck.cli.support import Aws, Scope, codes, load_or_collect
@@ -23,7 +24,7 @@ from fargate_netcheck.core.errors import InputError
 from fargate_netcheck.core.gc_quiet import gc_quiet
 from fargate_netcheck.core.model import Finding, Report, Severity
 from fargate_netcheck.graph.build import build_graph
-from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code, select_rules
+from fargate_netcheck.pipeline import AnalysisOptions, analyze, exit_code
 from fargate_netcheck.report.output import check_destination, check_report_paths, parse_formats, write_report
 from fargate_netcheck.snapshot.collection import summarize
 from fargate_netcheck.targets.select import TargetRequest, read_deploy_config, resolve_targets
@@ -81,9 +82,9 @@ class CheckArgs:
     format: list[str]
     output: Path | None
     output_dir: Path | None
-    select: str | None
-    extend_select: str | None
-    ignore: str | None
+    select: list[str]  # each value comma-separated: --select GW --select SG,RT selects all three
+    extend_select: list[str]
+    ignore: list[str]
     fail_on: str | None
     rules_dir: list[Path]
     min_free_ips: int | None
@@ -139,7 +140,7 @@ def run_check(args: CheckArgs) -> int:
 
         baseline_report = load_baseline(args.baseline)
     options = _analysis_options(args, cfg)
-    select_rules(options)  # a code that names no rule, a rule file that fails: before any AWS call
+    _check_rule_codes(options, cfg)  # a code that names no rule, a rule file that fails: before any AWS call
     request = _target_request(args)
     scope = _scope(args, tuple(n.name for n in cfg.needs))
     check_report_paths(formats, args.output, args.output_dir)  # before the first API call
@@ -195,6 +196,18 @@ def run_check(args: CheckArgs) -> int:
 
         return 1 if fail_on_new(report.findings, failing) else 0
     return exit_code(report, failing)
+
+
+def _check_rule_codes(options: AnalysisOptions, cfg: Config) -> None:
+    """Every code the selection and the suppressions name is a rule's (or a prefix of one)."""
+    rules = load_rules(options.rules_dirs, plugins=options.plugins)
+    options.selection.pick(rules)
+    typo = unknown_rule(cfg.suppress, rules)
+    if typo is not None:
+        where = f"{cfg.path.parent / typo.source}: " if cfg.path is not None and typo.source else ""
+        raise InputError(
+            f"{where}suppress: unknown rule id or prefix {typo.rule!r} (see `fargate-netcheck rules`)"
+        )
 
 
 def _ecs_failures(request: TargetRequest) -> AbstractContextManager[list[EcsReadError]]:
@@ -257,7 +270,12 @@ def _analysis_options(args: CheckArgs, cfg: Config) -> AnalysisOptions:
             ports=cfg.ports or TraceOptions().ports,
             ip_ranges=load_ip_ranges(args.ip_ranges) if args.ip_ranges is not None else None,
         ),
-        selection=to_selection(cfg, codes(args.select), codes(args.ignore), codes(args.extend_select)),
+        selection=to_selection(
+            cfg,
+            codes(",".join(args.select)),
+            codes(",".join(args.ignore)),
+            codes(",".join(args.extend_select)),
+        ),
         rules_dirs=cfg.rules_dir or (),
         needs=cfg.needs,
     )

@@ -13,7 +13,7 @@ RegionOpt = Annotated[
 ]
 ProfileOpt = Annotated[str | None, typer.Option(help="AWS profile.")]
 ReportOutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")
+    Path | None, typer.Option("--output", "-o", help="Write the report here (default, or -: stdout).")
 ]
 FORMAT_NAMES = "text, json, html, sarif, junit, markdown"
 FORMATS_HELP = f"{FORMAT_NAMES} (repeatable or comma-separated; several need --output-dir)."

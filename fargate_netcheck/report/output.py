@@ -32,10 +32,20 @@ def parse_formats(values: list[str]) -> list[str]:
     return formats
 
 
+STDOUT = Path("-")  # ``--output -``: standard output, as Unix tools read it (not a file named "-")
+
+
+def to_file(output: Path | None) -> Path | None:
+    """The file ``--output`` names; ``None`` for standard output (not given, or ``-``)."""
+    return None if output is None or output == STDOUT else output
+
+
 def check_report_paths(formats: list[str], output: Path | None, output_dir: Path | None) -> None:
-    """Refuse, before any work, report destinations that could not be written."""
+    """Refuse, before any work, report destinations that could not be written: the file, or in the
+    folder each format's file (one that cannot be written would leave the others as a partial result)."""
     from fargate_netcheck.report.paths import check_folder, check_writable
 
+    output = to_file(output)
     if output is not None and len(formats) > 1:
         raise InputError("--output takes one format; use --output-dir for several")
     if output is not None and output_dir is not None:
@@ -44,6 +54,28 @@ def check_report_paths(formats: list[str], output: Path | None, output_dir: Path
         check_writable(output, "report")
     if output_dir is not None:
         check_folder(output_dir, "report")
+        for fmt in formats:
+            check_writable(output_dir / report_name(fmt), "report")
+
+
+def check_report_files(named: dict[str, Path | None]) -> None:
+    """Each report file (option -> path; ``None``: not asked for) can be written, and no two options
+    name one file (the last format written would silently replace the others). Before any work."""
+    from fargate_netcheck.report.paths import check_writable
+
+    seen: dict[Path, str] = {}
+    for option, path in named.items():
+        if path is None:
+            continue
+        check_writable(path, "report")
+        first = seen.setdefault(path.resolve(), option)
+        if first != option:
+            raise InputError(f"{path}: named by {first} and {option}; give each report its own file")
+
+
+def report_name(fmt: str) -> str:
+    """The file name of ``fmt`` in ``--output-dir``."""
+    return f"fargate-netcheck.{EXTENSIONS[fmt]}"
 
 
 def check_destination(formats: list[str], output_dir: Path | None, folder_option: bool = True) -> None:
@@ -60,6 +92,7 @@ def write_report(
 ) -> list[Path]:
     """Render each format once. Returns the files written (stdout is not a file)."""
     check_destination(formats, output_dir)
+    output = to_file(output)
     written: list[Path] = []
     if output_dir is not None:
         try:
@@ -69,7 +102,7 @@ def write_report(
                 f"{output_dir}: cannot create the report folder: {exc.strerror or exc}"
             ) from None
         for fmt in formats:
-            path = output_dir / f"fargate-netcheck.{EXTENSIONS[fmt]}"
+            path = output_dir / report_name(fmt)
             write_file(path, stream(fmt)(report))
             written.append(path)
         return written

@@ -39,11 +39,11 @@ def check_writable(path: Path, what: str) -> None:
 
 
 def write_text(path: Path, text: str, what: str) -> None:
-    """Write ``text`` to ``path``; a failure is an InputError naming the file (exit 2)."""
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+    """Write ``text`` to ``path`` whole or not at all (``core.files.write_text``: a failure leaves
+    the previous file, never half a new one); a failure is an InputError naming the file (exit 2)."""
+    from fargate_netcheck.core import files
+
+    files.write_text(path, [text], f"the {what}")
 
 
 def check_folder(folder: Path, what: str) -> None:
