@@ -203,17 +203,46 @@ def too_many_pages(operation: str) -> Truncated:
 
 def pages_of(client: Any, operation: str, **params: Any) -> Iterator[Any]:
     """Each page of ``operation`` (API name, e.g. DescribeVpcs) from botocore's paginator, as
-    parsed (see ``answer``), at most ``MAX_PAGES`` of them, none past the job's deadline."""
-    pages = iter(client.get_paginator(xform_name(operation)).paginate(**params))
+    parsed (see ``answer``), at most ``MAX_PAGES`` of them, none past the job's deadline.
+
+    ``Truncated``: a page token that comes back after others (A, B, A: botocore notices only one
+    repeated on the very next page), which would page for ever; and a last page that says more
+    follow (``IsTruncated``) but gives no marker to ask for them (botocore just stops there)."""
+    iterator = client.get_paginator(xform_name(operation)).paginate(**params)
+    pages = iter(iterator)
+    seen: set[str] = set()
+    last: Any = None
     for number in count(1):
         if number > 1:
             within_deadline(operation, number - 1)
         page = answer(operation, partial(next, pages, None))
         if page is None:
+            if isinstance(last, dict) and last.get("IsTruncated") is True:
+                raise Truncated(f"{operation}: the last page says more follow but gives no marker")
             return
         if number > MAX_PAGES:
             raise too_many_pages(operation)
+        token = _next_token(iterator, page)
+        if token is not None:
+            if token in seen:
+                raise Truncated(f"{operation}: page token {token} came back after {number} pages")
+            seen.add(token)
+        last = page
         yield page
+
+
+def _next_token(iterator: Any, page: Any) -> str | None:
+    """The token botocore's ``iterator`` asks the next page with after ``page`` (None: none, or a
+    botocore without the method). Read with the paginator's own output-token expressions."""
+    get = getattr(iterator, "_get_next_token", None)
+    if get is None or not isinstance(page, dict):
+        return None
+    try:
+        tokens = get(page)
+    except Exception:  # an odd page is for items_of to refuse, not this check
+        return None
+    values = sorted((k, repr(v)) for k, v in (tokens or {}).items() if v is not None)
+    return repr(values) if values else None
 
 
 def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[Any]:

@@ -26,6 +26,7 @@ from fargate_netcheck.collect._calls import (
     COLLECT_ERRORS,
     SHAPE_ERRORS,
     SNAPSHOT_VERSION,
+    answer,
     failure_text,
     utc_now,
 )
@@ -170,8 +171,9 @@ def _collect_account(run: _Run, account_id: str) -> JsonDict:
         session, lock = run.caller, run.caller_lock
     else:
         arn = assume.role_arn(run.partition, account_id, run.role_name)
-        try:
-            credentials = assume.assume_role(run.sts, arn, run.external_id)
+        try:  # through ``answer``: a credential refresh of the caller's that fails oddly (botocore's
+            # RuntimeError "refreshed credentials are still expired") loses this account, not the run
+            credentials = answer("AssumeRole", partial(assume.assume_role, run.sts, arn, run.external_id))
         except (*COLLECT_ERRORS, *SHAPE_ERRORS) as exc:
             return _unreached(run, account_id, ASSUME_ROLE_ERROR, exc, len(run.regions) * REGION_STEPS)
         # A session of its own, used on this thread only (regions' threads use its clients).

@@ -6,9 +6,9 @@ account-and-region settings rather than resources: VPC Block Public Access, whos
 (one per region, stored as a one-item list) and exclusions (paged on ``NextToken`` by hand: botocore
 has no paginator for it) say whether internet gateway traffic is blocked. The additions
 docs/snapshot-format.md allows (``ec2_additions``) then decorate those items in place: the two DNS attributes on each VPC, ``Entries``
-on the prefix lists that a route or security group rule names, ``Associations`` and ``Routes`` on
-transit gateway route tables, and ``NetworkInterfaces`` for the ENIs and instances routes point at;
-then ``Instances`` (DescribeInstances' instances, one filtered call per region) for the instances
+on the prefix lists that a route (VPC or transit gateway) or security group rule names,
+``Associations`` and ``Routes`` on transit gateway route tables, and ``NetworkInterfaces`` for the
+ENIs and instances routes point at; then ``Instances`` (DescribeInstances' instances, one filtered call per region) for the instances
 those routes and ENIs lead to, whose state says whether a NAT instance forwards anything.
 
 A failed call is recorded in ``Errors`` (``"<Code>: <message>"``) and collection goes on: a kind
@@ -193,7 +193,6 @@ def collect_region(
     interfaces: list[Item] = []
     jobs = [
         *vpc_attribute_jobs(client, found.get("Vpcs", [])),
-        *prefix_list_jobs(client, found),
         *tgw_route_table_jobs(client, found.get("TransitGatewayRouteTables", [])),
         *network_interface_jobs(client, found.get("RouteTables", []), interfaces),
     ]
@@ -206,10 +205,13 @@ def collect_region(
             )
         )
     failed = run_jobs(jobs, errors, max_workers, deadline)
+    # After the TGW routes (a prefix-list route there names a list too) and the ENIs (an ENI
+    # route's instance is on its attachment).
     instances: list[Item] = []
-    if "RouteTables" in found:  # after the ENIs: an ENI route's instance is on its attachment
-        jobs = instance_jobs(client, INSTANCES.error_key, found["RouteTables"], interfaces, instances)
-        failed |= run_jobs(jobs, errors, max_workers, deadline)
+    jobs = prefix_list_jobs(client, found)
+    if "RouteTables" in found:
+        jobs += instance_jobs(client, INSTANCES.error_key, found["RouteTables"], interfaces, instances)
+    failed |= run_jobs(jobs, errors, max_workers, deadline)
     if progress is not None:
         progress.advance(1)
     if "RouteTables" in found and NETWORK_INTERFACES.error_key not in failed:

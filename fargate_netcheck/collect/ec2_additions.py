@@ -7,6 +7,7 @@ tables, and the ``NetworkInterfaces`` that routes point at. Each is a list of ``
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -24,6 +25,7 @@ from fargate_netcheck.collect._calls import (
     paginate,
 )
 from fargate_netcheck.core.json_types import JsonDict
+from fargate_netcheck.snapshot.schema import ID_FIELDS
 
 Item = JsonDict
 
@@ -62,6 +64,7 @@ ADDITIONS: tuple[Addition, ...] = (
 
 DNS_ATTRIBUTES = (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames"))
 TGW_ROUTE_STATES = ["active", "blackhole"]
+KIND_TGW_TABLES = "TransitGatewayRouteTables"
 FILTER_VALUES_MAX = 200  # EC2 accepts at most 200 values per filter
 
 
@@ -84,21 +87,33 @@ def _store_attribute(vpc: Item, field: str, response: Item) -> None:
     vpc[field] = value
 
 
-def referenced_prefix_lists(route_tables: list[Item], security_groups: list[Item]) -> set[str]:
-    """Prefix list ids named by a route's destination or a security group rule (either direction)."""
+def referenced_prefix_lists(
+    route_tables: Sequence[Item], security_groups: Sequence[Item], tgw_route_tables: Sequence[Item] = ()
+) -> set[str]:
+    """Prefix list ids named by a route's destination, a security group rule (either direction)
+    or a transit gateway route (its ``PrefixListId``: a prefix list reference of the TGW table)."""
     ids = _route_values(route_tables, "DestinationPrefixListId")
-    for group in security_groups:
-        for rule in [*group.get("IpPermissions", []), *group.get("IpPermissionsEgress", [])]:
-            ids.update(ref["PrefixListId"] for ref in rule.get("PrefixListIds", []) if "PrefixListId" in ref)
+    ids |= _route_values(tgw_route_tables, "PrefixListId")
+    for group in security_groups:  # null is absent, as the snapshot load reads it
+        for rule in [*(group.get("IpPermissions") or []), *(group.get("IpPermissionsEgress") or [])]:
+            ids.update(
+                ref["PrefixListId"] for ref in rule.get("PrefixListIds") or [] if ref.get("PrefixListId")
+            )
     return ids
 
 
-def _route_values(route_tables: list[Item], field: str) -> set[str]:
-    return {route[field] for table in route_tables for route in table.get("Routes", []) if route.get(field)}
+def _route_values(route_tables: Sequence[Item], field: str) -> set[str]:
+    return {route[field] for table in route_tables for route in table.get("Routes") or [] if route.get(field)}
 
 
 def prefix_list_jobs(client: Any, found: dict[str, list[Item]]) -> list[Job]:
-    wanted = referenced_prefix_lists(found.get("RouteTables", []), found.get("SecurityGroups", []))
+    """GetManagedPrefixListEntries for each listed prefix list that something names: run after the
+    transit gateway routes are stored (``tgw_route_table_jobs``), whose prefix-list routes count."""
+    wanted = referenced_prefix_lists(
+        found.get("RouteTables", []),
+        found.get("SecurityGroups", []),
+        found.get(KIND_TGW_TABLES, []),
+    )
     jobs = []
     for prefix_list in found.get("ManagedPrefixLists", []):
         if prefix_list.get("PrefixListId") not in wanted:
@@ -110,8 +125,19 @@ def prefix_list_jobs(client: Any, found: dict[str, list[Item]]) -> list[Job]:
             "Entries",
             PrefixListId=prefix_list["PrefixListId"],
         )
-        jobs.append(Job(PREFIX_LIST_ENTRIES.error_key, fetch, partial(store_field, prefix_list, "Entries")))
+        checked = partial(_checked, "ManagedPrefixLists", prefix_list, "Entries", PREFIX_LIST_ENTRIES, fetch)
+        jobs.append(Job(PREFIX_LIST_ENTRIES.error_key, checked, partial(store_field, prefix_list, "Entries")))
     return jobs
+
+
+def _checked(kind: str, item: Item, field: str, addition: Addition, fetch: Callable[[], Any]) -> Any:
+    """``fetch()``, the value of ``item[field]``, checked as the snapshot load checks ``field`` of a
+    ``kind`` item: a value it would refuse (a CIDR that is not one, a route state it does not take)
+    is ``UnexpectedShape``, recorded under the addition's key, never stored to fail the whole load."""
+    found = fetch()
+    id_field = ID_FIELDS[kind]
+    checked_items(kind, addition.operation, field, [{id_field: item[id_field], field: found}])
+    return found
 
 
 def tgw_route_table_jobs(client: Any, tables: list[Item]) -> list[Job]:
@@ -119,9 +145,27 @@ def tgw_route_table_jobs(client: Any, tables: list[Item]) -> list[Job]:
     for table in tables:
         table_id = table["TransitGatewayRouteTableId"]
         associations = partial(
-            paginate, client, TGW_ASSOCIATIONS.operation, "Associations", TransitGatewayRouteTableId=table_id
+            _checked,
+            KIND_TGW_TABLES,
+            table,
+            "Associations",
+            TGW_ASSOCIATIONS,
+            partial(
+                paginate,
+                client,
+                TGW_ASSOCIATIONS.operation,
+                "Associations",
+                TransitGatewayRouteTableId=table_id,
+            ),
         )
-        routes = partial(search_tgw_routes, client, table_id)
+        routes = partial(
+            _checked,
+            KIND_TGW_TABLES,
+            table,
+            "Routes",
+            TGW_ROUTES,
+            partial(search_tgw_routes, client, table_id),
+        )
         jobs += [
             Job(TGW_ASSOCIATIONS.error_key, associations, partial(store_field, table, "Associations")),
             Job(TGW_ROUTES.error_key, routes, partial(store_field, table, "Routes")),

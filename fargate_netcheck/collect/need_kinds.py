@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from typing import Any
 
+from fargate_netcheck.collect._calls import deadline_after
 from fargate_netcheck.collect.network_firewall import (
     FIREWALLS,
     POLICIES,
@@ -77,12 +79,16 @@ def collect_need_kinds(
         calls.attach(route53, f"{label}global")
     deadline = settings.region_deadline if settings is not None else None  # each region's, as EC2's
     for region in regions:
+        # One deadline for the region's need kinds together (--region-deadline is how long a region
+        # may take in all), not the whole of it again for each collector.
+        end = deadline_after(deadline)
         for collect, made in (
             (collect_network_firewall, nfw[region]),
             (collect_resolver, resolver[region]),
             (collect_profiles, profiles[region]),
         ):
-            items, errors = collect(made, max_workers, deadline_s=deadline)
+            left = None if end is None else max(0.0, end - time.monotonic())
+            items, errors = collect(made, max_workers, deadline_s=left)
             _merge(bodies[region], items, errors)
     # Zones are kept per region for the region's VPCs: where the VPCs are unknown, so are they.
     vpcs = {r: {v.get("VpcId") for v in bodies[r]["Vpcs"]} for r in regions if "Vpcs" in bodies[r]}

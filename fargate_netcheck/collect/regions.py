@@ -10,10 +10,11 @@ import boto3
 import botocore
 from botocore.exceptions import BotoCoreError
 
-from fargate_netcheck.collect._calls import call
+from fargate_netcheck.collect._calls import UnexpectedShape, call, items_of, objects
 from fargate_netcheck.core.errors import InputError
 
-IAM_ACTIONS: tuple[str, ...] = ("ec2:DescribeRegions",)
+OPERATION = "DescribeRegions"
+IAM_ACTIONS: tuple[str, ...] = (f"ec2:{OPERATION}",)
 ENABLED_STATUSES: tuple[str, ...] = ("opt-in-not-required", "opted-in")
 
 
@@ -60,19 +61,25 @@ def partition_of(session: boto3.Session) -> Callable[[str], str | None]:
 def enabled_regions(ec2_client: Any, partition: Callable[[str], str | None]) -> list[str]:
     """The account's enabled regions in the client's partition, sorted. ``AllRegions=False`` already
     leaves out regions the account has not opted in to; the status and partition are checked again
-    here so that an endpoint answering with more (moto lists every partition) changes nothing."""
+    here so that an endpoint answering with more (moto lists every partition) changes nothing.
+    An answer without its list, or with no enabled region of the partition, is ``UnexpectedShape``
+    (recorded for the account), never an account with nothing to read."""
     response = call(
         ec2_client,
-        "DescribeRegions",
+        OPERATION,
         AllRegions=False,
         Filters=[{"Name": "opt-in-status", "Values": list(ENABLED_STATUSES)}],
     )
     own = ec2_client.meta.partition
-    return sorted(
+    listed = objects(items_of(response, "Regions", OPERATION), OPERATION, "Regions", "RegionName")
+    found = sorted(
         {
             region["RegionName"]
-            for region in response.get("Regions", [])
+            for region in listed
             if region.get("OptInStatus", "opt-in-not-required") in ENABLED_STATUSES
             and partition(region["RegionName"]) == own
         }
     )
+    if not found:  # an account always has some (its home region's partition): none is no answer
+        raise UnexpectedShape(f"{OPERATION}: no enabled region of partition {own} in the answer")
+    return found

@@ -404,4 +404,5 @@ def test_the_region_deadline_reaches_every_need_kind_collector(monkeypatch) -> N
     need_kinds.collect_need_kinds(
         make_session(None), bodies, account_id="123456789012", settings=CallSettings(region_deadline=7.0)
     )
-    assert seen == {"nfw": 7.0, "resolver": 7.0, "profiles": 7.0, "zones": 7.0}
+    # What is left of the region's one deadline (test_review_collector: shared, not given again)
+    assert seen == pytest.approx({"nfw": 7.0, "resolver": 7.0, "profiles": 7.0, "zones": 7.0}, abs=0.5)
