@@ -37,11 +37,17 @@ def run_diagnose(args: DiagnoseArgs) -> int:
     from fargate_netcheck.diagnose.facts import Placement
     from fargate_netcheck.diagnose.saved import SavedInputs, diagnose_saved
     from fargate_netcheck.diagnose.task import diagnose_task
-    from fargate_netcheck.report.output import check_destination, parse_formats, write_report
+    from fargate_netcheck.report.output import (
+        check_destination,
+        check_report_paths,
+        parse_formats,
+        write_report,
+    )
 
     _validate(args)
     formats = parse_formats(args.format or ["text"])
     check_destination(formats, None, folder_option=False)
+    check_report_paths(formats, args.output, None)  # before the first API call
     placement = Placement(
         subnets=tuple(args.subnet),
         security_groups=tuple(args.security_group),

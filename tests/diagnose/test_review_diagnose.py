@@ -277,3 +277,18 @@ def test_a_long_container_reason_in_an_event_is_refused(tmp_path, capsys, snap):
     r = _offline(capsys, snap, "--event", path)
 
     _one_line_error(r, f"{path}:1: a reason of 9000 characters")
+
+
+# -- the report path is checked before any AWS call ------------------------------------------------
+def test_an_unwritable_output_is_refused_before_the_task_is_looked_up(tmp_path, capsys, monkeypatch):
+    """As in check: a report that cannot be written is known before ECS, EC2 and CloudTrail are asked."""
+    import fargate_netcheck.diagnose.task as task_module
+
+    def asked(*_args, **_kwargs):
+        raise AssertionError("the task was looked up before the report path was checked")
+
+    monkeypatch.setattr(task_module, "diagnose_task", asked)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    r = run_cli(capsys, "diagnose", TASK_ARN, "-o", str(folder))
+    _one_line_error(r, str(folder))
