@@ -23,7 +23,7 @@ check case and no failing one, ``unknown``.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fargate_netcheck.core.model import Finding, PathResult, Report, Severity, TargetResult, Verdict
 from fargate_netcheck.report.escape import xml_text
@@ -155,8 +155,12 @@ def _suite_element(name: str, cases: list[_Case]) -> ET.Element:
             "time": "0",
         },
     )
+    seen: dict[tuple[str, str], int] = {}
     for case in cases:
-        suite.append(_case_element(case))
+        # CI tools key test cases by class and name: two findings of one rule on one resource and
+        # target (two unknown checks there) would merge into one; the second is numbered.
+        n = seen[case.classname, case.name] = seen.get((case.classname, case.name), 0) + 1
+        suite.append(_case_element(case if n == 1 else replace(case, name=f"{case.name} #{n}")))
     return suite
 
 

@@ -125,3 +125,11 @@ def test_same_report_renders_the_same_bytes(report):
     from report.sample_report import sample_report
 
     assert junit.render(report) == junit.render(sample_report())
+
+
+def test_two_findings_of_one_rule_resource_and_target_are_two_distinct_cases(report):
+    """CI tools key cases by class and name: the second would be merged into the first and lost."""
+    report.findings.append(Finding("ROUTE-009", Severity.ERROR, "rtb-9", None, "one gap", "fix it"))
+    report.findings.append(Finding("ROUTE-009", Severity.ERROR, "rtb-9", None, "another gap", "fix it"))
+    names = [c.get("name") for c in _suite(ET.fromstring(junit.render(report).encode()), "findings")]
+    assert names == ["ROUTE-009: rtb-9", "ROUTE-009: rtb-9 #2"]
