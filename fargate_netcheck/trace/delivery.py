@@ -40,12 +40,13 @@ def _ranges(g: nx.DiGraph, subnets: list[str], version: int) -> AddressSet:
         return AddressSet.of(
             [c for s in subnets if (c := g.nodes[s].get("cidr")) is not None and c.version == 4], 4
         )
-    blocks = [
-        a.get("Ipv6CidrBlock")
-        for s in subnets
-        for a in g.nodes[s].get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()
-    ]
-    return AddressSet.of([b for b in blocks if isinstance(b, str)], 6)
+    return AddressSet.of([b for s in subnets for b in _ipv6_blocks(g, s)], 6)
+
+
+def _ipv6_blocks(g: nx.DiGraph, subnet: str) -> list[str]:
+    """Every IPv6 block of ``subnet``, associated or not: a subnet more is an ACL more, never a pass."""
+    listed = g.nodes[subnet].get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()
+    return [b for a in listed if isinstance(b := a.get("Ipv6CidrBlock"), str)]
 
 
 def enter_destination(g: nx.DiGraph, walk: Walk, pos: Position, vpc_id: str, source: Network | None) -> None:
@@ -112,12 +113,8 @@ def _holding(g: nx.DiGraph, vpc_id: str, dest: Destination) -> dict[str | None, 
             if dest.version == 4:
                 cidr = node.get("cidr")
                 holds = cidr is not None and cidr.version == 4 and dest.space.overlaps(*span_of(cidr)[1:])
-            else:  # every block, associated or not: a subnet more is an ACL more, never a pass
-                v6 = [
-                    a.get("Ipv6CidrBlock")
-                    for a in node.get("item", {}).get("Ipv6CidrBlockAssociationSet") or ()
-                ]
-                holds = bool(AddressSet.of([b for b in v6 if isinstance(b, str)], 6) & dest.space)
+            else:
+                holds = bool(AddressSet.of(_ipv6_blocks(g, subnet), 6) & dest.space)
             if holds:
                 found.setdefault(successor(g, subnet, "uses-nacl"), []).append(subnet)
     return found
