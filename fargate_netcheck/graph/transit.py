@@ -24,10 +24,11 @@ def add_transit(g: nx.DiGraph, rd: RegionData) -> None:
             node = g.nodes[att_id]
         previous = node.get("attachment")
         merged = parse_tgw_attachment(att_id, generic.get(att_id), vpc_items.get(att_id))
-        merged = replace(merged, states=tuple((f"{w} of {rd.account_id}", s) for w, s in merged.states))
+        seen_by = f"{rd.account_id or 'the snapshot'}/{rd.region}"  # whose scan read it
+        merged = replace(merged, states=tuple((f"{w} of {seen_by}", s) for w, s in merged.states))
         if merged.association is not None:
             said_table, said_state = merged.association
-            _claim(node, f"the attachment's Association in {rd.account_id}", said_table, said_state)
+            _claim(node, f"the attachment's Association in {seen_by}", said_table, said_state)
         if previous is not None:  # seen from another account: keep what each side knows
             merged = _merge_attachments(previous, merged)
         node["attachment"] = merged

@@ -42,8 +42,8 @@ def test_a_vpc_attachment_record_deleting_while_the_other_says_available_is_unkn
     assert r.verdict is Verdict.UNKNOWN
     [(code, resource, reason)] = unknown_checks(r)
     assert (code, resource) == (CheckCode.TGW_NO_ATTACHMENT, att)
-    assert "available in DescribeTransitGatewayAttachments of 111111111111" in reason
-    assert "deleting in DescribeTransitGatewayVpcAttachments of 111111111111" in reason
+    assert "available in DescribeTransitGatewayAttachments of 111111111111/us-east-1" in reason
+    assert "deleting in DescribeTransitGatewayVpcAttachments of 111111111111/us-east-1" in reason
 
 
 def test_two_accounts_that_read_the_attachment_differently_make_it_unknown():
@@ -63,7 +63,7 @@ def test_two_accounts_that_read_the_attachment_differently_make_it_unknown():
     assert r.verdict is Verdict.UNKNOWN
     [(code, resource, reason)] = unknown_checks(r)
     assert (code, resource) == (CheckCode.TGW_NO_ATTACHMENT, "tgw-attach-spoke")
-    assert "deleting in DescribeTransitGatewayAttachments of 222222222222" in reason
+    assert "deleting in DescribeTransitGatewayAttachments of 222222222222/us-east-1" in reason
 
 
 def test_an_attachment_without_state_is_unknown_not_unreachable():
