@@ -9,8 +9,13 @@ from dataclasses import fields, replace
 
 import networkx as nx
 
-from fargate_netcheck.snapshot.parse import UNLISTED, TgwAttachment, parse_tgw_attachment, parse_tgw_route
 from fargate_netcheck.snapshot.store import RegionData
+from fargate_netcheck.snapshot.transit_items import (
+    UNLISTED,
+    TgwAttachment,
+    parse_tgw_attachment,
+    parse_tgw_route,
+)
 
 
 def add_transit(g: nx.DiGraph, rd: RegionData) -> None:

@@ -11,7 +11,7 @@ import networkx as nx
 
 from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.graph.build import region_of, successor, successors
-from fargate_netcheck.snapshot.parse import TgwAttachment
+from fargate_netcheck.snapshot.transit_items import TgwAttachment
 from fargate_netcheck.trace.hops import Position
 from fargate_netcheck.trace.walk import Walk
 

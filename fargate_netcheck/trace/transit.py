@@ -31,7 +31,8 @@ import networkx as nx
 from fargate_netcheck.core.model import CheckCode
 from fargate_netcheck.graph.build import region_of, successor
 from fargate_netcheck.snapshot.addresses import AddressSet
-from fargate_netcheck.snapshot.parse import UNLISTED, Network, Route, TgwAttachment, TgwRoute
+from fargate_netcheck.snapshot.parse import Network, Route
+from fargate_netcheck.snapshot.transit_items import UNLISTED, TgwAttachment, TgwRoute
 from fargate_netcheck.trace.appliances import current_source
 from fargate_netcheck.trace.hops import Fork, Position, Step
 from fargate_netcheck.trace.returns import back_to, destination_route_back, record

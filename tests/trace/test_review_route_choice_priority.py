@@ -177,7 +177,7 @@ def test_replies_that_routes_tie_for_are_unknown_not_dropped():
 def test_transit_gateway_routes_of_one_destination_rank_as_aws_documents():
     """Static, then prefix list, then propagated by source: VPC, Direct Connect gateway, Connect,
     Site-to-Site VPN; two of one rank to different attachments tie (unknown)."""
-    from fargate_netcheck.snapshot.parse import TgwHop, TgwRoute
+    from fargate_netcheck.snapshot.transit_items import TgwHop, TgwRoute
     from fargate_netcheck.trace.transit import tgw_pieces
 
     def tgw_route(kind: str, attachment: str, resource: str) -> TgwRoute:
