@@ -26,7 +26,7 @@ from fargate_netcheck.trace.appliances import appliance_handlers, current_source
 from fargate_netcheck.trace.aws_ranges import ECR_AND_S3, AwsRanges, shipped
 from fargate_netcheck.trace.delivery import deliver, peering
 from fargate_netcheck.trace.destination import Destination, resolve_service
-from fargate_netcheck.trace.dns64 import dns64_matters, with_dns64
+from fargate_netcheck.trace.dns64 import with_dns64
 from fargate_netcheck.trace.ecr import ecr_pull, image_sources
 from fargate_netcheck.trace.filters import Filters
 from fargate_netcheck.trace.hops import (
@@ -175,9 +175,7 @@ class Tracer:
         ports = ports or self.options.ports
         out = self._walk(target, destination, ports)
         if destination.version == 4 and out.verdict is Verdict.REACHABLE:
-            subnet = self.graph.nodes[target.subnet_id]["item"]
-            if dns64_matters(subnet):
-                out = with_dns64(self, target, destination, out)
+            out = with_dns64(self, target, destination, out)  # unchanged unless DNS64 may apply
         out.destination = out.destination or destination.label
         out.ports, out.family = ports, destination.version
         return out

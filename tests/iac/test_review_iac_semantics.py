@@ -6,6 +6,8 @@ dynamic references (``{{resolve:ssm:...}}``) that CloudFormation reads at deploy
 from __future__ import annotations
 
 import pytest
+from iac.cfn_pieces import DEFAULT_ROUTE, OPEN_GROUP, SERVICE
+from iac.cfn_pieces import NETWORK as CFN_NETWORK
 from iac.plans import PlanBuilder, const, ref
 
 _ALL_OUT = {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"],
@@ -78,50 +80,9 @@ def test_groups_listed_together_are_still_their_union(tmp_path, check_json):
     assert [t["internet_egress"]["verdict"] for t in report["targets"]] == ["reachable"]
 
 
-NETWORK = """
-Resources:
-  Vpc:
-    Type: AWS::EC2::VPC
-    Properties: {CidrBlock: 10.1.0.0/16}
-  Igw:
-    Type: AWS::EC2::InternetGateway
-  Attach:
-    Type: AWS::EC2::VPCGatewayAttachment
-    Properties: {VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw}
-  Subnet:
-    Type: AWS::EC2::Subnet
-    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24}
-  Rt:
-    Type: AWS::EC2::RouteTable
-    Properties: {VpcId: !Ref Vpc}
-  Assoc:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties: {RouteTableId: !Ref Rt, SubnetId: !Ref Subnet}
-  Default:
-    Type: AWS::EC2::Route
-    Properties: {RouteTableId: !Ref Rt, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw}
-  Service:
-    Type: AWS::ECS::Service
-    Properties:
-      LaunchType: FARGATE
-      NetworkConfiguration:
-        AwsvpcConfiguration: {AssignPublicIp: ENABLED, Subnets: [!Ref Subnet], SecurityGroups: [!Ref Sg]}
-"""
-GROUP = """
-  Sg:
-    Type: AWS::EC2::SecurityGroup
-    Properties: {GroupDescription: app, VpcId: !Ref Vpc}
-"""
-
-
-@pytest.fixture
-def check_template(tmp_path, check_json):
-    def run(text: str, *args: str):
-        path = tmp_path / "app.yaml"
-        path.write_text(text, encoding="utf-8")
-        return check_json("--cloudformation", str(path), *args)
-
-    return run
+# The network with its default route and service; the group apart, so that tests can change it.
+NETWORK = CFN_NETWORK + DEFAULT_ROUTE + SERVICE
+GROUP = OPEN_GROUP
 
 
 def test_the_network_without_rewrites_is_reachable(check_template):
